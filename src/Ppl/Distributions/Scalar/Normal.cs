@@ -1,0 +1,75 @@
+namespace Ppl.Distributions;
+
+/// <summary>The normal distribution N(μ, σ²), parameterised by mean and standard deviation.</summary>
+public readonly struct Normal : IDistribution<double>, IHasMoments<double>, IHasBijector<double>
+{
+    private const double HalfLog2Pi = 0.91893853320467274178;
+
+    /// <summary>Creates N(<paramref name="mu"/>, <paramref name="sigma"/>²). Parameters are checked when the distribution is used.</summary>
+    public Normal(double mu, double sigma)
+    {
+        Mu = mu;
+        Sigma = sigma;
+    }
+
+    /// <summary>The mean μ.</summary>
+    public double Mu { get; }
+
+    /// <summary>The standard deviation σ &gt; 0.</summary>
+    public double Sigma { get; }
+
+    /// <inheritdoc />
+    public string Family => "Normal";
+
+    /// <inheritdoc />
+    public bool IsDiscrete => false;
+
+    /// <inheritdoc />
+    public Support Support => Support.Real;
+
+    /// <inheritdoc />
+    public string? ParameterError =>
+        !double.IsFinite(Mu) ? $"mu must be finite, got {Mu}" :
+        !(Sigma > 0) || double.IsPositiveInfinity(Sigma) ? $"sigma must be positive and finite, got {Sigma}" : null;
+
+    /// <inheritdoc />
+    public double Mean => Mu;
+
+    /// <inheritdoc />
+    public double Variance => Sigma * Sigma;
+
+    /// <inheritdoc />
+    public IBijector<double> Bijector => IdentityBijector.Instance;
+
+    /// <inheritdoc />
+    public double Sample(Rng rng)
+    {
+        Check();
+        return Mu + Sigma * rng.NextGaussian();
+    }
+
+    /// <inheritdoc />
+    public double LogDensity(double value)
+    {
+        Check();
+        var z = (value - Mu) / Sigma;
+        return -0.5 * z * z - Math.Log(Sigma) - HalfLog2Pi;
+    }
+
+    /// <summary>The reparameterised draw μ + σ·ε for a standard normal ε.</summary>
+    public double Reparameterize(double epsilon) => Mu + Sigma * epsilon;
+
+    /// <inheritdoc />
+    public object SampleBoxed(Rng rng) => Sample(rng);
+
+    /// <inheritdoc />
+    public double LogDensityBoxed(object value) => LogDensity((double)value);
+
+    private void Check()
+    {
+        if (ParameterError is { } e) throw new DistributionParameterException(Family, e);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"Normal({Mu}, {Sigma})";
+}

@@ -1,0 +1,51 @@
+namespace Ppl;
+
+/// <summary>Numerically careful elementary functions used across Ppl (log-space arithmetic above all).</summary>
+public static class MathUtil
+{
+    /// <summary>log(1 + x), accurate for small x (Goldberg's trick; .NET's LogP1 is not).</summary>
+    public static double Log1p(double x)
+    {
+        var u = 1.0 + x;
+        if (u == 1.0) return x;
+        if (double.IsPositiveInfinity(u)) return u;
+        return Math.Log(u) * x / (u - 1.0);
+    }
+
+    /// <summary>exp(x) − 1, accurate for small x.</summary>
+    public static double Expm1(double x)
+    {
+        if (Math.Abs(x) < 1e-5) return x + 0.5 * x * x + x * x * x / 6.0;
+        return Math.Exp(x) - 1.0;
+    }
+
+    /// <summary>log(1 + eˣ) without overflow.</summary>
+    public static double SoftPlus(double x) => x > 0 ? x + Log1p(Math.Exp(-x)) : Log1p(Math.Exp(x));
+
+    /// <summary>The logistic function 1 / (1 + e⁻ˣ), stable for large |x|.</summary>
+    public static double Logistic(double x) => x >= 0 ? 1.0 / (1.0 + Math.Exp(-x)) : Math.Exp(x) / (1.0 + Math.Exp(x));
+
+    /// <summary>log(1 − eˣ) for x ≤ 0 (Mächler's recipe).</summary>
+    public static double Log1mExp(double x) => x > -0.6931471805599453 ? Math.Log(-Expm1(x)) : Log1p(-Math.Exp(x));
+
+    /// <summary>log Σ exp(xᵢ), stable; −∞ for an empty span or all −∞.</summary>
+    public static double LogSumExp(ReadOnlySpan<double> xs)
+    {
+        var max = double.NegativeInfinity;
+        foreach (var x in xs) if (x > max) max = x;
+        if (double.IsNegativeInfinity(max)) return max;
+        if (double.IsPositiveInfinity(max)) return max;
+        double s = 0;
+        foreach (var x in xs) s += Math.Exp(x - max);
+        return max + Math.Log(s);
+    }
+
+    /// <summary>log(eᵃ + eᵇ).</summary>
+    public static double LogAddExp(double a, double b)
+    {
+        if (double.IsNegativeInfinity(a)) return b;
+        if (double.IsNegativeInfinity(b)) return a;
+        var m = Math.Max(a, b);
+        return m + Log1p(Math.Exp(-Math.Abs(a - b)));
+    }
+}
