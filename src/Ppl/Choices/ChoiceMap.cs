@@ -116,6 +116,23 @@ public abstract class ChoiceMap
         return new TrieChoiceMap(false, null, node.Children.SetItem(rest.First, updated));
     }
 
+    /// <summary>Returns a map without the value (or submap) at <paramref name="address"/>.</summary>
+    public ChoiceMap Without(Address address)
+    {
+        if (address.IsRoot) return Empty;
+        if (GetSubmap(address).IsEmpty) return this;
+        return RemoveAt(TrieChoiceMap.From(this), address);
+    }
+
+    private static ChoiceMap RemoveAt(TrieChoiceMap node, Address rest)
+    {
+        if (rest.IsRoot) return Empty;
+        var child = TrieChoiceMap.From(node.GetSubmap(rest.First));
+        var updated = RemoveAt(child, rest.Rest);
+        var children = updated.IsEmpty ? node.Children.Remove(rest.First) : node.Children.SetItem(rest.First, updated);
+        return new TrieChoiceMap(node.HasValue, node.HasValue ? node.Value : null, children);
+    }
+
     /// <summary>Returns a map that holds <paramref name="submap"/> under <paramref name="address"/>.</summary>
     public ChoiceMap SetSubmap(Address address, ChoiceMap submap)
     {

@@ -63,7 +63,7 @@ public class Rng : System.Random
     /// A new stream, statistically independent of this one, derived deterministically from this
     /// stream's state (this stream advances by one draw).
     /// </summary>
-    public Rng Split() => new(NextUInt64() ^ 0x5851F42D4C957F2DUL);
+    public virtual Rng Split() => new(NextUInt64() ^ 0x5851F42D4C957F2DUL);
 
     /// <summary><paramref name="count"/> independent streams split from this one, in order.</summary>
     public Rng[] Split(int count)

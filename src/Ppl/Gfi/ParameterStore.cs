@@ -1,0 +1,89 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Ppl;
+
+/// <summary>
+/// The trainable parameters of a generative function: named TorchSharp tensors that require gradients.
+/// Models ask for them with <see cref="ITracer.Param(string, Func{Tensor})"/>; optimisers read <see cref="All"/>;
+/// <see cref="Save"/> and <see cref="Load"/> persist them.
+/// </summary>
+public sealed class ParameterStore
+{
+    private readonly Dictionary<string, Tensor> _parameters = new(StringComparer.Ordinal);
+    private readonly object _gate = new();
+
+    /// <summary>The parameters, by name, in insertion order of names.</summary>
+    public IReadOnlyDictionary<string, Tensor> All
+    {
+        get { lock (_gate) return new Dictionary<string, Tensor>(_parameters); }
+    }
+
+    /// <summary>Number of parameters.</summary>
+    public int Count
+    {
+        get { lock (_gate) return _parameters.Count; }
+    }
+
+    /// <summary>The parameter called <paramref name="name"/>, created with <paramref name="init"/> on first use.</summary>
+    public Tensor GetOrAdd(string name, Func<Tensor> init)
+    {
+        lock (_gate)
+        {
+            if (_parameters.TryGetValue(name, out var p)) return p;
+            var t = init().detach().clone().requires_grad_(true);
+            if (!t.is_floating_point())
+                throw new ArgumentException($"Parameter '{name}' must be a floating-point tensor, got {t.dtype}.");
+            _parameters[name] = t;
+            return t;
+        }
+    }
+
+    /// <summary>Zeroes the gradients of every parameter.</summary>
+    public void ZeroGradients()
+    {
+        lock (_gate)
+            foreach (var p in _parameters.Values)
+                p.grad?.zero_();
+    }
+
+    /// <summary>Writes every parameter to a file (TorchSharp's format, by name).</summary>
+    public void Save(string path)
+    {
+        lock (_gate)
+        {
+            using var stream = File.Create(path);
+            using var writer = new BinaryWriter(stream);
+            writer.Write(_parameters.Count);
+            foreach (var (name, t) in _parameters.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                writer.Write(name);
+                t.detach().cpu().Save(writer);
+            }
+        }
+    }
+
+    /// <summary>Reads parameters written by <see cref="Save"/>, replacing values of parameters with the same names.</summary>
+    public void Load(string path)
+    {
+        lock (_gate)
+        {
+            using var stream = File.OpenRead(path);
+            using var reader = new BinaryReader(stream);
+            var n = reader.ReadInt32();
+            for (var i = 0; i < n; i++)
+            {
+                var name = reader.ReadString();
+                var loaded = Tensor.Load(reader);
+                if (_parameters.TryGetValue(name, out var existing))
+                {
+                    using (no_grad()) existing.copy_(loaded.to(existing.device));
+                }
+                else
+                {
+                    _parameters[name] = loaded.requires_grad_(true);
+                }
+            }
+        }
+    }
+}
