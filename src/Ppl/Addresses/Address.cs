@@ -29,6 +29,13 @@ public readonly struct Address : IEquatable<Address>, IComparable<Address>
         _start = 0;
     }
 
+    /// <summary>Creates a two-segment address such as <c>y/3</c> (no array copy: the common case in loops).</summary>
+    public Address(AddressSegment first, AddressSegment second)
+    {
+        _segments = new[] { first, second };
+        _start = 0;
+    }
+
     /// <summary>The empty address, the root of a choice map.</summary>
     public static Address Root => default;
 

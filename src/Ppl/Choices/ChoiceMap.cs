@@ -46,7 +46,7 @@ public abstract class ChoiceMap
     }
 
     /// <summary>Looks up the value at an address.</summary>
-    public bool TryGetValue(Address address, out object? value)
+    public virtual bool TryGetValue(Address address, out object? value)
     {
         var node = GetSubmap(address);
         if (node.HasValue)

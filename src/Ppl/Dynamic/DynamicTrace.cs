@@ -62,7 +62,7 @@ public sealed class DynamicTrace<TArgs, TRet> : ITrace<TArgs, TRet>
         ChoiceRecords.TryGetValue(address, out var r) ? r.LogDensity : throw new KeyNotFoundException($"No choice at '{address}'.");
 
     /// <inheritdoc />
-    public ChoiceMap Choices => _choices ??= BuildChoices();
+    public ChoiceMap Choices => _choices ??= new DynamicChoiceMap(this);
 
     /// <inheritdoc />
     public object? ArgsObject => Args;
@@ -76,7 +76,7 @@ public sealed class DynamicTrace<TArgs, TRet> : ITrace<TArgs, TRet>
     /// <inheritdoc />
     public IGenerativeFunction<TArgs, TRet> GenerativeFunction => Model;
 
-    private ChoiceMap BuildChoices()
+    internal ChoiceMap BuildChoices()
     {
         var map = ChoiceMap.Empty;
         foreach (var (a, r) in ChoiceRecords) map = map.Set(a, r.Value);
@@ -86,4 +86,40 @@ public sealed class DynamicTrace<TArgs, TRet> : ITrace<TArgs, TRet>
 
     /// <inheritdoc />
     public override string ToString() => $"trace of {Model.Name} (score {Score:G6})\n{Choices}";
+
+    /// <summary>
+    /// The trace's choices as a choice map: single-address lookups go straight to the flat tables (the
+    /// common case in inference loops); the hierarchical trie is built only when walked.
+    /// </summary>
+    private sealed class DynamicChoiceMap(DynamicTrace<TArgs, TRet> trace) : ChoiceMap
+    {
+        private ChoiceMap? _trie;
+
+        private ChoiceMap Trie => _trie ??= trace.BuildChoices();
+
+        public override bool IsEmpty => trace.ChoiceRecords.Count == 0 && trace.CallRecords.Values.All(c => c.Choices.IsEmpty);
+
+        public override bool HasValue => false;
+
+        public override object Value => Trie.Value;
+
+        public override ChoiceMap GetSubmap(AddressSegment segment) => Trie.GetSubmap(segment);
+
+        public override IEnumerable<KeyValuePair<AddressSegment, ChoiceMap>> Submaps => Trie.Submaps;
+
+        public override bool TryGetValue(Address address, out object? value)
+        {
+            if (trace.ChoiceRecords.TryGetValue(address, out var r))
+            {
+                value = r.Value;
+                return true;
+            }
+            if (trace.CallRecords.Count > 0)
+                for (var k = 1; k < address.Length; k++)
+                    if (trace.CallRecords.TryGetValue(new Address(address.Segments[..k].ToArray()), out var sub))
+                        return sub.Choices.TryGetValue(new Address(address.Segments[k..].ToArray()), out value);
+            value = null;
+            return false;
+        }
+    }
 }

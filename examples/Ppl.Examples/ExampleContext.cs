@@ -1,0 +1,39 @@
+using System.Globalization;
+using Spectre.Console;
+
+namespace Ppl.Examples;
+
+/// <summary>Command-line options and output helpers shared by the examples.</summary>
+internal sealed class ExampleContext(IReadOnlyDictionary<string, string?> options, IAnsiConsole console)
+{
+    /// <summary>The console to write tables and progress to.</summary>
+    public IAnsiConsole Console { get; } = console;
+
+    /// <summary>The seed (<c>--seed</c>, default 1).</summary>
+    public int Seed => Int("seed", 1);
+
+    /// <summary>An integer option.</summary>
+    public int Int(string name, int fallback) =>
+        options.TryGetValue(name, out var v) && v is not null
+            ? int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? i : throw new ArgumentException($"--{name} expects an integer, got '{v}'.")
+            : fallback;
+
+    /// <summary>True when a flag is present.</summary>
+    public bool Flag(string name) => options.ContainsKey(name);
+
+    /// <summary>Runs <paramref name="work"/> with a progress bar (plain lines when output is not a terminal).</summary>
+    public T WithProgress<T>(string label, Func<IProgress<Ppl.Inference.Progress>, T> work)
+    {
+        T result = default!;
+        Console.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask(label, maxValue: 1.0);
+                result = work(new Progress<Ppl.Inference.Progress>(p => task.Value = p.Fraction));
+                task.Value = 1.0;
+            });
+        return result;
+    }
+}
