@@ -51,7 +51,8 @@ public readonly struct Cauchy : IDistribution<double>, IHasMoments<double>, IHas
     public double LogDensity(double value)
     {
         Check();
-        var z = (value - Loc) / Scale;
+        if (double.IsNaN(value)) return double.NegativeInfinity;
+            var z = (value - Loc) / Scale;
             return -Math.Log(Math.PI * Scale) - MathUtil.Log1p(z * z);
     }
 

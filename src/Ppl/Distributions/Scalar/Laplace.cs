@@ -51,7 +51,8 @@ public readonly struct Laplace : IDistribution<double>, IHasMoments<double>, IHa
     public double LogDensity(double value)
     {
         Check();
-        return -Math.Log(2 * Scale) - Math.Abs(value - Loc) / Scale;
+        if (double.IsNaN(value)) return double.NegativeInfinity;
+            return -Math.Log(2 * Scale) - Math.Abs(value - Loc) / Scale;
     }
 
     /// <inheritdoc />

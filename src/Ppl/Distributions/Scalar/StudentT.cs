@@ -55,7 +55,8 @@ public readonly struct StudentT : IDistribution<double>, IHasMoments<double>, IH
     public double LogDensity(double value)
     {
         Check();
-        var z = (value - Mu) / Sigma;
+        if (double.IsNaN(value)) return double.NegativeInfinity;
+            var z = (value - Mu) / Sigma;
             return SpecialFunctions.GammaLn(0.5 * (Nu + 1)) - SpecialFunctions.GammaLn(0.5 * Nu)
                 - 0.5 * Math.Log(Nu * Math.PI) - Math.Log(Sigma) - 0.5 * (Nu + 1) * MathUtil.Log1p(z * z / Nu);
     }
