@@ -44,7 +44,11 @@ public readonly struct NegativeBinomial : IDistribution<int>, IHasMoments<double
     public int Sample(Rng rng)
     {
         Check();
-        return P == 1 ? 0 : MN.NegativeBinomial.Sample(rng, R, P);
+        if (P == 1) return 0;
+            // Gamma–Poisson mixture. MathNet 5.0.0's NegativeBinomial.Sample does not match its own PMF
+            // (for r = 2.5, p = 0.4 its draws average 6.2 instead of 3.75), so it is not used.
+            var lambda = MN.Gamma.Sample(rng, R, P / (1 - P));
+            return lambda > 0 ? MN.Poisson.Sample(rng, lambda) : 0;
     }
 
     /// <inheritdoc />
