@@ -53,3 +53,24 @@ public class MixtureAndDeltaTests
         Assert.Equal((2.5, 0.0), (d.Mean, d.Variance));
     }
 }
+
+public class NegativeControlTests
+{
+    [Fact]
+    public void MomentCheckRejectsAWrongMeanOrVariance()
+    {
+        var rng = new Rng(8);
+        var xs = Enumerable.Range(0, 20000).Select(_ => new Gamma(2.5, 1.5).Sample(rng)).ToArray();
+        // A Gamma parameterised by scale instead of rate would have mean 3.75 and variance 5.625.
+        Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => TestStats.AssertMoments(xs, 3.75, 5.625, "scale-parameterised"));
+        Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => TestStats.AssertMoments(xs, 2.5 / 1.5, 1.3, "wrong variance"));
+    }
+
+    [Fact]
+    public void NormalisationCheckSeesAMissingConstant()
+    {
+        // Dropping the log 2 of the half-normal would leave half the mass.
+        var total = TestStats.Integrate(x => Math.Exp(new HalfNormal(1.3).LogDensity(x) - Math.Log(2)), 0, double.PositiveInfinity);
+        Assert.True(Math.Abs(total - 0.5) < 1e-8);
+    }
+}

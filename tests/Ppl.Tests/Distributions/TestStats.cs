@@ -1,4 +1,3 @@
-using MathNet.Numerics;
 using Xunit;
 
 namespace Ppl.Tests.Distributions;
@@ -44,13 +43,7 @@ internal static class TestStats
     }
 
     private static double Kronrod(Func<double, double> f, double a, double b) =>
-        Integrate_.GaussKronrod(x => { var v = f(x); return double.IsNaN(v) ? 0 : v; }, a, b, 1e-11, 20, 21);
-
-    private static class Integrate_
-    {
-        public static double GaussKronrod(Func<double, double> f, double a, double b, double tol, int depth, int order) =>
-            MathNet.Numerics.Integrate.GaussKronrod(f, a, b, tol, depth, order);
-    }
+        MathNet.Numerics.Integrate.GaussKronrod(x => { var v = f(x); return double.IsNaN(v) ? 0 : v; }, a, b, 1e-11, 20, 21);
 
     /// <summary>Asserts |a − b| ≤ tol·max(1, |b|).</summary>
     public static void Close(double expected, double actual, double tol, string label)
@@ -78,6 +71,4 @@ internal static class TestStats
         var det = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseOfArray(j).Determinant();
         return Math.Log(Math.Abs(det));
     }
-
-    public static double Ln2 => Constants.Ln2;
 }
