@@ -48,4 +48,10 @@ public static class MathUtil
         var m = Math.Max(a, b);
         return m + Log1p(Math.Exp(-Math.Abs(a - b)));
     }
+
+    /// <summary>x·log(y), defined as 0 when x = 0 (so that 0·log 0 = 0, as in probability masses at the edge of a parameter range).</summary>
+    public static double XLogY(double x, double y) => x == 0 ? 0.0 : x * Math.Log(y);
+
+    /// <summary>x·log(1 + y), defined as 0 when x = 0.</summary>
+    public static double XLog1pY(double x, double y) => x == 0 ? 0.0 : x * Log1p(y);
 }

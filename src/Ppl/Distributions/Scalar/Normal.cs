@@ -52,6 +52,7 @@ public readonly struct Normal : IDistribution<double>, IHasMoments<double>, IHas
     public double LogDensity(double value)
     {
         Check();
+        if (double.IsNaN(value)) return double.NegativeInfinity;
         var z = (value - Mu) / Sigma;
         return -0.5 * z * z - Math.Log(Sigma) - HalfLog2Pi;
     }
