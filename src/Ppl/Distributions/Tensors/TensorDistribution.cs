@@ -110,6 +110,14 @@ public abstract class TensorDistribution : IDistribution<Tensor>, IHasMoments<Te
     /// <inheritdoc />
     public double LogDensityBoxed(object value) => LogDensity((Tensor)value);
 
+    /// <summary>Draws with an existing generator (for composite distributions), without gradient.</summary>
+    internal Tensor SampleWith(long[] sampleShape, Generator generator)
+    {
+        Check();
+        using var ng = no_grad();
+        return SampleCore(sampleShape, generator);
+    }
+
     /// <summary>Draws without gradient; called inside <c>no_grad</c> after the parameter check.</summary>
     protected abstract Tensor SampleCore(long[] sampleShape, Generator generator);
 
