@@ -45,23 +45,25 @@ internal static class ImplicitReparam
 
     private static Tensor Elementwise(Tensor z, Tensor a, Func<double, double, double> f)
     {
+        using var scope = NewDisposeScope();
         using var ng = no_grad();
         var zc = z.to_type(ScalarType.Float64).cpu().contiguous().data<double>().ToArray();
         var ac = a.to_type(ScalarType.Float64).cpu().contiguous().data<double>().ToArray();
         var r = new double[zc.Length];
         for (var i = 0; i < r.Length; i++) r[i] = f(zc[i], ac[i]);
-        return tensor(r, z.shape, ScalarType.Float64).to(z.dtype, z.device);
+        return tensor(r, z.shape, ScalarType.Float64).to(z.dtype, z.device).MoveToOuterDisposeScope();
     }
 
     private static Tensor Elementwise3(Tensor x, Tensor a, Tensor b, Func<double, double, double, double> f)
     {
+        using var scope = NewDisposeScope();
         using var ng = no_grad();
         var xc = x.to_type(ScalarType.Float64).cpu().contiguous().data<double>().ToArray();
         var ac = a.to_type(ScalarType.Float64).cpu().contiguous().data<double>().ToArray();
         var bc = b.to_type(ScalarType.Float64).cpu().contiguous().data<double>().ToArray();
         var r = new double[xc.Length];
         for (var i = 0; i < r.Length; i++) r[i] = f(xc[i], ac[i], bc[i]);
-        return tensor(r, x.shape, ScalarType.Float64).to(x.dtype, x.device);
+        return tensor(r, x.shape, ScalarType.Float64).to(x.dtype, x.device).MoveToOuterDisposeScope();
     }
 
     /// <summary>

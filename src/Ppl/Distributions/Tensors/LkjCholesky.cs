@@ -49,6 +49,7 @@ public sealed class LkjCholesky : TensorDistribution
     /// <inheritdoc />
     protected override Tensor SampleCore(long[] sampleShape, Generator generator)
     {
+        using var scope = NewDisposeScope();
         var lead = (long[])[.. sampleShape, .. BatchShape];
         var eta = Concentration.expand(lead);
         var d = Dimension;
@@ -67,7 +68,7 @@ public sealed class LkjCholesky : TensorDistribution
             var diag = (1 - y).clamp_min(0).sqrt().unsqueeze(-1);
             rows.Add(nn.functional.pad(cat([w, diag], -1), [0, d - 1 - k]));
         }
-        return stack(rows, -2);
+        return stack(rows, -2).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
