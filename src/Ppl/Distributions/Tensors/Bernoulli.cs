@@ -1,0 +1,65 @@
+using static TorchSharp.torch;
+
+namespace Ppl.Distributions.Tensors;
+
+/// <summary>A batch of Bernoulli distributions over {0, 1} (values are floating tensors), given probs or logits.</summary>
+public sealed class Bernoulli : TensorDistribution
+{
+    private readonly bool _isLogits;
+
+    /// <summary>Creates Bernoulli from exactly one of <paramref name="probs"/> (P(1)) and <paramref name="logits"/> (log-odds of 1).</summary>
+    public Bernoulli(Tensor? probs = null, Tensor? logits = null) : this(ProbsOrLogits.One(probs, logits), logits is not null) { }
+
+    private Bernoulli(Tensor p, bool isLogits) : base(p.shape, [], p.device, TensorParams.FloatType(p))
+    {
+        _isLogits = isLogits;
+        var t = TensorParams.ToFloat(p, DType, Device);
+        if (isLogits) Logits = t;
+        else Probs = t;
+    }
+
+    /// <summary>P(1), when constructed from probabilities; otherwise null.</summary>
+    public Tensor? Probs { get; }
+
+    /// <summary>The log-odds, when constructed from logits; otherwise null.</summary>
+    public Tensor? Logits { get; }
+
+    private Tensor P => _isLogits ? Logits!.sigmoid() : Probs!;
+
+    /// <inheritdoc />
+    public override string Family => "Bernoulli";
+
+    /// <inheritdoc />
+    public override bool IsDiscrete => true;
+
+    /// <inheritdoc />
+    public override Support Support => Support.IntegerRange(0, 1);
+
+    /// <inheritdoc />
+    public override string? ParameterError => _isLogits ? ProbsOrLogits.Logits("logits", Logits!) : TensorChecks.Probability("probs", Probs!);
+
+    /// <inheritdoc />
+    public override Tensor Mean => P;
+
+    /// <inheritdoc />
+    public override Tensor Variance => P * (1 - P);
+
+    /// <inheritdoc />
+    public override TensorDistribution Expand(long[] batchShape) =>
+        _isLogits ? new Bernoulli(logits: Logits!.expand(batchShape)) : new Bernoulli(probs: Probs!.expand(batchShape));
+
+    /// <inheritdoc />
+    protected override Tensor SampleCore(long[] sampleShape, Generator generator) =>
+        rand(ExtendedShape(sampleShape), DType, Device, generator: generator).lt(P).to_type(DType);
+
+    /// <inheritdoc />
+    protected override Tensor LogProbCore(Tensor value)
+    {
+        var inSupport = value.eq(0).logical_or(value.eq(1));
+        var x = value.masked_fill(inSupport.logical_not(), 0.0);
+        var lp = _isLogits
+            ? x * Logits! - nn.functional.softplus(Logits!)
+            : xlogy(x, Probs!) + xlogy(1 - x, 1 - Probs!);
+        return MaskSupport(lp, inSupport);
+    }
+}

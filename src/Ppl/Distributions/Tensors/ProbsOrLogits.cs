@@ -1,0 +1,20 @@
+using static TorchSharp.torch;
+
+namespace Ppl.Distributions.Tensors;
+
+/// <summary>Validates the "exactly one of probs and logits" convention of the discrete families.</summary>
+internal static class ProbsOrLogits
+{
+    public static Tensor One(Tensor? probs, Tensor? logits)
+    {
+        if ((probs is null) == (logits is null))
+            throw new ArgumentException("Give exactly one of probs and logits.", probs is null ? nameof(probs) : nameof(logits));
+        return (probs ?? logits)!;
+    }
+
+    public static string? Logits(string name, Tensor logits) =>
+        TensorChecks.First(() => logits.isnan().any().item<bool>() ? $"{name} must not be NaN, got NaN" : null,
+            () => logits.eq(double.PositiveInfinity).any().item<bool>() ? $"{name} must be less than +inf, got +inf" : null);
+
+    public static Tensor IsInteger(Tensor x) => x.eq(x.floor());
+}

@@ -1,0 +1,65 @@
+using System.Globalization;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Ppl.Distributions.Tensors;
+
+/// <summary>Parameter checks shared by the tensor families; each names the parameter and an offending value.</summary>
+internal static class TensorChecks
+{
+    private static string Show(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string? Check(string name, Tensor t, Func<Tensor, Tensor> ok, string requirement)
+    {
+        using var scope = NewDisposeScope();
+        using var ng = no_grad();
+        var x = t.detach();
+        var good = ok(x);
+        if (good.all().item<bool>()) return null;
+        var bad = x.masked_select(good.logical_not());
+        var v = bad.numel() > 0 ? bad[0].to_type(ScalarType.Float64).item<double>() : double.NaN;
+        return $"{name} must be {requirement}, got {Show(v)}";
+    }
+
+    public static string? Finite(string name, Tensor t) => Check(name, t, x => x.isfinite(), "finite");
+
+    public static string? Positive(string name, Tensor t) =>
+        Check(name, t, x => x.isfinite().logical_and(x.gt(0)), "positive and finite");
+
+    public static string? Probability(string name, Tensor t) =>
+        Check(name, t, x => x.ge(0).logical_and(x.le(1)), "in [0, 1]");
+
+    public static string? NonNegativeInteger(string name, Tensor t) =>
+        Check(name, t, x => x.isfinite().logical_and(x.ge(0)).logical_and(x.eq(x.floor())), "a non-negative integer");
+
+    public static string? Simplex(string name, Tensor t)
+    {
+        if (Check(name, t, x => x.isfinite().logical_and(x.ge(0)), "non-negative and finite") is { } e) return e;
+        using var scope = NewDisposeScope();
+        using var ng = no_grad();
+        var tol = t.dtype == ScalarType.Float64 ? 1e-8 : 1e-4;
+        var dev = (t.detach().sum(-1) - 1).abs();
+        if (dev.le(tol * t.shape[^1]).all().item<bool>()) return null;
+        var worst = t.detach().sum(-1).masked_select(dev.gt(tol * t.shape[^1]))[0].to_type(ScalarType.Float64).item<double>();
+        return $"{name} must lie on the simplex (sum to 1 along the last dimension), got a row summing to {Show(worst)}";
+    }
+
+    public static string? LowerCholesky(string name, Tensor t)
+    {
+        if (Finite(name, t) is { } e) return e;
+        using var scope = NewDisposeScope();
+        using var ng = no_grad();
+        var x = t.detach();
+        var upper = x.triu(1);
+        if (upper.ne(0).any().item<bool>())
+            return $"{name} must be lower triangular, got {Show(upper.masked_select(upper.ne(0))[0].to_type(ScalarType.Float64).item<double>())} above the diagonal";
+        return Check(name + " diagonal", x.diagonal(0, -2, -1), d => d.gt(0), "positive");
+    }
+
+    public static string? First(params Func<string?>[] checks)
+    {
+        foreach (var c in checks)
+            if (c() is { } e) return e;
+        return null;
+    }
+}

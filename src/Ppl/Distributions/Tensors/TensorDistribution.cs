@@ -1,0 +1,156 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Ppl.Distributions.Tensors;
+
+/// <summary>
+/// Base of the tensor distributions: a batch of independent distributions (batch shape) over values of a
+/// given event shape, on any device and floating dtype. Samples have shape sample + batch + event;
+/// <see cref="LogProb"/> returns sample + batch with the event dimensions summed. Parameters are checked
+/// (<see cref="ParameterError"/>) whenever the distribution is sampled or scored.
+/// </summary>
+public abstract class TensorDistribution : IDistribution<Tensor>, IHasMoments<Tensor>
+{
+    /// <summary>Creates the base with the shapes, device and dtype its parameters determine.</summary>
+    protected TensorDistribution(long[] batchShape, long[] eventShape, Device device, ScalarType dtype)
+    {
+        BatchShape = batchShape;
+        EventShape = eventShape;
+        Device = device;
+        DType = dtype;
+    }
+
+    /// <summary>The shape of the batch of independent distributions.</summary>
+    public long[] BatchShape { get; }
+
+    /// <summary>The shape of one draw of one distribution of the batch.</summary>
+    public long[] EventShape { get; }
+
+    /// <summary>The device of the parameters; samples are drawn there.</summary>
+    public Device Device { get; }
+
+    /// <summary>The floating dtype of the parameters, samples and log densities.</summary>
+    public ScalarType DType { get; }
+
+    /// <inheritdoc />
+    public abstract string Family { get; }
+
+    /// <inheritdoc />
+    public virtual bool IsDiscrete => false;
+
+    /// <inheritdoc />
+    public abstract Support Support { get; }
+
+    /// <inheritdoc />
+    public abstract string? ParameterError { get; }
+
+    /// <summary>True when <see cref="RSample"/> gives draws differentiable with respect to the parameters.</summary>
+    public virtual bool HasRSample => false;
+
+    /// <summary>The mean, of shape batch + event (NaN or ∞ where the family has none).</summary>
+    public abstract Tensor Mean { get; }
+
+    /// <summary>The elementwise variance, of shape batch + event.</summary>
+    public abstract Tensor Variance { get; }
+
+    /// <summary>The bijection from unconstrained space onto the support. Discrete families throw <see cref="NotSupportedException"/>.</summary>
+    public virtual ITensorBijector Bijector => throw new NotSupportedException($"{Family} has no bijection to unconstrained space.");
+
+    /// <summary>The same family with the parameters broadcast to <paramref name="batchShape"/>.</summary>
+    public abstract TensorDistribution Expand(long[] batchShape);
+
+    /// <summary>One draw per batch member, shape batch + event, without gradient.</summary>
+    public virtual Tensor Sample(Rng rng) => Sample(rng, []);
+
+    /// <summary>Draws of shape <paramref name="sampleShape"/> + batch + event, without gradient.</summary>
+    public Tensor Sample(Rng rng, long[] sampleShape)
+    {
+        ArgumentNullException.ThrowIfNull(rng);
+        Check();
+        using var g = rng.TorchGenerator(Device);
+        using var ng = no_grad();
+        return SampleCore(sampleShape, g);
+    }
+
+    /// <summary>
+    /// Reparameterised draws of shape <paramref name="sampleShape"/> + batch + event, differentiable with
+    /// respect to the parameters. Throws <see cref="NotSupportedException"/> when <see cref="HasRSample"/> is false.
+    /// </summary>
+    public Tensor RSample(Rng rng, long[]? sampleShape = null)
+    {
+        ArgumentNullException.ThrowIfNull(rng);
+        if (!HasRSample) throw new NotSupportedException($"{Family} has no reparameterised sampler.");
+        Check();
+        using var g = rng.TorchGenerator(Device);
+        return RSampleCore(sampleShape ?? [], g);
+    }
+
+    /// <summary>
+    /// The log density (or mass) of <paramref name="value"/> (shape sample + batch + event, broadcast
+    /// against the batch), of shape sample + batch; −∞ outside the support.
+    /// </summary>
+    public Tensor LogProb(Tensor value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        Check();
+        return LogProbCore(value.to(DType, Device));
+    }
+
+    /// <summary>The total log density of <paramref name="value"/> (the sum of <see cref="LogProb"/>), as the generic tracer uses it.</summary>
+    public double LogDensity(Tensor value)
+    {
+        using var scope = NewDisposeScope();
+        using var ng = no_grad();
+        return LogProb(value).to_type(ScalarType.Float64).sum().item<double>();
+    }
+
+    /// <inheritdoc />
+    public object SampleBoxed(Rng rng) => Sample(rng);
+
+    /// <inheritdoc />
+    public double LogDensityBoxed(object value) => LogDensity((Tensor)value);
+
+    /// <summary>Draws with an existing generator (for composite distributions), without gradient.</summary>
+    internal Tensor SampleWith(long[] sampleShape, Generator generator)
+    {
+        Check();
+        using var ng = no_grad();
+        return SampleCore(sampleShape, generator);
+    }
+
+    /// <summary>Draws without gradient; called inside <c>no_grad</c> after the parameter check.</summary>
+    protected abstract Tensor SampleCore(long[] sampleShape, Generator generator);
+
+    /// <summary>Draws with gradient; families with <see cref="HasRSample"/> override it.</summary>
+    protected virtual Tensor RSampleCore(long[] sampleShape, Generator generator) =>
+        throw new NotSupportedException($"{Family} has no reparameterised sampler.");
+
+    /// <summary>The log density of a value already converted to <see cref="DType"/> on <see cref="Device"/>.</summary>
+    protected abstract Tensor LogProbCore(Tensor value);
+
+    /// <summary>sample + batch + event.</summary>
+    protected long[] ExtendedShape(long[] sampleShape) => [.. sampleShape, .. BatchShape, .. EventShape];
+
+    /// <summary>Throws <see cref="DistributionParameterException"/> when the parameters are invalid.</summary>
+    protected void Check()
+    {
+        if (ParameterError is { } e) throw new DistributionParameterException(Family, e);
+    }
+
+    /// <summary>Standard normal noise of the given shape in this distribution's dtype and device.</summary>
+    protected Tensor Randn(long[] shape, Generator g) => randn(shape, DType, Device, generator: g);
+
+    /// <summary>Uniform noise in the open interval (0, 1), safe for logarithms.</summary>
+    protected Tensor RandOpen(long[] shape, Generator g)
+    {
+        var tiny = DType == ScalarType.Float64 ? 1e-300 : 1e-38;
+        return rand(shape, DType, Device, generator: g).clamp(tiny, 1.0 - (DType == ScalarType.Float64 ? 1e-16 : 6e-8));
+    }
+
+    /// <summary><paramref name="logProb"/> where <paramref name="inSupport"/> holds, −∞ elsewhere.</summary>
+    protected static Tensor MaskSupport(Tensor logProb, Tensor inSupport) =>
+        logProb.masked_fill(inSupport.logical_not(), double.NegativeInfinity);
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Family}(batch [{string.Join(", ", BatchShape)}], event [{string.Join(", ", EventShape)}])";
+}

@@ -1,0 +1,108 @@
+using Ppl.Distributions.Tensors;
+using Xunit;
+using static Ppl.Tests.Distributions.Tensors.TensorTestUtil;
+using static TorchSharp.torch;
+
+namespace Ppl.Tests.Distributions.Tensors;
+
+/// <summary>Invalid parameters raise DistributionParameterException naming the parameter; values outside the support score −∞.</summary>
+public class TensorParameterAndSupportTests
+{
+    public TensorParameterAndSupportTests() => Init();
+
+    public static TheoryData<string, string> Invalid() => new()
+    {
+        { "Normal", "sigma" }, { "HalfNormal", "sigma" }, { "LogNormal", "sigma" }, { "StudentT", "nu" },
+        { "Cauchy", "scale" }, { "HalfCauchy", "scale" }, { "Laplace", "scale" }, { "Exponential", "rate" },
+        { "Gamma", "alpha" }, { "InverseGamma", "beta" }, { "Beta", "alpha" }, { "Uniform", "high - low" },
+        { "Bernoulli", "probs" }, { "Binomial", "totalCount" }, { "Categorical", "probs" }, { "Poisson", "rate" },
+        { "NegativeBinomial", "probs" }, { "Geometric", "probs" }, { "Dirichlet", "concentration" },
+        { "MvNormal", "scaleTril" }, { "Multinomial", "probs" }, { "LkjCholesky", "concentration" }, { "Gmm", "probs" },
+        { "Normal", "mu" },
+    };
+
+    private static TensorDistribution Bad(string family, string param) => (family, param) switch
+    {
+        ("Normal", "sigma") => new Normal(T(0.0, 1.0), T(1.0, -2.0)),
+        ("Normal", "mu") => new Normal(T(double.NaN), T(1.0)),
+        ("HalfNormal", _) => new HalfNormal(T(0.0)),
+        ("LogNormal", _) => new LogNormal(T(0.0), T(double.PositiveInfinity)),
+        ("StudentT", _) => new StudentT(T(-1.0), T(0.0), T(1.0)),
+        ("Cauchy", _) => new Cauchy(T(0.0), T(-1.0)),
+        ("HalfCauchy", _) => new HalfCauchy(T(-1.0)),
+        ("Laplace", _) => new Laplace(T(0.0), T(0.0)),
+        ("Exponential", _) => new Exponential(T(-3.0)),
+        ("Gamma", _) => new Gamma(T(-1.0), T(1.0)),
+        ("InverseGamma", _) => new InverseGamma(T(1.0), T(-1.0)),
+        ("Beta", _) => new Beta(T(0.0), T(1.0)),
+        ("Uniform", _) => new Uniform(T(2.0), T(1.0)),
+        ("Bernoulli", _) => new Bernoulli(probs: T(1.5)),
+        ("Binomial", _) => new Binomial(T(2.5), probs: T(0.5)),
+        ("Categorical", _) => new Categorical(probs: T(0.5, 0.6)),
+        ("Poisson", _) => new Poisson(T(-1.0)),
+        ("NegativeBinomial", _) => new NegativeBinomial(T(2.0), probs: T(1.0)),
+        ("Geometric", _) => new Geometric(T(0.0)),
+        ("Dirichlet", _) => new Dirichlet(T(1.0, -1.0)),
+        ("MvNormal", _) => new MvNormal(T(0.0, 0.0), T(new[] { 1.0, 0, 0, -1 }, [2, 2])),
+        ("Multinomial", _) => new Multinomial(3, T(0.2, 0.2)),
+        ("LkjCholesky", _) => new LkjCholesky(3, T(0.0)),
+        ("Gmm", _) => new Gmm(T(0.5, 0.7), T(new[] { 0.0, 1.0 }, [2, 1]), T(new[] { 1.0, 1.0 }, [2, 1, 1])),
+        _ => throw new ArgumentException(family),
+    };
+
+    [Theory]
+    [MemberData(nameof(Invalid))]
+    public void InvalidParametersNameTheParameter(string family, string param)
+    {
+        var d = Bad(family, param);
+        Assert.Contains(param, d.ParameterError);
+        var e = Assert.Throws<DistributionParameterException>(() => d.Sample(new Rng(1)));
+        Assert.Contains(param, e.Message);
+        Assert.Throws<DistributionParameterException>(() => d.LogProb(d.Mean.nan_to_num(0.0)));
+    }
+
+    [Fact]
+    public void ValuesOutsideTheSupportScoreMinusInfinity()
+    {
+        void Ninf(TensorDistribution d, Tensor x) =>
+            Assert.All(D(d.LogProb(x)), v => Assert.True(double.IsNegativeInfinity(v), $"{d.Family}: {v}"));
+        Ninf(new HalfNormal(T(1.0)), T(-0.5));
+        Ninf(new LogNormal(T(0.0), T(1.0)), T(-1.0, 0.0));
+        Ninf(new HalfCauchy(T(1.0)), T(-0.5));
+        Ninf(new Exponential(T(1.0)), T(-0.5));
+        Ninf(new Gamma(T(2.0), T(1.0)), T(-0.5, 0.0));
+        Ninf(new InverseGamma(T(2.0), T(1.0)), T(-0.5));
+        Ninf(new Beta(T(2.0), T(2.0)), T(-0.1, 1.1));
+        Ninf(new Uniform(T(0.0), T(1.0)), T(-0.1, 1.0, 2.0));
+        Ninf(new Bernoulli(probs: T(0.3)), T(0.5, 2.0, -1.0));
+        Ninf(new Binomial(T(3.0), probs: T(0.3)), T(4.0, -1.0, 1.5));
+        Ninf(new Categorical(probs: T(0.5, 0.5)), T(2.0, -1.0, 0.5));
+        Ninf(new Poisson(T(2.0)), T(-1.0, 0.5));
+        Ninf(new NegativeBinomial(T(2.0), probs: T(0.5)), T(-1.0, 0.5));
+        Ninf(new Geometric(T(0.5)), T(-1.0, 0.5));
+        Ninf(new Dirichlet(T(1.0, 2.0)), T(new[] { 0.5, 0.6, -0.1, 1.1 }, [2, 2]));
+        Ninf(new Multinomial(3, T(0.5, 0.5)), T(new[] { 1.0, 1.0, 4.0, -1.0 }, [2, 2]));
+        Ninf(new LkjCholesky(2, T(1.0)), T(new[] { 1.0, 0.0, 0.5, 0.5 }, [2, 2]));
+        // Gradients stay finite when a value is outside the support.
+        var a = tensor(2.0, ScalarType.Float64).requires_grad_(true);
+        new Gamma(a, T(1.0)).LogProb(T(-1.0, 1.0)).masked_fill(T(-1.0, 1.0).lt(0), 0.0).sum().backward();
+        Assert.True(double.IsFinite(a.grad!.item<double>()));
+    }
+
+    [Fact]
+    public void CategoricalWithScalarBatchEnumeratesItsSupport()
+    {
+        var c = new Categorical(probs: T(0.2, 0.3, 0.5));
+        Assert.Equal(3, c.SupportSize);
+        Assert.Equal(2.0, c.SupportValue(2).item<double>());
+        Assert.InRange(c.Sample(new Rng(1)).item<double>(), 0, 2);
+    }
+
+    [Fact]
+    public void DistFactoriesBuildTensorFamilies()
+    {
+        Assert.IsType<Normal>(Dist.Normal(T(0.0), T(1.0)));
+        Assert.IsType<Gmm>(Dist.Gmm(T(1.0), T(new[] { 0.0 }, [1, 1]), T(new[] { 1.0 }, [1, 1, 1])));
+        Assert.IsType<Categorical>(Dist.CategoricalLogits(T(0.0, 0.0)));
+    }
+}
