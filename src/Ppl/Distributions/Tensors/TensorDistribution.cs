@@ -9,7 +9,7 @@ namespace Ppl.Distributions.Tensors;
 /// <see cref="LogProb"/> returns sample + batch with the event dimensions summed. Parameters are checked
 /// (<see cref="ParameterError"/>) whenever the distribution is sampled or scored.
 /// </summary>
-public abstract class TensorDistribution : IDistribution<Tensor>, IHasMoments<Tensor>
+public abstract class TensorDistribution : IDistribution<Tensor>, IHasMoments<Tensor>, ITensorLogDensity
 {
     /// <summary>Creates the base with the shapes, device and dtype its parameters determine.</summary>
     protected TensorDistribution(long[] batchShape, long[] eventShape, Device device, ScalarType dtype)
@@ -103,6 +103,9 @@ public abstract class TensorDistribution : IDistribution<Tensor>, IHasMoments<Te
         using var ng = no_grad();
         return LogProb(value).to_type(ScalarType.Float64).sum().item<double>();
     }
+
+    /// <inheritdoc />
+    public Tensor LogDensityTensor(Tensor value) => LogProb(value).sum();
 
     /// <inheritdoc />
     public object SampleBoxed(Rng rng) => Sample(rng);
