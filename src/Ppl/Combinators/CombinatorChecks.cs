@@ -13,7 +13,8 @@ internal static class CombinatorChecks
         var indices = new List<int>();
         if (constraints.IsEmpty) return indices;
         List<Address>? bad = null;
-        var nearest = new SortedSet<int>();
+        // The index nearest the wanted one goes first, so ties in the edit distance favour it.
+        var nearest = new List<int>();
         foreach (var (segment, sub) in constraints.Submaps)
         {
             if (sub.IsEmpty) continue;
@@ -27,9 +28,8 @@ internal static class CombinatorChecks
             if (count > 0)
             {
                 var wanted = segment.IsName ? 0 : Math.Clamp(segment.Index, 0, count - 1);
-                nearest.Add(wanted);
-                nearest.Add(0);
-                nearest.Add(count - 1);
+                foreach (var j in new[] { wanted, 0, count - 1 })
+                    if (!nearest.Contains(j)) nearest.Add(j);
             }
         }
         if (constraints.HasValue)
