@@ -13,7 +13,8 @@ internal static class CombinatorChecks
         var indices = new List<int>();
         if (constraints.IsEmpty) return indices;
         List<Address>? bad = null;
-        // The index nearest the wanted one goes first, so ties in the edit distance favour it.
+        // Only the in-range index nearest the wanted one is offered: edit distance on the path text would
+        // otherwise call '0/x' closer to '10/x' than '9/x'.
         var nearest = new List<int>();
         foreach (var (segment, sub) in constraints.Submaps)
         {
@@ -28,8 +29,7 @@ internal static class CombinatorChecks
             if (count > 0)
             {
                 var wanted = segment.IsName ? 0 : Math.Clamp(segment.Index, 0, count - 1);
-                foreach (var j in new[] { wanted, 0, count - 1 })
-                    if (!nearest.Contains(j)) nearest.Add(j);
+                if (!nearest.Contains(wanted)) nearest.Add(wanted);
             }
         }
         if (constraints.HasValue)
