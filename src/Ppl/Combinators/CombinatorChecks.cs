@@ -43,7 +43,7 @@ internal static class CombinatorChecks
                 if (existing is not null)
                     foreach (var (a, _) in existing(j).Leaves) candidates.Add(new Address(j) / a);
             }
-            throw new UnvisitedConstraintsException(name, bad, candidates);
+            throw new UnvisitedConstraintsException(name, bad, bad.Select(u => Nearest(u, candidates)).OfType<Address>().Distinct().ToList());
         }
         indices.Sort();
         return indices;
@@ -66,7 +66,37 @@ internal static class CombinatorChecks
         {
             // Only a hint for the message: a kernel that cannot run here leaves the candidate list empty.
         }
-        return new UnvisitedConstraintsException(name, inner.Unvisited.Select(a => new Address(index) / a).ToList(), candidates);
+        var unvisited = inner.Unvisited.Select(a => new Address(index) / a).ToList();
+        return new UnvisitedConstraintsException(name, unvisited, unvisited.Select(u => Nearest(u, candidates)).OfType<Address>().Distinct().ToList());
+    }
+
+    /// <summary>
+    /// The candidate nearest <paramref name="wanted"/> by structure: the longest run of equal leading
+    /// segments, then the smallest numeric gap between index segments. The exception's own edit distance
+    /// on the path text would call '0/x' closer to '7/x' than '6/x'; narrowing the candidates first
+    /// keeps its suggestion sensible.
+    /// </summary>
+    public static Address? Nearest(Address wanted, IEnumerable<Address> candidates)
+    {
+        Address? best = null;
+        var bestKey = (Common: -1, Gap: long.MaxValue);
+        foreach (var c in candidates)
+        {
+            var common = 0;
+            while (common < wanted.Length && common < c.Length && wanted[common] == c[common]) common++;
+            long gap = 1000L * Math.Abs(wanted.Length - c.Length);
+            for (var k = common; k < Math.Min(wanted.Length, c.Length); k++)
+            {
+                var (a, b) = (wanted[k], c[k]);
+                gap += !a.IsName && !b.IsName ? Math.Abs((long)a.Index - b.Index) : a == b ? 0 : 1000;
+            }
+            if (common > bestKey.Common || (common == bestKey.Common && gap < bestKey.Gap))
+            {
+                best = c;
+                bestKey = (common, gap);
+            }
+        }
+        return best;
     }
 
     /// <summary>True when two argument values are the same (by equality or by reference).</summary>

@@ -212,3 +212,35 @@ public class UnfoldTests
         Assert.Equal(1, g.Count);
     }
 }
+
+public class NestedCombinatorTests
+{
+    [Fact]
+    public void ChangingParametersRerunsEveryStep()
+    {
+        var chain = new Unfold<double, double>(StepKernel(FixedStep));
+        var rng = new Rng(6);
+        var tr = chain.Simulate((30, 0.0, 0.9), rng);
+        var before = chain.KernelVisits;
+        var (t2, w, _) = chain.Update(tr, (30, 0.0, 0.5), ChoiceMap.Empty, rng);
+        Assert.Equal(30, chain.KernelVisits - before);
+        var loop = ChainLoop(FixedStep);
+        AssertClose(loop.Assess((30, 0.0, 0.5), t2.Choices).Weight - loop.Assess((30, 0.0, 0.9), tr.Choices).Weight, w);
+    }
+
+    [Fact]
+    public void APlateOfChainsPrefixesAddressesAndErrorsAtBothLevels()
+    {
+        var plate = new Map<(int Steps, double Init, double Params), IReadOnlyList<double>>(new Unfold<double, double>(StepKernel(FixedStep)), "plate-of-chains");
+        (int, double, double)[] items = [(3, 0.0, 0.9), (5, 1.0, 0.5)];
+        var c = ChoiceMap.Empty.Set(Address.Parse("1/4/x"), 0.7);
+        var (tr, w) = plate.Generate(items, c, new Rng(2));
+        Assert.Equal(0.7, tr.Return[1][4]);
+        AssertClose(plate.Assess(items, tr.Choices).Weight, tr.Score);
+        Assert.Equal(8, tr.Choices.Count);
+        var e = Assert.Throws<UnvisitedConstraintsException>(() =>
+            plate.Generate(items, ChoiceMap.Empty.Set(Address.Parse("1/7/x"), 0.0), new Rng(2)));
+        Assert.Equal(Address.Parse("1/7/x"), Assert.Single(e.Unvisited));
+        Assert.Contains("'1/4/x'", e.Message);
+    }
+}
