@@ -101,7 +101,8 @@ internal static class CombinatorChecks
 
     /// <summary>True when two argument values are the same (by equality or by reference).</summary>
     public static bool Same<T>(T a, T b) =>
-        ReferenceEquals(a, b) || EqualityComparer<T>.Default.Equals(a, b);
+        // The value-type test is folded by the JIT, so states such as doubles are compared without boxing.
+        typeof(T).IsValueType ? EqualityComparer<T>.Default.Equals(a, b) : ReferenceEquals(a, b) || EqualityComparer<T>.Default.Equals(a, b);
 
     /// <summary>The error for a trace made by another generative function.</summary>
     public static ArgumentException Foreign(string kind, string name, ITrace trace) =>

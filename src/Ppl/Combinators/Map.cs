@@ -10,6 +10,10 @@ namespace Ppl;
 /// whose argument changed (by <see cref="EqualityComparer{T}.Default"/> or reference); a longer list
 /// generates the new items and a shorter one discards the removed items, whose scores leave the total.
 /// </para>
+/// <para>
+/// A trace keeps the argument list it was given, and an update with the very same list object skips
+/// the item comparisons; so do not mutate a list after passing it: pass a new one.
+/// </para>
 /// </summary>
 /// <typeparam name="TItem">The kernel's argument, one per item.</typeparam>
 /// <typeparam name="TOut">The kernel's return value.</typeparam>

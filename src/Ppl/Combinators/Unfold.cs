@@ -11,7 +11,9 @@ namespace Ppl;
 /// initial state and parameters, constraining only the new step, reuses every old sub-trace untouched
 /// and runs the kernel once (<see cref="KernelVisits"/> lets tests check this). Other updates re-run the
 /// kernel from the first affected step onward, and stop early once the states agree with the old ones
-/// again and no later step is constrained.
+/// again and no later step is constrained. Regenerate runs the kernel only on steps whose selection is
+/// not empty or whose input changed, but it asks the selection about every step (a selection cannot
+/// list what it holds), so its bookkeeping is O(T).
 /// </para>
 /// </summary>
 /// <typeparam name="TState">The chain's state.</typeparam>
