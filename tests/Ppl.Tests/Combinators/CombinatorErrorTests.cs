@@ -82,3 +82,23 @@ public class CombinatorErrorTests
         Assert.Equal(tr.Choices[(Address)1 / "x"], extended[(Address)1 / "x"]);
     }
 }
+
+public class CombinatorParameterTests
+{
+    [Fact]
+    public void MapAndUnfoldExposeTheKernelsParametersAndSwitchItsOwnEmptyStore()
+    {
+        var plate = new Map<double, double>(FixedKernel);
+        Assert.Same(FixedKernel.Parameters, plate.Parameters);
+        var step = StepKernel(FixedStep);
+        var chain = new Unfold<double, double>(step);
+        Assert.Same(step.Parameters, chain.Parameters);
+        var sw = new Switch<double, double>(FixedKernel, BranchingKernel);
+        Assert.Equal(0, sw.Parameters.Count);
+
+        // With no trainable parameters the delegation is a no-op, whatever the trace's size.
+        plate.AccumulateParameterGradients(plate.Simulate([1.0, 2.0], new Rng(1)), 1.0);
+        chain.AccumulateParameterGradients(chain.Simulate((4, 0.0, 0.5), new Rng(1)), 1.0);
+        sw.AccumulateParameterGradients(sw.Simulate((1, 0.5), new Rng(1)), 1.0);
+    }
+}
