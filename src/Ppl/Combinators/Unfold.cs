@@ -320,14 +320,18 @@ public sealed class Unfold<TState, TParams> : IGenerativeFunction<(int Steps, TS
     /// <inheritdoc />
     public double Project(ITrace trace, Selection selection) => Project(Own(trace), selection);
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Gradients of log p(t; x) with respect to the selected continuous choices. Each step's kernel gives
+    /// the gradient with its input state held fixed; a <see cref="double"/> choice also moves the state
+    /// the step returns, and through it later steps' densities, a term the kernel interface cannot
+    /// report (it has no gradient with respect to arguments). That term is added by a central
+    /// difference of the later steps' Assess, which stops at the first step whose input state is
+    /// unchanged. For <c>double[]</c> and tensor choices only the within-step gradient is returned.
+    /// </summary>
     public ChoiceMap ChoiceGradients(ITrace<(int Steps, TState Init, TParams Params), IReadOnlyList<TState>> trace, Selection selection)
     {
         var t = Own(trace);
         ArgumentNullException.ThrowIfNull(selection);
-        // Each step's gradient is taken with its input state held fixed: a choice's effect on later steps
-        // through the returned state is not propagated (the kernel interface has no gradient with
-        // respect to arguments).
         var result = ChoiceMap.Empty;
         for (var s = 0; s < t.SubTraces.Count; s++)
         {
@@ -335,9 +339,48 @@ public sealed class Unfold<TState, TParams> : IGenerativeFunction<(int Steps, TS
             if (sub.IsNone) continue;
             Visit();
             var g = Kernel.ChoiceGradients(t.SubTraces[s], sub);
+            if (s + 1 < t.SubTraces.Count)
+            {
+                foreach (var (a, value) in g.Leaves)
+                    if (value is double within && t.SubTraces[s].Choices.TryGetValue(a, out var v) && v is double x)
+                        g = g.Set(a, within + Derivative(u => LaterStepsScore(t, s, a, u), x, new Address(s) / a));
+            }
             if (!g.IsEmpty) result = result.SetSubmap(s, g);
         }
         return result;
+    }
+
+    /// <summary>
+    /// Σ over steps after <paramref name="step"/> of their log density, minus their recorded scores, when
+    /// the choice at <paramref name="address"/> of that step takes <paramref name="value"/>.
+    /// </summary>
+    private double LaterStepsScore(UnfoldTrace<TState, TParams> t, int step, Address address, double value)
+    {
+        var sub = t.SubTraces[step];
+        Visit();
+        var state = Kernel.Assess(sub.Args, sub.Choices.Set(address, value)).Return;
+        double total = 0;
+        for (var s = step + 1; s < t.SubTraces.Count; s++)
+        {
+            var next = t.SubTraces[s];
+            if (CombinatorChecks.Same(state, next.Args.State)) break;
+            Visit();
+            var r = Kernel.Assess((s, state, t.Args.Params), next.Choices);
+            total += r.Weight - next.Score;
+            state = r.Return;
+        }
+        return total;
+    }
+
+    /// <summary>Central difference with one Richardson step: (4·D(h/2) − D(h)) / 3.</summary>
+    private static double Derivative(Func<double, double> f, double x, Address address)
+    {
+        var h = 1e-3 * Math.Max(1.0, Math.Abs(x));
+        double D(double step) => (f(x + step) - f(x - step)) / (2 * step);
+        var d = (4 * D(h / 2) - D(h)) / 3;
+        if (double.IsNaN(d))
+            throw new ModelException($"The gradient with respect to the choice at '{address}' (value {x}) is NaN.", address);
+        return d;
     }
 
     /// <inheritdoc />

@@ -199,17 +199,37 @@ public class UnfoldTests
         AssertClose(after - before, w);
     }
 
-    [Fact]
-    public void GradientsAreTakenPerStepWithTheInputStateHeldFixed()
+    private static double CarryStep(ITracer t, Address p, int step, double s, double a)
     {
-        var chain = FixedChain();
+        var x = t.Sample(p / "x", new Normal(a * s, 1));
+        t.Observe(p / "y", new Normal(x, 0.5), Obs(step));
+        return x + 0.5 * s;   // the state carries past values, so a choice reaches every later step
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ChoiceGradientsAgreeWithTheWholeLoopModel(bool carry)
+    {
+        Func<ITracer, Address, int, double, double, double> body = carry ? CarryStep : FixedStep;
+        var chain = new Unfold<double, double>(StepKernel(body));
+        var loop = ChainLoop(body);
         var rng = new Rng(2);
-        var tr = chain.Simulate((3, 0.4, 0.9), rng);
-        var g = chain.ChoiceGradients(tr, Selection.Prefix(1));
-        var s0 = tr.Return[0];
-        var x1 = tr.Return[1];
-        AssertClose(-(x1 - 0.9 * s0) + (Obs(1) - x1) / 0.25, g.Get<double>((Address)1 / "x"), 1e-6);
-        Assert.Equal(1, g.Count);
+        var args = (5, 0.4, 0.9);
+        var tr = chain.Simulate(args, rng);
+        var sel = Selection.Prefix(1, 2, 4);
+        var g = chain.ChoiceGradients(tr, sel);
+        var expected = loop.ChoiceGradients(loop.Generate(args, tr.Choices, rng).Trace, sel);
+        Assert.Equal(3, g.Count);
+        foreach (var (a, v) in expected.Leaves) AssertClose((double)v, g.Get<double>(a), 1e-6);
+
+        // The hand-derived value for step 1 of the non-carrying chain: its own density, the observation,
+        // and step 2's transition density, which depends on x1 through the state.
+        if (!carry)
+        {
+            var (x0, x1, x2) = (tr.Return[0], tr.Return[1], tr.Return[2]);
+            AssertClose(-(x1 - 0.9 * x0) + (Obs(1) - x1) / 0.25 + 0.9 * (x2 - 0.9 * x1), g.Get<double>((Address)1 / "x"), 1e-6);
+        }
     }
 }
 
