@@ -156,6 +156,19 @@ internal sealed class DynamicHandler<TArgs, TRet> : ITracer
     {
         ArgumentNullException.ThrowIfNull(function);
         Visit(address);
+        try
+        {
+            return CallCore(address, function, args);
+        }
+        catch (UnvisitedConstraintsException e)
+        {
+            // The callee reports addresses relative to itself; the caller (and Replay) need them in full.
+            throw e.WithPrefix(address, _model.Name);
+        }
+    }
+
+    private TSubRet CallCore<TSubArgs, TSubRet>(Address address, IGenerativeFunction<TSubArgs, TSubRet> function, TSubArgs args)
+    {
         var sub = _constraints.GetSubmap(address);
         switch (_mode)
         {

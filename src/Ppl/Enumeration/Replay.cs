@@ -36,13 +36,20 @@ public static class Replay
             {
                 // The same draws lead down the same path, so retrying from the saved state without the
                 // unreached values reproduces the run exactly.
+                var removedAny = false;
                 foreach (var a in e.Unvisited)
                 {
                     if (forcedAddress is { } f && a == f)
                         throw new ModelException($"Replay of '{function.Name}' forced a value at '{a}', but the run never visits that address.", a, e);
-                    if (constraints.TryGetValue(a, out var v)) unused = unused.Set(a, v!);
+                    if (constraints.TryGetValue(a, out var v))
+                    {
+                        unused = unused.Set(a, v!);
+                        removedAny = true;
+                    }
                     constraints = constraints.Without(a);
                 }
+                if (!removedAny)
+                    throw new ModelException($"Replay of '{function.Name}' could not set aside the unreached values it was told about: {e.Message}", null, e);
                 attempt = start.Clone();
             }
         }
