@@ -90,7 +90,7 @@ public abstract class ChoiceMap
     }
 
     /// <summary>Number of leaves.</summary>
-    public int Count => HasValue ? 1 : Submaps.Sum(kv => kv.Value.Count);
+    public virtual int Count => HasValue ? 1 : Submaps.Sum(kv => kv.Value.Count);
 
     /// <summary>Returns a map with <paramref name="value"/> at <paramref name="address"/> (replacing any value there).</summary>
     /// <exception cref="ArgumentException">The address is the root, or it would put a value above or below an existing leaf.</exception>
@@ -215,5 +215,10 @@ internal sealed class TrieChoiceMap : ChoiceMap
     public override bool HasValue => _hasValue;
     public override object Value => _hasValue ? _value! : throw new InvalidOperationException("This choice map node holds no value.");
     public override ChoiceMap GetSubmap(AddressSegment segment) => Children.TryGetValue(segment, out var c) ? c : Empty;
+
+    private int _count = -1;
+
+    /// <summary>Cached: the trie is immutable, and handlers compare it with the number of constraints used.</summary>
+    public override int Count => _count >= 0 ? _count : _count = base.Count;
     public override IEnumerable<KeyValuePair<AddressSegment, ChoiceMap>> Submaps => Children;
 }

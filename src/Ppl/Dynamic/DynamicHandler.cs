@@ -37,6 +37,9 @@ internal sealed class DynamicHandler<TArgs, TRet> : ITracer
     private readonly Rng? _rng;
     private readonly HashSet<Address> _visited = new();
 
+    /// <summary>Constraint leaves used so far: when it equals the constraint count, all were visited.</summary>
+    private int _consumed;
+
     public DynamicHandler(DynamicModel<TArgs, TRet> model, HandlerMode mode, ChoiceMap constraints,
         DynamicTrace<TArgs, TRet>? old, Selection selection, Rng? rng)
     {
@@ -76,7 +79,9 @@ internal sealed class DynamicHandler<TArgs, TRet> : ITracer
         switch (_mode)
         {
             case HandlerMode.Generate:
-                fresh = !_constraints.TryGetValue(address, out var c);
+                object? c = null;
+                fresh = _constraints.IsEmpty || !_constraints.TryGetValue(address, out c);
+                if (!fresh) _consumed++;
                 value = fresh ? distribution.Sample(_rng!) : ValueConversion.To<T>(c!, address);
                 break;
             case HandlerMode.Assess:
@@ -85,12 +90,14 @@ internal sealed class DynamicHandler<TArgs, TRet> : ITracer
                         $"Assess on model '{_model.Name}' needs a value for the choice at '{address}', but the choices given have none.{AddressSuggestions.Hint(address, _constraints.Leaves.Select(l => l.Address))}",
                         address);
                 value = ValueConversion.To<T>(given!, address);
+                _consumed++;
                 fresh = false;
                 break;
             case HandlerMode.Update:
                 if (_constraints.TryGetValue(address, out var constrained))
                 {
                     value = ValueConversion.To<T>(constrained!, address);
+                    _consumed++;
                     fresh = false;
                     if (_old!.ChoiceRecords.TryGetValue(address, out var overwritten))
                         Discard = Discard.Set(address, overwritten.Value);
@@ -170,6 +177,8 @@ internal sealed class DynamicHandler<TArgs, TRet> : ITracer
     private TSubRet CallCore<TSubArgs, TSubRet>(Address address, IGenerativeFunction<TSubArgs, TSubRet> function, TSubArgs args)
     {
         var sub = _constraints.GetSubmap(address);
+        // A sub-call that returns has used all of its constraints (it checks them itself).
+        if (!sub.IsEmpty) _consumed += sub.Count;
         switch (_mode)
         {
             case HandlerMode.Assess:
@@ -283,7 +292,7 @@ internal sealed class DynamicHandler<TArgs, TRet> : ITracer
     /// </summary>
     public void CheckConstraintsVisited()
     {
-        if (_constraints.IsEmpty) return;
+        if (_constraints.IsEmpty || _consumed == _constraints.Count) return;
         List<Address>? unvisited = null;
         foreach (var (a, _) in _constraints.Leaves)
         {
