@@ -54,6 +54,9 @@ internal static class DynamicTracerBenchmark
             return s;
         }
 
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++) model.Assess(xs, choices);
+        var bytesPerAssess = (GC.GetAllocatedBytesForCurrentThread() - before) / 1000.0;
         var dynamicNs = Time(() => model.Assess(xs, choices).Weight);
         var handNs = Time(HandWritten);
         var generateNs = Time(() => model.Generate(xs, choices, rng).Weight);
@@ -67,6 +70,7 @@ internal static class DynamicTracerBenchmark
             ["generate_ns"] = Math.Round(generateNs),
             ["handwritten_ns"] = Math.Round(handNs, 1),
             ["dynamic_over_handwritten"] = Math.Round(dynamicNs / handNs, 1),
+            ["allocated_bytes_per_assess"] = Math.Round(bytesPerAssess),
         };
     }
 
