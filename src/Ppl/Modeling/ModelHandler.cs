@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Ppl.Distributions;
 using static TorchSharp.torch;
 
@@ -86,7 +87,7 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
 
     private static void CheckParameters<TD>(Address address, TD distribution) where TD : IDistribution
     {
-        if (distribution is null) throw new ArgumentNullException(nameof(distribution));
+        if (!typeof(TD).IsValueType && distribution is null) throw new ArgumentNullException(nameof(distribution));
         if (distribution.ParameterError is { } problem)
             throw new DistributionParameterException(distribution.Family, problem, address);
     }
@@ -269,7 +270,7 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
     private double ObserveDensity<TD, T>(Address address, TD distribution, T value) where TD : IDistribution<T>
     {
         CheckParameters(address, distribution);
-        if (value is double d && double.IsNaN(d))
+        if (typeof(T) == typeof(double) ? double.IsNaN(Unsafe.As<T, double>(ref value)) : value is double d && double.IsNaN(d))
             throw new ModelException($"The observation at '{address}' is NaN.", address);
         var logDensity = distribution.LogDensity(value);
         if (double.IsNaN(logDensity))

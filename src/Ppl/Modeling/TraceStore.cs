@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Ppl.Modeling;
 
 /// <summary>
@@ -66,18 +68,27 @@ internal sealed class TraceStore
     /// <summary>Reads a stored value as <typeparamref name="T"/>; the typeof tests fold away per instantiation.</summary>
     public static T Read<T>(byte tag, double num, object? r, Address address)
     {
-        if (typeof(T) == typeof(double) && tag == Double) return (T)(object)num;
-        if (typeof(T) == typeof(int) && tag == Int) return (T)(object)(int)num;
-        if (typeof(T) == typeof(bool) && tag == Bool) return (T)(object)(num != 0);
+        // Unsafe.As instead of (T)(object)x: no boxing even where the JIT does not optimise (Debug builds).
+        if (typeof(T) == typeof(double) && tag == Double) return Unsafe.As<double, T>(ref num);
+        if (typeof(T) == typeof(int) && tag == Int)
+        {
+            var i = (int)num;
+            return Unsafe.As<int, T>(ref i);
+        }
+        if (typeof(T) == typeof(bool) && tag == Bool)
+        {
+            var b = num != 0;
+            return Unsafe.As<bool, T>(ref b);
+        }
         if (tag == Ref && r is T t) return t;
         return ValueConversion.To<T>(Box(tag, num, r), address);
     }
 
     public static void Write<T>(T value, out byte tag, out double num, out object? r)
     {
-        if (typeof(T) == typeof(double)) { tag = Double; num = (double)(object)value!; r = null; }
-        else if (typeof(T) == typeof(int)) { tag = Int; num = (int)(object)value!; r = null; }
-        else if (typeof(T) == typeof(bool)) { tag = Bool; num = (bool)(object)value! ? 1 : 0; r = null; }
+        if (typeof(T) == typeof(double)) { tag = Double; num = Unsafe.As<T, double>(ref value); r = null; }
+        else if (typeof(T) == typeof(int)) { tag = Int; num = Unsafe.As<T, int>(ref value); r = null; }
+        else if (typeof(T) == typeof(bool)) { tag = Bool; num = Unsafe.As<T, bool>(ref value) ? 1 : 0; r = null; }
         else { tag = Ref; num = 0; r = value; }
     }
 

@@ -159,13 +159,13 @@ public static partial class GenModels
         return total;
     }
 
-    /// <summary>Calls a dynamic model and, in a loop, a generated one, with explicit addresses.</summary>
+    /// <summary>Calls dynamic models through Effects.Call, the second in a loop at explicit addresses f/i.</summary>
     [Model]
     public static double Calls(int n)
     {
         var d = Call(DynModels.Sprinkler, Unit.Value);
         var acc = d ? 1.0 : 0.0;
-        for (var i = 0; i < n; i++) acc += Call(FixedModel, 1, "f", i);
+        for (var i = 0; i < n; i++) acc += Call(DynModels.Fixed, 1, "f", i);
         return acc;
     }
 
