@@ -112,6 +112,7 @@ namespace Ppl.Generators
                 sb.AppendLine($"    {access} static {fn} {_m}Model => {fn}.Instance;");
                 sb.AppendLine();
                 sb.AppendLine($"    /// <summary>The body of <see cref=\"{_m}\"/>, rewritten against a handler (generated).</summary>");
+                sb.AppendLine("    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
                 sb.AppendLine($"    private static {ret} __{_m}Body<TH>(ref TH __h{(parameters.Length > 0 ? ", " + parameters : "")}) where TH : struct, global::Ppl.Modeling.IModelHandler");
                 sb.AppendLine(RewriteBody(bodyNode, dynamic: false));
                 sb.AppendLine();
