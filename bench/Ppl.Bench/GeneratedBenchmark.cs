@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using Ppl.Distributions;
+
+namespace Ppl.Bench;
+
+/// <summary>
+/// Generated vs dynamic vs hand-written C# on the hierarchical <see cref="SchoolsBench"/> (100 static
+/// sites): Assess of a full set of choices, and single-site Metropolis–Hastings sweeps (Regenerate of one
+/// latent from its prior + accept/reject, over all 51 latents). The hand-written sweep does the same
+/// work: per proposal, a prior draw and a full log-density evaluation.
+/// </summary>
+internal static class GeneratedBenchmark
+{
+    public static Dictionary<string, object> Run()
+    {
+        var n = SchoolsBench.Groups;
+        var rng = new Rng(7);
+        var ys = Enumerable.Range(0, n).Select(_ => 3 * rng.NextGaussian()).ToArray();
+        var gen = SchoolsBench.SchoolsModel;
+        var dyn = SchoolsBench.Dynamic;
+        var latents = new[] { "mu", "tau" }.Concat(Enumerable.Range(0, n).Select(k => "theta" + k)).ToArray();
+        var selections = latents.Select(a => Selection.At(a)).ToArray();
+
+        var gTrace = (ITrace<double[], double>)gen.Simulate(ys, new Rng(1));
+        var dTrace = dyn.Simulate(ys, new Rng(1));
+        var gChoices = gTrace.Choices;
+        var dChoices = dTrace.Choices;
+        if (Math.Abs(gen.Assess(ys, gChoices).Weight - dyn.Assess(ys, dChoices).Weight) > 1e-9) throw new InvalidOperationException("models disagree");
+
+        // Hand-written log density over plain arrays.
+        var theta = Enumerable.Range(0, n).Select(k => gTrace.Choices.Get<double>("theta" + k)).ToArray();
+        var mu0 = gTrace.Choices.Get<double>("mu");
+        var tau0 = gTrace.Choices.Get<double>("tau");
+        double LogDensity(double mu, double tau, double[] th)
+        {
+            var s = new Normal(0, 5).LogDensity(mu) + new HalfNormal(5).LogDensity(tau);
+            for (var k = 0; k < th.Length; k++) s += new Normal(mu, tau).LogDensity(th[k]) + new Normal(th[k], 1).LogDensity(ys[k]);
+            return s;
+        }
+
+        var assessGen = Time(() => gen.Assess(ys, gChoices).Weight);
+        var assessGenMap = Time(() => gen.Assess(ys, dChoices).Weight);
+        var assessDyn = Time(() => dyn.Assess(ys, dChoices).Weight);
+        var assessHand = Time(() => LogDensity(mu0, tau0, theta));
+
+        // Allocation per assess (after warm-up).
+        for (var i = 0; i < 1000; i++) gen.Assess(ys, gChoices);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        const int allocCalls = 10000;
+        for (var i = 0; i < allocCalls; i++) gen.Assess(ys, gChoices);
+        var allocPerAssess = (GC.GetAllocatedBytesForCurrentThread() - before) / (double)allocCalls;
+
+        // MH sweeps.
+        var mhRng = new Rng(3);
+        ITrace<double[], double> gt = gTrace;
+        ITrace<double[], double> dt = dTrace;
+        double SweepGen()
+        {
+            foreach (var s in selections)
+            {
+                var (t2, w) = gen.Regenerate(gt, ys, s, mhRng);
+                if (Math.Log(mhRng.NextOpenDouble()) < w) gt = t2;
+            }
+            return gt.Score;
+        }
+        double SweepDyn()
+        {
+            foreach (var s in selections)
+            {
+                var (t2, w) = dyn.Regenerate(dt, ys, s, mhRng);
+                if (Math.Log(mhRng.NextOpenDouble()) < w) dt = t2;
+            }
+            return dt.Score;
+        }
+        var hMu = mu0;
+        var hTau = tau0;
+        var hTheta = (double[])theta.Clone();
+        var current = LogDensity(hMu, hTau, hTheta);
+        double SweepHand()
+        {
+            // mu and tau from their priors, then each theta_k from N(mu, tau); ratio p(new)q(old)/p(old)q(new).
+            var m = new Normal(0, 5).Sample(mhRng);
+            var pNew = LogDensity(m, hTau, hTheta);
+            if (Math.Log(mhRng.NextOpenDouble()) < pNew - current - new Normal(0, 5).LogDensity(m) + new Normal(0, 5).LogDensity(hMu)) { hMu = m; current = pNew; }
+            var t = new HalfNormal(5).Sample(mhRng);
+            pNew = LogDensity(hMu, t, hTheta);
+            if (Math.Log(mhRng.NextOpenDouble()) < pNew - current - new HalfNormal(5).LogDensity(t) + new HalfNormal(5).LogDensity(hTau)) { hTau = t; current = pNew; }
+            for (var k = 0; k < n; k++)
+            {
+                var prior = new Normal(hMu, hTau);
+                var old = hTheta[k];
+                hTheta[k] = prior.Sample(mhRng);
+                pNew = LogDensity(hMu, hTau, hTheta);
+                if (Math.Log(mhRng.NextOpenDouble()) < pNew - current - prior.LogDensity(hTheta[k]) + prior.LogDensity(old)) current = pNew;
+                else hTheta[k] = old;
+            }
+            return current;
+        }
+        var mhGen = Time(SweepGen);
+        var mhDyn = Time(SweepDyn);
+        var mhHand = Time(SweepHand);
+
+        Console.WriteLine($"model: {2 + 2 * n} static sites ({2 + n} latent choices, {n} observations)");
+        Console.WriteLine($"assess, generated (trace's own choices): {assessGen,10:F0} ns");
+        Console.WriteLine($"assess, generated (dynamic trace's map):  {assessGenMap,10:F0} ns");
+        Console.WriteLine($"assess, dynamic:                          {assessDyn,10:F0} ns");
+        Console.WriteLine($"log density, hand-written:                {assessHand,10:F0} ns");
+        Console.WriteLine($"allocated bytes per generated assess:     {allocPerAssess,10:F1}");
+        Console.WriteLine($"MH sweep ({latents.Length} regenerates), generated: {mhGen / 1000,10:F1} µs");
+        Console.WriteLine($"MH sweep, dynamic:                        {mhDyn / 1000,10:F1} µs");
+        Console.WriteLine($"MH sweep, hand-written:                   {mhHand / 1000,10:F1} µs");
+        return new Dictionary<string, object>
+        {
+            ["benchmark"] = "generated",
+            ["static_sites"] = 2 + 2 * n,
+            ["assess_generated_ns"] = Math.Round(assessGen),
+            ["assess_generated_choicemap_ns"] = Math.Round(assessGenMap),
+            ["assess_dynamic_ns"] = Math.Round(assessDyn),
+            ["assess_handwritten_ns"] = Math.Round(assessHand),
+            ["mh_sweep_generated_us"] = Math.Round(mhGen / 1000, 1),
+            ["mh_sweep_dynamic_us"] = Math.Round(mhDyn / 1000, 1),
+            ["mh_sweep_handwritten_us"] = Math.Round(mhHand / 1000, 1),
+            ["assess_speedup_vs_dynamic"] = Math.Round(assessDyn / assessGen, 1),
+            ["mh_ratio_to_handwritten"] = Math.Round(mhGen / mhHand, 2),
+            ["speedup_vs_dynamic"] = Math.Round(mhDyn / mhGen, 1),
+            ["ratio_to_handwritten"] = Math.Round(assessGen / assessHand, 2),
+            ["allocated_bytes_per_assess"] = allocPerAssess,
+        };
+    }
+
+    /// <summary>Median over repeated batches of the time per call, after warm-up.</summary>
+    private static double Time(Func<double> f)
+    {
+        double sink = 0;
+        var warm = Stopwatch.StartNew();
+        while (warm.ElapsedMilliseconds < 300) sink += f();
+        var batches = new List<double>();
+        for (var b = 0; b < 15; b++)
+        {
+            var sw = Stopwatch.StartNew();
+            var calls = 0;
+            while (sw.ElapsedMilliseconds < 60)
+            {
+                for (var i = 0; i < 10; i++) sink += f();
+                calls += 10;
+            }
+            batches.Add(sw.Elapsed.TotalNanoseconds / calls);
+        }
+        if (double.IsNaN(sink)) Console.WriteLine("(NaN)");
+        batches.Sort();
+        return batches[batches.Count / 2];
+    }
+}

@@ -1,0 +1,81 @@
+using Microsoft.CodeAnalysis;
+
+namespace Ppl.Generators
+{
+    /// <summary>The diagnostics of the Ppl generator (ids PPL0001…), listed in docs/ARCHITECTURE.md.</summary>
+    public static class PplDiagnostics
+    {
+        private const string Category = "Ppl.Modeling";
+
+        /// <summary>Two sites on one path use the same static address.</summary>
+        public static readonly DiagnosticDescriptor DuplicateAddress = new DiagnosticDescriptor(
+            "PPL0001", "Duplicate static address",
+            "The address '{0}' is used by another site of model '{1}' on the same path; a run would use it twice",
+            Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+
+        /// <summary>An address inside a loop that does not depend on the loop.</summary>
+        public static readonly DiagnosticDescriptor LoopAddress = new DiagnosticDescriptor(
+            "PPL0002", "Address in a loop does not depend on the loop variable",
+            "The address '{0}' is inside a loop but does not depend on the loop variable; every iteration uses the same address (add the index: Sample(d, \"{0}\", i))",
+            Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+
+        /// <summary>Randomness or time that escapes the trace.</summary>
+        public static readonly DiagnosticDescriptor UntracedRandomness = new DiagnosticDescriptor(
+            "PPL0003", "Randomness outside the trace",
+            "'{0}' in model '{1}' is random or time-dependent but not traced, so scores, replays and inference are wrong; use Sample",
+            Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+
+        /// <summary>A sample whose value is thrown away.</summary>
+        public static readonly DiagnosticDescriptor DiscardedSample = new DiagnosticDescriptor(
+            "PPL0004", "Sample result discarded",
+            "The result of Sample is discarded; to condition on data use Observe(distribution, value, address)",
+            Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+
+        /// <summary>A [Model] method the generator cannot handle.</summary>
+        public static readonly DiagnosticDescriptor UnsupportedSignature = new DiagnosticDescriptor(
+            "PPL0005", "Unsupported [Model] signature",
+            "[Model] method '{0}' cannot be generated: {1}",
+            Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+        /// <summary>A constant distribution parameter outside its domain.</summary>
+        public static readonly DiagnosticDescriptor ParameterOutOfDomain = new DiagnosticDescriptor(
+            "PPL0006", "Distribution parameter outside its domain",
+            "Parameter '{0}' of {1} is {2}, outside its domain ({3})",
+            Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+
+        /// <summary>A site whose address cannot be inferred.</summary>
+        public static readonly DiagnosticDescriptor NoAddress = new DiagnosticDescriptor(
+            "PPL0007", "Address cannot be inferred",
+            "{0} here is not assigned to a local, so its address cannot be inferred; pass an explicit address as its last argument",
+            Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+        /// <summary>The model runs through the dynamic tracer.</summary>
+        public static readonly DiagnosticDescriptor DynamicFallback = new DiagnosticDescriptor(
+            "PPL0008", "Model runs through the dynamic tracer",
+            "Model '{0}' runs through the dynamic tracer (slower, same results) because of {1}",
+            Category, DiagnosticSeverity.Info, isEnabledByDefault: true);
+
+        /// <summary>The generator failed on a model (a bug: please report it).</summary>
+        public static readonly DiagnosticDescriptor GeneratorFailure = new DiagnosticDescriptor(
+            "PPL0009", "The model generator failed",
+            "The Ppl generator failed on model '{0}' and generated nothing for it: {1}",
+            Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+
+        internal static DiagnosticDescriptor? ById(string id)
+        {
+            switch (id)
+            {
+                case "PPL0001": return DuplicateAddress;
+                case "PPL0002": return LoopAddress;
+                case "PPL0003": return UntracedRandomness;
+                case "PPL0004": return DiscardedSample;
+                case "PPL0005": return UnsupportedSignature;
+                case "PPL0006": return ParameterOutOfDomain;
+                case "PPL0007": return NoAddress;
+                case "PPL0008": return DynamicFallback;
+                case "PPL0009": return GeneratorFailure;
+                default: return null;
+            }
+        }
+    }
+}

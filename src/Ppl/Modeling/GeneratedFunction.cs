@@ -1,0 +1,222 @@
+using System.Runtime.CompilerServices;
+
+namespace Ppl.Modeling;
+
+/// <summary>
+/// The runtime half of a generated model: implements the whole generative function interface by running
+/// the generated body <typeparamref name="TBody"/> against one handler struct per operation. The
+/// generator derives a sealed class from it per <c>[Model]</c> method (adding a typed trace and builder).
+/// </summary>
+/// <typeparam name="TArgs">The arguments (a tuple for several, <see cref="Unit"/> for none).</typeparam>
+/// <typeparam name="TRet">The return value.</typeparam>
+/// <typeparam name="TBody">The generated body.</typeparam>
+public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunction<TArgs, TRet>
+    where TBody : struct, IModelBody<TArgs, TRet>
+{
+    private readonly ConditionalWeakTable<Selection, bool[]> _masks = new();
+
+    /// <summary>Creates the function (generated code only).</summary>
+    protected GeneratedFunction(ModelMetadata metadata)
+    {
+        Metadata = metadata ?? throw new ArgumentNullException(nameof(metadata));
+    }
+
+    /// <inheritdoc />
+    public string Name => Metadata.Name;
+
+    /// <summary>The model's static metadata: addresses, families, value types.</summary>
+    public ModelMetadata Metadata { get; }
+
+    /// <inheritdoc />
+    public ParameterStore Parameters { get; } = new();
+
+    /// <summary>Creates an empty typed trace (generated code overrides it with the model's trace type).</summary>
+    protected abstract GeneratedTrace<TArgs, TRet> CreateTrace();
+
+    private ModelHandler<TMode> Handler<TMode>(TraceStore? store, int[] seq, ChoiceMap constraints, TraceStore? old, Selection selection,
+        bool[]? mask, Rng? rng) where TMode : struct
+    {
+        // Constraints that are a trace of this very model are read straight from its slots.
+        var source = constraints is GeneratedChoiceMap g && ReferenceEquals(g.Metadata, Metadata) ? g.Store : null;
+        return new ModelHandler<TMode>(Name, Metadata, Parameters, store, seq, constraints, source, old, selection, mask, rng);
+    }
+
+    private GeneratedTrace<TArgs, TRet> MakeTrace<TMode>(TArgs args, TRet ret, in ModelHandler<TMode> h, TraceStore store) where TMode : struct
+    {
+        store.FactorTotal = h.Factors;
+        store.ObservationTotal = h.Observed;
+        var t = CreateTrace();
+        t.Init(this, Metadata, args, ret, h.Score, store);
+        return t;
+    }
+
+    /// <inheritdoc />
+    public ITrace<TArgs, TRet> Simulate(TArgs args, Rng rng)
+    {
+        ArgumentNullException.ThrowIfNull(rng);
+        var store = new TraceStore(Metadata.SlotCount);
+        var h = Handler<GenerateMode>(store, store.Seq, ChoiceMap.Empty, null, Selection.None, null, rng);
+        var ret = TBody.Run(ref h, args);
+        return MakeTrace(args, ret, h, store);
+    }
+
+    /// <inheritdoc />
+    public GenerateResult<TArgs, TRet> Generate(TArgs args, ChoiceMap constraints, Rng rng)
+    {
+        ArgumentNullException.ThrowIfNull(constraints);
+        ArgumentNullException.ThrowIfNull(rng);
+        var store = new TraceStore(Metadata.SlotCount);
+        var h = Handler<GenerateMode>(store, store.Seq, constraints, null, Selection.None, null, rng);
+        var ret = TBody.Run(ref h, args);
+        h.CheckConstraintsVisited();
+        return new(MakeTrace(args, ret, h, store), h.Score - h.Fresh);
+    }
+
+    /// <inheritdoc />
+    public AssessResult<TRet> Assess(TArgs args, ChoiceMap choices)
+    {
+        ArgumentNullException.ThrowIfNull(choices);
+        var seq = SeqPool.Rent(Metadata.SlotCount);
+        try
+        {
+            var h = Handler<AssessMode>(null, seq, choices, null, Selection.None, null, null);
+            var ret = TBody.Run(ref h, args);
+            h.CheckConstraintsVisited();
+            return new(h.Score, ret);
+        }
+        finally
+        {
+            SeqPool.Return(seq, Metadata.SlotCount);
+        }
+    }
+
+    /// <inheritdoc />
+    public ProposeResult<TRet> Propose(TArgs args, Rng rng)
+    {
+        var trace = Simulate(args, rng);
+        return new(trace.Choices, trace.Score, trace.Return);
+    }
+
+    /// <inheritdoc />
+    public UpdateResult<TArgs, TRet> Update(ITrace<TArgs, TRet> trace, TArgs args, ChoiceMap constraints, Rng rng)
+    {
+        var old = Own(trace);
+        var store = new TraceStore(Metadata.SlotCount);
+        var h = Handler<UpdateMode>(store, store.Seq, constraints, old.Store, Selection.None, null, rng);
+        h.Source = null; // update reads constraints by address: they override the old trace, whatever their origin
+        var ret = TBody.Run(ref h, args);
+        h.CheckConstraintsVisited();
+        h.FinishAgainstOld();
+        var weight = h.Score - old.Score - h.Fresh;
+        return new(MakeTrace(args, ret, h, store), weight, h.Discard);
+    }
+
+    /// <inheritdoc />
+    public RegenerateResult<TArgs, TRet> Regenerate(ITrace<TArgs, TRet> trace, TArgs args, Selection selection, Rng rng)
+    {
+        ArgumentNullException.ThrowIfNull(selection);
+        var old = Own(trace);
+        var store = new TraceStore(Metadata.SlotCount);
+        var h = Handler<RegenerateMode>(store, store.Seq, ChoiceMap.Empty, old.Store, selection, Mask(selection), rng);
+        var ret = TBody.Run(ref h, args);
+        h.FinishAgainstOld();
+        var weight = h.Score - old.Score - h.Fresh + h.Dropped;
+        return new(MakeTrace(args, ret, h, store), weight);
+    }
+
+    /// <summary>Which static slots a selection selects, computed once per selection object.</summary>
+    private bool[] Mask(Selection selection) => _masks.GetValue(selection, s =>
+    {
+        var m = new bool[Metadata.SlotCount];
+        for (var k = 0; k < m.Length; k++) m[k] = s.Contains(Metadata.StaticSites[k].Address);
+        return m;
+    });
+
+    /// <inheritdoc />
+    public double Project(ITrace<TArgs, TRet> trace, Selection selection)
+    {
+        ArgumentNullException.ThrowIfNull(selection);
+        var s = Own(trace).Store;
+        var total = s.FactorTotal + s.ObservationTotal;
+        for (var k = 0; k < s.Tag.Length; k++)
+        {
+            var a = Metadata.StaticSites[k].Address;
+            if (s.HasChoice(k) && selection.Contains(a)) total += s.LogDensity[k];
+            else if (s.CallAt(k) is { } sub) total += sub.Function.Project(sub, selection.Sub(a));
+        }
+        if (s.Family is { } f)
+            foreach (var (a, e) in f)
+                if (selection.Contains(a)) total += e.LogDensity;
+        if (s.FamilyCalls is { } c)
+            foreach (var (a, sub) in c) total += sub.Function.Project(sub, selection.Sub(a));
+        return total;
+    }
+
+    /// <inheritdoc />
+    public double Project(ITrace trace, Selection selection) => Project(Own(trace), selection);
+
+    /// <summary>
+    /// Gradients of log p with respect to the selected scalar choices, by the same Richardson-extrapolated
+    /// central difference of <see cref="Assess"/> as the dynamic tracer (so both agree); tensor choices
+    /// are not supported here yet.
+    /// </summary>
+    public ChoiceMap ChoiceGradients(ITrace<TArgs, TRet> trace, Selection selection)
+    {
+        var t = Own(trace);
+        var choices = t.Choices;
+        var result = ChoiceMap.Empty;
+        foreach (var (address, value) in choices.Leaves)
+        {
+            if (!selection.Contains(address)) continue;
+            if (value is double x)
+                result = result.Set(address, Derivative(v => Assess(t.Args, choices.Set(address, v)).Weight, x, address));
+            else if (value is TorchSharp.torch.Tensor)
+                throw new NotSupportedException($"Gradients of tensor choices ('{address}') of generated model '{Name}' are not supported yet; use a DynamicModel.");
+        }
+        return result;
+    }
+
+    private static double Derivative(Func<double, double> f, double x, Address address)
+    {
+        var h = 1e-3 * Math.Max(1.0, Math.Abs(x));
+        double D(double step) => (f(x + step) - f(x - step)) / (2 * step);
+        var d = (4 * D(h / 2) - D(h)) / 3;
+        if (double.IsNaN(d))
+            throw new ModelException($"The gradient with respect to the choice at '{address}' (value {x}) is NaN.", address);
+        return d;
+    }
+
+    /// <summary>Generated models have no trainable parameters (models using <c>Param</c> run through the dynamic tracer).</summary>
+    public void AccumulateParameterGradients(ITrace<TArgs, TRet> trace, double scale) => Own(trace);
+
+    private GeneratedTrace<TArgs, TRet> Own(ITrace trace)
+    {
+        ArgumentNullException.ThrowIfNull(trace);
+        return trace is GeneratedTrace<TArgs, TRet> t && ReferenceEquals(t.Function, this)
+            ? t
+            : throw new ArgumentException($"The trace was not produced by model '{Name}' (it comes from '{trace.Function.Name}').", nameof(trace));
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"GeneratedModel {Name}";
+}
+
+/// <summary>Per-thread reusable visit arrays for <c>Assess</c>, which builds no trace and so must not allocate.</summary>
+internal static class SeqPool
+{
+    [ThreadStatic] private static Stack<int[]>? _free;
+
+    public static int[] Rent(int n)
+    {
+        var free = _free ??= new Stack<int[]>();
+        while (free.TryPop(out var a))
+            if (a.Length >= n) return a;
+        return new int[Math.Max(n, 1)];
+    }
+
+    public static void Return(int[] a, int n)
+    {
+        Array.Clear(a, 0, Math.Min(n, a.Length));
+        (_free ??= new Stack<int[]>()).Push(a);
+    }
+}

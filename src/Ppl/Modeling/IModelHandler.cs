@@ -1,0 +1,47 @@
+using Ppl.Distributions;
+using static TorchSharp.torch;
+
+namespace Ppl.Modeling;
+
+/// <summary>
+/// The effects of a generated model body, as a struct constraint: generated bodies are generic methods
+/// <c>Body&lt;TH&gt;(ref TH h, …) where TH : struct, IModelHandler</c>, so the JIT compiles one copy per
+/// operation's handler with every call below devirtualised and inlinable. Distributions are passed by
+/// value as their own struct type <c>TD</c>, so no site boxes or allocates.
+/// </summary>
+public interface IModelHandler
+{
+    /// <summary>A random choice at a static address.</summary>
+    T Sample<TD, T>(StaticSite site, TD distribution) where TD : IDistribution<T>;
+
+    /// <summary>A random choice at an address computed at run time (e.g. <c>y/i</c> in a loop).</summary>
+    T SampleAt<TD, T>(Address address, TD distribution) where TD : IDistribution<T>;
+
+    /// <summary>An observation at a static address.</summary>
+    void Observe<TD, T>(StaticSite site, TD distribution, T value) where TD : IDistribution<T>;
+
+    /// <summary>An observation at an address computed at run time.</summary>
+    void ObserveAt<TD, T>(Address address, TD distribution, T value) where TD : IDistribution<T>;
+
+    /// <summary>Adds a log weight to the score.</summary>
+    void Factor(double logWeight);
+
+    /// <summary>A call to a generative function at a static address.</summary>
+    TRet Call<TArgs, TRet>(StaticSite site, IGenerativeFunction<TArgs, TRet> function, TArgs args);
+
+    /// <summary>A call at an address computed at run time.</summary>
+    TRet CallAt<TArgs, TRet>(Address address, IGenerativeFunction<TArgs, TRet> function, TArgs args);
+
+    /// <summary>A trainable parameter.</summary>
+    Tensor Param(string name, Func<Tensor> init);
+}
+
+/// <summary>
+/// The body of a generated model, as a static abstract member so that the generic runtime
+/// (<see cref="GeneratedFunction{TArgs, TRet, TBody}"/>) calls it without a virtual call.
+/// </summary>
+public interface IModelBody<TArgs, TRet>
+{
+    /// <summary>Runs the model's body against a handler.</summary>
+    static abstract TRet Run<TH>(ref TH handler, TArgs args) where TH : struct, IModelHandler;
+}

@@ -1,0 +1,528 @@
+using System.Runtime.CompilerServices;
+using Ppl.Distributions;
+using static TorchSharp.torch;
+
+namespace Ppl.Modeling;
+
+/// <summary>Marker types for the operations; the handler's <c>typeof</c> tests on them fold at JIT time.</summary>
+internal struct GenerateMode;
+
+/// <inheritdoc cref="GenerateMode"/>
+internal struct AssessMode;
+
+/// <inheritdoc cref="GenerateMode"/>
+internal struct UpdateMode;
+
+/// <inheritdoc cref="GenerateMode"/>
+internal struct RegenerateMode;
+
+/// <summary>
+/// The interpreter of generated model bodies, one struct instantiation per operation (<typeparamref name="TMode"/>):
+/// the JIT specialises the body for each and removes the branches of the other operations. It keeps
+/// exactly the bookkeeping of <c>DynamicHandler</c> (the reference semantics): the new score, the log
+/// density of fresh draws and the old log density of dropped choices, from which every weight follows;
+/// the same checks, in the same order, with the same messages.
+/// </summary>
+internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
+{
+    public string Name;
+    public ModelMetadata Meta;
+    public ParameterStore Parameters;
+    public TraceStore? New;
+    public TraceStore? Old;
+    public TraceStore? Source;
+    public ChoiceMap Constraints;
+    public bool HasConstraints;
+    public Selection Selection;
+    public bool[]? Mask;
+    public Rng? Rng;
+    public int[] Seq;
+    public int VisitCount;
+    public Dictionary<Address, int>? DynamicSeq;
+    public double Score, Fresh, Dropped, Factors, Observed;
+    public ChoiceMap Discard;
+
+    private static bool IsAssess => typeof(TMode) == typeof(AssessMode);
+    private static bool IsGenerate => typeof(TMode) == typeof(GenerateMode);
+    private static bool IsUpdate => typeof(TMode) == typeof(UpdateMode);
+
+    public ModelHandler(string name, ModelMetadata meta, ParameterStore parameters, TraceStore? store, int[] seq, ChoiceMap constraints,
+        TraceStore? source, TraceStore? old, Selection selection, bool[]? mask, Rng? rng)
+    {
+        Name = name;
+        Meta = meta;
+        Parameters = parameters;
+        New = store;
+        Seq = seq;
+        Constraints = constraints;
+        HasConstraints = !constraints.IsEmpty;
+        Source = source;
+        Old = old;
+        Selection = selection;
+        Mask = mask;
+        Rng = rng;
+        Discard = ChoiceMap.Empty;
+    }
+
+    // ---------------------------------------------------------------- visits and checks
+
+    private void VisitStatic(int k, Address address)
+    {
+        if (Seq[k] != 0) throw Duplicate(address);
+        Seq[k] = ++VisitCount;
+    }
+
+    private void VisitDynamic(Address address)
+    {
+        if (address.IsRoot)
+            throw new ModelException($"Model '{Name}' used the root address for a choice; give it a name.", address);
+        DynamicSeq ??= new Dictionary<Address, int>();
+        if (!DynamicSeq.TryAdd(address, VisitCount + 1)) throw Duplicate(address);
+        VisitCount++;
+    }
+
+    private readonly ModelException Duplicate(Address address) => new(
+        $"Model '{Name}' used the address '{address}' twice in one run. Each random choice, observation and call needs its own address (inside a loop, add the loop index: \"name\" / i).",
+        address);
+
+    private static void CheckParameters<TD>(Address address, TD distribution) where TD : IDistribution
+    {
+        if (!typeof(TD).IsValueType && distribution is null) throw new ArgumentNullException(nameof(distribution));
+        if (distribution.ParameterError is { } problem)
+            throw new DistributionParameterException(distribution.Family, problem, address);
+    }
+
+    private readonly bool Selected(int k, Address address) => Mask is { } m ? m[k] : Selection.Contains(address);
+
+    private readonly ModelException MissingForAssess(Address address) => new(
+        $"Assess on model '{Name}' needs a value for the choice at '{address}', but the choices given have none.{AddressSuggestions.Hint(address, Constraints.Leaves.Select(l => l.Address))}",
+        address);
+
+    // ---------------------------------------------------------------- Sample
+
+    public T Sample<TD, T>(StaticSite site, TD distribution) where TD : IDistribution<T>
+    {
+        var k = site.Index;
+        var address = site.Address;
+        VisitStatic(k, address);
+        CheckParameters(address, distribution);
+        T value;
+        bool fresh;
+        if (IsGenerate || IsAssess)
+        {
+            if (Source is { } src)
+            {
+                if (src.HasChoice(k))
+                {
+                    value = TraceStore.Read<T>(src.Tag[k], src.Num[k], src.Refs?[k], address);
+                    fresh = false;
+                }
+                else if (IsAssess) throw MissingForAssess(address);
+                else
+                {
+                    value = distribution.Sample(Rng!);
+                    fresh = true;
+                }
+            }
+            else if (HasConstraints && Constraints.TryGetValue(address, out var c))
+            {
+                value = ValueConversion.To<T>(c!, address);
+                fresh = false;
+            }
+            else if (IsAssess) throw MissingForAssess(address);
+            else
+            {
+                value = distribution.Sample(Rng!);
+                fresh = true;
+            }
+        }
+        else if (IsUpdate)
+        {
+            var old = Old!;
+            if (HasConstraints && Constraints.TryGetValue(address, out var c))
+            {
+                value = ValueConversion.To<T>(c!, address);
+                fresh = false;
+                if (old.HasChoice(k)) Discard = Discard.Set(address, old.Boxed(k));
+            }
+            else if (old.HasChoice(k))
+            {
+                value = TraceStore.Read<T>(old.Tag[k], old.Num[k], old.Refs?[k], address);
+                fresh = false;
+            }
+            else
+            {
+                value = distribution.Sample(Rng!);
+                fresh = true;
+            }
+        }
+        else
+        {
+            var old = Old!;
+            if (old.HasChoice(k) && !Selected(k, address))
+            {
+                value = TraceStore.Read<T>(old.Tag[k], old.Num[k], old.Refs?[k], address);
+                fresh = false;
+            }
+            else
+            {
+                value = distribution.Sample(Rng!);
+                fresh = true;
+            }
+        }
+
+        var logDensity = distribution.LogDensity(value);
+        if (double.IsNaN(logDensity)) throw NaNDensity(address, value, distribution.Family);
+        Score += logDensity;
+        if (fresh) Fresh += logDensity;
+        if (!IsAssess) New!.Set(k, value, logDensity);
+        return value;
+    }
+
+    private static ModelException NaNDensity<T>(Address address, T value, string family) => new(
+        $"The log density of the choice at '{address}' is NaN (value {ValueConversion.Describe(value)} under {family}).", address);
+
+    public T SampleAt<TD, T>(Address address, TD distribution) where TD : IDistribution<T>
+    {
+        if (Meta.TryGetSlot(address, out var slot)) return Sample<TD, T>(Meta.StaticSites[slot], distribution);
+        VisitDynamic(address);
+        CheckParameters(address, distribution);
+        T value;
+        bool fresh;
+        if (IsGenerate || IsAssess)
+        {
+            if (Source is { } src)
+            {
+                if (src.Family is { } f && f.TryGetValue(address, out var e))
+                {
+                    value = TraceStore.Read<T>(e.Tag, e.Num, e.Ref, address);
+                    fresh = false;
+                }
+                else if (IsAssess) throw MissingForAssess(address);
+                else
+                {
+                    value = distribution.Sample(Rng!);
+                    fresh = true;
+                }
+            }
+            else if (HasConstraints && Constraints.TryGetValue(address, out var c))
+            {
+                value = ValueConversion.To<T>(c!, address);
+                fresh = false;
+            }
+            else if (IsAssess) throw MissingForAssess(address);
+            else
+            {
+                value = distribution.Sample(Rng!);
+                fresh = true;
+            }
+        }
+        else if (IsUpdate)
+        {
+            TraceStore.Entry e = default;
+            var hadOld = Old!.Family is { } f && f.TryGetValue(address, out e);
+            if (HasConstraints && Constraints.TryGetValue(address, out var c))
+            {
+                value = ValueConversion.To<T>(c!, address);
+                fresh = false;
+                if (hadOld) Discard = Discard.Set(address, e.Boxed);
+            }
+            else if (hadOld)
+            {
+                value = TraceStore.Read<T>(e.Tag, e.Num, e.Ref, address);
+                fresh = false;
+            }
+            else
+            {
+                value = distribution.Sample(Rng!);
+                fresh = true;
+            }
+        }
+        else
+        {
+            TraceStore.Entry e = default;
+            if (Old!.Family is { } f && f.TryGetValue(address, out e) && !Selection.Contains(address))
+            {
+                value = TraceStore.Read<T>(e.Tag, e.Num, e.Ref, address);
+                fresh = false;
+            }
+            else
+            {
+                value = distribution.Sample(Rng!);
+                fresh = true;
+            }
+        }
+
+        var logDensity = distribution.LogDensity(value);
+        if (double.IsNaN(logDensity)) throw NaNDensity(address, value, distribution.Family);
+        Score += logDensity;
+        if (fresh) Fresh += logDensity;
+        if (!IsAssess)
+        {
+            TraceStore.Write(value, out var tag, out var num, out var r);
+            (New!.Family ??= new())[address] = new TraceStore.Entry { Tag = tag, Num = num, Ref = r, LogDensity = logDensity };
+        }
+        return value;
+    }
+
+    // ---------------------------------------------------------------- Observe and Factor
+
+    private double ObserveDensity<TD, T>(Address address, TD distribution, T value) where TD : IDistribution<T>
+    {
+        CheckParameters(address, distribution);
+        if (typeof(T) == typeof(double) ? double.IsNaN(Unsafe.As<T, double>(ref value)) : value is double d && double.IsNaN(d))
+            throw new ModelException($"The observation at '{address}' is NaN.", address);
+        var logDensity = distribution.LogDensity(value);
+        if (double.IsNaN(logDensity))
+            throw new ModelException(
+                $"The log density of the observation at '{address}' is NaN (value {ValueConversion.Describe(value)} under {distribution.Family}).", address);
+        Score += logDensity;
+        Observed += logDensity;
+        return logDensity;
+    }
+
+    public void Observe<TD, T>(StaticSite site, TD distribution, T value) where TD : IDistribution<T>
+    {
+        var k = site.Index;
+        VisitStatic(k, site.Address);
+        var logDensity = ObserveDensity<TD, T>(site.Address, distribution, value);
+        if (!IsAssess)
+        {
+            var s = New!;
+            s.Tag[k] = TraceStore.Observed;
+            s.LogDensity[k] = logDensity;
+        }
+    }
+
+    public void ObserveAt<TD, T>(Address address, TD distribution, T value) where TD : IDistribution<T>
+    {
+        if (Meta.TryGetSlot(address, out var slot))
+        {
+            Observe<TD, T>(Meta.StaticSites[slot], distribution, value);
+            return;
+        }
+        VisitDynamic(address);
+        var logDensity = ObserveDensity<TD, T>(address, distribution, value);
+        if (!IsAssess)
+        {
+            TraceStore.Write(value, out var tag, out var num, out var r);
+            (New!.FamilyObservations ??= new())[address] = new TraceStore.Entry { Tag = tag, Num = num, Ref = r, LogDensity = logDensity };
+        }
+    }
+
+    public void Factor(double logWeight)
+    {
+        if (double.IsNaN(logWeight) || double.IsPositiveInfinity(logWeight))
+            throw new ModelException($"Model '{Name}' added a factor of {logWeight}; factors must be finite or −∞ (after {VisitCount} visited address(es)).");
+        Score += logWeight;
+        Factors += logWeight;
+    }
+
+    // ---------------------------------------------------------------- Calls
+
+    public TRet Call<TArgs, TRet>(StaticSite site, IGenerativeFunction<TArgs, TRet> function, TArgs args)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        var k = site.Index;
+        var address = site.Address;
+        VisitStatic(k, address);
+        var sub = Source is { } src ? src.CallAt(k)?.Choices ?? ChoiceMap.Empty : Constraints.GetSubmap(address);
+        var (trace, ret) = RunCall(address, function, args, sub, Old?.CallAt(k));
+        if (trace is not null)
+        {
+            var s = New!;
+            s.Tag[k] = TraceStore.Called;
+            (s.Refs ??= new object?[s.Tag.Length])[k] = trace;
+        }
+        return ret;
+    }
+
+    public TRet CallAt<TArgs, TRet>(Address address, IGenerativeFunction<TArgs, TRet> function, TArgs args)
+    {
+        if (Meta.TryGetSlot(address, out var slot)) return Call(Meta.StaticSites[slot], function, args);
+        ArgumentNullException.ThrowIfNull(function);
+        VisitDynamic(address);
+        ChoiceMap sub;
+        if (Source is { } src)
+            sub = src.FamilyCalls is { } fc && fc.TryGetValue(address, out var st) ? st.Choices : ChoiceMap.Empty;
+        else sub = Constraints.GetSubmap(address);
+        ITrace? old = null;
+        Old?.FamilyCalls?.TryGetValue(address, out old);
+        var (trace, ret) = RunCall(address, function, args, sub, old);
+        if (trace is not null) (New!.FamilyCalls ??= new())[address] = trace;
+        return ret;
+    }
+
+    private (ITrace? Trace, TRet Return) RunCall<TArgs, TRet>(Address address, IGenerativeFunction<TArgs, TRet> function, TArgs args, ChoiceMap sub, ITrace? prev)
+    {
+        if (IsAssess)
+        {
+            var (w, r) = function.Assess(args, sub);
+            Score += w;
+            return (null, r);
+        }
+        if (IsGenerate)
+        {
+            var (tr, w) = function.Generate(args, sub, Rng!);
+            AddCall(tr.Score, 0, w);
+            return (tr, tr.Return);
+        }
+        if (IsUpdate)
+        {
+            if (prev is ITrace<TArgs, TRet> prevTyped && ReferenceEquals(prev.Function, function))
+            {
+                var (tr, w, discard) = function.Update(prevTyped, args, sub, Rng!);
+                if (!discard.IsEmpty) Discard = Discard.SetSubmap(address, discard);
+                AddCall(tr.Score, prev.Score, w);
+                return (tr, tr.Return);
+            }
+            else
+            {
+                var (tr, w) = function.Generate(args, sub, Rng!);
+                AddCall(tr.Score, 0, w);
+                return (tr, tr.Return);
+            }
+        }
+        {
+            if (prev is ITrace<TArgs, TRet> prevTyped && ReferenceEquals(prev.Function, function))
+            {
+                var (tr, w) = function.Regenerate(prevTyped, args, Selection.Sub(address), Rng!);
+                AddCall(tr.Score, prev.Score, w);
+                return (tr, tr.Return);
+            }
+            else
+            {
+                var (tr, w) = function.Generate(args, ChoiceMap.Empty, Rng!);
+                AddCall(tr.Score, 0, w);
+                return (tr, tr.Return);
+            }
+        }
+    }
+
+    private void AddCall(double newScore, double oldScore, double weight)
+    {
+        Score += newScore;
+        Fresh += newScore - oldScore - weight;
+    }
+
+    public readonly Tensor Param(string name, Func<Tensor> init) => Parameters.GetOrAdd(name, init);
+
+    // ---------------------------------------------------------------- after the run
+
+    private readonly bool IsVisited(Address a) =>
+        Meta.TryGetSlot(a, out var k) ? Seq[k] != 0 : DynamicSeq is { } d && d.ContainsKey(a);
+
+    private readonly bool IsObservation(Address a)
+    {
+        if (IsAssess) return false; // the dynamic tracer records no observations in assess
+        return Meta.TryGetSlot(a, out var k) ? New!.Tag[k] == TraceStore.Observed : New!.FamilyObservations is { } o && o.ContainsKey(a);
+    }
+
+    /// <summary>Same contract and messages as <c>DynamicHandler.CheckConstraintsVisited</c>.</summary>
+    public readonly void CheckConstraintsVisited()
+    {
+        if (Source is { } src && SourceFullyVisited(src)) return;
+        if (!HasConstraints) return;
+        List<Address>? unvisited = null;
+        foreach (var (a, _) in Constraints.Leaves)
+        {
+            if (IsVisited(a) && !IsObservation(a)) continue;
+            var underCall = false;
+            for (var n = 1; n < a.Length && !underCall; n++)
+                underCall = IsVisited(new Address(a.Segments[..n].ToArray()));
+            if (underCall) continue;
+            (unvisited ??= new()).Add(a);
+        }
+        if (unvisited is null) return;
+        var self = this;
+        var observed = unvisited.Where(self.IsObservation).ToList();
+        if (observed.Count > 0)
+            throw new ModelException(
+                $"Model '{Name}': '{observed[0]}' is an observation (its value is given in the model), not a random choice, so it cannot be constrained.",
+                observed[0]);
+        throw new UnvisitedConstraintsException(Name, unvisited, VisitedInOrder());
+    }
+
+    /// <summary>The allocation-free check for constraints that are another trace of this model.</summary>
+    private readonly bool SourceFullyVisited(TraceStore src)
+    {
+        for (var k = 0; k < src.Tag.Length; k++)
+        {
+            var tag = src.Tag[k];
+            if (TraceStore.IsChoiceTag(tag) || tag == TraceStore.Called)
+            {
+                if (Seq[k] == 0) return false;
+                if (!IsAssess && New!.Tag[k] == TraceStore.Observed) return false;
+            }
+        }
+        if (src.Family is { } f)
+            foreach (var a in f.Keys)
+                if (!IsVisited(a) || IsObservation(a)) return false;
+        if (src.FamilyCalls is { } c)
+            foreach (var a in c.Keys)
+                if (!IsVisited(a)) return false;
+        return true;
+    }
+
+    private readonly List<Address> VisitedInOrder()
+    {
+        var list = new List<(int, Address)>();
+        for (var k = 0; k < Seq.Length && k < Meta.SlotCount; k++)
+            if (Seq[k] != 0) list.Add((Seq[k], Meta.StaticSites[k].Address));
+        if (DynamicSeq is { } d) foreach (var (a, s) in d) list.Add((s, a));
+        return list.OrderBy(p => p.Item1).Select(p => p.Item2).ToList();
+    }
+
+    /// <summary>After update or regenerate: old choices and calls the new run did not visit (as <c>DynamicHandler.FinishAgainstOld</c>).</summary>
+    public void FinishAgainstOld()
+    {
+        var old = Old!;
+        var now = New!;
+        var regenerate = !IsUpdate;
+        for (var k = 0; k < old.Tag.Length; k++)
+        {
+            if (!old.HasChoice(k)) continue;
+            var address = Meta.StaticSites[k].Address;
+            if (!now.HasChoice(k))
+            {
+                if (regenerate) Dropped += old.LogDensity[k];
+                else Discard = Discard.Set(address, old.Boxed(k));
+            }
+            else if (regenerate && Selected(k, address)) Dropped += old.LogDensity[k];
+        }
+        if (old.Family is { } f)
+            foreach (var (a, e) in f)
+            {
+                var stillThere = now.Family is { } nf && nf.ContainsKey(a);
+                if (!stillThere)
+                {
+                    if (regenerate) Dropped += e.LogDensity;
+                    else Discard = Discard.Set(a, e.Boxed);
+                }
+                else if (regenerate && Selection.Contains(a)) Dropped += e.LogDensity;
+            }
+        for (var k = 0; k < old.Tag.Length; k++)
+            if (old.CallAt(k) is { } t)
+                DropCall(Meta.StaticSites[k].Address, t, now.CallAt(k));
+        if (old.FamilyCalls is { } fc)
+            foreach (var (a, t) in fc)
+            {
+                ITrace? current = null;
+                now.FamilyCalls?.TryGetValue(a, out current);
+                DropCall(a, t, current);
+            }
+    }
+
+    private void DropCall(Address a, ITrace old, ITrace? current)
+    {
+        if (current is not null && ReferenceEquals(current.Function, old.Function)) return;
+        if (IsUpdate)
+        {
+            if (!old.Choices.IsEmpty) Discard = Discard.SetSubmap(a, old.Choices);
+        }
+        else
+        {
+            Dropped += old.Score - old.Function.Project(old, Selection.None);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+using System.Runtime.CompilerServices;
+
+namespace Ppl.Modeling;
+
+/// <summary>
+/// The storage of one generated trace: parallel arrays indexed by static slot (value, log density, tag,
+/// visit order) plus small tables for sites whose addresses are computed at run time. Scalars
+/// (double, int, bool) live unboxed in <see cref="Num"/>.
+/// </summary>
+internal sealed class TraceStore
+{
+    public const byte Absent = 0, Double = 1, Int = 2, Bool = 3, Ref = 4, Observed = 5, Called = 6;
+
+    public TraceStore(int slots)
+    {
+        Tag = new byte[slots];
+        Num = new double[slots];
+        LogDensity = new double[slots];
+        Seq = new int[slots];
+    }
+
+    /// <summary>What the slot holds in this run (one of the constants above).</summary>
+    public readonly byte[] Tag;
+
+    /// <summary>Scalar values (ints and bools exactly, as doubles).</summary>
+    public readonly double[] Num;
+
+    /// <summary>Non-scalar values and call traces; allocated on first use.</summary>
+    public object?[]? Refs;
+
+    /// <summary>Log density of each choice or observation.</summary>
+    public readonly double[] LogDensity;
+
+    /// <summary>Visit order (1-based; 0 = not visited): duplicate detection and error messages.</summary>
+    public readonly int[] Seq;
+
+    /// <summary>Choices at run-time addresses, in visit order.</summary>
+    public Dictionary<Address, Entry>? Family;
+
+    /// <summary>Observations at run-time addresses.</summary>
+    public Dictionary<Address, Entry>? FamilyObservations;
+
+    /// <summary>Calls at run-time addresses.</summary>
+    public Dictionary<Address, ITrace>? FamilyCalls;
+
+    /// <summary>Sum of factors.</summary>
+    public double FactorTotal;
+
+    /// <summary>Sum of observation log densities.</summary>
+    public double ObservationTotal;
+
+    public static bool IsChoiceTag(byte tag) => tag is >= Double and <= Ref;
+
+    public bool HasChoice(int k) => IsChoiceTag(Tag[k]);
+
+    public ITrace? CallAt(int k) => Tag[k] == Called ? (ITrace)Refs![k]! : null;
+
+    public object Boxed(int k) => Box(Tag[k], Num[k], Refs?[k]);
+
+    public static object Box(byte tag, double num, object? r) => tag switch
+    {
+        Double => num,
+        Int => (int)num,
+        Bool => num != 0,
+        _ => r!,
+    };
+
+    /// <summary>Reads a stored value as <typeparamref name="T"/>; the typeof tests fold away per instantiation.</summary>
+    public static T Read<T>(byte tag, double num, object? r, Address address)
+    {
+        // Unsafe.As instead of (T)(object)x: no boxing even where the JIT does not optimise (Debug builds).
+        if (typeof(T) == typeof(double) && tag == Double) return Unsafe.As<double, T>(ref num);
+        if (typeof(T) == typeof(int) && tag == Int)
+        {
+            var i = (int)num;
+            return Unsafe.As<int, T>(ref i);
+        }
+        if (typeof(T) == typeof(bool) && tag == Bool)
+        {
+            var b = num != 0;
+            return Unsafe.As<bool, T>(ref b);
+        }
+        if (tag == Ref && r is T t) return t;
+        return ValueConversion.To<T>(Box(tag, num, r), address);
+    }
+
+    public static void Write<T>(T value, out byte tag, out double num, out object? r)
+    {
+        if (typeof(T) == typeof(double)) { tag = Double; num = Unsafe.As<T, double>(ref value); r = null; }
+        else if (typeof(T) == typeof(int)) { tag = Int; num = Unsafe.As<T, int>(ref value); r = null; }
+        else if (typeof(T) == typeof(bool)) { tag = Bool; num = Unsafe.As<T, bool>(ref value) ? 1 : 0; r = null; }
+        else { tag = Ref; num = 0; r = value; }
+    }
+
+    public void Set<T>(int k, T value, double logDensity)
+    {
+        Write(value, out var tag, out var num, out var r);
+        Tag[k] = tag;
+        Num[k] = num;
+        if (r is not null) (Refs ??= new object?[Tag.Length])[k] = r;
+        LogDensity[k] = logDensity;
+    }
+
+    /// <summary>A choice, observation or call at a run-time address.</summary>
+    internal struct Entry
+    {
+        public byte Tag;
+        public double Num;
+        public object? Ref;
+        public double LogDensity;
+
+        public readonly object Boxed => Box(Tag, Num, Ref);
+    }
+}
