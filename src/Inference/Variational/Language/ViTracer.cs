@@ -45,6 +45,9 @@ internal sealed class ViTracer(ViContext context, string modelName, ParameterSto
 
     public object? Return { get; set; }
 
+    /// <summary>Every random choice with its distribution, in visiting order (automatic guides read the model's structure from it).</summary>
+    public List<(Address Address, TensorDistribution Distribution, Tensor Value)> Sites { get; } = new();
+
     public Tensor ScoreOr(ViContext _) => Score ?? ViContext.Zero();
 
     public Tensor FreshOr(ViContext _) => Fresh ?? ViContext.Zero();
@@ -73,6 +76,7 @@ internal sealed class ViTracer(ViContext context, string modelName, ParameterSto
         if (selection is not null && selection.Contains(address)) Selected = Add(Selected, lp);
         Score = Add(Score, lp);
         Choices = Choices.Set(address, value);
+        Sites.Add((prefix / address, d, value));
         return (T)(object)value;
     }
 
@@ -108,6 +112,7 @@ internal sealed class ViTracer(ViContext context, string modelName, ParameterSto
         if (inner.Score is { } s) Score = Add(Score, s);
         if (inner.Fresh is { } f) Fresh = Add(Fresh, f);
         if (inner.Selected is { } sel) Selected = Add(Selected, sel);
+        Sites.AddRange(inner.Sites);
         if (!inner.Choices.IsEmpty) Choices = Choices.SetSubmap(address, inner.Choices);
         if (!inner.Observations.IsEmpty) Observations = Observations.SetSubmap(address, inner.Observations);
         return ret;
