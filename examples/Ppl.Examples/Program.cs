@@ -7,6 +7,7 @@ var examples = new IExample[]
     new QuickstartExample(),
     new BrainGaussianExample(),
     new BrainToyExample(),
+    new ViConeExample(),
 }.ToDictionary(e => e.Name, StringComparer.OrdinalIgnoreCase);
 
 if (args.Length == 0 || args.Contains("--help") || args.Contains("-h"))

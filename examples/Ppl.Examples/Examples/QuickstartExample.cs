@@ -12,29 +12,13 @@ namespace Ppl.Examples;
 /// </summary>
 internal sealed class QuickstartExample : IExample
 {
-    private const double PriorSd = 2.0;
-    private const double NoiseSd = 1.0;
+    internal const double PriorSd = 2.0;
+    internal const double NoiseSd = 1.0;
     private static readonly double[] TrueWeights = { 1.0, -2.0, 0.5 };
 
     public string Name => "quickstart";
 
     public string Description => "Bayesian linear regression: importance sampling next to the exact conjugate posterior";
-
-    /// <summary>y_i ~ N(x_i · w, σ) with w_j ~ N(0, τ): the model, written with the effect API.</summary>
-    public static readonly DynamicModel<double[][], double[]> Regression = DynamicModel.Create<double[][], double[]>("regression", (t, xs) =>
-    {
-        var d = xs[0].Length;
-        var w = new double[d];
-        for (var j = 0; j < d; j++) w[j] = t.Sample(new Address("w", j), new Normal(0, PriorSd));
-        var ys = new double[xs.Length];
-        for (var i = 0; i < xs.Length; i++)
-        {
-            double mean = 0;
-            for (var j = 0; j < d; j++) mean += xs[i][j] * w[j];
-            ys[i] = t.Sample(new Address("y", i), new Normal(mean, NoiseSd));
-        }
-        return w;
-    });
 
     public IReadOnlyDictionary<string, object> Run(ExampleContext context)
     {
@@ -46,7 +30,7 @@ internal sealed class QuickstartExample : IExample
         for (var i = 0; i < n; i++) observations = observations.Set(new Address("y", i), ys[i]);
 
         var samples = context.WithProgress($"Importance sampling ({particles:N0} particles)",
-            progress => ImportanceSampling.Run(Regression, xs, observations, particles, new Rng(context.Seed + 1),
+            progress => ImportanceSampling.Run(QuickstartModels.RegressionModel, xs, observations, particles, new Rng(context.Seed + 1),
                 new Ppl.Inference.RunOptions { Progress = progress }));
 
         var (exactMean, exactSd) = ExactPosterior(xs, ys);

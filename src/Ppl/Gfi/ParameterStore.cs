@@ -31,7 +31,8 @@ public sealed class ParameterStore
         lock (_gate)
         {
             if (_parameters.TryGetValue(name, out var p)) return p;
-            var t = init().detach().clone().requires_grad_(true);
+            // A parameter outlives the step that first asks for it: keep it out of any enclosing dispose scope.
+            var t = init().detach().clone().requires_grad_(true).DetachFromDisposeScope();
             if (!t.is_floating_point())
                 throw new ArgumentException($"Parameter '{name}' must be a floating-point tensor, got {t.dtype}.");
             _parameters[name] = t;

@@ -1,0 +1,25 @@
+using Ppl.Modeling;
+using static Ppl.Dist;
+using static Ppl.Modeling.Effects;
+
+namespace Ppl.Examples;
+
+/// <summary>The quickstart's model, as a [Model] method compiled by the Ppl source generator.</summary>
+public static partial class QuickstartModels
+{
+    /// <summary>Bayesian linear regression with known noise: w_j ~ N(0, τ), y_i ~ N(x_i · w, σ).</summary>
+    [Model]
+    public static double[] Regression(double[][] xs)
+    {
+        var d = xs[0].Length;
+        var w = new double[d];
+        for (var j = 0; j < d; j++) w[j] = Sample(Normal(0, QuickstartExample.PriorSd), "w", j);
+        for (var i = 0; i < xs.Length; i++)
+        {
+            double mean = 0;
+            for (var j = 0; j < d; j++) mean += xs[i][j] * w[j];
+            _ = Sample(Normal(mean, QuickstartExample.NoiseSd), "y", i);   // observed: constrained by the data
+        }
+        return w;
+    }
+}

@@ -1,0 +1,144 @@
+using Ppl.Distributions;
+using Ppl.Distributions.Tensors;
+using static TorchSharp.torch;
+
+namespace Ppl.Inference.Variational;
+
+/// <summary>What a <see cref="ViTracer"/> run does with each choice.</summary>
+internal enum ViTracerMode
+{
+    /// <summary>Draw every choice with its strategy.</summary>
+    Simulate,
+
+    /// <summary>Constrained choices take the given values, the rest are drawn.</summary>
+    Generate,
+
+    /// <summary>Every choice is given (density of a trace).</summary>
+    Assess,
+
+    /// <summary>Like simulate, but observations are drawn too (sleep phase).</summary>
+    Dream,
+}
+
+/// <summary>
+/// The handler that runs a dynamic model under variational inference: every site's log density is a
+/// tensor on the autograd graph (summed per particle), and each drawn choice goes through
+/// <see cref="ViContext.Draw"/>, which applies the site's gradient strategy. Only tensor distributions
+/// may be sampled (scalar <c>double</c> choices are invisible to autograd); scalar observations and
+/// factors are constants.
+/// </summary>
+internal sealed class ViTracer(ViContext context, string modelName, ParameterStore parameters, ChoiceMap constraints,
+    ViTracerMode mode, Selection? selection, Address prefix) : ITracer
+{
+    private readonly HashSet<Address> _visited = new();
+
+    public ChoiceMap Choices { get; private set; } = ChoiceMap.Empty;
+
+    public ChoiceMap Observations { get; private set; } = ChoiceMap.Empty;
+
+    public Tensor? Score { get; private set; }
+
+    public Tensor? Fresh { get; private set; }
+
+    /// <summary>Σ log p of the choices <c>selection</c> contains (the marginal's weight of its own draw).</summary>
+    public Tensor? Selected { get; private set; }
+
+    public object? Return { get; set; }
+
+    /// <summary>Every random choice with its distribution, in visiting order (automatic guides read the model's structure from it).</summary>
+    public List<(Address Address, TensorDistribution Distribution, Tensor Value)> Sites { get; } = new();
+
+    public Tensor ScoreOr(ViContext _) => Score ?? ViContext.Zero();
+
+    public Tensor FreshOr(ViContext _) => Fresh ?? ViContext.Zero();
+
+    public Tensor SelectedOr(ViContext _) => Selected ?? ViContext.Zero();
+
+    public T Sample<T>(Address address, IDistribution<T> distribution)
+    {
+        Visit(address);
+        var (d, strategy) = Unwrap(address, distribution);
+        Tensor value, lp;
+        if (constraints.TryGetValue(address, out var given))
+        {
+            value = given as Tensor ?? throw new ModelException($"The value given for '{prefix / address}' is a {given?.GetType().Name ?? "null"}; variational inference needs tensors.", prefix / address);
+            lp = context.LogProb(d, value);
+        }
+        else if (mode == ViTracerMode.Assess)
+        {
+            throw new ModelException($"The density of model '{modelName}' needs a value for the choice at '{prefix / address}', but the choices given have none.", prefix / address);
+        }
+        else
+        {
+            (value, lp) = context.Draw(d, strategy, prefix / address);
+            Fresh = Add(Fresh, lp);
+        }
+        if (selection is not null && selection.Contains(address)) Selected = Add(Selected, lp);
+        Score = Add(Score, lp);
+        Choices = Choices.Set(address, value);
+        Sites.Add((prefix / address, d, value));
+        return (T)(object)value;
+    }
+
+    public void Observe<T>(Address address, IDistribution<T> distribution, T value)
+    {
+        Visit(address);
+        ArgumentNullException.ThrowIfNull(distribution);
+        if (distribution is StrategicDistribution sd) distribution = (IDistribution<T>)(object)sd.Inner;
+        if (distribution is TensorDistribution td)
+        {
+            var v = (Tensor)(object)value!;
+            if (mode == ViTracerMode.Dream) v = context.Draw(td, GradientStrategy.Naive, prefix / address).Value;
+            Score = Add(Score, context.LogProb(td, v));
+            Observations = Observations.Set(address, v);
+        }
+        else
+        {
+            if (mode == ViTracerMode.Dream)
+                throw new ModelException($"Dreaming needs tensor observations; '{prefix / address}' observes a {distribution.Family} over {typeof(T).Name}.", prefix / address);
+            Score = Add(Score, tensor(distribution.LogDensity(value)));
+        }
+    }
+
+    public void Factor(double logWeight) => Score = Add(Score, tensor(logWeight));
+
+    public TSubRet Call<TSubArgs, TSubRet>(Address address, IGenerativeFunction<TSubArgs, TSubRet> function, TSubArgs args)
+    {
+        Visit(address);
+        if (function is not DynamicModel<TSubArgs, TSubRet> dm)
+            throw new NotSupportedException($"Variational inference runs dynamic models; the call at '{prefix / address}' is to {function.GetType().Name}.");
+        var inner = new ViTracer(context, dm.Name, dm.Parameters, constraints.GetSubmap(address), mode, selection?.Sub(address), prefix / address);
+        var ret = dm.RunBody(inner, args);
+        if (inner.Score is { } s) Score = Add(Score, s);
+        if (inner.Fresh is { } f) Fresh = Add(Fresh, f);
+        if (inner.Selected is { } sel) Selected = Add(Selected, sel);
+        Sites.AddRange(inner.Sites);
+        if (!inner.Choices.IsEmpty) Choices = Choices.SetSubmap(address, inner.Choices);
+        if (!inner.Observations.IsEmpty) Observations = Observations.SetSubmap(address, inner.Observations);
+        return ret;
+    }
+
+    public Tensor Param(string name, Func<Tensor> init) => parameters.GetOrAdd(name, init);
+
+    private (TensorDistribution, GradientStrategy) Unwrap<T>(Address address, IDistribution<T> distribution)
+    {
+        ArgumentNullException.ThrowIfNull(distribution);
+        if (distribution.ParameterError is { } problem)
+            throw new DistributionParameterException(distribution.Family, problem, prefix / address);
+        return distribution switch
+        {
+            StrategicDistribution s => (s.Inner, s.Strategy),
+            TensorDistribution t => (t, GradientStrategy.DefaultFor(t)),
+            _ => throw new NotSupportedException(
+                $"Variational inference needs tensor distributions at random choices; '{prefix / address}' samples a {distribution.Family} over {typeof(T).Name}. Use the tensor overload (e.g. Dist.Normal(tensor, tensor))."),
+        };
+    }
+
+    private void Visit(Address address)
+    {
+        if (!_visited.Add(address))
+            throw new ModelException($"Model '{modelName}' used the address '{prefix / address}' twice in one run.", prefix / address);
+    }
+
+    private static Tensor Add(Tensor? total, Tensor term) => total is null ? term : total + term;
+}
