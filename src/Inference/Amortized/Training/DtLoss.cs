@@ -16,7 +16,8 @@ public static class DtLoss
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(latent);
         ArgumentNullException.ThrowIfNull(transform);
-        var y = transform.Forward(latent);
+        // The transform runs in the latent's precision (float64 keeps log of huge variances finite); the NLL in the model's.
+        var y = transform.Forward(latent).to_type(output.Posterior.Means.dtype);
         return (-output.Posterior.LogProb(y).mean(), -output.PriorReconstruction.LogProb(y).mean());
     }
 }

@@ -8,7 +8,8 @@ namespace Ppl.Inference.Amortized.Training;
 /// A meta-model written as an ordinary Ppl generative function that samples φ, then x | φ, then z | x,
 /// and returns them as a <see cref="MetaDraw"/>. Each batch simulates the model once per row (on its
 /// own split random stream) and stacks the results; every draw of a batch must have the same number of
-/// observations.
+/// observations. Latents and observations stay in float64 (the transform and the observation scaling
+/// run before any cast), so heavy-tailed simulations do not overflow float32.
 /// </summary>
 public sealed class ModelMetaModel : IMetaModel
 {
@@ -38,8 +39,8 @@ public sealed class ModelMetaModel : IMetaModel
         var dz = n > 0 ? draws[0].Observations[0].Length : 1;
         var p = draws[0].Prior.Length;
         var prior = new float[batchSize * p];
-        var latent = new float[batchSize * d];
-        var obs = new float[batchSize * n * dz];
+        var latent = new double[batchSize * d];
+        var obs = new double[batchSize * n * dz];
         for (var i = 0; i < batchSize; i++)
         {
             var m = draws[i];
@@ -47,11 +48,11 @@ public sealed class ModelMetaModel : IMetaModel
                 throw new InvalidOperationException(
                     $"Meta-model '{_model.Name}' returned draws of different sizes in one batch (draw {i}: prior {m.Prior.Length}, latent {m.Latent.Length}, {m.Observations.Length} observations; draw 0: {p}, {d}, {n}).");
             for (var j = 0; j < p; j++) prior[i * p + j] = (float)m.Prior[j];
-            for (var j = 0; j < d; j++) latent[i * d + j] = (float)m.Latent[j];
+            for (var j = 0; j < d; j++) latent[i * d + j] = m.Latent[j];
             for (var k = 0; k < n; k++)
             {
                 if (m.Observations[k].Length != dz) throw new InvalidOperationException($"Meta-model '{_model.Name}': observation {k} of draw {i} has {m.Observations[k].Length} numbers, expected {dz}.");
-                for (var j = 0; j < dz; j++) obs[(i * n + k) * dz + j] = (float)m.Observations[k][j];
+                for (var j = 0; j < dz; j++) obs[(i * n + k) * dz + j] = m.Observations[k][j];
             }
         }
         var priorT = tensor(prior, new long[] { batchSize, p });

@@ -20,7 +20,8 @@ public static class CholeskyFeatures
         var logDiag = scaleTril.diagonal(0, -2, -1).log();
         if (d == 1) return logDiag;
         var idx = tril_indices(d, d, -1, device: scaleTril.device);
-        var lower = scaleTril[TensorIndex.Ellipsis, idx[0], idx[1]];
+        var flatIdx = idx[0] * d + idx[1];
+        var lower = scaleTril.flatten(-2).index_select(-1, flatIdx);
         return cat([logDiag, lower], -1);
     }
 

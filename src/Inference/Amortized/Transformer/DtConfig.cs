@@ -27,6 +27,9 @@ public sealed record DtConfig
     /// <summary>The dimensions of the observation sources; each source has its own embedding network and contributes one token per observation.</summary>
     public IReadOnlyList<int> ObservationDimensions { get; init; } = [1];
 
+    /// <summary>How raw observations are scaled before their embedding networks.</summary>
+    public ObservationScaling ObservationScaling { get; init; } = ObservationScaling.None;
+
     /// <summary>The token width d_model.</summary>
     public int ModelDimension { get; init; } = 32;
 

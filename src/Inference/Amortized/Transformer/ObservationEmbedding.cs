@@ -9,12 +9,14 @@ public sealed class ObservationEmbedding : nn.Module<IReadOnlyList<Tensor>, Tens
 {
     private readonly ModuleList<Mlp> sources;
     private readonly int[] _dims;
+    private readonly ObservationScaling _scaling;
 
     /// <summary>Creates the embeddings for <see cref="DtConfig.ObservationDimensions"/>.</summary>
     public ObservationEmbedding(string name, DtConfig config) : base(name)
     {
         ArgumentNullException.ThrowIfNull(config);
         _dims = config.ObservationDimensions.ToArray();
+        _scaling = config.ObservationScaling;
         sources = nn.ModuleList(_dims.Select((d, i) => new Mlp($"source{i}", d, config.EmbeddingHidden, config.ModelDimension)).ToArray());
         RegisterComponents();
     }
@@ -30,7 +32,10 @@ public sealed class ObservationEmbedding : nn.Module<IReadOnlyList<Tensor>, Tens
             var z = observations[i];
             if (z.dim() != 3 || z.shape[2] != _dims[i])
                 throw new ArgumentException($"Observation source {i} must be [B, N, {_dims[i]}], got [{string.Join(", ", z.shape)}].");
-            if (z.shape[1] > 0) tokens.Add(sources[i].forward(z));
+            if (z.shape[1] == 0) continue;
+            // Scaled in the observations' own precision (float64 keeps huge values finite), then cast to the weights' dtype.
+            var scaled = _scaling == ObservationScaling.Asinh ? z.asinh() : z;
+            tokens.Add(sources[i].forward(scaled.to_type(sources[i].parameters().First().dtype)));
         }
         return tokens.Count switch
         {
