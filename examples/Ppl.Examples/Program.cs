@@ -8,6 +8,7 @@ var examples = new IExample[]
     new BrainGaussianExample(),
     new BrainToyExample(),
     new ViConeExample(),
+    new DtInverseGammaExample(),
 }.ToDictionary(e => e.Name, StringComparer.OrdinalIgnoreCase);
 
 if (args.Length == 0 || args.Contains("--help") || args.Contains("-h"))

@@ -1,0 +1,126 @@
+using System.Text.Json;
+using Ppl.Distributions.Tensors;
+using Ppl.Inference.Amortized.Mixtures;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Ppl.Inference.Amortized.Transformer;
+
+/// <summary>
+/// The Distribution Transformer (papers.md 3.2): a prior and observations in, a Gaussian-mixture
+/// posterior over y = f(x) out. Prior tokens (one per mixture component, or K tokens from a
+/// distribution embedding) pass through a post-norm decoder stack with self-attention among them and
+/// cross-attention to one token per observation; no positional encodings are used, so the posterior
+/// is equivariant to permutations of the prior's components and invariant to permutations of the
+/// observations. The same head decodes the prior tokens before the stack (the prior reconstruction)
+/// and after it (the posterior). Because the output is a mixture, it can be fed back as the next prior.
+/// Runs in float32 on the CPU by default.
+/// </summary>
+public sealed class DistributionTransformer : nn.Module
+{
+    private readonly ComponentEmbedding componentEmbedding;
+    private readonly DistributionEmbedding? distributionEmbedding;
+    private readonly ObservationEmbedding observationEmbedding;
+    private readonly ModuleList<DecoderLayer> layers;
+    private readonly GmmHead head;
+
+    /// <summary>Creates a transformer with freshly initialised weights (seeded by <paramref name="seed"/>).</summary>
+    public DistributionTransformer(DtConfig config, SampleSpaceTransform? transform = null, long seed = 0) : base("DistributionTransformer")
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.Validate();
+        Config = config;
+        Transform = transform ?? SampleSpaceTransform.Identity;
+        // Weight initialisation draws from torch's global generator: seed it so a given seed gives the same network.
+        manual_seed(seed);
+        componentEmbedding = new ComponentEmbedding("components", config);
+        distributionEmbedding = config.PriorParameterCount > 0 ? new DistributionEmbedding("distribution", config) : null;
+        observationEmbedding = new ObservationEmbedding("observations", config);
+        layers = nn.ModuleList(Enumerable.Range(0, config.Layers)
+            .Select(i => new DecoderLayer($"layer{i}", config.ModelDimension, config.Heads, config.FeedForward)).ToArray());
+        head = new GmmHead("head", config);
+        RegisterComponents();
+    }
+
+    /// <summary>The sizes.</summary>
+    public DtConfig Config { get; }
+
+    /// <summary>The sample-space transform f: the mixtures describe f(x).</summary>
+    public SampleSpaceTransform Transform { get; }
+
+    /// <summary>The number of trainable parameters.</summary>
+    public long ParameterCount => parameters().Sum(p => p.numel());
+
+    /// <summary>
+    /// The prior reconstruction and the posterior for a batch of priors and observations (one tensor
+    /// [B, N, Dₛ] per observation source, with N possibly 0), differentiable in the weights.
+    /// </summary>
+    public DtOutput Forward(DtPrior prior, IReadOnlyList<Tensor> observations)
+    {
+        ArgumentNullException.ThrowIfNull(prior);
+        ArgumentNullException.ThrowIfNull(observations);
+        var tokens = PriorTokens(prior);
+        var reconstruction = head.forward(tokens);
+        var memory = observationEmbedding.forward(observations);
+        var x = tokens;
+        foreach (var layer in layers) x = layer.forward(x, memory);
+        return new DtOutput(reconstruction, head.forward(x));
+    }
+
+    /// <summary>The posterior with a single observation source [B, N, Dz], without gradient, as a float64 <see cref="Gmm"/> over f(x).</summary>
+    public Gmm Posterior(DtPrior prior, Tensor observations)
+    {
+        using var ng = no_grad();
+        return Forward(prior, [observations]).Posterior.ToGmm();
+    }
+
+    private Tensor PriorTokens(DtPrior prior)
+    {
+        var dtype = DType;
+        switch (prior)
+        {
+            case DtPrior.Mixture m:
+                if (m.Value.D != Config.StateDimension)
+                    throw new ArgumentException($"The prior mixtures have dimension {m.Value.D}; the transformer was built for {Config.StateDimension}.");
+                var g = m.Value;
+                return componentEmbedding.forward(new GmmTensors(g.LogWeights.to_type(dtype), g.Means.to_type(dtype), g.ScaleTrils.to_type(dtype)));
+            case DtPrior.Parametric p:
+                if (distributionEmbedding is null)
+                    throw new ArgumentException("This transformer reads mixture priors only (PriorParameterCount = 0).");
+                if (p.Parameters.dim() != 2 || p.Parameters.shape[1] != Config.PriorParameterCount)
+                    throw new ArgumentException($"Prior parameters must be [B, {Config.PriorParameterCount}], got [{string.Join(", ", p.Parameters.shape)}].");
+                return distributionEmbedding.forward(p.Parameters.to_type(dtype));
+            default:
+                throw new ArgumentException($"Unknown prior kind {prior.GetType().Name}.");
+        }
+    }
+
+    private ScalarType DType => parameters().First().dtype;
+
+    /// <summary>Saves the weights to <paramref name="path"/> and the configuration to <paramref name="path"/>.json.</summary>
+    public void Save(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (dir is not null) Directory.CreateDirectory(dir);
+        // Write next to the target and rename, so an interrupted save never leaves a truncated checkpoint.
+        var tmp = path + ".tmp";
+        save(tmp);
+        File.Move(tmp, path, overwrite: true);
+        File.WriteAllText(path + ".json", JsonSerializer.Serialize(Config));
+    }
+
+    /// <summary>Loads a transformer saved by <see cref="Save"/> (its configuration, then its weights).</summary>
+    public static DistributionTransformer Load(string path, SampleSpaceTransform? transform = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path) || !File.Exists(path + ".json"))
+            throw new FileNotFoundException($"No saved Distribution Transformer at '{path}' (needs the weights file and '{path}.json').", path);
+        var config = JsonSerializer.Deserialize<DtConfig>(File.ReadAllText(path + ".json"))
+                     ?? throw new InvalidDataException($"'{path}.json' holds no configuration.");
+        var model = new DistributionTransformer(config, transform);
+        model.load(path);
+        return model;
+    }
+}
