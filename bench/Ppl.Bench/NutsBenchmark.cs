@@ -73,7 +73,7 @@ internal static class NutsBenchmark
     private static double Measure(string label, IDifferentiableDensity density)
     {
         var settings = new McmcSettings { Chains = 4, Warmup = 1000, Draws = 1000 };
-        var r = Mcmc.Sample(density, new NutsKernel(), settings, new Rng(7), new RunOptions { MaxDegreeOfParallelism = 1 });
+        var r = McmcSampler.Sample(density, new NutsKernel(), settings, new Rng(7), new RunOptions { MaxDegreeOfParallelism = 1 });
         var summary = r.Summarize();
         // Chains ran one after another, so the sampling time is the sum over chains: report per-core figures.
         var sampling = r.SamplingTime.TotalSeconds * r.Chains;

@@ -56,7 +56,7 @@ internal sealed class NutsEightSchoolsExample : IExample
         var rng = new Rng(context.Seed);
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         var result = context.WithProgress("NUTS, 4 chains", progress =>
-            Mcmc.Sample(density, new NutsKernel(), settings, rng, new RunOptions { Progress = progress }, Names, Constrain));
+            McmcSampler.Sample(density, new NutsKernel(), settings, rng, new RunOptions { Progress = progress }, Names, Constrain));
         stopwatch.Stop();
         var summary = result.Summarize();
         // Plain Console: Spectre would wrap the wide table at the terminal width.

@@ -10,7 +10,7 @@ namespace Ppl.Inference.Mcmc;
 /// threads. Progress is reported about a hundred times per run; cancellation stops every chain
 /// (throwing <see cref="OperationCanceledException"/>).
 /// </summary>
-public static class Mcmc
+public static class McmcSampler
 {
     /// <summary>
     /// Samples a differentiable density with a gradient kernel (HMC, MALA, NUTS), adapting during warm-up.
