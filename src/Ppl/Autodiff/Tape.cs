@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Ppl.Autodiff;
 
 /// <summary>
@@ -20,7 +22,13 @@ public sealed class Tape
     private int _count = 1;
 
     /// <summary>This thread's tape.</summary>
-    public static Tape Current => t_current ??= new Tape();
+    public static Tape Current
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => t_current ?? NewCurrent();
+    }
+
+    private static Tape NewCurrent() => t_current = new Tape();
 
     /// <summary>The number of nodes recorded since the last <see cref="Reset"/> (the sink included).</summary>
     public int Count => _count;
@@ -58,6 +66,7 @@ public sealed class Tape
     public double Adjoint(Real v) => v.Index == 0 ? 0.0 : _adjoints[v.Index];
 
     /// <summary>Records a node; returns its index.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal int Push(int p1, double d1, int p2, double d2, int p3, double d3)
     {
         if (_count == _nodes.Length) Grow();
@@ -72,6 +81,7 @@ public sealed class Tape
         return i;
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void Grow()
     {
         Array.Resize(ref _nodes, _nodes.Length * 2);
