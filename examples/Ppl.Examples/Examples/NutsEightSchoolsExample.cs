@@ -60,7 +60,7 @@ internal sealed class NutsEightSchoolsExample : IExample
         stopwatch.Stop();
         var summary = result.Summarize();
         // Plain Console: Spectre would wrap the wide table at the terminal width.
-        Console.Write(summary.ToString());
+        System.Console.Out.Write(summary.ToString());
         context.Console.MarkupLine($"divergences: {result.Divergences}, mean accept_stat: {result.MeanAcceptStat:F3}, " +
                                    $"warm-up {result.WarmupTime.TotalSeconds:F2} s, sampling {result.SamplingTime.TotalSeconds:F2} s");
         return new Dictionary<string, object>
