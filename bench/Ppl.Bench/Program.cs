@@ -9,6 +9,7 @@ var benchmarks = new Dictionary<string, Func<Dictionary<string, object>>>(String
 {
     ["dynamic"] = DynamicTracerBenchmark.Run,
     ["generated"] = Ppl.Bench.GeneratedBenchmark.Run,
+    ["nuts"] = NutsBenchmark.Run,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var bench))

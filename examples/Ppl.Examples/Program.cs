@@ -9,6 +9,7 @@ var examples = new IExample[]
     new BrainToyExample(),
     new ViConeExample(),
     new DtInverseGammaExample(),
+    new NutsEightSchoolsExample(),
 }.ToDictionary(e => e.Name, StringComparer.OrdinalIgnoreCase);
 
 if (args.Length == 0 || args.Contains("--help") || args.Contains("-h"))

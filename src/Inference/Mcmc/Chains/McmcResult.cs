@@ -1,0 +1,64 @@
+using Ppl.Inference.Diagnostics;
+
+namespace Ppl.Inference.Mcmc;
+
+/// <summary>
+/// The kept draws of several chains: <c>Draws[chain][draw][parameter]</c> with parameter names, the
+/// sampler statistics of each kept draw, and the wall time of warm-up and sampling.
+/// </summary>
+public sealed class McmcResult
+{
+    /// <summary>Creates a result.</summary>
+    public McmcResult(IReadOnlyList<string> names, double[][][] draws, TransitionStats[][] stats, double[][] logDensities, TimeSpan warmupTime, TimeSpan samplingTime)
+    {
+        Names = names;
+        Draws = draws;
+        Stats = stats;
+        LogDensities = logDensities;
+        WarmupTime = warmupTime;
+        SamplingTime = samplingTime;
+    }
+
+    /// <summary>Parameter names, one per column.</summary>
+    public IReadOnlyList<string> Names { get; }
+
+    /// <summary>Draws[chain][draw][parameter].</summary>
+    public double[][][] Draws { get; }
+
+    /// <summary>Sampler statistics per chain and kept draw.</summary>
+    public TransitionStats[][] Stats { get; }
+
+    /// <summary>The log density (Stan's lp__) at each kept draw, [chain][draw].</summary>
+    public double[][] LogDensities { get; }
+
+    /// <summary>Wall time of warm-up (slowest chain).</summary>
+    public TimeSpan WarmupTime { get; }
+
+    /// <summary>Wall time of sampling after warm-up (slowest chain).</summary>
+    public TimeSpan SamplingTime { get; }
+
+    /// <summary>Number of chains.</summary>
+    public int Chains => Draws.Length;
+
+    /// <summary>Kept draws per chain.</summary>
+    public int DrawsPerChain => Draws[0].Length;
+
+    /// <summary>Divergent transitions among the kept draws.</summary>
+    public int Divergences => Stats.Sum(c => c.Count(s => s.Divergent));
+
+    /// <summary>Mean acceptance statistic over kept draws.</summary>
+    public double MeanAcceptStat => Stats.SelectMany(c => c).Average(s => s.AcceptStat);
+
+    /// <summary>The draws of parameter <paramref name="index"/> as [chain][draw].</summary>
+    public double[][] Parameter(int index) => Draws.Select(c => c.Select(d => d[index]).ToArray()).ToArray();
+
+    /// <summary>The draws of the named parameter as [chain][draw].</summary>
+    public double[][] Parameter(string name)
+    {
+        var i = Names.ToList().IndexOf(name);
+        return i >= 0 ? Parameter(i) : throw new KeyNotFoundException($"No parameter '{name}'. Parameters: {string.Join(", ", Names)}.");
+    }
+
+    /// <summary>The summary table (mean, sd, quantiles, MCSE, ESS, R-hat) of every parameter.</summary>
+    public Summary Summarize() => Summary.Of(Names, Enumerable.Range(0, Names.Count).Select(Parameter).ToArray());
+}

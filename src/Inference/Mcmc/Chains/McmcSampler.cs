@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using Ppl.Distributions;
+using Ppl.Dynamic;
+
+namespace Ppl.Inference.Mcmc;
+
+/// <summary>
+/// Runs MCMC chains in parallel. Each chain gets its own random stream, split from the caller's in
+/// chain order before any chain starts, so the same seed gives the same draws whatever the number of
+/// threads. Progress is reported about a hundred times per run; cancellation stops every chain
+/// (throwing <see cref="OperationCanceledException"/>).
+/// </summary>
+public static class McmcSampler
+{
+    /// <summary>
+    /// Samples a differentiable density with a gradient kernel (HMC, MALA, NUTS), adapting during warm-up.
+    /// </summary>
+    /// <param name="density">The log density on unconstrained space.</param>
+    /// <param name="kernel">The kernel.</param>
+    /// <param name="settings">Chains, warm-up, draws, initialisation.</param>
+    /// <param name="rng">The random source.</param>
+    /// <param name="options">Progress, cancellation, parallelism.</param>
+    /// <param name="names">Names of the reported quantities (default x[0]…).</param>
+    /// <param name="transform">Maps a position to the reported quantities (default: the position itself); e.g. constrain, add derived quantities.</param>
+    public static McmcResult Sample(IDifferentiableDensity density, IGradientKernel kernel, McmcSettings settings, Rng rng,
+        RunOptions? options = null, IReadOnlyList<string>? names = null, Func<double[], double[]>? transform = null)
+    {
+        ArgumentNullException.ThrowIfNull(density);
+        ArgumentNullException.ThrowIfNull(kernel);
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
+        transform ??= x => (double[])x.Clone();
+        names ??= Enumerable.Range(0, transform(new double[density.Dimension]).Length).Select(i => $"x[{i}]").ToArray();
+        return RunChains(settings, rng, options, names, (chainRng, report, token) =>
+        {
+            var start = InitialPosition(density, settings.Init, chainRng);
+            var state = kernel.Init(density, start, settings.Warmup, chainRng);
+            return RunOne(settings, report, token, state, s => kernel.Step(density, s, chainRng), s => transform(s.Position), s => s.Stats, s => s.LogDensity);
+        });
+    }
+
+    /// <summary>
+    /// Samples the posterior of a generative function given observations with a kernel over traces
+    /// (MH, Gibbs, elliptical slice, gradient kernels on a selection, and their combinations). The first
+    /// <see cref="McmcSettings.Warmup"/> steps are discarded (gradient kernels inside adapt over the
+    /// warm-up they were given).
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="args">Its arguments.</param>
+    /// <param name="observations">The observed choices.</param>
+    /// <param name="kernel">The kernel.</param>
+    /// <param name="settings">Chains, warm-up, draws, initialisation.</param>
+    /// <param name="rng">The random source.</param>
+    /// <param name="names">Names of the reported quantities.</param>
+    /// <param name="extract">The reported quantities of a trace.</param>
+    /// <param name="options">Progress, cancellation, parallelism.</param>
+    public static McmcResult Sample<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> model, TArgs args, ChoiceMap observations,
+        IKernel<TraceState<TArgs, TRet>> kernel, McmcSettings settings, Rng rng, IReadOnlyList<string> names,
+        Func<ITrace<TArgs, TRet>, double[]> extract, RunOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(kernel);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(extract);
+        settings.Validate();
+        return RunChains(settings, rng, options, names, (chainRng, report, token) =>
+        {
+            var trace = InitialTrace(model, args, observations, settings.Init, chainRng);
+            return RunOne(settings, report, token, new TraceState<TArgs, TRet>(trace), s => kernel.Step(s, chainRng), s => extract(s.Trace), s => s.Stats, s => s.Trace.Score);
+        });
+    }
+
+    private delegate (double[][] Draws, TransitionStats[] Stats, double[] LogDensities, TimeSpan Warmup, TimeSpan Sampling) ChainRun(Rng rng, Action report, CancellationToken token);
+
+    private static McmcResult RunChains(McmcSettings settings, Rng rng, RunOptions? options, IReadOnlyList<string> names, ChainRun chain)
+    {
+        ArgumentNullException.ThrowIfNull(rng);
+        options ??= RunOptions.Default;
+        var streams = rng.Split(settings.Chains);
+        var results = new (double[][] Draws, TransitionStats[] Stats, double[] LogDensities, TimeSpan Warmup, TimeSpan Sampling)[settings.Chains];
+        long total = (long)settings.Chains * (settings.Warmup + settings.Draws * settings.Thin);
+        long done = 0;
+        var every = Math.Max(1, total / 100);
+        void Report()
+        {
+            var d = Interlocked.Increment(ref done);
+            if (options.Progress is { } p && (d % every == 0 || d == total)) p.Report(new Progress(d, total));
+        }
+        Parallel.For(0, settings.Chains, new ParallelOptions
+        {
+            CancellationToken = options.Cancellation,
+            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
+        }, c => results[c] = chain(streams[c], Report, options.Cancellation));
+        return new McmcResult(names, results.Select(r => r.Draws).ToArray(), results.Select(r => r.Stats).ToArray(), results.Select(r => r.LogDensities).ToArray(),
+            results.Max(r => r.Warmup), results.Max(r => r.Sampling));
+    }
+
+    private static (double[][], TransitionStats[], double[], TimeSpan, TimeSpan) RunOne<TState>(McmcSettings settings, Action report, CancellationToken token,
+        TState state, Func<TState, TState> step, Func<TState, double[]> extract, Func<TState, TransitionStats> stats, Func<TState, double> logDensity)
+    {
+        var sw = Stopwatch.StartNew();
+        for (var i = 0; i < settings.Warmup; i++)
+        {
+            token.ThrowIfCancellationRequested();
+            state = step(state);
+            report();
+        }
+        var warm = sw.Elapsed;
+        sw.Restart();
+        var draws = new double[settings.Draws][];
+        var st = new TransitionStats[settings.Draws];
+        var lp = new double[settings.Draws];
+        for (var i = 0; i < settings.Draws; i++)
+        {
+            for (var k = 0; k < settings.Thin; k++)
+            {
+                token.ThrowIfCancellationRequested();
+                state = step(state);
+                report();
+            }
+            draws[i] = extract(state);
+            st[i] = stats(state);
+            lp[i] = logDensity(state);
+        }
+        return (draws, st, lp, warm, sw.Elapsed);
+    }
+
+    private static double[] InitialPosition(IDifferentiableDensity density, InitStrategy init, Rng rng)
+    {
+        var n = density.Dimension;
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var x = init switch
+            {
+                InitStrategy.UniformInit u => Enumerable.Range(0, n).Select(_ => (2 * rng.NextDouble() - 1) * u.Radius).ToArray(),
+                InitStrategy.PriorInit { Sampler: { } s } => s(rng),
+                InitStrategy.ValuesInit v => v.Position,
+                _ => throw new ArgumentException($"Initialisation {init.GetType().Name} needs a trace-based run; give a sampler to InitStrategy.Prior for a density."),
+            };
+            if (x.Length != n) throw new ArgumentException($"The initial position has {x.Length} coordinates; the density has {n}.");
+            if (double.IsFinite(density.LogDensity(x))) return x;
+            if (init is InitStrategy.ValuesInit) break;
+        }
+        throw new InvalidOperationException("No initial position with a finite log density was found (100 attempts).");
+    }
+
+    private static ITrace<TArgs, TRet> InitialTrace<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> model, TArgs args, ChoiceMap observations, InitStrategy init, Rng rng)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var constraints = init is InitStrategy.ChoicesInit c ? observations.Merge(c.Map) : observations;
+            var trace = model.Generate(args, constraints, rng).Trace;
+            if (init is InitStrategy.UniformInit u && trace is DynamicTrace<TArgs, TRet> dt)
+            {
+                // Stan's start: every continuous choice uniform in [−r, r] on its unconstrained scale.
+                var set = ChoiceMap.Empty;
+                foreach (var (a, r) in dt.ChoiceRecords)
+                    if (r.Value is double && !r.Distribution.IsDiscrete && r.Distribution is IHasBijector<double> hb && !observations.Contains(a))
+                        set = set.Set(a, hb.Bijector.Forward([(2 * rng.NextDouble() - 1) * u.Radius]));
+                trace = model.Update(trace, args, set, rng).Trace;
+            }
+            if (double.IsFinite(trace.Score)) return trace;
+        }
+        throw new InvalidOperationException($"No initial trace of '{model.Name}' with a finite score was found (100 attempts).");
+    }
+}
