@@ -45,8 +45,12 @@ public static class Plots
         return bars;
     }
 
+    /// <summary>Particles lighter than this fraction of the heaviest one do not widen a histogram's range.</summary>
+    public const double VisibleWeight = 1e-6;
+
     /// <summary>
-    /// Bin centres, densities (integrating to one) and the bin width of a weighted histogram. A constant
+    /// Bin centres, densities (integrating to one up to the weight of particles lighter than
+    /// <see cref="VisibleWeight"/> times the heaviest, which fall outside the bins) and the bin width of a weighted histogram. A constant
     /// sample gets one unit-wide bin so that it still shows.
     /// </summary>
     public static (double[] Centers, double[] Densities, double Width) HistogramDensity(IReadOnlyList<double> values,
@@ -56,8 +60,13 @@ public static class Plots
         if (weights is not null && weights.Count != values.Count)
             throw new ArgumentException($"{values.Count} values but {weights.Count} weights.", nameof(weights));
         if (bins < 1) throw new ArgumentException($"bins must be at least 1, got {bins}.", nameof(bins));
-        var min = values.Min();
-        var max = values.Max();
+        // Importance sampling leaves many particles with negligible weight far out in the prior's tails;
+        // the bins span only the particles with visible weight so that the posterior is not a sliver.
+        var maxWeight = weights?.Max() ?? 1.0;
+        var visible = Enumerable.Range(0, values.Count).Where(i => (weights?[i] ?? 1.0) >= VisibleWeight * maxWeight).ToList();
+        if (visible.Count == 0) visible = Enumerable.Range(0, values.Count).ToList();
+        var min = visible.Min(i => values[i]);
+        var max = visible.Max(i => values[i]);
         if (!double.IsFinite(min) || !double.IsFinite(max)) throw new ArgumentException("Values must be finite.", nameof(values));
         if (max == min) { min -= 0.5; max += 0.5; }
         var width = (max - min) / bins;
@@ -66,9 +75,10 @@ public static class Plots
         for (var i = 0; i < values.Count; i++)
         {
             var w = weights?[i] ?? 1.0;
+            total += w;
+            if (values[i] < min || values[i] > max) continue;   // invisible weight: counted, not drawn
             var b = Math.Min(bins - 1, (int)((values[i] - min) / width));   // the maximum falls in the last bin
             mass[b] += w;
-            total += w;
         }
         var centers = new double[bins];
         var densities = new double[bins];

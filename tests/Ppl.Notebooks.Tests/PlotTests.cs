@@ -80,6 +80,14 @@ public sealed class PlotTests : IDisposable
     }
 
     [Fact]
+    public void Negligible_particles_do_not_widen_the_range()
+    {
+        var (centers, _, width) = Plots.HistogramDensity(new[] { 0.0, 1, 1000 }, new[] { 1.0, 1, 1e-12 }, bins: 2);
+        Assert.Equal(0.5, width, 12);
+        Assert.Equal(0.75, centers[1], 12);
+    }
+
+    [Fact]
     public void Histogram_of_a_missing_address_names_it()
     {
         var e = Assert.Throws<ArgumentException>(() => Samples().HistogramPlot("nope"));
