@@ -12,6 +12,11 @@ internal sealed class ExampleContext(IReadOnlyDictionary<string, string?> option
     /// <summary>The seed (<c>--seed</c>, default 1).</summary>
     public int Seed => Int("seed", 1);
 
+    /// <summary>Where to write the example's plot (<c>--plot FILE</c>: PNG, or SVG for a .svg name), or null for none.</summary>
+    public string? PlotPath => options.TryGetValue("plot", out var v)
+        ? v ?? throw new ArgumentException("--plot expects a file name, e.g. --plot posterior.png.")
+        : null;
+
     /// <summary>An integer option.</summary>
     public int Int(string name, int fallback) =>
         options.TryGetValue(name, out var v) && v is not null

@@ -22,6 +22,7 @@ if (args.Length == 0 || args.Contains("--help") || args.Contains("-h"))
     Console.WriteLine("Common options:");
     Console.WriteLine("  --json        end with one JSON line of the example's figures");
     Console.WriteLine("  --seed N      random seed (default 1)");
+    Console.WriteLine("  --plot FILE   write the example's plot (PNG, or SVG when FILE ends in .svg)");
     return args.Length == 0 ? 1 : 0;
 }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using MathNet.Numerics.LinearAlgebra;
 using Ppl.Distributions;
 using Ppl.Inference.Importance;
+using Ppl.Plotting;
 using Spectre.Console;
 
 namespace Ppl.Examples;
@@ -49,6 +50,11 @@ internal sealed class QuickstartExample : IExample
         context.Console.Write(table);
         context.Console.MarkupLine($"log evidence estimate [bold]{F(samples.LogEvidence)}[/]   effective sample size [bold]{samples.EffectiveSampleSize:F0}[/] of {particles:N0}");
         context.Console.MarkupLine($"largest |IS mean − exact mean| / exact sd: [bold]{F(maxAbsZ)}[/]");
+        if (context.PlotPath is { } plotPath)
+        {
+            var written = samples.PlotHistograms(Enumerable.Range(0, TrueWeights.Length).Select(j => new Address("w", j)).ToList(), plotPath);
+            context.Console.MarkupLine($"posterior histograms written to [bold]{Markup.Escape(written)}[/]");
+        }
 
         return new Dictionary<string, object>
         {

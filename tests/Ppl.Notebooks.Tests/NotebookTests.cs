@@ -1,0 +1,47 @@
+using Xunit;
+
+namespace Ppl.Notebooks.Tests;
+
+/// <summary>Every notebook in examples/notebooks runs headless without a cell error.</summary>
+[Collection(nameof(NotebookCollection))]
+public sealed class NotebookTests
+{
+    /// <summary>The notebooks, by file name, so each one is its own test case.</summary>
+    public static TheoryData<string> Notebooks()
+    {
+        var data = new TheoryData<string>();
+        foreach (var f in Directory.GetFiles(NotebookRunner.NotebooksFolder, "*.ipynb").OrderBy(f => f, StringComparer.Ordinal))
+            data.Add(Path.GetFileName(f));
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public async Task Notebook_runs_without_errors(string name)
+    {
+        var run = await NotebookRunner.RunAsync(Path.Combine(NotebookRunner.NotebooksFolder, name));
+        Assert.True(run.Errors.Count == 0, $"{name}:\n" + string.Join("\n", run.Errors));
+    }
+
+    [Fact]
+    public void Every_notebook_is_found()
+    {
+        // A renamed folder would otherwise make the theory above silently run nothing.
+        Assert.True(Notebooks().Count >= 2);
+    }
+
+    [Fact]
+    public async Task Getting_started_shows_tables_and_a_plot()
+    {
+        var run = await NotebookRunner.RunAsync(Path.Combine(NotebookRunner.NotebooksFolder, "01-getting-started.ipynb"));
+        Assert.Empty(run.Errors);
+        Assert.Contains(run.Outputs, o => o.Contains("<table class=\"ppl\">", StringComparison.Ordinal));
+        Assert.Contains(run.Outputs, o => o.Contains("<svg", StringComparison.Ordinal));
+    }
+}
+
+/// <summary>
+/// Notebooks share the process's formatter registry and TorchSharp state, so they run one at a time.
+/// </summary>
+[CollectionDefinition(nameof(NotebookCollection), DisableParallelization = true)]
+public sealed class NotebookCollection;
