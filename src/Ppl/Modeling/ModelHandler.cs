@@ -355,6 +355,19 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
 
     private (ITrace? Trace, TRet Return) RunCall<TArgs, TRet>(Address address, IGenerativeFunction<TArgs, TRet> function, TArgs args, ChoiceMap sub, ITrace? prev)
     {
+        try
+        {
+            return RunCallCore(address, function, args, sub, prev);
+        }
+        catch (UnvisitedConstraintsException e)
+        {
+            // As in the dynamic tracer: the callee reports addresses relative to itself; callers need them in full.
+            throw e.WithPrefix(address, Name);
+        }
+    }
+
+    private (ITrace? Trace, TRet Return) RunCallCore<TArgs, TRet>(Address address, IGenerativeFunction<TArgs, TRet> function, TArgs args, ChoiceMap sub, ITrace? prev)
+    {
         if (IsAssess)
         {
             var (w, r) = function.Assess(args, sub);
