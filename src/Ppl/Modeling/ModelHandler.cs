@@ -38,6 +38,9 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
     public Rng? Rng;
     public int[] Seq;
     public int VisitCount;
+
+    /// <summary>Constraint leaves used so far: when it equals the constraint count, all were visited (no walk needed).</summary>
+    public int ConsumedConstraints;
     public Dictionary<Address, int>? DynamicSeq;
     public double Score, Fresh, Dropped, Factors, Observed;
     public ChoiceMap Discard;
@@ -127,6 +130,7 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
             else if (HasConstraints && Constraints.TryGetValue(address, out var c))
             {
                 value = ValueConversion.To<T>(c!, address);
+                ConsumedConstraints++;
                 fresh = false;
             }
             else if (IsAssess) throw MissingForAssess(address);
@@ -142,6 +146,7 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
             if (HasConstraints && Constraints.TryGetValue(address, out var c))
             {
                 value = ValueConversion.To<T>(c!, address);
+                ConsumedConstraints++;
                 fresh = false;
                 if (old.HasChoice(k)) Discard = Discard.Set(address, old.Boxed(k));
             }
@@ -208,6 +213,7 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
             else if (HasConstraints && Constraints.TryGetValue(address, out var c))
             {
                 value = ValueConversion.To<T>(c!, address);
+                ConsumedConstraints++;
                 fresh = false;
             }
             else if (IsAssess) throw MissingForAssess(address);
@@ -224,6 +230,7 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
             if (HasConstraints && Constraints.TryGetValue(address, out var c))
             {
                 value = ValueConversion.To<T>(c!, address);
+                ConsumedConstraints++;
                 fresh = false;
                 if (hadOld) Discard = Discard.Set(address, e.Boxed);
             }
@@ -327,6 +334,8 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
         var address = site.Address;
         VisitStatic(k, address);
         var sub = Source is { } src ? src.CallAt(k)?.Choices ?? ChoiceMap.Empty : Constraints.GetSubmap(address);
+        // A sub-call that returns has used all of its constraints (it checks them itself).
+        if (Source is null && !sub.IsEmpty) ConsumedConstraints += sub.Count;
         var (trace, ret) = RunCall(address, function, args, sub, Old?.CallAt(k));
         if (trace is not null)
         {
@@ -345,7 +354,11 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
         ChoiceMap sub;
         if (Source is { } src)
             sub = src.FamilyCalls is { } fc && fc.TryGetValue(address, out var st) ? st.Choices : ChoiceMap.Empty;
-        else sub = Constraints.GetSubmap(address);
+        else
+        {
+            sub = Constraints.GetSubmap(address);
+            if (!sub.IsEmpty) ConsumedConstraints += sub.Count;
+        }
         ITrace? old = null;
         Old?.FamilyCalls?.TryGetValue(address, out old);
         var (trace, ret) = RunCall(address, function, args, sub, old);
@@ -436,6 +449,7 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
     {
         if (Source is { } src && SourceFullyVisited(src)) return;
         if (!HasConstraints) return;
+        if (Source is null && ConsumedConstraints == Constraints.Count) return;
         List<Address>? unvisited = null;
         foreach (var (a, _) in Constraints.Leaves)
         {
