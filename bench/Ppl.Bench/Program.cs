@@ -8,6 +8,7 @@ using Ppl.Distributions;
 var benchmarks = new Dictionary<string, Func<Dictionary<string, object>>>(StringComparer.OrdinalIgnoreCase)
 {
     ["dynamic"] = DynamicTracerBenchmark.Run,
+    ["smc"] = () => SmcBenchmark.Run(args),
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var bench))

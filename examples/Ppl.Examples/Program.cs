@@ -5,6 +5,8 @@ using Spectre.Console;
 var examples = new IExample[]
 {
     new QuickstartExample(),
+    new SmcLgssmExample(),
+    new SmcSprinklerExample(),
 }.ToDictionary(e => e.Name, StringComparer.OrdinalIgnoreCase);
 
 if (args.Length == 0 || args.Contains("--help") || args.Contains("-h"))

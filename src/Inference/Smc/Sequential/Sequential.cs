@@ -38,6 +38,8 @@ public static class Sequential
     {
         ArgumentNullException.ThrowIfNull(trace);
         if (trace.Return.Finished) return (trace, 0.0);
+        // A run already ruled out (score −∞) stays dead: updating it would give −∞ − (−∞) = NaN.
+        if (double.IsNegativeInfinity(trace.Score)) return (trace, 0.0);
         var (next, weight, _) = trace.GenerativeFunction.Update(trace, (trace.Args.Args, pauses), ChoiceMap.Empty, rng);
         return (next, weight);
     }
