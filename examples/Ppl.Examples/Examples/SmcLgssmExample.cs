@@ -45,7 +45,7 @@ internal sealed class SmcLgssmExample : IExample
             for (var r = 0; r < runs; r++)
             {
                 list.Add(BootstrapSmc.Run(Model, ys, particles, streams[r]));
-                progress.Report(new Progress(r + 1, runs));
+                progress.Report(new Ppl.Inference.Progress(r + 1, runs));
             }
             return list;
         });

@@ -95,7 +95,10 @@ public static class Sequential
             var advanced = population.AdvanceAll(rng, options);
             // Once every particle has finished there is nothing left to synchronise; stopping here keeps
             // steps = int.MaxValue ("until the end") finite and changes no measure.
-            var done = advanced.Particles.All(t => t.Return.Finished);
+            // Dead particles (weight 0) are never advanced, so they count as done; otherwise a population
+            // with one would never finish.
+            var done = Enumerable.Range(0, advanced.Count)
+                .All(i => advanced.Particles[i].Return.Finished || double.IsNegativeInfinity(advanced.LogWeights[i]));
             population = done ? advanced : transform(advanced, k, rng, options);
             onStep?.Invoke(k, advanced, population);
             options.Progress?.Report(new Progress(k, steps == int.MaxValue ? k + (done ? 0 : 1) : steps));
