@@ -10,6 +10,7 @@ var benchmarks = new Dictionary<string, Func<Dictionary<string, object>>>(String
     ["dynamic"] = DynamicTracerBenchmark.Run,
     ["generated"] = Ppl.Bench.GeneratedBenchmark.Run,
     ["nuts"] = NutsBenchmark.Run,
+    ["smc"] = () => SmcBenchmark.Run(args),
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var bench))

@@ -10,6 +10,8 @@ var examples = new IExample[]
     new ViConeExample(),
     new DtInverseGammaExample(),
     new NutsEightSchoolsExample(),
+    new SmcLgssmExample(),
+    new SmcSprinklerExample(),
 }.ToDictionary(e => e.Name, StringComparer.OrdinalIgnoreCase);
 
 if (args.Length == 0 || args.Contains("--help") || args.Contains("-h"))

@@ -1,0 +1,23 @@
+namespace Ppl.Inference.Smc;
+
+/// <summary>
+/// Bootstrap SMC (the particle filter): sequentially (resample) k ∘ spawn N, with the prior as proposal
+/// at each step and resampling at every pause or, ESS-adaptively, when ESS &lt; threshold·N.
+/// </summary>
+public static class BootstrapSmc
+{
+    /// <summary>Runs bootstrap SMC.</summary>
+    /// <param name="model">The model; every Observe/Factor is a pause.</param>
+    /// <param name="args">Its arguments.</param>
+    /// <param name="particles">N ≥ 1.</param>
+    /// <param name="rng">Random source (split per particle in a fixed order).</param>
+    /// <param name="smc">Resampler, ESS threshold and number of steps.</param>
+    /// <param name="options">Parallelism, progress and cancellation.</param>
+    public static SmcResult<TArgs, TRet> Run<TArgs, TRet>(DynamicModel<TArgs, TRet> model, TArgs args, int particles, Rng rng,
+        SmcOptions? smc = null, RunOptions? options = null)
+    {
+        smc ??= SmcOptions.Default;
+        return SmcEngine.Run(model, args, particles, SmcEngine.Resampling<ITrace<(TArgs Args, int Pauses), Paused<TRet>>>(smc), smc.Steps,
+            $"SMC ({smc.Resampler.Name}, ESS threshold {smc.EssThreshold})", rng, options);
+    }
+}

@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Text;
+
+namespace Ppl.Inference.Smc;
+
+/// <summary>
+/// The outcome of an SMC run: the final weighted particles (whose weights sum to Ẑ), the log evidence,
+/// what happened at each pause, and the genealogy of the particles for path-degeneracy diagnostics.
+/// </summary>
+public sealed class SmcResult<TArgs, TRet>
+{
+    private readonly IGenerativeFunction<TArgs, TRet> _model;
+    private readonly TArgs _args;
+    private readonly IReadOnlyList<int[]?> _ancestry;
+    private WeightedSamples<ITrace<TArgs, TRet>>? _samples;
+
+    internal SmcResult(IGenerativeFunction<TArgs, TRet> model, TArgs args, string algorithm,
+        Population<ITrace<(TArgs Args, int Pauses), Paused<TRet>>> population, IReadOnlyList<SmcStep> steps, IReadOnlyList<int[]?> ancestry)
+    {
+        _model = model;
+        _args = args;
+        Algorithm = algorithm;
+        Population = population;
+        Steps = steps;
+        _ancestry = ancestry;
+    }
+
+    /// <summary>A short description of the algorithm and its settings.</summary>
+    public string Algorithm { get; }
+
+    /// <summary>The final population of finished paused-model traces; Σ weights = Ẑ.</summary>
+    public Population<ITrace<(TArgs Args, int Pauses), Paused<TRet>>> Population { get; }
+
+    /// <summary>log Ẑ; Ẑ is an unbiased estimate of the evidence for any number of particles.</summary>
+    public double LogEvidence => Population.LogEvidence;
+
+    /// <summary>One record per pause.</summary>
+    public IReadOnlyList<SmcStep> Steps { get; }
+
+    /// <summary>Number of resampling events.</summary>
+    public int ResamplingCount => Steps.Count(s => s.Resampled);
+
+    /// <summary>The final particles' return values.</summary>
+    public IReadOnlyList<TRet> Returns => Population.Particles.Select(t => t.Return.Return!).ToArray();
+
+    /// <summary>ESS of the final weights.</summary>
+    public double EffectiveSampleSize => Population.EffectiveSampleSize;
+
+    /// <summary>The self-normalised posterior mean of f of the final particles' traces.</summary>
+    public double Mean(Func<ITrace<(TArgs Args, int Pauses), Paused<TRet>>, double> f) => Population.Mean(f);
+
+    /// <summary>
+    /// Path degeneracy: for each pause s, how many distinct particles alive at pause s are ancestors of
+    /// the final population (N means no coalescence; 1 means every final path shares its history up to s).
+    /// </summary>
+    public IReadOnlyList<int> SurvivingLineages
+    {
+        get
+        {
+            var result = new int[_ancestry.Count];
+            var current = Enumerable.Range(0, Population.Count).ToHashSet();
+            for (var s = _ancestry.Count - 1; s >= 0; s--)
+            {
+                // _ancestry[s] maps the particles after pause s+1's transform to their parents at pause s+1.
+                if (_ancestry[s] is { } parents) current = current.Select(i => parents[i]).ToHashSet();
+                result[s] = current.Count;
+            }
+            return result;
+        }
+    }
+
+    /// <summary>
+    /// The final particles as traces of the original model with their SMC weights, scaled so that
+    /// <see cref="WeightedSamples{TTrace}.LogEvidence"/> equals <see cref="LogEvidence"/>. The traces are rebuilt
+    /// once by Generate with every choice constrained.
+    /// </summary>
+    public WeightedSamples<ITrace<TArgs, TRet>> Samples => _samples ??= BuildSamples();
+
+    private WeightedSamples<ITrace<TArgs, TRet>> BuildSamples()
+    {
+        var n = Population.Count;
+        var traces = new ITrace<TArgs, TRet>[n];
+        var cache = new Dictionary<ITrace, ITrace<TArgs, TRet>>(ReferenceEqualityComparer.Instance);
+        var rng = new Rng(0); // every choice is constrained, so nothing is drawn
+        for (var i = 0; i < n; i++)
+        {
+            var p = Population.Particles[i];
+            if (!cache.TryGetValue(p, out var t)) cache[p] = t = _model.Generate(_args, p.Choices, rng).Trace;
+            traces[i] = t;
+        }
+        var logN = Math.Log(n);
+        return new WeightedSamples<ITrace<TArgs, TRet>>(traces, Population.LogWeights.Select(w => w + logN).ToArray());
+    }
+
+    /// <summary>A printable summary: the settings, log Ẑ, and one row per pause (ESS, resampling, log Ẑ so far, lineages).</summary>
+    public string Summary(int maxRows = 20)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        sb.AppendLine(c, $"{Algorithm}: {Population.Count} particles, {Steps.Count} pauses, {ResamplingCount} resampling events");
+        sb.AppendLine(c, $"log evidence {LogEvidence:F4}   final ESS {EffectiveSampleSize:F1}");
+        var lineages = SurvivingLineages;
+        sb.AppendLine(" step |      ESS | resampled | log Z so far | unique parents | surviving lineages");
+        sb.AppendLine("------+----------+-----------+--------------+----------------+-------------------");
+        var rows = Steps.Count <= maxRows ? Enumerable.Range(0, Steps.Count) : Enumerable.Range(0, maxRows / 2).Concat(Enumerable.Range(Steps.Count - maxRows / 2, maxRows / 2));
+        var previous = -1;
+        foreach (var i in rows)
+        {
+            if (previous >= 0 && i != previous + 1) sb.AppendLine("  ... |");
+            var s = Steps[i];
+            sb.AppendLine(c, $" {s.Step,4} | {s.EffectiveSampleSize,8:F1} | {(s.Resampled ? "yes" : "no"),9} | {s.LogEvidence,12:F4} | {s.UniqueAncestors,14} | {lineages[i],18}");
+            previous = i;
+        }
+        return sb.ToString();
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => Summary();
+}
