@@ -343,7 +343,7 @@ public sealed class Unfold<TState, TParams> : IGenerativeFunction<(int Steps, TS
             {
                 foreach (var (a, value) in g.Leaves)
                     if (value is double within && t.SubTraces[s].Choices.TryGetValue(a, out var v) && v is double x)
-                        g = g.Set(a, within + Derivative(u => LaterStepsScore(t, s, a, u), x, new Address(s) / a));
+                        g = g.Set(a, within + NumericDerivative.AtChoice(u => LaterStepsScore(t, s, a, u), x, new Address(s) / a));
             }
             if (!g.IsEmpty) result = result.SetSubmap(s, g);
         }
@@ -370,17 +370,6 @@ public sealed class Unfold<TState, TParams> : IGenerativeFunction<(int Steps, TS
             state = r.Return;
         }
         return total;
-    }
-
-    /// <summary>Central difference with one Richardson step: (4·D(h/2) − D(h)) / 3.</summary>
-    private static double Derivative(Func<double, double> f, double x, Address address)
-    {
-        var h = 1e-3 * Math.Max(1.0, Math.Abs(x));
-        double D(double step) => (f(x + step) - f(x - step)) / (2 * step);
-        var d = (4 * D(h / 2) - D(h)) / 3;
-        if (double.IsNaN(d))
-            throw new ModelException($"The gradient with respect to the choice at '{address}' (value {x}) is NaN.", address);
-        return d;
     }
 
     /// <inheritdoc />

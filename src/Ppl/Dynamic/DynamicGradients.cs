@@ -44,14 +44,14 @@ internal static class DynamicGradients
             switch (value)
             {
                 case double x:
-                    result = result.Set(address, Derivative(v => model.Assess(trace.Args, choices.Set(address, v)).Weight, x, address));
+                    result = result.Set(address, NumericDerivative.AtChoice(v => model.Assess(trace.Args, choices.Set(address, v)).Weight, x, address));
                     break;
                 case double[] xs:
                     var g = new double[xs.Length];
                     for (var i = 0; i < xs.Length; i++)
                     {
                         var k = i;
-                        g[i] = Derivative(v =>
+                        g[i] = NumericDerivative.AtChoice(v =>
                         {
                             var copy = (double[])xs.Clone();
                             copy[k] = v;
@@ -72,17 +72,6 @@ internal static class DynamicGradients
         model.RunBody(tracer, trace.Args);
         if (tracer.ScoreTensor is { } score && score.requires_grad)
             (score * scale).backward();
-    }
-
-    /// <summary>Central difference with one Richardson step: (4·D(h/2) − D(h)) / 3.</summary>
-    private static double Derivative(Func<double, double> f, double x, Address address)
-    {
-        var h = 1e-3 * Math.Max(1.0, Math.Abs(x));
-        double D(double step) => (f(x + step) - f(x - step)) / (2 * step);
-        var d = (4 * D(h / 2) - D(h)) / 3;
-        if (double.IsNaN(d))
-            throw new ModelException($"The gradient with respect to the choice at '{address}' (value {x}) is NaN.", address);
-        return d;
     }
 
     /// <summary>Replays a trace's values, building the tensor part of the score on the autograd graph.</summary>

@@ -169,21 +169,11 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
         {
             if (!selection.Contains(address)) continue;
             if (value is double x)
-                result = result.Set(address, Derivative(v => Assess(t.Args, choices.Set(address, v)).Weight, x, address));
+                result = result.Set(address, NumericDerivative.AtChoice(v => Assess(t.Args, choices.Set(address, v)).Weight, x, address));
             else if (value is TorchSharp.torch.Tensor)
                 throw new NotSupportedException($"Gradients of tensor choices ('{address}') of generated model '{Name}' are not supported yet; use a DynamicModel.");
         }
         return result;
-    }
-
-    private static double Derivative(Func<double, double> f, double x, Address address)
-    {
-        var h = 1e-3 * Math.Max(1.0, Math.Abs(x));
-        double D(double step) => (f(x + step) - f(x - step)) / (2 * step);
-        var d = (4 * D(h / 2) - D(h)) / 3;
-        if (double.IsNaN(d))
-            throw new ModelException($"The gradient with respect to the choice at '{address}' (value {x}) is NaN.", address);
-        return d;
     }
 
     /// <summary>Generated models have no trainable parameters (models using <c>Param</c> run through the dynamic tracer).</summary>
