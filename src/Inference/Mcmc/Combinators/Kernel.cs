@@ -25,6 +25,11 @@ public static class Kernel
     /// <summary>Elliptical slice sampling on Normal choices.</summary>
     public static EllipticalSlice<TArgs, TRet> EllipticalSlice<TArgs, TRet>(params Address[] addresses) => new(addresses);
 
+    /// <summary>Involutive MCMC with an auxiliary proposal and an involution (e.g. a birth/death move).</summary>
+    public static InvolutiveMh<TArgs, TRet, TAArgs, TARet> Involutive<TArgs, TRet, TAArgs, TARet>(
+        IGenerativeFunction<TAArgs, TARet> auxiliary, Func<ITrace<TArgs, TRet>, TAArgs> auxiliaryArgs, Involution<TArgs, TRet> involution) =>
+        new(auxiliary, auxiliaryArgs, involution);
+
     /// <summary>A gradient kernel restricted to the selected continuous choices.</summary>
     public static GradientOnSelection<TArgs, TRet> On<TArgs, TRet>(Selection selection, IGradientKernel kernel, int warmup) => new(selection, kernel, warmup);
 }
