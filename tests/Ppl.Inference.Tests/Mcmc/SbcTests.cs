@@ -132,8 +132,7 @@ public class SbcTests(ITestOutputHelper output)
         Assert.True(p.Min() < Alpha, $"min p = {p.Min()}");
     }
 
-    // ---- Gibbs on a discrete switch cycled with NUTS on the continuous choices of a dynamic model ----
-
+    // ---- Gibbs on a discrete switch cycled with NUTS on the continuous coordinates (densities over Real) ----
 
     /// <summary>The chain state of the density-level composition: the switch and NUTS's state over (μ, log τ, η).</summary>
     private sealed record SwitchState(bool Z, GradientState S);
