@@ -36,6 +36,13 @@ internal static class SmcBenchmark
             ys[i] = xs + 0.5 * rng.NextGaussian();
         }
         var model = Model();
+        var unfold = new Unfold<double, Unit>(DynamicModel.Create<(int T, double State, Unit Params), double>("lgssm-step", (t, a) =>
+        {
+            var x = t.Sample("x", new Normal(a.T == 0 ? 0 : 0.9 * a.State, 1));
+            t.Sample("y", new Normal(x, 0.5));
+            return x;
+        }));
+        var observations = ys.Select(y => ChoiceMap.From(("y", y))).ToList();
         var figures = new Dictionary<string, object> { ["benchmark"] = "smc", ["t"] = steps };
         double best = 0;
         foreach (var n in particleCounts)
@@ -53,6 +60,13 @@ internal static class SmcBenchmark
                 Console.WriteLine($"Ppl bootstrap SMC (replay), N={n}, {threads} thread(s): {rate:E3} particle-steps/s, {seconds:F2} s/run, hand-written/Ppl = {handRate / rate:F0}x");
                 figures[$"ppl_n{n}_threads{threads}"] = Math.Round(rate);
                 figures[$"handwritten_over_ppl_n{n}_threads{threads}"] = Math.Round(handRate / rate, 1);
+
+                var unfoldSeconds = Time(() => UnfoldSmc.Run(unfold, 0.0, Unit.Value, observations, n, new Rng(3), options: options).LogEvidence);
+                var unfoldRate = (double)n * steps / unfoldSeconds;
+                best = Math.Max(best, unfoldRate);
+                Console.WriteLine($"Ppl SMC over Unfold (Update, O(1) per step), N={n}, {threads} thread(s): {unfoldRate:E3} particle-steps/s, hand-written/Ppl = {handRate / unfoldRate:F0}x");
+                figures[$"ppl_unfold_n{n}_threads{threads}"] = Math.Round(unfoldRate);
+                figures[$"handwritten_over_ppl_unfold_n{n}_threads{threads}"] = Math.Round(handRate / unfoldRate, 1);
             }
         }
         figures["particle_steps_per_second"] = Math.Round(best);
