@@ -38,6 +38,8 @@ internal static class GeneratedBenchmark
             return s;
         }
 
+        if (Environment.GetEnvironmentVariable("GEN_PROBE") == "assess") { var sw0 = Stopwatch.StartNew(); double z = 0; while (sw0.ElapsedMilliseconds < 6000) z += gen.Assess(ys, gChoices).Weight; Console.WriteLine(z); return new(); }
+        if (Environment.GetEnvironmentVariable("GEN_PROBE") == "mh") { var sw0 = Stopwatch.StartNew(); double z = 0; ITrace<double[], double> g0 = gTrace; var r0 = new Rng(3); while (sw0.ElapsedMilliseconds < 6000) foreach (var s in selections) { var (t2, w) = gen.Regenerate(g0, ys, s, r0); if (Math.Log(r0.NextOpenDouble()) < w) g0 = t2; } Console.WriteLine(z); return new(); }
         var assessGen = Time(() => gen.Assess(ys, gChoices).Weight);
         var assessGenMap = Time(() => gen.Assess(ys, dChoices).Weight);
         var assessDyn = Time(() => dyn.Assess(ys, dChoices).Weight);

@@ -89,10 +89,11 @@ namespace Ppl.Generators
             sb.AppendLine($"    /// <summary>The static addresses of <see cref=\"{_m}\"/> (generated).</summary>");
             sb.AppendLine($"    private static class {Sites}");
             sb.AppendLine("    {");
+            sb.AppendLine("        internal static readonly global::Ppl.Modeling.StaticSite[] All = new global::Ppl.Modeling.StaticSite[]");
+            sb.AppendLine("        {");
             for (var k = 0; k < _b.StaticNames.Count; k++)
-                sb.AppendLine($"        internal static readonly global::Ppl.Modeling.StaticSite S{k} = new global::Ppl.Modeling.StaticSite({Literal(_b.StaticNames[k])}, {k});");
-            sb.AppendLine("        internal static readonly global::Ppl.Modeling.StaticSite[] All = new global::Ppl.Modeling.StaticSite[] { " +
-                          string.Join(", ", Enumerable.Range(0, _b.StaticNames.Count).Select(k => "S" + k)) + " };");
+                sb.AppendLine($"            new global::Ppl.Modeling.StaticSite({Literal(_b.StaticNames[k])}, {k}),");
+            sb.AppendLine("        };");
             sb.AppendLine($"        internal static readonly global::Ppl.Modeling.ModelMetadata Metadata = new global::Ppl.Modeling.ModelMetadata({name}, All, new global::Ppl.Modeling.SiteInfo[]");
             sb.AppendLine("        {");
             foreach (var s in _b.Sites.Where(s => s.Kind != SiteKind.Factor && s.Kind != SiteKind.Param))
@@ -279,7 +280,8 @@ namespace Ppl.Generators
             string Arg(int i) => "(" + (args[i] ?? "default") + ")";
             string Address()
             {
-                if (s.StaticName != null) return dynamic ? Literal(s.StaticName) : $"{Sites}.S{s.Slot}";
+                // Static sites are named by their slot, an integer literal: the handler indexes the trace's storage with it.
+                if (s.StaticName != null) return dynamic ? Literal(s.StaticName) : $"{s.Slot} /* {CommentSafe(s.StaticName)} */";
                 var a = s.AddressStart;
                 switch (s.AddressCount)
                 {
@@ -331,6 +333,8 @@ namespace Ppl.Generators
         }
 
         private static string Literal(string s) => SymbolDisplay.FormatLiteral(s, quote: true);
+
+        private static string CommentSafe(string s) => s.Replace("*/", "* /").Replace("\n", " ").Replace("\r", " ");
 
         private static string Xml(string s) => s.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 

@@ -36,7 +36,7 @@ public class ModelGeneratorTests
         var (run, compile) = Harness.Run(Regression, use);
         Assert.Null(run.Exception);
         Assert.Single(run.GeneratedSources);
-        Assert.Contains("__h.Sample<global::Ppl.Distributions.Normal, double>(__LineSites.S0", run.GeneratedSources[0].SourceText.ToString());
+        Assert.Contains("__h.Sample<global::Ppl.Distributions.Normal, double>(0 /* slope */", run.GeneratedSources[0].SourceText.ToString());
         Assert.Empty(compile.Where(d => d.Severity == DiagnosticSeverity.Error));
     }
 

@@ -56,7 +56,7 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
         ArgumentNullException.ThrowIfNull(rng);
         var store = new TraceStore(Metadata.SlotCount);
         var h = Handler<GenerateMode>(store, store.Seq, ChoiceMap.Empty, null, Selection.None, null, rng);
-        var ret = TBody.Run(ref h, args);
+        var ret = Run(ref h, args);
         return MakeTrace(args, ret, h, store);
     }
 
@@ -67,7 +67,7 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
         ArgumentNullException.ThrowIfNull(rng);
         var store = new TraceStore(Metadata.SlotCount);
         var h = Handler<GenerateMode>(store, store.Seq, constraints, null, Selection.None, null, rng);
-        var ret = TBody.Run(ref h, args);
+        var ret = Run(ref h, args);
         h.CheckConstraintsVisited();
         return new(MakeTrace(args, ret, h, store), h.Score - h.Fresh);
     }
@@ -80,7 +80,7 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
         try
         {
             var h = Handler<AssessMode>(null, seq, choices, null, Selection.None, null, null);
-            var ret = TBody.Run(ref h, args);
+            var ret = Run(ref h, args);
             h.CheckConstraintsVisited();
             return new(h.Score, ret);
         }
@@ -104,7 +104,7 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
         var store = new TraceStore(Metadata.SlotCount);
         var h = Handler<UpdateMode>(store, store.Seq, constraints, old.Store, Selection.None, null, rng);
         h.Source = null; // update reads constraints by address: they override the old trace, whatever their origin
-        var ret = TBody.Run(ref h, args);
+        var ret = Run(ref h, args);
         h.CheckConstraintsVisited();
         h.FinishAgainstOld();
         var weight = h.Score - old.Score - h.Fresh;
@@ -118,10 +118,27 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
         var old = Own(trace);
         var store = new TraceStore(Metadata.SlotCount);
         var h = Handler<RegenerateMode>(store, store.Seq, ChoiceMap.Empty, old.Store, selection, Mask(selection), rng);
-        var ret = TBody.Run(ref h, args);
+        var ret = Run(ref h, args);
         h.FinishAgainstOld();
         var weight = h.Score - old.Score - h.Fresh + h.Dropped;
         return new(MakeTrace(args, ret, h, store), weight);
+    }
+
+    /// <summary>
+    /// Runs the body. The fast paths let Ppl's distributions check their own parameters (they throw without
+    /// an address); the handler's <c>Current</c> says which static site was being evaluated, so the error
+    /// still names the address, as the dynamic tracer's does.
+    /// </summary>
+    private TRet Run<TMode>(ref ModelHandler<TMode> h, TArgs args) where TMode : struct
+    {
+        try
+        {
+            return TBody.Run(ref h, args);
+        }
+        catch (DistributionParameterException e) when (e.Address is null && h.Current >= 0)
+        {
+            throw new DistributionParameterException(e.Family, e.Problem, Metadata.AddressOf(h.Current));
+        }
     }
 
     /// <summary>Which static slots a selection selects, computed once per selection object.</summary>

@@ -7,18 +7,19 @@ namespace Ppl.Modeling;
 /// The effects of a generated model body, as a struct constraint: generated bodies are generic methods
 /// <c>Body&lt;TH&gt;(ref TH h, …) where TH : struct, IModelHandler</c>, so the JIT compiles one copy per
 /// operation's handler with every call below devirtualised and inlinable. Distributions are passed by
-/// value as their own struct type <c>TD</c>, so no site boxes or allocates.
+/// value as their own struct type <c>TD</c>, so no site boxes or allocates. Static sites are named by their
+/// slot, an integer constant in the generated code: no address is built or hashed on the hot path.
 /// </summary>
 public interface IModelHandler
 {
-    /// <summary>A random choice at a static address.</summary>
-    T Sample<TD, T>(StaticSite site, TD distribution) where TD : IDistribution<T>;
+    /// <summary>A random choice at the static address in slot <paramref name="slot"/>.</summary>
+    T Sample<TD, T>(int slot, TD distribution) where TD : IDistribution<T>;
 
     /// <summary>A random choice at an address computed at run time (e.g. <c>y/i</c> in a loop).</summary>
     T SampleAt<TD, T>(Address address, TD distribution) where TD : IDistribution<T>;
 
-    /// <summary>An observation at a static address.</summary>
-    void Observe<TD, T>(StaticSite site, TD distribution, T value) where TD : IDistribution<T>;
+    /// <summary>An observation at the static address in slot <paramref name="slot"/>.</summary>
+    void Observe<TD, T>(int slot, TD distribution, T value) where TD : IDistribution<T>;
 
     /// <summary>An observation at an address computed at run time.</summary>
     void ObserveAt<TD, T>(Address address, TD distribution, T value) where TD : IDistribution<T>;
@@ -26,8 +27,8 @@ public interface IModelHandler
     /// <summary>Adds a log weight to the score.</summary>
     void Factor(double logWeight);
 
-    /// <summary>A call to a generative function at a static address.</summary>
-    TRet Call<TArgs, TRet>(StaticSite site, IGenerativeFunction<TArgs, TRet> function, TArgs args);
+    /// <summary>A call to a generative function at the static address in slot <paramref name="slot"/>.</summary>
+    TRet Call<TArgs, TRet>(int slot, IGenerativeFunction<TArgs, TRet> function, TArgs args);
 
     /// <summary>A call at an address computed at run time.</summary>
     TRet CallAt<TArgs, TRet>(Address address, IGenerativeFunction<TArgs, TRet> function, TArgs args);

@@ -56,6 +56,7 @@ public sealed record SiteInfo(string Address, SiteKind Kind, bool IsStatic, stri
 public sealed class ModelMetadata
 {
     private readonly Dictionary<Address, int> _index = new();
+    private readonly Address[] _addresses;
 
     /// <summary>Creates the metadata (generated code only).</summary>
     /// <param name="name">The model's name.</param>
@@ -68,10 +69,12 @@ public sealed class ModelMetadata
         StaticSites = staticSites;
         Sites = sites;
         IsSpecialised = specialised;
+        _addresses = new Address[staticSites.Length];
         for (var i = 0; i < staticSites.Length; i++)
         {
             if (staticSites[i].Index != i) throw new ArgumentException("Static sites must be given in slot order.", nameof(staticSites));
             _index[staticSites[i].Address] = i;
+            _addresses[i] = staticSites[i].Address;
         }
     }
 
@@ -89,6 +92,9 @@ public sealed class ModelMetadata
 
     /// <summary>Number of static slots.</summary>
     public int SlotCount => StaticSites.Count;
+
+    /// <summary>The address of a static slot (an array read: handlers use it only to name a site in an error).</summary>
+    public Address AddressOf(int slot) => _addresses[slot];
 
     /// <summary>The slot of a static address, if the address is static.</summary>
     public bool TryGetSlot(Address address, out int slot) => _index.TryGetValue(address, out slot);

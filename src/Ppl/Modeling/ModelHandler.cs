@@ -17,6 +17,16 @@ internal struct UpdateMode;
 internal struct RegenerateMode;
 
 /// <summary>
+/// True for Ppl's own scalar distribution structs, which check their parameters inside <c>Sample</c> and
+/// <c>LogDensity</c> (a static readonly bool per type: the JIT folds it).
+/// </summary>
+internal static class SelfChecking<TD>
+{
+    public static readonly bool Value = typeof(TD).IsValueType && typeof(TD).Assembly == typeof(SelfChecking<>).Assembly
+                                        && typeof(TD).Namespace == "Ppl.Distributions";
+}
+
+/// <summary>
 /// The interpreter of generated model bodies, one struct instantiation per operation (<typeparamref name="TMode"/>):
 /// the JIT specialises the body for each and removes the branches of the other operations. It keeps
 /// exactly the bookkeeping of <c>DynamicHandler</c> (the reference semantics): the new score, the log
@@ -43,11 +53,21 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
     public int ConsumedConstraints;
     public Dictionary<Address, int>? DynamicSeq;
     public double Score, Fresh, Dropped, Factors, Observed;
+
+    /// <summary>Static choices and calls read from <see cref="Source"/> (for the O(1) all-constraints-used check).</summary>
+    public int SourceReads;
+
+    /// <summary>Old static choices the new run visited as choices again (update and regenerate).</summary>
+    public int OldSeen;
+
+    /// <summary>The static slot whose distribution is being evaluated by the fast path, or −1: names the address in a parameter error.</summary>
+    public int Current;
     public ChoiceMap Discard;
 
     private static bool IsAssess => typeof(TMode) == typeof(AssessMode);
     private static bool IsGenerate => typeof(TMode) == typeof(GenerateMode);
     private static bool IsUpdate => typeof(TMode) == typeof(UpdateMode);
+    private static bool IsRegenerate => typeof(TMode) == typeof(RegenerateMode);
 
     public ModelHandler(string name, ModelMetadata meta, ParameterStore parameters, TraceStore? store, int[] seq, ChoiceMap constraints,
         TraceStore? source, TraceStore? old, Selection selection, bool[]? mask, Rng? rng)
@@ -65,6 +85,7 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
         Mask = mask;
         Rng = rng;
         Discard = ChoiceMap.Empty;
+        Current = -1;
     }
 
     // ---------------------------------------------------------------- visits and checks
@@ -88,6 +109,7 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
         $"Model '{Name}' used the address '{address}' twice in one run. Each random choice, observation and call needs its own address (inside a loop, add the loop index: \"name\" / i).",
         address);
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static void CheckParameters<TD>(Address address, TD distribution) where TD : IDistribution
     {
         if (!typeof(TD).IsValueType && distribution is null) throw new ArgumentNullException(nameof(distribution));
@@ -95,19 +117,51 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
             throw new DistributionParameterException(distribution.Family, problem, address);
     }
 
-    private readonly bool Selected(int k, Address address) => Mask is { } m ? m[k] : Selection.Contains(address);
-
     private readonly ModelException MissingForAssess(Address address) => new(
         $"Assess on model '{Name}' needs a value for the choice at '{address}', but the choices given have none.{AddressSuggestions.Hint(address, Constraints.Leaves.Select(l => l.Address))}",
         address);
 
     // ---------------------------------------------------------------- Sample
 
-    public T Sample<TD, T>(StaticSite site, TD distribution) where TD : IDistribution<T>
+    /// <summary>
+    /// A choice at static slot <paramref name="k"/>. The hot path (a double read from the source or old
+    /// trace) is a few array reads around the distribution's own inlined log density; everything else
+    /// (constraint maps, fresh draws, other value types, errors) is out of line in <see cref="SampleSlow{TD, T}"/>.
+    /// Ppl's own distributions check their parameters inside <c>LogDensity</c>/<c>Sample</c>, so the fast
+    /// path does not check them twice: it records the slot in <see cref="Current"/> and the operation adds
+    /// the address to the exception (see <c>GeneratedFunction.Run</c>); other distributions are checked here.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public T Sample<TD, T>(int k, TD distribution) where TD : IDistribution<T>
     {
-        var k = site.Index;
-        var address = site.Address;
-        VisitStatic(k, address);
+        var seq = Seq;
+        if (seq[k] != 0) ThrowDuplicate(k);
+        seq[k] = ++VisitCount;
+        if (!SelfChecking<TD>.Value) CheckParameters(Meta.AddressOf(k), distribution);
+        if (typeof(T) == typeof(double))
+        {
+            var read = IsAssess || IsGenerate ? Source : IsUpdate ? (HasConstraints ? null : Old) : Old;
+            if (read is not null && read.Tag[k] == TraceStore.Double && (!IsRegenerate || !Mask![k]))
+            {
+                var x = read.Num[k];
+                if (IsAssess || IsGenerate) SourceReads++;
+                else OldSeen++;
+                Current = k;
+                var ld = distribution.LogDensity(Unsafe.As<double, T>(ref x));
+                Current = -1;
+                if (double.IsNaN(ld)) ThrowNaNDensity(k, x, distribution.Family);
+                Score += ld;
+                if (!IsAssess) New!.SetDouble(k, x, ld);
+                return Unsafe.As<double, T>(ref x);
+            }
+        }
+        return SampleSlow<TD, T>(k, distribution);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private T SampleSlow<TD, T>(int k, TD distribution) where TD : IDistribution<T>
+    {
+        var address = Meta.AddressOf(k);
         CheckParameters(address, distribution);
         T value;
         bool fresh;
@@ -118,6 +172,7 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
                 if (src.HasChoice(k))
                 {
                     value = TraceStore.Read<T>(src.Tag[k], src.Num[k], src.Refs?[k], address);
+                    SourceReads++;
                     fresh = false;
                 }
                 else if (IsAssess) throw MissingForAssess(address);
@@ -143,6 +198,7 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
         else if (IsUpdate)
         {
             var old = Old!;
+            if (old.HasChoice(k)) OldSeen++;
             if (HasConstraints && Constraints.TryGetValue(address, out var c))
             {
                 value = ValueConversion.To<T>(c!, address);
@@ -164,13 +220,17 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
         else
         {
             var old = Old!;
-            if (old.HasChoice(k) && !Selected(k, address))
+            var hadOld = old.HasChoice(k);
+            if (hadOld) OldSeen++;
+            if (hadOld && !Mask![k])
             {
                 value = TraceStore.Read<T>(old.Tag[k], old.Num[k], old.Refs?[k], address);
                 fresh = false;
             }
             else
             {
+                // A selected old choice is dropped here (its old density leaves the weight), not in FinishAgainstOld.
+                if (hadOld) Dropped += old.LogDensity[k];
                 value = distribution.Sample(Rng!);
                 fresh = true;
             }
@@ -184,12 +244,18 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
         return value;
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private readonly void ThrowDuplicate(int k) => throw Duplicate(Meta.AddressOf(k));
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private readonly void ThrowNaNDensity(int k, double value, string family) => throw NaNDensity(Meta.AddressOf(k), value, family);
+
     private static ModelException NaNDensity<T>(Address address, T value, string family) => new(
         $"The log density of the choice at '{address}' is NaN (value {ValueConversion.Describe(value)} under {family}).", address);
 
     public T SampleAt<TD, T>(Address address, TD distribution) where TD : IDistribution<T>
     {
-        if (Meta.TryGetSlot(address, out var slot)) return Sample<TD, T>(Meta.StaticSites[slot], distribution);
+        if (Meta.TryGetSlot(address, out var slot)) return Sample<TD, T>(slot, distribution);
         VisitDynamic(address);
         CheckParameters(address, distribution);
         T value;
@@ -288,11 +354,24 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
         return logDensity;
     }
 
-    public void Observe<TD, T>(StaticSite site, TD distribution, T value) where TD : IDistribution<T>
+    /// <summary>An observation at static slot <paramref name="k"/>; same fast-path rule as <see cref="Sample{TD, T}"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Observe<TD, T>(int k, TD distribution, T value) where TD : IDistribution<T>
     {
-        var k = site.Index;
-        VisitStatic(k, site.Address);
-        var logDensity = ObserveDensity<TD, T>(site.Address, distribution, value);
+        var seq = Seq;
+        if (seq[k] != 0) ThrowDuplicate(k);
+        seq[k] = ++VisitCount;
+        double logDensity;
+        if (SelfChecking<TD>.Value && typeof(T).IsValueType && (typeof(T) != typeof(double) || !double.IsNaN(Unsafe.As<T, double>(ref value))))
+        {
+            Current = k;
+            logDensity = distribution.LogDensity(value);
+            Current = -1;
+            if (double.IsNaN(logDensity)) ThrowObservationNaNDensity(k, value, distribution.Family);
+            Score += logDensity;
+            Observed += logDensity;
+        }
+        else logDensity = ObserveSlow(k, distribution, value);
         if (!IsAssess)
         {
             var s = New!;
@@ -301,11 +380,23 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
         }
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private double ObserveSlow<TD, T>(int k, TD distribution, T value) where TD : IDistribution<T> =>
+        ObserveDensity<TD, T>(Meta.AddressOf(k), distribution, value);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private readonly void ThrowObservationNaNDensity<T>(int k, T value, string family)
+    {
+        var address = Meta.AddressOf(k);
+        throw new ModelException(
+            $"The log density of the observation at '{address}' is NaN (value {ValueConversion.Describe(value)} under {family}).", address);
+    }
+
     public void ObserveAt<TD, T>(Address address, TD distribution, T value) where TD : IDistribution<T>
     {
         if (Meta.TryGetSlot(address, out var slot))
         {
-            Observe<TD, T>(Meta.StaticSites[slot], distribution, value);
+            Observe<TD, T>(slot, distribution, value);
             return;
         }
         VisitDynamic(address);
@@ -327,13 +418,14 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
 
     // ---------------------------------------------------------------- Calls
 
-    public TRet Call<TArgs, TRet>(StaticSite site, IGenerativeFunction<TArgs, TRet> function, TArgs args)
+    public TRet Call<TArgs, TRet>(int k, IGenerativeFunction<TArgs, TRet> function, TArgs args)
     {
         ArgumentNullException.ThrowIfNull(function);
-        var k = site.Index;
-        var address = site.Address;
+        var address = Meta.AddressOf(k);
         VisitStatic(k, address);
-        var sub = Source is { } src ? src.CallAt(k)?.Choices ?? ChoiceMap.Empty : Constraints.GetSubmap(address);
+        var fromSource = Source?.CallAt(k);
+        if (fromSource is not null) SourceReads++;
+        var sub = Source is not null ? fromSource?.Choices ?? ChoiceMap.Empty : Constraints.GetSubmap(address);
         // A sub-call that returns has used all of its constraints (it checks them itself).
         if (Source is null && !sub.IsEmpty) ConsumedConstraints += sub.Count;
         var (trace, ret) = RunCall(address, function, args, sub, Old?.CallAt(k));
@@ -341,6 +433,7 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
         {
             var s = New!;
             s.Tag[k] = TraceStore.Called;
+            s.CallCount++;
             (s.Refs ??= new object?[s.Tag.Length])[k] = trace;
         }
         return ret;
@@ -348,7 +441,7 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
 
     public TRet CallAt<TArgs, TRet>(Address address, IGenerativeFunction<TArgs, TRet> function, TArgs args)
     {
-        if (Meta.TryGetSlot(address, out var slot)) return Call(Meta.StaticSites[slot], function, args);
+        if (Meta.TryGetSlot(address, out var slot)) return Call(slot, function, args);
         ArgumentNullException.ThrowIfNull(function);
         VisitDynamic(address);
         ChoiceMap sub;
@@ -473,6 +566,8 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
     /// <summary>The allocation-free check for constraints that are another trace of this model.</summary>
     private readonly bool SourceFullyVisited(TraceStore src)
     {
+        // Every read from the source is of a distinct slot (a second visit throws), so equal counts mean all were used.
+        if (src.Family is null && src.FamilyCalls is null && SourceReads == src.ChoiceCount + src.CallCount) return true;
         for (var k = 0; k < src.Tag.Length; k++)
         {
             var tag = src.Tag[k];
@@ -495,28 +590,28 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
     {
         var list = new List<(int, Address)>();
         for (var k = 0; k < Seq.Length && k < Meta.SlotCount; k++)
-            if (Seq[k] != 0) list.Add((Seq[k], Meta.StaticSites[k].Address));
+            if (Seq[k] != 0) list.Add((Seq[k], Meta.AddressOf(k)));
         if (DynamicSeq is { } d) foreach (var (a, s) in d) list.Add((s, a));
         return list.OrderBy(p => p.Item1).Select(p => p.Item2).ToList();
     }
 
-    /// <summary>After update or regenerate: old choices and calls the new run did not visit (as <c>DynamicHandler.FinishAgainstOld</c>).</summary>
+    /// <summary>
+    /// After update or regenerate: old choices and calls the new run did not visit (as <c>DynamicHandler.FinishAgainstOld</c>).
+    /// Selected old choices that were resampled were already dropped during the run; when the run revisited
+    /// every old static choice (the usual case) and the old trace has no calls or families, there is nothing to walk.
+    /// </summary>
     public void FinishAgainstOld()
     {
         var old = Old!;
         var now = New!;
         var regenerate = !IsUpdate;
-        for (var k = 0; k < old.Tag.Length; k++)
-        {
-            if (!old.HasChoice(k)) continue;
-            var address = Meta.StaticSites[k].Address;
-            if (!now.HasChoice(k))
+        if (OldSeen != old.ChoiceCount)
+            for (var k = 0; k < old.Tag.Length; k++)
             {
+                if (!old.HasChoice(k) || now.HasChoice(k)) continue;
                 if (regenerate) Dropped += old.LogDensity[k];
-                else Discard = Discard.Set(address, old.Boxed(k));
+                else Discard = Discard.Set(Meta.AddressOf(k), old.Boxed(k));
             }
-            else if (regenerate && Selected(k, address)) Dropped += old.LogDensity[k];
-        }
         if (old.Family is { } f)
             foreach (var (a, e) in f)
             {
@@ -528,9 +623,10 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
                 }
                 else if (regenerate && Selection.Contains(a)) Dropped += e.LogDensity;
             }
-        for (var k = 0; k < old.Tag.Length; k++)
-            if (old.CallAt(k) is { } t)
-                DropCall(Meta.StaticSites[k].Address, t, now.CallAt(k));
+        if (old.CallCount > 0)
+            for (var k = 0; k < old.Tag.Length; k++)
+                if (old.CallAt(k) is { } t)
+                    DropCall(Meta.AddressOf(k), t, now.CallAt(k));
         if (old.FamilyCalls is { } fc)
             foreach (var (a, t) in fc)
             {

@@ -43,6 +43,12 @@ internal sealed class TraceStore
     /// <summary>Calls at run-time addresses.</summary>
     public Dictionary<Address, ITrace>? FamilyCalls;
 
+    /// <summary>How many static slots hold a choice: lets the operations skip whole-store walks when every old choice was revisited.</summary>
+    public int ChoiceCount;
+
+    /// <summary>How many static slots hold a call trace.</summary>
+    public int CallCount;
+
     /// <summary>Sum of factors.</summary>
     public double FactorTotal;
 
@@ -92,8 +98,20 @@ internal sealed class TraceStore
         else { tag = Ref; num = 0; r = value; }
     }
 
+    /// <summary>Stores a double choice (the scalar fast path: no tag dispatch).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void SetDouble(int k, double value, double logDensity)
+    {
+        ChoiceCount++;
+        Tag[k] = Double;
+        Num[k] = value;
+        LogDensity[k] = logDensity;
+    }
+
     public void Set<T>(int k, T value, double logDensity)
     {
+        // Each slot is written at most once per run (handlers reject a second visit first), so the count is exact.
+        ChoiceCount++;
         Write(value, out var tag, out var num, out var r);
         Tag[k] = tag;
         Num[k] = num;
