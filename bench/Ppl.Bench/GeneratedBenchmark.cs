@@ -40,10 +40,9 @@ internal static class GeneratedBenchmark
 
         if (Environment.GetEnvironmentVariable("GEN_PROBE") == "assess") { var sw0 = Stopwatch.StartNew(); double z = 0; while (sw0.ElapsedMilliseconds < 6000) z += gen.Assess(ys, gChoices).Weight; Console.WriteLine(z); return new(); }
         if (Environment.GetEnvironmentVariable("GEN_PROBE") == "mh") { var sw0 = Stopwatch.StartNew(); double z = 0; ITrace<double[], double> g0 = gTrace; var r0 = new Rng(3); while (sw0.ElapsedMilliseconds < 6000) foreach (var s in selections) { var (t2, w) = gen.Regenerate(g0, ys, s, r0); if (Math.Log(r0.NextOpenDouble()) < w) g0 = t2; } Console.WriteLine(z); return new(); }
-        var assessGen = Time(() => gen.Assess(ys, gChoices).Weight);
+        var assess = TimeInterleaved(() => gen.Assess(ys, gChoices).Weight, () => LogDensity(mu0, tau0, theta), () => dyn.Assess(ys, dChoices).Weight);
+        var (assessGen, assessHand, assessDyn) = (assess[0], assess[1], assess[2]);
         var assessGenMap = Time(() => gen.Assess(ys, dChoices).Weight);
-        var assessDyn = Time(() => dyn.Assess(ys, dChoices).Weight);
-        var assessHand = Time(() => LogDensity(mu0, tau0, theta));
 
         // Allocation per assess (after warm-up).
         for (var i = 0; i < 1000; i++) gen.Assess(ys, gChoices);
@@ -98,9 +97,8 @@ internal static class GeneratedBenchmark
             }
             return current;
         }
-        var mhGen = Time(SweepGen);
-        var mhDyn = Time(SweepDyn);
-        var mhHand = Time(SweepHand);
+        var mh = TimeInterleaved(SweepGen, SweepHand, SweepDyn);
+        var (mhGen, mhHand, mhDyn) = (mh[0], mh[1], mh[2]);
 
         Console.WriteLine($"model: {2 + 2 * n} static sites ({2 + n} latent choices, {n} observations)");
         Console.WriteLine($"assess, generated (trace's own choices): {assessGen,10:F0} ns");
@@ -130,12 +128,58 @@ internal static class GeneratedBenchmark
         };
     }
 
+    /// <summary>
+    /// Times several functions in interleaved rounds (a batch of each per round) and returns each one's median
+    /// time per call: on a shared, loaded machine the load then falls on all of them alike, so their ratios hold.
+    /// </summary>
+    private static double[] TimeInterleaved(params Func<double>[] fs)
+    {
+        double sink = 0;
+        WarmUntilJitSettles(() => { foreach (var f in fs) sink += f(); });
+        var samples = fs.Select(_ => new List<double>()).ToArray();
+        for (var round = 0; round < 21; round++)
+            for (var j = 0; j < fs.Length; j++)
+            {
+                var sw = Stopwatch.StartNew();
+                var calls = 0;
+                while (sw.ElapsedMilliseconds < 25)
+                {
+                    for (var i = 0; i < 10; i++) sink += fs[j]();
+                    calls += 10;
+                }
+                samples[j].Add(sw.Elapsed.TotalNanoseconds / calls);
+            }
+        if (double.IsNaN(sink)) Console.WriteLine("(NaN)");
+        return samples.Select(l => { l.Sort(); return l[l.Count / 2]; }).ToArray();
+    }
+
+    /// <summary>
+    /// Runs <paramref name="f"/> until the JIT has stopped compiling (no method compiled, tier-1 recompilations
+    /// included, for half a second): on a loaded machine the background tier-1 compiler can lag by seconds,
+    /// and timing tier-0 code would make the comparison meaningless.
+    /// </summary>
+    private static void WarmUntilJitSettles(Action f)
+    {
+        var total = Stopwatch.StartNew();
+        var quiet = Stopwatch.StartNew();
+        var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+        while (total.ElapsedMilliseconds < 300 || (quiet.ElapsedMilliseconds < 500 && total.ElapsedMilliseconds < 20000))
+        {
+            f();
+            var now = System.Runtime.JitInfo.GetCompiledMethodCount();
+            if (now != compiled)
+            {
+                compiled = now;
+                quiet.Restart();
+            }
+        }
+    }
+
     /// <summary>Median over repeated batches of the time per call, after warm-up.</summary>
     private static double Time(Func<double> f)
     {
         double sink = 0;
-        var warm = Stopwatch.StartNew();
-        while (warm.ElapsedMilliseconds < 300) sink += f();
+        WarmUntilJitSettles(() => sink += f());
         var batches = new List<double>();
         for (var b = 0; b < 15; b++)
         {

@@ -131,7 +131,6 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
     /// path does not check them twice: it records the slot in <see cref="Current"/> and the operation adds
     /// the address to the exception (see <c>GeneratedFunction.Run</c>); other distributions are checked here.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public T Sample<TD, T>(int k, TD distribution) where TD : IDistribution<T>
     {
         var seq = Seq;
@@ -355,7 +354,6 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
     }
 
     /// <summary>An observation at static slot <paramref name="k"/>; same fast-path rule as <see cref="Sample{TD, T}"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Observe<TD, T>(int k, TD distribution, T value) where TD : IDistribution<T>
     {
         var seq = Seq;

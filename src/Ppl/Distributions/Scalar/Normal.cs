@@ -66,10 +66,15 @@ public readonly struct Normal : IDistribution<double>, IHasMoments<double>, IHas
     /// <inheritdoc />
     public double LogDensityBoxed(object value) => LogDensity((double)value);
 
+    // The test is inlined into every Sample/LogDensity; the message is built out of line, so that generated
+    // model code (one inlined site per choice) does not carry the string formatting.
     private void Check()
     {
-        if (ParameterError is { } e) throw new DistributionParameterException(Family, e);
+        if (!(double.IsFinite(Mu) && Sigma > 0 && !double.IsPositiveInfinity(Sigma))) ThrowParameterError();
     }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void ThrowParameterError() => throw new DistributionParameterException(Family, ParameterError ?? "invalid parameters");
 
     /// <inheritdoc />
     public override string ToString() => $"Normal({Mu}, {Sigma})";
