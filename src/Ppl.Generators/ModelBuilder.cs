@@ -81,7 +81,7 @@ namespace Ppl.Generators
 
         private void Report(string id, Location location, params string[] args) => _diags.Add(DiagInfo.Create(id, location, args));
 
-        public ModelOutput Build()
+        public ModelData Build()
         {
             var bodyNode = (SyntaxNode?)_syntax.Body ?? _syntax.ExpressionBody?.Expression;
             var problem = SignatureProblem(bodyNode);
@@ -99,14 +99,54 @@ namespace Ppl.Generators
             if (_failed) return Output(null);
             if (_fallbackReason != null)
                 Report("PPL0008", _fallbackLocation ?? _syntax.Identifier.GetLocation(), ModelName, _fallbackReason);
-            return Output(new Emitter(this).Emit(bodyNode));
+            return Extract(bodyNode);
         }
 
-        private ModelOutput Output(string? source)
+        private ModelData Output(string? source) => ModelData.DiagnosticsOnly(_diags.ToImmutable());
+
+        /// <summary>The analysis as plain data: names, type strings, and text spans relative to the body.</summary>
+        private ModelData Extract(SyntaxNode bodyNode)
         {
-            var hint = source == null ? null : HintName();
-            return new ModelOutput(hint, source, _diags.ToImmutable());
+            var bodyStart = bodyNode.SpanStart;
+            SpanData Rel(SyntaxNode? n) => n == null ? new SpanData(-1, 0) : new SpanData(n.SpanStart - bodyStart, n.Span.Length);
+            var root = (CompilationUnitSyntax)_syntax.SyntaxTree.GetRoot(_ct);
+            var ns = _method.ContainingType.ContainingNamespace;
+            var types = new List<TypeData>();
+            for (var t = _method.ContainingType; t != null; t = t.ContainingType) types.Insert(0, new TypeData(t.Name, t.IsStatic));
+            var sites = _sites.Select(s => new SiteData(
+                s.Kind, Rel(s.Node), s.Args.Select(a => Rel(a)).ToEquatableArray(), s.AddressStart, s.AddressCount, s.StaticName, s.Slot,
+                s.FamilyName, s.ValueType, s.DistType, s.DistName, s.Discrete, s.ArgsType, s.RetType, s.Callee,
+                s.StaticName ?? s.FamilyName ?? s.Args.ElementAtOrDefault(Math.Max(s.AddressStart, 0))?.ToString() ?? "?"));
+            return new ModelData(
+                HintName(),
+                _method.ToDisplayString(),
+                root.Usings.Where(u => !u.GlobalKeyword.IsKind(SyntaxKind.GlobalKeyword)).Select(u => u.ToString()).ToEquatableArray(),
+                ns.IsGlobalNamespace ? null : ns.ToDisplayString(),
+                _syntax.Ancestors().OfType<BaseNamespaceDeclarationSyntax>().Reverse().SelectMany(d => d.Usings).Select(u => u.ToString()).ToEquatableArray(),
+                types.ToEquatableArray(),
+                _method.Name,
+                Access,
+                ModelName,
+                ArgsType(_method),
+                Type(_method.ReturnType),
+                _method.Parameters.Select(p => new ParamData(Type(p.Type), p.Name)).ToEquatableArray(),
+                Specialised,
+                _staticNames.ToEquatableArray(),
+                sites.ToEquatableArray(),
+                bodyNode.ToString(),
+                bodyNode is ExpressionSyntax,
+                _diags.ToEquatableArray());
         }
+
+        private string Access => _method.DeclaredAccessibility switch
+        {
+            Accessibility.Public => "public",
+            Accessibility.Internal => "internal",
+            Accessibility.Protected => "protected",
+            Accessibility.ProtectedOrInternal => "protected internal",
+            Accessibility.ProtectedAndInternal => "private protected",
+            _ => "private",
+        };
 
         private string HintName()
         {
@@ -510,15 +550,6 @@ namespace Ppl.Generators
             }
         }
 
-        // ------------------------------------------------------------------ data for the emitter
-
-        internal IMethodSymbol Method => _method;
-        internal MethodDeclarationSyntax Syntax => _syntax;
-        internal List<Site> Sites => _sites;
-        internal List<string> StaticNames => _staticNames;
-        internal bool Specialised => _fallbackReason == null;
-        internal string Name => ModelName;
-        internal string TypeName(ITypeSymbol t) => Type(t);
-        internal SemanticModel Semantic => _model;
+        private bool Specialised => _fallbackReason == null;
     }
 }

@@ -15,11 +15,20 @@ namespace Ppl.Generators
     [Generator(LanguageNames.CSharp)]
     public sealed class ModelGenerator : IIncrementalGenerator
     {
-        /// <summary>The tracking name of the per-model transformation (semantic analysis and rewrite).</summary>
-        public const string TransformStep = "PplModelTransform";
+        /// <summary>
+        /// The tracking name of the per-model extraction: the semantic analysis and diagnostics, run by
+        /// <c>ForAttributeWithMetadataName</c>, whose output is the equatable <c>ModelData</c>. Roslyn re-runs
+        /// this step whenever the compilation changes (symbols may have changed); an unrelated edit leaves its
+        /// output equal (reason Unchanged).
+        /// </summary>
+        public const string ExtractStep = "PplModelExtract";
 
-        /// <summary>The tracking name of the per-model emission step.</summary>
-        public const string EmitStep = "PplModelEmit";
+        /// <summary>
+        /// The tracking name of the per-model transformation: the body rewrite and the generation of the
+        /// function, trace, builder and metadata from <c>ModelData</c> alone. Its input is equal after an
+        /// unrelated edit, so the driver serves it from the cache (reason Cached) instead of re-running it.
+        /// </summary>
+        public const string TransformStep = "PplModelTransform";
 
         /// <inheritdoc />
         public void Initialize(IncrementalGeneratorInitializationContext context)
@@ -27,13 +36,30 @@ namespace Ppl.Generators
             var models = context.SyntaxProvider.ForAttributeWithMetadataName(
                     "Ppl.Modeling.ModelAttribute",
                     static (node, _) => node is MethodDeclarationSyntax,
-                    static (ctx, ct) => Transform(ctx, ct))
-                .WithTrackingName(TransformStep);
-            var emitted = models.Select(static (m, _) => m).WithTrackingName(EmitStep);
-            context.RegisterSourceOutput(emitted, static (spc, m) => Emit(spc, m));
+                    static (ctx, ct) => Extract(ctx, ct))
+                .WithTrackingName(ExtractStep);
+            var outputs = models.Select(static (m, ct) => Transform(m, ct)).WithTrackingName(TransformStep);
+            context.RegisterSourceOutput(outputs, static (spc, m) => Emit(spc, m));
         }
 
-        private static ModelOutput Transform(GeneratorAttributeSyntaxContext ctx, System.Threading.CancellationToken ct)
+        private static ModelOutput Transform(ModelData data, System.Threading.CancellationToken ct)
+        {
+            try
+            {
+                return Emitter.Transform(data);
+            }
+            catch (OperationCanceledException)
+            {
+                throw;
+            }
+            catch (Exception e)
+            {
+                var diag = new DiagInfo("PPL0009", ImmutableArray.Create(data.MethodName, e.GetType().Name + ": " + e.Message), "", default, default);
+                return new ModelOutput(null, null, data.Diagnostics.Items.Add(diag));
+            }
+        }
+
+        private static ModelData Extract(GeneratorAttributeSyntaxContext ctx, System.Threading.CancellationToken ct)
         {
             try
             {
@@ -47,7 +73,7 @@ namespace Ppl.Generators
             {
                 var name = ctx.TargetSymbol?.Name ?? "?";
                 var diag = DiagInfo.Create("PPL0009", ctx.TargetNode.GetLocation(), name, e.GetType().Name + ": " + e.Message);
-                return new ModelOutput(null, null, ImmutableArray.Create(diag));
+                return ModelData.DiagnosticsOnly(ImmutableArray.Create(diag));
             }
         }
 

@@ -52,32 +52,45 @@ public class ModelGeneratorTests
         Assert.Contains("Slpoe", e.GetMessage());
     }
 
+    private static List<IncrementalStepRunReason> Reasons(GeneratorRunResult result, string step) =>
+        result.TrackedSteps[step].SelectMany(s => s.Outputs).Select(o => o.Reason).ToList();
+
     [Fact]
-    public void AnUnrelatedEditDoesNotRerunTheEmission_AndTheTransformationOutputIsUnchanged()
+    public void AnUnrelatedEditIsServedFromTheCache_TheModelTransformationDoesNotRerun()
     {
         var compilation = Harness.Compilation(Regression, "public static class Other { public static int F() => 1; }");
         var driver = Harness.Driver(track: true).RunGenerators(compilation);
-        // Edit the unrelated file only.
-        var otherTree = compilation.SyntaxTrees.Last();
-        var edited = compilation.ReplaceSyntaxTree(otherTree,
-            Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText("public static class Other { public static int F() => 2; }", Harness.Parse, path: otherTree.FilePath));
-        driver = driver.RunGenerators(edited);
-        var result = driver.GetRunResult().Results.Single();
-        var transform = result.TrackedSteps[ModelGenerator.TransformStep].SelectMany(s => s.Outputs).Select(o => o.Reason).ToList();
-        var emit = result.TrackedSteps[ModelGenerator.EmitStep].SelectMany(s => s.Outputs).Select(o => o.Reason).ToList();
-        Assert.NotEmpty(transform);
-        // ForAttributeWithMetadataName re-evaluates the transformation against the new compilation, but its
-        // output is equal (Unchanged), so the emission step downstream is not re-run (Cached).
-        Assert.All(transform, r => Assert.Contains(r, new[] { IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged }));
-        Assert.NotEmpty(emit);
-        Assert.All(emit, r => Assert.Equal(IncrementalStepRunReason.Cached, r));
+        var first = driver.GetRunResult().Results.Single();
+        Assert.All(Reasons(first, ModelGenerator.TransformStep), r => Assert.Equal(IncrementalStepRunReason.New, r));
+        var source = first.GeneratedSources.Single().SourceText.ToString();
 
-        // Editing the model itself does re-run it.
-        var modelTree = edited.SyntaxTrees.First();
-        var changed = edited.ReplaceSyntaxTree(modelTree,
+        // (a) An unrelated class added to another file; (b) an unrelated class and method appended to the model's own file.
+        var otherTree = compilation.SyntaxTrees.Last();
+        var modelTree = compilation.SyntaxTrees.First();
+        var editedOther = compilation.ReplaceSyntaxTree(otherTree, Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(
+            "public static class Other { public static int F() => 2; }\npublic static class Added { public static int G() => 3; }", Harness.Parse, path: otherTree.FilePath));
+        var editedModelFile = compilation.ReplaceSyntaxTree(modelTree, Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(
+            Regression + "\npublic static class Unrelated { public static double H(double x) => x + 1; }", Harness.Parse, path: modelTree.FilePath));
+        foreach (var edited in new[] { editedOther, editedModelFile })
+        {
+            var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+            var extract = Reasons(result, ModelGenerator.ExtractStep);
+            var transform = Reasons(result, ModelGenerator.TransformStep);
+            // The extraction (semantic analysis) is re-evaluated against the new compilation but yields an equal
+            // ModelData; the transformation (rewrite and code generation) is then not re-run at all.
+            Assert.NotEmpty(extract);
+            Assert.All(extract, r => Assert.Contains(r, new[] { IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged }));
+            Assert.NotEmpty(transform);
+            Assert.All(transform, r => Assert.Equal(IncrementalStepRunReason.Cached, r));
+            Assert.Equal(source, result.GeneratedSources.Single().SourceText.ToString());
+        }
+
+        // Negative control: editing the model itself does re-run the transformation.
+        var changed = compilation.ReplaceSyntaxTree(modelTree,
             Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(Regression.Replace("Normal(0, 10)", "Normal(0, 5)"), Harness.Parse, path: modelTree.FilePath));
         var again = driver.RunGenerators(changed).GetRunResult().Results.Single();
-        Assert.Contains(again.TrackedSteps[ModelGenerator.TransformStep].SelectMany(s => s.Outputs), o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains(IncrementalStepRunReason.Modified, Reasons(again, ModelGenerator.TransformStep));
+        Assert.Contains("Normal(0, 5)", again.GeneratedSources.Single().SourceText.ToString());
     }
 
     [Fact]
