@@ -55,9 +55,17 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
     {
         ArgumentNullException.ThrowIfNull(rng);
         var store = new TraceStore(Metadata.SlotCount);
-        var h = Handler<GenerateMode>(store, store.Seq, ChoiceMap.Empty, null, Selection.None, null, rng);
-        var ret = Run(ref h, args);
-        return MakeTrace(args, ret, h, store);
+        var seq = SeqPool.Rent(Metadata.SlotCount);
+        try
+        {
+            var h = Handler<GenerateMode>(store, seq, ChoiceMap.Empty, null, Selection.None, null, rng);
+            var ret = Run(ref h, args);
+            return MakeTrace(args, ret, h, store);
+        }
+        finally
+        {
+            SeqPool.Return(seq, Metadata.SlotCount);
+        }
     }
 
     /// <inheritdoc />
@@ -66,10 +74,18 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
         ArgumentNullException.ThrowIfNull(constraints);
         ArgumentNullException.ThrowIfNull(rng);
         var store = new TraceStore(Metadata.SlotCount);
-        var h = Handler<GenerateMode>(store, store.Seq, constraints, null, Selection.None, null, rng);
-        var ret = Run(ref h, args);
-        h.CheckConstraintsVisited();
-        return new(MakeTrace(args, ret, h, store), h.Score - h.Fresh);
+        var seq = SeqPool.Rent(Metadata.SlotCount);
+        try
+        {
+            var h = Handler<GenerateMode>(store, seq, constraints, null, Selection.None, null, rng);
+            var ret = Run(ref h, args);
+            h.CheckConstraintsVisited();
+            return new(MakeTrace(args, ret, h, store), h.Score - h.Fresh);
+        }
+        finally
+        {
+            SeqPool.Return(seq, Metadata.SlotCount);
+        }
     }
 
     /// <inheritdoc />
@@ -102,13 +118,21 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
     {
         var old = Own(trace);
         var store = new TraceStore(Metadata.SlotCount);
-        var h = Handler<UpdateMode>(store, store.Seq, constraints, old.Store, Selection.None, null, rng);
-        h.Source = null; // update reads constraints by address: they override the old trace, whatever their origin
-        var ret = Run(ref h, args);
-        h.CheckConstraintsVisited();
-        h.FinishAgainstOld();
-        var weight = h.Score - old.Score - h.Fresh;
-        return new(MakeTrace(args, ret, h, store), weight, h.Discard);
+        var seq = SeqPool.Rent(Metadata.SlotCount);
+        try
+        {
+            var h = Handler<UpdateMode>(store, seq, constraints, old.Store, Selection.None, null, rng);
+            h.Source = null; // update reads constraints by address: they override the old trace, whatever their origin
+            var ret = Run(ref h, args);
+            h.CheckConstraintsVisited();
+            h.FinishAgainstOld();
+            var weight = h.Score - old.Score - h.Fresh;
+            return new(MakeTrace(args, ret, h, store), weight, h.Discard);
+        }
+        finally
+        {
+            SeqPool.Return(seq, Metadata.SlotCount);
+        }
     }
 
     /// <inheritdoc />
@@ -117,11 +141,19 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
         ArgumentNullException.ThrowIfNull(selection);
         var old = Own(trace);
         var store = new TraceStore(Metadata.SlotCount);
-        var h = Handler<RegenerateMode>(store, store.Seq, ChoiceMap.Empty, old.Store, selection, Mask(selection), rng);
-        var ret = Run(ref h, args);
-        h.FinishAgainstOld();
-        var weight = h.Score - old.Score - h.Fresh + h.Dropped;
-        return new(MakeTrace(args, ret, h, store), weight);
+        var seq = SeqPool.Rent(Metadata.SlotCount);
+        try
+        {
+            var h = Handler<RegenerateMode>(store, seq, ChoiceMap.Empty, old.Store, selection, Mask(selection), rng);
+            var ret = Run(ref h, args);
+            h.FinishAgainstOld();
+            var weight = h.Score - old.Score - h.Fresh + h.Dropped;
+            return new(MakeTrace(args, ret, h, store), weight);
+        }
+        finally
+        {
+            SeqPool.Return(seq, Metadata.SlotCount);
+        }
     }
 
     /// <summary>
@@ -208,7 +240,10 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
     public override string ToString() => $"GeneratedModel {Name}";
 }
 
-/// <summary>Per-thread reusable visit arrays for <c>Assess</c>, which builds no trace and so must not allocate.</summary>
+/// <summary>
+/// Per-thread reusable visit arrays (visit order per static slot, needed only while a body runs): <c>Assess</c>
+/// must not allocate, and the other operations allocate only the trace they return.
+/// </summary>
 internal static class SeqPool
 {
     [ThreadStatic] private static Stack<int[]>? _free;

@@ -3,8 +3,8 @@ using System.Runtime.CompilerServices;
 namespace Ppl.Modeling;
 
 /// <summary>
-/// The storage of one generated trace: parallel arrays indexed by static slot (value, log density, tag,
-/// visit order) plus small tables for sites whose addresses are computed at run time. Scalars
+/// The storage of one generated trace: parallel arrays indexed by static slot (value, log density, tag)
+/// plus small tables for sites whose addresses are computed at run time. Scalars
 /// (double, int, bool) live unboxed in <see cref="Num"/>.
 /// </summary>
 internal sealed class TraceStore
@@ -16,7 +16,6 @@ internal sealed class TraceStore
         Tag = new byte[slots];
         Num = new double[slots];
         LogDensity = new double[slots];
-        Seq = new int[slots];
     }
 
     /// <summary>What the slot holds in this run (one of the constants above).</summary>
@@ -30,9 +29,6 @@ internal sealed class TraceStore
 
     /// <summary>Log density of each choice or observation.</summary>
     public readonly double[] LogDensity;
-
-    /// <summary>Visit order (1-based; 0 = not visited): duplicate detection and error messages.</summary>
-    public readonly int[] Seq;
 
     /// <summary>Choices at run-time addresses, in visit order.</summary>
     public Dictionary<Address, Entry>? Family;
