@@ -367,7 +367,7 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
             Current = -1;
             if (double.IsNaN(logDensity)) ThrowObservationNaNDensity(k, value, distribution.Family);
             Score += logDensity;
-            Observed += logDensity;
+            if (!IsAssess) Observed += logDensity; // only a trace keeps the observations' total
         }
         else logDensity = ObserveSlow(k, distribution, value);
         if (!IsAssess)
