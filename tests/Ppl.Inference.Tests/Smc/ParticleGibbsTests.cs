@@ -25,13 +25,13 @@ public class ParticleGibbsTests(ITestOutputHelper output)
     public void ConditionalSmcKeepsTheReferencePath()
     {
         var model = new LgssmStruct(GridPosterior.Data);
-        var reference = Enumerable.Range(0, model.Steps + 1).Select(t => 0.1 * t).ToArray();
-        var filter = new ParticleFilter<LgssmStruct, double>(model, 5, new Rng(2), reference: reference);
+        var reference = ConditionalSmc.InitialPath<LgssmStruct, double>(model, 20, new Rng(1));
+        var filter = new ParticleFilter<LgssmStruct, double>(model, 50, new Rng(2), reference: reference);
         filter.Finish();
         Assert.Equal(reference, filter.Path(0));
         Assert.All(filter.Steps, s => Assert.True(s.Resampled));
         // Other particles are fresh: at least one final path differs from the reference.
-        Assert.Contains(Enumerable.Range(1, 4), i => !filter.Path(i).SequenceEqual(reference));
+        Assert.Contains(Enumerable.Range(1, 49), i => !filter.Path(i).SequenceEqual(reference));
     }
 
     [Fact]
@@ -60,26 +60,21 @@ public class ParticleGibbsTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void ParticleGibbsRecoversTheGridPosterior_AndFrozenStatesDoNot()
+    public void ParticleGibbsRecoversTheGridPosterior_AndAStaleParameterSweepDoesNot()
     {
         var exact = GridPosterior.Posterior;
         var rng = new Rng(17);
         var chains = Enumerable.Range(0, 4).Select(_ => ParticleGibbs.Run<LgssmStruct, double, int>(
-            k => new LgssmStruct(GridPosterior.Data, GridPosterior.Grid[k]), UpdateA, 1, 10, 1500, rng.Split())).ToArray();
+            k => new LgssmStruct(GridPosterior.Data, GridPosterior.Grid[k]), UpdateA, 1, 10, 1000, rng.Split())).ToArray();
         var ok = GridPosterior.Matches(GridPosterior.Frequencies(chains.Select(c => c.Parameters).ToArray()), exact, out var report);
         output.WriteLine($"particle Gibbs: {report}");
         Assert.True(ok, report);
         Assert.All(chains[0].Paths, p => Assert.Equal(GridPosterior.Data.Length + 1, p.Length));
 
-        // Negative control: Gibbs on a with the path never updated targets p(a | x_fixed), not p(a | y).
+        // Negative control: a sweep that runs conditional SMC at a stale parameter (always a = 0.9) instead of the current one.
         var wrongRng = new Rng(17);
-        var wrong = Enumerable.Range(0, 4).Select(_ =>
-        {
-            var r = wrongRng.Split();
-            var path = ConditionalSmc.InitialPath<LgssmStruct, double>(new LgssmStruct(GridPosterior.Data, 0.7), 10, r.Split());
-            var k = 1;
-            return (IReadOnlyList<int>)Enumerable.Range(0, 1500).Select(_ => k = UpdateA(path, k, r)).ToArray();
-        }).ToArray();
+        var wrong = Enumerable.Range(0, 4).Select(_ => ParticleGibbs.Run<LgssmStruct, double, int>(
+            _ => new LgssmStruct(GridPosterior.Data, 0.9), UpdateA, 2, 10, 1500, wrongRng.Split()).Parameters).ToArray();
         var bad = GridPosterior.Matches(GridPosterior.Frequencies(wrong), exact, out var wrongReport);
         output.WriteLine($"negative control: {wrongReport}");
         Assert.False(bad, "negative control passed: " + wrongReport);

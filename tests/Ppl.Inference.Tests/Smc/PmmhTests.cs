@@ -15,8 +15,8 @@ public class PmmhTests(ITestOutputHelper output)
         var exact = GridPosterior.Posterior;
         var rng = new Rng(21);
         var chains = Enumerable.Range(0, 4).Select(_ =>
-            Pmmh.StateSpace<LgssmStruct, double, int>(k => new LgssmStruct(GridPosterior.Data, GridPosterior.Grid[k]), 20, _ => LogUniform,
-                GridPosterior.ProposeOther, 1, 2500, rng.Split())).ToArray();
+            Pmmh.StateSpace<LgssmStruct, double, int>(k => new LgssmStruct(GridPosterior.Data, GridPosterior.Grid[k]), 10, _ => LogUniform,
+                GridPosterior.ProposeOther, 1, 1200, rng.Split())).ToArray();
         var ok = GridPosterior.Matches(GridPosterior.Frequencies(chains.Select(c => c.Chain).ToArray()), exact, out var report);
         output.WriteLine($"PMMH: {report}; acceptance {chains.Average(c => c.AcceptanceRate):F2}");
         Assert.True(ok, report);
@@ -27,10 +27,10 @@ public class PmmhTests(ITestOutputHelper output)
         var wrongRng = new Rng(21);
         var wrong = Enumerable.Range(0, 4).Select(_ => Pmmh.Run<int>((k, r) =>
         {
-            var f = new ParticleFilter<LgssmStruct, double>(new LgssmStruct(GridPosterior.Data, GridPosterior.Grid[k]), 20, r, new StateSpaceSmcOptions { EssThreshold = 1 });
+            var f = new ParticleFilter<LgssmStruct, double>(new LgssmStruct(GridPosterior.Data, GridPosterior.Grid[k]), 10, r, new StateSpaceSmcOptions { EssThreshold = 1 });
             f.Finish();
             return f.Steps[^1].LogEvidence - f.Steps[^2].LogEvidence;
-        }, _ => LogUniform, GridPosterior.ProposeOther, 1, 2500, wrongRng.Split())).ToArray();
+        }, _ => LogUniform, GridPosterior.ProposeOther, 1, 1200, wrongRng.Split())).ToArray();
         var bad = GridPosterior.Matches(GridPosterior.Frequencies(wrong.Select(c => c.Chain).ToArray()), exact, out var wrongReport);
         output.WriteLine($"negative control: {wrongReport}");
         Assert.False(bad, "negative control passed: " + wrongReport);
