@@ -78,6 +78,7 @@ public sealed class ParticleFilter<TModel, TState> where TModel : IStateSpaceMod
         if (reference is not null) _x[0] = reference[0];
         if (_smc.KeepHistory || reference is not null) _history = new List<TState[]> { (TState[])_x.Clone() };
         LogEvidence = 0;
+        EffectiveSampleSize = particles;
     }
 
     private ParticleFilter(ParticleFilter<TModel, TState> other, Rng rng)
@@ -122,7 +123,7 @@ public sealed class ParticleFilter<TModel, TState> where TModel : IStateSpaceMod
     public double LogEvidence { get; private set; }
 
     /// <summary>Kish's ESS of the weights after the last step's weighting (before its resampling); N at time 0.</summary>
-    public double EffectiveSampleSize { get; private set; } = double.NaN;
+    public double EffectiveSampleSize { get; private set; }
 
     /// <summary>The current particles (after the last step's resampling, if any).</summary>
     public ReadOnlySpan<TState> Particles => _x;
