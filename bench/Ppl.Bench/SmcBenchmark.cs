@@ -8,6 +8,9 @@ using Ppl.Inference.Smc;
 /// Bootstrap SMC (systematic resampling at every step) on the 1-D linear-Gaussian state-space model of
 /// smc-lgssm (T = 100 by default), in particle-steps per second, against a hand-written C# particle
 /// filter of the same model in the same process. Pass --t, --particles (comma list) and --threads (comma list).
+/// Three library paths: the replay path (BootstrapSmc on a dynamic model, O(T²); only for N ≤ --replay-max,
+/// default 1000, as it takes minutes beyond), SMC over Unfold through Update (the general O(T) path), and the
+/// typed state-space filter (StateSpaceSmc on a struct model: the fast path).
 /// </summary>
 internal static class SmcBenchmark
 {
@@ -27,6 +30,7 @@ internal static class SmcBenchmark
         var steps = Option(args, "t", "100").Select(int.Parse).Single();
         var particleCounts = Option(args, "particles", "1000,10000").Select(int.Parse).ToArray();
         var threadCounts = Option(args, "threads", "1,2").Select(int.Parse).ToArray();
+        var replayMax = Option(args, "replay-max", "1000").Select(int.Parse).Single();
         var rng = new Rng(1);
         var ys = new double[steps];
         var xs = rng.NextGaussian();
@@ -54,12 +58,15 @@ internal static class SmcBenchmark
             foreach (var threads in threadCounts)
             {
                 var options = new RunOptions { MaxDegreeOfParallelism = threads };
-                var seconds = Time(() => BootstrapSmc.Run(model, ys, n, new Rng(3), null, options).LogEvidence);
-                var rate = (double)n * steps / seconds;
-                best = Math.Max(best, rate);
-                Console.WriteLine($"Ppl bootstrap SMC (replay), N={n}, {threads} thread(s): {rate:E3} particle-steps/s, {seconds:F2} s/run, hand-written/Ppl = {handRate / rate:F0}x");
-                figures[$"ppl_n{n}_threads{threads}"] = Math.Round(rate);
-                figures[$"handwritten_over_ppl_n{n}_threads{threads}"] = Math.Round(handRate / rate, 1);
+                if (n <= replayMax)
+                {
+                    var seconds = Time(() => BootstrapSmc.Run(model, ys, n, new Rng(3), null, options).LogEvidence);
+                    var rate = (double)n * steps / seconds;
+                    best = Math.Max(best, rate);
+                    Console.WriteLine($"Ppl bootstrap SMC (replay), N={n}, {threads} thread(s): {rate:E3} particle-steps/s, {seconds:F2} s/run, hand-written/Ppl = {handRate / rate:F0}x");
+                    figures[$"ppl_n{n}_threads{threads}"] = Math.Round(rate);
+                    figures[$"handwritten_over_ppl_n{n}_threads{threads}"] = Math.Round(handRate / rate, 1);
+                }
 
                 var unfoldSeconds = Time(() => UnfoldSmc.Run(unfold, 0.0, Unit.Value, observations, n, new Rng(3), options: options).LogEvidence);
                 var unfoldRate = (double)n * steps / unfoldSeconds;
@@ -67,10 +74,39 @@ internal static class SmcBenchmark
                 Console.WriteLine($"Ppl SMC over Unfold (Update, O(1) per step), N={n}, {threads} thread(s): {unfoldRate:E3} particle-steps/s, hand-written/Ppl = {handRate / unfoldRate:F0}x");
                 figures[$"ppl_unfold_n{n}_threads{threads}"] = Math.Round(unfoldRate);
                 figures[$"handwritten_over_ppl_unfold_n{n}_threads{threads}"] = Math.Round(handRate / unfoldRate, 1);
+
+                // The fast path: resampling at every step, systematic, as the hand-written filter does.
+                var fastOptions = new StateSpaceSmcOptions { EssThreshold = 1 };
+                var fastSeconds = Time(() => StateSpaceSmc.LogEvidence<LgssmModel, double>(new LgssmModel(ys), n, new Rng(3), fastOptions, options));
+                var fastRate = (double)n * steps / fastSeconds;
+                best = Math.Max(best, fastRate);
+                Console.WriteLine($"Ppl typed state-space SMC (struct model), N={n}, {threads} thread(s): {fastRate:E3} particle-steps/s, hand-written/Ppl = {handRate / fastRate:F2}x, {fastRate / WebPplRate:F0}x WebPPL's 1.4e5");
+                figures[$"ppl_statespace_n{n}_threads{threads}"] = Math.Round(fastRate);
+                figures[$"handwritten_over_ppl_statespace_n{n}_threads{threads}"] = Math.Round(handRate / fastRate, 2);
             }
         }
+        figures["webppl_reference_particle_steps_per_second"] = WebPplRate;
         figures["particle_steps_per_second"] = Math.Round(best);
         return figures;
+    }
+
+    /// <summary>WebPPL 0.9.15's SMC on this model, 1,000 particles (issue 4's reference figure).</summary>
+    private const double WebPplRate = 1.4e5;
+
+    /// <summary>The smc-lgssm model as a typed state-space model: what a user writes for the fast path.</summary>
+    private readonly struct LgssmModel(double[] ys) : IStateSpaceModel<double>
+    {
+        public int Steps => ys.Length;
+
+        public double Initial(Rng rng) => rng.NextGaussian();
+
+        public double Transition(int t, double previous, Rng rng) => 0.9 * previous + rng.NextGaussian();
+
+        public double LogObservation(int t, double state)
+        {
+            var d = (ys[t - 1] - state) * 2; // (y − x)/0.5
+            return -0.5 * d * d - 0.2257913526447274; // − log 0.5 − ½ log 2π
+        }
     }
 
     private static IEnumerable<string> Option(string[] args, string name, string fallback)

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-
 namespace Ppl.Inference.Smc;
 
 /// <summary>
@@ -53,21 +50,7 @@ public sealed class SmcResult<TArgs, TRet>
     /// Path degeneracy: for each pause s, how many distinct particles alive at pause s are ancestors of
     /// the final population (N means no coalescence; 1 means every final path shares its history up to s).
     /// </summary>
-    public IReadOnlyList<int> SurvivingLineages
-    {
-        get
-        {
-            var result = new int[_ancestry.Count];
-            var current = Enumerable.Range(0, Population.Count).ToHashSet();
-            for (var s = _ancestry.Count - 1; s >= 0; s--)
-            {
-                // _ancestry[s] maps the particles after pause s+1's transform to their parents at pause s+1.
-                if (_ancestry[s] is { } parents) current = current.Select(i => parents[i]).ToHashSet();
-                result[s] = current.Count;
-            }
-            return result;
-        }
-    }
+    public IReadOnlyList<int> SurvivingLineages => SmcSummary.SurvivingLineages(_ancestry, Population.Count);
 
     /// <summary>
     /// The final particles as traces of the original model with their SMC weights, scaled so that
@@ -93,26 +76,8 @@ public sealed class SmcResult<TArgs, TRet>
     }
 
     /// <summary>A printable summary: the settings, log Ẑ, and one row per pause (ESS, resampling, log Ẑ so far, lineages).</summary>
-    public string Summary(int maxRows = 20)
-    {
-        var c = CultureInfo.InvariantCulture;
-        var sb = new StringBuilder();
-        sb.AppendLine(c, $"{Algorithm}: {Population.Count} particles, {Steps.Count} pauses, {ResamplingCount} resampling events");
-        sb.AppendLine(c, $"log evidence {LogEvidence:F4}   final ESS {EffectiveSampleSize:F1}");
-        var lineages = SurvivingLineages;
-        sb.AppendLine(" step |      ESS | resampled | log Z so far | unique parents | surviving lineages");
-        sb.AppendLine("------+----------+-----------+--------------+----------------+-------------------");
-        var rows = Steps.Count <= maxRows ? Enumerable.Range(0, Steps.Count) : Enumerable.Range(0, maxRows / 2).Concat(Enumerable.Range(Steps.Count - maxRows / 2, maxRows / 2));
-        var previous = -1;
-        foreach (var i in rows)
-        {
-            if (previous >= 0 && i != previous + 1) sb.AppendLine("  ... |");
-            var s = Steps[i];
-            sb.AppendLine(c, $" {s.Step,4} | {s.EffectiveSampleSize,8:F1} | {(s.Resampled ? "yes" : "no"),9} | {s.LogEvidence,12:F4} | {s.UniqueAncestors,14} | {lineages[i],18}");
-            previous = i;
-        }
-        return sb.ToString();
-    }
+    public string Summary(int maxRows = 20) =>
+        SmcSummary.Table(Algorithm, Population.Count, LogEvidence, EffectiveSampleSize, Steps, SurvivingLineages, maxRows);
 
     /// <inheritdoc />
     public override string ToString() => Summary();

@@ -1,0 +1,71 @@
+namespace Ppl.Inference.Smc;
+
+/// <summary>
+/// SMC over <see cref="Unfold{TState, TParams}"/> with a custom proposal generative function per step (Gen's
+/// <c>particle_filter_step!</c> with a proposal): at step t each particle runs the proposal on
+/// (t, previous state, parameters, yₜ), whose choices (e.g. <c>x</c>) are addressed like the kernel's; the
+/// trace is extended by <c>Update</c> with those choices and yₜ as constraints, so the update weight is
+/// log p(xₜ, yₜ | xₜ₋₁), and the particle's weight is multiplied by p(xₜ, yₜ | xₜ₋₁) / q(xₜ). Any proposal whose
+/// support covers the model's keeps Ẑ unbiased; the locally optimal one, p(xₜ | xₜ₋₁, yₜ), gives the
+/// lowest-variance weights.
+/// </summary>
+public static class ProposalUnfoldSmc
+{
+    /// <summary>Runs SMC with the proposal at every step and ESS-triggered resampling.</summary>
+    /// <param name="model">The chain.</param>
+    /// <param name="proposal">Proposes step t's latent choices given (t, previous state, parameters, step t's observations).</param>
+    /// <param name="init">The initial state.</param>
+    /// <param name="parameters">The chain's parameters.</param>
+    /// <param name="observations">Step t's observed choices, relative to the kernel.</param>
+    /// <param name="particles">N ≥ 1.</param>
+    /// <param name="rng">Random source.</param>
+    /// <param name="resampler">Resampling scheme (systematic by default).</param>
+    /// <param name="essThreshold">Resample when ESS &lt; threshold · N.</param>
+    /// <param name="options">Parallelism, progress and cancellation.</param>
+    public static UnfoldSmcResult<TState, TParams> Run<TState, TParams, TProposalReturn>(
+        Unfold<TState, TParams> model, IGenerativeFunction<(int T, TState Previous, TParams Params, ChoiceMap Observations), TProposalReturn> proposal,
+        TState init, TParams parameters, IReadOnlyList<ChoiceMap> observations, int particles, Rng rng,
+        IResampler? resampler = null, double essThreshold = 0.5, RunOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(proposal);
+        ArgumentNullException.ThrowIfNull(observations);
+        ArgumentNullException.ThrowIfNull(rng);
+        resampler ??= Resamplers.Systematic;
+        options ??= RunOptions.Default;
+        var start = model.Generate((0, init, parameters), ChoiceMap.Empty, rng).Trace;
+        var population = Population<ITrace<(int Steps, TState Init, TParams Params), IReadOnlyList<TState>>>.Spawn(particles, _ => start);
+        var steps = new List<SmcStep>(observations.Count);
+        for (var t = 0; t < observations.Count; t++)
+        {
+            var traces = population.Particles.ToArray();
+            var logWeights = population.LogWeights.ToArray();
+            var args = (t + 1, init, parameters);
+            var observed = observations[t];
+            var time = t;
+            ParticleParallel.For(traces.Length, rng, options, (i, r) =>
+            {
+                if (double.IsNegativeInfinity(logWeights[i])) return;
+                var states = traces[i].Return;
+                var previous = time == 0 ? init : states[time - 1];
+                var proposed = proposal.Simulate((time, previous, parameters, observed), r);
+                var constraints = ChoiceMap.Empty.SetSubmap(time, proposed.Choices.Merge(observed));
+                var (next, w, _) = model.Update(traces[i], args, constraints, r);
+                traces[i] = next;
+                logWeights[i] += w - proposed.Score;
+            });
+            population = new Population<ITrace<(int Steps, TState Init, TParams Params), IReadOnlyList<TState>>>(traces, logWeights);
+            if (double.IsNegativeInfinity(population.LogEvidence))
+                throw new InvalidOperationException(
+                    $"All {particles} particle weights are zero after step {t}: the observations {observed} have zero density under every proposed particle.");
+            var ess = population.EffectiveSampleSize;
+            var resampled = ess < essThreshold * particles;
+            var evidence = population.LogEvidence;
+            if (resampled) population = population.Resample(resampler, rng);
+            steps.Add(new SmcStep(t, ess, resampled, evidence, population.Ancestors?.Distinct().Count() ?? particles));
+            options.Progress?.Report(new Progress(t + 1, observations.Count));
+            options.Cancellation.ThrowIfCancellationRequested();
+        }
+        return new UnfoldSmcResult<TState, TParams>(population, steps);
+    }
+}

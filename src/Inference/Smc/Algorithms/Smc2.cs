@@ -1,0 +1,164 @@
+namespace Ppl.Inference.Smc;
+
+/// <summary>
+/// SMC² (Chopin, Jacob and Papaspiliopoulos 2013; papers.md 1.5): an outer SMC over the parameters θ whose
+/// particles each carry an inner particle filter over the states. At step t every inner filter takes one step
+/// and its incremental Ẑ multiplies the outer weight; when the outer ESS is low the θ-particles are resampled
+/// (inner filters copied) and moved by PMMH steps that rerun a fresh inner filter up to t. The outer weight
+/// sum is an unbiased estimate of p(y₁..y_T), and the weighted θ-particles target p(θ | y).
+/// </summary>
+public static class Smc2
+{
+    /// <summary>Runs SMC².</summary>
+    /// <param name="model">The state-space model at θ (every θ must give the same number of steps).</param>
+    /// <param name="samplePrior">Draws θ from its prior.</param>
+    /// <param name="logPrior">log p(θ).</param>
+    /// <param name="propose">PMMH proposal: θ′ given θ, with log q(θ | θ′) − log q(θ′ | θ).</param>
+    /// <param name="parameterParticles">Number of θ-particles.</param>
+    /// <param name="stateParticles">Particles per inner filter.</param>
+    /// <param name="rng">Random source.</param>
+    /// <param name="moves">PMMH steps per θ-particle after each outer resampling.</param>
+    /// <param name="essThreshold">Resample θ-particles when their ESS &lt; threshold · count.</param>
+    /// <param name="options">Parallelism (over θ-particles), progress (per step) and cancellation.</param>
+    public static Smc2Result<TParam> Run<TModel, TState, TParam>(Func<TParam, TModel> model, Func<Rng, TParam> samplePrior,
+        Func<TParam, double> logPrior, Func<TParam, Rng, (TParam Proposed, double LogProposalRatio)> propose,
+        int parameterParticles, int stateParticles, Rng rng, int moves = 1, double essThreshold = 0.5, RunOptions? options = null)
+        where TModel : IStateSpaceModel<TState>
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(samplePrior);
+        ArgumentNullException.ThrowIfNull(logPrior);
+        ArgumentNullException.ThrowIfNull(propose);
+        ArgumentNullException.ThrowIfNull(rng);
+        ArgumentOutOfRangeException.ThrowIfLessThan(parameterParticles, 1);
+        options ??= RunOptions.Default;
+        var inner = new RunOptions { MaxDegreeOfParallelism = 1, Cancellation = options.Cancellation };
+        var n = parameterParticles;
+        var thetas = new TParam[n];
+        var filters = new ParticleFilter<TModel, TState>[n];
+        ParticleParallel.For(n, rng, options, (i, r) =>
+        {
+            thetas[i] = samplePrior(r);
+            filters[i] = new ParticleFilter<TModel, TState>(model(thetas[i]), stateParticles, r.Split(), null, inner);
+        });
+        var steps = filters[0].Model.Steps;
+        var population = Population<int>.Spawn(n, i => i);
+        var records = new List<SmcStep>(steps);
+        var ancestry = new List<int[]?>(steps);
+        long proposals = 0, accepted = 0;
+        for (var t = 1; t <= steps; t++)
+        {
+            var increments = new double[n];
+            ParticleParallel.For(n, rng, options, (i, _) => increments[i] = filters[i].Step());
+            population = population.WithLogWeights(population.LogWeights.Select((w, i) => w + increments[i]).ToArray());
+            var ess = population.EffectiveSampleSize;
+            var evidence = population.LogEvidence;
+            var resampled = ess < essThreshold * n;
+            int[]? parents = null;
+            if (resampled)
+            {
+                population = population.Resample(Resamplers.Systematic, rng);
+                parents = population.Ancestors!.ToArray();
+                var oldThetas = thetas.ToArray();
+                var oldFilters = filters.ToArray();
+                var time = t;
+                var acceptedHere = new int[n];
+                ParticleParallel.For(n, rng, options, (i, r) =>
+                {
+                    var theta = oldThetas[parents[i]];
+                    var filter = oldFilters[parents[i]].Clone(r.Split());
+                    var prior = logPrior(theta);
+                    for (var m = 0; m < moves; m++)
+                    {
+                        var (proposed, logRatio) = propose(theta, r);
+                        var proposedPrior = logPrior(proposed);
+                        if (!(proposedPrior > double.NegativeInfinity)) continue;
+                        var fresh = new ParticleFilter<TModel, TState>(model(proposed), stateParticles, r.Split(), null, inner);
+                        while (fresh.Time < time) fresh.Step();
+                        var logAccept = proposedPrior + fresh.LogEvidence - prior - filter.LogEvidence + logRatio;
+                        if (!double.IsNaN(logAccept) && (logAccept >= 0 || Math.Log(r.NextOpenDouble()) < logAccept))
+                        {
+                            (theta, filter, prior) = (proposed, fresh, proposedPrior);
+                            acceptedHere[i]++;
+                        }
+                    }
+                    thetas[i] = theta;
+                    filters[i] = filter;
+                });
+                proposals += (long)n * moves;
+                accepted += acceptedHere.Sum();
+                population = new Population<int>(Enumerable.Range(0, n).ToArray(), population.LogWeights);
+            }
+            ancestry.Add(parents);
+            records.Add(new SmcStep(t, ess, resampled, evidence, parents is null ? n : parents.Distinct().Count()));
+            options.Progress?.Report(new Progress(t, steps));
+            options.Cancellation.ThrowIfCancellationRequested();
+        }
+        return new Smc2Result<TParam>(thetas, population.LogWeights.ToArray(), population.LogEvidence, records, ancestry,
+            proposals == 0 ? double.NaN : (double)accepted / proposals);
+    }
+}
+
+/// <summary>The outcome of <see cref="Smc2"/>.</summary>
+public sealed class Smc2Result<TParam>
+{
+    internal Smc2Result(TParam[] parameters, double[] logWeights, double logEvidence, IReadOnlyList<SmcStep> steps, IReadOnlyList<int[]?> ancestry, double acceptanceRate)
+    {
+        Parameters = parameters;
+        LogWeights = logWeights;
+        LogEvidence = logEvidence;
+        Steps = steps;
+        Ancestry = ancestry;
+        AcceptanceRate = acceptanceRate;
+    }
+
+    /// <summary>The final θ-particles.</summary>
+    public IReadOnlyList<TParam> Parameters { get; }
+
+    /// <summary>Their unnormalised log weights; log-sum-exp = <see cref="LogEvidence"/>.</summary>
+    public IReadOnlyList<double> LogWeights { get; }
+
+    /// <summary>log Ẑ of p(y₁..y_T) with θ integrated out; Ẑ is unbiased.</summary>
+    public double LogEvidence { get; }
+
+    /// <summary>Outer ESS, resampling and running log Ẑ per step.</summary>
+    public IReadOnlyList<SmcStep> Steps { get; }
+
+    /// <summary>Per step, the θ-particles' parents after resampling (null where none).</summary>
+    public IReadOnlyList<int[]?> Ancestry { get; }
+
+    /// <summary>Fraction of PMMH moves accepted (NaN when none was tried).</summary>
+    public double AcceptanceRate { get; }
+
+    /// <summary>Σ wᵢ f(θᵢ): unbiased for Z·E[f(θ) | y].</summary>
+    public double WeightedSum(Func<TParam, double> f)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        double s = 0;
+        for (var i = 0; i < Parameters.Count; i++) s += Math.Exp(LogWeights[i]) * f(Parameters[i]);
+        return s;
+    }
+
+    /// <summary>The self-normalised posterior mean of f(θ).</summary>
+    public double Mean(Func<TParam, double> f)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        double s = 0;
+        for (var i = 0; i < Parameters.Count; i++) s += Math.Exp(LogWeights[i] - LogEvidence) * f(Parameters[i]);
+        return s;
+    }
+
+    /// <summary>A printable summary of the outer SMC.</summary>
+    public string Summary(int maxRows = 20)
+    {
+        double s = 0, s2 = 0;
+        foreach (var lw in LogWeights)
+        {
+            var w = Math.Exp(lw - LogEvidence);
+            s += w;
+            s2 += w * w;
+        }
+        return SmcSummary.Table($"SMC² (PMMH acceptance {AcceptanceRate:F2})", Parameters.Count, LogEvidence, s * s / s2, Steps,
+            SmcSummary.SurvivingLineages(Ancestry, Parameters.Count), maxRows);
+    }
+}
