@@ -177,11 +177,16 @@ internal static class NutsBenchmark
     private static AutodiffDensity LogisticRegression()
     {
         var (xs, ys) = LogisticData();
+        // The fused likelihood takes the predictors column by column and the outcomes as 0/1.
+        var columns = new double[xs.Length];
+        for (var i = 0; i < LogisticN; i++)
+            for (var j = 0; j < LogisticD; j++) columns[j * LogisticN + i] = xs[i * LogisticD + j];
+        var y01 = ys.Select(b => b ? 1.0 : 0.0).ToArray();
         return new AutodiffDensity(LogisticD + 1, w =>
         {
             var lp = RealDensity.Normal(w[0], 0, 2.5);
             for (var j = 1; j <= LogisticD; j++) lp += RealDensity.Normal(w[j], 0, 2.5);
-            return lp + RealDensity.BernoulliLogitGlm(ys, xs, w[0], w[1..]);
+            return lp + RealDensity.BernoulliLogitGlm(y01, columns, w[0], w[1..]);
         });
     }
 

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace Ppl.Autodiff;
 
 /// <summary>
@@ -124,57 +126,118 @@ public static class RealDensity
         return Real.Binary(value, mu, sr * inv * inv, sigma, (ss * inv * inv - n) * inv);
     }
 
+    [ThreadStatic]
+    private static double[]? t_rows;
+
     /// <summary>
-    /// The logistic-regression log-likelihood Σᵢ log Bernoulli(yᵢ | logit = α + xᵢ·β) with constant rows
-    /// <paramref name="x"/> (row-major, <paramref name="y"/>.Length rows of β.Length columns), evaluated in
-    /// one vectorised pass and recorded as a handful of tape nodes whatever the number of rows (Stan's
-    /// <c>bernoulli_logit_glm</c>): ∂/∂α = Σᵢ (yᵢ − σ(ηᵢ)), ∂/∂βⱼ = Σᵢ (yᵢ − σ(ηᵢ)) xᵢⱼ.
+    /// The logistic-regression log-likelihood Σᵢ log Bernoulli(yᵢ | logit = α + xᵢ·β) over constant data,
+    /// evaluated in one vectorised pass and recorded as a handful of tape nodes whatever the number of
+    /// rows (Stan's <c>bernoulli_logit_glm</c>): ∂/∂α = Σᵢ (yᵢ − σ(ηᵢ)), ∂/∂βⱼ = Σᵢ (yᵢ − σ(ηᵢ)) xᵢⱼ.
     /// </summary>
-    public static Real BernoulliLogitGlm(ReadOnlySpan<bool> y, ReadOnlySpan<double> x, Real alpha, ReadOnlySpan<Real> beta)
+    /// <param name="y">The outcomes as 0 or 1, one per row.</param>
+    /// <param name="xColumnMajor">The predictors column by column (Stan's and Eigen's layout): column j is
+    /// entries [j·n, (j + 1)·n) for n = <paramref name="y"/>.Length, so the products vectorise over rows.</param>
+    /// <param name="alpha">The intercept.</param>
+    /// <param name="beta">The coefficients, one per column.</param>
+    public static Real BernoulliLogitGlm(ReadOnlySpan<double> y, ReadOnlySpan<double> xColumnMajor, Real alpha, ReadOnlySpan<Real> beta)
     {
         var d = beta.Length;
         var n = y.Length;
-        if (x.Length != n * d)
-            throw new ArgumentException($"BernoulliLogitGlm: x has {x.Length} entries; {n} rows of {d} columns need {n * d}.", nameof(x));
-        // Values and partials in stack or pooled buffers: the gradient of every coefficient accumulates
-        // row by row, so one pass over x gives the value and all the partials.
-        Span<double> b = d <= 64 ? stackalloc double[d] : new double[d];
-        Span<double> partials = d + 1 <= 65 ? stackalloc double[d + 1] : new double[d + 1];
-        for (var j = 0; j < d; j++) b[j] = beta[j].Value;
-        partials.Clear();
-        var grad = partials[1..];
-        double value = 0, da = 0;
-        var a = alpha.Value;
-        for (var i = 0; i < n; i++)
-        {
-            var row = x.Slice(i * d, d);
-            var eta = a;
-            for (var j = 0; j < d; j++) eta += row[j] * b[j];
-            // One exp and one log1p per row: with e = exp(−|η|), softplus(±η) = max(±η, 0) + log1p(e) and
-            // σ(η) = 1 / (1 + e) or e / (1 + e); log σ(η) = −softplus(−η), log(1 − σ(η)) = −softplus(η),
-            // and the residual y − σ(η) is the derivative towards η.
-            var e = Math.Exp(-Math.Abs(eta));
-            var l1p = MathUtil.Log1p(e);
-            var sigma = eta >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
-            double r;
-            if (y[i])
-            {
-                value -= Math.Max(-eta, 0) + l1p;
-                r = 1.0 - sigma;
-            }
-            else
-            {
-                value -= Math.Max(eta, 0) + l1p;
-                r = -sigma;
-            }
-            da += r;
-            for (var j = 0; j < d; j++) grad[j] += r * row[j];
-        }
-        partials[0] = da;
-        Span<Real> parents = d + 1 <= 65 ? stackalloc Real[d + 1] : new Real[d + 1];
+        if (xColumnMajor.Length != n * d)
+            throw new ArgumentException($"BernoulliLogitGlm: x has {xColumnMajor.Length} entries; {n} rows of {d} columns need {n * d}.", nameof(xColumnMajor));
+        var buffer = t_rows;
+        if (buffer is null || buffer.Length < n) t_rows = buffer = new double[Math.Max(n, 64)];
+        var eta = buffer.AsSpan(0, n);
+
+        // η = α + X β, column by column so that each pass is a vectorised axpy over the rows.
+        eta.Fill(alpha.Value);
+        for (var j = 0; j < d; j++) Axpy(beta[j].Value, xColumnMajor.Slice(j * n, n), eta);
+
+        // With e = exp(−|η|): softplus(η) = max(η, 0) + log(1 + e), σ(η) = 1 / (1 + e) or e / (1 + e);
+        // log p(y | η) = y η − softplus(η), and the residual y − σ(η) (kept in place of η) is ∂/∂η.
+        var value = LogLikelihoodAndResiduals(y, eta);
+
+        Span<double> partials = d + 1 <= 64 ? stackalloc double[d + 1] : new double[d + 1];
+        Span<Real> parents = d + 1 <= 64 ? stackalloc Real[d + 1] : new Real[d + 1];
+        partials[0] = Sum(eta);
+        for (var j = 0; j < d; j++) partials[j + 1] = Dot(xColumnMajor.Slice(j * n, n), eta);
         parents[0] = alpha;
         beta.CopyTo(parents[1..]);
         return Real.FromPartials(value, parents, partials);
+    }
+
+    /// <summary>Turns η into the residuals y − σ(η) in place and returns Σ y η − softplus(η).</summary>
+    private static double LogLikelihoodAndResiduals(ReadOnlySpan<double> y, Span<double> eta)
+    {
+        var n = eta.Length;
+        var i = 0;
+        double value = 0;
+        if (Vector256.IsHardwareAccelerated && n >= Vector256<double>.Count)
+        {
+            var acc = Vector256<double>.Zero;
+            var one = Vector256<double>.One;
+            for (; i <= n - Vector256<double>.Count; i += Vector256<double>.Count)
+            {
+                var h = Vector256.Create(eta.Slice(i, Vector256<double>.Count));
+                var yv = Vector256.Create(y.Slice(i, Vector256<double>.Count));
+                var e = Vector256.Exp(-Vector256.Abs(h));
+                var onePlus = one + e;
+                var softplus = Vector256.Max(h, Vector256<double>.Zero) + Vector256.Log(onePlus);
+                acc += yv * h - softplus;
+                var sigma = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(h, Vector256<double>.Zero), one, e) / onePlus;
+                (yv - sigma).CopyTo(eta.Slice(i, Vector256<double>.Count));
+            }
+            value = Vector256.Sum(acc);
+        }
+        for (; i < n; i++)
+        {
+            var h = eta[i];
+            var e = Math.Exp(-Math.Abs(h));
+            value += y[i] * h - (Math.Max(h, 0) + MathUtil.Log1p(e));
+            eta[i] = y[i] - (h >= 0 ? 1.0 : e) / (1.0 + e);
+        }
+        return value;
+    }
+
+    private static void Axpy(double a, ReadOnlySpan<double> x, Span<double> y)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var av = Vector256.Create(a);
+            for (; i <= x.Length - Vector256<double>.Count; i += Vector256<double>.Count)
+                (Vector256.Create(y.Slice(i, Vector256<double>.Count)) + av * Vector256.Create(x.Slice(i, Vector256<double>.Count))).CopyTo(y.Slice(i, Vector256<double>.Count));
+        }
+        for (; i < x.Length; i++) y[i] += a * x[i];
+    }
+
+    private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        var i = 0;
+        double s = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var acc = Vector256<double>.Zero;
+            for (; i <= a.Length - Vector256<double>.Count; i += Vector256<double>.Count)
+                acc += Vector256.Create(a.Slice(i, Vector256<double>.Count)) * Vector256.Create(b.Slice(i, Vector256<double>.Count));
+            s = Vector256.Sum(acc);
+        }
+        for (; i < a.Length; i++) s += a[i] * b[i];
+        return s;
+    }
+
+    private static double Sum(ReadOnlySpan<double> a)
+    {
+        var i = 0;
+        double s = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var acc = Vector256<double>.Zero;
+            for (; i <= a.Length - Vector256<double>.Count; i += Vector256<double>.Count) acc += Vector256.Create(a.Slice(i, Vector256<double>.Count));
+            s = Vector256.Sum(acc);
+        }
+        for (; i < a.Length; i++) s += a[i];
+        return s;
     }
 
     /// <summary>log Poisson(k; exp(logRate)).</summary>
