@@ -25,8 +25,15 @@ here <- dirname(normalizePath(sub("^--file=", "", grep("^--file=", commandArgs(F
 models <- c("eight_schools", "logistic_regression", "hierarchical")
 
 if (mode == "compile") {
-  compile_s <- list()
+  # A model already compiled into WORK_DIR from the same .stan file keeps its recorded compile time.
+  old <- file.path(work, "compile_seconds.json")
+  compile_s <- if (file.exists(old)) as.list(fromJSON(readLines(old, warn = FALSE))) else list()
   for (m in models) {
+    rds <- file.path(work, paste0(m, ".rds")); src <- file.path(here, paste0(m, ".stan"))
+    if (file.exists(rds) && !is.null(compile_s[[m]]) && file.mtime(rds) > file.mtime(src)) {
+      cat(sprintf("stan %s: already compiled (%.1f s)\n", m, compile_s[[m]]))
+      next
+    }
     compile_s[[m]] <- round(system.time(sm <- stan_model(file.path(here, paste0(m, ".stan")), model_name = m))[["elapsed"]], 1)
     saveRDS(sm, file.path(work, paste0(m, ".rds")))
     cat(sprintf("stan %s: compiled in %.1f s\n", m, compile_s[[m]]))

@@ -14,8 +14,13 @@ if [ -n "$bh" ] && [ ! -e "$bh/include/boost" ] && [ -d /usr/include/boost ]; th
   echo "rstan needs Boost under $bh/include; linking /usr/include/boost there (needs write access)."
   mkdir -p "$bh/include" && ln -s /usr/include/boost "$bh/include/boost"
 fi
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+# STAN_WORK=DIR keeps the compiled models there between runs (the compile is then not repeated).
+if [ -n "${STAN_WORK:-}" ]; then
+  work="$STAN_WORK"; mkdir -p "$work"
+else
+  work="$(mktemp -d)"
+  trap 'rm -rf "$work"' EXIT
+fi
 cd "$root"
 Rscript bench/stan/compare.R compile "$work"
 dotnet build -c Release bench/Ppl.Bench > /dev/null
