@@ -84,11 +84,13 @@ public static class RealMath
         return Real.FromPartials(acc, w, c);
     }
 
-    /// <summary>Sum of the terms.</summary>
+    /// <summary>Sum of the terms, recorded as one fused operation (about one tape node per two terms).</summary>
     public static Real Sum(ReadOnlySpan<Real> xs)
     {
-        Real total = 0.0;
-        foreach (var x in xs) total += x;
-        return total;
+        double total = 0;
+        foreach (var x in xs) total += x.Value;
+        Span<double> ones = xs.Length <= 256 ? stackalloc double[xs.Length] : new double[xs.Length];
+        ones.Fill(1.0);
+        return Real.FromPartials(total, xs, ones);
     }
 }

@@ -119,14 +119,23 @@ public class AutodiffTests
         var columns = Enumerable.Range(0, d).SelectMany(j => Enumerable.Range(0, n).Select(i => xs[i * d + j])).ToArray();
         var obs = Enumerable.Range(0, n).Select(_ => 2 * rng.NextGaussian()).ToArray();
         double[] at = [0.4, -1.3, 0.8, 2.1, -0.2, 0.9];
-        Real Fused(Real[] v) => RealDensity.BernoulliLogitGlm(ys, columns, v[0], v.AsSpan(1, d)) + RealDensity.NormalSum(obs, v[1] * v[0], Exp(v[5]));
+        double[] three = [0.5, -1.0, 2.0];
+        double[] scales = [0.7, 1.3, 2.2];
+        Real Fused(Real[] v)
+        {
+            Real[] means = [v[0] * v[1], v[2], v[3] + 1.0];
+            return RealDensity.BernoulliLogitGlm(ys, columns, v[0], v.AsSpan(1, d)) + RealDensity.NormalSum(obs, v[1] * v[0], Exp(v[5]))
+                   + RealDensity.StdNormal(v) + RealDensity.Normal(three, means, scales) + Sum([v[4], v[5] * v[5], 2.0, v[0]]);
+        }
         Real TermByTerm(Real[] v)
         {
             Real lp = 0.0;
             for (var i = 0; i < n; i++)
                 lp += RealDensity.BernoulliLogit(ys[i] == 1, v[0] + Dot(v.AsSpan(1, d), xs.AsSpan(i * d, d)))
                       + RealDensity.Normal(obs[i], v[1] * v[0], Exp(v[5]));
-            return lp;
+            foreach (var vi in v) lp += RealDensity.Normal(vi, 0, 1);
+            lp += RealDensity.Normal(three[0], v[0] * v[1], scales[0]) + RealDensity.Normal(three[1], v[2], scales[1]) + RealDensity.Normal(three[2], v[3] + 1.0, scales[2]);
+            return lp + v[4] + v[5] * v[5] + 2.0 + v[0];
         }
         var (adFused, fd) = Gradients(Fused, at);
         var (adTerms, _) = Gradients(TermByTerm, at);
