@@ -15,7 +15,19 @@ internal static class NutsBenchmark
     private static readonly double[] Y = [28, 8, -3, 7, -1, 1, 18, 12];
     private static readonly double[] Sigma = [15, 10, 16, 11, 9, 11, 10, 18];
 
+    /// <summary>Non-centred eight schools, vectorised as the Stan model is (fused prior and likelihood terms).</summary>
     private static Real EightSchools(ReadOnlySpan<Real> x)
+    {
+        var mu = x[0];
+        var tau = Exp(x[1]);
+        var z = x[2..];
+        Span<Real> means = stackalloc Real[8];
+        for (var j = 0; j < 8; j++) means[j] = mu + tau * z[j];
+        return RealDensity.Normal(mu, 0, 5) + RealDensity.HalfCauchy(tau, 5) + x[1] + RealDensity.StdNormal(z) + RealDensity.Normal(Y, means, Sigma);
+    }
+
+    /// <summary>The same density one scalar term at a time (a Normal node and an addition per term), for the gradient-cost comparison.</summary>
+    private static Real EightSchoolsScalar(ReadOnlySpan<Real> x)
     {
         var mu = x[0];
         var tau = Exp(x[1]);
@@ -48,19 +60,25 @@ internal static class NutsBenchmark
         return lp;
     }
 
-    public static Dictionary<string, object> Run()
+    /// <summary>Runs the benchmark; <c>--export-data DIR</c> also writes each model's data as JSON for Stan (bench/stan).</summary>
+    public static Dictionary<string, object> Run(string[] args)
     {
         var figures = new Dictionary<string, object> { ["benchmark"] = "nuts" };
+        var export = Array.IndexOf(args, "--export-data") is var e and >= 0 && e + 1 < args.Length ? args[e + 1] : null;
+        if (export is not null) ExportData(export);
         var es = new AutodiffDensity(10, EightSchools);
         var x = Enumerable.Range(0, 10).Select(i => 0.1 * i - 0.3).ToArray();
         var g = new double[10];
         var adNs = TimeNs(() => es.LogDensityAndGradient(x, g));
         var handNs = TimeNs(() => EightSchoolsByHand(x, g));
         var valueNs = TimeNs(() => es.LogDensity(x));
+        var scalar = new AutodiffDensity(10, EightSchoolsScalar);
+        var scalarNs = TimeNs(() => scalar.LogDensityAndGradient(x, g));
         es.LogDensityAndGradient(x, g);
         Console.WriteLine($"eight schools tape: {Tape.Current.Count} nodes");
         Console.WriteLine($"eight schools value only (no tape): {valueNs:F0} ns");
-        Console.WriteLine($"eight schools gradient: reverse-mode AD {adNs:F0} ns, hand-written {handNs:F0} ns ({adNs / handNs:F1}x)");
+        Console.WriteLine($"eight schools gradient: reverse-mode AD {adNs:F0} ns (term by term {scalarNs:F0} ns), hand-written {handNs:F0} ns ({adNs / handNs:F1}x)");
+        figures["eight_schools_gradient_term_by_term_ns"] = Math.Round(scalarNs);
         figures["eight_schools_gradient_ns"] = Math.Round(adNs);
         figures["eight_schools_gradient_handwritten_ns"] = Math.Round(handNs);
 
@@ -77,54 +95,133 @@ internal static class NutsBenchmark
             Console.WriteLine($"eight schools NUTS: {perLeapfrog:F0} ns per leapfrog step (gradient included), {lf / 4000.0:F1} steps per transition");
             figures["eight_schools_nuts_ns_per_leapfrog"] = Math.Round(perLeapfrog);
         }
+        {
+            // The logistic regression's gradient: the fused vectorised node against one node per row.
+            var fused = LogisticRegression();
+            var perRow = LogisticRegressionPerRow();
+            var w = Enumerable.Range(0, fused.Dimension).Select(i => 0.05 * i - 0.2).ToArray();
+            var gw = new double[w.Length];
+            var fusedNs = TimeNs(() => fused.LogDensityAndGradient(w, gw), calibrate: 200);
+            var perRowNs = TimeNs(() => perRow.LogDensityAndGradient(w, gw), calibrate: 200);
+            Console.WriteLine($"logistic regression gradient: fused {fusedNs / 1e3:F1} µs, one node per row {perRowNs / 1e3:F1} µs ({perRowNs / fusedNs:F1}x)");
+            figures["logistic_gradient_ns"] = Math.Round(fusedNs);
+            figures["logistic_gradient_per_row_ns"] = Math.Round(perRowNs);
+        }
         var ess = new Dictionary<string, double>();
-        ess["eight_schools"] = Measure("eight schools (non-centred, 10 parameters)", es);
-        ess["logistic_regression"] = Measure("logistic regression (1000 x 10)", LogisticRegression());
-        ess["hierarchical"] = Measure("hierarchical normal (100 parameters)", Hierarchical());
+        var details = new Dictionary<string, object>();
+        (ess["eight_schools"], details["eight_schools"]) = Measure("eight schools (non-centred, 10 parameters)", es);
+        (ess["logistic_regression"], details["logistic_regression"]) = Measure("logistic regression (1000 x 10)", LogisticRegression());
+        (ess["hierarchical"], details["hierarchical"]) = Measure("hierarchical normal (100 parameters)", Hierarchical());
+        figures["models"] = details;
         figures["ess_per_second"] = ess;
         return figures;
     }
 
-    private static double Measure(string label, IDifferentiableDensity density)
+    /// <summary>The settings of every model, matched by bench/stan/compare.R (chains run one after another on one core).</summary>
+    private static readonly McmcSettings Settings = new() { Chains = 4, Warmup = 1000, Draws = 1000 };
+
+    private static (double EssPerSecond, Dictionary<string, double> Details) Measure(string label, IDifferentiableDensity density)
     {
-        var settings = new McmcSettings { Chains = 4, Warmup = 1000, Draws = 1000 };
-        var r = McmcSampler.Sample(density, new NutsKernel(), settings, new Rng(7), new RunOptions { MaxDegreeOfParallelism = 1 });
+        var r = McmcSampler.Sample(density, new NutsKernel(), Settings, new Rng(7), new RunOptions { MaxDegreeOfParallelism = 1 });
         var summary = r.Summarize();
-        // Chains ran one after another, so the sampling time is the sum over chains: report per-core figures.
-        var sampling = r.SamplingTime.TotalSeconds * r.Chains;
+        // Chains ran one after another: the sampling time is the sum over chains (one core), as Stan's get_elapsed_time.
+        var sampling = r.ChainSamplingTimes.Sum(t => t.TotalSeconds);
         var leapfrogs = r.Stats.Sum(c => c.Sum(s => (long)s.LeapfrogSteps));
         var perSecond = summary.MinEssBulk / sampling;
         Console.WriteLine($"{label}: min ess_bulk {summary.MinEssBulk:F0}, max r_hat {summary.MaxRhat:F3}, divergences {r.Divergences}, " +
                           $"sampling {sampling:F2} s (1 core), {leapfrogs / sampling / 1e3:F0}k gradients/s, ESS/s {perSecond:F0}");
-        return Math.Round(perSecond, 1);
+        return (Math.Round(perSecond, 1), new Dictionary<string, double>
+        {
+            ["min_ess_bulk"] = Math.Round(summary.MinEssBulk, 1),
+            ["max_rhat"] = Math.Round(summary.MaxRhat, 4),
+            ["sampling_seconds"] = Math.Round(sampling, 3),
+            ["warmup_seconds"] = Math.Round(r.WarmupTime.TotalSeconds, 3),
+            ["leapfrog_steps"] = leapfrogs,
+            ["divergences"] = r.Divergences,
+        });
     }
 
-    private static AutodiffDensity LogisticRegression()
+    /// <summary>Writes the data of the three models as JSON files named as the Stan models in bench/stan.</summary>
+    private static void ExportData(string directory)
     {
-        const int n = 1000, d = 10;
+        Directory.CreateDirectory(directory);
+        var opts = new System.Text.Json.JsonSerializerOptions { WriteIndented = false };
+        void Write(string name, object data) => File.WriteAllText(Path.Combine(directory, name + ".json"), System.Text.Json.JsonSerializer.Serialize(data, opts));
+        Write("eight_schools", new Dictionary<string, object> { ["J"] = Y.Length, ["y"] = Y, ["sigma"] = Sigma });
+        var (xs, ys) = LogisticData();
+        Write("logistic_regression", new Dictionary<string, object>
+        {
+            ["N"] = ys.Length, ["K"] = LogisticD,
+            ["X"] = Enumerable.Range(0, ys.Length).Select(i => xs.AsSpan(i * LogisticD, LogisticD).ToArray()).ToArray(),
+            ["y"] = ys.Select(b => b ? 1 : 0).ToArray(),
+        });
+        var obs = HierarchicalData();
+        Write("hierarchical", new Dictionary<string, object>
+        {
+            ["G"] = obs.Length, ["N"] = obs.Sum(o => o.Length),
+            ["group"] = obs.SelectMany((o, k) => o.Select(_ => k + 1)).ToArray(),
+            ["y"] = obs.SelectMany(o => o).ToArray(),
+        });
+        Console.WriteLine($"data written to {directory}");
+    }
+
+    private const int LogisticN = 1000, LogisticD = 10;
+
+    /// <summary>1000 rows of 10 standard-normal predictors (row-major) and outcomes from a logistic model with coefficients N(0, 0.5²).</summary>
+    private static (double[] X, bool[] Y) LogisticData()
+    {
+        const int n = LogisticN, d = LogisticD;
         var rng = new Rng(3);
         var beta = Enumerable.Range(0, d).Select(_ => rng.NextGaussian() * 0.5).ToArray();
-        var xs = new double[n][];
+        var xs = new double[n * d];
         var ys = new bool[n];
         for (var i = 0; i < n; i++)
         {
-            xs[i] = Enumerable.Range(0, d).Select(_ => rng.NextGaussian()).ToArray();
-            var eta = xs[i].Zip(beta, (a, b) => a * b).Sum();
+            double eta = 0;
+            for (var j = 0; j < d; j++)
+            {
+                xs[i * d + j] = rng.NextGaussian();
+                eta += xs[i * d + j] * beta[j];
+            }
             ys[i] = rng.NextDouble() < 1 / (1 + Math.Exp(-eta));
         }
-        return new AutodiffDensity(d + 1, w =>
+        return (xs, ys);
+    }
+
+    /// <summary>Intercept and 10 coefficients with N(0, 2.5²) priors; the likelihood as one fused node (Stan: bernoulli_logit_glm).</summary>
+    private static AutodiffDensity LogisticRegression()
+    {
+        var (xs, ys) = LogisticData();
+        // The fused likelihood takes the predictors column by column and the outcomes as 0/1.
+        var columns = new double[xs.Length];
+        for (var i = 0; i < LogisticN; i++)
+            for (var j = 0; j < LogisticD; j++) columns[j * LogisticN + i] = xs[i * LogisticD + j];
+        var y01 = ys.Select(b => b ? 1.0 : 0.0).ToArray();
+        return new AutodiffDensity(LogisticD + 1, w =>
         {
             var lp = RealDensity.Normal(w[0], 0, 2.5);
-            for (var j = 1; j <= d; j++) lp += RealDensity.Normal(w[j], 0, 2.5);
+            for (var j = 1; j <= LogisticD; j++) lp += RealDensity.Normal(w[j], 0, 2.5);
+            return lp + RealDensity.BernoulliLogitGlm(y01, columns, w[0], w[1..]);
+        });
+    }
+
+    /// <summary>The same density written row by row (a dot product and a Bernoulli node per row), for the gradient-cost comparison.</summary>
+    private static AutodiffDensity LogisticRegressionPerRow()
+    {
+        var (xs, ys) = LogisticData();
+        return new AutodiffDensity(LogisticD + 1, w =>
+        {
+            var lp = RealDensity.Normal(w[0], 0, 2.5);
+            for (var j = 1; j <= LogisticD; j++) lp += RealDensity.Normal(w[j], 0, 2.5);
             var coef = w[1..];
-            for (var i = 0; i < n; i++) lp += RealDensity.BernoulliLogit(ys[i], w[0] + Dot(coef, xs[i]));
+            for (var i = 0; i < ys.Length; i++) lp += RealDensity.BernoulliLogit(ys[i], w[0] + Dot(coef, xs.AsSpan(i * LogisticD, LogisticD)));
             return lp;
         });
     }
 
-    private static AutodiffDensity Hierarchical()
+    /// <summary>98 groups of 5 observations: effects N(1, 2²), observations N(effect, 3²).</summary>
+    private static double[][] HierarchicalData()
     {
-        // 98 groups, 5 observations each: mu, log tau, 98 non-centred effects = 100 parameters.
         const int groups = 98, per = 5;
         var rng = new Rng(5);
         var obs = new double[groups][];
@@ -133,35 +230,39 @@ internal static class NutsBenchmark
             var effect = 1 + 2 * rng.NextGaussian();
             obs[k] = Enumerable.Range(0, per).Select(_ => effect + 3 * rng.NextGaussian()).ToArray();
         }
-        return new AutodiffDensity(groups + 2, x =>
+        return obs;
+    }
+
+    private static AutodiffDensity Hierarchical()
+    {
+        // mu, log tau and 98 non-centred effects = 100 parameters; each group's observations are one node, and the
+        // prior on the effects and the sum over groups are fused, as Stan's vectorised statements are.
+        var obs = HierarchicalData();
+        return new AutodiffDensity(obs.Length + 2, x =>
         {
             var mu = x[0];
             var tau = Exp(x[1]);
-            var lp = RealDensity.Normal(mu, 0, 5) + RealDensity.HalfNormal(tau, 5) + x[1];
-            for (var k = 0; k < groups; k++)
-            {
-                var z = x[2 + k];
-                var theta = mu + tau * z;
-                lp += RealDensity.Normal(z, 0, 1);
-                foreach (var y in obs[k]) lp += RealDensity.Normal(y, theta, 3);
-            }
-            return lp;
+            var z = x[2..];
+            Span<Real> terms = stackalloc Real[obs.Length];
+            for (var k = 0; k < obs.Length; k++) terms[k] = RealDensity.NormalSum(obs[k], mu + tau * z[k], 3);
+            return RealDensity.Normal(mu, 0, 5) + RealDensity.HalfNormal(tau, 5) + x[1] + RealDensity.StdNormal(z) + Sum(terms);
         });
     }
 
-    private static double TimeNs(Func<double> f)
+    private static double TimeNs(Func<double> f, int calibrate = 20000)
     {
         double sink = 0;
-        for (var i = 0; i < 20000; i++) sink += f();
+        for (var i = 0; i < calibrate; i++) sink += f();
         var batches = new List<double>();
         for (var b = 0; b < 15; b++)
         {
             var sw = Stopwatch.StartNew();
             var calls = 0;
+            var inner = Math.Max(1, calibrate / 20);
             while (sw.ElapsedMilliseconds < 40)
             {
-                for (var i = 0; i < 1000; i++) sink += f();
-                calls += 1000;
+                for (var i = 0; i < inner; i++) sink += f();
+                calls += inner;
             }
             batches.Add(sw.Elapsed.TotalNanoseconds / calls);
         }

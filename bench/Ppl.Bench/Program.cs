@@ -9,7 +9,7 @@ var benchmarks = new Dictionary<string, Func<Dictionary<string, object>>>(String
 {
     ["dynamic"] = DynamicTracerBenchmark.Run,
     ["generated"] = Ppl.Bench.GeneratedBenchmark.Run,
-    ["nuts"] = NutsBenchmark.Run,
+    ["nuts"] = () => NutsBenchmark.Run(args),
     ["smc"] = () => SmcBenchmark.Run(args),
 };
 

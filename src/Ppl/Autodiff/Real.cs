@@ -43,6 +43,49 @@ public readonly struct Real
     internal static Real Ternary(double value, in Real a, double da, in Real b, double db, in Real c, double dc) =>
         (a.Index | b.Index | c.Index) == 0 ? new Real(value, 0) : new Real(value, Tape.Current.Push(a.Index, da, b.Index, db, c.Index, dc));
 
+    /// <summary>
+    /// A value computed outside the tape whose partial derivatives towards <paramref name="parents"/> are
+    /// known: one fused operation (a vectorised log-likelihood, a dot product) recorded as a short chain of
+    /// ⌈(k − 1) / 2⌉ nodes instead of one node per arithmetic step. Constant parents are skipped.
+    /// </summary>
+    /// <param name="value">The value.</param>
+    /// <param name="parents">The inputs it depends on.</param>
+    /// <param name="partials">∂value/∂parents[i], one per parent.</param>
+    public static Real FromPartials(double value, ReadOnlySpan<Real> parents, ReadOnlySpan<double> partials)
+    {
+        if (parents.Length != partials.Length)
+            throw new ArgumentException($"FromPartials needs one partial per parent; got {parents.Length} parents and {partials.Length} partials.");
+        var tape = Tape.Current;
+        // Each node takes up to three parents; a node after the first passes the running node on with
+        // derivative 1 and takes two more, so the backward sweep needs no special case.
+        var prev = 0;
+        int p1 = 0, p2 = 0, p3 = 0;
+        double d1 = 0, d2 = 0, d3 = 0;
+        var slots = 0;
+        for (var i = 0; i < parents.Length; i++)
+        {
+            var idx = parents[i].Index;
+            if (idx == 0) continue;
+            if (slots == 3)
+            {
+                prev = tape.Push(p1, d1, p2, d2, p3, d3);
+                p1 = prev;
+                d1 = 1.0;
+                p2 = p3 = 0;
+                d2 = d3 = 0;
+                slots = 1;
+            }
+            switch (slots)
+            {
+                case 0: p1 = idx; d1 = partials[i]; break;
+                case 1: p2 = idx; d2 = partials[i]; break;
+                default: p3 = idx; d3 = partials[i]; break;
+            }
+            slots++;
+        }
+        return slots == 0 ? new Real(value, 0) : new Real(value, tape.Push(p1, d1, p2, d2, p3, d3));
+    }
+
     /// <summary>Sum.</summary>
     public static Real operator +(Real a, Real b) => Binary(a.Value + b.Value, a, 1.0, b, 1.0);
 

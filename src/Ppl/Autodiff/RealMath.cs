@@ -74,20 +74,23 @@ public static class RealMath
             a, SpecialFunctions.DiGamma(a.Value) - dab, b, SpecialFunctions.DiGamma(b.Value) - dab);
     }
 
-    /// <summary>Σⱼ wⱼ cⱼ with constant coefficients, one tape node per term (not two).</summary>
+    /// <summary>Σⱼ wⱼ cⱼ with constant coefficients, recorded as one fused operation (about one tape node per two terms).</summary>
     public static Real Dot(ReadOnlySpan<Real> w, ReadOnlySpan<double> c)
     {
-        if (w.Length != c.Length) throw new ArgumentException("Dot needs spans of equal length.");
-        Real acc = 0.0;
-        for (var j = 0; j < w.Length; j++) acc = Real.Binary(acc.Value + w[j].Value * c[j], acc, 1.0, w[j], c[j]);
-        return acc;
+        if (w.Length != c.Length) throw new ArgumentException($"Dot needs spans of equal length; got {w.Length} and {c.Length}.");
+        double acc = 0;
+        for (var j = 0; j < w.Length; j++) acc += w[j].Value * c[j];
+        // The partial towards wⱼ is cⱼ itself.
+        return Real.FromPartials(acc, w, c);
     }
 
-    /// <summary>Sum of the terms.</summary>
+    /// <summary>Sum of the terms, recorded as one fused operation (about one tape node per two terms).</summary>
     public static Real Sum(ReadOnlySpan<Real> xs)
     {
-        Real total = 0.0;
-        foreach (var x in xs) total += x;
-        return total;
+        double total = 0;
+        foreach (var x in xs) total += x.Value;
+        Span<double> ones = xs.Length <= 256 ? stackalloc double[xs.Length] : new double[xs.Length];
+        ones.Fill(1.0);
+        return Real.FromPartials(total, xs, ones);
     }
 }

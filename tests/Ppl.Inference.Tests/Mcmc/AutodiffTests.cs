@@ -87,4 +87,65 @@ public class AutodiffTests
         // Negative control: the comparison notices a wrong derivative.
         Assert.False(Close(ad, [ad[0] + 1e-3, ad[1], ad[2]]));
     }
+
+    [Fact]
+    public void FromPartialsChainsAnyNumberOfParents()
+    {
+        // Σ cᵢ vᵢ² through FromPartials with 1 to 9 parents (one node, and chains of several), some constant.
+        for (var k = 1; k <= 9; k++)
+        {
+            var x = Enumerable.Range(0, k).Select(i => 0.3 * i - 0.8).ToArray();
+            Real F(Real[] v)
+            {
+                var parents = v.Select((r, i) => i == 2 ? (Real)7.0 : r).ToArray();
+                var value = parents.Select((r, i) => (i + 1) * r.Value * r.Value).Sum();
+                var partials = parents.Select((r, i) => 2.0 * (i + 1) * r.Value).ToArray();
+                return Real.FromPartials(value, parents, partials) * 1.5;
+            }
+            var (ad, fd) = Gradients(F, x);
+            Assert.True(Close(ad, fd), $"k = {k}: {string.Join(", ", ad)} vs {string.Join(", ", fd)}");
+        }
+        Assert.Throws<ArgumentException>(() => Real.FromPartials(0, [1.0, 2.0], [1.0]));
+    }
+
+    [Fact]
+    public void FusedLikelihoodsEqualTheirTermByTermForms()
+    {
+        var rng = new Rng(4);
+        const int n = 37, d = 4;
+        var xs = Enumerable.Range(0, n * d).Select(_ => rng.NextGaussian()).ToArray();
+        var ys = Enumerable.Range(0, n).Select(_ => rng.NextDouble() < 0.4 ? 1.0 : 0.0).ToArray();
+        // The same predictors column by column, as the fused form takes them.
+        var columns = Enumerable.Range(0, d).SelectMany(j => Enumerable.Range(0, n).Select(i => xs[i * d + j])).ToArray();
+        var obs = Enumerable.Range(0, n).Select(_ => 2 * rng.NextGaussian()).ToArray();
+        double[] at = [0.4, -1.3, 0.8, 2.1, -0.2, 0.9];
+        double[] three = [0.5, -1.0, 2.0];
+        double[] scales = [0.7, 1.3, 2.2];
+        Real Fused(Real[] v)
+        {
+            Real[] means = [v[0] * v[1], v[2], v[3] + 1.0];
+            return RealDensity.BernoulliLogitGlm(ys, columns, v[0], v.AsSpan(1, d)) + RealDensity.NormalSum(obs, v[1] * v[0], Exp(v[5]))
+                   + RealDensity.StdNormal(v) + RealDensity.Normal(three, means, scales) + Sum([v[4], v[5] * v[5], 2.0, v[0]]);
+        }
+        Real TermByTerm(Real[] v)
+        {
+            Real lp = 0.0;
+            for (var i = 0; i < n; i++)
+                lp += RealDensity.BernoulliLogit(ys[i] == 1, v[0] + Dot(v.AsSpan(1, d), xs.AsSpan(i * d, d)))
+                      + RealDensity.Normal(obs[i], v[1] * v[0], Exp(v[5]));
+            foreach (var vi in v) lp += RealDensity.Normal(vi, 0, 1);
+            lp += RealDensity.Normal(three[0], v[0] * v[1], scales[0]) + RealDensity.Normal(three[1], v[2], scales[1]) + RealDensity.Normal(three[2], v[3] + 1.0, scales[2]);
+            return lp + v[4] + v[5] * v[5] + 2.0 + v[0];
+        }
+        var (adFused, fd) = Gradients(Fused, at);
+        var (adTerms, _) = Gradients(TermByTerm, at);
+        var valueFused = Fused(at.Select(a => (Real)a).ToArray()).Value;
+        var valueTerms = TermByTerm(at.Select(a => (Real)a).ToArray()).Value;
+        Assert.Equal(valueTerms, valueFused, 9);
+        Assert.True(Close(adFused, fd));
+        Assert.True(Close(adFused, adTerms));
+        // Large |η|: the fused form stays finite where exp would overflow.
+        Assert.True(double.IsFinite(RealDensity.BernoulliLogitGlm([1.0, 0.0, 1.0, 0.0, 1.0], [800.0, 800.0, -800.0, -800.0, 0.5], -1.0, [(Real)1.0]).Value));
+        Assert.Throws<ArgumentException>(() => RealDensity.BernoulliLogitGlm(ys, columns.AsSpan(1), 0.0, [(Real)1.0, 1.0, 1.0, 1.0]));
+    }
 }

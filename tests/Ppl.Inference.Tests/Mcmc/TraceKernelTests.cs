@@ -74,4 +74,67 @@ public class TraceKernelTests
             new McmcSettings { Chains = 8, Warmup = 0, Draws = 1 }, new Rng(1), ["mu"], t => [t.Get<double>(Mu)]);
         Assert.All(uniform.Draws, c => Assert.InRange(c[0][0], -2, 2));
     }
+
+    // ---- Trace kernels on a correlated 2-D Gaussian posterior and on a funnel ----
+
+    /// <summary>x₀, x₁ ~ N(0, 1), y ~ N(x₀ + x₁, ½²): the posterior is Gaussian with correlation −0.8.</summary>
+    private static readonly DynamicModel<int, double> Correlated = DynamicModel.Create<int, double>("corr-2d", (t, _) =>
+    {
+        var x0 = t.Sample("x0", new Normal(0, 1));
+        var x1 = t.Sample("x1", new Normal(0, 1));
+        return t.Sample("y", new Normal(x0 + x1, 0.5));
+    });
+
+    /// <summary>v ~ N(0, 1), x ~ N(0, e^{v/2}): E v = 0, E v² = 1, E x² = E e^v = e^{1/2}.</summary>
+    private static readonly DynamicModel<int, double> Funnel = DynamicModel.Create<int, double>("funnel", (t, _) =>
+    {
+        var v = t.Sample("v", new Normal(0, 1));
+        return t.Sample("x", new Normal(0, Math.Exp(v / 2)));
+    });
+
+    /// <summary>A joint Gaussian random walk at two addresses, for custom-proposal MH.</summary>
+    private static readonly DynamicModel<(Address A, double Ax, Address B, double Bx), int> Walk2 =
+        DynamicModel.Create<(Address A, double Ax, Address B, double Bx), int>("walk-2", (t, a) =>
+        {
+            t.Sample(a.A, new Normal(a.Ax, 0.6));
+            t.Sample(a.B, new Normal(a.Bx, 0.6));
+            return 0;
+        });
+
+    public static TheoryData<string> PairKernels => new() { "mh", "custom-mh", "elliptical-slice", "mixture" };
+
+    private static IKernel<TraceState<int, double>> MakePair(string name, Address a, Address b) => name switch
+    {
+        "mh" => Kernel.Cycle(Kernel.Mh<int, double>(Selection.At(a)), Kernel.Mh<int, double>(Selection.At(b))),
+        "custom-mh" => new CustomProposalMh<int, double, (Address, double, Address, double), int>(Walk2, t => (a, t.Get<double>(a), b, t.Get<double>(b))),
+        "elliptical-slice" => Kernel.Cycle(Kernel.EllipticalSlice<int, double>(a), Kernel.EllipticalSlice<int, double>(b)),
+        "mixture" => Kernel.Mixture([1, 1], Kernel.Mh<int, double>(Selection.At(a)), Kernel.EllipticalSlice<int, double>(a, b)),
+        _ => throw new ArgumentException(name),
+    };
+
+    [Theory]
+    [MemberData(nameof(PairKernels))]
+    public void CorrelatedGaussianMoments(string kernel)
+    {
+        const double y = 1.5;
+        // Posterior covariance (I + 4aaᵀ)⁻¹ = I − (4/9) aaᵀ for a = (1, 1); mean 4y/9 in each coordinate.
+        const double m = 4 * y / 9, v = 5.0 / 9, c = -4.0 / 9;
+        var r = McmcSampler.Sample(Correlated, 0, ChoiceMap.Empty.Set("y", y), MakePair(kernel, "x0", "x1"),
+            new McmcSettings { Chains = 4, Warmup = 200, Draws = 1500 }, new Rng(31), ["x0", "x1"], t => [t.Get<double>("x0"), t.Get<double>("x1")]);
+        var z = MomentCheck.MaxZ(r, MomentCheck.M(x => x[0], m), MomentCheck.M(x => x[1], m),
+            MomentCheck.M(x => (x[0] - m) * (x[0] - m), v), MomentCheck.M(x => (x[1] - m) * (x[1] - m), v), MomentCheck.M(x => (x[0] - m) * (x[1] - m), c));
+        Assert.True(z < 5, $"max |z| = {z}");
+        // Negative control: the same draws do not have independent coordinates.
+        Assert.True(Math.Abs(MomentCheck.Z(r, x => (x[0] - m) * (x[1] - m), 0)) > 5);
+    }
+
+    [Theory]
+    [MemberData(nameof(PairKernels))]
+    public void FunnelMarginals(string kernel)
+    {
+        var r = McmcSampler.Sample(Funnel, 0, ChoiceMap.Empty, MakePair(kernel, "v", "x"),
+            new McmcSettings { Chains = 4, Warmup = 200, Draws = 2500 }, new Rng(32), ["v", "x"], t => [t.Get<double>("v"), t.Get<double>("x")]);
+        var z = MomentCheck.MaxZ(r, MomentCheck.M(x => x[0], 0), MomentCheck.M(x => x[0] * x[0], 1), MomentCheck.M(x => x[1] * x[1], Math.Exp(0.5)));
+        Assert.True(z < 5, $"max |z| = {z}");
+    }
 }

@@ -9,8 +9,17 @@ namespace Ppl.Inference.Mcmc;
 public sealed class McmcResult
 {
     /// <summary>Creates a result.</summary>
-    public McmcResult(IReadOnlyList<string> names, double[][][] draws, TransitionStats[][] stats, double[][] logDensities, TimeSpan warmupTime, TimeSpan samplingTime)
+    /// <param name="names">Parameter names.</param>
+    /// <param name="draws">Draws[chain][draw][parameter].</param>
+    /// <param name="stats">Sampler statistics per chain and kept draw.</param>
+    /// <param name="logDensities">The log density at each kept draw.</param>
+    /// <param name="warmupTime">Wall time of warm-up (slowest chain).</param>
+    /// <param name="samplingTime">Wall time of sampling (slowest chain).</param>
+    /// <param name="chainSamplingTimes">Sampling time of each chain (default: unknown, empty).</param>
+    public McmcResult(IReadOnlyList<string> names, double[][][] draws, TransitionStats[][] stats, double[][] logDensities, TimeSpan warmupTime, TimeSpan samplingTime,
+        IReadOnlyList<TimeSpan>? chainSamplingTimes = null)
     {
+        ChainSamplingTimes = chainSamplingTimes ?? [];
         Names = names;
         Draws = draws;
         Stats = stats;
@@ -36,6 +45,12 @@ public sealed class McmcResult
 
     /// <summary>Wall time of sampling after warm-up (slowest chain).</summary>
     public TimeSpan SamplingTime { get; }
+
+    /// <summary>
+    /// Sampling wall time of each chain (warm-up excluded); their sum is the single-core cost that Stan's
+    /// <c>get_elapsed_time</c> reports. Empty when unknown.
+    /// </summary>
+    public IReadOnlyList<TimeSpan> ChainSamplingTimes { get; }
 
     /// <summary>Number of chains.</summary>
     public int Chains => Draws.Length;

@@ -92,7 +92,7 @@ public static class McmcSampler
             MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
         }, c => results[c] = chain(streams[c], Report, options.Cancellation));
         return new McmcResult(names, results.Select(r => r.Draws).ToArray(), results.Select(r => r.Stats).ToArray(), results.Select(r => r.LogDensities).ToArray(),
-            results.Max(r => r.Warmup), results.Max(r => r.Sampling));
+            results.Max(r => r.Warmup), results.Max(r => r.Sampling), results.Select(r => r.Sampling).ToArray());
     }
 
     private static (double[][], TransitionStats[], double[], TimeSpan, TimeSpan) RunOne<TState>(McmcSettings settings, Action report, CancellationToken token,

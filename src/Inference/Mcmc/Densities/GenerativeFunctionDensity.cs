@@ -11,8 +11,8 @@ namespace Ppl.Inference.Mcmc;
 /// <para>
 /// The log density is <c>Assess</c> of the model, so it works for any generative function whose traces
 /// expose their distributions (today: the top-level choices of a <see cref="DynamicModel{TArgs, TRet}"/>).
-/// The gradient is <b>numerical</b>: a Richardson-extrapolated central difference per coordinate
-/// (4 <c>Assess</c> calls each, relative error about 1e-9 on smooth models), because double-valued
+/// The gradient is <b>numerical</b>: a central difference per coordinate (2 <c>Assess</c> calls each,
+/// error about 1e-9 on smooth, well-scaled models), because double-valued
 /// dynamic code runs outside any tape. Models written over <see cref="Ppl.Autodiff.Real"/> (see
 /// <see cref="AutodiffDensity"/>) get exact gradients at a tiny fraction of the cost. The bijectors are
 /// those of the reference trace, so a choice's support must not depend on other choices.
@@ -45,7 +45,11 @@ public sealed class GenerativeFunctionDensity<TArgs, TRet> : IDifferentiableDens
             throw new ArgumentException($"The selection names no continuous scalar choice of '{_model.Name}'.", nameof(selection));
         Addresses = sites.Select(s => s.Address).ToArray();
         _bijectors = sites.Select(s => s.Bijector).ToArray();
+        // Top-level coordinates (the usual case) are overlaid on the fixed choices instead of set into a copy.
+        if (Addresses.All(a => !a.IsRoot && a.Rest.IsRoot && _fixed.Contains(a))) _topLevel = Addresses.Select(a => a.First).ToArray();
     }
+
+    private readonly AddressSegment[]? _topLevel;
 
     /// <summary>The density of every continuous scalar choice of <paramref name="model"/> given <paramref name="observations"/>.</summary>
     public GenerativeFunctionDensity(IGenerativeFunction<TArgs, TRet> model, TArgs args, ChoiceMap observations, Rng rng)
@@ -83,6 +87,14 @@ public sealed class GenerativeFunctionDensity<TArgs, TRet> : IDifferentiableDens
         return map;
     }
 
+    private ChoiceMap Choices(ReadOnlySpan<double> u)
+    {
+        if (_topLevel is null) return ToChoices(u);
+        var x = new double[Dimension];
+        for (var i = 0; i < x.Length; i++) x[i] = _bijectors[i].Forward(u.Slice(i, 1));
+        return new OverlayChoiceMap(_fixed, _topLevel, x);
+    }
+
     /// <summary>Moves <paramref name="trace"/> (of the same model) to position <paramref name="u"/>.</summary>
     public ITrace<TArgs, TRet> Apply(ITrace<TArgs, TRet> trace, ReadOnlySpan<double> u, Rng rng)
     {
@@ -104,7 +116,7 @@ public sealed class GenerativeFunctionDensity<TArgs, TRet> : IDifferentiableDens
         double w;
         try
         {
-            w = _model.Assess(_args, ToChoices(u)).Weight;
+            w = _model.Assess(_args, Choices(u)).Weight;
         }
         catch (DistributionParameterException)
         {
@@ -121,19 +133,15 @@ public sealed class GenerativeFunctionDensity<TArgs, TRet> : IDifferentiableDens
         for (var i = 0; i < x.Length; i++)
         {
             var x0 = x[i];
-            var h = 1e-3 * (1 + Math.Abs(x0));
-            double Central(double step)
-            {
-                x[i] = x0 + step;
-                var fp = LogDensity(x);
-                x[i] = x0 - step;
-                var fm = LogDensity(x);
-                return (fp - fm) / (2 * step);
-            }
-            var d1 = Central(h);
-            var d2 = Central(h / 2);
+            // A central difference with h ≈ ε^(1/3): truncation h²f‴/6 and rounding ε|f|/h both near 1e-10
+            // relative, ample for leapfrog integration, at 2 Assess calls per coordinate.
+            var h = 6e-6 * (1 + Math.Abs(x0));
+            x[i] = x0 + h;
+            var fp = LogDensity(x);
+            x[i] = x0 - h;
+            var fm = LogDensity(x);
             x[i] = x0;
-            gradient[i] = (4 * d2 - d1) / 3;
+            gradient[i] = (fp - fm) / (2 * h);
         }
         return LogDensity(u);
     }
