@@ -152,7 +152,7 @@ public sealed class BatchedTracer
     private Tensor Reduce(Address address, Tensor lp)
     {
         if (lp.dim() == 0) return lp.expand(Particles);
-        if (lp.shape[0] == Particles) return lp.dim() == 1 ? lp : lp.flatten(1).sum(1);
+        if (lp.shape[0] == Particles) return lp.dim() == 1 ? lp : lp.flatten(1).sum(dim: 1);
         if (lp.shape[0] == 1 && lp.dim() == 1) return lp.expand(Particles);
         return lp.sum().expand(Particles);
     }

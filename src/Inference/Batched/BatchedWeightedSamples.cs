@@ -46,7 +46,7 @@ public sealed class BatchedWeightedSamples<TRet>
         var shape = new long[v.dim()];
         Array.Fill(shape, 1L);
         shape[0] = w.shape[0];
-        return (v * w.reshape(shape)).sum(0);
+        return (v * w.reshape(shape)).sum(dim: 0);
     }
 
     /// <summary>The weighted mean of a scalar-per-particle choice, as a double.</summary>
