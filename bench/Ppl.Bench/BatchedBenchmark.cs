@@ -93,6 +93,7 @@ internal static class BatchedBenchmark
         }
         var r = new Dictionary<string, object>();
         var perParticle = new Dictionary<int, double>();
+        var perParticleCpu = new Dictionary<int, double>();
         Console.WriteLine($"Importance sampling, polynomial regression (degree {Degree}, {Points} points, {Sites} sites per particle)");
         foreach (var n in counts)
         {
@@ -103,16 +104,20 @@ internal static class BatchedBenchmark
                 logZ = BatchedImportanceSampling.Run(BatchedCurve, xs, obs, n, new Rng(5), device, dtype).LogEvidence;
                 Sync(device);
             });
+            var cpu = LastCpuSeconds;
             perParticle[n] = seconds / n;
+            perParticleCpu[n] = cpu / n;
             var rate = (double)n * Sites / seconds;
-            var line = $"  batched     N={n,8}: {seconds * 1e3,9:F2} ms, {seconds / n * 1e9,9:F1} ns/particle, {rate:E2} particle-sites/s, log Z {logZ:F3}";
+            var line = $"  batched     N={n,8}: {seconds * 1e3,9:F2} ms, {seconds / n * 1e9,9:F1} ns/particle, {rate:E2} particle-sites/s (CPU time: {cpu / n * 1e9:F1} ns/particle, {n * Sites / cpu:E2}/s), log Z {logZ:F3}";
             r[$"batched_n{n}_ns_per_particle"] = Math.Round(seconds / n * 1e9, 1);
             r[$"batched_n{n}_particle_sites_per_second"] = Math.Round(rate);
+            r[$"batched_n{n}_particle_sites_per_cpu_second"] = Math.Round(n * Sites / cpu);
             if (n <= 10_000)
             {
                 var one = Time(() => ImportanceSampling.Run(ScalarCurve, xs, scalarObs, n, new Rng(5), new RunOptions { MaxDegreeOfParallelism = 1 }));
-                line += $" | one-by-one {one / n * 1e9:F0} ns/particle ({one / seconds:F1}x the batched time)";
+                line += $" | one-by-one {one / n * 1e9:F0} ns/particle ({one / seconds:F1}x the batched time; CPU {LastCpuSeconds / cpu:F1}x)";
                 r[$"one_by_one_n{n}_ns_per_particle"] = Math.Round(one / n * 1e9, 1);
+                r[$"one_by_one_over_batched_n{n}"] = Math.Round(one / seconds, 2);
             }
             Console.WriteLine(line);
         }
@@ -121,7 +126,8 @@ internal static class BatchedBenchmark
         if (lo != hi)
         {
             r[$"per_particle_speedup_n{lo}_to_n{hi}"] = Math.Round(perParticle[lo] / perParticle[hi], 1);
-            Console.WriteLine($"  time per particle falls {perParticle[lo] / perParticle[hi]:F1}x from N={lo} to N={hi}");
+            r[$"per_particle_cpu_speedup_n{lo}_to_n{hi}"] = Math.Round(perParticleCpu[lo] / perParticleCpu[hi], 1);
+            Console.WriteLine($"  time per particle falls {perParticle[lo] / perParticle[hi]:F1}x from N={lo} to N={hi} (CPU time: {perParticleCpu[lo] / perParticleCpu[hi]:F1}x)");
         }
         return r;
     }
@@ -167,13 +173,16 @@ internal static class BatchedBenchmark
                 logZ = BatchedSmc.Run(model, obs, n, new Rng(3), options).LogEvidence;
                 Sync(device);
             });
+            var cpu = LastCpuSeconds;
             perParticle[n] = seconds / n;
-            var line = $"  batched     N={n,8}: {seconds * 1e3,9:F1} ms, {seconds / n / SmcSteps * 1e9,8:F1} ns/particle-step, {(double)n * SmcSteps / seconds:E2} particle-steps/s, log Z {logZ:F2}";
+            var line = $"  batched     N={n,8}: {seconds * 1e3,9:F1} ms, {seconds / n / SmcSteps * 1e9,8:F1} ns/particle-step, {(double)n * SmcSteps / seconds:E2} particle-steps/s (CPU time {cpu / n / SmcSteps * 1e9:F1} ns), log Z {logZ:F2}";
             r[$"batched_n{n}_ns_per_particle_step"] = Math.Round(seconds / n / SmcSteps * 1e9, 1);
+            r[$"batched_n{n}_cpu_ns_per_particle_step"] = Math.Round(cpu / n / SmcSteps * 1e9, 1);
             if (n <= 1000)
             {
                 var one = Time(() => UnfoldSmc.Run(unfold, 0.0, Unit.Value, scalarObs, n, new Rng(3), options: new RunOptions { MaxDegreeOfParallelism = 1 }));
-                line += $" | one-by-one (UnfoldSmc) {one / n / SmcSteps * 1e9:F0} ns/particle-step ({one / seconds:F1}x the batched time)";
+                line += $" | one-by-one (UnfoldSmc) {one / n / SmcSteps * 1e9:F0} ns/particle-step ({one / seconds:F1}x the batched time; CPU {LastCpuSeconds / cpu:F1}x)";
+                r[$"one_by_one_over_batched_n{n}"] = Math.Round(one / seconds, 2);
                 r[$"one_by_one_n{n}_ns_per_particle_step"] = Math.Round(one / n / SmcSteps * 1e9, 1);
             }
             Console.WriteLine(line);
@@ -253,18 +262,24 @@ internal static class BatchedBenchmark
                 Sync(device);
             });
             perChain[c] = seconds / c;
-            Console.WriteLine($"  {c,5} chains: {seconds * 1e3,8:F2} ms per batched gradient, {seconds / c * 1e6,8:F2} µs per chain-gradient");
+            Console.WriteLine($"  {c,5} chains: {seconds * 1e3,8:F2} ms per batched gradient, {seconds / c * 1e6,8:F2} µs per chain-gradient (CPU time {LastCpuSeconds / c * 1e6:F2} µs)");
+            r[$"chains{c}_cpu_us_per_chain_gradient"] = Math.Round(LastCpuSeconds / c * 1e6, 2);
             r[$"chains{c}_us_per_chain_gradient"] = Math.Round(seconds / c * 1e6, 2);
         }
 
         // ESS per second: ChEES-HMC with many chains against 4 chains of the scalar NUTS (1000 + 1000).
         var hmcSettings = new ManyChainHmcSettings { Warmup = quick ? 100 : 200, Draws = quick ? 50 : 100, Adaptation = ManyChainAdaptation.ChEES };
         ManyChainHmcResult res;
+        var process = Process.GetCurrentProcess();
+        process.Refresh();
+        var cpu0 = process.TotalProcessorTime;
         using (var scope = NewDisposeScope())
         {
             var init = (rand(new long[] { essChains, 11 }, dtype, device) * 4 - 2) * 0.1;
             res = ManyChainHmc.Sample(density, init, hmcSettings, new Rng(7));
         }
+        process.Refresh();
+        var hmcCpu = (process.TotalProcessorTime - cpu0).TotalSeconds;
         var ess = res.EssBulk();
         var rhat = Enumerable.Range(0, 11).Max(d => ConvergenceDiagnostics.Rhat(res.Parameter(d)));
         var hmcEssPerSec = ess.Min() / res.SamplingTime.TotalSeconds;
@@ -278,7 +293,11 @@ internal static class BatchedBenchmark
         r[$"chees_chains{essChains}_ess_per_second_incl_warmup"] = Math.Round(hmcEssPerTotal, 1);
 
         var nutsSettings = new McmcSettings { Chains = 4, Warmup = quick ? 200 : 1000, Draws = quick ? 200 : 1000 };
+        process.Refresh();
+        cpu0 = process.TotalProcessorTime;
         var nuts = McmcSampler.Sample(ScalarLogistic(xs, ys), new NutsKernel(), nutsSettings, new Rng(7), new RunOptions { MaxDegreeOfParallelism = 1 });
+        process.Refresh();
+        var nutsCpu = (process.TotalProcessorTime - cpu0).TotalSeconds;
         var summary = nuts.Summarize();
         var sampling = nuts.SamplingTime.TotalSeconds * nuts.Chains;
         var total = (nuts.SamplingTime + nuts.WarmupTime).TotalSeconds * nuts.Chains;
@@ -291,6 +310,13 @@ internal static class BatchedBenchmark
         r[$"chees{essChains}_over_nuts4_ess_per_second"] = Math.Round(hmcEssPerSec / nutsEssPerSec, 2);
         r[$"chees{essChains}_over_nuts4_ess_per_second_incl_warmup"] = Math.Round(hmcEssPerTotal / nutsEssPerTotal, 2);
         Console.WriteLine($"  many-chain/NUTS ESS/s ratio: {hmcEssPerSec / nutsEssPerSec:F2} (sampling), {hmcEssPerTotal / nutsEssPerTotal:F2} (incl. warm-up)");
+        // Whole runs in process CPU seconds: on a loaded machine this is the comparison that waiting does not distort.
+        var hmcEssPerCpu = ess.Min() / hmcCpu;
+        var nutsEssPerCpu = summary.MinEssBulk / nutsCpu;
+        Console.WriteLine($"  whole runs per CPU second: many-chain {hmcEssPerCpu:F0} ESS/s ({hmcCpu:F1} s), NUTS {nutsEssPerCpu:F0} ESS/s ({nutsCpu:F1} s), ratio {hmcEssPerCpu / nutsEssPerCpu:F2}");
+        r[$"chees{essChains}_ess_per_cpu_second_incl_warmup"] = Math.Round(hmcEssPerCpu, 1);
+        r["nuts4_ess_per_cpu_second_incl_warmup"] = Math.Round(nutsEssPerCpu, 1);
+        r[$"chees{essChains}_over_nuts4_ess_per_cpu_second_incl_warmup"] = Math.Round(hmcEssPerCpu / nutsEssPerCpu, 2);
         return r;
     }
 
@@ -318,18 +344,32 @@ internal static class BatchedBenchmark
         return (i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback).Split(',');
     }
 
-    /// <summary>The fastest of a few runs after a warm-up run (interference on a shared machine only adds time).</summary>
+    /// <summary>
+    /// The fastest of a few runs after a warm-up run (interference on a shared machine only adds time), in
+    /// wall seconds; the process CPU seconds of the fastest-CPU run go to <see cref="LastCpuSeconds"/>
+    /// (with one torch thread the CPU time is the cost without the waiting a loaded machine adds).
+    /// </summary>
     private static double Time(Action run)
     {
         run();
         var times = new List<double>();
+        var cpu = new List<double>();
         var total = Stopwatch.StartNew();
+        var process = Process.GetCurrentProcess();
         while (times.Count < 3 || (times.Count < 20 && total.Elapsed.TotalSeconds < 2))
         {
+            process.Refresh();
+            var c0 = process.TotalProcessorTime;
             var sw = Stopwatch.StartNew();
             run();
             times.Add(sw.Elapsed.TotalSeconds);
+            process.Refresh();
+            cpu.Add((process.TotalProcessorTime - c0).TotalSeconds);
         }
+        LastCpuSeconds = Math.Max(cpu.Min(), 1e-7);
         return times.Min();
     }
+
+    /// <summary>The CPU seconds of the last <see cref="Time"/> call.</summary>
+    private static double LastCpuSeconds { get; set; }
 }

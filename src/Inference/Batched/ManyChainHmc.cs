@@ -47,7 +47,8 @@ public static class ManyChainHmc
         var perChain = settings.Adaptation == ManyChainAdaptation.PerChainStepSize;
         var da = eps.Select(e => DualAveraging.Start(e, target)).ToArray();
         var shared = DualAveraging.Start(eps[0], target);
-        var logT = Math.Log(Math.Max(eps[0], settings.InitialStepSize));
+        // Start from the fixed schemes' trajectory (LeapfrogSteps steps): the ChEES gradient is weak for one-step trajectories.
+        var logT = Math.Log(eps[0] * settings.LeapfrogSteps);
         double adamM = 0, adamV = 0;
         var adamT = 0;
         var windowEnds = WindowEnds(settings.Warmup);

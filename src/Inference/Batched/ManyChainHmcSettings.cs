@@ -29,7 +29,7 @@ public sealed record ManyChainHmcSettings
     /// <summary>The adaptation scheme.</summary>
     public ManyChainAdaptation Adaptation { get; init; } = ManyChainAdaptation.ChEES;
 
-    /// <summary>Leapfrog steps per iteration for the fixed-length schemes.</summary>
+    /// <summary>Leapfrog steps per iteration for the fixed-length schemes (and ChEES's initial trajectory, in steps).</summary>
     public int LeapfrogSteps { get; init; } = 10;
 
     /// <summary>The cap on leapfrog steps per iteration (ChEES).</summary>
@@ -45,7 +45,7 @@ public sealed record ManyChainHmcSettings
     public bool AdaptMetric { get; init; } = true;
 
     /// <summary>Adam's learning rate for log trajectory length (ChEES).</summary>
-    public double TrajectoryLearningRate { get; init; } = 0.025;
+    public double TrajectoryLearningRate { get; init; } = 0.05;
 
     /// <summary>Progress in iterations (warm-up then sampling).</summary>
     public IProgress<Progress>? Progress { get; init; }
