@@ -32,6 +32,8 @@ internal static class BatchedBenchmark
         torch.set_num_threads(int.Parse(Option(args, "threads", "1")[0], CultureInfo.InvariantCulture));
         var device = torch.device(Option(args, "device", "cpu")[0]);
         var dtype = Option(args, "dtype", "float64")[0] == "float32" ? ScalarType.Float32 : ScalarType.Float64;
+        if (device.type == DeviceType.CUDA && !torch.cuda.is_available())
+            throw new InvalidOperationException("--device cuda, but torch.cuda.is_available() is false: this build carries the CPU libtorch (see bench/gpu-check.sh).");
         var isCounts = Ints(Option(args, "is", quick ? "100,1000,10000" : "100,1000,10000,100000,1000000"));
         var smcCounts = Ints(Option(args, "smc", quick ? "100,1000" : "100,1000,10000,100000,1000000"));
         var chainCounts = Ints(Option(args, "chains", quick ? "1,4,64" : "1,4,16,64,256,1024,4096"));
