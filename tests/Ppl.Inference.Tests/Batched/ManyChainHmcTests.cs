@@ -59,7 +59,7 @@ public class ManyChainHmcTests(ITestOutputHelper output)
         using var scope = NewDisposeScope();
         var rng = new Rng(3);
         var init = rand(new long[] { 256, 2 }, ScalarType.Float64) * 4 - 2;
-        var r = ManyChainHmc.Sample(CorrelatedGaussian(), init, new ManyChainHmcSettings { Warmup = 150, Draws = 60, Adaptation = adaptation, LeapfrogSteps = 8 }, rng);
+        var r = ManyChainHmc.Sample(CorrelatedGaussian(), init, new ManyChainHmcSettings { Warmup = 100, Draws = 50, Adaptation = adaptation, LeapfrogSteps = 8 }, rng);
         var (meanOk, varOk) = Check(r);
         Assert.True(meanOk && varOk);
         Assert.Equal(0, r.Divergences);
@@ -74,7 +74,7 @@ public class ManyChainHmcTests(ITestOutputHelper output)
         using var scope = NewDisposeScope();
         var init = rand(new long[] { 256, 2 }, ScalarType.Float64) * 4 - 2;
         var r = ManyChainHmc.Sample(CorrelatedGaussian(), init,
-            new ManyChainHmcSettings { Warmup = 150, Draws = 60, Adaptation = ManyChainAdaptation.SharedStepSize, LeapfrogSteps = 8, IgnoreKineticEnergy = true }, new Rng(3));
+            new ManyChainHmcSettings { Warmup = 100, Draws = 50, Adaptation = ManyChainAdaptation.SharedStepSize, LeapfrogSteps = 8, IgnoreKineticEnergy = true }, new Rng(3));
         var (meanOk, varOk) = Check(r);
         Assert.False(meanOk && varOk, "the negative control passed");
     }
