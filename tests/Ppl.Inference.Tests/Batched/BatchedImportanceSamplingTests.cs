@@ -58,7 +58,7 @@ public class BatchedImportanceSamplingTests
         var obs = BatchedTestModels.NormalNormalObservations();
         var ratios = new List<double>();
         var wrong = new List<double>();
-        for (var r = 0; r < 1000; r++)
+        for (var r = 0; r < 500; r++)
         {
             using var scope = NewDisposeScope();
             var s = BatchedImportanceSampling.Run(BatchedTestModels.NormalNormal, 3, obs, 5, rng);

@@ -62,7 +62,7 @@ public class BatchedSmcTests(ITestOutputHelper output)
     public void LogEvidenceIsUnbiased_N50_T10(string variant)
     {
         // The moves cost a batched step re-run per proposal (and a gradient per leapfrog step): fewer runs.
-        var runs = variant.EndsWith("move", StringComparison.Ordinal) ? 100 : 200;
+        var runs = variant.EndsWith("move", StringComparison.Ordinal) ? 40 : 200;
         var (m, se, wm, wse) = Ratios(Data10, runs, 50, Options(variant), 1);
         Assert.True(Math.Abs(m - 1) <= 5 * se, $"mean Ẑ/Z = {m} ± {se}");
         Assert.True(Math.Abs(wm - 1) > 5 * wse, $"the negative control passed: {wm} ± {wse}");
@@ -71,7 +71,7 @@ public class BatchedSmcTests(ITestOutputHelper output)
     [Fact]
     public void LogEvidenceIsUnbiased_N2_T3()
     {
-        var (m, se, _, _) = Ratios(Data3, 1500, 2, new BatchedSmcOptions(), 2);
+        var (m, se, _, _) = Ratios(Data3, 800, 2, new BatchedSmcOptions(), 2);
         Assert.True(Math.Abs(m - 1) <= 5 * se, $"mean Ẑ/Z = {m} ± {se}");
     }
 
