@@ -12,7 +12,6 @@ var benchmarks = new Dictionary<string, Func<Dictionary<string, object>>>(String
     ["nuts"] = NutsBenchmark.Run,
     ["smc"] = () => SmcBenchmark.Run(args),
     ["batched"] = () => BatchedBenchmark.Run(args),
-    ["bprof"] = BatchedProfileTmp.Run,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var bench))
