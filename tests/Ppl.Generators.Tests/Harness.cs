@@ -9,7 +9,7 @@ internal static class Harness
 {
     public const string Usings = "using System; using Ppl; using Ppl.Modeling; using static Ppl.Dist; using static Ppl.Modeling.Effects;\n";
 
-    private static readonly Lazy<MetadataReference[]> References = new(() =>
+    internal static readonly Lazy<MetadataReference[]> References = new(() =>
     {
         _ = typeof(Ppl.Modeling.ModelAttribute); // make sure Ppl is loaded
         var tpa = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
