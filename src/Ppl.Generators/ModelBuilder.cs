@@ -90,9 +90,16 @@ namespace Ppl.Generators
                 Report("PPL0005", _syntax.Identifier.GetLocation(), _method.Name, problem);
                 return Output(null);
             }
-            // A body that does not compile gets no generated code: the compiler's own errors say what is wrong.
-            if (_model.GetDiagnostics(bodyNode!.Span, _ct).Any(d => d.Severity == DiagnosticSeverity.Error))
+            // A body that does not compile gets no generated code: the compiler's own errors say what is wrong,
+            // except for a use of a name this generator produces, which the final compilation has (GeneratedNameUse).
+            var errors = _model.GetDiagnostics(bodyNode!.Span, _ct).Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+            if (errors.Count > 0)
+            {
+                if (GeneratedNameUse.Find(_model, errors, _ct) is { } use)
+                    Report("PPL0005", use.Location, _method.Name, $"its body uses '{use.Name}', which the generator itself produces and cannot see while it runs; " +
+                        "call the model by name to trace it as a sub-model, or keep its generative function in a static field and Call that");
                 return Output(null);
+            }
 
             FindSites(bodyNode);
             Analyse(bodyNode);
