@@ -160,8 +160,14 @@ namespace Ppl.Generators
                 {
                     var s = _model.GetSymbolInfo(id, _ct);
                     var m = (s.Symbol ?? s.CandidateSymbols.FirstOrDefault()) as IMethodSymbol;
+                    // Not a fallback: the dynamic body would still call the marker method, which throws when run.
                     if (m != null && (IsEffect(m) || IsModel(m)))
-                        Fallback($"'{id.Identifier.ValueText}' used as a method group (only direct calls can be rewritten)", id.GetLocation());
+                    {
+                        Report("PPL0005", id.GetLocation(), _method.Name,
+                            $"'{id.Identifier.ValueText}' is used as a method group, which cannot be traced (no call to rewrite, no address); call it directly");
+                        _failed = true;
+                        return;
+                    }
                     continue;
                 }
                 if (!(node is InvocationExpressionSyntax inv)) continue;
