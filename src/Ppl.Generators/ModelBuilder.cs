@@ -90,9 +90,16 @@ namespace Ppl.Generators
                 Report("PPL0005", _syntax.Identifier.GetLocation(), _method.Name, problem);
                 return Output(null);
             }
-            // A body that does not compile gets no generated code: the compiler's own errors say what is wrong.
-            if (_model.GetDiagnostics(bodyNode!.Span, _ct).Any(d => d.Severity == DiagnosticSeverity.Error))
+            // A body that does not compile gets no generated code: the compiler's own errors say what is wrong,
+            // except for a use of a name this generator produces, which the final compilation has (GeneratedNameUse).
+            var errors = _model.GetDiagnostics(bodyNode!.Span, _ct).Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+            if (errors.Count > 0)
+            {
+                if (GeneratedNameUse.Find(_model, errors, _ct) is { } use)
+                    Report("PPL0005", use.Location, _method.Name, $"its body uses '{use.Name}', which the generator itself produces and cannot see while it runs; " +
+                        "call the model by name to trace it as a sub-model, or keep its generative function in a static field and Call that");
                 return Output(null);
+            }
 
             FindSites(bodyNode);
             Analyse(bodyNode);
@@ -193,8 +200,14 @@ namespace Ppl.Generators
                 {
                     var s = _model.GetSymbolInfo(id, _ct);
                     var m = (s.Symbol ?? s.CandidateSymbols.FirstOrDefault()) as IMethodSymbol;
+                    // Not a fallback: the dynamic body would still call the marker method, which throws when run.
                     if (m != null && (IsEffect(m) || IsModel(m)))
-                        Fallback($"'{id.Identifier.ValueText}' used as a method group (only direct calls can be rewritten)", id.GetLocation());
+                    {
+                        Report("PPL0005", id.GetLocation(), _method.Name,
+                            $"'{id.Identifier.ValueText}' is used as a method group, which cannot be traced (no call to rewrite, no address); call it directly");
+                        _failed = true;
+                        return;
+                    }
                     continue;
                 }
                 if (!(node is InvocationExpressionSyntax inv)) continue;

@@ -1,13 +1,23 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Xunit;
 
 namespace Ppl.Generators.Tests;
 
 /// <summary>
-/// The generator never crashes the compiler: method bodies assembled at random from valid, odd and broken
-/// fragments (unbalanced braces, missing semicolons, effects in lambdas, iterators, wrong arguments…)
-/// give diagnostics, never a generator exception or the internal-failure diagnostic PPL0009.
+/// The generator never crashes the compiler and never breaks a program that compiles:
+/// <list type="bullet">
+/// <item>method bodies assembled at random from valid, odd and broken fragments (unbalanced braces,
+/// missing semicolons, effects in lambdas, iterators, wrong arguments…);</item>
+/// <item>random well-formed model classes from a grammar (<see cref="FuzzModels"/>);</item>
+/// <item>those classes with random token-level damage (deleted, duplicated, swapped or stray tokens).</item>
+/// </list>
+/// In every case the run has no generator exception and no internal-failure diagnostic PPL0009; a model
+/// for which nothing is generated is explained by a diagnostic (a compile error in the user's code or an
+/// error from the generator); and when the user's code compiles, the code the generator adds compiles too.
 /// </summary>
 public class FuzzTests
 {
@@ -22,15 +32,111 @@ public class FuzzTests
         "Sample(Normal(0, -1), \"neg\");", "int k = Sample(Poisson(2), \"k\", null);", "var s = Sample(Normal(0, 1), \"a/b\");", "@", "#if X", "=>", "Param(\"w\", null!);",
     };
 
-    [Property(MaxTest = 150)]
+    private static readonly string[] StrayTokens = { "{", "}", ";", "(", ")", ",", "Sample", "=>", "yield", "return", "\"", "@", "#", "[Model]", "static", "var", "if", "0", "x" };
+
+    private sealed record Outcome(GeneratorRunResult Run, Compilation Input, Compilation Output);
+
+    private static Outcome Generate(string source, IIncrementalGenerator? generator = null)
+    {
+        var input = Harness.Compilation(source);
+        var driver = generator is null
+            ? Harness.Driver()
+            : CSharpGeneratorDriver.Create(new[] { generator.AsSourceGenerator() }, parseOptions: Harness.Parse);
+        driver = driver.RunGeneratorsAndUpdateCompilation(input, out var output, out _);
+        return new Outcome(driver.GetRunResult().Results.Single(), input, output);
+    }
+
+    private static Property Labelled(bool ok, string label) => ok.ToProperty().Label(label);
+
+    private static bool HasErrors(IEnumerable<Diagnostic> ds) => ds.Any(d => d.Severity == DiagnosticSeverity.Error);
+
+    /// <summary>The properties every input must have; <paramref name="models"/> is the number of [Model] methods in it.</summary>
+    private static Property Sound(Outcome o, int models, string source)
+    {
+        // Errors are judged in the final compilation: a body may use names that only the generated code declares.
+        var errors = o.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        var userErrors = errors.Any(d => o.Input.SyntaxTrees.Contains(d.Location.SourceTree));
+        var outputErrors = errors.Where(d => !o.Input.SyntaxTrees.Contains(d.Location.SourceTree)).ToList();
+        var generatorErrors = HasErrors(o.Run.Diagnostics);
+        var explained = o.Run.GeneratedSources.Length >= models || userErrors || generatorErrors;
+        return Labelled(o.Run.Exception is null, $"generator exception: {o.Run.Exception}")
+            .And(Labelled(o.Run.Diagnostics.All(d => d.Id != "PPL0009"), $"PPL0009: {string.Join("; ", o.Run.Diagnostics)}"))
+            .And(Labelled(explained, $"a model got no code and no diagnostic says why:\n{source}"))
+            .And(Labelled(userErrors || outputErrors.Count == 0, $"the generated code does not compile: {string.Join("; ", outputErrors.Take(3))}\n{source}"));
+    }
+
+    [Property(MaxTest = 80)]
     public Property RandomBodiesGiveDiagnosticsNotCrashes(int[] picks, bool expressionBodied)
     {
         var body = string.Join("\n", (picks ?? Array.Empty<int>()).Take(12).Select(p => Fragments[(int)((uint)p % Fragments.Length)]));
         var src = expressionBodied
             ? Harness.Usings + "public static partial class C { [Model] public static double M(double x) => " + body + "; }"
             : Harness.Model(body);
-        var (run, _) = Harness.Run(src);
-        return (run.Exception is null && run.Diagnostics.All(d => d.Id != "PPL0009"))
-            .Label($"exception: {run.Exception}; diagnostics: {string.Join("; ", run.Diagnostics)}");
+        return Sound(Generate(src), 1, src);
+    }
+
+    [Property(MaxTest = 15)]
+    public Property RandomWellFormedModelsCompileWithTheirGeneratedCode(int[] picks)
+    {
+        const int models = 3;
+        var src = FuzzModels.Class(picks ?? Array.Empty<int>(), models);
+        var o = Generate(src);
+        var errors = o.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        // Models with an effect in a lambda fall back to the dynamic tracer, with PPL0008 naming the construct.
+        var methods = src.Split("[Model] public static double M").Skip(1).ToList();
+        var fallbacks = o.Run.Diagnostics.Where(d => d.Id == "PPL0008").ToList();
+        var expectedFallbacks = methods.Select((m, i) => (m, i)).Where(t => t.m.Contains("Func<double>", StringComparison.Ordinal)).Select(t => "M" + t.i).ToList();
+        return Labelled(errors.Count == 0, $"the models and their generated code do not compile: {string.Join("; ", errors.Take(3))}\n{src}")
+            .And(Labelled(!HasErrors(o.Run.Diagnostics), $"the generator rejected a well-formed model: {string.Join("; ", o.Run.Diagnostics)}\n{src}"))
+            .And(Labelled(o.Run.GeneratedSources.Length == models + 1, $"{o.Run.GeneratedSources.Length} sources for {models + 1} models"))
+            .And(Labelled(expectedFallbacks.Count == fallbacks.Count && expectedFallbacks.All(m => fallbacks.Any(d =>
+                    d.GetMessage().Contains($"'{m}'", StringComparison.Ordinal) && d.GetMessage().Contains("lambda", StringComparison.Ordinal))),
+                $"fallbacks: expected {string.Join(", ", expectedFallbacks)}, got {string.Join("; ", fallbacks)}"))
+            .And(Sound(o, models + 1, src));
+    }
+
+    [Property(MaxTest = 30)]
+    public Property DamagedModelsGiveDiagnosticsNotCrashes(int[] picks, int[] damage)
+    {
+        var src = FuzzModels.Class(picks ?? Array.Empty<int>(), 1);
+        var tokens = CSharpSyntaxTree.ParseText(src, Harness.Parse).GetRoot().DescendantTokens().Select(t => t.ToFullString()).ToList();
+        // Damage only the models' bodies, after the usings and the helper model.
+        var start = tokens.FindIndex(t => t.Contains("M0", StringComparison.Ordinal));
+        var d = damage ?? Array.Empty<int>();
+        for (var k = 0; k + 2 < d.Length && k < 9; k += 3)
+        {
+            var at = start + (int)((uint)d[k + 1] % (uint)(tokens.Count - start));
+            switch ((uint)d[k] % 4)
+            {
+                case 0: tokens.RemoveAt(at); break;
+                case 1: tokens.Insert(at, tokens[at]); break;
+                case 2 when at + 1 < tokens.Count: (tokens[at], tokens[at + 1]) = (tokens[at + 1], tokens[at]); break;
+                default: tokens.Insert(at, " " + StrayTokens[(uint)d[k + 2] % StrayTokens.Length] + " "); break;
+            }
+        }
+        var damaged = string.Concat(tokens);
+        return Sound(Generate(damaged), 2, damaged);
+    }
+
+    /// <summary>A generator that crashes, adds code that does not compile, or drops a model silently (negative controls).</summary>
+    private sealed class BadGenerator(int fault) : IIncrementalGenerator
+    {
+        public void Initialize(IncrementalGeneratorInitializationContext context) =>
+            context.RegisterSourceOutput(context.CompilationProvider, (spc, _) =>
+            {
+                if (fault == 0) throw new InvalidOperationException("boom");
+                if (fault == 1) spc.AddSource("bad.g.cs", "class Broken { int F() => \"no\"; }");
+            });
+    }
+
+    [Theory]
+    [InlineData(0, "generator exception")]
+    [InlineData(1, "does not compile")]
+    [InlineData(2, "no diagnostic says why")]
+    public void ThePropertiesCatchACrashBrokenCodeAndASilentDrop(int fault, string label)
+    {
+        var src = Harness.Model("var a = Sample(Normal(x, 1)); return a;");
+        var e = Assert.ThrowsAny<Exception>(() => Sound(Generate(src, new BadGenerator(fault)), 1, src).QuickCheckThrowOnFailure());
+        Assert.Contains(label, e.Message);
     }
 }

@@ -49,6 +49,7 @@ public sealed class PackageTests : IDisposable
             Assert.Contains("lib/net10.0/Ppl.dll", entries);
             Assert.Contains("lib/net10.0/Ppl.xml", entries);
             Assert.Contains("analyzers/dotnet/cs/Ppl.Generators.dll", entries);
+            Assert.Contains("analyzers/dotnet/cs/Ppl.Generators.CodeFixes.dll", entries);   // for IDEs; the compiler ignores it
             var nuspec = new StreamReader(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open()).ReadToEnd();
             Assert.DoesNotContain("Ppl.Generators", nuspec, StringComparison.Ordinal);   // not a package dependency
         }

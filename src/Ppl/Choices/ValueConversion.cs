@@ -39,8 +39,16 @@ internal static class ValueConversion
     {
         if (a is double[] da && b is double[] db) return da.AsSpan().SequenceEqual(db);
         if (a is int[] ia && b is int[] ib) return ia.AsSpan().SequenceEqual(ib);
-        if (a is torch.Tensor ta && b is torch.Tensor tb)
-            return ta.shape.SequenceEqual(tb.shape) && ta.dtype == tb.dtype && torch.equal(ta, tb).Equals(true);
+        if (a is torch.Tensor ta && b is torch.Tensor tb) return TensorsEqual(ta, tb);
         return Equals(a, b);
+    }
+
+    private static bool TensorsEqual(torch.Tensor a, torch.Tensor b)
+    {
+        if (!a.shape.SequenceEqual(b.shape) || a.dtype != b.dtype || a.device_type != b.device_type) return false;
+        // torch.equal in TorchSharp is elementwise (a Bool tensor, like eq), not PyTorch's single bool.
+        using var same = torch.equal(a, b);
+        using var all = same.all();
+        return all.item<bool>();
     }
 }

@@ -1,0 +1,220 @@
+using System.Text;
+
+namespace Ppl.Generators.Tests;
+
+/// <summary>
+/// Writes random but well-formed [Model] classes from a stream of FsCheck-generated integers: each
+/// number picks the next production of a small grammar of model code (choices with inferred and explicit
+/// addresses, families in for loops, stochastic while loops, branches, observations, factors, calls to
+/// another model and to a generative function, switch expressions over discrete choices, tensor choices,
+/// and now and then an effect inside a lambda, which makes the generator fall back to the dynamic tracer).
+/// Every local gets a fresh name, so the code always compiles.
+/// </summary>
+internal sealed class FuzzModels
+{
+    private readonly int[] _picks;
+    private int _pos;
+    private int _fresh;
+    private readonly StringBuilder _sb = new();
+
+    private FuzzModels(int[] picks) => _picks = picks.Length == 0 ? new[] { 0 } : picks;
+
+    /// <summary>
+    /// The next choice among <paramref name="n"/>: the integers are mixed with their position, so a short
+    /// or repetitive array (FsCheck's small sizes) still reaches every production.
+    /// </summary>
+    private int Next(int n)
+    {
+        unchecked
+        {
+            var v = (uint)_picks[_pos % _picks.Length] * 0x9E3779B1u + (uint)_pos * 0x85EBCA77u;
+            _pos++;
+            v ^= v >> 15;
+            v *= 0x2C1B3C6Du;
+            v ^= v >> 12;
+            return (int)(v % (uint)n);
+        }
+    }
+
+    private string Fresh(string prefix) => prefix + _fresh++;
+
+    /// <summary>A class with a helper model and <paramref name="models"/> random models M0, M1, …</summary>
+    public static string Class(int[] picks, int models)
+    {
+        var w = new FuzzModels(picks);
+        var sb = w._sb;
+        sb.Append(Harness.Usings).AppendLine("using TorchSharp;");
+        sb.AppendLine("public static partial class F");
+        sb.AppendLine("{");
+        sb.AppendLine("    [Model] public static double Sub(double z) { var s = Sample(Normal(z, 1)); return s; }");
+        // A body cannot name SubModel (the generator does not see its own output): Call goes through a field.
+        sb.AppendLine("    private static readonly IGenerativeFunction<double, double> SubFn = SubModel;");
+        for (var m = 0; m < models; m++)
+        {
+            sb.AppendLine($"    [Model] public static double M{m}(double x, int n)");
+            sb.AppendLine("    {");
+            sb.AppendLine("        var acc = 0.0;");
+            var scope = new List<string> { "x", "acc", "(double)n" };
+            var count = 1 + w.Next(6);
+            for (var k = 0; k < count; k++) w.Statement(scope, depth: 0, indent: "        ", inLoop: null);
+            sb.AppendLine("        return acc + " + w.Expr(scope, 0) + ";");
+            sb.AppendLine("    }");
+        }
+        sb.AppendLine("}");
+        return sb.ToString();
+    }
+
+    private string Expr(List<string> scope, int depth)
+    {
+        switch (depth > 2 ? Next(2) : Next(6))
+        {
+            case 0: return scope[Next(scope.Count)];
+            case 1: return (Next(7) - 3).ToString(System.Globalization.CultureInfo.InvariantCulture) + ".5";
+            case 2: return "(" + Expr(scope, depth + 1) + (Next(2) == 0 ? " + " : " * ") + Expr(scope, depth + 1) + ")";
+            case 3: return "Math.Tanh(" + Expr(scope, depth + 1) + ")";
+            case 4: return "(" + Expr(scope, depth + 1) + " > 0 ? " + Expr(scope, depth + 1) + " : " + Expr(scope, depth + 1) + ")";
+            default: return scope[scope.Count - 1 - Next(Math.Min(3, scope.Count))];
+        }
+    }
+
+    /// <summary>A continuous distribution over doubles whose parameters may depend on the scope (kept in their domains).</summary>
+    private string Continuous(List<string> scope) => Next(5) switch
+    {
+        0 => $"Normal({Expr(scope, 1)}, 1)",
+        1 => $"Gamma(2, 1 + Math.Abs(Math.Tanh({Expr(scope, 1)})))",
+        2 => "Beta(2, 3)",
+        3 => $"HalfNormal(1 + Math.Abs(Math.Tanh({Expr(scope, 1)})))",
+        _ => "Uniform(-1, 1)",
+    };
+
+    private void Line(string indent, string code) => _sb.Append(indent).AppendLine(code);
+
+    private void Statement(List<string> scope, int depth, string indent, string? inLoop)
+    {
+        // Inside a loop, static addresses would repeat (PPL0002), so choices there use families over the loop variable.
+        string Address(string name) => inLoop == null ? $"\"{name}\"" : $"\"{name}\", {inLoop}";
+        var production = depth >= 2 ? Next(5) : Next(14);
+        switch (production)
+        {
+            case 0 when inLoop == null:
+            {
+                var v = Fresh("v");
+                Line(indent, $"var {v} = Sample({Continuous(scope)});");
+                scope.Add(v);
+                break;
+            }
+            case 0:
+            case 1:
+            {
+                var v = Fresh("e");
+                Line(indent, $"var {v} = Sample({Continuous(scope)}, {Address(v)});");
+                scope.Add(v);
+                break;
+            }
+            case 2:
+                Line(indent, $"Observe(Normal({Expr(scope, 1)}, 1), {Expr(scope, 1)}, {Address(Fresh("o"))});");
+                break;
+            case 3:
+                Line(indent, $"Factor(-Math.Abs(Math.Tanh({Expr(scope, 1)})));");
+                break;
+            case 4:
+                Line(indent, $"acc += {Expr(scope, 0)};");
+                break;
+            case 5:
+            {
+                var b = Fresh("b");
+                Line(indent, $"var {b} = Sample(Bernoulli(0.5), {Address(b)});");
+                Line(indent, $"if ({b})");
+                Block(scope, depth, indent, inLoop);
+                Line(indent, "else");
+                Block(scope, depth, indent, inLoop);
+                break;
+            }
+            case 6:
+            {
+                var i = Fresh("i");
+                Line(indent, $"for (var {i} = 0; {i} < n % 3; {i}++)");
+                // Nested loops would need two-segment families per loop: keep one loop level.
+                Block(scope, depth, indent, inLoop ?? i);
+                break;
+            }
+            case 7 when inLoop == null:
+            {
+                var v = Fresh("s");
+                Line(indent, $"var {v} = Sub({Expr(scope, 1)});");
+                scope.Add(v);
+                break;
+            }
+            case 7:
+            case 8:
+            {
+                var v = Fresh("c");
+                Line(indent, $"var {v} = Call(SubFn, {Expr(scope, 1)}, {Address(v)});");
+                scope.Add(v);
+                break;
+            }
+            case 9:
+            {
+                // A stochastic while loop: its length is random.
+                var w = Fresh("w");
+                var c = Fresh("k");
+                Line(indent, $"var {w} = 0;");
+                Line(indent, $"while ({w} < 4)");
+                Line(indent, "{");
+                Line(indent + "    ", inLoop == null
+                    ? $"var {c} = Sample(Bernoulli(0.5), \"{c}\", {w});"
+                    : $"var {c} = Sample(Bernoulli(0.5), \"{c}\", {inLoop}, {w});");
+                Line(indent + "    ", $"{w}++;");
+                Line(indent + "    ", $"if ({c}) break;");
+                Line(indent, "}");
+                Line(indent, $"acc += {w};");
+                break;
+            }
+            case 10:
+            {
+                var k = Fresh("d");
+                var v = Fresh("y");
+                Line(indent, $"var {k} = Sample(Poisson(2), {Address(k)});");
+                Line(indent, $"var {v} = {k} switch");
+                Line(indent, "{");
+                Line(indent + "    ", $"0 => Sample(Normal(0, 1), {Address(v)}),");
+                Line(indent + "    ", $"1 => Sample(Gamma(2, 2), {Address(v)}),");
+                Line(indent + "    ", $"_ => (double){k},");
+                Line(indent, "};");
+                scope.Add(v);
+                break;
+            }
+            case 11:
+            {
+                var t = Fresh("t");
+                Line(indent, $"var {t} = Sample(Normal(torch.zeros(2, dtype: torch.float64), torch.ones(2, dtype: torch.float64)), {Address(t)});");
+                Line(indent, $"acc += {t}.sum().ToDouble();");
+                break;
+            }
+            case 12:
+            {
+                // An effect in a lambda: the generator cannot rewrite it and falls back (PPL0008).
+                var f = Fresh("f");
+                Line(indent, $"Func<double> {f} = () => Sample(Normal(0, 1), \"{f}\");");
+                Line(indent, $"acc += {f}();");
+                break;
+            }
+            default:
+            {
+                var v = Fresh("z");
+                Line(indent, $"var {v} = Sample(DiscreteUniform(0, 3), {Address(v)});");
+                scope.Add("(double)" + v);
+                break;
+            }
+        }
+    }
+
+    private void Block(List<string> scope, int depth, string indent, string? inLoop)
+    {
+        Line(indent, "{");
+        var inner = new List<string>(scope);
+        var count = 1 + Next(3);
+        for (var k = 0; k < count; k++) Statement(inner, depth + 1, indent + "    ", inLoop);
+        Line(indent, "}");
+    }
+}
