@@ -11,6 +11,7 @@ var benchmarks = new Dictionary<string, Func<Dictionary<string, object>>>(String
     ["generated"] = Ppl.Bench.GeneratedBenchmark.Run,
     ["nuts"] = NutsBenchmark.Run,
     ["smc"] = () => SmcBenchmark.Run(args),
+    ["vi"] = () => ViBenchmark.Run(args),
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var bench))
