@@ -12,6 +12,7 @@ var benchmarks = new Dictionary<string, Func<Dictionary<string, object>>>(String
     ["nuts"] = () => NutsBenchmark.Run(args),
     ["smc"] = () => SmcBenchmark.Run(args),
     ["batched"] = () => BatchedBenchmark.Run(args),
+    ["vi"] = () => ViBenchmark.Run(args),
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var bench))

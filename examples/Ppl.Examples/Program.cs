@@ -12,6 +12,7 @@ var examples = new IExample[]
     new NutsEightSchoolsExample(),
     new SmcLgssmExample(),
     new SmcSprinklerExample(),
+    new VaeExample(),
 }.ToDictionary(e => e.Name, StringComparer.OrdinalIgnoreCase);
 
 if (args.Length == 0 || args.Contains("--help") || args.Contains("-h"))

@@ -143,7 +143,9 @@ public class EstimatorTests
     [InlineData("enum", 0.02)]
     [InlineData("mvd", 0.05)]
     [InlineData("reinforce", 0.15)]
+    [InlineData("baseline", 0.15)]
     [InlineData("running", 0.15)]
+    [InlineData("learned", 0.15)]
     public void Mixed_discrete_continuous(string strategy, double tol)
     {
         double[] theta = [0.4, 0.1, 1.0];

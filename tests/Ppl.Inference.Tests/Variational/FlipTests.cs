@@ -14,13 +14,14 @@ public class FlipTests
             return (1 - b) * (-p / 2);
         });
 
-    public static TheoryData<string> Strategies => new() { "reinforce", "baseline", "running", "mvd", "enum" };
+    public static TheoryData<string> Strategies => new() { "reinforce", "baseline", "running", "learned", "mvd", "enum" };
 
     private static GradientStrategy Pick(string name) => name switch
     {
         "reinforce" => GradientStrategy.Reinforce,
         "baseline" => GradientStrategy.ReinforceWith(Baseline.Constant(-0.2)),
         "running" => GradientStrategy.ReinforceWith(Baseline.RunningAverage(0.5)),
+        "learned" => GradientStrategy.ReinforceWith(Baseline.Learned(-0.2)),
         "mvd" => GradientStrategy.Mvd,
         "enum" => GradientStrategy.Enumerate,
         _ => GradientStrategy.Naive,

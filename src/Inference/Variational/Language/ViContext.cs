@@ -223,7 +223,8 @@ public sealed class ViContext
                 v = d.Sample(rng, shape);
                 break;
         }
-        var lp = LogProb(d, v);
+        // The sampler has just checked the parameters; scoring the draw need not check them again.
+        var lp = ReduceToParticles(d.LogProbOfOwnDraw(v));
         if (IsPrimal || _detached > 0) return (v, lp);
         switch (kind)
         {

@@ -56,6 +56,32 @@ internal sealed class ViTracer(ViContext context, string modelName, ParameterSto
 
     public T Sample<T>(Address address, IDistribution<T> distribution)
     {
+        try
+        {
+            return SampleCore(address, distribution);
+        }
+        catch (DistributionParameterException e) when (e.Address is null)
+        {
+            throw new DistributionParameterException(e.Family, e.Problem, prefix / address);
+        }
+    }
+
+    public void Observe<T>(Address address, IDistribution<T> distribution, T value)
+    {
+        try
+        {
+            ObserveCore(address, distribution, value);
+        }
+        catch (DistributionParameterException e) when (e.Address is null)
+        {
+            throw new DistributionParameterException(e.Family, e.Problem, prefix / address);
+        }
+    }
+
+    // The distributions check their parameters whenever they sample or score; a failed check is rethrown
+    // above with the site's address, so the tracer does not check again (each check is a pass and a sync).
+    private T SampleCore<T>(Address address, IDistribution<T> distribution)
+    {
         Visit(address);
         var (d, strategy) = Unwrap(address, distribution);
         Tensor value, lp;
@@ -80,7 +106,7 @@ internal sealed class ViTracer(ViContext context, string modelName, ParameterSto
         return (T)(object)value;
     }
 
-    public void Observe<T>(Address address, IDistribution<T> distribution, T value)
+    private void ObserveCore<T>(Address address, IDistribution<T> distribution, T value)
     {
         Visit(address);
         ArgumentNullException.ThrowIfNull(distribution);
@@ -123,8 +149,6 @@ internal sealed class ViTracer(ViContext context, string modelName, ParameterSto
     private (TensorDistribution, GradientStrategy) Unwrap<T>(Address address, IDistribution<T> distribution)
     {
         ArgumentNullException.ThrowIfNull(distribution);
-        if (distribution.ParameterError is { } problem)
-            throw new DistributionParameterException(distribution.Family, problem, prefix / address);
         return distribution switch
         {
             StrategicDistribution s => (s.Inner, s.Strategy),

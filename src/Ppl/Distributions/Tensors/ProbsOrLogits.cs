@@ -13,8 +13,18 @@ internal static class ProbsOrLogits
     }
 
     public static string? Logits(string name, Tensor logits) =>
-        TensorChecks.First(() => logits.isnan().any().item<bool>() ? $"{name} must not be NaN, got NaN" : null,
+        // One reduction without a temporary in the usual case: a sum that is neither NaN nor +inf rules out
+        // NaN and +inf terms (a sum that overflows just falls through to the exact checks).
+        NoNanOrPositiveInfinity(logits) ? null : TensorChecks.First(() => logits.isnan().any().item<bool>() ? $"{name} must not be NaN, got NaN" : null,
             () => logits.eq(double.PositiveInfinity).any().item<bool>() ? $"{name} must be less than +inf, got +inf" : null);
+
+    private static bool NoNanOrPositiveInfinity(Tensor logits)
+    {
+        using var ng = no_grad();
+        using var sum = logits.detach().sum();
+        var s = sum.to_type(ScalarType.Float64).item<double>();
+        return !double.IsNaN(s) && !double.IsPositiveInfinity(s);
+    }
 
     public static Tensor IsInteger(Tensor x) => x.eq(x.floor());
 }

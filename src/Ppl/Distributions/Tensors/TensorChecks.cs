@@ -21,13 +21,32 @@ internal static class TensorChecks
         return $"{name} must be {requirement}, got {Show(v)}";
     }
 
-    public static string? Finite(string name, Tensor t) => Check(name, t, x => x.isfinite(), "finite");
+    // Fast paths: reductions without temporaries decide the usual (valid) case; anything they cannot
+    // clear (NaN, infinities, a sum that overflows) goes to the exact elementwise check, which finds the value.
+    public static string? Finite(string name, Tensor t) =>
+        IsFloating(t) && SumIsFinite(t) ? null : Check(name, t, x => x.isfinite(), "finite");
 
     public static string? Positive(string name, Tensor t) =>
-        Check(name, t, x => x.isfinite().logical_and(x.gt(0)), "positive and finite");
+        IsFloating(t) && Reduce(t, x => x.min()) > 0 && SumIsFinite(t) ? null
+            : Check(name, t, x => x.isfinite().logical_and(x.gt(0)), "positive and finite");
 
     public static string? Probability(string name, Tensor t) =>
-        Check(name, t, x => x.ge(0).logical_and(x.le(1)), "in [0, 1]");
+        IsFloating(t) && Reduce(t, x => x.min()) >= 0 && Reduce(t, x => x.max()) <= 1 ? null
+            : Check(name, t, x => x.ge(0).logical_and(x.le(1)), "in [0, 1]");
+
+    private static bool IsFloating(Tensor t) => t.numel() > 0 && t.is_floating_point();
+
+    private static bool SumIsFinite(Tensor t) => double.IsFinite(Reduce(t, x => x.sum()));
+
+    /// <summary>A full reduction as a double (NaN propagates through min, max and sum).</summary>
+    private static double Reduce(Tensor t, Func<Tensor, Tensor> reduction)
+    {
+        using var ng = no_grad();
+        using var x = t.detach();
+        using var r = reduction(x);
+        using var d = r.to_type(ScalarType.Float64);
+        return d.item<double>();
+    }
 
     public static string? NonNegativeInteger(string name, Tensor t) =>
         Check(name, t, x => x.isfinite().logical_and(x.ge(0)).logical_and(x.eq(x.floor())), "a non-negative integer");

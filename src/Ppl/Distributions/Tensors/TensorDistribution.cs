@@ -96,6 +96,12 @@ public abstract class TensorDistribution : IDistribution<Tensor>, IHasMoments<Te
         return LogProbCore(value.to(DType, Device));
     }
 
+    /// <summary>
+    /// <see cref="LogProb"/> without the parameter check, for a caller that has just sampled from this
+    /// distribution (which checked): variational inference scores each draw right after making it.
+    /// </summary>
+    internal Tensor LogProbOfOwnDraw(Tensor value) => LogProbCore(value.to(DType, Device));
+
     /// <summary>The total log density of <paramref name="value"/> (the sum of <see cref="LogProb"/>), as the generic tracer uses it.</summary>
     public double LogDensity(Tensor value)
     {
