@@ -21,12 +21,13 @@ namespace Ppl.Interactive;
 public static class PplFormatters
 {
     private const string Html = "text/html";
-    private static int _registered;
 
-    /// <summary>Registers the formatters; calling it again does nothing.</summary>
+    /// <summary>
+    /// Registers the formatters. Calling it again registers them again, which changes nothing visible; it
+    /// is not guarded, so that it works again after <c>Formatter.ResetToDefault()</c>.
+    /// </summary>
     public static void Register()
     {
-        if (Interlocked.Exchange(ref _registered, 1) == 1) return;
         Formatter.Register<ChoiceMap>((map, writer) => writer.Write(map.ToHtml()), Html);
         Formatter.Register<ITrace>((trace, writer) => writer.Write(trace.ToHtml()), Html);
         Formatter.Register<PosteriorSummary>((summary, writer) => writer.Write(summary.ToHtml()), Html);
