@@ -22,6 +22,7 @@ public sealed class NotebookTests(ITestOutputHelper output)
     {
         var run = await NotebookRunner.RunAsync(Path.Combine(NotebookRunner.NotebooksFolder, name));
         // The printed figures (not the HTML) go to the test log, to see the margins of a notebook's checks.
+        output.WriteLine($"{name}: {run.Wall.TotalSeconds:F1} s wall, {run.Cpu.TotalSeconds:F1} s CPU (process-wide)");
         foreach (var text in run.Outputs.Where(o => !o.TrimStart().StartsWith('<'))) output.WriteLine(text.Length > 400 ? text[..400] : text);
         Assert.True(run.Errors.Count == 0, $"{name}:\n" + string.Join("\n", run.Errors));
     }
