@@ -54,7 +54,7 @@ public sealed class PackageTests : IDisposable
         }
         Assert.True(File.Exists(Path.Combine(feed, "Ppl.Inference.0.1.0.nupkg")));
         // .NET Interactive runs this script when a notebook loads the package with #r "nuget: Ppl.Interactive, …".
-        using (var zip = ZipFile.OpenRead(Path.Combine(feed, "Ppl.Interactive.0.1.0.nupkg")))
+        using (var zip = ZipFile.OpenRead(Path.Combine(feed, "Ppl.Interactive.0.1.0-beta.nupkg")))
             Assert.Contains("interactive-extensions/dotnet/extension.dib", zip.Entries.Select(e => e.FullName));
 
         var app = Path.Combine(_root, "app");
