@@ -8,7 +8,7 @@ using Microsoft.DotNet.Interactive.Events;
 namespace Ppl.Notebooks.Tests;
 
 /// <summary>The outcome of running one notebook: every formatted output, and the cell errors.</summary>
-internal sealed record NotebookRun(IReadOnlyList<string> Outputs, IReadOnlyList<string> Errors);
+internal sealed record NotebookRun(IReadOnlyList<string> Outputs, IReadOnlyList<string> Errors, TimeSpan Wall, TimeSpan Cpu);
 
 /// <summary>
 /// Runs a .ipynb headless, in process: parse it, submit each C# cell to a fresh C# kernel, collect the
@@ -33,6 +33,8 @@ internal static class NotebookRunner
 
     private static async Task<NotebookRun> RunOnceAsync(string path)
     {
+        var wall = System.Diagnostics.Stopwatch.StartNew();
+        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         var document = Notebook.Parse(await File.ReadAllTextAsync(path));
         using var kernel = new CSharpKernel();
         var outputs = new List<string>();
@@ -63,7 +65,8 @@ internal static class NotebookRunner
                 }
             }
         }
-        return new NotebookRun(outputs, errors);
+        // Process CPU time: a fair cost figure on a loaded machine when the notebooks run one at a time.
+        return new NotebookRun(outputs, errors, wall.Elapsed, System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu);
     }
 
     private static string FindRepoRoot()

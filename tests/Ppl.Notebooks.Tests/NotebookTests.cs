@@ -1,10 +1,11 @@
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Ppl.Notebooks.Tests;
 
 /// <summary>Every notebook in examples/notebooks runs headless without a cell error.</summary>
 [Collection(nameof(NotebookCollection))]
-public sealed class NotebookTests
+public sealed class NotebookTests(ITestOutputHelper output)
 {
     /// <summary>The notebooks, by file name, so each one is its own test case.</summary>
     public static TheoryData<string> Notebooks()
@@ -20,6 +21,9 @@ public sealed class NotebookTests
     public async Task Notebook_runs_without_errors(string name)
     {
         var run = await NotebookRunner.RunAsync(Path.Combine(NotebookRunner.NotebooksFolder, name));
+        // The printed figures (not the HTML) go to the test log, to see the margins of a notebook's checks.
+        output.WriteLine($"{name}: {run.Wall.TotalSeconds:F1} s wall, {run.Cpu.TotalSeconds:F1} s CPU (process-wide)");
+        foreach (var text in run.Outputs.Where(o => !o.TrimStart().StartsWith('<'))) output.WriteLine(text.Length > 400 ? text[..400] : text);
         Assert.True(run.Errors.Count == 0, $"{name}:\n" + string.Join("\n", run.Errors));
     }
 

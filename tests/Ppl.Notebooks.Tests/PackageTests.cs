@@ -32,7 +32,7 @@ public sealed class PackageTests : IDisposable
         // Both packs in one MSBuild process (each CLI start costs seconds), without building: this test
         // project references both libraries, so they are already built in this configuration.
         var packProject = Path.Combine(_root, "pack.proj");
-        var projects = string.Join(";", new[] { "src/Ppl/Ppl.csproj", "src/Inference/Ppl.Inference.csproj" }.Select(p => Path.Combine(NotebookRunner.RepoRoot, p)));
+        var projects = string.Join(";", new[] { "src/Ppl/Ppl.csproj", "src/Inference/Ppl.Inference.csproj", "src/Ppl.Interactive/Ppl.Interactive.csproj" }.Select(p => Path.Combine(NotebookRunner.RepoRoot, p)));
         File.WriteAllText(packProject, $"""
             <Project>
               <Target Name="PackAll">
@@ -54,6 +54,9 @@ public sealed class PackageTests : IDisposable
             Assert.DoesNotContain("Ppl.Generators", nuspec, StringComparison.Ordinal);   // not a package dependency
         }
         Assert.True(File.Exists(Path.Combine(feed, "Ppl.Inference.0.1.0.nupkg")));
+        // .NET Interactive runs this script when a notebook loads the package with #r "nuget: Ppl.Interactive, …".
+        using (var zip = ZipFile.OpenRead(Path.Combine(feed, "Ppl.Interactive.0.1.0-beta.nupkg")))
+            Assert.Contains("interactive-extensions/dotnet/extension.dib", zip.Entries.Select(e => e.FullName));
 
         var app = Path.Combine(_root, "app");
         Directory.CreateDirectory(app);

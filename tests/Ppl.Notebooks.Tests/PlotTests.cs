@@ -1,7 +1,13 @@
 using System.Text;
+using Ppl.Autodiff;
 using Ppl.Display;
 using Ppl.Inference;
+using Ppl.Inference.Amortized.Training;
 using Ppl.Inference.Importance;
+using Ppl.Inference.Mcmc;
+using Ppl.Inference.Smc;
+using Ppl.Inference.Variational;
+using Ppl.Interactive;
 using Ppl.Plotting;
 using Xunit;
 
@@ -65,6 +71,75 @@ public sealed class PlotTests : IDisposable
     [Fact]
     public void A_curve_such_as_an_elbo() =>
         AssertBoth(p => Plots.Curve(new[] { -120.0, -80, -60, -55, -54 }, title: "ELBO", yLabel: "ELBO").Save(p), "curve");
+
+    /// <summary>A short two-parameter NUTS run (mu ~ N(1, 1), s ~ N(-2, 0.5)): cheap, and enough draws to plot.</summary>
+    private static McmcResult Chains() => McmcSampler.Sample(
+        new AutodiffDensity(2, x => RealDensity.Normal(x[0], 1, 1) + RealDensity.Normal(x[1], -2, 0.5)), new NutsKernel(),
+        new McmcSettings { Chains = 2, Warmup = 100, Draws = 100 }, new Rng(3), names: new[] { "mu", "s" });
+
+    private static readonly DynamicModel<double[], double> Walk = DynamicModel.Create<double[], double>("walk", (t, ys) =>
+    {
+        var x = t.Sample(new Address("x", 0), Dist.Normal(0, 1));
+        for (var i = 0; i < ys.Length; i++)
+        {
+            x = t.Sample(new Address("x", i + 1), Dist.Normal(x, 1));
+            t.Observe(new Address("y", i + 1), Dist.Normal(x, 0.5), ys[i]);
+        }
+        return x;
+    });
+
+    private static SmcResult<double[], double> Filter() => BootstrapSmc.Run(Walk, new[] { 0.3, 1.5, -0.2, 4.0, 0.1 }, 100, new Rng(2));
+
+    private static readonly TrainResult Training = new(Enumerable.Range(0, 50).Select(i => -10 + 8 * (1 - Math.Exp(-i / 10.0))).ToArray());
+
+    [Fact]
+    public void Mcmc_trace_plots_and_histograms()
+    {
+        var chains = Chains();
+        AssertBoth(p => chains.TracePlot("mu").Save(p), "mcmc-trace");
+        AssertBoth(p => chains.HistogramPlot("s").Save(p), "mcmc-hist");
+        AssertBoth(p => chains.PlotPosterior(p), "mcmc-posterior");
+        AssertBoth(p => chains.PlotTraces(p, new[] { "s" }), "mcmc-traces");
+        var e = Assert.Throws<ArgumentException>(() => chains.TracePlot("sigma"));
+        Assert.Contains("'sigma'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Smc_effective_sample_size_per_step()
+    {
+        var filter = Filter();
+        AssertBoth(p => filter.PlotEss(p), "smc-ess");
+        Assert.True(filter.Steps.Count >= 5, $"{filter.Steps.Count} steps for 5 observations");   // one point per observation at least
+    }
+
+    [Fact]
+    public void Objective_and_loss_curves()
+    {
+        AssertBoth(p => Training.PlotObjective(p, "ELBO"), "elbo");
+        var dt = new DtTrainingResult(30, 1.2, 0.8, 2.5, Enumerable.Range(0, 30).Select(i => 3.0 / (1 + i)).ToArray());
+        AssertBoth(p => dt.LossPlot().Save(p), "dt-loss");
+    }
+
+    [Fact]
+    public void Result_html_has_a_table_and_a_plot()
+    {
+        var chains = Chains();
+        var mcmc = ResultHtml.Mcmc(chains);
+        Assert.Contains("<td>mu</td>", mcmc, StringComparison.Ordinal);
+        Assert.Contains("r_hat", mcmc, StringComparison.Ordinal);
+        Assert.Equal(2, CountSvg(mcmc));                        // one trace plot per quantity, up to MaxPlots
+        var smc = ResultHtml.Smc(Filter());
+        Assert.Contains("log evidence", smc, StringComparison.Ordinal);
+        Assert.Equal(1, CountSvg(smc));
+        var samples = ResultHtml.Samples(Samples());
+        Assert.Contains("<td>mu</td>", samples, StringComparison.Ordinal);
+        Assert.Equal(2, CountSvg(samples));                    // mu and flag
+        Assert.Equal(1, CountSvg(ResultHtml.Training(Training)));
+        Assert.Contains("50 steps", ResultHtml.Training(Training), StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => ResultHtml.Smc(Samples()));
+    }
+
+    private static int CountSvg(string html) => html.Split("<svg").Length - 1;
 
     [Fact]
     public void Inline_svg_for_notebooks() =>

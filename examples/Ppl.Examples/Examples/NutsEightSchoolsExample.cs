@@ -1,6 +1,7 @@
 using Ppl.Autodiff;
 using Ppl.Inference;
 using Ppl.Inference.Mcmc;
+using Ppl.Plotting;
 using Spectre.Console;
 using static Ppl.Autodiff.RealMath;
 
@@ -63,6 +64,7 @@ internal sealed class NutsEightSchoolsExample : IExample
         System.Console.Out.Write(summary.ToString());
         context.Console.MarkupLine($"divergences: {result.Divergences}, mean accept_stat: {result.MeanAcceptStat:F3}, " +
                                    $"warm-up {result.WarmupTime.TotalSeconds:F2} s, sampling {result.SamplingTime.TotalSeconds:F2} s");
+        context.WritePlot("posterior histograms", path => result.PlotPosterior(path));
         return new Dictionary<string, object>
         {
             ["max_rhat"] = Math.Round(summary.MaxRhat, 4),

@@ -2,6 +2,7 @@ using System.Globalization;
 using Ppl.Distributions;
 using Ppl.Inference;
 using Ppl.Inference.Smc;
+using Ppl.Plotting;
 using Spectre.Console;
 
 namespace Ppl.Examples;
@@ -63,6 +64,7 @@ internal sealed class SmcLgssmExample : IExample
         context.Console.Write(table);
         context.Console.MarkupLine($"exact (Kalman) log Z [bold]{F(exact)}[/]   mean log Ẑ [bold]{F(mean)}[/] (sd {F(sd)})   mean Ẑ/Z [bold]{F(relative)}[/]");
         context.Console.WriteLine(results[0].Summary(10));
+        context.WritePlot("ESS per step of the first run", path => results[0].PlotEss(path));
 
         return new Dictionary<string, object>
         {

@@ -1,5 +1,6 @@
 using Ppl.Inference;
 using Ppl.Inference.Variational;
+using Ppl.Plotting;
 using Spectre.Console;
 using static TorchSharp.torch;
 
@@ -56,6 +57,7 @@ internal sealed class ViConeExample : IExample
         var evals = context.Int("evals", 5000);
         var xy = Selection.At("x") | Selection.At("y");
         var rows = new List<(string Key, string Label, double Paper, double Ours)>();
+        var curves = new List<ScottPlot.Plot>();
 
         (string, string, double, Func<(Expectation, DynamicModel<Unit, Unit>)>, int)[] runs =
         [
@@ -70,7 +72,7 @@ internal sealed class ViConeExample : IExample
         {
             var (objective, guide) = build();
             var rng = new Rng(seed++);
-            context.WithProgress($"{label}: {steps} steps", progress =>
+            var trained = context.WithProgress($"{label}: {steps} steps", progress =>
                 Trainer.Maximize(objective, [guide.Parameters], new TrainOptions
                 {
                     Steps = steps, LearningRate = 1e-3, Optimizer = OptimizerKind.Sgd, Particles = particles,
@@ -78,6 +80,7 @@ internal sealed class ViConeExample : IExample
                 }, rng));
             var value = objective.Value(rng, evals);
             rows.Add((key, label, paper, value));
+            curves.Add(trained.ObjectivePlot(label));
         }
 
         var table = new Table().Title("Noisy cone: objective values after training (mean of fresh estimates)").Border(TableBorder.Rounded)
@@ -85,6 +88,7 @@ internal sealed class ViConeExample : IExample
         foreach (var r in rows)
             table.AddRow(r.Label, r.Ours.ToString("F3"), r.Paper.ToString("F2"), (r.Ours - r.Paper).ToString("+0.000;-0.000"), r.Ours < LogMarginal ? "yes" : "NO");
         context.Console.Write(table);
+        context.WritePlot("objective curves", path => Plots.SaveGrid(curves, path));
 
         var figures = new Dictionary<string, object>();
         foreach (var r in rows) figures[r.Key] = Math.Round(r.Ours, 4);
