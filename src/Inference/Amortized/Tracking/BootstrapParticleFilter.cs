@@ -61,7 +61,10 @@ public sealed class BootstrapParticleFilter
         // Multinomial resampling per series: indices [S, P] into the particle axis.
         var idx = multinomial(logW.T.exp(), Particles, replacement: true, generator: _g); // [S, P]
         var s = x.shape[1];
-        _particles = x.permute(1, 0, 2).gather(1, idx.unsqueeze(-1).expand(s, Particles, x.shape[2])).permute(1, 0, 2).contiguous();
+        var resampled = x.permute(1, 0, 2).gather(1, idx.unsqueeze(-1).expand(s, Particles, x.shape[2])).permute(1, 0, 2).contiguous();
+        // The filter keeps its particles across steps, so they must outlive any dispose scope of the caller.
+        _particles?.Dispose();
+        _particles = resampled.DetachFromDisposeScope();
         return (x, logW);
     }
 
@@ -78,9 +81,9 @@ public sealed class BootstrapParticleFilter
         using var ng = no_grad();
         var d = particles.shape[2];
         var w = logWeights.exp().unsqueeze(-1); // [P, S, 1]
-        var mean = (w * particles).sum(0);
+        var mean = (w * particles).sum([0]);
         var centred = particles - mean;
-        var cov = (w.unsqueeze(-1) * centred.unsqueeze(-1) * centred.unsqueeze(-2)).sum(0); // [S, D, D]
+        var cov = (w.unsqueeze(-1) * centred.unsqueeze(-1) * centred.unsqueeze(-2)).sum([0]); // [S, D, D]
         var ess = (2 * logWeights.logsumexp(0) - (2 * logWeights).logsumexp(0)).exp(); // [S]
         var h = ess.pow(-1.0 / (d + 4));
         var l = linalg.cholesky(cov * h.square().reshape(-1, 1, 1) + 1e-12 * eye(d, dtype: cov.dtype));
