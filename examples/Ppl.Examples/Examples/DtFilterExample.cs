@@ -1,7 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using Ppl.Distributions.Tensors;
-using Ppl.Inference.Amortized.Operators;
 using Ppl.Inference.Amortized.Tracking;
 using Ppl.Inference.Amortized.Training;
 using Ppl.Inference.Amortized.Transformer;
@@ -39,8 +36,7 @@ internal sealed class DtFilterExample : IExample
         return result;
     }
 
-    /// <summary>The whole comparison; also what the smoke test runs at a tiny size.</summary>
-    internal static Dictionary<string, object> Run(RangeBearingTracking task, ExampleContext context, int steps, int batch, int series, int length, int particles, string path, bool reuse)
+    private static Dictionary<string, object> Run(RangeBearingTracking task, ExampleContext context, int steps, int batch, int series, int length, int particles, string path, bool reuse)
     {
         DistributionTransformer model;
         double trainSeconds = 0;
@@ -61,38 +57,8 @@ internal sealed class DtFilterExample : IExample
         }
         model.eval();
 
-        var (states, readings) = task.Simulate(series, length, new Rng(context.Seed + 1_000_003));
-        var initial = task.InitialPrior(series);
-
-        // DT filter: exact prediction, learned update.
-        var filter = new GmmFilter<Tensor>(task.Dynamics, new DtPosteriorOperator(model));
-        var nllDt = zeros(length, series, dtype: ScalarType.Float64);
-        Gmm? current = null;
-        filter.UpdateOperator.Update(initial, readings[0].unsqueeze(1)); // warm-up (first call allocates)
-        var dtWatch = new Stopwatch();
-        for (var t = 0; t < length; t++)
-        {
-            var z = readings[t].unsqueeze(1);
-            dtWatch.Start();
-            current = current is null ? filter.UpdateOperator.Update(initial, z) : filter.Step(current, z);
-            dtWatch.Stop();
-            nllDt[t] = -current.LogProb(states[t]);
-        }
-        var dtPerStep = dtWatch.Elapsed.TotalSeconds / length;
-
-        // Bootstrap particle filter; only the filter step is timed (the kernel density is for scoring).
-        var pf = new BootstrapParticleFilter(task.Dynamics, task.LogLikelihood, particles, new Rng(context.Seed + 17));
-        var nllPf = zeros(length, series, dtype: ScalarType.Float64);
-        var pfWatch = new Stopwatch();
-        for (var t = 0; t < length; t++)
-        {
-            using var scope = NewDisposeScope();
-            pfWatch.Start();
-            var (x, logW) = pf.Step(initial, readings[t]);
-            pfWatch.Stop();
-            nllPf[t] = -BootstrapParticleFilter.KernelLogDensity(x, logW, states[t]);
-        }
-        var pfPerStep = pfWatch.Elapsed.TotalSeconds / length;
+        var comparison = FilterComparison.Run(task, model, series, length, particles, new Rng(context.Seed + 1_000_003));
+        var (nllDt, nllPf, dtPerStep, pfPerStep) = comparison;
 
         // Per series: the mean NLL over time; then mean and standard error over series.
         var perDt = nllDt.mean([0]);
