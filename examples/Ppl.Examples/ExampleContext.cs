@@ -23,6 +23,12 @@ internal sealed class ExampleContext(IReadOnlyDictionary<string, string?> option
             ? int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? i : throw new ArgumentException($"--{name} expects an integer, got '{v}'.")
             : fallback;
 
+    /// <summary>A floating-point option.</summary>
+    public double Double(string name, double fallback) =>
+        options.TryGetValue(name, out var v) && v is not null
+            ? double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : throw new ArgumentException($"--{name} expects a number, got '{v}'.")
+            : fallback;
+
     /// <summary>True when a flag is present.</summary>
     public bool Flag(string name) => options.ContainsKey(name);
 

@@ -9,6 +9,8 @@ var examples = new IExample[]
     new BrainToyExample(),
     new ViConeExample(),
     new DtInverseGammaExample(),
+    new DtGmmExample(),
+    new DtFilterExample(),
     new NutsEightSchoolsExample(),
     new SmcLgssmExample(),
     new SmcSprinklerExample(),

@@ -47,4 +47,24 @@ public static class InverseGammaConjugate
         var g = new Ppl.Distributions.Tensors.Gamma(d.Alpha, ones_like(d.Alpha)).Sample(rng, sampleShape);
         return d.Beta.log() - g.clamp_min(1e-300).log();
     }
+
+    /// <summary>
+    /// KL(p ‖ N(m, v)) in closed form, where p is the density of y = log σ² for σ² ~ <paramref name="d"/> and
+    /// N(m, v) is the Gaussian with the same mean m = log β − ψ(α) and variance v = ψ′(α) (the moment-matched
+    /// Gaussian of papers.md 3.8): −H(p) + ½ log(2πv) + ½ with H(p) = log Γ(α) − α ψ(α) + α. Shape batch.
+    /// </summary>
+    public static Tensor MomentMatchedGaussianKlOfLog(InverseGamma d)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        var a = d.Alpha;
+        var entropy = a.lgamma() - a * a.digamma() + a;
+        return -entropy + 0.5 * (2 * Math.PI * a.polygamma(1)).log() + 0.5;
+    }
+
+    /// <summary>The mean log β − ψ(α) and variance ψ′(α) of y = log σ² for σ² ~ <paramref name="d"/>.</summary>
+    public static (Tensor Mean, Tensor Variance) MomentsOfLog(InverseGamma d)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        return (d.Beta.log() - d.Alpha.digamma(), d.Alpha.polygamma(1));
+    }
 }

@@ -12,7 +12,7 @@ public sealed record AmortizedImportanceResult(Tensor Particles, Tensor LogWeigh
     public Tensor Expectation(Func<Tensor, Tensor> f)
     {
         ArgumentNullException.ThrowIfNull(f);
-        return (LogWeights.softmax(0) * f(Particles)).sum(0);
+        return (LogWeights.softmax(0) * f(Particles)).sum([0]);
     }
 
     /// <summary>Kish's effective sample size per problem, [B].</summary>

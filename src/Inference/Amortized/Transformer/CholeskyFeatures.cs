@@ -33,13 +33,24 @@ public static class CholeskyFeatures
         var l = diag_embed(diag);
         if (d == 1) return l;
         // A constant 0/1 placement matrix puts the strictly-lower entries in place with one matmul,
-        // which keeps the map differentiable without in-place indexing.
+        // which keeps the map differentiable without in-place indexing. Built once per size and type.
         var lower = features[TensorIndex.Ellipsis, TensorIndex.Slice(d, null)];
-        var idx = tril_indices(d, d, -1);
         var m = lower.shape[^1];
-        var placement = zeros(new long[] { d * d, m }, features.dtype, features.device);
-        for (long j = 0; j < m; j++) placement[idx[0][j].item<long>() * d + idx[1][j].item<long>(), j] = 1.0;
+        var placement = Placement(d, m, features.dtype, features.device);
         var flat = lower.matmul(placement.T);
         return l + flat.reshape([.. lower.shape[..^1], d, d]);
     }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(long, ScalarType, string), Tensor> Placements = new();
+
+    private static Tensor Placement(long d, long m, ScalarType dtype, Device device) =>
+        Placements.GetOrAdd((d, dtype, device.ToString()), _ =>
+        {
+            var idx = tril_indices(d, d, -1);
+            var rows = idx[0].data<long>().ToArray();
+            var cols = idx[1].data<long>().ToArray();
+            var values = new float[d * d * m];
+            for (var j = 0; j < m; j++) values[(rows[j] * d + cols[j]) * m + j] = 1f;
+            return tensor(values, new long[] { d * d, m }).to(dtype, device).DetachFromDisposeScope();
+        });
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Ppl.Distributions.Tensors;
 using Ppl.Inference.Amortized.Mixtures;
+using Ppl.Inference.Amortized.Standardisation;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -26,12 +27,17 @@ public sealed class DistributionTransformer : nn.Module
     private readonly GmmHead head;
 
     /// <summary>Creates a transformer with freshly initialised weights (seeded by <paramref name="seed"/>).</summary>
-    public DistributionTransformer(DtConfig config, SampleSpaceTransform? transform = null, long seed = 0) : base("DistributionTransformer")
+    /// <param name="config">The sizes.</param>
+    /// <param name="transform">The sample-space transform f (identity when null).</param>
+    /// <param name="seed">Seeds the initial weights.</param>
+    /// <param name="standardisation">An exact symmetry of the problem family applied before the network reads a problem (none when null).</param>
+    public DistributionTransformer(DtConfig config, SampleSpaceTransform? transform = null, long seed = 0, ProblemStandardisation? standardisation = null) : base("DistributionTransformer")
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
         Config = config;
         Transform = transform ?? SampleSpaceTransform.Identity;
+        Standardisation = standardisation;
         // Weight initialisation draws from torch's global generator: seed it so a given seed gives the same network.
         manual_seed(seed);
         componentEmbedding = new ComponentEmbedding("components", config);
@@ -49,6 +55,12 @@ public sealed class DistributionTransformer : nn.Module
     /// <summary>The sample-space transform f: the mixtures describe f(x).</summary>
     public SampleSpaceTransform Transform { get; }
 
+    /// <summary>
+    /// The standardisation applied to every problem before the network (null for none): the network sees
+    /// the standardised problem and its mixtures are mapped back to the original sample space.
+    /// </summary>
+    public ProblemStandardisation? Standardisation { get; }
+
     /// <summary>The number of trainable parameters.</summary>
     public long ParameterCount => parameters().Sum(p => p.numel());
 
@@ -60,12 +72,17 @@ public sealed class DistributionTransformer : nn.Module
     {
         ArgumentNullException.ThrowIfNull(prior);
         ArgumentNullException.ThrowIfNull(observations);
+        var standardised = Standardisation?.Standardise(prior, observations);
+        if (standardised is not null) (prior, observations) = (standardised.Prior, standardised.Observations);
         var tokens = PriorTokens(prior);
         var reconstruction = head.forward(tokens);
         var memory = observationEmbedding.forward(observations);
         var x = tokens;
         foreach (var layer in layers) x = layer.forward(x, memory);
-        return new DtOutput(reconstruction, head.forward(x));
+        var posterior = head.forward(x);
+        return standardised is null
+            ? new DtOutput(reconstruction, posterior)
+            : new DtOutput(standardised.Restore(reconstruction), standardised.Restore(posterior));
     }
 
     /// <summary>The posterior with a single observation source [B, N, Dz], without gradient, as a float64 <see cref="Gmm"/> over f(x).</summary>
@@ -112,14 +129,14 @@ public sealed class DistributionTransformer : nn.Module
     }
 
     /// <summary>Loads a transformer saved by <see cref="Save"/> (its configuration, then its weights).</summary>
-    public static DistributionTransformer Load(string path, SampleSpaceTransform? transform = null)
+    public static DistributionTransformer Load(string path, SampleSpaceTransform? transform = null, ProblemStandardisation? standardisation = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path) || !File.Exists(path + ".json"))
             throw new FileNotFoundException($"No saved Distribution Transformer at '{path}' (needs the weights file and '{path}.json').", path);
         var config = JsonSerializer.Deserialize<DtConfig>(File.ReadAllText(path + ".json"))
                      ?? throw new InvalidDataException($"'{path}.json' holds no configuration.");
-        var model = new DistributionTransformer(config, transform);
+        var model = new DistributionTransformer(config, transform, standardisation: standardisation);
         model.load(path);
         return model;
     }
