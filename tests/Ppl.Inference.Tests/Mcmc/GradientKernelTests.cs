@@ -57,7 +57,7 @@ public class GradientKernelTests
     public void UncorrectedHamiltonianDynamicsFailTheSameCheck()
     {
         var broken = new AlwaysAcceptHmc { InitialStepSize = 0.7 };
-        var r = McmcSampler.Sample(TestDensities.Correlated, broken, new McmcSettings { Chains = 4, Warmup = 0, Draws = 1000, Init = InitStrategy.Values(1, -2) },
+        var r = McmcSampler.Sample(TestDensities.Correlated, broken, new McmcSettings { Chains = 4, Warmup = 0, Draws = 4000, Init = InitStrategy.Values(1, -2) },
             new Rng(12), names: ["a", "b"]);
         var mu = TestDensities.CorrMean;
         var sd = TestDensities.CorrSd;

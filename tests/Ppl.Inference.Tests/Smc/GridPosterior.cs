@@ -8,7 +8,7 @@ internal static class GridPosterior
     public static readonly double[] Grid = { 0.5, 0.7, 0.9 };
 
     /// <summary>T = 12 observations simulated with a = 0.7.</summary>
-    public static readonly double[] Data = SmcModels.SimulateLgssm(12, 5, 0.7);
+    public static readonly double[] Data = SmcModels.SimulateLgssm(12, 2, 0.7);
 
     public static double[] LogLikelihoods => Grid.Select(a => SmcModels.Kalman(Data, a).LogEvidence).ToArray();
 

@@ -74,7 +74,7 @@ public class ParticleGibbsTests(ITestOutputHelper output)
         // Negative control: a sweep that runs conditional SMC at a stale parameter (always a = 0.9) instead of the current one.
         var wrongRng = new Rng(17);
         var wrong = Enumerable.Range(0, 4).Select(_ => ParticleGibbs.Run<LgssmStruct, double, int>(
-            _ => new LgssmStruct(GridPosterior.Data, 0.9), UpdateA, 2, 10, 1500, wrongRng.Split()).Parameters).ToArray();
+            _ => new LgssmStruct(GridPosterior.Data, 0.9), UpdateA, 2, 10, 5000, wrongRng.Split()).Parameters).ToArray();
         var bad = GridPosterior.Matches(GridPosterior.Frequencies(wrong), exact, out var wrongReport);
         output.WriteLine($"negative control: {wrongReport}");
         Assert.False(bad, "negative control passed: " + wrongReport);
