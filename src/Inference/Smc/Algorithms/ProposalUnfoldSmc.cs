@@ -30,42 +30,14 @@ public static class ProposalUnfoldSmc
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(proposal);
         ArgumentNullException.ThrowIfNull(observations);
-        ArgumentNullException.ThrowIfNull(rng);
-        resampler ??= Resamplers.Systematic;
-        options ??= RunOptions.Default;
-        var start = model.Generate((0, init, parameters), ChoiceMap.Empty, rng).Trace;
-        var population = Population<ITrace<(int Steps, TState Init, TParams Params), IReadOnlyList<TState>>>.Spawn(particles, _ => start);
-        var steps = new List<SmcStep>(observations.Count);
-        for (var t = 0; t < observations.Count; t++)
-        {
-            var traces = population.Particles.ToArray();
-            var logWeights = population.LogWeights.ToArray();
-            var args = (t + 1, init, parameters);
-            var observed = observations[t];
-            var time = t;
-            ParticleParallel.For(traces.Length, rng, options, (i, r) =>
+        return UnfoldSmc.Core(model, init, parameters, observations, particles, rng, resampler, essThreshold, options,
+            (trace, args, t, r) =>
             {
-                if (double.IsNegativeInfinity(logWeights[i])) return;
-                var states = traces[i].Return;
-                var previous = time == 0 ? init : states[time - 1];
-                var proposed = proposal.Simulate((time, previous, parameters, observed), r);
-                var constraints = ChoiceMap.Empty.SetSubmap(time, proposed.Choices.Merge(observed));
-                var (next, w, _) = model.Update(traces[i], args, constraints, r);
-                traces[i] = next;
-                logWeights[i] += w - proposed.Score;
-            });
-            population = new Population<ITrace<(int Steps, TState Init, TParams Params), IReadOnlyList<TState>>>(traces, logWeights);
-            if (double.IsNegativeInfinity(population.LogEvidence))
-                throw new InvalidOperationException(
-                    $"All {particles} particle weights are zero after step {t}: the observations {observed} have zero density under every proposed particle.");
-            var ess = population.EffectiveSampleSize;
-            var resampled = ess < essThreshold * particles;
-            var evidence = population.LogEvidence;
-            if (resampled) population = population.Resample(resampler, rng);
-            steps.Add(new SmcStep(t, ess, resampled, evidence, population.Ancestors?.Distinct().Count() ?? particles));
-            options.Progress?.Report(new Progress(t + 1, observations.Count));
-            options.Cancellation.ThrowIfCancellationRequested();
-        }
-        return new UnfoldSmcResult<TState, TParams>(population, steps);
+                var observed = observations[t];
+                var previous = t == 0 ? init : trace.Return[t - 1];
+                var proposed = proposal.Simulate((t, previous, parameters, observed), r);
+                var (next, w, _) = model.Update(trace, args, ChoiceMap.Empty.SetSubmap(t, proposed.Choices.Merge(observed)), r);
+                return (next, w - proposed.Score);
+            }, "proposed particle");
     }
 }

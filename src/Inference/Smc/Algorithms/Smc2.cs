@@ -151,14 +151,7 @@ public sealed class Smc2Result<TParam>
     /// <summary>A printable summary of the outer SMC.</summary>
     public string Summary(int maxRows = 20)
     {
-        double s = 0, s2 = 0;
-        foreach (var lw in LogWeights)
-        {
-            var w = Math.Exp(lw - LogEvidence);
-            s += w;
-            s2 += w * w;
-        }
-        return SmcSummary.Table($"SMC² (PMMH acceptance {AcceptanceRate:F2})", Parameters.Count, LogEvidence, s * s / s2, Steps,
+        return SmcSummary.Table($"SMC² (PMMH acceptance {AcceptanceRate:F2})", Parameters.Count, LogEvidence, SmcSummary.KishEss(LogWeights, LogEvidence), Steps,
             SmcSummary.SurvivingLineages(Ancestry, Parameters.Count), maxRows);
     }
 }

@@ -198,14 +198,7 @@ public sealed record TemperedSmcResult(IReadOnlyList<double[]> Particles, IReadO
     /// <summary>A printable summary: one row per stage.</summary>
     public string Summary(int maxRows = 20)
     {
-        double s = 0, s2 = 0;
-        foreach (var lw in LogWeights)
-        {
-            var w = Math.Exp(lw - LogEvidence);
-            s += w;
-            s2 += w * w;
-        }
-        return SmcSummary.Table($"tempered SMC ({Temperatures.Count - 1} stages, MH acceptance {AcceptanceRate:F2})", Particles.Count, LogEvidence, s * s / s2,
+        return SmcSummary.Table($"tempered SMC ({Temperatures.Count - 1} stages, MH acceptance {AcceptanceRate:F2})", Particles.Count, LogEvidence, SmcSummary.KishEss(LogWeights, LogEvidence),
             Steps, SmcSummary.SurvivingLineages(Ancestry, Particles.Count), maxRows);
     }
 }

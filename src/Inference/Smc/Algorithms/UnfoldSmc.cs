@@ -26,6 +26,28 @@ public static class UnfoldSmc
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(observations);
+        // Each step's constraints are built once, not once per particle.
+        var constraints = observations.Select((o, t) => ChoiceMap.Empty.SetSubmap(t, o)).ToArray();
+        return Core(model, init, parameters, observations, particles, rng, resampler, essThreshold, options,
+            (trace, args, t, r) =>
+            {
+                var (next, w, _) = model.Update(trace, args, constraints[t], r);
+                return (next, w);
+            }, "particle");
+    }
+
+    /// <summary>
+    /// The loop shared by every Unfold SMC: spawn N copies of the empty chain, then per step extend each live
+    /// particle with <paramref name="extend"/> (which returns the new trace and the log-weight increment),
+    /// check the evidence, record ESS, resample below the threshold, report progress.
+    /// </summary>
+    internal static UnfoldSmcResult<TState, TParams> Core<TState, TParams>(
+        Unfold<TState, TParams> model, TState init, TParams parameters, IReadOnlyList<ChoiceMap> observations,
+        int particles, Rng rng, IResampler? resampler, double essThreshold, RunOptions? options,
+        Func<ITrace<(int Steps, TState Init, TParams Params), IReadOnlyList<TState>>, (int, TState, TParams), int, Rng,
+            (ITrace<(int Steps, TState Init, TParams Params), IReadOnlyList<TState>> Trace, double LogWeight)> extend,
+        string particleKind)
+    {
         ArgumentNullException.ThrowIfNull(rng);
         resampler ??= Resamplers.Systematic;
         options ??= RunOptions.Default;
@@ -34,22 +56,22 @@ public static class UnfoldSmc
         var steps = new List<SmcStep>(observations.Count);
         for (var t = 0; t < observations.Count; t++)
         {
-            var constraints = ChoiceMap.Empty.SetSubmap(t, observations[t]);
             var traces = population.Particles.ToArray();
             var logWeights = population.LogWeights.ToArray();
             var args = (t + 1, init, parameters);
+            var time = t;
             ParticleParallel.For(traces.Length, rng, options, (i, r) =>
             {
                 // A dead particle stays dead: its update weight would be −∞ − (−∞).
                 if (double.IsNegativeInfinity(logWeights[i])) return;
-                var (next, w, _) = model.Update(traces[i], args, constraints, r);
+                var (next, w) = extend(traces[i], args, time, r);
                 traces[i] = next;
                 logWeights[i] += w;
             });
             population = new Population<ITrace<(int Steps, TState Init, TParams Params), IReadOnlyList<TState>>>(traces, logWeights);
             if (double.IsNegativeInfinity(population.LogEvidence))
                 throw new InvalidOperationException(
-                    $"All {particles} particle weights are zero after step {t}: the observations {observations[t]} have zero density under every particle.");
+                    $"All {particles} particle weights are zero after step {t}: the observations {observations[t]} have zero density under every {particleKind}.");
             var ess = population.EffectiveSampleSize;
             var resampled = ess < essThreshold * particles;
             var evidence = population.LogEvidence;

@@ -6,6 +6,19 @@ namespace Ppl.Inference.Smc;
 /// <summary>The per-step table and the path-degeneracy measure shared by every SMC result.</summary>
 internal static class SmcSummary
 {
+    /// <summary>Kish's ESS (Σw)²/Σw² of log weights, each taken relative to <paramref name="logEvidence"/> so no weight overflows.</summary>
+    public static double KishEss(IReadOnlyList<double> logWeights, double logEvidence)
+    {
+        double s = 0, s2 = 0;
+        foreach (var lw in logWeights)
+        {
+            var w = Math.Exp(lw - logEvidence);
+            s += w;
+            s2 += w * w;
+        }
+        return s * s / s2;
+    }
+
     /// <summary>
     /// For each step s, how many particles alive at step s are ancestors of the final population: N means no
     /// coalescence, 1 means every final path shares its history up to s. <paramref name="ancestry"/>[s] maps the

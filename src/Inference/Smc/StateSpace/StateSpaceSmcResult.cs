@@ -44,20 +44,7 @@ public sealed class StateSpaceSmcResult<TState>
     public IReadOnlyList<TState[]>? Paths { get; }
 
     /// <summary>Kish's ESS of the final weights.</summary>
-    public double EffectiveSampleSize
-    {
-        get
-        {
-            double s = 0, s2 = 0;
-            foreach (var lw in LogWeights)
-            {
-                var w = Math.Exp(lw - LogEvidence);
-                s += w;
-                s2 += w * w;
-            }
-            return s * s / s2;
-        }
-    }
+    public double EffectiveSampleSize => SmcSummary.KishEss(LogWeights, LogEvidence);
 
     /// <summary>
     /// Path degeneracy: for each step s, how many particles alive at s are ancestors of the final population
