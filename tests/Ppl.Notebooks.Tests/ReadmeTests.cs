@@ -108,20 +108,6 @@ public sealed partial class ReadmeTests : IDisposable
         info.ArgumentList.Add(dll);
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        using var process = Process.Start(info)!;
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (stdout) stdout.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (stderr) stderr.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{string.Join(' ', args)} did not finish in 3 minutes.\n{stdout}\n{stderr}");
-        }
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{string.Join(' ', args)} exited {process.ExitCode}:\n{stdout}\n{stderr}");
-        return stdout.ToString();
+        return ProcessRunner.Run(info, TimeSpan.FromMinutes(3), string.Join(' ', args));
     }
 }
