@@ -54,28 +54,10 @@ internal sealed class SmcLgssmExample : IExample
         });
         var seconds = stopwatch.Elapsed.TotalSeconds;
         var logs = results.Select(r => r.LogEvidence).ToArray();
-        var mean = logs.Average();
-        var sd = runs > 1 ? Math.Sqrt(logs.Sum(l => (l - mean) * (l - mean)) / (runs - 1)) : 0;
-        var relative = logs.Select(l => Math.Exp(l - exact)).Average();
-
-        var table = new Table().Title("log evidence").Border(TableBorder.Rounded).AddColumns("run", "log Ẑ", "log Ẑ − log Z", "resamplings", "final ESS");
-        for (var r = 0; r < Math.Min(runs, 20); r++)
-            table.AddRow(r.ToString(CultureInfo.InvariantCulture), F(logs[r]), F(logs[r] - exact), results[r].ResamplingCount.ToString(CultureInfo.InvariantCulture), F(results[r].EffectiveSampleSize));
-        context.Console.Write(table);
-        context.Console.MarkupLine($"exact (Kalman) log Z [bold]{F(exact)}[/]   mean log Ẑ [bold]{F(mean)}[/] (sd {F(sd)})   mean Ẑ/Z [bold]{F(relative)}[/]");
+        var figures = Report(context, logs, exact, results.Select(r => (r.ResamplingCount, r.EffectiveSampleSize)).ToArray(), particles, runs, seconds);
         context.Console.WriteLine(results[0].Summary(10));
         context.WritePlot("ESS per step of the first run", path => results[0].PlotEss(path));
-
-        return new Dictionary<string, object>
-        {
-            ["particles"] = particles,
-            ["runs"] = runs,
-            ["exact_log_evidence"] = Math.Round(exact, 6),
-            ["mean_log_evidence"] = Math.Round(mean, 6),
-            ["sd_log_evidence"] = Math.Round(sd, 6),
-            ["mean_relative_evidence"] = Math.Round(relative, 6),
-            ["seconds"] = Math.Round(seconds, 3),
-        };
+        return figures;
     }
 
     /// <summary>The same model as a struct for <see cref="StateSpaceSmc"/>: what a user writes for the fast path.</summary>
