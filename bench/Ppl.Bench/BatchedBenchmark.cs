@@ -24,7 +24,7 @@ using TNormal = Ppl.Distributions.Tensors.Normal;
 /// </summary>
 internal static class BatchedBenchmark
 {
-    private const int Degree = 3, Points = 20, Sites = Degree + 1 + Points, SmcSteps = 100;
+    internal const int Degree = 3, Points = 20, Sites = Degree + 1 + Points, SmcSteps = 100;
 
     public static Dictionary<string, object> Run(string[] args)
     {
@@ -48,7 +48,7 @@ internal static class BatchedBenchmark
 
     // ---------------------------------------------------------------- importance sampling
 
-    private static (double[] Xs, double[] Ys) CurveData()
+    internal static (double[] Xs, double[] Ys) CurveData()
     {
         var rng = new Rng(3);
         var xs = Enumerable.Range(0, Points).Select(i => -1 + 2.0 * i / (Points - 1)).ToArray();
@@ -56,7 +56,7 @@ internal static class BatchedBenchmark
         return (xs, ys);
     }
 
-    private static readonly BatchedModel<double[], Tensor> BatchedCurve = BatchedModel.Create<double[], Tensor>("curve-fit", (t, xs) =>
+    internal static readonly BatchedModel<double[], Tensor> BatchedCurve = BatchedModel.Create<double[], Tensor>("curve-fit", (t, xs) =>
     {
         var w = new Tensor[Degree + 1];
         for (var j = 0; j <= Degree; j++) w[j] = t.Sample(new Address("w", j), new TNormal(t.Scalar(0), t.Scalar(1)));

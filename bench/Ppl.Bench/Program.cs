@@ -12,6 +12,7 @@ var benchmarks = new Dictionary<string, Func<Dictionary<string, object>>>(String
     ["nuts"] = () => NutsBenchmark.Run(args),
     ["smc"] = () => SmcBenchmark.Run(args),
     ["batched"] = () => BatchedBenchmark.Run(args),
+    ["batched-check"] = () => BatchedDeviceCheck.Run(args),
     ["vi"] = () => ViBenchmark.Run(args),
 };
 
@@ -24,7 +25,7 @@ if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var bench))
 
 var figures = bench();
 Console.WriteLine(JsonSerializer.Serialize(figures));
-return 0;
+return figures.TryGetValue("all_passed", out var passed) && passed is false ? 1 : 0;
 
 /// <summary>
 /// The cost of the dynamic tracer: Assess of a 3-weight regression with 30 observations (33 sites),

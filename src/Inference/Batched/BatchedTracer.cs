@@ -14,7 +14,7 @@ namespace Ppl.Inference.Batched;
 public sealed class BatchedTracer
 {
     private readonly Rng _rng;
-    private readonly Generator _generator;
+    private readonly Generator? _generator;
     private readonly BatchedChoices? _constraints;
     private readonly bool _assess;
 
@@ -126,7 +126,7 @@ public sealed class BatchedTracer
     /// <summary>A tensor of this execution's dtype on its device holding <paramref name="values"/>, shape rows × columns.</summary>
     public Tensor Constant(double[,] values) => tensor(values, DType, Device);
 
-    internal void DisposeGenerator() => _generator.Dispose();
+    internal void DisposeGenerator() => _generator?.Dispose();
 
     private Tensor Convert(Address address, Tensor value)
     {

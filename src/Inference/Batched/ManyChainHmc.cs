@@ -193,7 +193,7 @@ public static class ManyChainHmc
         warmup < 20 ? [] : new[] { 0.15, 0.3, 0.5, 0.75 }.Select(f => (int)(f * warmup)).Distinct().ToArray();
 
     /// <summary>Doubles or halves a shared step size until one leapfrog step's mean acceptance crosses 1/2.</summary>
-    private static double FindStepSize(Func<Tensor, Tensor> logDensity, Tensor q, Tensor lp, Tensor grad, Tensor invMetric, double eps, TorchSharp.torch.Generator g)
+    private static double FindStepSize(Func<Tensor, Tensor> logDensity, Tensor q, Tensor lp, Tensor grad, Tensor invMetric, double eps, TorchSharp.torch.Generator? g)
     {
         double? direction = null;
         for (var k = 0; k < 30; k++)

@@ -168,7 +168,21 @@ public class Rng : System.Random
         return weights.Length - 1;
     }
 
-    /// <summary>A TorchSharp generator on <paramref name="device"/> seeded from this stream, for tensor sampling.</summary>
-    public torch.Generator TorchGenerator(torch.Device? device = null) =>
-        new((ulong)(NextUInt64() >> 1), device ?? torch.CPU);
+    /// <summary>
+    /// A TorchSharp generator for tensor sampling on <paramref name="device"/>, seeded from this stream. On a
+    /// CUDA device the result is <c>null</c>, meaning "the device's default generator", which this call
+    /// re-seeds from the stream: TorchSharp's <c>Generator(seed, device)</c> always makes a CPU generator, and
+    /// CUDA kernels refuse one ("Expected a 'cuda' device type for generator but found 'cpu'", seen on an
+    /// H100). The draws stay reproducible from the seed as long as one thread samples on the device at a time.
+    /// </summary>
+    public torch.Generator? TorchGenerator(torch.Device? device = null)
+    {
+        var seed = (ulong)(NextUInt64() >> 1);
+        if (device is { type: DeviceType.CUDA })
+        {
+            torch.cuda.manual_seed_all((long)seed);
+            return null;
+        }
+        return new(seed, device ?? torch.CPU);
+    }
 }

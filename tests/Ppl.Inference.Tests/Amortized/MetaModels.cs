@@ -28,7 +28,7 @@ internal static class MetaModels
         return new MetaBatch(DtPrior.FromMixture(prior), x, [z]);
     });
 
-    public static GmmTensors RandomPriors(int b, TorchSharp.torch.Generator g)
+    public static GmmTensors RandomPriors(int b, TorchSharp.torch.Generator? g)
     {
         var w = -rand(new long[] { b, 3 }, generator: g).clamp_min(1e-12).log();
         w = w / w.sum(-1, keepdim: true);

@@ -15,7 +15,7 @@ public sealed class BootstrapParticleFilter
     private readonly Tensor _a;
     private readonly Tensor _lq;
     private readonly Func<Tensor, Tensor, Tensor> _logLikelihood;
-    private readonly Generator _g;
+    private readonly Generator? _g;
     private Tensor? _particles;
 
     /// <summary>Creates the filter.</summary>

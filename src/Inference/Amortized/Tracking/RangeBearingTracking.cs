@@ -92,7 +92,7 @@ public sealed record RangeBearingTracking
     }
 
     /// <summary>Noisy readings (range, bearing) [..., 2] of states [..., 4].</summary>
-    public Tensor Read(Tensor states, Generator g)
+    public Tensor Read(Tensor states, Generator? g)
     {
         ArgumentNullException.ThrowIfNull(states);
         var px = states[TensorIndex.Ellipsis, 0];

@@ -49,7 +49,7 @@ public sealed class Bernoulli : TensorDistribution
         _isLogits ? new Bernoulli(logits: Logits!.expand(batchShape)) : new Bernoulli(probs: Probs!.expand(batchShape));
 
     /// <inheritdoc />
-    protected override Tensor SampleCore(long[] sampleShape, Generator generator) =>
+    protected override Tensor SampleCore(long[] sampleShape, Generator? generator) =>
         rand(ExtendedShape(sampleShape), DType, Device, generator: generator).lt(P).to_type(DType);
 
     /// <inheritdoc />

@@ -57,10 +57,10 @@ public sealed class Beta : TensorDistribution
     public override TensorDistribution Expand(long[] batchShape) => new Beta(Alpha.expand(batchShape), BetaParam.expand(batchShape));
 
     /// <inheritdoc />
-    protected override Tensor SampleCore(long[] sampleShape, Generator generator) => Draw(sampleShape, generator);
+    protected override Tensor SampleCore(long[] sampleShape, Generator? generator) => Draw(sampleShape, generator);
 
     /// <inheritdoc />
-    protected override Tensor RSampleCore(long[] sampleShape, Generator generator)
+    protected override Tensor RSampleCore(long[] sampleShape, Generator? generator)
     {
         var shape = ExtendedShape(sampleShape);
         Tensor x;
@@ -69,7 +69,7 @@ public sealed class Beta : TensorDistribution
         return ImplicitReparam.AttachBeta(x, Alpha.expand(shape), BetaParam.expand(shape));
     }
 
-    private Tensor Draw(long[] sampleShape, Generator generator)
+    private Tensor Draw(long[] sampleShape, Generator? generator)
     {
         var shape = ExtendedShape(sampleShape);
         var x = _standard_gamma(Alpha.detach().expand(shape).contiguous(), generator);

@@ -56,7 +56,7 @@ public sealed class Binomial : TensorDistribution
         : new Binomial(TotalCount.expand(batchShape), probs: Probs!.expand(batchShape));
 
     /// <inheritdoc />
-    protected override Tensor SampleCore(long[] sampleShape, Generator generator)
+    protected override Tensor SampleCore(long[] sampleShape, Generator? generator)
     {
         var shape = ExtendedShape(sampleShape);
         return binomial(TotalCount.expand(shape).contiguous(), P.expand(shape).contiguous(), generator);

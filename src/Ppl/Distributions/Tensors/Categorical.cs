@@ -80,7 +80,7 @@ public sealed class Categorical : TensorDistribution, IFiniteDistribution<Tensor
     public Tensor SampleDirect(Rng rng) => base.Sample(rng);
 
     /// <inheritdoc />
-    protected override Tensor SampleCore(long[] sampleShape, Generator generator)
+    protected override Tensor SampleCore(long[] sampleShape, Generator? generator)
     {
         var n = sampleShape.Aggregate(1L, (a, b) => a * b);
         var flat = Probs.reshape(-1, K);

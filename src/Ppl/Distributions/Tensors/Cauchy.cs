@@ -45,10 +45,10 @@ public sealed class Cauchy : TensorDistribution
     public override TensorDistribution Expand(long[] batchShape) => new Cauchy(Loc.expand(batchShape), Scale.expand(batchShape));
 
     /// <inheritdoc />
-    protected override Tensor SampleCore(long[] sampleShape, Generator generator) => RSampleCore(sampleShape, generator);
+    protected override Tensor SampleCore(long[] sampleShape, Generator? generator) => RSampleCore(sampleShape, generator);
 
     /// <inheritdoc />
-    protected override Tensor RSampleCore(long[] sampleShape, Generator generator) =>
+    protected override Tensor RSampleCore(long[] sampleShape, Generator? generator) =>
         Loc + Scale * (Math.PI * (RandOpen(ExtendedShape(sampleShape), generator) - 0.5)).tan();
 
     /// <inheritdoc />

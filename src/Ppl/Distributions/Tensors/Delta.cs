@@ -44,10 +44,10 @@ public sealed class Delta : TensorDistribution
     public override TensorDistribution Expand(long[] batchShape) => new Delta(Value.expand([.. batchShape, .. EventShape]), EventShape.Length);
 
     /// <inheritdoc />
-    protected override Tensor SampleCore(long[] sampleShape, Generator generator) => RSampleCore(sampleShape, generator);
+    protected override Tensor SampleCore(long[] sampleShape, Generator? generator) => RSampleCore(sampleShape, generator);
 
     /// <inheritdoc />
-    protected override Tensor RSampleCore(long[] sampleShape, Generator generator) => Value.expand(ExtendedShape(sampleShape));
+    protected override Tensor RSampleCore(long[] sampleShape, Generator? generator) => Value.expand(ExtendedShape(sampleShape));
 
     /// <inheritdoc />
     protected override Tensor LogProbCore(Tensor value)

@@ -55,10 +55,10 @@ public sealed class Dirichlet : TensorDistribution
     public override TensorDistribution Expand(long[] batchShape) => new Dirichlet(Concentration.expand([.. batchShape, K]));
 
     /// <inheritdoc />
-    protected override Tensor SampleCore(long[] sampleShape, Generator generator) => RSampleCore(sampleShape, generator);
+    protected override Tensor SampleCore(long[] sampleShape, Generator? generator) => RSampleCore(sampleShape, generator);
 
     /// <inheritdoc />
-    protected override Tensor RSampleCore(long[] sampleShape, Generator generator) =>
+    protected override Tensor RSampleCore(long[] sampleShape, Generator? generator) =>
         FromGammas(ImplicitReparam.StandardGamma(Concentration.expand(ExtendedShape(sampleShape)), generator));
 
     /// <summary>Normalises Gamma(αᵢ, 1) draws onto the simplex (exposed for gradient tests).</summary>

@@ -37,10 +37,10 @@ public sealed class Exponential : TensorDistribution
     public override TensorDistribution Expand(long[] batchShape) => new Exponential(Rate.expand(batchShape));
 
     /// <inheritdoc />
-    protected override Tensor SampleCore(long[] sampleShape, Generator generator) => RSampleCore(sampleShape, generator);
+    protected override Tensor SampleCore(long[] sampleShape, Generator? generator) => RSampleCore(sampleShape, generator);
 
     /// <inheritdoc />
-    protected override Tensor RSampleCore(long[] sampleShape, Generator generator) =>
+    protected override Tensor RSampleCore(long[] sampleShape, Generator? generator) =>
         -RandOpen(ExtendedShape(sampleShape), generator).log() / Rate;
 
     /// <inheritdoc />

@@ -48,10 +48,10 @@ public sealed class Gamma : TensorDistribution
     public override TensorDistribution Expand(long[] batchShape) => new Gamma(Alpha.expand(batchShape), Rate.expand(batchShape));
 
     /// <inheritdoc />
-    protected override Tensor SampleCore(long[] sampleShape, Generator generator) => RSampleCore(sampleShape, generator);
+    protected override Tensor SampleCore(long[] sampleShape, Generator? generator) => RSampleCore(sampleShape, generator);
 
     /// <inheritdoc />
-    protected override Tensor RSampleCore(long[] sampleShape, Generator generator) =>
+    protected override Tensor RSampleCore(long[] sampleShape, Generator? generator) =>
         ImplicitReparam.StandardGamma(Alpha.expand(ExtendedShape(sampleShape)), generator) / Rate;
 
     /// <inheritdoc />

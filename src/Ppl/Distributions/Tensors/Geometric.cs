@@ -39,7 +39,7 @@ public sealed class Geometric : TensorDistribution
     public override TensorDistribution Expand(long[] batchShape) => new Geometric(Probs.expand(batchShape));
 
     /// <inheritdoc />
-    protected override Tensor SampleCore(long[] sampleShape, Generator generator)
+    protected override Tensor SampleCore(long[] sampleShape, Generator? generator)
     {
         var u = RandOpen(ExtendedShape(sampleShape), generator);
         return (u.log() / (-Probs).log1p()).floor().nan_to_num(0.0);

@@ -87,7 +87,7 @@ public sealed class Gmm : TensorDistribution
     public override TensorDistribution Expand(long[] batchShape) => new Gmm((Mixture)_mixture.Expand(batchShape));
 
     /// <inheritdoc />
-    protected override Tensor SampleCore(long[] sampleShape, Generator generator) => _mixture.SampleWith(sampleShape, generator);
+    protected override Tensor SampleCore(long[] sampleShape, Generator? generator) => _mixture.SampleWith(sampleShape, generator);
 
     /// <inheritdoc />
     protected override Tensor LogProbCore(Tensor value) => _mixture.LogProb(value);

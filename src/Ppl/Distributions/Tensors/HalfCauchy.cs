@@ -37,10 +37,10 @@ public sealed class HalfCauchy : TensorDistribution
     public override TensorDistribution Expand(long[] batchShape) => new HalfCauchy(Scale.expand(batchShape));
 
     /// <inheritdoc />
-    protected override Tensor SampleCore(long[] sampleShape, Generator generator) => RSampleCore(sampleShape, generator);
+    protected override Tensor SampleCore(long[] sampleShape, Generator? generator) => RSampleCore(sampleShape, generator);
 
     /// <inheritdoc />
-    protected override Tensor RSampleCore(long[] sampleShape, Generator generator) =>
+    protected override Tensor RSampleCore(long[] sampleShape, Generator? generator) =>
         Scale * (0.5 * Math.PI * RandOpen(ExtendedShape(sampleShape), generator)).tan();
 
     /// <inheritdoc />

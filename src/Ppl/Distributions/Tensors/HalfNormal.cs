@@ -37,10 +37,10 @@ public sealed class HalfNormal : TensorDistribution
     public override TensorDistribution Expand(long[] batchShape) => new HalfNormal(Sigma.expand(batchShape));
 
     /// <inheritdoc />
-    protected override Tensor SampleCore(long[] sampleShape, Generator generator) => RSampleCore(sampleShape, generator);
+    protected override Tensor SampleCore(long[] sampleShape, Generator? generator) => RSampleCore(sampleShape, generator);
 
     /// <inheritdoc />
-    protected override Tensor RSampleCore(long[] sampleShape, Generator generator) =>
+    protected override Tensor RSampleCore(long[] sampleShape, Generator? generator) =>
         (Sigma * Randn(ExtendedShape(sampleShape), generator)).abs();
 
     /// <inheritdoc />

@@ -12,7 +12,7 @@ namespace Ppl.Distributions.Tensors;
 internal static class ImplicitReparam
 {
     /// <summary>Standard gamma draws (rate 1) for each element of <paramref name="alpha"/>, with implicit gradients when it needs them.</summary>
-    public static Tensor StandardGamma(Tensor alpha, Generator g)
+    public static Tensor StandardGamma(Tensor alpha, Generator? g)
     {
         Tensor z;
         using (no_grad()) z = _standard_gamma(alpha.detach(), g);

@@ -46,10 +46,10 @@ public sealed class InverseGamma : TensorDistribution
     public override TensorDistribution Expand(long[] batchShape) => new InverseGamma(Alpha.expand(batchShape), Beta.expand(batchShape));
 
     /// <inheritdoc />
-    protected override Tensor SampleCore(long[] sampleShape, Generator generator) => RSampleCore(sampleShape, generator);
+    protected override Tensor SampleCore(long[] sampleShape, Generator? generator) => RSampleCore(sampleShape, generator);
 
     /// <inheritdoc />
-    protected override Tensor RSampleCore(long[] sampleShape, Generator generator) =>
+    protected override Tensor RSampleCore(long[] sampleShape, Generator? generator) =>
         Beta / ImplicitReparam.StandardGamma(Alpha.expand(ExtendedShape(sampleShape)), generator);
 
     /// <inheritdoc />

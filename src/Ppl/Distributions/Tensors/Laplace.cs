@@ -45,10 +45,10 @@ public sealed class Laplace : TensorDistribution
     public override TensorDistribution Expand(long[] batchShape) => new Laplace(Loc.expand(batchShape), Scale.expand(batchShape));
 
     /// <inheritdoc />
-    protected override Tensor SampleCore(long[] sampleShape, Generator generator) => RSampleCore(sampleShape, generator);
+    protected override Tensor SampleCore(long[] sampleShape, Generator? generator) => RSampleCore(sampleShape, generator);
 
     /// <inheritdoc />
-    protected override Tensor RSampleCore(long[] sampleShape, Generator generator)
+    protected override Tensor RSampleCore(long[] sampleShape, Generator? generator)
     {
         var u = 2 * RandOpen(ExtendedShape(sampleShape), generator) - 1;
         return Loc - Scale * u.sign() * (-u.abs()).log1p();

@@ -47,7 +47,7 @@ public sealed class LkjCholesky : TensorDistribution
     public override TensorDistribution Expand(long[] batchShape) => new LkjCholesky(Dimension, Concentration.expand(batchShape));
 
     /// <inheritdoc />
-    protected override Tensor SampleCore(long[] sampleShape, Generator generator)
+    protected override Tensor SampleCore(long[] sampleShape, Generator? generator)
     {
         using var scope = NewDisposeScope();
         var lead = (long[])[.. sampleShape, .. BatchShape];

@@ -45,10 +45,10 @@ public sealed class LogNormal : TensorDistribution
     public override TensorDistribution Expand(long[] batchShape) => new LogNormal(Mu.expand(batchShape), Sigma.expand(batchShape));
 
     /// <inheritdoc />
-    protected override Tensor SampleCore(long[] sampleShape, Generator generator) => RSampleCore(sampleShape, generator);
+    protected override Tensor SampleCore(long[] sampleShape, Generator? generator) => RSampleCore(sampleShape, generator);
 
     /// <inheritdoc />
-    protected override Tensor RSampleCore(long[] sampleShape, Generator generator) =>
+    protected override Tensor RSampleCore(long[] sampleShape, Generator? generator) =>
         (Mu + Sigma * Randn(ExtendedShape(sampleShape), generator)).exp();
 
     /// <inheritdoc />

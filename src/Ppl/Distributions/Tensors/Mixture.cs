@@ -78,7 +78,7 @@ public sealed class Mixture : TensorDistribution
         new Mixture((Categorical)MixingDistribution.Expand(batchShape), Components.Expand([.. batchShape, MixingDistribution.K]));
 
     /// <inheritdoc />
-    protected override Tensor SampleCore(long[] sampleShape, Generator generator)
+    protected override Tensor SampleCore(long[] sampleShape, Generator? generator)
     {
         // Draw every component and pick one; simple and vectorised, at K times the cost of one draw.
         var all = ComponentsSample(sampleShape, generator); // S + B + [K] + E
@@ -89,7 +89,7 @@ public sealed class Mixture : TensorDistribution
         return all.gather(-1 - EventDims, ix).squeeze(-1 - EventDims);
     }
 
-    private Tensor ComponentsSample(long[] sampleShape, Generator generator) =>
+    private Tensor ComponentsSample(long[] sampleShape, Generator? generator) =>
         Components.Expand([.. BatchShape, MixingDistribution.K]).SampleWith(sampleShape, generator);
 
     /// <inheritdoc />

@@ -46,7 +46,7 @@ public sealed class Multinomial : TensorDistribution
     public override TensorDistribution Expand(long[] batchShape) => new Multinomial(TotalCount, Probs.expand([.. batchShape, K]));
 
     /// <inheritdoc />
-    protected override Tensor SampleCore(long[] sampleShape, Generator generator)
+    protected override Tensor SampleCore(long[] sampleShape, Generator? generator)
     {
         var s = sampleShape.Aggregate(1L, (a, b) => a * b);
         var flat = Probs.reshape(-1, K);

@@ -70,10 +70,10 @@ public sealed class MvNormal : TensorDistribution
         new MvNormal(Loc.expand([.. batchShape, D]), ScaleTril.expand([.. batchShape, D, D]));
 
     /// <inheritdoc />
-    protected override Tensor SampleCore(long[] sampleShape, Generator generator) => RSampleCore(sampleShape, generator);
+    protected override Tensor SampleCore(long[] sampleShape, Generator? generator) => RSampleCore(sampleShape, generator);
 
     /// <inheritdoc />
-    protected override Tensor RSampleCore(long[] sampleShape, Generator generator)
+    protected override Tensor RSampleCore(long[] sampleShape, Generator? generator)
     {
         var eps = Randn(ExtendedShape(sampleShape), generator);
         return Loc + ScaleTril.matmul(eps.unsqueeze(-1)).squeeze(-1);

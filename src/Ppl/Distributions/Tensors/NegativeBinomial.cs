@@ -62,7 +62,7 @@ public sealed class NegativeBinomial : TensorDistribution
         : new NegativeBinomial(TotalCount.expand(batchShape), probs: Probs!.expand(batchShape));
 
     /// <inheritdoc />
-    protected override Tensor SampleCore(long[] sampleShape, Generator generator)
+    protected override Tensor SampleCore(long[] sampleShape, Generator? generator)
     {
         // Gamma–Poisson mixture: λ ~ Gamma(r, rate (1 − p)/p).
         var shape = ExtendedShape(sampleShape);

@@ -47,10 +47,10 @@ public sealed class Normal : TensorDistribution
     public override TensorDistribution Expand(long[] batchShape) => new Normal(Mu.expand(batchShape), Sigma.expand(batchShape));
 
     /// <inheritdoc />
-    protected override Tensor SampleCore(long[] sampleShape, Generator generator) => RSampleCore(sampleShape, generator);
+    protected override Tensor SampleCore(long[] sampleShape, Generator? generator) => RSampleCore(sampleShape, generator);
 
     /// <inheritdoc />
-    protected override Tensor RSampleCore(long[] sampleShape, Generator generator) =>
+    protected override Tensor RSampleCore(long[] sampleShape, Generator? generator) =>
         Mu + Sigma * Randn(ExtendedShape(sampleShape), generator);
 
     /// <inheritdoc />

@@ -34,7 +34,7 @@ public sealed class Poisson : TensorDistribution
     public override TensorDistribution Expand(long[] batchShape) => new Poisson(Rate.expand(batchShape));
 
     /// <inheritdoc />
-    protected override Tensor SampleCore(long[] sampleShape, Generator generator) =>
+    protected override Tensor SampleCore(long[] sampleShape, Generator? generator) =>
         poisson(Rate.expand(ExtendedShape(sampleShape)).contiguous(), generator);
 
     /// <inheritdoc />

@@ -57,10 +57,10 @@ public sealed class StudentT : TensorDistribution
         new StudentT(Nu.expand(batchShape), Mu.expand(batchShape), Sigma.expand(batchShape));
 
     /// <inheritdoc />
-    protected override Tensor SampleCore(long[] sampleShape, Generator generator) => RSampleCore(sampleShape, generator);
+    protected override Tensor SampleCore(long[] sampleShape, Generator? generator) => RSampleCore(sampleShape, generator);
 
     /// <inheritdoc />
-    protected override Tensor RSampleCore(long[] sampleShape, Generator generator)
+    protected override Tensor RSampleCore(long[] sampleShape, Generator? generator)
     {
         var shape = ExtendedShape(sampleShape);
         var g = ImplicitReparam.StandardGamma(0.5 * Nu.expand(shape), generator);

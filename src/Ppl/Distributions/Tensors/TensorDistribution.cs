@@ -120,7 +120,7 @@ public abstract class TensorDistribution : IDistribution<Tensor>, IHasMoments<Te
     public double LogDensityBoxed(object value) => LogDensity((Tensor)value);
 
     /// <summary>Draws with an existing generator (for composite distributions), without gradient.</summary>
-    internal Tensor SampleWith(long[] sampleShape, Generator generator)
+    internal Tensor SampleWith(long[] sampleShape, Generator? generator)
     {
         Check();
         using var ng = no_grad();
@@ -128,10 +128,10 @@ public abstract class TensorDistribution : IDistribution<Tensor>, IHasMoments<Te
     }
 
     /// <summary>Draws without gradient; called inside <c>no_grad</c> after the parameter check.</summary>
-    protected abstract Tensor SampleCore(long[] sampleShape, Generator generator);
+    protected abstract Tensor SampleCore(long[] sampleShape, Generator? generator);
 
     /// <summary>Draws with gradient; families with <see cref="HasRSample"/> override it.</summary>
-    protected virtual Tensor RSampleCore(long[] sampleShape, Generator generator) =>
+    protected virtual Tensor RSampleCore(long[] sampleShape, Generator? generator) =>
         throw new NotSupportedException($"{Family} has no reparameterised sampler.");
 
     /// <summary>The log density of a value already converted to <see cref="DType"/> on <see cref="Device"/>.</summary>
@@ -147,10 +147,10 @@ public abstract class TensorDistribution : IDistribution<Tensor>, IHasMoments<Te
     }
 
     /// <summary>Standard normal noise of the given shape in this distribution's dtype and device.</summary>
-    protected Tensor Randn(long[] shape, Generator g) => randn(shape, DType, Device, generator: g);
+    protected Tensor Randn(long[] shape, Generator? g) => randn(shape, DType, Device, generator: g);
 
     /// <summary>Uniform noise in the open interval (0, 1), safe for logarithms.</summary>
-    protected Tensor RandOpen(long[] shape, Generator g)
+    protected Tensor RandOpen(long[] shape, Generator? g)
     {
         var tiny = DType == ScalarType.Float64 ? 1e-300 : 1e-38;
         return rand(shape, DType, Device, generator: g).clamp(tiny, 1.0 - (DType == ScalarType.Float64 ? 1e-16 : 6e-8));

@@ -47,10 +47,10 @@ public sealed class Uniform : TensorDistribution
     public override TensorDistribution Expand(long[] batchShape) => new Uniform(Low.expand(batchShape), High.expand(batchShape));
 
     /// <inheritdoc />
-    protected override Tensor SampleCore(long[] sampleShape, Generator generator) => RSampleCore(sampleShape, generator);
+    protected override Tensor SampleCore(long[] sampleShape, Generator? generator) => RSampleCore(sampleShape, generator);
 
     /// <inheritdoc />
-    protected override Tensor RSampleCore(long[] sampleShape, Generator generator) =>
+    protected override Tensor RSampleCore(long[] sampleShape, Generator? generator) =>
         Low + (High - Low) * rand(ExtendedShape(sampleShape), DType, Device, generator: generator);
 
     /// <inheritdoc />

@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using System.Globalization;
+using MathNet.Numerics.LinearAlgebra;
+using Ppl;
+using Ppl.Inference.Batched;
+using TorchSharp;
+using static TorchSharp.torch;
+using TNormal = Ppl.Distributions.Tensors.Normal;
+
+/// <summary>
+/// Correctness of the batched tensor paths on a device (<c>batched-check --device cuda --dtype float32</c>),
+/// against exact answers, for machines where the test suite cannot run (a GPU machine with only the .NET
+/// runtime): the unit tests cover the same properties on the CPU. Each check prints PASS or FAIL with its
+/// figures; the JSON's <c>all_passed</c> is false (and the exit status 1) when any fails.
+/// <list type="bullet">
+/// <item>importance sampling on the curve-fitting model: log Ẑ against the exact Gaussian marginal
+/// likelihood, within 5 delta-method standard errors;</item>
+/// <item>bootstrap SMC on the linear-Gaussian state-space model: Ẑ/Z averaged over independent runs is 1
+/// within 5 standard errors (unbiasedness), Z from a Kalman filter;</item>
+/// <item>many-chain ChEES-HMC on a Gaussian with scales 0.1 … 10: means within 5 Monte Carlo standard
+/// errors, standard deviations within 5 standard errors;</item>
+/// <item>the batched log joint computed on the device equals the one computed on the CPU in float64 for the
+/// same values (to float32 rounding for float32).</item>
+/// </list>
+/// </summary>
+internal static class BatchedDeviceCheck
+{
+    public static Dictionary<string, object> Run(string[] args)
+    {
+        torch.set_num_threads(1);
+        var device = torch.device(Option(args, "device", "cpu"));
+        var dtype = Option(args, "dtype", "float64") == "float32" ? ScalarType.Float32 : ScalarType.Float64;
+        var large = device.type == DeviceType.CUDA;
+        if (large && !torch.cuda.is_available())
+            throw new InvalidOperationException("--device cuda, but torch.cuda.is_available() is false.");
+        Console.WriteLine($"batched-check on {device}, {dtype}");
+        var results = new Dictionary<string, object> { ["benchmark"] = "batched-check", ["device"] = device.ToString(), ["dtype"] = dtype.ToString() };
+        var all = true;
+        void Report(string name, bool pass, string detail, double seconds)
+        {
+            all &= pass;
+            results[name] = pass;
+            Console.WriteLine($"  {(pass ? "PASS" : "FAIL")} {name}: {detail} ({seconds:F2} s)");
+        }
+
+        Timed(() => ImportanceSampling(device, dtype, large ? 1 << 20 : 100_000), out var s1, out var r1);
+        Report("is_log_evidence", r1.Pass, r1.Detail, s1);
+        Timed(() => SmcUnbiased(device, dtype, large ? 4096 : 256, large ? 64 : 32), out var s2, out var r2);
+        Report("smc_evidence_unbiased", r2.Pass, r2.Detail, s2);
+        Timed(() => HmcGaussian(device, dtype, large ? 4096 : 256), out var s3, out var r3);
+        Report("hmc_gaussian_moments", r3.Pass, r3.Detail, s3);
+        Timed(() => DeviceMatchesCpu(device, dtype), out var s4, out var r4);
+        Report("device_matches_cpu", r4.Pass, r4.Detail, s4);
+        results["all_passed"] = all;
+        Console.WriteLine(all ? "all checks passed" : "SOME CHECKS FAILED");
+        return results;
+    }
+
+    private readonly record struct Outcome(bool Pass, string Detail);
+
+    private static Outcome ImportanceSampling(Device device, ScalarType dtype, int n)
+    {
+        var (xs, ys) = BatchedBenchmark.CurveData();
+        var obs = new BatchedChoices();
+        for (var i = 0; i < ys.Length; i++) obs.Set(new Address("y", i), tensor(ys[i], dtype, device));
+        using var scope = NewDisposeScope();
+        var samples = BatchedImportanceSampling.Run(BatchedBenchmark.BatchedCurve, xs, obs, n, new Rng(11), device, dtype);
+        // Delta-method standard error of log Ẑ: sqrt((E[w²]/E[w]² − 1) / N).
+        var lw = samples.LogWeights.to_type(ScalarType.Float64);
+        var w = (lw - lw.max()).exp();
+        var relVar = (w.square().mean() / w.mean().square()).item<double>() - 1;
+        var se = Math.Sqrt(relVar / n);
+        var exact = CurveLogEvidence(xs, ys);
+        var err = samples.LogEvidence - exact;
+        var tol = 5 * se + (dtype == ScalarType.Float32 ? 1e-3 : 1e-9);
+        return new(Math.Abs(err) < tol, $"N = {n}, log Z {samples.LogEvidence:F4} vs exact {exact:F4}, error {err:+0.0000;-0.0000}, 5 SE = {5 * se:F4}, ESS {samples.EffectiveSampleSize:F0}");
+    }
+
+    /// <summary>y ~ N(0, Φ Φᵀ + σ² I) with Φ the cubic design and w ~ N(0, I), σ = 0.5.</summary>
+    private static double CurveLogEvidence(double[] xs, double[] ys)
+    {
+        var phi = Matrix<double>.Build.Dense(xs.Length, BatchedBenchmark.Degree + 1, (i, j) => Math.Pow(xs[i], j));
+        var cov = phi * phi.Transpose() + Matrix<double>.Build.DenseIdentity(xs.Length) * 0.25;
+        var chol = cov.Cholesky();
+        var y = Vector<double>.Build.DenseOfArray(ys);
+        return -0.5 * (y * chol.Solve(y) + chol.DeterminantLn + xs.Length * Math.Log(2 * Math.PI));
+    }
+
+    private static Outcome SmcUnbiased(Device device, ScalarType dtype, int particles, int runs)
+    {
+        const int steps = 50;
+        var rng = new Rng(21);
+        var ys = new double[steps];
+        var x = rng.NextGaussian();
+        for (var t = 0; t < steps; t++)
+        {
+            x = 0.9 * x + rng.NextGaussian();
+            ys[t] = x + 0.5 * rng.NextGaussian();
+        }
+        var model = new BatchedStateSpaceModel("lgssm",
+            tr => tr.Sample("x", new TNormal(tr.Scalar(0), tr.Scalar(1))),
+            (tr, _, prev) =>
+            {
+                var xt = tr.Sample("x", new TNormal(0.9 * prev, tr.Scalar(1)));
+                tr.Sample("y", new TNormal(xt, tr.Scalar(0.5)));
+                return xt;
+            });
+        var obs = ys.Select(v => new BatchedChoices().Set("y", tensor(v, dtype, device))).ToList();
+        var exact = KalmanLogLikelihood(ys);
+        var ratios = new double[runs];
+        for (var r = 0; r < runs; r++)
+        {
+            using var scope = NewDisposeScope();
+            ratios[r] = Math.Exp(BatchedSmc.Run(model, obs, particles, new Rng(1000 + (ulong)r), new BatchedSmcOptions { Device = device, DType = dtype }).LogEvidence - exact);
+        }
+        var mean = ratios.Average();
+        var se = Math.Sqrt(ratios.Sum(v => (v - mean) * (v - mean)) / (runs - 1) / runs);
+        var tol = 5 * se + (dtype == ScalarType.Float32 ? 0.01 : 0);
+        return new(Math.Abs(mean - 1) < tol, $"N = {particles}, T = {steps}, {runs} runs: mean Ẑ/Z {mean:F4}, 5 SE = {5 * se:F4}, exact log Z {exact:F3}");
+    }
+
+    /// <summary>x₀ ~ N(0, 1) unobserved, then xₜ = 0.9 xₜ₋₁ + N(0, 1) and yₜ ~ N(xₜ, 0.5²) for t = 1 … T.</summary>
+    private static double KalmanLogLikelihood(double[] ys)
+    {
+        double m = 0, p = 1, ll = 0;
+        for (var t = 0; t < ys.Length; t++)
+        {
+            m *= 0.9;
+            p = 0.81 * p + 1;
+            var s = p + 0.25;
+            ll += -0.5 * (Math.Log(2 * Math.PI * s) + (ys[t] - m) * (ys[t] - m) / s);
+            var k = p / s;
+            m += k * (ys[t] - m);
+            p *= 1 - k;
+        }
+        return ll;
+    }
+
+    private static Outcome HmcGaussian(Device device, ScalarType dtype, int chains)
+    {
+        double[] mu = { 1, -2, 0.5, 3, 0 }, sd = { 0.1, 1, 10, 2, 0.5 };
+        var d = mu.Length;
+        var muT = tensor(mu, dtype, device);
+        var sdT = tensor(sd, dtype, device);
+        Tensor Density(Tensor q) => -0.5 * ((q - muT) / sdT).square().sum(1);
+        ManyChainHmcResult res;
+        using (var scope = NewDisposeScope())
+            res = ManyChainHmc.Sample(Density, randn(new long[] { chains, d }, dtype, device), new ManyChainHmcSettings { Warmup = 300, Draws = 100 }, new Rng(31));
+        var ess = res.EssBulk();
+        var means = res.Mean();
+        var pass = true;
+        var parts = new List<string>();
+        for (var j = 0; j < d; j++)
+        {
+            var draws = res.Parameter(j).SelectMany(c => c).ToArray();
+            var m = draws.Average();
+            var s = Math.Sqrt(draws.Sum(v => (v - m) * (v - m)) / (draws.Length - 1));
+            var meanOk = Math.Abs(m - mu[j]) < 5 * sd[j] / Math.Sqrt(ess[j]);
+            // sd of a sample sd ≈ σ / sqrt(2 ESS) (Gaussian); ESS of the squares is not the ESS of the values, so allow 2x.
+            var sdOk = Math.Abs(s - sd[j]) < 5 * sd[j] * Math.Sqrt(2.0 / ess[j]) * 2;
+            pass &= meanOk && sdOk;
+            parts.Add($"[{m:G4} ± {sd[j] / Math.Sqrt(ess[j]):G2} vs {mu[j]}, sd {s:G4} vs {sd[j]}]");
+        }
+        return new(pass, $"{chains} chains, accept {res.AcceptRate:F2}, min ESS {ess.Min():F0}: " + string.Join(" ", parts));
+    }
+
+    private static Outcome DeviceMatchesCpu(Device device, ScalarType dtype)
+    {
+        var (xs, _) = BatchedBenchmark.CurveData();
+        const int n = 1000;
+        using var scope = NewDisposeScope();
+        var trace = BatchedBenchmark.BatchedCurve.Simulate(xs, n, new Rng(41));
+        var onDevice = new BatchedChoices();
+        foreach (var a in trace.Choices.Addresses) onDevice.Set(a, trace.Choices[a].to(dtype, device));
+        var cpu = BatchedBenchmark.BatchedCurve.Assess(xs, trace.Choices, n).LogDensity;
+        var dev = BatchedBenchmark.BatchedCurve.Assess(xs, onDevice, n, device, dtype).LogDensity.to_type(ScalarType.Float64).cpu();
+        var maxErr = (dev - cpu).abs().max().item<double>();
+        var scale = cpu.abs().max().item<double>();
+        var tol = (dtype == ScalarType.Float32 ? 1e-5 : 1e-12) * Math.Max(1, scale) * Sites;
+        return new(maxErr <= tol, $"{n} traces, max |device − cpu| {maxErr:E2} (tolerance {tol:E1}, |log p| up to {scale:F1})");
+    }
+
+    private const int Sites = BatchedBenchmark.Degree + 1 + BatchedBenchmark.Points;
+
+    private static void Timed(Func<Outcome> f, out double seconds, out Outcome outcome)
+    {
+        var sw = Stopwatch.StartNew();
+        try
+        {
+            outcome = f();
+        }
+        catch (Exception e)
+        {
+            outcome = new Outcome(false, "threw " + e.GetType().Name + ": " + e.Message);
+        }
+        seconds = sw.Elapsed.TotalSeconds;
+    }
+
+    private static string Option(string[] args, string name, string fallback)
+    {
+        var i = Array.IndexOf(args, "--" + name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+    }
+}
