@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
-# Runs the batched tensor paths (importance sampling, SMC, many-chain HMC) and prints their timings.
+# Checks and times the batched tensor paths (importance sampling, SMC, many-chain HMC) on a GPU.
 #
 #   bench/gpu-check.sh          CUDA where a GPU and a CUDA libtorch are present, else the CPU fallback
 #   bench/gpu-check.sh --cpu    the CPU fallback only (small sizes; what CI-like machines run)
 #
-# CUDA needs the NuGet package libtorch-cuda-12.8-linux-x64 (version PPL_LIBTORCH_CUDA_VERSION, default
-# 2.10.0, matching TorchSharp 0.107.0) from a feed that serves it; this project's registry does not, so
-# without it the script says so and runs on the CPU. Exit status: 0 when the run it chose succeeded.
+# On CUDA it first runs `batched-check` (correctness against exact answers: importance-sampling evidence,
+# SMC unbiasedness, many-chain HMC moments, device against CPU log joint) in float32 and float64, then the
+# `batched` benchmark at GPU sizes. The CUDA libtorch comes from, in this order:
+#   1. PPL_LIBTORCH_DIR, a folder holding libtorch_cuda.so (e.g. a PyTorch install's torch/lib);
+#   2. the PyTorch that `python3` imports, when it sees a GPU (its torch/lib);
+#   3. the NuGet package libtorch-cuda-12.8-linux-x64 (version PPL_LIBTORCH_CUDA_VERSION, default 2.10.0,
+#      matching TorchSharp 0.107.0) from a feed that serves it; this project's registry does not.
+# (1) and (2) build without a libtorch package and load the external one through LD_LIBRARY_PATH; TorchSharp
+# 0.107.0 (built against libtorch 2.10) ran this way on an H100 with PyTorch 2.11.0+cu130's libraries.
+# Without any, the script says so and runs on the CPU. Exit status: 0 when every run it chose succeeded.
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -14,26 +21,49 @@ bench=bench/Ppl.Bench
 version="${PPL_LIBTORCH_CUDA_VERSION:-2.10.0}"
 
 cpu_run() {
-  echo "== CPU fallback: build and run the batched benchmark at small sizes"
+  echo "== CPU fallback: build, check and run the batched paths at small sizes"
   dotnet build -c Release "$bench" -v q -nologo || return 1
-  dotnet run -c Release --no-build --project "$bench" -- batched --quick --threads "${PPL_TORCH_THREADS:-1}"
+  local status=0
+  dotnet run -c Release --no-build --project "$bench" -- batched-check || status=$?
+  dotnet run -c Release --no-build --project "$bench" -- batched --quick --threads "${PPL_TORCH_THREADS:-1}" || status=$?
+  return $status
+}
+
+cuda_run() {   # $1: the built Ppl.Bench.dll
+  local status=0
+  for dtype in float32 float64; do
+    echo "== CUDA, $dtype: correctness"
+    dotnet "$1" batched-check --device cuda --dtype "$dtype" || status=$?
+  done
+  for dtype in float32 float64; do
+    echo "== CUDA, $dtype: timings"
+    dotnet "$1" batched --device cuda --dtype "$dtype" \
+      --is 100,10000,100000,1000000 --smc 100,10000,100000,1000000 --chains 1,64,1024,4096,16384 --ess-chains 4096 || status=$?
+  done
+  return $status
 }
 
 if [ "${1:-}" != "--cpu" ] && command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L >/dev/null 2>&1; then
   echo "== GPU: $(nvidia-smi -L | head -n 1)"
+  libdir="${PPL_LIBTORCH_DIR:-}"
+  if [ -z "$libdir" ] && command -v python3 >/dev/null 2>&1; then
+    libdir="$(python3 -c 'import os, torch; assert torch.cuda.is_available(); print(os.path.join(os.path.dirname(torch.__file__), "lib"))' 2>/dev/null || true)"
+  fi
+  if [ -n "$libdir" ] && [ -e "$libdir/libtorch_cuda.so" ]; then
+    echo "== CUDA libtorch from $libdir"
+    out="$root/bench/Ppl.Bench/bin/cuda-external"
+    if dotnet build -c Release "$bench" -v q -nologo -p:PplExternalLibTorch=true -o "$out"; then
+      export LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+      cuda_run "$out/Ppl.Bench.dll"
+      exit $?
+    fi
+  fi
   out="$root/bench/Ppl.Bench/bin/cuda"
   if dotnet build -c Release "$bench" -v q -nologo -p:PplLibTorchCuda="$version" -o "$out"; then
-    status=0
-    for dtype in float32 float64; do
-      echo "== CUDA, $dtype"
-      dotnet "$out/Ppl.Bench.dll" batched --device cuda --dtype "$dtype" \
-        --is 100,10000,100000,1000000 --smc 100,10000,100000,1000000 --chains 1,64,1024,4096,16384 --ess-chains 4096 || status=$?
-    done
-    echo "== CPU, float64, same sizes for comparison (one torch thread)"
-    dotnet "$out/Ppl.Bench.dll" batched --device cpu --is 100,10000,100000 --smc 100,10000 --chains 1,64,1024 --ess-chains 1024 || status=$?
-    exit $status
+    cuda_run "$out/Ppl.Bench.dll"
+    exit $?
   fi
-  echo "== no CUDA libtorch (libtorch-cuda-12.8-linux-x64 $version could not be restored): CPU fallback"
+  echo "== no CUDA libtorch (no PyTorch with CUDA, no PPL_LIBTORCH_DIR, and libtorch-cuda-12.8-linux-x64 $version could not be restored): CPU fallback"
 else
   echo "== no GPU (or --cpu): CPU fallback"
 fi

@@ -197,7 +197,7 @@ internal static class BatchedBenchmark
 
     // ---------------------------------------------------------------- HMC
 
-    private static (double[,] X, double[] Y) LogisticData()
+    internal static (double[,] X, double[] Y) LogisticData()
     {
         // The data of the nuts benchmark (same seed and construction).
         const int n = 1000, d = 10;
@@ -218,7 +218,7 @@ internal static class BatchedBenchmark
         return (xs, ys);
     }
 
-    private static Func<Tensor, Tensor> BatchedLogistic(double[,] xs, double[] ys, Device device, ScalarType dtype)
+    internal static Func<Tensor, Tensor> BatchedLogistic(double[,] xs, double[] ys, Device device, ScalarType dtype)
     {
         var xT = tensor(xs, dtype, device).t().contiguous();
         var model = BatchedModel.Create<Unit, Tensor>("logistic", (t, _) =>

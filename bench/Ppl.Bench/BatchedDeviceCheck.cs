@@ -20,7 +20,10 @@ using TNormal = Ppl.Distributions.Tensors.Normal;
 /// <item>many-chain ChEES-HMC on a Gaussian with scales 0.1 … 10: means within 5 Monte Carlo standard
 /// errors, standard deviations within 5 standard errors;</item>
 /// <item>the batched log joint computed on the device equals the one computed on the CPU in float64 for the
-/// same values (to float32 rounding for float32).</item>
+/// same values (to float32 rounding for float32);</item>
+/// <item>many-chain HMC on a density made from a batched model (the logistic regression) mixes: split R̂ below
+/// 1.05 and a bulk ESS of at least 1% of the draws. On CUDA this caught draws that repeated every iteration
+/// because each density evaluation re-seeded the device's shared generator.</item>
 /// </list>
 /// </summary>
 internal static class BatchedDeviceCheck
@@ -51,6 +54,8 @@ internal static class BatchedDeviceCheck
         Report("hmc_gaussian_moments", r3.Pass, r3.Detail, s3);
         Timed(() => DeviceMatchesCpu(device, dtype), out var s4, out var r4);
         Report("device_matches_cpu", r4.Pass, r4.Detail, s4);
+        Timed(() => HmcLogisticConverges(device, dtype, large ? 4096 : 256), out var s5, out var r5);
+        Report("hmc_model_density_mixes", r5.Pass, r5.Detail, s5);
         results["all_passed"] = all;
         Console.WriteLine(all ? "all checks passed" : "SOME CHECKS FAILED");
         return results;
@@ -178,6 +183,19 @@ internal static class BatchedDeviceCheck
         var scale = cpu.abs().max().item<double>();
         var tol = (dtype == ScalarType.Float32 ? 1e-5 : 1e-12) * Math.Max(1, scale) * Sites;
         return new(maxErr <= tol, $"{n} traces, max |device − cpu| {maxErr:E2} (tolerance {tol:E1}, |log p| up to {scale:F1})");
+    }
+
+    private static Outcome HmcLogisticConverges(Device device, ScalarType dtype, int chains)
+    {
+        var (xs, ys) = BatchedBenchmark.LogisticData();
+        var density = BatchedBenchmark.BatchedLogistic(xs, ys, device, dtype);
+        ManyChainHmcResult res;
+        using (var scope = NewDisposeScope())
+            res = ManyChainHmc.Sample(density, (rand(new long[] { chains, 11 }, dtype, device) * 4 - 2) * 0.1, new ManyChainHmcSettings { Warmup = 200, Draws = 100 }, new Rng(51));
+        var ess = res.EssBulk().Min();
+        var rhat = Enumerable.Range(0, 11).Max(d => Ppl.Inference.Diagnostics.ConvergenceDiagnostics.Rhat(res.Parameter(d)));
+        var draws = (double)chains * 100;
+        return new(rhat < 1.05 && ess > 0.01 * draws, $"{chains} chains x (200 + 100): max R-hat {rhat:F3}, min bulk ESS {ess:F0} of {draws:F0} draws, accept {res.AcceptRate:F2}");
     }
 
     private const int Sites = BatchedBenchmark.Degree + 1 + BatchedBenchmark.Points;

@@ -36,12 +36,12 @@ public abstract class BatchedMove
         internal override (Tensor Z, Tensor LogDensity, double Acceptance) Apply(Func<Tensor, Tensor> density, Tensor z, Tensor logDensity, Rng rng)
         {
             double accepted = 0;
-            using var g = rng.TorchGenerator(z.device);
+            using var g = new TensorRandom(rng, z.device);
             for (var r = 0; r < _repeats; r++)
             {
-                var proposal = z + _scale * randn(z.shape, z.dtype, z.device, generator: g);
+                var proposal = z + _scale * randn(z.shape, z.dtype, z.device, generator: g.Next());
                 var lp = density(proposal);
-                var logU = rand(lp.shape, lp.dtype, lp.device, generator: g).log();
+                var logU = rand(lp.shape, lp.dtype, lp.device, generator: g.Next()).log();
                 var accept = logU.lt(lp - logDensity).logical_and(lp.isfinite());
                 z = where(accept.unsqueeze(1), proposal, z);
                 logDensity = where(accept, lp, logDensity);
@@ -70,16 +70,16 @@ public abstract class BatchedMove
         internal override (Tensor Z, Tensor LogDensity, double Acceptance) Apply(Func<Tensor, Tensor> density, Tensor z, Tensor logDensity, Rng rng)
         {
             double accepted = 0;
-            using var g = rng.TorchGenerator(z.device);
+            using var g = new TensorRandom(rng, z.device);
             var invMass = ones(z.shape[1], z.dtype, z.device);
             for (var r = 0; r < _repeats; r++)
             {
                 var (lp0, grad0) = BatchedLeapfrog.ValueAndGradient(density, z);
-                var p0 = randn(z.shape, z.dtype, z.device, generator: g);
+                var p0 = randn(z.shape, z.dtype, z.device, generator: g.Next());
                 var eps = full(new long[] { z.shape[0], 1 }, _stepSize, z.dtype, z.device);
                 var (q, p, lp, _) = BatchedLeapfrog.Integrate(density, z, p0, grad0, eps, invMass, _steps);
                 var logAccept = lp - lp0 - 0.5 * (p.square().sum(dim: 1) - p0.square().sum(dim: 1));
-                var logU = rand(lp.shape, lp.dtype, lp.device, generator: g).log();
+                var logU = rand(lp.shape, lp.dtype, lp.device, generator: g.Next()).log();
                 var accept = logU.lt(logAccept).logical_and(lp.isfinite());
                 z = where(accept.unsqueeze(1), q, z);
                 logDensity = where(accept, lp, lp0);

@@ -14,7 +14,7 @@ namespace Ppl.Inference.Batched;
 public sealed class BatchedTracer
 {
     private readonly Rng _rng;
-    private readonly Generator? _generator;
+    private readonly TensorRandom _random;
     private readonly BatchedChoices? _constraints;
     private readonly bool _assess;
 
@@ -25,7 +25,7 @@ public sealed class BatchedTracer
         Device = device;
         DType = dtype;
         _rng = rng;
-        _generator = rng.TorchGenerator(device);
+        _random = new TensorRandom(rng, device);
         _constraints = constraints;
         _assess = assess;
         Reparameterize = reparameterize;
@@ -80,7 +80,7 @@ public sealed class BatchedTracer
         long[] sampleShape = perParticle ? [] : [Particles];
         Tensor x;
         if (Reparameterize && distribution.HasRSample) x = distribution.RSample(_rng, sampleShape);
-        else x = WithAddress(address, () => distribution.SampleWith(sampleShape, _generator));
+        else x = WithAddress(address, () => distribution.SampleWith(sampleShape, _random.Next()));
         var s = Reduce(address, LogProb(address, distribution, x));
         Score = Score + s;
         Choices.Set(address, x);
@@ -126,7 +126,7 @@ public sealed class BatchedTracer
     /// <summary>A tensor of this execution's dtype on its device holding <paramref name="values"/>, shape rows × columns.</summary>
     public Tensor Constant(double[,] values) => tensor(values, DType, Device);
 
-    internal void DisposeGenerator() => _generator?.Dispose();
+    internal void DisposeGenerator() => _random.Dispose();
 
     private Tensor Convert(Address address, Tensor value)
     {

@@ -34,7 +34,7 @@ public static class ManyChainHmc
         var dtype = initial.dtype;
         var chees = settings.Adaptation == ManyChainAdaptation.ChEES;
         var target = settings.TargetAccept ?? (chees ? 0.651 : 0.8);
-        using var g = rng.TorchGenerator(device);
+        using var g = new TensorRandom(rng, device);
         using var outer = NewDisposeScope();
         using var ng = no_grad();
 
@@ -76,14 +76,14 @@ public static class ManyChainHmc
                 ? (int)Math.Clamp(Math.Ceiling(Halton(it + 1) * Math.Exp(logT) / eps[0]), 1, settings.MaxLeapfrogSteps)
                 : settings.LeapfrogSteps;
             var epsT = tensor(eps, dtype, device).unsqueeze(1);
-            var p0 = randn(new long[] { chains, dim }, dtype, device, generator: g) / invMetric.sqrt();
+            var p0 = randn(new long[] { chains, dim }, dtype, device, generator: g.Next()) / invMetric.sqrt();
             var (q1, p1, lp1, grad1) = BatchedLeapfrog.Integrate(logDensity, q, p0, grad, epsT, invMetric, steps);
             var kinetic0 = 0.5 * (p0.square() * invMetric).sum(dim: 1);
             var kinetic1 = 0.5 * (p1.square() * invMetric).sum(dim: 1);
             var logAccept = settings.IgnoreKineticEnergy ? lp1 - lp : lp1 - kinetic1 - lp + kinetic0;
             logAccept = logAccept.nan_to_num(double.NegativeInfinity, double.NegativeInfinity, double.NegativeInfinity).clamp_max(0);
             var alpha = logAccept.exp();
-            var accept = rand(new long[] { chains }, dtype, device, generator: g).log().lt(logAccept);
+            var accept = rand(new long[] { chains }, dtype, device, generator: g.Next()).log().lt(logAccept);
             var alphaHost = alpha.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
 
             if (chees && warm)
@@ -193,13 +193,13 @@ public static class ManyChainHmc
         warmup < 20 ? [] : new[] { 0.15, 0.3, 0.5, 0.75 }.Select(f => (int)(f * warmup)).Distinct().ToArray();
 
     /// <summary>Doubles or halves a shared step size until one leapfrog step's mean acceptance crosses 1/2.</summary>
-    private static double FindStepSize(Func<Tensor, Tensor> logDensity, Tensor q, Tensor lp, Tensor grad, Tensor invMetric, double eps, TorchSharp.torch.Generator? g)
+    private static double FindStepSize(Func<Tensor, Tensor> logDensity, Tensor q, Tensor lp, Tensor grad, Tensor invMetric, double eps, TensorRandom g)
     {
         double? direction = null;
         for (var k = 0; k < 30; k++)
         {
             using var scope = NewDisposeScope();
-            var p0 = randn(q.shape, q.dtype, q.device, generator: g) / invMetric.sqrt();
+            var p0 = randn(q.shape, q.dtype, q.device, generator: g.Next()) / invMetric.sqrt();
             var epsT = full(new long[] { q.shape[0], 1 }, eps, q.dtype, q.device);
             var (_, p1, lp1, _) = BatchedLeapfrog.Integrate(logDensity, q, p0, grad, epsT, invMetric, 1);
             var logA = (lp1 - 0.5 * (p1.square() * invMetric).sum(dim: 1) - lp + 0.5 * (p0.square() * invMetric).sum(dim: 1))

@@ -173,7 +173,8 @@ public class Rng : System.Random
     /// CUDA device the result is <c>null</c>, meaning "the device's default generator", which this call
     /// re-seeds from the stream: TorchSharp's <c>Generator(seed, device)</c> always makes a CPU generator, and
     /// CUDA kernels refuse one ("Expected a 'cuda' device type for generator but found 'cpu'", seen on an
-    /// H100). The draws stay reproducible from the seed as long as one thread samples on the device at a time.
+    /// H100). Use the result for draws made right away; for a generator held across other work use
+    /// <see cref="TensorRandom"/>, which re-seeds before every draw on CUDA.
     /// </summary>
     public torch.Generator? TorchGenerator(torch.Device? device = null)
     {
