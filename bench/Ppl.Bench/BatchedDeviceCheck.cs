@@ -150,7 +150,7 @@ internal static class BatchedDeviceCheck
         Tensor Density(Tensor q) => -0.5 * ((q - muT) / sdT).square().sum(1);
         ManyChainHmcResult res;
         using (var scope = NewDisposeScope())
-            res = ManyChainHmc.Sample(Density, randn(new long[] { chains, d }, dtype, device), new ManyChainHmcSettings { Warmup = 300, Draws = 100 }, new Rng(31));
+            res = ManyChainHmc.Sample(Density, InitialPositions(chains, d, 3.0, 0.0, dtype, device), new ManyChainHmcSettings { Warmup = 300, Draws = 100 }, new Rng(31));
         var ess = res.EssBulk();
         var means = res.Mean();
         var pass = true;
@@ -191,11 +191,18 @@ internal static class BatchedDeviceCheck
         var density = BatchedBenchmark.BatchedLogistic(xs, ys, device, dtype);
         ManyChainHmcResult res;
         using (var scope = NewDisposeScope())
-            res = ManyChainHmc.Sample(density, (rand(new long[] { chains, 11 }, dtype, device) * 4 - 2) * 0.1, new ManyChainHmcSettings { Warmup = 200, Draws = 100 }, new Rng(51));
+            res = ManyChainHmc.Sample(density, InitialPositions(chains, 11, 0.4, -0.2, dtype, device), new ManyChainHmcSettings { Warmup = 200, Draws = 100 }, new Rng(51));
         var ess = res.EssBulk().Min();
         var rhat = Enumerable.Range(0, 11).Max(d => Ppl.Inference.Diagnostics.ConvergenceDiagnostics.Rhat(res.Parameter(d)));
         var draws = (double)chains * 100;
         return new(rhat < 1.05 && ess > 0.01 * draws, $"{chains} chains x (200 + 100): max R-hat {rhat:F3}, min bulk ESS {ess:F0} of {draws:F0} draws, accept {res.AcceptRate:F2}");
+    }
+
+    /// <summary>Uniform initial positions in [offset, offset + width), from a fixed seed drawn on the CPU (the same on every device).</summary>
+    private static Tensor InitialPositions(int chains, int dim, double width, double offset, ScalarType dtype, Device device)
+    {
+        using var g = new torch.Generator(61);
+        return (rand(new long[] { chains, dim }, ScalarType.Float64, generator: g) * width + offset).to(dtype, device);
     }
 
     private const int Sites = BatchedBenchmark.Degree + 1 + BatchedBenchmark.Points;
