@@ -37,6 +37,7 @@ namespace Ppl.Generators
         private readonly List<ResumableField> _fields = new List<ResumableField>();
         private readonly List<ResumablePiece> _pieces = new List<ResumablePiece>();
         private readonly Dictionary<SyntaxNode, (string Break, string Continue)> _loops = new Dictionary<SyntaxNode, (string, string)>();
+        private readonly HashSet<SyntaxNode> _deconstructed = new HashSet<SyntaxNode>();
         private int _labels;
         private int _pauseCount;
 
@@ -149,6 +150,24 @@ namespace Ppl.Generators
                     throw Fail("a const, using or ref local declaration at the level of an observe", decl);
                 foreach (var v in decl.Declaration.Variables)
                     if (v.Initializer != null) Expression(_fieldNames[Declared(v)] + " = ", v.Initializer.Value, ";\n");
+                return;
+            }
+            if (s is ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { Left: DeclarationExpressionSyntax dx } da }
+                && dx.Designation is ParenthesizedVariableDesignationSyntax pd && pd.Variables.All(v => v is SingleVariableDesignationSyntax))
+            {
+                // var (a, b) = e;  →  (field_a, field_b) = e;
+                var names = new List<string>();
+                foreach (SingleVariableDesignationSyntax v in pd.Variables)
+                {
+                    var local = _model.GetDeclaredSymbol(v, _ct) as ILocalSymbol ?? throw Fail("a local whose symbol is unknown", v);
+                    CheckType(local.Type, local.Name, v);
+                    var name = "__v" + _fields.Count + "_" + local.Name;
+                    _fieldNames[local] = name;
+                    _fields.Add(new ResumableField(Type(local.Type), name, -1, local.Type is IArrayTypeSymbol));
+                    _deconstructed.Add(v);
+                    names.Add(name);
+                }
+                Expression("(" + string.Join(", ", names) + ") = ", da.Right, ";\n");
                 return;
             }
             if (!_holdsPause.Contains(s))
@@ -291,7 +310,7 @@ namespace Ppl.Generators
         {
             foreach (var d in _body.DescendantNodes().OfType<SingleVariableDesignationSyntax>())
             {
-                if (InsideFunction(d)) continue;
+                if (InsideFunction(d) || _deconstructed.Contains(d)) continue;
                 var st = d.Ancestors().OfType<StatementSyntax>().FirstOrDefault();
                 if (st != null && _lowered.Contains(st) && !(st is BlockSyntax))
                     throw Fail($"the variable '{d.Identifier.ValueText}' declared inside an expression at the level of an observe", d);
