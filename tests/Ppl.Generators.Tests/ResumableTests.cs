@@ -1,4 +1,7 @@
 using System.Reflection;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Microsoft.CodeAnalysis;
 using Ppl.Modeling;
 using Xunit;
@@ -134,5 +137,43 @@ public class ResumableTests
             Assert.True(e.Finished);
             Assert.Equal(r.Function.Assess(1.0, e.Choices).Weight, e.Score, 12);
         }
+    }
+
+    /// <summary>
+    /// Random well-formed models (the fuzz grammar: loops, stochastic whiles with break, branches, switch
+    /// expressions, tensor choices, observations, factors, calls): every model the generator lowers runs to its
+    /// end through its pauses with the score and return value that the generated model assesses for its choices.
+    /// </summary>
+    [Property(MaxTest = 5)]
+    public Property RandomLoweredModelsScoreAsTheGeneratedModelAssesses(int[] picks)
+    {
+        const int models = 3;
+        var src = FuzzModels.Class(picks ?? Array.Empty<int>(), models);
+        var input = Harness.Compilation(src);
+        Harness.Driver().RunGeneratorsAndUpdateCompilation(input, out var output, out _);
+        using var ms = new MemoryStream();
+        if (!output.Emit(ms).Success) return false.ToProperty().Label("does not compile\n" + src);
+        var type = Assembly.Load(ms.ToArray()).GetType("F")!;
+        var ok = true;
+        var lowered = 0;
+        var bodies = src.Split("[Model] public static double M").Skip(1).ToList();
+        for (var m = 0; m < models; m++)
+        {
+            // This test project has no native libtorch: tensor models are run by the fuzz tests' compile check only.
+            if (bodies[m].Contains("torch.", StringComparison.Ordinal)) continue;
+            var r = (ResumableModel<(double, int), double>)type.GetProperty($"M{m}Resumable")!.GetValue(null)!;
+            if (!r.IsResumable) continue;
+            lowered++;
+            for (var seed = 0; seed < 3; seed++)
+            {
+                var args = (0.3 * seed - 0.2, seed + 1);
+                var e = r.Start(args);
+                var rng = new Rng(seed);
+                while (!e.Finished) e.Advance(rng);
+                var (w, ret) = r.Function.Assess(args, e.Choices);
+                ok &= Math.Abs(w - e.Score) <= 1e-9 * (1 + Math.Abs(w)) && ret.Equals(e.Return);
+            }
+        }
+        return ok.ToProperty().Label(src).Collect($"lowered {lowered} of {models}");
     }
 }
