@@ -13,6 +13,7 @@ var benchmarks = new Dictionary<string, Func<Dictionary<string, object>>>(String
     ["smc"] = () => SmcBenchmark.Run(args),
     ["batched"] = () => BatchedBenchmark.Run(args),
     ["vi"] = () => ViBenchmark.Run(args),
+    ["resumable"] = () => ResumableBenchmark.Run(args),
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var bench))

@@ -101,9 +101,11 @@ namespace Ppl.Generators
                 for (var n = 1; n <= _r.Pauses; n++) sb.AppendLine($"                case {n}: goto __P{n};");
                 sb.AppendLine("            }");
             }
+            var code = new StringBuilder();
             foreach (var p in _r.Pieces)
-                sb.Append(p.Text ?? Rewrite(p.Start, p.End, dynamic: false, edits: true));
-            sb.AppendLine();
+                code.Append(p.Text ?? Rewrite(p.Start, p.End, dynamic: false, edits: true));
+            foreach (var line in code.ToString().Split('\n'))
+                if (line.Trim().Length > 0) sb.Append("            ").AppendLine(line.TrimEnd('\r'));
             sb.AppendLine("        }");
             sb.AppendLine("    }");
         }
