@@ -64,6 +64,11 @@ namespace Ppl.Generators
                 var empty = new ResumableData(e.Reason, default, default, default, 0);
                 return (empty, e.Where);
             }
+            catch (Exception e) when (!(e is OperationCanceledException))
+            {
+                // A failure of the lowering must not cost the model its generated code: it runs by replay instead.
+                return (new ResumableData($"a construct the lowering failed on ({e.GetType().Name}: {e.Message})", default, default, default, 0), null);
+            }
         }
 
         private sealed class NotLowered : Exception
@@ -310,7 +315,8 @@ namespace Ppl.Generators
         {
             foreach (var d in _body.DescendantNodes().OfType<SingleVariableDesignationSyntax>())
             {
-                if (InsideFunction(d) || _deconstructed.Contains(d)) continue;
+                // A pattern variable of a switch-expression arm is scoped to the arm.
+                if (InsideFunction(d) || _deconstructed.Contains(d) || d.Ancestors().Any(a => a is SwitchExpressionArmSyntax)) continue;
                 var st = d.Ancestors().OfType<StatementSyntax>().FirstOrDefault();
                 if (st != null && _lowered.Contains(st) && !(st is BlockSyntax))
                     throw Fail($"the variable '{d.Identifier.ValueText}' declared inside an expression at the level of an observe", d);

@@ -82,6 +82,8 @@ public class ResumableTests
                 if (k == 1 && t % 2 == 0) continue;
                 for (var j = 0; j < 2; j++) Observe(Normal(path[t] + k + j, 1), x, "y", 6 * t + 2 * k + j);
             }
+            var w = t switch { int q when q > 2 => q, _ => 0 };
+            Factor(-0.01 * w);
             t++;
         }
         var total = 0.0;

@@ -156,6 +156,32 @@ public class ResumableSmcTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void ClonesCopyTheArraysTheBodyWrites_InterleavedRunsDoNotSeeEachOther()
+    {
+        // LgssmPath reads path[i] and writes path[i + 1]: two executions sharing the array would read each
+        // other's states when advanced in turn (a clone that shared it would fail this test).
+        var a = ResumableModels.LgssmPathResumable.Start(Data10);
+        var rng = new Rng(4);
+        for (var k = 0; k < 3; k++) a.Advance(rng);
+        var b = a.Clone();
+        var (c, d) = (a.Clone(), b.Clone());
+        var (ra, rb) = (new Rng(21), new Rng(22));
+        while (!a.Finished || !b.Finished)
+        {
+            a.Advance(ra);
+            b.Advance(rb);
+        }
+        var (rc, rd) = (new Rng(21), new Rng(22));
+        while (!c.Finished) c.Advance(rc);
+        while (!d.Finished) d.Advance(rd);
+        Assert.Equal(c.Return, a.Return);
+        Assert.Equal(c.Score, a.Score);
+        Assert.Equal(d.Return, b.Return);
+        Assert.Equal(d.Score, b.Score);
+        Assert.NotEqual(a.Return, b.Return);
+    }
+
+    [Fact]
     public void ResumableSmcDoesLinearBodyWork_ReplayDoesQuadratic()
     {
         long Work(int steps, bool replay)
