@@ -1,3 +1,4 @@
+using Ppl.Enumeration;
 using Ppl.Inference.Smc;
 using Ppl.Modeling;
 using Xunit;
@@ -128,6 +129,29 @@ public class ResumableSmcTests(ITestOutputHelper output)
         Assert.True(Math.Abs(good - 1) <= 4 * goodSe, $"mean Ẑ/Z = {good} ± {goodSe}");
         var (bad, badSe) = Ratios(300, rng => HandFilter(ResumableModels.LgssmPathResumable, Data10, 20, rng, clone: false), 12);
         Assert.True(Math.Abs(bad - 1) > 5 * badSe, $"sharing executions should be biased: mean Ẑ/Z = {bad} ± {badSe}");
+    }
+
+    public static IEnumerable<object[]> ResamplerNames => Resamplers.All.Select(r => new object[] { r.Name });
+
+    /// <summary>
+    /// papers.md E1 on the resumable path: under the exact enumerator, the collapse of resumable SMC with two
+    /// particles (pausing at both factors, resampling at each) has exactly the model's evidence and posterior
+    /// (the negative control of this pipeline, offspring weight 1/N, is ExactEnumerationTests' E1 control).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ResamplerNames))]
+    public void CollapseOfResumableSmcWithTwoParticles_IsExactlyTheModel(string resampler)
+    {
+        var r = Resamplers.All.Single(x => x.Name == resampler);
+        var result = Enumerate.Program(rng =>
+        {
+            var smc = ResumableSmc.Run(ResumableModels.SprinklerResumable, Unit.Value, 2, rng, new SmcOptions { Resampler = r });
+            Assert.StartsWith("SMC (resumable", smc.Algorithm);
+            var (particle, lw) = smc.Population.Collapse(rng);
+            return (Rain: particle.Return.Return, LogWeight: lw);
+        }, v => v.LogWeight);
+        Assert.Equal(0.5026, result.Evidence, 9);
+        Assert.Equal(0.0546 / 0.5026, result.Probability(e => e.Value.Rain), 9);
     }
 
     [Fact]
