@@ -364,7 +364,20 @@ namespace Ppl.Generators
                     case IdentifierNameSyntax id:
                     {
                         var sym = _model.GetSymbolInfo(id, _ct).Symbol;
-                        if (sym == null || !_fieldNames.TryGetValue(sym, out var field)) break;
+                        if (sym == null) break;
+                        if (!_fieldNames.TryGetValue(sym, out var field))
+                        {
+                            // A static member named simply (a helper of the model's class, a using static import) is
+                            // qualified: inside the state machine a member of ResumableExecution (Score, Clone, State…)
+                            // with the same name would hide it.
+                            if (sym.IsStatic && sym.ContainingType != null && !(sym is ITypeSymbol) && !(sym is INamespaceSymbol)
+                                && (sym is IMethodSymbol || sym is IFieldSymbol || sym is IPropertySymbol || sym is IEventSymbol)
+                                && !(id.Parent is MemberAccessExpressionSyntax ma && ma.Name == id) && !(id.Parent is QualifiedNameSyntax)
+                                && !(id.Parent is NameColonSyntax) && !(id.Parent is NameEqualsSyntax) && !(id.Parent is MemberBindingExpressionSyntax)
+                                && !(sym is IMethodSymbol { MethodKind: MethodKind.LocalFunction }))
+                                yield return Edit(id, Type(sym.ContainingType) + "." + id.Identifier.Text);
+                            break;
+                        }
                         var prefix = field;
                         // Names a tuple element or anonymous member takes from the identifier must not change.
                         if (id.Parent is ArgumentSyntax arg && arg.NameColon == null && arg.Parent is TupleExpressionSyntax)
