@@ -14,6 +14,7 @@ var benchmarks = new Dictionary<string, Func<Dictionary<string, object>>>(String
     ["batched"] = () => BatchedBenchmark.Run(args),
     ["batched-check"] = () => BatchedDeviceCheck.Run(args),
     ["vi"] = () => ViBenchmark.Run(args),
+    ["resumable"] = () => ResumableBenchmark.Run(args),
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var bench))

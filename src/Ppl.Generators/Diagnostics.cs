@@ -61,6 +61,12 @@ namespace Ppl.Generators
             "The Ppl generator failed on model '{0}' and generated nothing for it: {1}",
             Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
 
+        /// <summary>The model's SMC runs by replay: its body is not lowered to a resumable state machine (SPEC M7).</summary>
+        public static readonly DiagnosticDescriptor ReplayFallback = new DiagnosticDescriptor(
+            "PPL0010", "SMC on the model replays from a recorded prefix",
+            "SMC on model '{0}' replays the model from its start at every observation (O(T²)) instead of resuming it, because of {1}",
+            Category, DiagnosticSeverity.Info, isEnabledByDefault: true);
+
         internal static DiagnosticDescriptor? ById(string id)
         {
             switch (id)
@@ -74,6 +80,7 @@ namespace Ppl.Generators
                 case "PPL0007": return NoAddress;
                 case "PPL0008": return DynamicFallback;
                 case "PPL0009": return GeneratorFailure;
+                case "PPL0010": return ReplayFallback;
                 default: return null;
             }
         }

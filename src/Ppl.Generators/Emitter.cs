@@ -147,6 +147,7 @@ namespace Ppl.Generators
                 sb.AppendLine();
             }
             EmitBuilder(sb, access);
+            ResumableEmitter.EmitMembers(sb, _b);
         }
 
         // ------------------------------------------------------------------ typed trace and builder

@@ -106,7 +106,10 @@ namespace Ppl.Generators
             if (_failed) return Output(null);
             if (_fallbackReason != null)
                 Report("PPL0008", _fallbackLocation ?? _syntax.Identifier.GetLocation(), ModelName, _fallbackReason);
-            return Extract(bodyNode);
+            var resumable = Specialised ? ResumableLowering.Lower(_model, _method, bodyNode, _sites.Select(s => (s.Node, s.Kind)), _ct) : default;
+            if (resumable.Data?.Reason is { } notLowered)
+                Report("PPL0010", resumable.Where ?? _syntax.Identifier.GetLocation(), ModelName, notLowered);
+            return Extract(bodyNode) with { Resumable = resumable.Data };
         }
 
         private ModelData Output(string? source) => ModelData.DiagnosticsOnly(_diags.ToImmutable());

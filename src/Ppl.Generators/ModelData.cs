@@ -116,6 +116,9 @@ namespace Ppl.Generators
         bool ExpressionBody,
         EquatableArray<DiagInfo> Diagnostics)
     {
+        /// <summary>The resumable form for SMC (SPEC M7) of a specialised model; null for the others.</summary>
+        public ResumableData? Resumable { get; init; }
+
         /// <summary>A model that produces no source, only diagnostics.</summary>
         public static ModelData DiagnosticsOnly(ImmutableArray<DiagInfo> diagnostics) => new ModelData(
             null, "", default, null, default, default, "", "", "", "", "", default, false, default, default, "", false,

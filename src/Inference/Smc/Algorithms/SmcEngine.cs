@@ -12,11 +12,20 @@ internal static class SmcEngine
         Rng rng, RunOptions? options)
     {
         ArgumentNullException.ThrowIfNull(model);
+        return Run(model, new PausingModel<TArgs, TRet>(model).Function, args, particles, transform, steps, algorithm, rng, options);
+    }
+
+    /// <summary>The same over any paused form of <paramref name="model"/>: replay, or a generated model's resumable executions.</summary>
+    public static SmcResult<TArgs, TRet> Run<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> model,
+        IGenerativeFunction<(TArgs Args, int Pauses), Paused<TRet>> paused, TArgs args, int particles,
+        PopulationTransform<ITrace<(TArgs Args, int Pauses), Paused<TRet>>> transform, int steps, string algorithm,
+        Rng rng, RunOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(rng);
         ArgumentOutOfRangeException.ThrowIfLessThan(particles, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 0);
         options ??= RunOptions.Default;
-        var paused = new PausingModel<TArgs, TRet>(model).Function;
         var start = Sequential.Start(paused, args, rng);
         var population = Population<ITrace<(TArgs Args, int Pauses), Paused<TRet>>>.Spawn(particles, _ => start);
         var records = new List<SmcStep>();

@@ -1,0 +1,35 @@
+using Ppl.Modeling;
+
+namespace Ppl.Inference.Smc;
+
+/// <summary>
+/// Bootstrap SMC over a <c>[Model]</c> method (SPEC M7), through its generated <c>…Resumable</c> property:
+/// particles are the model's resumable executions, advanced to the next Observe/Factor, reweighted,
+/// resampled and cloned, so a run costs O(T) body work for T observations. A model the generator could not
+/// lower (diagnostic PPL0010 names the construct) runs by replay from a recorded prefix instead (O(T²)),
+/// with the same result. Same driver, options and result as <see cref="BootstrapSmc"/>.
+/// </summary>
+public static class ResumableSmc
+{
+    /// <summary>Runs bootstrap SMC on a generated model.</summary>
+    /// <param name="model">The generated <c>…Resumable</c> of the model; every Observe/Factor is a pause.</param>
+    /// <param name="args">Its arguments.</param>
+    /// <param name="particles">N ≥ 1.</param>
+    /// <param name="rng">Random source (split per particle in a fixed order).</param>
+    /// <param name="smc">Resampler, ESS threshold and number of steps.</param>
+    /// <param name="options">Parallelism, progress and cancellation.</param>
+    /// <param name="replay">Run by replay even when the model is resumable (for comparisons).</param>
+    public static SmcResult<TArgs, TRet> Run<TArgs, TRet>(ResumableModel<TArgs, TRet> model, TArgs args, int particles, Rng rng,
+        SmcOptions? smc = null, RunOptions? options = null, bool replay = false)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        smc ??= SmcOptions.Default;
+        var resumable = model.IsResumable && !replay;
+        IGenerativeFunction<(TArgs Args, int Pauses), Paused<TRet>> paused = resumable
+            ? new ResumableFunction<TArgs, TRet>(model)
+            : new PausingModel<TArgs, TRet>(model.Replay).Function;
+        var how = resumable ? "resumable" : "replay";
+        return SmcEngine.Run(model.Function, paused, args, particles, SmcEngine.Resampling<ITrace<(TArgs Args, int Pauses), Paused<TRet>>>(smc), smc.Steps,
+            $"SMC ({how}, {smc.Resampler.Name}, ESS threshold {smc.EssThreshold})", rng, options);
+    }
+}

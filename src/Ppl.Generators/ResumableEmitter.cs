@@ -1,0 +1,197 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace Ppl.Generators
+{
+    /// <summary>
+    /// Writes the resumable form of a model (SPEC M7, see <see cref="ResumableLowering"/>): the
+    /// <c>…Resumable</c> property (a <c>ResumableModel</c>), the body as a dynamic model for replay, and, when
+    /// the body was lowered, the state-machine class whose <c>Resume</c> runs to the next Observe/Factor.
+    /// </summary>
+    internal sealed class ResumableEmitter
+    {
+        private readonly ModelData _b;
+        private readonly ResumableData? _r;
+        private readonly string _m;
+
+        private ResumableEmitter(ModelData data)
+        {
+            _b = data;
+            _r = data.Resumable;
+            _m = data.MethodName;
+        }
+
+        /// <summary>Appends the resumable members of one model (inside its containing class).</summary>
+        public static void EmitMembers(StringBuilder sb, ModelData data) => new ResumableEmitter(data).Emit(sb);
+
+        private void Emit(StringBuilder sb)
+        {
+            var argsType = _b.ArgsType;
+            var ret = _b.ReturnType;
+            var type = $"global::Ppl.Modeling.ResumableModel<{argsType}, {ret}>";
+            var name = Literal(_b.ModelName);
+            var parameters = string.Join(", ", _b.Parameters.Select(p => p.Type + " " + Escape(p.Name)));
+            var unpack = _b.Parameters.Count switch
+            {
+                0 => "",
+                1 => ", args",
+                _ => ", " + string.Join(", ", _b.Parameters.Select((p, i) => "args.Item" + (i + 1))),
+            };
+            string replay, start, reason;
+            if (!_b.Specialised)
+            {
+                replay = $"{_m}Model";
+                start = "null";
+                reason = Literal("the model runs through the dynamic tracer (see PPL0008)");
+            }
+            else
+            {
+                replay = $"new global::Ppl.DynamicModel<{argsType}, {ret}>({name}, static (t, args) => __{_m}Replay(t{unpack}))";
+                var lowered = _r != null && _r.Reason == null;
+                start = lowered ? $"static args => new __{_m}Resumable(args)" : "null";
+                reason = lowered ? "null" : Literal(_r?.Reason ?? "the body is not lowered");
+            }
+            sb.AppendLine();
+            sb.AppendLine($"    private static {type}? __{_m}ResumableInstance;");
+            sb.AppendLine($"    /// <summary>");
+            sb.AppendLine($"    /// <see cref=\"{_m}\"/> for SMC (generated): its resumable state machine, which pauses after each Observe/Factor");
+            sb.AppendLine($"    /// and can be cloned, or where the body is not lowered, its replay from a recorded prefix.");
+            sb.AppendLine($"    /// </summary>");
+            sb.AppendLine($"    {_b.Access} static {type} {_m}Resumable => __{_m}ResumableInstance ??= new {type}({_m}Model, {replay}, {start}, {reason});");
+            if (!_b.Specialised) return;
+
+            sb.AppendLine();
+            sb.AppendLine($"    private static {ret} __{_m}Replay(global::Ppl.ITracer __t{(parameters.Length > 0 ? ", " + parameters : "")})");
+            var body = Rewrite(0, _b.BodyText.Length, dynamic: true, edits: false);
+            sb.AppendLine(_b.ExpressionBody ? "    {\n        return " + body.Trim() + ";\n    }" : "    " + body.Trim());
+            if (_r == null || _r.Reason != null) return;
+            EmitMachine(sb, argsType, ret);
+        }
+
+        private void EmitMachine(StringBuilder sb, string argsType, string ret)
+        {
+            var cls = $"__{_m}Resumable";
+            sb.AppendLine();
+            sb.AppendLine($"    /// <summary>The state machine of <see cref=\"{_m}\"/> (generated): locals are fields; Resume runs to the next pause.</summary>");
+            sb.AppendLine($"    private sealed class {cls} : global::Ppl.Modeling.ResumableExecution<{ret}>");
+            sb.AppendLine("    {");
+            foreach (var f in _r!.Fields) sb.AppendLine($"        private {f.Type} {f.Name};");
+            sb.AppendLine($"        public {cls}({argsType} args) : base(__{_m}Sites.Metadata)");
+            sb.AppendLine("        {");
+            foreach (var f in _r.Fields.Where(f => f.Parameter >= 0))
+                sb.AppendLine($"            {f.Name} = {(_b.Parameters.Count == 1 ? "args" : "args.Item" + (f.Parameter + 1))};");
+            sb.AppendLine("        }");
+            var copied = _r.Fields.Where(f => f.Copied).ToList();
+            if (copied.Count > 0)
+            {
+                sb.AppendLine("        protected override void CopyOwnedState()");
+                sb.AppendLine("        {");
+                sb.AppendLine("            var __copies = new global::System.Collections.Generic.Dictionary<object, object>();");
+                foreach (var f in copied) sb.AppendLine($"            {f.Name} = CopyArray({f.Name}, __copies);");
+                sb.AppendLine("        }");
+            }
+            sb.AppendLine("        protected override bool Resume(ref global::Ppl.Modeling.ResumableHandler __h)");
+            sb.AppendLine("        {");
+            if (_r.Pauses > 0)
+            {
+                sb.AppendLine("            switch (State)");
+                sb.AppendLine("            {");
+                for (var n = 1; n <= _r.Pauses; n++) sb.AppendLine($"                case {n}: goto __P{n};");
+                sb.AppendLine("            }");
+            }
+            var code = new StringBuilder();
+            foreach (var p in _r.Pieces)
+                code.Append(p.Text ?? Rewrite(p.Start, p.End, dynamic: false, edits: true));
+            foreach (var line in code.ToString().Split('\n'))
+                if (line.Trim().Length > 0) sb.Append("            ").AppendLine(line.TrimEnd('\r'));
+            sb.AppendLine("        }");
+            sb.AppendLine("    }");
+        }
+
+        // ------------------------------------------------------------------ rewriting
+
+        private sealed class Item
+        {
+            public int Start;
+            public int End;
+            public SiteData? Site;
+            public ResumableEdit? Edit;
+        }
+
+        /// <summary>
+        /// The body text in [start, end) with every site replaced by its handler call and (for the state machine)
+        /// every edit applied; nested sites and edits are rewritten through the arguments and inner ranges.
+        /// </summary>
+        private string Rewrite(int start, int end, bool dynamic, bool edits)
+        {
+            var items = new List<Item>();
+            foreach (var s in _b.Sites)
+                if (s.Span.Start >= start && s.Span.End <= end) items.Add(new Item { Start = s.Span.Start, End = s.Span.End, Site = s });
+            if (edits && _r != null)
+                foreach (var e in _r.Edits)
+                    if (e.Start >= start && e.End <= end) items.Add(new Item { Start = e.Start, End = e.End, Edit = e });
+            var sb = new StringBuilder();
+            var at = start;
+            foreach (var item in items.OrderBy(x => x.Start).ThenByDescending(x => x.End - x.Start))
+            {
+                if (item.Start < at) continue;
+                sb.Append(_b.BodyText, at, item.Start - at);
+                if (item.Site is { } site)
+                {
+                    var args = site.Args.Select(a => a.Start < 0 ? null : Rewrite(a.Start, a.End, dynamic, edits).Trim()).ToArray();
+                    sb.Append(SiteCode(site, args, dynamic));
+                }
+                else
+                {
+                    var e = item.Edit!;
+                    sb.Append(e.Prefix);
+                    if (e.InnerStart >= 0) sb.Append(Rewrite(e.InnerStart, e.InnerEnd, dynamic, edits));
+                    sb.Append(e.Suffix);
+                }
+                at = item.End;
+            }
+            sb.Append(_b.BodyText, at, end - at);
+            return sb.ToString();
+        }
+
+        private static string SiteCode(SiteData s, string?[] args, bool dynamic)
+        {
+            string Arg(int i) => "(" + (args[i] ?? "default") + ")";
+            string Address()
+            {
+                if (s.StaticName != null) return dynamic ? Literal(s.StaticName) : $"{s.Slot} /* {s.StaticName.Replace("*/", "* /").Replace("\n", " ").Replace("\r", " ")} */";
+                var a = s.AddressStart;
+                switch (s.AddressCount)
+                {
+                    case 1: return $"((global::Ppl.Address){Arg(a)})";
+                    case 2: return $"new global::Ppl.Address((global::Ppl.AddressSegment){Arg(a)}, (global::Ppl.AddressSegment){Arg(a + 1)})";
+                    default: return $"(new global::Ppl.Address((global::Ppl.AddressSegment){Arg(a)}, (global::Ppl.AddressSegment){Arg(a + 1)}) / (global::Ppl.AddressSegment){Arg(a + 2)})";
+                }
+            }
+            var at = s.StaticName != null ? "" : "At";
+            var h = dynamic ? "__t" : "__h";
+            switch (s.Kind)
+            {
+                case SiteKind.Sample:
+                    return dynamic ? $"{h}.Sample<{s.ValueType}>({Address()}, {Arg(0)})" : $"{h}.Sample{at}<{s.DistType}, {s.ValueType}>({Address()}, {Arg(0)})";
+                case SiteKind.Observe:
+                    return dynamic ? $"{h}.Observe<{s.ValueType}>({Address()}, {Arg(0)}, {Arg(1)})" : $"{h}.Observe{at}<{s.DistType}, {s.ValueType}>({Address()}, {Arg(0)}, {Arg(1)})";
+                case SiteKind.Factor:
+                    return $"{h}.Factor({Arg(0)})";
+                case SiteKind.Param:
+                    return $"{h}.Param({Arg(0)}, {Arg(1)})";
+                case SiteKind.Call:
+                    return dynamic ? $"{h}.Call<{s.ArgsType}, {s.RetType}>({Address()}, {Arg(0)}, {Arg(1)})" : $"{h}.Call{at}<{s.ArgsType}, {s.RetType}>({Address()}, {Arg(0)}, {Arg(1)})";
+                default:
+                    var callArgs = args.Length == 0 ? "default(global::Ppl.Unit)" : args.Length == 1 ? Arg(0) : "(" + string.Join(", ", args.Select((x, i) => Arg(i))) + ")";
+                    return $"{h}.Call{(dynamic ? "" : at)}<{s.ArgsType}, {s.RetType}>({Address()}, {s.Callee}, {callArgs})";
+            }
+        }
+
+        private static string Literal(string s) => SymbolDisplay.FormatLiteral(s, quote: true);
+
+        private static string Escape(string name) => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+    }
+}

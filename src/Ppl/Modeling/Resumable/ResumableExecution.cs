@@ -1,0 +1,150 @@
+namespace Ppl.Modeling;
+
+/// <summary>
+/// A paused execution of a generated model (SPEC M7): the generator lowers a <c>[Model]</c> body into a
+/// state machine whose locals are fields of a class derived from this one, and whose
+/// <see cref="Resume"/> runs from the current state to the next Observe/Factor (or to the end) and returns.
+/// An execution can be cloned: the clone copies every field (value-type locals by value, arrays the body
+/// owns element by element) and shares the choices made so far, which are an immutable list.
+/// Arguments and other immutable values are shared.
+/// </summary>
+public abstract class ResumableExecution
+{
+    private ChoiceNode? _choices;
+    private ChoiceMap? _choiceMap;
+
+    /// <summary>Creates an execution at its start (generated code only).</summary>
+    protected ResumableExecution(ModelMetadata metadata)
+    {
+        Metadata = metadata ?? throw new ArgumentNullException(nameof(metadata));
+    }
+
+    /// <summary>The model's static metadata (names the static slots).</summary>
+    public ModelMetadata Metadata { get; }
+
+    /// <summary>
+    /// The resume point: 0 at the start, then the number of the pause the body stopped at (generated code
+    /// switches on it); −1 once finished.
+    /// </summary>
+    protected int State { get; set; }
+
+    /// <summary>True once the body has returned.</summary>
+    public bool Finished { get; private set; }
+
+    /// <summary>log p of everything run so far: choices, observations and factors.</summary>
+    public double Score { get; private set; }
+
+    /// <summary>How many Observe/Factor effects have run so far.</summary>
+    public int ScorePoints { get; private set; }
+
+    /// <summary>
+    /// How many effects (choices, observations, factors) the body has executed in this execution and
+    /// its ancestors: the body work, which tests use to show that a run is O(T).
+    /// </summary>
+    public long SiteVisits { get; private set; }
+
+    /// <summary>The random choices made so far, by address (built on first use).</summary>
+    public ChoiceMap Choices
+    {
+        get
+        {
+            if (_choiceMap is { } m) return m;
+            var list = new List<ChoiceNode>();
+            for (var n = _choices; n is not null; n = n.Previous) list.Add(n);
+            var map = ChoiceMap.Empty;
+            for (var i = list.Count - 1; i >= 0; i--) map = map.Set(list[i].Address, list[i].Value);
+            return _choiceMap = map;
+        }
+    }
+
+    /// <summary>
+    /// Runs the body to its next Observe/Factor (inclusive) or to its end, drawing new choices from the
+    /// prior with <paramref name="rng"/>; returns the log weight increment (the observations' and factors'
+    /// log densities; choices drawn from their prior add nothing). A finished execution returns 0.
+    /// This mutates the execution: clone it first to keep the paused state.
+    /// </summary>
+    public double Advance(Rng rng)
+    {
+        ArgumentNullException.ThrowIfNull(rng);
+        if (Finished) return 0;
+        var h = new ResumableHandler(this, rng);
+        var done = Resume(ref h);
+        if (done)
+        {
+            Finished = true;
+            State = -1;
+        }
+        return h.Increment;
+    }
+
+    /// <summary>An independent copy: advancing either leaves the other unchanged.</summary>
+    public ResumableExecution Clone()
+    {
+        var c = (ResumableExecution)MemberwiseClone();
+        c.CopyOwnedState();
+        return c;
+    }
+
+    /// <summary>Runs from the current state to the next pause or the end; true when the body returned (generated).</summary>
+    protected abstract bool Resume(ref ResumableHandler handler);
+
+    /// <summary>
+    /// Replaces the clone's reference-type fields that the body may write (its own arrays) with copies
+    /// (generated; the default has none).
+    /// </summary>
+    protected virtual void CopyOwnedState()
+    {
+    }
+
+    /// <summary>Deep-copies an array owned by the body (nested arrays too), keeping aliasing among the copies of one clone.</summary>
+    protected static T CopyArray<T>(T array, Dictionary<object, object> copies) where T : class?
+    {
+        if (array is not Array a) return array;
+        if (copies.TryGetValue(a, out var done)) return (T)done;
+        var c = (Array)a.Clone();
+        copies[a] = c;
+        if (!a.GetType().GetElementType()!.IsValueType)
+            for (var i = 0; i < c.Length; i++)
+                if (c.GetValue(i) is Array inner) c.SetValue(CopyArray(inner, copies), i);
+        return (T)(object)c;
+    }
+
+    internal void Record(Address address, object value, double logDensity)
+    {
+        _choices = new ChoiceNode(address, value, _choices);
+        _choiceMap = null;
+        Score += logDensity;
+        SiteVisits++;
+    }
+
+    internal void Scored(double logWeight)
+    {
+        Score += logWeight;
+        ScorePoints++;
+        SiteVisits++;
+    }
+
+    /// <summary>One choice in the persistent list of choices (newest first): clones share their common prefix.</summary>
+    private sealed class ChoiceNode(Address address, object value, ChoiceNode? previous)
+    {
+        public Address Address { get; } = address;
+        public object Value { get; } = value;
+        public ChoiceNode? Previous { get; } = previous;
+    }
+}
+
+/// <summary>A paused execution of a generated model whose return type is <typeparamref name="TRet"/>.</summary>
+/// <typeparam name="TRet">The model's return type.</typeparam>
+public abstract class ResumableExecution<TRet> : ResumableExecution
+{
+    /// <summary>Creates an execution at its start (generated code only).</summary>
+    protected ResumableExecution(ModelMetadata metadata) : base(metadata)
+    {
+    }
+
+    /// <summary>The return value, once <see cref="ResumableExecution.Finished"/>.</summary>
+    public TRet? Return { get; protected set; }
+
+    /// <summary>An independent copy: advancing either leaves the other unchanged.</summary>
+    public new ResumableExecution<TRet> Clone() => (ResumableExecution<TRet>)base.Clone();
+}

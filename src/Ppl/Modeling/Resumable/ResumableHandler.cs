@@ -1,0 +1,88 @@
+using Ppl.Distributions;
+using static TorchSharp.torch;
+
+namespace Ppl.Modeling;
+
+/// <summary>
+/// The handler of a resumable execution's body (<see cref="ResumableExecution"/>): draws every choice from
+/// its prior, records it in the execution, and sums the observations' and factors' log densities since the
+/// last pause (the SMC weight increment). The checks and messages are those of the other handlers.
+/// </summary>
+public struct ResumableHandler : IModelHandler
+{
+    private readonly ResumableExecution _execution;
+    private readonly Rng _rng;
+
+    internal ResumableHandler(ResumableExecution execution, Rng rng)
+    {
+        _execution = execution;
+        _rng = rng;
+        Increment = 0;
+    }
+
+    /// <summary>The log weight added since the body was resumed.</summary>
+    public double Increment { get; private set; }
+
+    private readonly string Name => _execution.Metadata.Name;
+
+    /// <inheritdoc />
+    public readonly T Sample<TD, T>(int slot, TD distribution) where TD : IDistribution<T> =>
+        SampleAt<TD, T>(_execution.Metadata.AddressOf(slot), distribution);
+
+    /// <inheritdoc />
+    public readonly T SampleAt<TD, T>(Address address, TD distribution) where TD : IDistribution<T>
+    {
+        Check(address, distribution);
+        var value = distribution.Sample(_rng);
+        var logDensity = distribution.LogDensity(value);
+        if (double.IsNaN(logDensity))
+            throw new ModelException($"The log density of the choice at '{address}' is NaN (value {ValueConversion.Describe(value)} under {distribution.Family}).", address);
+        _execution.Record(address, value!, logDensity);
+        return value;
+    }
+
+    /// <inheritdoc />
+    public void Observe<TD, T>(int slot, TD distribution, T value) where TD : IDistribution<T> =>
+        ObserveAt(_execution.Metadata.AddressOf(slot), distribution, value);
+
+    /// <inheritdoc />
+    public void ObserveAt<TD, T>(Address address, TD distribution, T value) where TD : IDistribution<T>
+    {
+        Check(address, distribution);
+        if (value is double d && double.IsNaN(d)) throw new ModelException($"The observation at '{address}' is NaN.", address);
+        var logDensity = distribution.LogDensity(value);
+        if (double.IsNaN(logDensity))
+            throw new ModelException(
+                $"The log density of the observation at '{address}' is NaN (value {ValueConversion.Describe(value)} under {distribution.Family}).", address);
+        Increment += logDensity;
+        _execution.Scored(logDensity);
+    }
+
+    /// <inheritdoc />
+    public void Factor(double logWeight)
+    {
+        if (double.IsNaN(logWeight) || double.IsPositiveInfinity(logWeight))
+            throw new ModelException($"Model '{Name}' added a factor of {logWeight}; factors must be finite or −∞.");
+        Increment += logWeight;
+        _execution.Scored(logWeight);
+    }
+
+    /// <summary>Not used: models with calls are not lowered to the resumable form (they run by replay).</summary>
+    public readonly TRet Call<TArgs, TRet>(int slot, IGenerativeFunction<TArgs, TRet> function, TArgs args) => throw NotLowered("Call");
+
+    /// <summary>Not used: models with calls are not lowered to the resumable form (they run by replay).</summary>
+    public readonly TRet CallAt<TArgs, TRet>(Address address, IGenerativeFunction<TArgs, TRet> function, TArgs args) => throw NotLowered("Call");
+
+    /// <summary>Not used: models with parameters run through the dynamic tracer.</summary>
+    public readonly Tensor Param(string name, Func<Tensor> init) => throw NotLowered("Param");
+
+    private readonly NotSupportedException NotLowered(string effect) =>
+        new($"{effect} in the resumable form of model '{Name}': the generator does not lower such models (they run by replay); this is a bug.");
+
+    private static void Check<TD>(Address address, TD distribution) where TD : IDistribution
+    {
+        if (!typeof(TD).IsValueType && distribution is null) throw new ArgumentNullException(nameof(distribution));
+        if (distribution.ParameterError is { } problem)
+            throw new DistributionParameterException(distribution.Family, problem, address);
+    }
+}

@@ -1,0 +1,112 @@
+using Ppl.Modeling;
+using static Ppl.Dist;
+using static Ppl.Modeling.Effects;
+
+namespace Ppl.Inference.Tests.Smc.Resumable;
+
+/// <summary>[Model] methods that the generator lowers to resumable state machines, and ones it cannot lower.</summary>
+public static partial class ResumableModels
+{
+    /// <summary>The linear-Gaussian SSM of <see cref="SmcModels.Lgssm"/> (a = 0.9), same addresses.</summary>
+    [Model]
+    public static double Lgssm(double[] ys)
+    {
+        var x = Sample(Normal(0, 1), "x", 0);
+        for (var i = 0; i < ys.Length; i++)
+        {
+            x = Sample(Normal(0.9 * x, 1), "x", i + 1);
+            Observe(Normal(x, 0.5), ys[i], "y", i + 1);
+        }
+        return x;
+    }
+
+    /// <summary>The same SSM keeping its path in an array the body writes (a clone must copy it), counting its loop iterations.</summary>
+    [Model]
+    public static double LgssmPath(double[] ys)
+    {
+        var path = new double[ys.Length + 1];
+        path[0] = Sample(Normal(0, 1), "x", 0);
+        var i = 0;
+        while (i < ys.Length)
+        {
+            Tick();
+            path[i + 1] = Sample(Normal(0.9 * path[i], 1), "x", i + 1);
+            Observe(Normal(path[i + 1], 0.5), ys[i], "y", i + 1);
+            i++;
+        }
+        return path[ys.Length];
+    }
+
+    private static long _ticks;
+
+    /// <summary>Loop iterations run by <see cref="LgssmPath"/> bodies so far (all paths, all threads).</summary>
+    public static long Ticks => Interlocked.Read(ref _ticks);
+
+    private static void Tick() => Interlocked.Increment(ref _ticks);
+
+    /// <summary>Every covered construct: while, nested for with continue, if/else with a factor, do-while, a written array, break.</summary>
+    [Model]
+    public static double Mixed(double[] ys)
+    {
+        var level = Sample(Normal(0, 1), "start");
+        var path = new double[ys.Length];
+        var t = 0;
+        while (true)
+        {
+            if (t >= ys.Length) break;
+            var jump = Sample(Bernoulli(0.2), "jump", t);
+            if (jump)
+            {
+                level = Sample(Normal(level, 2), "level", t);
+                Factor(-0.1);
+            }
+            else
+                level = Sample(Normal(level, 0.5), "level", t);
+            path[t] = level;
+            for (var k = 0; k < 2; k++)
+            {
+                if (k == 1 && t % 2 == 0) continue;
+                Observe(Normal(path[t] + k, 1), ys[t], "y", 2 * t + k);
+            }
+            t++;
+        }
+        var total = 0.0;
+        do
+        {
+            total += path[--t];
+        }
+        while (t > 0);
+        return total;
+    }
+
+    /// <summary>A try statement around an observation: not lowered, SMC replays it (PPL0010).</summary>
+    [Model]
+    public static double Guarded(double[] ys)
+    {
+        var x = Sample(Normal(0, 1), "x", 0);
+        for (var i = 0; i < ys.Length; i++)
+        {
+            x = Sample(Normal(0.9 * x, 1), "x", i + 1);
+            try
+            {
+                Observe(Normal(x, 0.5), ys[i], "y", i + 1);
+            }
+            finally
+            {
+                x += 0;
+            }
+        }
+        return x;
+    }
+
+    /// <summary>The sprinkler of <see cref="SmcModels.Sprinkler"/> as a [Model]: Z = 0.5026, P(rain | ·) = 0.108635.</summary>
+    [Model]
+    public static bool Sprinkler()
+    {
+        var rain = Sample(Bernoulli(0.3));
+        if (rain) Factor(Math.Log(0.2));
+        var sprinkler = Sample(Bernoulli(rain ? 0.1 : 0.4));
+        if (sprinkler) Factor(Math.Log(0.1));
+        return rain;
+    }
+}
