@@ -61,6 +61,12 @@ namespace Ppl.Generators
             "The Ppl generator failed on model '{0}' and generated nothing for it: {1}",
             Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
 
+        /// <summary>The model has no batched (tensor) form, and which construct stops it (see BatchedLowering).</summary>
+        public static readonly DiagnosticDescriptor NoBatchedForm = new DiagnosticDescriptor(
+            "PPL0011", "Model has no batched form",
+            "Model '{0}' gets no batched (tensor) form because of {1}",
+            Category, DiagnosticSeverity.Info, isEnabledByDefault: true);
+
         internal static DiagnosticDescriptor? ById(string id)
         {
             switch (id)
@@ -74,6 +80,7 @@ namespace Ppl.Generators
                 case "PPL0007": return NoAddress;
                 case "PPL0008": return DynamicFallback;
                 case "PPL0009": return GeneratorFailure;
+                case "PPL0011": return NoBatchedForm;
                 default: return null;
             }
         }

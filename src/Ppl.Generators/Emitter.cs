@@ -147,6 +147,7 @@ namespace Ppl.Generators
                 sb.AppendLine();
             }
             EmitBuilder(sb, access);
+            BatchedEmitter.Emit(sb, _b);
         }
 
         // ------------------------------------------------------------------ typed trace and builder

@@ -106,7 +106,8 @@ namespace Ppl.Generators
             if (_failed) return Output(null);
             if (_fallbackReason != null)
                 Report("PPL0008", _fallbackLocation ?? _syntax.Identifier.GetLocation(), ModelName, _fallbackReason);
-            return Extract(bodyNode);
+            // The batched (tensor) form, or PPL0011 saying why there is none (BatchedLowering.cs).
+            return BatchedLowering.Attach(Extract(bodyNode), _model, _method, bodyNode, _sites, _fallbackReason != null, _ct);
         }
 
         private ModelData Output(string? source) => ModelData.DiagnosticsOnly(_diags.ToImmutable());
