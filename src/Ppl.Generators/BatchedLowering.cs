@@ -379,13 +379,19 @@ namespace Ppl.Generators
                 var name = v.Identifier.Text;
                 if (local != null && _random.Contains(local))
                 {
+                    // The site or call in the initializer names the construct more precisely than the local's type.
+                    if (TensorType(local.Type) == null && v.Initializer != null) Expr(v.Initializer.Value);
                     var type = TensorType(local.Type) ?? throw new Unsupported(v, $"the local '{name}' of type {local.Type.ToDisplayString()}, which holds a random value");
                     string init;
                     if (IsScalar(local.Type)) init = v.Initializer == null ? "__bt.Scalar(0.0)" : Lift(v.Initializer.Value);
                     else if (v.Initializer?.Value is ArrayCreationExpressionSyntax ac && ac.Initializer == null && ac.Type.RankSpecifiers.Count == 1 &&
                              ac.Type.RankSpecifiers[0].Sizes.Count == 1 && !Touches(ac.Type.RankSpecifiers[0].Sizes[0]))
                         init = "new " + T + "[" + ac.Type.RankSpecifiers[0].Sizes[0] + "]";
-                    else throw new Unsupported(v, $"the array '{name}' of random values, which is not created as 'new double[n]'");
+                    else
+                    {
+                        if (v.Initializer != null) Expr(v.Initializer.Value);
+                        throw new Unsupported(v, $"the array '{name}' of random values, which is not created as 'new double[n]'");
+                    }
                     sb.Append(indent).Append(type).Append(' ').Append(name).Append(" = ").Append(init).AppendLine(";");
                 }
                 else
@@ -632,6 +638,7 @@ namespace Ppl.Generators
         {
             if (_sites.TryGetValue(inv, out var site))
             {
+                if (site.Kind == SiteKind.ModelCall || site.Kind == SiteKind.Call) Site(inv, site, statement: false);
                 if (site.Kind != SiteKind.Sample) throw new Unsupported(inv, $"the value of {site.Kind} used in an expression");
                 return new Ex(Site(inv, site, statement: false), true);
             }
