@@ -173,4 +173,27 @@ public class GeneratedBatchedTests
         var wrong = BatchedCurveFit.ExactLogEvidence(xs, ys, 1);
         Assert.True(Math.Abs(est - wrong) > 5 * se, $"estimate {est} ± {se} does not reject the wrong answer {wrong}");
     }
+
+    [Fact]
+    public void ManyChainHmcOnTheGeneratedHierarchicalModel_FindsTheConjugatePosteriorMean_AndNotTheDataMean()
+    {
+        using var scope = NewDisposeScope();
+        var ys = new[] { 0.5, 1.5, -0.2 };
+        // mu | y ~ N((Σy/2) / (1 + G/2), 1 / (1 + G/2)) once the thetas are integrated out (y_g | mu ~ N(mu, 2)).
+        var precision = 1 + ys.Length / 2.0;
+        var exact = ys.Sum() / 2 / precision;
+        var latents = new (Address, long[])[] { ("mu", Array.Empty<long>()), (new Address("theta", 0), Array.Empty<long>()),
+            (new Address("theta", 1), Array.Empty<long>()), (new Address("theta", 2), Array.Empty<long>()) };
+        var density = BatchedDensity.FromModel(M.HierarchicalBatched, ys, new BatchedChoices(), latents);
+        const int chains = 32;
+        var result = ManyChainHmc.Sample(density, zeros(chains, 4, ScalarType.Float64),
+            new ManyChainHmcSettings { Warmup = 60, Draws = 30, MaxLeapfrogSteps = 16 }, new Rng(41));
+        // Chains are independent: the spread of their means gives the standard error of the pooled mean.
+        var chainMeans = Enumerable.Range(0, chains).Select(c => result.Draws.Average(d => d[c][0])).ToArray();
+        var mean = chainMeans.Average();
+        var se = Math.Sqrt(chainMeans.Sum(m => (m - mean) * (m - mean)) / (chains - 1) / chains);
+        Assert.True(Math.Abs(mean - exact) < 5 * se, $"mean {mean} ± {se}, exact {exact}");
+        var dataMean = ys.Average();
+        Assert.True(Math.Abs(mean - dataMean) > 5 * se, $"mean {mean} ± {se} does not reject the data mean {dataMean}");
+    }
 }
