@@ -128,4 +128,17 @@ public static partial class GeneratedBatchedModels
         Observe(Normal(g + b + ln + e + u + t + t0 + l + c + hn + hc + ig + bi + ge, 2), x, "x");
         return g;
     }
+
+    /// <summary>mu ~ N(0, 1), y ~ N(mu, 1): the posterior is N(y/2, 1/2).</summary>
+    [Model]
+    public static double NormalNormal(double y)
+    {
+        var mu = Sample(Normal(0, 1));
+        Observe(Normal(mu, 1), y, "y");
+        return mu;
+    }
+
+    /// <summary>A guide for <see cref="NormalNormal"/>, itself a scalar model with a batched form.</summary>
+    [Model]
+    public static double NormalGuide(double m, double s) => Sample(Normal(m, s), "mu");
 }

@@ -196,4 +196,21 @@ public class GeneratedBatchedTests
         var dataMean = ys.Average();
         Assert.True(Math.Abs(mean - dataMean) > 5 * se, $"mean {mean} ± {se} does not reject the data mean {dataMean}");
     }
+
+    [Fact]
+    public void ElboWithAGeneratedGuide_IsTheEvidenceForTheExactPosterior_AndFallsByTheKlForAWrongOne()
+    {
+        using var scope = NewDisposeScope();
+        const double y = 1.0;
+        var logZ = LogNormalPdf(y, 0, 2);
+        var exact = BatchedVariational.Elbo(M.NormalNormalBatched, y, new BatchedChoices(), M.NormalGuideBatched, (0.5, Math.Sqrt(0.5)), 4000, new Rng(51));
+        // With q = p(mu | y) the log ratio is log Z for every particle.
+        Assert.True((exact.PerParticle - logZ).abs().max().item<double>() < 1e-9);
+        var shifted = BatchedVariational.Elbo(M.NormalNormalBatched, y, new BatchedChoices(), M.NormalGuideBatched, (0.0, Math.Sqrt(0.5)), 4000, new Rng(52));
+        var r = shifted.PerParticle.data<double>().ToArray();
+        var se = Math.Sqrt(r.Select(v => (v - r.Average()) * (v - r.Average())).Sum() / (r.Length - 1) / r.Length);
+        // KL(N(0, 1/2) || N(1/2, 1/2)) = (1/2)² / (2 · 1/2) = 1/4.
+        Assert.True(Math.Abs(r.Average() - (logZ - 0.25)) < 5 * se, $"ELBO {r.Average()} ± {se}, expected {logZ - 0.25}");
+        Assert.True(Math.Abs(r.Average() - logZ) > 5 * se, "the wrong guide's ELBO must fall below log Z");
+    }
 }
