@@ -67,6 +67,23 @@ public class GeneratedBatchedTests
         AssessMatches(M.HierarchicalModel, M.HierarchicalBatched, new[] { 0.5, 1.5, -0.2 }, 6);
         AssessMatches(M.DiscreteModel, M.DiscreteBatched, 4, 7);
         AssessMatches(M.FamiliesModel, M.FamiliesBatched, 3.0, 8);
+        AssessMatches(M.NormalNormalModel, M.NormalNormalBatched, 1.0, 9);
+        AssessMatches(M.NormalGuideModel, M.NormalGuideBatched, (0.5, 2.0), 10);
+    }
+
+    [Fact]
+    public void Float32BatchedAssessAgreesWithTheScalarOneToFloatPrecision()
+    {
+        using var scope = NewDisposeScope();
+        var rng = new Rng(13);
+        var traces = Enumerable.Range(0, 16).Select(_ => M.SameAddressModel.Simulate(1.1, rng)).ToList();
+        var stacked = Stack(traces.Select(t => t.Choices).ToList());
+        var f32 = new BatchedChoices();
+        foreach (var a in stacked.Addresses) f32.Set(a, stacked[a].to_type(ScalarType.Float32));
+        var (lp, _) = M.SameAddressBatched.Assess(1.1, f32, 16, CPU, ScalarType.Float32);
+        Assert.Equal(ScalarType.Float32, lp.dtype);
+        var got = lp.to_type(ScalarType.Float64).data<double>().ToArray();
+        for (var i = 0; i < 16; i++) Assert.True(Math.Abs(got[i] - traces[i].Score) < 1e-4 * (1 + Math.Abs(traces[i].Score)), $"particle {i}: {got[i]} vs {traces[i].Score}");
     }
 
     [Fact]
