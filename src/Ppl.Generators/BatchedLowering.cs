@@ -114,6 +114,7 @@ namespace Ppl.Generators
         private (string Body, string ReturnType) Lower()
         {
             Taint();
+            _isRandom = new Dictionary<SyntaxNode, bool>();
             foreach (var s in _random)
                 if (s is IParameterSymbol p) throw new Unsupported(p.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct) ?? _body, $"the parameter '{p.Name}', which is assigned a random value");
             var ret = ReturnType(_method.ReturnType);
@@ -195,8 +196,20 @@ namespace Ppl.Generators
             return false;
         }
 
+        // Filled once the taint analysis has reached its fixed point (before, the answers can still change).
+        private Dictionary<SyntaxNode, bool>? _isRandom;
+
         /// <summary>True when the expression's value depends on a random choice.</summary>
         private bool IsRandom(SyntaxNode e)
+        {
+            if (_isRandom == null) return IsRandomCore(e);
+            if (_isRandom.TryGetValue(e, out var known)) return known;
+            var r = IsRandomCore(e);
+            _isRandom[e] = r;
+            return r;
+        }
+
+        private bool IsRandomCore(SyntaxNode e)
         {
             switch (e)
             {
