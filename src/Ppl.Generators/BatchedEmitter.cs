@@ -33,6 +33,23 @@ namespace Ppl.Generators
             sb.AppendLine($"    /// <summary>The body of <see cref=\"{m}\"/> lowered to tensors over a batched tracer (generated).</summary>");
             sb.AppendLine($"    private static {b.BatchedReturnType} __{m}BatchedBody(global::Ppl.Inference.Batched.BatchedTracer __bt{(parameters.Length > 0 ? ", " + parameters : "")})");
             sb.AppendLine(b.BatchedBody);
+            if (b.BatchedTensorArgsBody == null)
+            {
+                if (b.Parameters.Any(p => p.Type == "double")) return;
+                // No double argument: the same body, callable on the caller's tracer (e.g. an SMC initial-state program).
+                sb.AppendLine();
+                sb.AppendLine($"    /// <summary>The batched body of <see cref=\"{m}\"/>, run on the caller's tracer: e.g. the initial-state program of a <c>BatchedStateSpaceModel</c> (generated).</summary>");
+                sb.AppendLine($"    {b.Access} static {b.BatchedReturnType} {m}BatchedBody(global::Ppl.Inference.Batched.BatchedTracer __bt{(parameters.Length > 0 ? ", " + parameters : "")}) => __{m}BatchedBody(__bt{string.Concat(b.Parameters.Select(p => ", " + Escape(p.Name)))});");
+                return;
+            }
+            var tensorParameters = string.Join(", ", b.Parameters.Select(p => (p.Type == "double" ? "global::TorchSharp.torch.Tensor" : p.Type) + " " + Escape(p.Name)));
+            sb.AppendLine();
+            sb.AppendLine($"    /// <summary>");
+            sb.AppendLine($"    /// The batched body of <see cref=\"{m}\"/> with its double arguments per particle (tensors, leading dimension N, or");
+            sb.AppendLine($"    /// shared 0-d tensors), run on the caller's tracer: e.g. a step of <c>BatchedStateSpaceModel</c> given the previous state (generated).");
+            sb.AppendLine($"    /// </summary>");
+            sb.AppendLine($"    {b.Access} static {b.BatchedReturnType} {m}BatchedBody(global::Ppl.Inference.Batched.BatchedTracer __bt, {tensorParameters})");
+            sb.AppendLine(b.BatchedTensorArgsBody);
         }
 
         private static string Escape(string name) => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;

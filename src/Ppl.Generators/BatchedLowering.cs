@@ -18,6 +18,9 @@ namespace Ppl.Generators
 
         /// <summary>The return type of the batched form (<c>Tensor</c> for a double, <c>Tensor[]</c> for a double[]…).</summary>
         public string? BatchedReturnType { get; init; }
+
+        /// <summary>The body again with the double parameters as per-particle tensors, or null (no double parameter, or it cannot be lowered so).</summary>
+        public string? BatchedTensorArgsBody { get; init; }
     }
 
     /// <summary>
@@ -101,7 +104,7 @@ namespace Ppl.Generators
             {
                 if (dynamic) throw new Unsupported(body, "the dynamic tracer's constructs (an effect inside a lambda, local function or query, or Param)");
                 var (text, ret) = lowering.Lower();
-                return data with { BatchedBody = text, BatchedReturnType = ret };
+                data = data with { BatchedBody = text, BatchedReturnType = ret };
             }
             catch (Unsupported u)
             {
@@ -109,14 +112,33 @@ namespace Ppl.Generators
                 var diag = DiagInfo.Create("PPL0011", loc, data.ModelName, u.Message);
                 return data with { Diagnostics = new EquatableArray<DiagInfo>(data.Diagnostics.Items.Add(diag)) };
             }
+            // With per-particle double arguments (an SMC step's previous state): a second lowering where they
+            // are tensors; no diagnostic when only this one fails (the model still has its batched form).
+            if (!method.Parameters.Any(p => p.Type.SpecialType == SpecialType.System_Double)) return data;
+            try
+            {
+                var perParticle = new BatchedLowering(model, method, body, sites, ct) { _tensorParameters = true };
+                var (text, _) = perParticle.Lower();
+                return data with { BatchedTensorArgsBody = text };
+            }
+            catch (Unsupported)
+            {
+                return data;
+            }
         }
+
+        // Double parameters are per-particle tensors (seeds of the taint analysis) instead of shared data.
+        private bool _tensorParameters;
 
         private (string Body, string ReturnType) Lower()
         {
+            if (_tensorParameters)
+                foreach (var p in _method.Parameters)
+                    if (p.Type.SpecialType == SpecialType.System_Double) _random.Add(p);
             Taint();
             _isRandom = new Dictionary<SyntaxNode, bool>();
             foreach (var s in _random)
-                if (s is IParameterSymbol p) throw new Unsupported(p.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct) ?? _body, $"the parameter '{p.Name}', which is assigned a random value");
+                if (s is IParameterSymbol p && !(_tensorParameters && p.Type.SpecialType == SpecialType.System_Double)) throw new Unsupported(p.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct) ?? _body, $"the parameter '{p.Name}', which is assigned a random value");
             var ret = ReturnType(_method.ReturnType);
             var sb = new StringBuilder();
             if (_body is ExpressionSyntax e)

@@ -141,4 +141,21 @@ public static partial class GeneratedBatchedModels
     /// <summary>A guide for <see cref="NormalNormal"/>, itself a scalar model with a batched form.</summary>
     [Model]
     public static double NormalGuide(double m, double s) => Sample(Normal(m, s), "mu");
+
+    /// <summary>The initial state of smc-lgssm, x₀ ~ N(0, 1).</summary>
+    [Model]
+    public static double LgssmInit()
+    {
+        var x = Sample(Normal(0, 1));
+        return x;
+    }
+
+    /// <summary>A step of smc-lgssm: xₜ ~ N(0.9 xₜ₋₁, 1), yₜ ~ N(xₜ, 0.5²); in SMC <paramref name="prev"/> is per particle.</summary>
+    [Model]
+    public static double LgssmStep(int t, double prev)
+    {
+        var x = Sample(Normal(0.9 * prev, 1));
+        _ = Sample(Normal(x, 0.5), "y");
+        return x;
+    }
 }

@@ -1,4 +1,5 @@
 using Ppl.Inference.Batched;
+using Ppl.Inference.Tests.Smc;
 using Xunit;
 using static TorchSharp.torch;
 using M = Ppl.Inference.Tests.Batched.Generated.GeneratedBatchedModels;
@@ -229,5 +230,35 @@ public class GeneratedBatchedTests
         // KL(N(0, 1/2) || N(1/2, 1/2)) = (1/2)² / (2 · 1/2) = 1/4.
         Assert.True(Math.Abs(r.Average() - (logZ - 0.25)) < 5 * se, $"ELBO {r.Average()} ± {se}, expected {logZ - 0.25}");
         Assert.True(Math.Abs(r.Average() - logZ) > 5 * se, "the wrong guide's ELBO must fall below log Z");
+    }
+
+    [Fact]
+    public void BatchedSmcOnGeneratedInitAndStepPrograms_IsUnbiasedAgainstKalman_AndTheForgetfulEstimatorIsNot()
+    {
+        var data = SmcModels.SimulateLgssm(10, 42);
+        var (logZ, _, _) = SmcModels.Kalman(data);
+        // The step's double argument (the previous state) is a per-particle tensor in LgssmStepBatchedBody.
+        var model = new BatchedStateSpaceModel("lgssm-generated", bt => M.LgssmInitBatchedBody(bt), (bt, t, prev) => M.LgssmStepBatchedBody(bt, t, prev));
+        var obs = data.Select(y => new BatchedChoices().Set("y", y)).ToList();
+        var options = new BatchedSmcOptions { ResampleThreshold = 0.5 };
+        var rng = new Rng(61);
+        const int runs = 150, particles = 50;
+        var ratios = new double[runs];
+        var wrong = new double[runs];
+        for (var r = 0; r < runs; r++)
+        {
+            using var scope = NewDisposeScope();
+            var res = BatchedSmc.Run(model, obs, particles, rng, options);
+            ratios[r] = Math.Exp(res.LogEvidence - logZ);
+            // Negative control: only the evidence increments after the last resampling.
+            var last = -1;
+            for (var t = 0; t < res.EffectiveSampleSizes.Count; t++)
+                if (res.EffectiveSampleSizes[t] < options.ResampleThreshold * particles) last = t;
+            wrong[r] = Math.Exp(res.LogEvidenceIncrements.Skip(last + 1).Sum() - logZ);
+        }
+        var (m, se) = SmcModels.MeanAndSe(ratios);
+        var (wm, wse) = SmcModels.MeanAndSe(wrong);
+        Assert.True(Math.Abs(m - 1) <= 5 * se, $"mean Ẑ/Z = {m} ± {se}");
+        Assert.True(Math.Abs(wm - 1) > 5 * wse, $"the negative control passed: {wm} ± {wse}");
     }
 }
