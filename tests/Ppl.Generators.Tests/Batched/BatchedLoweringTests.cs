@@ -99,6 +99,9 @@ public class BatchedLoweringTests
         // Families keep their addresses; arrays of random values become arrays of tensors.
         Assert.Contains("new global::Ppl.Address((global::Ppl.AddressSegment)(\"w\"), (global::Ppl.AddressSegment)(j))", source);
         Assert.Contains("new global::TorchSharp.torch.Tensor[degree + 1]", source);
+        // The body on the caller's tracer: double arguments per particle, or the same body when there is none.
+        Assert.Contains("BranchesBatchedBody(global::Ppl.Inference.Batched.BatchedTracer __bt, global::TorchSharp.torch.Tensor y)", source);
+        Assert.Contains("CurveFitBatchedBody(global::Ppl.Inference.Batched.BatchedTracer __bt, double[] xs, int degree) => __CurveFitBatchedBody(__bt, xs, degree);", source);
     }
 
     [Fact]
