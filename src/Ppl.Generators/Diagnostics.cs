@@ -67,6 +67,12 @@ namespace Ppl.Generators
             "SMC on model '{0}' replays the model from its start at every observation (O(T²)) instead of resuming it, because of {1}",
             Category, DiagnosticSeverity.Info, isEnabledByDefault: true);
 
+        /// <summary>The model has no batched (tensor) form, and which construct stops it (see BatchedLowering).</summary>
+        public static readonly DiagnosticDescriptor NoBatchedForm = new DiagnosticDescriptor(
+            "PPL0011", "Model has no batched form",
+            "Model '{0}' gets no batched (tensor) form because of {1}",
+            Category, DiagnosticSeverity.Info, isEnabledByDefault: true);
+
         internal static DiagnosticDescriptor? ById(string id)
         {
             switch (id)
@@ -81,6 +87,7 @@ namespace Ppl.Generators
                 case "PPL0008": return DynamicFallback;
                 case "PPL0009": return GeneratorFailure;
                 case "PPL0010": return ReplayFallback;
+                case "PPL0011": return NoBatchedForm;
                 default: return null;
             }
         }

@@ -148,6 +148,7 @@ namespace Ppl.Generators
             }
             EmitBuilder(sb, access);
             ResumableEmitter.EmitMembers(sb, _b);
+            BatchedEmitter.Emit(sb, _b);
         }
 
         // ------------------------------------------------------------------ typed trace and builder

@@ -109,7 +109,8 @@ namespace Ppl.Generators
             var resumable = Specialised ? ResumableLowering.Lower(_model, _method, bodyNode, _sites.Select(s => (s.Node, s.Kind)), _ct) : default;
             if (resumable.Data?.Reason is { } notLowered)
                 Report("PPL0010", resumable.Where ?? _syntax.Identifier.GetLocation(), ModelName, notLowered);
-            return Extract(bodyNode) with { Resumable = resumable.Data };
+            // The batched (tensor) form, or PPL0011 saying why there is none (BatchedLowering.cs).
+            return BatchedLowering.Attach(Extract(bodyNode) with { Resumable = resumable.Data }, _model, _method, bodyNode, _sites, _fallbackReason != null, _ct);
         }
 
         private ModelData Output(string? source) => ModelData.DiagnosticsOnly(_diags.ToImmutable());

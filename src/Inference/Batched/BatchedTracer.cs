@@ -11,7 +11,7 @@ namespace Ppl.Inference.Batched;
 /// that leading dimension N (per-particle parameters) or none (shared parameters, drawn N times).
 /// Every tensor it creates uses <see cref="Device"/> and <see cref="DType"/>.
 /// </summary>
-public sealed class BatchedTracer
+public sealed partial class BatchedTracer
 {
     private readonly Rng _rng;
     private readonly TensorRandom _random;
@@ -65,14 +65,14 @@ public sealed class BatchedTracer
     public Tensor Sample(Address address, TensorDistribution distribution)
     {
         ArgumentNullException.ThrowIfNull(distribution);
-        if (Choices.Contains(address)) throw new ModelException($"The address '{address}' was used twice in one execution of a batched model.", address);
+        CheckFresh(address);
         if (_constraints is not null && _constraints.TryGet(address, out var given))
         {
             var v = Convert(address, given);
             var lp = Reduce(address, LogProb(address, distribution, v));
             Weight = Weight + lp;
             Score = Score + lp;
-            Choices.Set(address, v);
+            SetChoice(address, v);
             return v;
         }
         if (_assess) throw new ModelException($"Assess of a batched model needs a value at '{address}', which the given choices lack.", address);
@@ -83,8 +83,7 @@ public sealed class BatchedTracer
         else x = WithAddress(address, () => distribution.SampleWith(sampleShape, _random.Next()));
         var s = Reduce(address, LogProb(address, distribution, x));
         Score = Score + s;
-        Choices.Set(address, x);
-        return x;
+        return SetChoice(address, x);
     }
 
     /// <summary>
@@ -95,12 +94,12 @@ public sealed class BatchedTracer
     {
         ArgumentNullException.ThrowIfNull(distribution);
         ArgumentNullException.ThrowIfNull(value);
-        if (Choices.Contains(address)) throw new ModelException($"The address '{address}' was used twice in one execution of a batched model.", address);
+        CheckFresh(address);
         var v = _constraints is not null && _constraints.TryGet(address, out var given) ? Convert(address, given) : Convert(address, value);
         var lp = Reduce(address, LogProb(address, distribution, v));
         Weight = Weight + lp;
         Score = Score + lp;
-        Choices.Set(address, v);
+        SetChoice(address, v);
         return v;
     }
 
@@ -149,7 +148,9 @@ public sealed class BatchedTracer
     }
 
     /// <summary>Brings a log density to [N]: sums dimensions after the particle one, broadcasts shared ones.</summary>
-    private Tensor Reduce(Address address, Tensor lp)
+    private Tensor Reduce(Address address, Tensor lp) => ApplyMask(ReduceUnmasked(lp));
+
+    private Tensor ReduceUnmasked(Tensor lp)
     {
         if (lp.dim() == 0) return lp.expand(Particles);
         if (lp.shape[0] == Particles) return lp.dim() == 1 ? lp : lp.flatten(1).sum(dim: 1);
