@@ -96,7 +96,7 @@ namespace Ppl.Generators
     /// equatable value with no symbols, syntax nodes or compilation, so that an edit elsewhere leaves it
     /// equal and the transformation step downstream is served from the generator's cache.
     /// </summary>
-    internal sealed record ModelData(
+    internal sealed partial record ModelData(
         string? HintName,
         string MethodDisplay,
         EquatableArray<string> RootUsings,
