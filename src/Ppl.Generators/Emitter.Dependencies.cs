@@ -24,10 +24,14 @@ namespace Ppl.Generators
             {
                 var slot = d.Slots[k];
                 var text = slot.Always ? "null" : "new int[] { " + string.Join(", ", slot.Sources) + " }";
-                sb.AppendLine($"                {text}, // {CommentSafe(_b.StaticNames[k])}");
+                sb.AppendLine($"                {text}, // {LineSafe(_b.StaticNames[k])}");
             }
             sb.AppendLine("            });");
         }
+
+        /// <summary>An address inside a line comment: no character C# reads as a line break.</summary>
+        private static string LineSafe(string s) =>
+            new string(s.Select(c => c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029' ? ' ' : c).ToArray());
 
         /// <summary>
         /// Images of the arguments (see <c>ArgSnapshot</c>), for models with sites that depend on them: update and

@@ -27,39 +27,53 @@ public static class ArgSnapshot
         public readonly object[] Items = parts;
     }
 
+    /// <summary>What an argument of type <typeparamref name="T"/> is, worked out once per type (Same runs in every update and regenerate).</summary>
+    private static class Kind<T>
+    {
+        public static readonly int Value =
+            typeof(T) == typeof(Unit) ? 1 :
+            typeof(T) == typeof(double) ? 2 :
+            typeof(T) == typeof(float) ? 3 :
+            typeof(T).IsPrimitive || typeof(T).IsEnum ? 4 :
+            typeof(T) == typeof(string) ? 5 :
+            typeof(T).IsSZArray && IsNumber(typeof(T).GetElementType()!) ? 6 : 0;
+    }
+
     /// <summary>The image of one argument, or null when its type has none.</summary>
     public static object? Take<T>(T value)
     {
-        if (typeof(T) == typeof(Unit)) return UnitImage;
-        if (typeof(T) == typeof(double)) return BitConverter.DoubleToInt64Bits(Unsafe.As<T, double>(ref value));
-        if (typeof(T) == typeof(float)) return BitConverter.SingleToInt32Bits(Unsafe.As<T, float>(ref value));
-        if (typeof(T).IsPrimitive || typeof(T).IsEnum) return value;
-        if (typeof(T) == typeof(string)) return (object?)value ?? NullImage;
-        if (typeof(T).IsSZArray && IsNumber(typeof(T).GetElementType()!))
+        switch (Kind<T>.Value)
         {
-            if (value is null) return NullImage;
-            var a = (Array)(object)value;
-            return new ArrayImage(a.GetType(), Bytes(a).ToArray());
+            case 1: return UnitImage;
+            case 2: return BitConverter.DoubleToInt64Bits(Unsafe.As<T, double>(ref value));
+            case 3: return BitConverter.SingleToInt32Bits(Unsafe.As<T, float>(ref value));
+            case 4: return value;
+            case 5: return (object?)value ?? NullImage;
+            case 6:
+                if (value is null) return NullImage;
+                var a = (Array)(object)value;
+                return new ArrayImage(a.GetType(), Bytes(a).ToArray());
+            default: return null;
         }
-        return null;
     }
 
     /// <summary>True when <paramref name="value"/> has exactly the image <paramref name="image"/>.</summary>
     public static bool Same<T>(T value, object? image)
     {
         if (image is null) return false;
-        if (typeof(T) == typeof(Unit)) return ReferenceEquals(image, UnitImage);
-        if (typeof(T) == typeof(double)) return image is long bits && bits == BitConverter.DoubleToInt64Bits(Unsafe.As<T, double>(ref value));
-        if (typeof(T) == typeof(float)) return image is int fbits && fbits == BitConverter.SingleToInt32Bits(Unsafe.As<T, float>(ref value));
-        if (typeof(T).IsPrimitive || typeof(T).IsEnum) return image is T t && EqualityComparer<T>.Default.Equals(t, value);
-        if (typeof(T) == typeof(string)) return value is null ? ReferenceEquals(image, NullImage) : image is string s && string.Equals(s, (string)(object)value, StringComparison.Ordinal);
-        if (typeof(T).IsSZArray)
+        switch (Kind<T>.Value)
         {
-            if (value is null) return ReferenceEquals(image, NullImage);
-            var a = (Array)(object)value;
-            return image is ArrayImage ai && ai.Type == a.GetType() && Bytes(a).SequenceEqual(ai.Bytes);
+            case 1: return ReferenceEquals(image, UnitImage);
+            case 2: return image is long bits && bits == BitConverter.DoubleToInt64Bits(Unsafe.As<T, double>(ref value));
+            case 3: return image is int fbits && fbits == BitConverter.SingleToInt32Bits(Unsafe.As<T, float>(ref value));
+            case 4: return image is T t && EqualityComparer<T>.Default.Equals(t, value);
+            case 5: return value is null ? ReferenceEquals(image, NullImage) : image is string s && string.Equals(s, (string)(object)value, StringComparison.Ordinal);
+            case 6:
+                if (value is null) return ReferenceEquals(image, NullImage);
+                var a = (Array)(object)value;
+                return image is ArrayImage ai && ai.Type == a.GetType() && Bytes(a).SequenceEqual(ai.Bytes);
+            default: return false;
         }
-        return false;
     }
 
     /// <summary>The image of several arguments (a tuple), or null when one of them has none.</summary>

@@ -51,7 +51,6 @@ public sealed class SiteDependencies
                 else if (ArgsBit < 0) ArgsBit = next++;
             }
         }
-        if (ArgsBit == 0) ArgsBit = -1;
         Words = (next + 63) / 64;
         Masks = new ulong[slots * Words];
         for (var k = 0; k < slots; k++)
