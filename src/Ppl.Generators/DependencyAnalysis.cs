@@ -362,6 +362,10 @@ namespace Ppl.Generators
                     var conditional = bin.OperatorKind == BinaryOperatorKind.ConditionalAnd || bin.OperatorKind == BinaryOperatorKind.ConditionalOr;
                     var r = Eval(bin.RightOperand, conditional ? ctrl.With(l) : ctrl);
                     if (bin.OperatorMethod != null && !TrustedOperator(bin.OperatorMethod)) return Unknown();
+                    // Concatenating a non-string formats it (culture, user ToString): not a function of the operands alone.
+                    if (bin.Type?.SpecialType == SpecialType.System_String &&
+                        !(bin.LeftOperand.Type?.SpecialType == SpecialType.System_String && bin.RightOperand.Type?.SpecialType == SpecialType.System_String))
+                        return Deps.Any;
                     return l.With(r);
                 }
                 case IUnaryOperation u:
