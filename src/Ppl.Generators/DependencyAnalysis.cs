@@ -228,6 +228,8 @@ namespace Ppl.Generators
             }
         }
 
+        private static bool Formattable(ITypeSymbol? t) => t != null && (IsNumber(t) || t.SpecialType == SpecialType.System_String);
+
         private static bool IsMutableReference(ITypeSymbol? t) =>
             t != null && !t.IsValueType && t.SpecialType != SpecialType.System_String;
 
@@ -365,7 +367,7 @@ namespace Ppl.Generators
                     // Concatenating a non-string formats it (culture, user ToString): not a function of the operands alone.
                     if (bin.Type?.SpecialType == SpecialType.System_String &&
                         !(bin.LeftOperand.Type?.SpecialType == SpecialType.System_String && bin.RightOperand.Type?.SpecialType == SpecialType.System_String))
-                        return Deps.Any;
+                        return Formattable(bin.LeftOperand.Type) && Formattable(bin.RightOperand.Type) ? Deps.Any : Unknown();
                     return l.With(r);
                 }
                 case IUnaryOperation u:
