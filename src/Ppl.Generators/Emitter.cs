@@ -12,7 +12,7 @@ namespace Ppl.Generators
     /// The model transformation: writes the generated source of one model from its extracted
     /// <see cref="ModelData"/> alone (plain data: no symbols or syntax), so the step is cached across unrelated edits.
     /// </summary>
-    internal sealed class Emitter
+    internal sealed partial class Emitter
     {
         private readonly ModelData _b;
         private readonly string _m;
@@ -87,6 +87,7 @@ namespace Ppl.Generators
             for (var k = 0; k < _b.StaticNames.Count; k++)
                 sb.AppendLine($"            new global::Ppl.Modeling.StaticSite({Literal(_b.StaticNames[k])}, {k}),");
             sb.AppendLine("        };");
+            EmitDependencies(sb);
             sb.AppendLine($"        internal static readonly global::Ppl.Modeling.ModelMetadata Metadata = new global::Ppl.Modeling.ModelMetadata({name}, All, new global::Ppl.Modeling.SiteInfo[]");
             sb.AppendLine("        {");
             foreach (var s in _b.Sites.Where(s => s.Kind != SiteKind.Factor && s.Kind != SiteKind.Param))
@@ -96,7 +97,7 @@ namespace Ppl.Generators
                 var vt = s.Kind == SiteKind.Sample || s.Kind == SiteKind.Observe ? s.ValueType : s.RetType;
                 sb.AppendLine($"            new global::Ppl.Modeling.SiteInfo({Literal(addr)}, global::Ppl.Modeling.SiteKind.{kind}, {(s.StaticName != null ? "true" : "false")}, {Literal(s.DistName)}, {Literal(vt.Replace("global::", ""))}, {(s.Discrete ? "true" : "false")}),");
             }
-            sb.AppendLine($"        }}, specialised: {(_b.Specialised ? "true" : "false")});");
+            sb.AppendLine($"        }}, specialised: {(_b.Specialised ? "true" : "false")}{DependenciesArgument});");
             sb.AppendLine("    }");
             sb.AppendLine();
 
@@ -124,6 +125,7 @@ namespace Ppl.Generators
                 sb.AppendLine($"        public new {traceType} Simulate({argsType} args, global::Ppl.Rng rng) => ({traceType})base.Simulate(args, rng);");
                 sb.AppendLine($"        /// <summary>A typed builder of choices for this model.</summary>");
                 sb.AppendLine($"        public {_m}Choices Choices() => new {_m}Choices();");
+                EmitArgsImage(sb, argsType);
                 sb.AppendLine($"        /// <summary>The body, for the runtime.</summary>");
                 sb.AppendLine($"        public readonly struct Body : global::Ppl.Modeling.IModelBody<{argsType}, {ret}>");
                 sb.AppendLine("        {");

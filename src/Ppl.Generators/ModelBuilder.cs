@@ -146,7 +146,10 @@ namespace Ppl.Generators
                 sites.ToEquatableArray(),
                 bodyNode.ToString(),
                 bodyNode is ExpressionSyntax,
-                _diags.ToEquatableArray());
+                _diags.ToEquatableArray())
+            {
+                Dependencies = Specialised ? DependencyAnalysis.Analyse(_model, _method, _syntax, _sites, _staticNames.Count, _ct) : null,
+            };
         }
 
         private string Access => _method.DeclaredAccessibility switch

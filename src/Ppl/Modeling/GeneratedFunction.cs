@@ -19,7 +19,20 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
     protected GeneratedFunction(ModelMetadata metadata)
     {
         Metadata = metadata ?? throw new ArgumentNullException(nameof(metadata));
+        Dependencies = metadata.Dependencies;
     }
+
+    /// <summary>
+    /// The dependency table update and regenerate use to keep stored log densities (see <see cref="SiteDependencies"/>);
+    /// the metadata's, settable by tests (a deliberately wrong table must change the weights).
+    /// </summary>
+    internal SiteDependencies? Dependencies { get; set; }
+
+    /// <summary>The image of the arguments (generated code overrides this for models with sites that depend on them).</summary>
+    protected virtual object? SnapshotArgs(TArgs args) => null;
+
+    /// <summary>True when <paramref name="args"/> are exactly those whose image is <paramref name="image"/>.</summary>
+    protected virtual bool SameArgs(TArgs args, object image) => false;
 
     /// <inheritdoc />
     public string Name => Metadata.Name;
@@ -123,11 +136,14 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
         {
             var h = Handler<UpdateMode>(store, seq, constraints, old.Store, Selection.None, null, rng);
             h.Source = null; // update reads constraints by address: they override the old trace, whatever their origin
+            var image = StartDependencies(ref h, old, args);
             var ret = Run(ref h, args);
             h.CheckConstraintsVisited();
             h.FinishAgainstOld();
             var weight = h.Score - old.Score - h.Fresh;
-            return new(MakeTrace(args, ret, h, store), weight, h.Discard);
+            var t = MakeTrace(args, ret, h, store);
+            t.ArgsImage = image;
+            return new(t, weight, h.Discard);
         }
         finally
         {
@@ -145,15 +161,34 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
         try
         {
             var h = Handler<RegenerateMode>(store, seq, ChoiceMap.Empty, old.Store, selection, Mask(selection), rng);
+            var image = StartDependencies(ref h, old, args);
             var ret = Run(ref h, args);
             h.FinishAgainstOld();
             var weight = h.Score - old.Score - h.Fresh + h.Dropped;
-            return new(MakeTrace(args, ret, h, store), weight);
+            var t = MakeTrace(args, ret, h, store);
+            t.ArgsImage = image;
+            return new(t, weight);
         }
         finally
         {
             SeqPool.Return(seq, Metadata.SlotCount);
         }
+    }
+
+    /// <summary>
+    /// Arms the handler's dependency tracking for an update or regenerate of <paramref name="old"/>: nothing has
+    /// changed yet except, when they differ from the old run's, the arguments. Returns the image of the
+    /// arguments for the new trace (the old one when they are the same; taken before the body runs).
+    /// </summary>
+    private object? StartDependencies<TMode>(ref ModelHandler<TMode> h, GeneratedTrace<TArgs, TRet> old, TArgs args) where TMode : struct
+    {
+        var d = Dependencies;
+        if (d is null) return null;
+        h.UseDependencies(d);
+        if (d.ArgsBit < 0) return null;
+        if (old.ArgsImage is { } image && SameArgs(args, image)) return image;
+        h.MarkChanged(d.ArgsBit);
+        return SnapshotArgs(args);
     }
 
     /// <summary>

@@ -15,6 +15,9 @@ public abstract class GeneratedTrace<TArgs, TRet> : ITrace<TArgs, TRet>
 
     internal TraceStore Store { get; private set; } = null!;
 
+    /// <summary>The image of the arguments this run read (see <see cref="ArgSnapshot"/>), or null when none was taken.</summary>
+    internal object? ArgsImage { get; set; }
+
     internal void Init(IGenerativeFunction<TArgs, TRet> function, ModelMetadata metadata, TArgs args, TRet ret, double score, TraceStore store)
     {
         _function = function;

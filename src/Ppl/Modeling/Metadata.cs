@@ -63,8 +63,12 @@ public sealed class ModelMetadata
     /// <param name="staticSites">The distinct static addresses, in slot order.</param>
     /// <param name="sites">Every syntactic site.</param>
     /// <param name="specialised">False when the model runs through the dynamic tracer.</param>
-    public ModelMetadata(string name, StaticSite[] staticSites, SiteInfo[] sites, bool specialised = true)
+    /// <param name="dependencies">The static dependency graph of the slots (null: every site is recomputed in update and regenerate).</param>
+    public ModelMetadata(string name, StaticSite[] staticSites, SiteInfo[] sites, bool specialised = true, SiteDependencies? dependencies = null)
     {
+        if (dependencies is not null && dependencies.DependsOn.Count != staticSites.Length)
+            throw new ArgumentException("The dependency table must have one entry per static slot.", nameof(dependencies));
+        Dependencies = dependencies;
         Name = name;
         StaticSites = staticSites;
         Sites = sites;
@@ -89,6 +93,12 @@ public sealed class ModelMetadata
 
     /// <summary>True when the model runs specialised generated code; false when it fell back to the dynamic tracer.</summary>
     public bool IsSpecialised { get; }
+
+    /// <summary>
+    /// Which earlier choices and arguments each static slot's distribution depends on, as the generator worked it
+    /// out; null when it did not (every site is then recomputed in update and regenerate).
+    /// </summary>
+    public SiteDependencies? Dependencies { get; }
 
     /// <summary>Number of static slots.</summary>
     public int SlotCount => StaticSites.Count;

@@ -64,6 +64,14 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
     public int Current;
     public ChoiceMap Discard;
 
+    /// <summary>Update and regenerate only: the slots' dependency masks (null: recompute every site), see <see cref="SiteDependencies"/>.</summary>
+    public ulong[]? DepMasks;
+    public SiteDependencies? Deps;
+
+    /// <summary>The sources that changed so far in this run (word 0; bit 0, "always", is set), and the further words.</summary>
+    public ulong Changed0;
+    public ulong[]? ChangedRest;
+
     private static bool IsAssess => typeof(TMode) == typeof(AssessMode);
     private static bool IsGenerate => typeof(TMode) == typeof(GenerateMode);
     private static bool IsUpdate => typeof(TMode) == typeof(UpdateMode);
@@ -87,6 +95,51 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
         Discard = ChoiceMap.Empty;
         Current = -1;
     }
+
+    // ---------------------------------------------------------------- dependencies (update and regenerate)
+
+    public void UseDependencies(SiteDependencies d)
+    {
+        Deps = d;
+        DepMasks = d.Masks;
+        Changed0 = 1;
+        if (d.Words > 1) ChangedRest = new ulong[d.Words - 1];
+    }
+
+    public void MarkChanged(int bit)
+    {
+        if (bit < 64) Changed0 |= 1UL << bit;
+        else ChangedRest![(bit >> 6) - 1] |= 1UL << (bit & 63);
+    }
+
+    /// <summary>
+    /// True when slot <paramref name="k"/>'s distribution (and observed value) cannot differ from the old run's:
+    /// none of the sources it depends on changed so far in this run. Then its stored log density is reused.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly bool Unchanged(int k)
+    {
+        var m = DepMasks;
+        if (m is null) return false;
+        if (ChangedRest is null) return (m[k] & Changed0) == 0;
+        return Deps!.Unchanged(k, Changed0, ChangedRest);
+    }
+
+    /// <summary>Slot <paramref name="k"/>'s value is not the old run's (new, resampled, constrained): what depends on it must be recomputed.</summary>
+    private void SlotChanged(int k)
+    {
+        if (Deps is { } d && d.SlotBit[k] is var b and >= 0) MarkChanged(b);
+    }
+
+    /// <summary>A choice at a run-time address is not the old run's: its family changed.</summary>
+    private void FamilyChanged(Address address)
+    {
+        if (Deps is { } d && d.FamilyBit(address) is var b and >= 0) MarkChanged(b);
+    }
+
+    /// <summary>True when a kept old value of tag <paramref name="tag"/> is read back as <typeparamref name="T"/> unchanged (no conversion).</summary>
+    private static bool NaturalTag<T>(byte tag) =>
+        typeof(T) == typeof(double) ? tag == TraceStore.Double : typeof(T) == typeof(int) ? tag == TraceStore.Int : typeof(T) == typeof(bool) && tag == TraceStore.Bool;
 
     // ---------------------------------------------------------------- visits and checks
 
@@ -145,10 +198,16 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
                 var x = read.Num[k];
                 if (IsAssess || IsGenerate) SourceReads++;
                 else OldSeen++;
-                Current = k;
-                var ld = distribution.LogDensity(Unsafe.As<double, T>(ref x));
-                Current = -1;
-                if (double.IsNaN(ld)) ThrowNaNDensity(k, x, distribution.Family);
+                double ld;
+                // A kept value whose distribution's inputs did not change: the old log density (bit for bit what LogDensity would give).
+                if ((IsUpdate || IsRegenerate) && PureDensity<TD>.Value && Unchanged(k)) ld = read.LogDensity[k];
+                else
+                {
+                    Current = k;
+                    ld = distribution.LogDensity(Unsafe.As<double, T>(ref x));
+                    Current = -1;
+                    if (double.IsNaN(ld)) ThrowNaNDensity(k, x, distribution.Family);
+                }
                 Score += ld;
                 if (!IsAssess) New!.SetDouble(k, x, ld);
                 return Unsafe.As<double, T>(ref x);
@@ -204,16 +263,19 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
                 ConsumedConstraints++;
                 fresh = false;
                 if (old.HasChoice(k)) Discard = Discard.Set(address, old.Boxed(k));
+                SlotChanged(k);
             }
             else if (old.HasChoice(k))
             {
                 value = TraceStore.Read<T>(old.Tag[k], old.Num[k], old.Refs?[k], address);
                 fresh = false;
+                if (KeepsOldDensity<TD, T>(k, old, out var kept)) return Kept(k, value, kept);
             }
             else
             {
                 value = distribution.Sample(Rng!);
                 fresh = true;
+                SlotChanged(k);
             }
         }
         else
@@ -225,6 +287,7 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
             {
                 value = TraceStore.Read<T>(old.Tag[k], old.Num[k], old.Refs?[k], address);
                 fresh = false;
+                if (KeepsOldDensity<TD, T>(k, old, out var kept)) return Kept(k, value, kept);
             }
             else
             {
@@ -232,6 +295,7 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
                 if (hadOld) Dropped += old.LogDensity[k];
                 value = distribution.Sample(Rng!);
                 fresh = true;
+                SlotChanged(k);
             }
         }
 
@@ -240,6 +304,31 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
         Score += logDensity;
         if (fresh) Fresh += logDensity;
         if (!IsAssess) New!.Set(k, value, logDensity);
+        return value;
+    }
+
+    /// <summary>
+    /// For a kept old value (update, regenerate): true with the old log density when it can be reused. A value read
+    /// back through a conversion (another value type than the old run's) counts as changed, as does anything the
+    /// dependency table cannot vouch for.
+    /// </summary>
+    private bool KeepsOldDensity<TD, T>(int k, TraceStore old, out double logDensity) where TD : IDistribution<T>
+    {
+        logDensity = 0;
+        if (!NaturalTag<T>(old.Tag[k]))
+        {
+            SlotChanged(k);
+            return false;
+        }
+        if (!PureDensity<TD>.Value || !Unchanged(k)) return false;
+        logDensity = old.LogDensity[k];
+        return true;
+    }
+
+    private T Kept<T>(int k, T value, double logDensity)
+    {
+        Score += logDensity;
+        New!.Set(k, value, logDensity);
         return value;
     }
 
@@ -298,16 +387,19 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
                 ConsumedConstraints++;
                 fresh = false;
                 if (hadOld) Discard = Discard.Set(address, e.Boxed);
+                FamilyChanged(address);
             }
             else if (hadOld)
             {
                 value = TraceStore.Read<T>(e.Tag, e.Num, e.Ref, address);
                 fresh = false;
+                if (!NaturalTag<T>(e.Tag)) FamilyChanged(address);
             }
             else
             {
                 value = distribution.Sample(Rng!);
                 fresh = true;
+                FamilyChanged(address);
             }
         }
         else
@@ -317,11 +409,13 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
             {
                 value = TraceStore.Read<T>(e.Tag, e.Num, e.Ref, address);
                 fresh = false;
+                if (!NaturalTag<T>(e.Tag)) FamilyChanged(address);
             }
             else
             {
                 value = distribution.Sample(Rng!);
                 fresh = true;
+                FamilyChanged(address);
             }
         }
 
@@ -360,7 +454,14 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
         if (seq[k] != 0) ThrowDuplicate(k);
         seq[k] = ++VisitCount;
         double logDensity;
-        if (SelfChecking<TD>.Value && typeof(T).IsValueType && (typeof(T) != typeof(double) || !double.IsNaN(Unsafe.As<T, double>(ref value))))
+        if ((IsUpdate || IsRegenerate) && PureDensity<TD>.Value && Old!.Tag[k] == TraceStore.Observed && Unchanged(k))
+        {
+            // The same distribution and observed value as in the old run (the value is among the slot's dependencies).
+            logDensity = Old.LogDensity[k];
+            Score += logDensity;
+            Observed += logDensity;
+        }
+        else if (SelfChecking<TD>.Value && typeof(T).IsValueType && (typeof(T) != typeof(double) || !double.IsNaN(Unsafe.As<T, double>(ref value))))
         {
             Current = k;
             logDensity = distribution.LogDensity(value);

@@ -54,7 +54,9 @@ public readonly struct Normal : IDistribution<double>, IHasMoments<double>, IHas
         Check();
         if (double.IsNaN(value)) return double.NegativeInfinity;
         var z = (value - Mu) / Sigma;
-        return -0.5 * z * z - Math.Log(Sigma) - HalfLog2Pi;
+        // Unit scale (observation noise, standard priors) is common: log 1 = 0 exactly, so skipping the call changes no bit.
+        // (Code that inlines this with a constant σ folds the logarithm anyway; generated models call it out of line.)
+        return -0.5 * z * z - (Sigma == 1 ? 0 : Math.Log(Sigma)) - HalfLog2Pi;
     }
 
     /// <summary>The reparameterised draw μ + σ·ε for a standard normal ε.</summary>
