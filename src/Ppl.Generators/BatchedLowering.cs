@@ -408,6 +408,8 @@ namespace Ppl.Generators
         private void Declaration(LocalDeclarationStatementSyntax d, StringBuilder sb, string indent)
         {
             if (d.UsingKeyword.IsKind(SyntaxKind.UsingKeyword) || d.IsConst) throw new Unsupported(d, "a using or const declaration of a random value");
+            // A ref local aliases another variable, which the lowering (one Tensor per random local) cannot follow.
+            if (d.Declaration.Type is RefTypeSyntax) throw new Unsupported(d, "a ref local");
             foreach (var v in d.Declaration.Variables)
             {
                 var local = _model.GetDeclaredSymbol(v, _ct) as ILocalSymbol;

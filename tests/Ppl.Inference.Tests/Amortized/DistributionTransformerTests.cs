@@ -9,6 +9,7 @@ using static TorchSharp.torch;
 
 namespace Ppl.Inference.Tests.Amortized;
 
+[Collection(nameof(TorchGlobalStateCollection))]
 public class DistributionTransformerTests(TinyGmmDt tiny) : IClassFixture<TinyGmmDt>
 {
     static DistributionTransformerTests() => set_num_threads(1);

@@ -11,6 +11,7 @@ using static TorchSharp.torch;
 
 namespace Ppl.Inference.Tests.Amortized;
 
+[Collection(nameof(TorchGlobalStateCollection))]
 public class TrackingTests
 {
     static TrackingTests() => set_num_threads(1);
