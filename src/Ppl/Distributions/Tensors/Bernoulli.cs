@@ -36,17 +36,7 @@ public sealed class Bernoulli : TensorDistribution
     public override Support Support => Support.IntegerRange(0, 1);
 
     /// <inheritdoc />
-    public override string? ParameterError => _isLogits ? CheckLogits() : TensorChecks.Probability("probs", Probs!);
-
-    // Set by every parameter check (each sample and score runs one): true when the logits are all finite.
-    private bool _finiteLogits;
-
-    private string? CheckLogits()
-    {
-        var error = ProbsOrLogits.Logits("logits", Logits!, out var finite);
-        _finiteLogits = finite;
-        return error;
-    }
+    public override string? ParameterError => _isLogits ? ProbsOrLogits.Logits("logits", Logits!) : TensorChecks.Probability("probs", Probs!);
 
     /// <inheritdoc />
     public override Tensor Mean => P;
@@ -63,25 +53,32 @@ public sealed class Bernoulli : TensorDistribution
         rand(ExtendedShape(sampleShape), DType, Device, generator: generator).lt(P).to_type(DType);
 
     /// <inheritdoc />
-    protected override Tensor LogProbSumCore(Tensor value)
+    protected override Tensor LogProbSumCore(Tensor value, bool checkParameters)
     {
-        // The usual amortised case, a VAE's [batch, pixels] observation scored as one site: with finite logits
-        // and every value 0 or 1, Σ x·l − softplus(l) is exactly −BCE-with-logits(l, x) summed, one fused ATen
-        // operation (forward and backward) instead of elementwise terms and their sum; it is what a
-        // hand-written loss calls. (At l = −∞ the fused form gives ∞ − ∞, hence the finiteness condition,
-        // which the parameter check has just established.)
-        if (_isLogits && _finiteLogits && !value.requires_grad && value.shape.SequenceEqual(Logits!.shape) && IsBinary(value))
-            return nn.functional.binary_cross_entropy_with_logits(Logits!, value, reduction: nn.Reduction.Sum).neg();
-        return LogProbCore(value).sum();
+        // The usual amortised case, a VAE's [batch, pixels] observation scored as one site: for values 0 or 1,
+        // Σ x·l − softplus(l) is −BCE-with-logits(l, x) summed, one fused ATen operation (forward and backward)
+        // instead of elementwise terms and their sum; it is what a hand-written loss calls. For such values each
+        // fused term is finite exactly when its logit is finite (a NaN logit gives NaN, ±∞ gives NaN or +∞ in
+        // the loss), so a finite sum has also checked the logits, and the parameter check's own pass over them
+        // is skipped. Otherwise the check runs (naming a NaN or +∞ logit), and valid logits with −∞ among them
+        // (where the fused form gives ∞ − ∞) are scored elementwise.
+        if (_isLogits && !value.requires_grad && value.shape.SequenceEqual(Logits!.shape) && IsBinary(value))
+        {
+            var sum = nn.functional.binary_cross_entropy_with_logits(Logits!, value, reduction: nn.Reduction.Sum).neg();
+            if (double.IsFinite(TensorChecks.Item(sum.detach()))) return sum;
+        }
+        return base.LogProbSumCore(value, checkParameters);
     }
 
-    /// <summary>Every value is 0 or 1: fl(x·x) − x is zero exactly there (and NaN or nonzero elsewhere), one temporary and one reduction.</summary>
+    /// <summary>
+    /// Every value is 0 or 1: fl(x·x) = x holds exactly there and nowhere else (NaN ≠ NaN), so one temporary
+    /// and one comparison pass (torch.equal, no further temporary, no read-back of a tensor) decide it.
+    /// </summary>
     private static bool IsBinary(Tensor value)
     {
         using var ng = no_grad();
-        using var x = value.detach();
-        using var work = x.square();
-        return !work.sub_(x).any().item<bool>();
+        using var square = value.square();
+        return value.Equals(square);
     }
 
     /// <inheritdoc />

@@ -110,12 +110,11 @@ public abstract class TensorDistribution : IDistribution<Tensor>, IHasMoments<Te
     public Tensor LogProbSum(Tensor value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        Check();
-        return LogProbSumCore(value.to(DType, Device));
+        return LogProbSumCore(value.to(DType, Device), checkParameters: true);
     }
 
     /// <summary><see cref="LogProbSum"/> without the parameter check, for a caller that has just sampled from this distribution.</summary>
-    internal Tensor LogProbSumOfOwnDraw(Tensor value) => LogProbSumCore(value.to(DType, Device));
+    internal Tensor LogProbSumOfOwnDraw(Tensor value) => LogProbSumCore(value.to(DType, Device), checkParameters: false);
 
     /// <summary>The total log density of <paramref name="value"/> (the sum of <see cref="LogProb"/>), as the generic tracer uses it.</summary>
     public double LogDensity(Tensor value)
@@ -152,8 +151,16 @@ public abstract class TensorDistribution : IDistribution<Tensor>, IHasMoments<Te
     /// <summary>The log density of a value already converted to <see cref="DType"/> on <see cref="Device"/>.</summary>
     protected abstract Tensor LogProbCore(Tensor value);
 
-    /// <summary>The summed log density (0-d) of a value already converted to <see cref="DType"/> on <see cref="Device"/>; by default the sum of <see cref="LogProbCore"/>.</summary>
-    protected virtual Tensor LogProbSumCore(Tensor value) => LogProbCore(value).sum();
+    /// <summary>
+    /// The summed log density (0-d) of a value already converted to <see cref="DType"/> on <see cref="Device"/>;
+    /// by default <see cref="Check"/> (when <paramref name="checkParameters"/>) and the sum of <see cref="LogProbCore"/>.
+    /// An override must still reject invalid parameters when asked to check them, but may do so as a by-product of its computation.
+    /// </summary>
+    protected virtual Tensor LogProbSumCore(Tensor value, bool checkParameters)
+    {
+        if (checkParameters) Check();
+        return LogProbCore(value).sum();
+    }
 
     /// <summary>sample + batch + event.</summary>
     protected long[] ExtendedShape(long[] sampleShape) => [.. sampleShape, .. BatchShape, .. EventShape];
