@@ -54,7 +54,7 @@ public sealed class Expectation
         for (var r = 0; r < Repeats; r++)
         {
             var (s, _) = Run(ImmutableDictionary<int, Tensor>.Empty, rng.NextUInt64(), particles, primal: false);
-            var m = s.mean();
+            var m = s.dim() == 0 ? s : s.mean(); // one particle: the value is already the mean (no extra graph node)
             total = total is null ? m : total + m;
         }
         return new(Repeats == 1 ? total! : total! / Repeats);

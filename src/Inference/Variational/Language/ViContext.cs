@@ -224,7 +224,7 @@ public sealed class ViContext
                 break;
         }
         // The sampler has just checked the parameters; scoring the draw need not check them again.
-        var lp = ReduceToParticles(d.LogProbOfOwnDraw(v));
+        var lp = Particles == 1 ? d.LogProbSumOfOwnDraw(v) : ReduceToParticles(d.LogProbOfOwnDraw(v));
         if (IsPrimal || _detached > 0) return (v, lp);
         switch (kind)
         {
@@ -263,7 +263,7 @@ public sealed class ViContext
         Particles == 1 || (d.BatchShape.Length > 0 && d.BatchShape[0] == Particles) ? [] : [Particles];
 
     /// <summary>log p(value) summed over every dimension but the particle dimension.</summary>
-    internal Tensor LogProb(TensorDistribution d, Tensor value) => ReduceToParticles(d.LogProb(value));
+    internal Tensor LogProb(TensorDistribution d, Tensor value) => Particles == 1 ? d.LogProbSum(value) : ReduceToParticles(d.LogProb(value));
 
     internal Tensor ReduceToParticles(Tensor lp)
     {

@@ -18,5 +18,12 @@ public sealed record ViDream<TRet>(ChoiceMap Latents, ChoiceMap Observations, TR
 public sealed record ObjectiveEstimate(Tensor Surrogate)
 {
     /// <summary>The estimate's value.</summary>
-    public double Value => Surrogate.detach().to_type(ScalarType.Float64).item<double>();
+    public double Value
+    {
+        get
+        {
+            using var value = Surrogate.detach();
+            return Ppl.Distributions.Tensors.TensorChecks.Item(value);
+        }
+    }
 }

@@ -53,9 +53,38 @@ public sealed class Bernoulli : TensorDistribution
         rand(ExtendedShape(sampleShape), DType, Device, generator: generator).lt(P).to_type(DType);
 
     /// <inheritdoc />
+    protected override Tensor LogProbSumCore(Tensor value, bool checkParameters)
+    {
+        // The usual amortised case, a VAE's [batch, pixels] observation scored as one site: for values 0 or 1,
+        // Σ x·l − softplus(l) is −BCE-with-logits(l, x) summed, one fused ATen operation (forward and backward)
+        // instead of elementwise terms and their sum; it is what a hand-written loss calls. For such values each
+        // fused term is finite exactly when its logit is finite (a NaN logit gives NaN, ±∞ gives NaN or +∞ in
+        // the loss), so a finite sum has also checked the logits, and the parameter check's own pass over them
+        // is skipped. Otherwise the check runs (naming a NaN or +∞ logit), and valid logits with −∞ among them
+        // (where the fused form gives ∞ − ∞) are scored elementwise.
+        if (_isLogits && !value.requires_grad && value.shape.SequenceEqual(Logits!.shape) && IsBinary(value))
+        {
+            var sum = nn.functional.binary_cross_entropy_with_logits(Logits!, value, reduction: nn.Reduction.Sum).neg();
+            if (double.IsFinite(TensorChecks.Item(sum.detach()))) return sum;
+        }
+        return base.LogProbSumCore(value, checkParameters);
+    }
+
+    /// <summary>
+    /// Every value is 0 or 1: fl(x·x) = x holds exactly there and nowhere else (NaN ≠ NaN), so one temporary
+    /// and one comparison pass (torch.equal, no further temporary, no read-back of a tensor) decide it.
+    /// </summary>
+    private static bool IsBinary(Tensor value)
+    {
+        using var ng = no_grad();
+        using var square = value.square();
+        return value.Equals(square);
+    }
+
+    /// <inheritdoc />
     protected override Tensor LogProbCore(Tensor value)
     {
-        // Fast path for the usual case, e.g. a VAE's [batch, pixels] observation: every value is 0 or 1,
+        // Fast path for the usual case: every value is 0 or 1,
         // checked as fl(x²) = x (true exactly at 0 and 1) with one reduction, and then no masking. With
         // logits, x·l − softplus(l) = log σ((2x − 1)·l) for x ∈ {0, 1}, exact at l = −∞ too; the check's
         // temporary is reused for 2x − 1. Large temporaries dominate the cost of a large observation on the

@@ -27,7 +27,7 @@ public sealed class LogNormal : TensorDistribution
     public override Support Support => Support.Positive;
 
     /// <inheritdoc />
-    public override string? ParameterError => TensorChecks.First(() => TensorChecks.Finite("mu", Mu), () => TensorChecks.Positive("sigma", Sigma));
+    public override string? ParameterError => TensorChecks.FiniteAndPositive("mu", Mu, "sigma", Sigma);
 
     /// <inheritdoc />
     public override bool HasRSample => true;

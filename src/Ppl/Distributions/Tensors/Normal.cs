@@ -29,7 +29,7 @@ public sealed class Normal : TensorDistribution
     public override Support Support => Support.Real;
 
     /// <inheritdoc />
-    public override string? ParameterError => TensorChecks.First(() => TensorChecks.Finite("mu", Mu), () => TensorChecks.Positive("sigma", Sigma));
+    public override string? ParameterError => TensorChecks.FiniteAndPositive("mu", Mu, "sigma", Sigma);
 
     /// <inheritdoc />
     public override bool HasRSample => true;

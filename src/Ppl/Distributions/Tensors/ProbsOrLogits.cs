@@ -12,18 +12,21 @@ internal static class ProbsOrLogits
         return (probs ?? logits)!;
     }
 
-    public static string? Logits(string name, Tensor logits) =>
+    public static string? Logits(string name, Tensor logits)
+    {
         // One reduction without a temporary in the usual case: a sum that is neither NaN nor +inf rules out
         // NaN and +inf terms (a sum that overflows just falls through to the exact checks).
-        NoNanOrPositiveInfinity(logits) ? null : TensorChecks.First(() => logits.isnan().any().item<bool>() ? $"{name} must not be NaN, got NaN" : null,
+        var s = Sum(logits);
+        if (!double.IsNaN(s) && !double.IsPositiveInfinity(s)) return null;
+        return TensorChecks.First(() => logits.isnan().any().item<bool>() ? $"{name} must not be NaN, got NaN" : null,
             () => logits.eq(double.PositiveInfinity).any().item<bool>() ? $"{name} must be less than +inf, got +inf" : null);
+    }
 
-    private static bool NoNanOrPositiveInfinity(Tensor logits)
+    private static double Sum(Tensor logits)
     {
         using var ng = no_grad();
-        using var sum = logits.detach().sum();
-        var s = sum.to_type(ScalarType.Float64).item<double>();
-        return !double.IsNaN(s) && !double.IsPositiveInfinity(s);
+        using var sum = logits.sum();
+        return TensorChecks.Item(sum);
     }
 
     public static Tensor IsInteger(Tensor x) => x.eq(x.floor());

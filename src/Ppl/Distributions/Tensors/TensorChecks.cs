@@ -34,18 +34,46 @@ internal static class TensorChecks
         IsFloating(t) && Reduce(t, x => x.min()) >= 0 && Reduce(t, x => x.max()) <= 1 ? null
             : Check(name, t, x => x.ge(0).logical_and(x.le(1)), "in [0, 1]");
 
+    /// <summary>
+    /// A location that must be finite and a scale that must be positive and finite (Normal, LogNormal): the
+    /// three reductions that clear the valid case are read back together, one transfer instead of three;
+    /// anything they cannot clear goes to the exact checks, which name the first offending parameter.
+    /// </summary>
+    public static string? FiniteAndPositive(string locationName, Tensor location, string scaleName, Tensor scale)
+    {
+        if (IsFloating(location) && IsFloating(scale))
+        {
+            using var scope = NewDisposeScope();
+            using var ng = no_grad();
+            var r = stack([location.sum().to_type(ScalarType.Float64), scale.min().to_type(ScalarType.Float64), scale.sum().to_type(ScalarType.Float64)])
+                .data<double>().ToArray();
+            if (double.IsFinite(r[0]) && r[1] > 0 && double.IsFinite(r[2])) return null;
+        }
+        return First(() => Finite(locationName, location), () => Positive(scaleName, scale));
+    }
+
     private static bool IsFloating(Tensor t) => t.numel() > 0 && t.is_floating_point();
 
     private static bool SumIsFinite(Tensor t) => double.IsFinite(Reduce(t, x => x.sum()));
 
-    /// <summary>A full reduction as a double (NaN propagates through min, max and sum).</summary>
+    /// <summary>A full reduction as a double (NaN propagates through min, max and sum); under no_grad no graph is recorded, so no detach.</summary>
     private static double Reduce(Tensor t, Func<Tensor, Tensor> reduction)
     {
         using var ng = no_grad();
-        using var x = t.detach();
-        using var r = reduction(x);
-        using var d = r.to_type(ScalarType.Float64);
-        return d.item<double>();
+        using var r = reduction(t);
+        return Item(r);
+    }
+
+    /// <summary>A 0-d floating tensor's value as a double, read without a conversion for float32 and float64.</summary>
+    public static double Item(Tensor r)
+    {
+        switch (r.dtype)
+        {
+            case ScalarType.Float64: return r.item<double>();
+            case ScalarType.Float32: return r.item<float>();
+            default:
+                using (var d = r.to_type(ScalarType.Float64)) return d.item<double>();
+        }
     }
 
     public static string? NonNegativeInteger(string name, Tensor t) =>

@@ -102,6 +102,20 @@ public abstract class TensorDistribution : IDistribution<Tensor>, IHasMoments<Te
     /// </summary>
     internal Tensor LogProbOfOwnDraw(Tensor value) => LogProbCore(value.to(DType, Device));
 
+    /// <summary>
+    /// The sum of <see cref="LogProb"/> over every element, as a 0-d tensor (differentiable like it). Families
+    /// override <see cref="LogProbSumCore"/> where a fused reduction is cheaper than the elementwise log
+    /// densities and their sum, e.g. Bernoulli with logits on a large binary observation.
+    /// </summary>
+    public Tensor LogProbSum(Tensor value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return LogProbSumCore(value.to(DType, Device), checkParameters: true);
+    }
+
+    /// <summary><see cref="LogProbSum"/> without the parameter check, for a caller that has just sampled from this distribution.</summary>
+    internal Tensor LogProbSumOfOwnDraw(Tensor value) => LogProbSumCore(value.to(DType, Device), checkParameters: false);
+
     /// <summary>The total log density of <paramref name="value"/> (the sum of <see cref="LogProb"/>), as the generic tracer uses it.</summary>
     public double LogDensity(Tensor value)
     {
@@ -111,7 +125,7 @@ public abstract class TensorDistribution : IDistribution<Tensor>, IHasMoments<Te
     }
 
     /// <inheritdoc />
-    public Tensor LogDensityTensor(Tensor value) => LogProb(value).sum();
+    public Tensor LogDensityTensor(Tensor value) => LogProbSum(value);
 
     /// <inheritdoc />
     public object SampleBoxed(Rng rng) => Sample(rng);
@@ -136,6 +150,17 @@ public abstract class TensorDistribution : IDistribution<Tensor>, IHasMoments<Te
 
     /// <summary>The log density of a value already converted to <see cref="DType"/> on <see cref="Device"/>.</summary>
     protected abstract Tensor LogProbCore(Tensor value);
+
+    /// <summary>
+    /// The summed log density (0-d) of a value already converted to <see cref="DType"/> on <see cref="Device"/>;
+    /// by default <see cref="Check"/> (when <paramref name="checkParameters"/>) and the sum of <see cref="LogProbCore"/>.
+    /// An override must still reject invalid parameters when asked to check them, but may do so as a by-product of its computation.
+    /// </summary>
+    protected virtual Tensor LogProbSumCore(Tensor value, bool checkParameters)
+    {
+        if (checkParameters) Check();
+        return LogProbCore(value).sum();
+    }
 
     /// <summary>sample + batch + event.</summary>
     protected long[] ExtendedShape(long[] sampleShape) => [.. sampleShape, .. BatchShape, .. EventShape];

@@ -19,7 +19,8 @@ internal static class TensorParams
         var dtype = FloatType(ts);
         var device = ts[0].device;
         var conv = ts.Select(t => t.dtype == dtype && SameDevice(t.device, device) ? t : t.to(dtype, device)).ToArray();
-        return ts.Length == 1 ? conv : broadcast_tensors(conv).ToArray();
+        // Parameters of one shape (the usual case, e.g. a network's means and scales) need no broadcast call.
+        return ts.Length == 1 || conv.All(t => t.shape.SequenceEqual(conv[0].shape)) ? conv : broadcast_tensors(conv).ToArray();
     }
 
     public static Tensor ToFloat(Tensor t, ScalarType dtype, Device device) =>

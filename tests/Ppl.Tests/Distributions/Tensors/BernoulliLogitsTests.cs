@@ -63,6 +63,34 @@ public class BernoulliLogitsTests
     }
 
     [Fact]
+    public void Summed_log_density_matches_the_closed_form_sum_and_its_gradient()
+    {
+        // LogProbSum takes the fused BCE-with-logits path for a binary value of the logits' shape and finite
+        // logits; −∞ logits, non-binary values and broadcasting fall back to the elementwise sum.
+        var logits = new[] { -30.0, -2.5, -0.1, 0.0, 0.7, 3.0, 40.0 };
+        var xs = new[] { 1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 0.0 };
+        var exact = xs.Select((x, i) => Exact(logits[i], x)).Sum();
+        var l = T(logits).requires_grad_(true);
+        var sum = new Bernoulli(logits: l).LogProbSum(T(xs));
+        Assert.Equal(0, sum.dim());
+        Assert.Equal(exact, D(sum)[0], 9);
+        sum.backward();
+        var g = D(l.grad!);
+        for (var i = 0; i < xs.Length; i++) Assert.Equal(xs[i] - 1 / (1 + Math.Exp(-logits[i])), g[i], 12);
+        var l32 = tensor(logits, ScalarType.Float32);
+        Assert.Equal(exact, D(new Bernoulli(logits: l32).LogProbSum(tensor(xs, ScalarType.Float32)))[0], 2);
+        // Finite logits with −∞ among them: x = 0 there scores log 1 = 0, x = 1 scores −∞.
+        var withInf = T(-1.0, double.NegativeInfinity);
+        Assert.Equal(Exact(-1.0, 1), D(new Bernoulli(logits: withInf).LogProbSum(T(1.0, 0.0)))[0], 12);
+        Assert.True(double.IsNegativeInfinity(D(new Bernoulli(logits: withInf).LogProbSum(T(1.0, 1.0)))[0]));
+        // Any value outside {0, 1} makes the sum −∞ (a fused formula without the support check would not).
+        Assert.True(double.IsNegativeInfinity(D(new Bernoulli(logits: T(logits)).LogProbSum(T(xs.Select((x, i) => i == 3 ? 0.5 : x).ToArray())))[0]));
+        // A value broadcast against the logits: [2, 7] against [7].
+        var two = T(xs.Concat(xs).ToArray()).reshape(2, xs.Length);
+        Assert.Equal(2 * exact, D(new Bernoulli(logits: T(logits)).LogProbSum(two))[0], 9);
+    }
+
+    [Fact]
     public void Nan_and_positive_infinite_logits_are_rejected_even_next_to_minus_infinity()
     {
         Assert.Contains("NaN", Assert.Throws<DistributionParameterException>(() => new Bernoulli(logits: T(0.0, double.NaN)).LogProb(T(1.0, 1.0))).Message);
