@@ -1,3 +1,5 @@
+using Xunit;
+
 namespace Ppl.Inference.Tests;
 
 /// <summary>
