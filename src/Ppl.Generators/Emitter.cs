@@ -290,7 +290,8 @@ namespace Ppl.Generators
             return sb.ToString();
         }
 
-        private string SiteCode(SiteData s, string?[] args, bool dynamic)
+        /// <summary>The handler (or, when <paramref name="dynamic"/>, dynamic-tracer) call that replaces a site, given its rewritten arguments; shared with the resumable form.</summary>
+        internal static string SiteCode(SiteData s, string?[] args, bool dynamic)
         {
             string Arg(int i) => "(" + (args[i] ?? "default") + ")";
             string Address()

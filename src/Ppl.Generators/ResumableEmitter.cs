@@ -141,7 +141,7 @@ namespace Ppl.Generators
                 if (item.Site is { } site)
                 {
                     var args = site.Args.Select(a => a.Start < 0 ? null : Rewrite(a.Start, a.End, dynamic, edits).Trim()).ToArray();
-                    sb.Append(SiteCode(site, args, dynamic));
+                    sb.Append(Emitter.SiteCode(site, args, dynamic));
                 }
                 else
                 {
@@ -154,40 +154,6 @@ namespace Ppl.Generators
             }
             sb.Append(_b.BodyText, at, end - at);
             return sb.ToString();
-        }
-
-        private static string SiteCode(SiteData s, string?[] args, bool dynamic)
-        {
-            string Arg(int i) => "(" + (args[i] ?? "default") + ")";
-            string Address()
-            {
-                if (s.StaticName != null) return dynamic ? Literal(s.StaticName) : $"{s.Slot} /* {s.StaticName.Replace("*/", "* /").Replace("\n", " ").Replace("\r", " ")} */";
-                var a = s.AddressStart;
-                switch (s.AddressCount)
-                {
-                    case 1: return $"((global::Ppl.Address){Arg(a)})";
-                    case 2: return $"new global::Ppl.Address((global::Ppl.AddressSegment){Arg(a)}, (global::Ppl.AddressSegment){Arg(a + 1)})";
-                    default: return $"(new global::Ppl.Address((global::Ppl.AddressSegment){Arg(a)}, (global::Ppl.AddressSegment){Arg(a + 1)}) / (global::Ppl.AddressSegment){Arg(a + 2)})";
-                }
-            }
-            var at = s.StaticName != null ? "" : "At";
-            var h = dynamic ? "__t" : "__h";
-            switch (s.Kind)
-            {
-                case SiteKind.Sample:
-                    return dynamic ? $"{h}.Sample<{s.ValueType}>({Address()}, {Arg(0)})" : $"{h}.Sample{at}<{s.DistType}, {s.ValueType}>({Address()}, {Arg(0)})";
-                case SiteKind.Observe:
-                    return dynamic ? $"{h}.Observe<{s.ValueType}>({Address()}, {Arg(0)}, {Arg(1)})" : $"{h}.Observe{at}<{s.DistType}, {s.ValueType}>({Address()}, {Arg(0)}, {Arg(1)})";
-                case SiteKind.Factor:
-                    return $"{h}.Factor({Arg(0)})";
-                case SiteKind.Param:
-                    return $"{h}.Param({Arg(0)}, {Arg(1)})";
-                case SiteKind.Call:
-                    return dynamic ? $"{h}.Call<{s.ArgsType}, {s.RetType}>({Address()}, {Arg(0)}, {Arg(1)})" : $"{h}.Call{at}<{s.ArgsType}, {s.RetType}>({Address()}, {Arg(0)}, {Arg(1)})";
-                default:
-                    var callArgs = args.Length == 0 ? "default(global::Ppl.Unit)" : args.Length == 1 ? Arg(0) : "(" + string.Join(", ", args.Select((x, i) => Arg(i))) + ")";
-                    return $"{h}.Call{(dynamic ? "" : at)}<{s.ArgsType}, {s.RetType}>({Address()}, {s.Callee}, {callArgs})";
-            }
         }
 
         private static string Literal(string s) => SymbolDisplay.FormatLiteral(s, quote: true);
