@@ -16,13 +16,14 @@ public class BatchedSmcTests(ITestOutputHelper output)
     private static readonly double[] Data10 = SmcModels.SimulateLgssm(10, 42);
     private static readonly double[] Data3 = SmcModels.SimulateLgssm(3, 7);
 
-    private (double Mean, double Se, double WrongMean, double WrongSe) Ratios(double[] data, int runs, int particles, BatchedSmcOptions options, int seed)
+    /// <summary>
+    /// Ẑ/Z over <paramref name="runs"/> independent batched SMC runs (mean and SE), and the same for the
+    /// negative control that forgets the evidence carried by the weights before each resampling (it keeps
+    /// only the increments after the last step at which the ESS fell below the threshold).
+    /// </summary>
+    internal static (double Mean, double Se, double WrongMean, double WrongSe) EvidenceRatios(BatchedStateSpaceModel model,
+        IReadOnlyList<BatchedChoices> obs, double logZ, int runs, int particles, BatchedSmcOptions options, Rng rng)
     {
-        BatchedTestModels.Init();
-        var (logZ, _, _) = SmcModels.Kalman(data);
-        var model = BatchedTestModels.Lgssm();
-        var obs = BatchedTestModels.LgssmObservations(data);
-        var rng = new Rng(seed);
         var ratios = new double[runs];
         var wrong = new double[runs];
         for (var r = 0; r < runs; r++)
@@ -30,8 +31,6 @@ public class BatchedSmcTests(ITestOutputHelper output)
             using var scope = NewDisposeScope();
             var res = BatchedSmc.Run(model, obs, particles, rng, options);
             ratios[r] = Math.Exp(res.LogEvidence - logZ);
-            // The bug of forgetting the evidence carried by the weights before each resampling: keep only
-            // the increments after the last step at which the ESS fell below the threshold.
             var lastResample = -1;
             for (var t = 0; t < res.EffectiveSampleSizes.Count; t++)
                 if (res.EffectiveSampleSizes[t] < options.ResampleThreshold * particles) lastResample = t;
@@ -39,6 +38,16 @@ public class BatchedSmcTests(ITestOutputHelper output)
         }
         var (m, se) = SmcModels.MeanAndSe(ratios);
         var (wm, wse) = SmcModels.MeanAndSe(wrong);
+        return (m, se, wm, wse);
+    }
+
+    private (double Mean, double Se, double WrongMean, double WrongSe) Ratios(double[] data, int runs, int particles, BatchedSmcOptions options, int seed)
+    {
+        BatchedTestModels.Init();
+        var (logZ, _, _) = SmcModels.Kalman(data);
+        var model = BatchedTestModels.Lgssm();
+        var obs = BatchedTestModels.LgssmObservations(data);
+        var (m, se, wm, wse) = EvidenceRatios(model, obs, logZ, runs, particles, options, new Rng(seed));
         output.WriteLine($"mean Ẑ/Z = {m:F4} ± {se:F4}; negative control {wm:F4} ± {wse:F4}");
         return (m, se, wm, wse);
     }

@@ -241,23 +241,7 @@ public class GeneratedBatchedTests
         var model = new BatchedStateSpaceModel("lgssm-generated", bt => M.LgssmInitBatchedBody(bt), (bt, t, prev) => M.LgssmStepBatchedBody(bt, t, prev));
         var obs = data.Select(y => new BatchedChoices().Set("y", y)).ToList();
         var options = new BatchedSmcOptions { ResampleThreshold = 0.5 };
-        var rng = new Rng(61);
-        const int runs = 150, particles = 50;
-        var ratios = new double[runs];
-        var wrong = new double[runs];
-        for (var r = 0; r < runs; r++)
-        {
-            using var scope = NewDisposeScope();
-            var res = BatchedSmc.Run(model, obs, particles, rng, options);
-            ratios[r] = Math.Exp(res.LogEvidence - logZ);
-            // Negative control: only the evidence increments after the last resampling.
-            var last = -1;
-            for (var t = 0; t < res.EffectiveSampleSizes.Count; t++)
-                if (res.EffectiveSampleSizes[t] < options.ResampleThreshold * particles) last = t;
-            wrong[r] = Math.Exp(res.LogEvidenceIncrements.Skip(last + 1).Sum() - logZ);
-        }
-        var (m, se) = SmcModels.MeanAndSe(ratios);
-        var (wm, wse) = SmcModels.MeanAndSe(wrong);
+        var (m, se, wm, wse) = BatchedSmcTests.EvidenceRatios(model, obs, logZ, runs: 150, particles: 50, options, new Rng(61));
         Assert.True(Math.Abs(m - 1) <= 5 * se, $"mean Ẑ/Z = {m} ± {se}");
         Assert.True(Math.Abs(wm - 1) > 5 * wse, $"the negative control passed: {wm} ± {wse}");
     }
