@@ -3,6 +3,7 @@ using System.Globalization;
 using MathNet.Numerics.LinearAlgebra;
 using Ppl;
 using Ppl.Inference.Batched;
+using Ppl.Inference.Smc;
 using TorchSharp;
 using static TorchSharp.torch;
 using TNormal = Ppl.Distributions.Tensors.Normal;
@@ -121,7 +122,7 @@ internal static class BatchedDeviceCheck
                 return xt;
             });
         var obs = ys.Select(v => new BatchedChoices().Set("y", tensor(v, dtype, device))).ToList();
-        var exact = KalmanLogLikelihood(ys);
+        var exact = ScalarKalman.Filter(ys).LogEvidence;
         var ratios = new double[runs];
         for (var r = 0; r < runs; r++)
         {
@@ -132,23 +133,6 @@ internal static class BatchedDeviceCheck
         var se = Math.Sqrt(ratios.Sum(v => (v - mean) * (v - mean)) / (runs - 1) / runs);
         var tol = 5 * se + (dtype == ScalarType.Float32 ? 0.01 : 0);
         return new(Math.Abs(mean - 1) < tol, $"N = {particles}, T = {steps}, {runs} runs: mean Ẑ/Z {mean:F4}, 5 SE = {5 * se:F4}, exact log Z {exact:F3}");
-    }
-
-    /// <summary>x₀ ~ N(0, 1) unobserved, then xₜ = 0.9 xₜ₋₁ + N(0, 1) and yₜ ~ N(xₜ, 0.5²) for t = 1 … T.</summary>
-    private static double KalmanLogLikelihood(double[] ys)
-    {
-        double m = 0, p = 1, ll = 0;
-        for (var t = 0; t < ys.Length; t++)
-        {
-            m *= 0.9;
-            p = 0.81 * p + 1;
-            var s = p + 0.25;
-            ll += -0.5 * (Math.Log(2 * Math.PI * s) + (ys[t] - m) * (ys[t] - m) / s);
-            var k = p / s;
-            m += k * (ys[t] - m);
-            p *= 1 - k;
-        }
-        return ll;
     }
 
     private static Outcome HmcGaussian(Device device, ScalarType dtype, int chains)

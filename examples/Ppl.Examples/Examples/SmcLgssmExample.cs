@@ -36,7 +36,7 @@ internal sealed class SmcLgssmExample : IExample
         var particles = context.Int("particles", 100);
         var runs = context.Int("runs", 10);
         var ys = Simulate(steps, new Rng(context.Seed));
-        var exact = KalmanLogEvidence(ys);
+        var exact = ScalarKalman.Filter(ys).LogEvidence;
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         var rng = new Rng(context.Seed + 1);
         var streams = rng.Split(runs);
@@ -130,22 +130,5 @@ internal sealed class SmcLgssmExample : IExample
             ys[i] = x + 0.5 * rng.NextGaussian();
         }
         return ys;
-    }
-
-    /// <summary>log p(y₁..y_T) by the Kalman filter (prediction-error decomposition).</summary>
-    internal static double KalmanLogEvidence(double[] ys)
-    {
-        double m = 0, p = 1, logZ = 0;
-        foreach (var y in ys)
-        {
-            m *= 0.9;
-            p = 0.81 * p + 1;
-            var s = p + 0.25;
-            logZ += -0.5 * (Math.Log(2 * Math.PI * s) + (y - m) * (y - m) / s);
-            var k = p / s;
-            m += k * (y - m);
-            p *= 1 - k;
-        }
-        return logZ;
     }
 }

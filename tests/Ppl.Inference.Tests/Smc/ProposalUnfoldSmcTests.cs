@@ -35,24 +35,8 @@ public class ProposalUnfoldSmcTests(ITestOutputHelper output)
             return t.Sample("x", new Uniform(y - 0.3, y + 0.3));
         });
 
-    private static double KalmanLogEvidence(int steps)
-    {
-        double m = 0, p = 1, logZ = 0;
-        for (var t = 0; t < steps; t++)
-        {
-            if (t > 0)
-            {
-                m *= 0.9;
-                p = 0.81 * p + 1;
-            }
-            var s = p + 0.25;
-            logZ += -0.5 * (Math.Log(2 * Math.PI * s) + (Ys[t] - m) * (Ys[t] - m) / s);
-            var k = p / s;
-            m += k * (Ys[t] - m);
-            p *= 1 - k;
-        }
-        return logZ;
-    }
+    // The first state is observed directly (x₁ ~ N(0, 1)): the filter with no x₀ variance.
+    private static double KalmanLogEvidence(int steps) => ScalarKalman.Filter(Ys.Take(steps).ToArray(), initialVariance: 0).LogEvidence;
 
     private (double Mean, double Se, double Sd) Ratios<TRet>(DynamicModel<(int T, double Previous, Unit Params, ChoiceMap Observations), TRet> proposal, int particles, int steps, int runs)
     {

@@ -1,3 +1,4 @@
+using Ppl.Inference.Smc;
 using Ppl.Distributions;
 
 namespace Ppl.Inference.Tests.Smc;
@@ -55,21 +56,7 @@ internal static class SmcModels
     }
 
     /// <summary>Exact log p(y₁..y_T) and the filtering mean and variance of x_T, by the Kalman filter.</summary>
-    public static (double LogEvidence, double Mean, double Variance) Kalman(double[] ys, double a = 0.9)
-    {
-        double m = 0, p = 1, logZ = 0;
-        foreach (var y in ys)
-        {
-            m = a * m;
-            p = a * a * p + 1;
-            var s = p + 0.25;
-            logZ += -0.5 * (Math.Log(2 * Math.PI * s) + (y - m) * (y - m) / s);
-            var k = p / s;
-            m += k * (y - m);
-            p *= 1 - k;
-        }
-        return (logZ, m, p);
-    }
+    public static (double LogEvidence, double Mean, double Variance) Kalman(double[] ys, double a = 0.9) => ScalarKalman.Filter(ys, a);
 
     public static (double Mean, double Se) MeanAndSe(IReadOnlyList<double> xs)
     {

@@ -20,24 +20,8 @@ public class UnfoldSmcTests
     private static IReadOnlyList<ChoiceMap> Observations(int steps) =>
         Ys.Take(steps).Select(y => ChoiceMap.From(("y", y))).ToList();
 
-    private static double KalmanLogEvidence(int steps)
-    {
-        double m = 0, p = 1, logZ = 0;
-        for (var t = 0; t < steps; t++)
-        {
-            if (t > 0)
-            {
-                m *= 0.9;
-                p = 0.81 * p + 1;
-            }
-            var s = p + 0.25;
-            logZ += MathNet.Numerics.Distributions.Normal.PDFLn(m, Math.Sqrt(s), Ys[t]);
-            var k = p / s;
-            m += k * (Ys[t] - m);
-            p *= 1 - k;
-        }
-        return logZ;
-    }
+    // The first state is observed directly (x₁ ~ N(0, 1)): the filter with no x₀ variance.
+    private static double KalmanLogEvidence(int steps) => ScalarKalman.Filter(Ys.Take(steps).ToArray(), initialVariance: 0).LogEvidence;
 
     [Theory]
     [InlineData(2, 3, 4000)]
