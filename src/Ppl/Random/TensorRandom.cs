@@ -15,25 +15,20 @@ namespace Ppl;
 public sealed class TensorRandom : IDisposable
 {
     private readonly Rng _rng;
-    private readonly torch.Generator? _cpu;
-    private readonly bool _cuda;
+    private readonly torch.Device? _device;
+    private readonly torch.Generator? _cpu; // null on CUDA
 
     /// <summary>Draws from <paramref name="rng"/> for tensors on <paramref name="device"/> (the CPU when null).</summary>
     public TensorRandom(Rng rng, torch.Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(rng);
         _rng = rng;
-        _cuda = device is { type: DeviceType.CUDA };
-        if (!_cuda) _cpu = rng.TorchGenerator(device);
+        _device = device;
+        if (device is not { type: DeviceType.CUDA }) _cpu = rng.TorchGenerator(device);
     }
 
     /// <summary>The generator to hand to the next draw (re-seeding the device's default generator on CUDA).</summary>
-    public torch.Generator? Next()
-    {
-        if (!_cuda) return _cpu;
-        torch.cuda.manual_seed_all((long)(_rng.NextUInt64() >> 1));
-        return null;
-    }
+    public torch.Generator? Next() => _cpu ?? _rng.TorchGenerator(_device); // on CUDA this re-seeds and returns null
 
     /// <summary>Releases the CPU generator.</summary>
     public void Dispose() => _cpu?.Dispose();
