@@ -351,7 +351,7 @@ internal static class BatchedBenchmark
 
     private static int[] Ints(string[] s) => s.Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray();
 
-    private static string[] Option(string[] args, string name, string fallback)
+    internal static string[] Option(string[] args, string name, string fallback)
     {
         var i = Array.IndexOf(args, "--" + name);
         return (i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback).Split(',');

@@ -38,8 +38,8 @@ internal static class BatchedDeviceCheck
     public static Dictionary<string, object> Run(string[] args)
     {
         torch.set_num_threads(1);
-        var device = torch.device(Option(args, "device", "cpu"));
-        var dtype = Option(args, "dtype", "float64") == "float32" ? ScalarType.Float32 : ScalarType.Float64;
+        var device = torch.device(BatchedBenchmark.Option(args, "device", "cpu")[0]);
+        var dtype = BatchedBenchmark.Option(args, "dtype", "float64")[0] == "float32" ? ScalarType.Float32 : ScalarType.Float64;
         var large = device.type == DeviceType.CUDA;
         if (large && !torch.cuda.is_available())
             throw new InvalidOperationException("--device cuda, but torch.cuda.is_available() is false.");
@@ -81,15 +81,19 @@ internal static class BatchedDeviceCheck
         for (var i = 0; i < ys.Length; i++) obs.Set(new Address("y", i), tensor(ys[i], dtype, device));
         using var scope = NewDisposeScope();
         var samples = BatchedImportanceSampling.Run(BatchedBenchmark.BatchedCurve, xs, obs, n, new Rng(11), device, dtype);
-        // Delta-method standard error of log Ẑ: sqrt((E[w²]/E[w]² − 1) / N).
-        var lw = samples.LogWeights.to_type(ScalarType.Float64);
-        var w = (lw - lw.max()).exp();
-        var relVar = (w.square().mean() / w.mean().square()).item<double>() - 1;
-        var se = Math.Sqrt(relVar / n);
+        var se = LogEvidenceSe(samples.LogWeights);
         var exact = CurveLogEvidence(xs, ys);
         var err = samples.LogEvidence - exact;
         var tol = 5 * se + (dtype == ScalarType.Float32 ? 1e-3 : 1e-9);
         return new(Math.Abs(err) < tol, $"N = {n}, log Z {samples.LogEvidence:F4} vs exact {exact:F4}, error {err:+0.0000;-0.0000}, 5 SE = {5 * se:F4}, ESS {samples.EffectiveSampleSize:F0}");
+    }
+
+    /// <summary>Delta-method standard error of log Ẑ from N log weights: sqrt((E[w²]/E[w]² − 1) / N).</summary>
+    private static double LogEvidenceSe(Tensor logWeights)
+    {
+        var lw = logWeights.to_type(ScalarType.Float64);
+        var w = (lw - lw.max()).exp();
+        return Math.Sqrt(((w.square().mean() / w.mean().square()).item<double>() - 1) / lw.shape[0]);
     }
 
     /// <summary>y ~ N(0, Φ Φᵀ + σ² I) with Φ the cubic design and w ~ N(0, I), σ = 0.5.</summary>
@@ -236,9 +240,7 @@ internal static class BatchedDeviceCheck
         using var scope = NewDisposeScope();
         var generated = BatchedImportanceSampling.Run(GeneratedCurveFit.CurveFitBatched, xs, obs, n, new Rng(81), device, dtype);
         var handWritten = BatchedImportanceSampling.Run(BatchedBenchmark.BatchedCurve, xs, obs, n, new Rng(81), device, dtype);
-        var lw = generated.LogWeights.to_type(ScalarType.Float64);
-        var w = (lw - lw.max()).exp();
-        var se = Math.Sqrt(((w.square().mean() / w.mean().square()).item<double>() - 1) / n);
+        var se = LogEvidenceSe(generated.LogWeights);
         var exact = CurveLogEvidence(xs, ys);
         var same = Math.Abs(generated.LogEvidence - handWritten.LogEvidence) < (dtype == ScalarType.Float32 ? 1e-3 : 1e-9);
         var close = Math.Abs(generated.LogEvidence - exact) < 5 * se + (dtype == ScalarType.Float32 ? 1e-3 : 1e-9);
@@ -259,11 +261,5 @@ internal static class BatchedDeviceCheck
             outcome = new Outcome(false, "threw " + e.GetType().Name + ": " + e.Message);
         }
         seconds = sw.Elapsed.TotalSeconds;
-    }
-
-    private static string Option(string[] args, string name, string fallback)
-    {
-        var i = Array.IndexOf(args, "--" + name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
     }
 }
