@@ -219,8 +219,8 @@ internal static class BatchedDeviceCheck
         var obs = new BatchedChoices().Set("y", tensor(y, dtype, device));
         var elbo = BatchedVariational.Elbo(model, Unit.Value, obs, guide, (m, logS), n, new Rng(71), device, dtype);
         var grads = torch.autograd.grad(new[] { elbo.Value }, new[] { m, logS });
-        var gm = grads[0].item<double>();
-        var gs = grads[1].item<double>();
+        var gm = grads[0].ToDouble();
+        var gs = grads[1].ToDouble();
         // With z = m + s ε, the per-particle gradients are ∂/∂m = y − 2z and ∂/∂log s = (y − 2z) s ε + 1, whose
         // standard deviations are 2s and sqrt((y − 2m)² s² + 8 s⁴); the estimate is their mean over N.
         var sdM = 2 * s0;
