@@ -62,23 +62,12 @@ public sealed class Bernoulli : TensorDistribution
         // the loss), so a finite sum has also checked the logits, and the parameter check's own pass over them
         // is skipped. Otherwise the check runs (naming a NaN or +∞ logit), and valid logits with −∞ among them
         // (where the fused form gives ∞ − ∞) are scored elementwise.
-        if (_isLogits && !value.requires_grad && value.shape.SequenceEqual(Logits!.shape) && IsBinary(value))
+        if (_isLogits && !value.requires_grad && value.shape.SequenceEqual(Logits!.shape) && BinaryValues.All(value))
         {
             var sum = nn.functional.binary_cross_entropy_with_logits(Logits!, value, reduction: nn.Reduction.Sum).neg();
             if (double.IsFinite(TensorChecks.Item(sum.detach()))) return sum;
         }
         return base.LogProbSumCore(value, checkParameters);
-    }
-
-    /// <summary>
-    /// Every value is 0 or 1: fl(x·x) = x holds exactly there and nowhere else (NaN ≠ NaN), so one temporary
-    /// and one comparison pass (torch.equal, no further temporary, no read-back of a tensor) decide it.
-    /// </summary>
-    private static bool IsBinary(Tensor value)
-    {
-        using var ng = no_grad();
-        using var square = value.square();
-        return value.Equals(square);
     }
 
     /// <inheritdoc />
