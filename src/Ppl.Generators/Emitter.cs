@@ -111,6 +111,7 @@ namespace Ppl.Generators
                 sb.AppendLine($"    private static {ret} __{_m}Body<TH>(ref TH __h{(parameters.Length > 0 ? ", " + parameters : "")}) where TH : struct, global::Ppl.Modeling.IModelHandler");
                 sb.AppendLine(RewriteBody(dynamic: false));
                 sb.AppendLine();
+                EmitStraightLineMethods(sb, ret, parameters);
                 sb.AppendLine($"    /// <summary>The generated generative function of <see cref=\"{_m}\"/>.</summary>");
                 sb.AppendLine($"    {access} sealed class {fn} : global::Ppl.Modeling.GeneratedFunction<{argsType}, {ret}, {fn}.Body>");
                 sb.AppendLine("    {");
@@ -126,6 +127,7 @@ namespace Ppl.Generators
                 sb.AppendLine($"        /// <summary>A typed builder of choices for this model.</summary>");
                 sb.AppendLine($"        public {_m}Choices Choices() => new {_m}Choices();");
                 EmitArgsImage(sb, argsType);
+                EmitStraightLineOverrides(sb, argsType, ret, unpack);
                 sb.AppendLine($"        /// <summary>The body, for the runtime.</summary>");
                 sb.AppendLine($"        public readonly struct Body : global::Ppl.Modeling.IModelBody<{argsType}, {ret}>");
                 sb.AppendLine("        {");

@@ -110,7 +110,21 @@ namespace Ppl.Generators
             if (resumable.Data?.Reason is { } notLowered)
                 Report("PPL0010", resumable.Where ?? _syntax.Identifier.GetLocation(), ModelName, notLowered);
             // The batched (tensor) form, or PPL0011 saying why there is none (BatchedLowering.cs).
-            return BatchedLowering.Attach(Extract(bodyNode) with { Resumable = resumable.Data }, _model, _method, bodyNode, _sites, _fallbackReason != null, _ct);
+            var data = Extract(bodyNode) with { Resumable = resumable.Data, StraightLine = Specialised ? StraightLine(bodyNode) : null };
+            return BatchedLowering.Attach(data, _model, _method, bodyNode, _sites, _fallbackReason != null, _ct);
+        }
+
+        /// <summary>The straight-line form (StraightLineLowering.cs), or null; a failure of the analysis only costs the model that form.</summary>
+        private StraightLineData? StraightLine(SyntaxNode bodyNode)
+        {
+            try
+            {
+                return StraightLineLowering.Lower(_model, bodyNode, _sites, _ct);
+            }
+            catch (Exception e) when (!(e is OperationCanceledException))
+            {
+                return null;
+            }
         }
 
         private ModelData Output(string? source) => ModelData.DiagnosticsOnly(_diags.ToImmutable());

@@ -34,6 +34,74 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
     /// <summary>True when <paramref name="args"/> are exactly those whose image is <paramref name="image"/>.</summary>
     protected virtual bool SameArgs(TArgs args, object image) => false;
 
+    // ---------------------------------------------------------------- straight-line forms (see StraightLineRegenerate)
+
+    /// <summary>True when the generator emitted straight-line forms of assess and regenerate for this model.</summary>
+    protected virtual bool HasStraightLine => false;
+
+    /// <summary>
+    /// The straight-line assess (generated code overrides it): the log density of <paramref name="values"/>, one
+    /// double per static slot (observation slots unused), or false to leave the work to the handler body.
+    /// </summary>
+    protected virtual bool AssessStraightLine(TArgs args, ReadOnlySpan<double> values, out double score, out TRet ret)
+    {
+        score = 0;
+        ret = default!;
+        return false;
+    }
+
+    /// <summary>
+    /// The straight-line regenerate (generated code overrides it): redraws the selected slots, recomputes the log
+    /// densities whose inputs changed (<paramref name="argsChanged"/>: the arguments differ from the old run's) and
+    /// copies the others; or false to leave the work to the handler body.
+    /// </summary>
+    protected virtual bool RegenerateStraightLine(TArgs args, bool argsChanged, in StraightLineRegenerate frame,
+        out double score, out double fresh, out double dropped, out double observed, out TRet ret)
+    {
+        score = fresh = dropped = observed = 0;
+        ret = default!;
+        return false;
+    }
+
+    private byte[]? _straightShape;
+    private int _straightChoices;
+
+    /// <summary>
+    /// The tags a store of the straight-line form holds (a double choice at every choice slot, an observation at every
+    /// observation slot), computed once from the metadata; null when the model has no straight-line form.
+    /// </summary>
+    private byte[]? StraightShape
+    {
+        get
+        {
+            if (_straightShape is { } done) return done;
+            if (!HasStraightLine) return null;
+            var shape = new byte[Metadata.SlotCount];
+            var choices = 0;
+            foreach (var site in Metadata.Sites)
+            {
+                if (!Metadata.TryGetSlot(site.Address, out var k)) return null;
+                shape[k] = site.Kind == SiteKind.Choice ? TraceStore.Double : TraceStore.Observed;
+                if (site.Kind == SiteKind.Choice) choices++;
+            }
+            _straightChoices = choices;
+            return _straightShape = shape;
+        }
+    }
+
+    /// <summary>
+    /// True when <paramref name="store"/> has the straight-line shape, and the dependency table is the generated one
+    /// (tests replace it to show that a wrong table changes the weights: the straight-line code has the generated
+    /// table compiled in, so it must then stand aside).
+    /// </summary>
+    private bool StraightLineFits(TraceStore store) =>
+        StraightShape is { } shape && ReferenceEquals(Dependencies, Metadata.Dependencies)
+        && store.Family is null && store.FamilyObservations is null && store.FamilyCalls is null
+        && store.Tag.AsSpan().SequenceEqual(shape);
+
+    /// <summary>Straight-line runs that completed, on this thread (tests check that the form is taken).</summary>
+    [ThreadStatic] internal static int StraightLineRuns;
+
     /// <inheritdoc />
     public string Name => Metadata.Name;
 
@@ -105,6 +173,21 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
     public AssessResult<TRet> Assess(TArgs args, ChoiceMap choices)
     {
         ArgumentNullException.ThrowIfNull(choices);
+        if (choices is GeneratedChoiceMap g && ReferenceEquals(g.Metadata, Metadata) && StraightLineFits(g.Store))
+        {
+            try
+            {
+                if (AssessStraightLine(args, g.Store.Num, out var score, out var value))
+                {
+                    StraightLineRuns++;
+                    return new(score, value);
+                }
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // The handler body below runs the same (deterministic) code again and raises the error with the site's address.
+            }
+        }
         var seq = SeqPool.Rent(Metadata.SlotCount);
         try
         {
@@ -155,7 +238,9 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
     public RegenerateResult<TArgs, TRet> Regenerate(ITrace<TArgs, TRet> trace, TArgs args, Selection selection, Rng rng)
     {
         ArgumentNullException.ThrowIfNull(selection);
+        ArgumentNullException.ThrowIfNull(rng);
         var old = Own(trace);
+        if (rng.GetType() == typeof(Rng) && StraightLineFits(old.Store) && RegenerateStraight(old, args, selection, rng) is { } fast) return fast;
         var store = new TraceStore(Metadata.SlotCount);
         var seq = SeqPool.Rent(Metadata.SlotCount);
         try
@@ -176,6 +261,47 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
     }
 
     /// <summary>
+    /// The straight-line regenerate, or null when it bailed out: then the random stream is back where it was, and
+    /// the handler body does the work (and raises any error with its address).
+    /// </summary>
+    private RegenerateResult<TArgs, TRet>? RegenerateStraight(GeneratedTrace<TArgs, TRet> old, TArgs args, Selection selection, Rng rng)
+    {
+        var (argsChanged, image) = ArgsAgainst(old, args);
+        var state = rng.State;
+        var store = new TraceStore(Metadata.SlotCount);
+        try
+        {
+            var frame = new StraightLineRegenerate(old.Store.Num, old.Store.LogDensity, Mask(selection), rng, store.Num, store.LogDensity);
+            if (RegenerateStraightLine(args, argsChanged, frame, out var score, out var fresh, out var dropped, out var observed, out var ret))
+            {
+                _straightShape.AsSpan().CopyTo(store.Tag);
+                store.ChoiceCount = _straightChoices;
+                store.ObservationTotal = observed;
+                var t = CreateTrace();
+                t.Init(this, Metadata, args, ret, score, store);
+                t.ArgsImage = image;
+                StraightLineRuns++;
+                return new(t, score - old.Score - fresh + dropped);
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Falls through: the handler body runs again from the same random state and raises the error with the site's address.
+        }
+        rng.State = state;
+        return null;
+    }
+
+    /// <summary>Whether the arguments differ from the old run's (as far as any site depends on them), and the image for the new trace.</summary>
+    private (bool Changed, object? Image) ArgsAgainst(GeneratedTrace<TArgs, TRet> old, TArgs args)
+    {
+        var d = Dependencies;
+        if (d is null || d.ArgsBit < 0) return (false, null);
+        if (old.ArgsImage is { } image && SameArgs(args, image)) return (false, image);
+        return (true, SnapshotArgs(args));
+    }
+
+    /// <summary>
     /// Arms the handler's dependency tracking for an update or regenerate of <paramref name="old"/>: nothing has
     /// changed yet except, when they differ from the old run's, the arguments. Returns the image of the
     /// arguments for the new trace (the old one when they are the same; taken before the body runs).
@@ -185,10 +311,9 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
         var d = Dependencies;
         if (d is null) return null;
         h.UseDependencies(d);
-        if (d.ArgsBit < 0) return null;
-        if (old.ArgsImage is { } image && SameArgs(args, image)) return image;
-        h.MarkChanged(d.ArgsBit);
-        return SnapshotArgs(args);
+        var (changed, image) = ArgsAgainst(old, args);
+        if (changed) h.MarkChanged(d.ArgsBit);
+        return image;
     }
 
     /// <summary>

@@ -76,6 +76,13 @@ public class Rng : System.Random
     /// <summary>A copy that will produce exactly the same draws as this stream from now on.</summary>
     public virtual Rng Clone() => new(_s0, _s1, _s2, _s3);
 
+    /// <summary>The generator state (for an operation that may have to undo its draws and run again, e.g. a generated straight-line regenerate that bails out).</summary>
+    internal (ulong, ulong, ulong, ulong) State
+    {
+        get => (_s0, _s1, _s2, _s3);
+        set => (_s0, _s1, _s2, _s3) = value;
+    }
+
     /// <summary>A uniform double in [0, 1) with 53 random bits.</summary>
     public override double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
 

@@ -1,0 +1,212 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+
+namespace Ppl.Generators
+{
+    /// <summary>
+    /// The straight-line forms of assess and regenerate (see <see cref="StraightLineLowering"/>): the model's own
+    /// statements, with each site replaced by a few statements over the trace's arrays and locals, the way Gen's
+    /// static modeling language compiles. Regenerate carries one "changed" flag per choice that others depend on
+    /// (from the dependency table), so a kept site whose inputs did not change copies its stored log density.
+    /// </summary>
+    internal sealed partial class Emitter
+    {
+        private string BodyText(SpanData s) => _b.BodyText.Substring(s.Start, s.Length);
+
+        private string SiteArg(SiteData s, int i) => "(" + BodyText(s.Args[i]) + ")";
+
+        /// <summary>The straight-line methods, next to the handler body.</summary>
+        private void EmitStraightLineMethods(StringBuilder sb, string ret, string parameters)
+        {
+            var sl = _b.StraightLine;
+            if (sl == null) return;
+            var n = _b.StaticNames.Count;
+            var tail = parameters.Length > 0 ? ", " + parameters : "";
+
+            sb.AppendLine($"    /// <summary>The straight-line assess of <see cref=\"{_m}\"/> (generated): false leaves the work to the handler body.</summary>");
+            sb.AppendLine($"    private static bool __{_m}AssessStraight(global::System.ReadOnlySpan<double> __values, out double __score, out {ret} __ret{tail})");
+            sb.AppendLine("    {");
+            sb.AppendLine("        __score = 0;");
+            sb.AppendLine("        __ret = default!;");
+            sb.AppendLine($"        if (__values.Length != {n}) return false;");
+            sb.AppendLine("        double __sc = 0;");
+            foreach (var step in sl.Steps)
+            {
+                switch (step.Kind)
+                {
+                    case StraightStepKind.Text:
+                        sb.AppendLine("        " + BodyText(step.Span));
+                        break;
+                    case StraightStepKind.Sample:
+                    {
+                        var s = _b.Sites[step.Site];
+                        var k = s.Slot;
+                        sb.AppendLine($"        // {LineSafe(s.StaticName!)}");
+                        sb.AppendLine($"        var __x{k} = __values[{k}];");
+                        sb.AppendLine("        {");
+                        sb.AppendLine($"            var __l = {SiteArg(s, 0)}.LogDensity(__x{k});");
+                        sb.AppendLine("            if (double.IsNaN(__l)) return false;");
+                        sb.AppendLine("            __sc += __l;");
+                        sb.AppendLine("        }");
+                        sb.AppendLine($"        {step.LocalType} {step.Local} = __x{k};");
+                        break;
+                    }
+                    case StraightStepKind.Observe:
+                    {
+                        var s = _b.Sites[step.Site];
+                        sb.AppendLine($"        // {LineSafe(s.StaticName!)}");
+                        sb.AppendLine("        {");
+                        sb.AppendLine($"            var __d = {SiteArg(s, 0)};");
+                        sb.AppendLine($"            double __o = {SiteArg(s, 1)};");
+                        sb.AppendLine("            if (double.IsNaN(__o)) return false;");
+                        sb.AppendLine("            var __l = __d.LogDensity(__o);");
+                        sb.AppendLine("            if (double.IsNaN(__l)) return false;");
+                        sb.AppendLine("            __sc += __l;");
+                        sb.AppendLine("        }");
+                        break;
+                    }
+                    default:
+                        sb.AppendLine("        __score = __sc;");
+                        sb.AppendLine($"        __ret = ({BodyText(step.Span)});");
+                        sb.AppendLine("        return true;");
+                        break;
+                }
+            }
+            sb.AppendLine("    }");
+            sb.AppendLine();
+
+            // Regenerate: which choices need a changed flag (some other slot depends on them).
+            var deps = _b.Dependencies;
+            var choiceSlots = new HashSet<int>(sl.Steps.Where(x => x.Kind == StraightStepKind.Sample).Select(x => _b.Sites[x.Site].Slot));
+            var flagged = new HashSet<int>();
+            if (deps != null)
+                foreach (var d in deps.Slots)
+                    if (!d.Always)
+                        foreach (var src in d.Sources)
+                            if (choiceSlots.Contains(src)) flagged.Add(src);
+
+            // The condition under which slot k's log density must be recomputed (its distribution's inputs may have changed).
+            string Recompute(SiteData s)
+            {
+                var reusable = $"!global::Ppl.Modeling.StraightLineDensity<{s.DistType}>.Reusable";
+                if (deps == null || s.Slot >= deps.Slots.Count || deps.Slots[s.Slot].Always) return "true";
+                var terms = new List<string> { reusable };
+                var argsId = n + deps.Families.Count;
+                foreach (var src in deps.Slots[s.Slot].Sources)
+                {
+                    if (src == argsId) terms.Add("__argsChanged");
+                    else if (flagged.Contains(src)) terms.Add($"__c{src}");
+                    else if (src >= n) return "true"; // a family: there are none in a straight-line model, but never guess
+                    // another slot that is no choice (an observation) never changes its value in regenerate
+                }
+                return string.Join(" || ", terms);
+            }
+
+            sb.AppendLine($"    /// <summary>The straight-line regenerate of <see cref=\"{_m}\"/> (generated): false leaves the work to the handler body.</summary>");
+            sb.AppendLine($"    private static bool __{_m}RegenerateStraight(bool __argsChanged, in global::Ppl.Modeling.StraightLineRegenerate __f, out double __score, out double __fresh, out double __dropped, out double __observed, out {ret} __ret{tail})");
+            sb.AppendLine("    {");
+            sb.AppendLine("        __score = __fresh = __dropped = __observed = 0;");
+            sb.AppendLine("        __ret = default!;");
+            sb.AppendLine("        var __ov = __f.OldValues;");
+            sb.AppendLine("        var __ol = __f.OldLogDensities;");
+            sb.AppendLine("        var __sel = __f.Selected;");
+            sb.AppendLine("        var __rng = __f.Rng;");
+            sb.AppendLine("        var __nv = __f.NewValues;");
+            sb.AppendLine("        var __nl = __f.NewLogDensities;");
+            sb.AppendLine($"        if (__ov.Length != {n} || __ol.Length != {n} || __sel.Length != {n} || __nv.Length != {n} || __nl.Length != {n}) return false;");
+            sb.AppendLine("        double __sc = 0, __fr = 0, __dr = 0, __ob = 0;");
+            foreach (var k in flagged.OrderBy(x => x)) sb.AppendLine($"        var __c{k} = false;");
+            foreach (var step in sl.Steps)
+            {
+                switch (step.Kind)
+                {
+                    case StraightStepKind.Text:
+                        sb.AppendLine("        " + BodyText(step.Span));
+                        break;
+                    case StraightStepKind.Sample:
+                    {
+                        var s = _b.Sites[step.Site];
+                        var k = s.Slot;
+                        sb.AppendLine($"        // {LineSafe(s.StaticName!)}");
+                        sb.AppendLine($"        double __x{k};");
+                        sb.AppendLine("        {");
+                        sb.AppendLine("            double __l;");
+                        sb.AppendLine($"            if (__sel[{k}])");
+                        sb.AppendLine("            {");
+                        sb.AppendLine($"                var __d = {SiteArg(s, 0)};");
+                        sb.AppendLine($"                __dr += __ol[{k}];");
+                        sb.AppendLine($"                __x{k} = __d.Sample(__rng);");
+                        sb.AppendLine($"                __l = __d.LogDensity(__x{k});");
+                        sb.AppendLine("                if (double.IsNaN(__l)) return false;");
+                        sb.AppendLine("                __fr += __l;");
+                        if (flagged.Contains(k)) sb.AppendLine($"                __c{k} = true;");
+                        sb.AppendLine("            }");
+                        sb.AppendLine("            else");
+                        sb.AppendLine("            {");
+                        sb.AppendLine($"                __x{k} = __ov[{k}];");
+                        sb.AppendLine($"                if ({Recompute(s)})");
+                        sb.AppendLine("                {");
+                        sb.AppendLine($"                    __l = {SiteArg(s, 0)}.LogDensity(__x{k});");
+                        sb.AppendLine("                    if (double.IsNaN(__l)) return false;");
+                        sb.AppendLine("                }");
+                        sb.AppendLine($"                else __l = __ol[{k}];");
+                        sb.AppendLine("            }");
+                        sb.AppendLine("            __sc += __l;");
+                        sb.AppendLine($"            __nv[{k}] = __x{k};");
+                        sb.AppendLine($"            __nl[{k}] = __l;");
+                        sb.AppendLine("        }");
+                        sb.AppendLine($"        {step.LocalType} {step.Local} = __x{k};");
+                        break;
+                    }
+                    case StraightStepKind.Observe:
+                    {
+                        var s = _b.Sites[step.Site];
+                        var k = s.Slot;
+                        sb.AppendLine($"        // {LineSafe(s.StaticName!)}");
+                        sb.AppendLine("        {");
+                        sb.AppendLine("            double __l;");
+                        sb.AppendLine($"            if ({Recompute(s)})");
+                        sb.AppendLine("            {");
+                        sb.AppendLine($"                var __d = {SiteArg(s, 0)};");
+                        sb.AppendLine($"                double __o = {SiteArg(s, 1)};");
+                        sb.AppendLine("                if (double.IsNaN(__o)) return false;");
+                        sb.AppendLine("                __l = __d.LogDensity(__o);");
+                        sb.AppendLine("                if (double.IsNaN(__l)) return false;");
+                        sb.AppendLine("            }");
+                        sb.AppendLine($"            else __l = __ol[{k}];");
+                        sb.AppendLine("            __sc += __l;");
+                        sb.AppendLine("            __ob += __l;");
+                        sb.AppendLine($"            __nl[{k}] = __l;");
+                        sb.AppendLine("        }");
+                        break;
+                    }
+                    default:
+                        sb.AppendLine("        __score = __sc;");
+                        sb.AppendLine("        __fresh = __fr;");
+                        sb.AppendLine("        __dropped = __dr;");
+                        sb.AppendLine("        __observed = __ob;");
+                        sb.AppendLine($"        __ret = ({BodyText(step.Span)});");
+                        sb.AppendLine("        return true;");
+                        break;
+                }
+            }
+            sb.AppendLine("    }");
+            sb.AppendLine();
+        }
+
+        /// <summary>The overrides in the function class that hand the straight-line forms to the runtime.</summary>
+        private void EmitStraightLineOverrides(StringBuilder sb, string argsType, string ret, string unpack)
+        {
+            if (_b.StraightLine == null) return;
+            sb.AppendLine("        /// <inheritdoc />");
+            sb.AppendLine("        protected override bool HasStraightLine => true;");
+            sb.AppendLine("        /// <inheritdoc />");
+            sb.AppendLine($"        protected override bool AssessStraightLine({argsType} args, global::System.ReadOnlySpan<double> values, out double score, out {ret} ret) =>");
+            sb.AppendLine($"            __{_m}AssessStraight(values, out score, out ret{unpack});");
+            sb.AppendLine("        /// <inheritdoc />");
+            sb.AppendLine($"        protected override bool RegenerateStraightLine({argsType} args, bool argsChanged, in global::Ppl.Modeling.StraightLineRegenerate frame, out double score, out double fresh, out double dropped, out double observed, out {ret} ret) =>");
+            sb.AppendLine($"            __{_m}RegenerateStraight(argsChanged, in frame, out score, out fresh, out dropped, out observed, out ret{unpack});");
+        }
+    }
+}
