@@ -99,9 +99,6 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
         && store.Family is null && store.FamilyObservations is null && store.FamilyCalls is null
         && store.Tag.AsSpan().SequenceEqual(shape);
 
-    /// <summary>Straight-line runs that completed, on this thread (tests check that the form is taken).</summary>
-    [ThreadStatic] internal static int StraightLineRuns;
-
     /// <inheritdoc />
     public string Name => Metadata.Name;
 
@@ -179,7 +176,7 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
             {
                 if (AssessStraightLine(args, g.Store.Num, out var score, out var value))
                 {
-                    StraightLineRuns++;
+                    StraightLineCounter.Runs++;
                     return new(score, value);
                 }
             }
@@ -280,7 +277,7 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
                 var t = CreateTrace();
                 t.Init(this, Metadata, args, ret, score, store);
                 t.ArgsImage = image;
-                StraightLineRuns++;
+                StraightLineCounter.Runs++;
                 return new(t, score - old.Score - fresh + dropped);
             }
         }

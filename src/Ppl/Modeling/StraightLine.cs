@@ -56,3 +56,9 @@ public static class StraightLineDensity<TD>
     /// <summary>True when the stored log density may be reused.</summary>
     public static readonly bool Reusable = PureDensity<TD>.Value;
 }
+
+/// <summary>Straight-line assess and regenerate runs that completed, on this thread: tests check that a model takes the form.</summary>
+internal static class StraightLineCounter
+{
+    [ThreadStatic] internal static int Runs;
+}

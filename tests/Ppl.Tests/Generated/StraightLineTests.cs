@@ -1,0 +1,137 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using Ppl.Modeling;
+using Xunit;
+
+namespace Ppl.Tests.Generated;
+
+/// <summary>
+/// The straight-line forms of assess and regenerate (models of static double sites written as top-level
+/// statements): they must agree exactly with the dynamic tracer on every operation, be taken where they apply (a
+/// counter shows it, so that the equivalence tests are not passing on the handler body alone), stand aside where
+/// they do not, and leave errors to the handler body with the random stream put back.
+/// </summary>
+public class StraightLineTests
+{
+    private static double[] Data(int seed, int n)
+    {
+        var r = new Rng(seed);
+        return Enumerable.Range(0, n).Select(_ => r.NextGaussian() * 2).ToArray();
+    }
+
+    private static int Runs => StraightLineCounter.Runs;
+
+    [Property(MaxTest = 40)]
+    public Property Schools(int seed) =>
+        Equivalence.Check(StraightLineModels.SchoolsModel, StraightLineTwins.Schools, Data(seed, 3), Data(seed + 1, 3), seed).ToProperty();
+
+    [Property(MaxTest = 20)]
+    public Property NotStraightLine(int seed) =>
+        Equivalence.Check(StraightLineModels.BranchyModel, StraightLineTwins.Branchy, 0.0, 1.0, seed).ToProperty();
+
+    [Fact]
+    public void AssessAndRegenerateTakeTheStraightLineFormsWhereTheyApply()
+    {
+        var ys = Data(1, 3);
+        var t = StraightLineModels.SchoolsModel.Simulate(ys, new Rng(2));
+        var before = Runs;
+        StraightLineModels.SchoolsModel.Assess(ys, t.Choices);
+        StraightLineModels.SchoolsModel.Regenerate(t, ys, Selection.At("tau"), new Rng(3));
+        Assert.Equal(before + 2, Runs);
+        // A choice map that is not the model's own trace, and update, take the handler body.
+        StraightLineModels.SchoolsModel.Assess(ys, StraightLineTwins.Schools.Simulate(ys, new Rng(2)).Choices);
+        StraightLineModels.SchoolsModel.Update(t, ys, ChoiceMap.Empty, new Rng(4));
+        Assert.Equal(before + 2, Runs);
+        // A site under an if: no straight-line form.
+        var b = StraightLineModels.BranchyModel.Simulate(0.0, new Rng(5));
+        StraightLineModels.BranchyModel.Assess(0.0, b.Choices);
+        StraightLineModels.BranchyModel.Regenerate(b, 0.0, Selection.At("a"), new Rng(6));
+        Assert.Equal(before + 2, Runs);
+    }
+
+    [Fact]
+    public void AReplacedDependencyTableTurnsTheStraightLineFormOff()
+    {
+        // The straight-line code has the generated table compiled in; a test that swaps the table (to show a wrong one
+        // gives wrong weights) must reach the handler body, which reads the table it is given.
+        var gen = DependencyModels.ThroughLocalModel;
+        var right = gen.Dependencies;
+        var ys = new[] { 0.7 };
+        var t = gen.Simulate(ys, new Rng(1));
+        try
+        {
+            gen.Dependencies = new SiteDependencies(Array.Empty<string>(), new int[]?[] { [], [], [], [1], [2, 3, 5] });
+            var before = Runs;
+            gen.Regenerate(t, ys, Selection.At("a"), new Rng(2));
+            Assert.Equal(before, Runs);
+        }
+        finally
+        {
+            gen.Dependencies = right;
+        }
+    }
+
+    [Fact]
+    public void AnErrorAfterADrawLeavesTheStreamAsTheDynamicTracerDoes()
+    {
+        // Regenerating x until a draw exceeds the limit: the straight-line code throws after drawing, the handler body
+        // runs again from the same stream position and must throw with the same x, as the dynamic tracer does.
+        var gen = StraightLineModels.ThrowsModel;
+        var dyn = StraightLineTwins.Throws;
+        var tg = gen.Generate(0.5, ChoiceMap.Empty.Set("x", 0.0), new Rng(1)).Trace;
+        var td = dyn.Generate(0.5, ChoiceMap.Empty.Set("x", 0.0), new Rng(1)).Trace;
+        var rg = new Rng(9);
+        var rd = new Rng(9);
+        var thrown = 0;
+        for (var i = 0; i < 20; i++)
+        {
+            ArgumentOutOfRangeException? eg = null, ed = null;
+            try { gen.Regenerate(tg, 0.5, Selection.At("x"), rg); } catch (ArgumentOutOfRangeException e) { eg = e; }
+            try { dyn.Regenerate(td, 0.5, Selection.At("x"), rd); } catch (ArgumentOutOfRangeException e) { ed = e; }
+            Assert.Equal(ed?.Message, eg?.Message);
+            if (eg is not null) thrown++;
+            Assert.Equal(rd.NextUInt64(), rg.NextUInt64()); // the streams stay in step
+        }
+        Assert.True(thrown >= 3, $"only {thrown} of 20 draws exceeded the limit");
+    }
+
+    [Fact]
+    public void StraightLineAssessAllocatesNothing()
+    {
+        // (Schools would allocate its own lambda's closure on every run, as user code does.)
+        var gen = DependencyModels.ThroughLocalModel;
+        var ys = new[] { 0.3 };
+        var choices = gen.Simulate(ys, new Rng(4)).Choices;
+        for (var i = 0; i < 100; i++) gen.Assess(ys, choices);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var runs = Runs;
+        for (var i = 0; i < 1000; i++) gen.Assess(ys, choices);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(runs + 1000, Runs);
+    }
+
+    [Fact]
+    public void MetropolisHastingsChainMatchesTheDynamicTracer()
+    {
+        var ys = Data(5, 3);
+        var latents = new[] { "mu", "tau", "theta0", "theta1", "theta2", "free" };
+        var rg = new Rng(11);
+        var rd = new Rng(11);
+        ITrace<double[], double> tg = StraightLineModels.SchoolsModel.Simulate(ys, rg);
+        var td = StraightLineTwins.Schools.Simulate(ys, rd);
+        var before = Runs;
+        for (var i = 0; i < 300; i++)
+        {
+            var sel = Selection.At(latents[i % latents.Length]);
+            var (ng, wg) = StraightLineModels.SchoolsModel.Regenerate(tg, ys, sel, rg);
+            var (nd, wd) = StraightLineTwins.Schools.Regenerate(td, ys, sel, rd);
+            Assert.Equal(wd, wg, 1e-10);
+            Assert.Equal(nd.Score, ng.Score, 1e-10);
+            Assert.True(ChoiceMap.Equivalent(ng.Choices, nd.Choices));
+            if (Math.Log(rg.NextOpenDouble()) < wg) tg = ng;
+            if (Math.Log(rd.NextOpenDouble()) < wd) td = nd;
+        }
+        Assert.Equal(before + 300, Runs);
+    }
+}
