@@ -9,6 +9,10 @@ namespace Ppl.Generators
     /// statements, with each site replaced by a few statements over the trace's arrays and locals, the way Gen's
     /// static modeling language compiles. Regenerate carries one "changed" flag per choice that others depend on
     /// (from the dependency table), so a kept site whose inputs did not change copies its stored log density.
+    /// A NaN log density is not checked site by site: it makes the total NaN, and one check before returning hands
+    /// the run to the handler body, which finds the site and raises the error with its address (a NaN observed value
+    /// is checked where it is read: it is an error, though Ppl's densities give it −∞). Fewer statements per site
+    /// also let the JIT inline the distributions' densities further into a long body.
     /// </summary>
     internal sealed partial class Emitter
     {
@@ -46,7 +50,6 @@ namespace Ppl.Generators
                         sb.AppendLine($"        var __x{k} = __values[{k}];");
                         sb.AppendLine("        {");
                         sb.AppendLine($"            var __l = {SiteArg(s, 0)}.LogDensity(__x{k});");
-                        sb.AppendLine("            if (double.IsNaN(__l)) return false;");
                         sb.AppendLine("            __sc += __l;");
                         sb.AppendLine("        }");
                         sb.AppendLine($"        {step.LocalType} {step.Local} = __x{k};");
@@ -59,14 +62,14 @@ namespace Ppl.Generators
                         sb.AppendLine("        {");
                         sb.AppendLine($"            var __d = {SiteArg(s, 0)};");
                         sb.AppendLine($"            double __o = {SiteArg(s, 1)};");
-                        sb.AppendLine("            if (double.IsNaN(__o)) return false;");
+                        sb.AppendLine("            if (double.IsNaN(__o)) return false; // an error: the handler body names the site");
                         sb.AppendLine("            var __l = __d.LogDensity(__o);");
-                        sb.AppendLine("            if (double.IsNaN(__l)) return false;");
                         sb.AppendLine("            __sc += __l;");
                         sb.AppendLine("        }");
                         break;
                     }
                     default:
+                        sb.AppendLine("        if (double.IsNaN(__sc)) return false;");
                         sb.AppendLine("        __score = __sc;");
                         sb.AppendLine($"        __ret = ({BodyText(step.Span)});");
                         sb.AppendLine("        return true;");
@@ -138,7 +141,6 @@ namespace Ppl.Generators
                         sb.AppendLine($"                __dr += __ol[{k}];");
                         sb.AppendLine($"                __x{k} = __d.Sample(__rng);");
                         sb.AppendLine($"                __l = __d.LogDensity(__x{k});");
-                        sb.AppendLine("                if (double.IsNaN(__l)) return false;");
                         sb.AppendLine("                __fr += __l;");
                         if (flagged.Contains(k)) sb.AppendLine($"                __c{k} = true;");
                         sb.AppendLine("            }");
@@ -148,7 +150,6 @@ namespace Ppl.Generators
                         sb.AppendLine($"                if ({Recompute(s)})");
                         sb.AppendLine("                {");
                         sb.AppendLine($"                    __l = {SiteArg(s, 0)}.LogDensity(__x{k});");
-                        sb.AppendLine("                    if (double.IsNaN(__l)) return false;");
                         sb.AppendLine("                }");
                         sb.AppendLine($"                else __l = __ol[{k}];");
                         sb.AppendLine("            }");
@@ -170,9 +171,8 @@ namespace Ppl.Generators
                         sb.AppendLine("            {");
                         sb.AppendLine($"                var __d = {SiteArg(s, 0)};");
                         sb.AppendLine($"                double __o = {SiteArg(s, 1)};");
-                        sb.AppendLine("                if (double.IsNaN(__o)) return false;");
+                        sb.AppendLine("                if (double.IsNaN(__o)) return false; // an error: the handler body names the site");
                         sb.AppendLine("                __l = __d.LogDensity(__o);");
-                        sb.AppendLine("                if (double.IsNaN(__l)) return false;");
                         sb.AppendLine("            }");
                         sb.AppendLine($"            else __l = __ol[{k}];");
                         sb.AppendLine("            __sc += __l;");
@@ -182,6 +182,7 @@ namespace Ppl.Generators
                         break;
                     }
                     default:
+                        sb.AppendLine("        if (double.IsNaN(__sc)) return false;");
                         sb.AppendLine("        __score = __sc;");
                         sb.AppendLine("        __fresh = __fr;");
                         sb.AppendLine("        __dropped = __dr;");

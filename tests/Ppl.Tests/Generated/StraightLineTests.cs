@@ -134,4 +134,29 @@ public class StraightLineTests
         }
         Assert.Equal(before + 300, Runs);
     }
+
+    [Fact]
+    public void ANaNObservationRaisesTheDynamicTracersError()
+    {
+        // A NaN observed value (an error, though a density gives it −∞) met by the straight-line code, which hands the
+        // run to the handler body to raise the error with its address; an infinite one is no error in either.
+        var ys = Data(7, 3);
+        var g = StraightLineModels.SchoolsModel.Simulate(ys, new Rng(1));
+        var d = StraightLineTwins.Schools.Simulate(ys, new Rng(1));
+        var nan = new[] { ys[0], double.NaN, ys[2] };
+        var infinite = new[] { double.PositiveInfinity, ys[1], ys[2] };
+        foreach (var bad in new[] { nan, infinite })
+        {
+            var ea = Record.Exception(() => StraightLineModels.SchoolsModel.Assess(bad, g.Choices));
+            var da = Record.Exception(() => StraightLineTwins.Schools.Assess(bad, d.Choices));
+            var er = Record.Exception(() => StraightLineModels.SchoolsModel.Regenerate(g, bad, Selection.At("theta1"), new Rng(2)));
+            var dr = Record.Exception(() => StraightLineTwins.Schools.Regenerate(d, bad, Selection.At("theta1"), new Rng(2)));
+            Assert.Equal(da?.GetType(), ea?.GetType());
+            Assert.Equal(da?.Message, ea?.Message);
+            Assert.Equal(dr?.GetType(), er?.GetType());
+            Assert.Equal(dr?.Message, er?.Message);
+        }
+        Assert.Contains("y1", Record.Exception(() => StraightLineModels.SchoolsModel.Assess(nan, g.Choices))!.Message);
+        // (Invalid parameters met by the straight-line code: FastPathTests, whose Scales model is straight-line.)
+    }
 }
