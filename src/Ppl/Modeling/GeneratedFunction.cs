@@ -63,29 +63,31 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
         return false;
     }
 
-    private byte[]? _straightShape;
-    private int _straightChoices;
+    /// <summary>The slot tags of a store of the straight-line form, and how many of them are choices.</summary>
+    private sealed record StraightLineShape(byte[] Tags, int Choices);
+
+    private StraightLineShape? _straightShape;
 
     /// <summary>
     /// The tags a store of the straight-line form holds (a double choice at every choice slot, an observation at every
-    /// observation slot), computed once from the metadata; null when the model has no straight-line form.
+    /// observation slot), computed once from the metadata (published as one object, so that another thread sees
+    /// all of it or none); null when the model has no straight-line form.
     /// </summary>
-    private byte[]? StraightShape
+    private StraightLineShape? StraightShape
     {
         get
         {
             if (_straightShape is { } done) return done;
             if (!HasStraightLine) return null;
-            var shape = new byte[Metadata.SlotCount];
+            var tags = new byte[Metadata.SlotCount];
             var choices = 0;
             foreach (var site in Metadata.Sites)
             {
                 if (!Metadata.TryGetSlot(site.Address, out var k)) return null;
-                shape[k] = site.Kind == SiteKind.Choice ? TraceStore.Double : TraceStore.Observed;
+                tags[k] = site.Kind == SiteKind.Choice ? TraceStore.Double : TraceStore.Observed;
                 if (site.Kind == SiteKind.Choice) choices++;
             }
-            _straightChoices = choices;
-            return _straightShape = shape;
+            return _straightShape = new StraightLineShape(tags, choices);
         }
     }
 
@@ -97,7 +99,7 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
     private bool StraightLineFits(TraceStore store) =>
         StraightShape is { } shape && ReferenceEquals(Dependencies, Metadata.Dependencies)
         && store.Family is null && store.FamilyObservations is null && store.FamilyCalls is null
-        && store.Tag.AsSpan().SequenceEqual(shape);
+        && store.Tag.AsSpan().SequenceEqual(shape.Tags);
 
     /// <inheritdoc />
     public string Name => Metadata.Name;
@@ -271,8 +273,9 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
             var frame = new StraightLineRegenerate(old.Store.Num, old.Store.LogDensity, Mask(selection), rng, store.Num, store.LogDensity);
             if (RegenerateStraightLine(args, argsChanged, frame, out var score, out var fresh, out var dropped, out var observed, out var ret))
             {
-                _straightShape.AsSpan().CopyTo(store.Tag);
-                store.ChoiceCount = _straightChoices;
+                var shape = _straightShape!; // set: StraightLineFits held
+                shape.Tags.AsSpan().CopyTo(store.Tag);
+                store.ChoiceCount = shape.Choices;
                 store.ObservationTotal = observed;
                 var t = CreateTrace();
                 t.Init(this, Metadata, args, ret, score, store);
