@@ -44,6 +44,31 @@ public static partial class AdversarialModels
     }
 
     /// <summary>
+    /// Dependencies the analysis can follow (no helper, lambda or static state, which make it assume anything): c
+    /// depends on a through an array element written in a plain statement, d on b through a local, the observation
+    /// yc's value is the choice c, y0 reads d and the data, e the data only through a local; unused and onlyReturned
+    /// feed no site. So the regenerate's changed flags and the reuse of stored densities are all exercised.
+    /// </summary>
+    [Model]
+    public static double Flags(double[] ys)
+    {
+        var a = Sample(Normal(0, 1));
+        var b = Sample(Normal(0, 1));
+        var arr = new double[2];
+        arr[1] = 2 * a;
+        var loc = b - 1;
+        var c = Sample(Normal(arr[1], 1));
+        var d = Sample(Normal(loc, 1));
+        var unused = Sample(Normal(0, 1));
+        var onlyReturned = Sample(Gamma(2, 2));
+        Observe(Normal(1, 2), c, "yc");
+        Observe(Normal(d, 1), ys[0], "y0");
+        var scale = ys.Length > 1 ? Math.Abs(ys[1]) + 0.5 : 1;
+        var e = Sample(Normal(0, scale));
+        return onlyReturned + 0 * unused + e;
+    }
+
+    /// <summary>
     /// Names and types that could trip the pasted code: locals named ys, args and @class, a parameter named value,
     /// choices held as object, double? and dynamic, checked and unchecked blocks, a using declaration, a throw
     /// statement, ?: in a site's arguments, an interpolated string.
@@ -156,6 +181,20 @@ public static class AdversarialTwins
         t.Observe("y0", new Normal(b + c + d + e, 1), ys[0]);
         t.Observe("y1", new Normal(loc, 1), ys[1]);
         return onlyReturned + 0 * unused;
+    });
+
+    public static readonly DynamicModel<double[], double> Flags = DynamicModel.Create<double[], double>("Flags", (t, ys) =>
+    {
+        var a = t.Sample("a", new Normal(0, 1));
+        var b = t.Sample("b", new Normal(0, 1));
+        var c = t.Sample("c", new Normal(2 * a, 1));
+        var d = t.Sample("d", new Normal(b - 1, 1));
+        var unused = t.Sample("unused", new Normal(0, 1));
+        var onlyReturned = t.Sample("onlyReturned", new Gamma(2, 2));
+        t.Observe("yc", new Normal(1, 2), c);
+        t.Observe("y0", new Normal(d, 1), ys[0]);
+        var e = t.Sample("e", new Normal(0, ys.Length > 1 ? Math.Abs(ys[1]) + 0.5 : 1));
+        return onlyReturned + 0 * unused + e;
     });
 
     public static readonly DynamicModel<double, double> Names = DynamicModel.Create<double, double>("Names", (t, value) =>
