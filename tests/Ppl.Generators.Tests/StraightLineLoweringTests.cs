@@ -93,6 +93,19 @@ public class StraightLineLoweringTests
     }
 
     [Fact]
+    public void TheUsersPragmasInThePastedCodeLeaveNoWarningInTheGeneratedCode()
+    {
+        // The generated file disables warnings; a `#pragma warning restore` copied with the body re-enabled CS0219 for
+        // the straight-line (and batched) code after it, where the statement is pasted without its pragmas: a warning,
+        // so an error in builds that treat warnings as errors, about code the user already silenced.
+        var body = "var a = Sample(Normal(0, 1));\n#pragma warning disable CS0219\nvar unusedLocal = 5;\n#pragma warning restore CS0219\nreturn a;";
+        var (run, compile) = Harness.Run(Harness.Model(body));
+        Assert.Null(run.Exception);
+        Assert.Contains("__MAssessStraight(", Assert.Single(run.GeneratedSources).SourceText.ToString());
+        Assert.Empty(compile.Where(d => d.Severity >= DiagnosticSeverity.Warning));
+    }
+
+    [Fact]
     public void ExpressionBodiedModelsKeepTheHandlerBodyOnly()
     {
         var (run, _) = Harness.Run(Harness.Usings + "public static partial class C { [Model] public static double M(double x) => Sample(Normal(x, 1), \"a\"); }");
