@@ -38,7 +38,7 @@ namespace Ppl.Generators
                 if (s.StaticName == null || s.Slot < 0 || !slots.Add(s.Slot) || s.ValueType != "double") return null;
                 if (s.Args.Length == 0 || s.Args[0] == null || !IsPplScalar(model.GetTypeInfo(s.Args[0]!, ct).Type)) return null;
                 if (s.Kind == SiteKind.Observe && (s.Args.Length < 2 || s.Args[1] == null)) return null;
-                if (s.Args.Any(a => a != null && HasEffectOrDeclaration(a))) return null;
+                if (s.Args.Any(a => a != null && (HasEffectOrDeclaration(a) || HasDirective(a)))) return null;
                 if (s.Kind == SiteKind.Sample)
                 {
                     if (!(s.Node.Parent is EqualsValueClauseSyntax eq && eq.Parent is VariableDeclaratorSyntax v && v.Parent is VariableDeclarationSyntax d
@@ -75,12 +75,12 @@ namespace Ppl.Generators
                 }
                 else if (st == last)
                 {
-                    if (Escapes(last.Expression)) return null;
+                    if (Escapes(last.Expression) || HasDirective(last.Expression)) return null;
                     steps.Add(new StraightLineStep(StraightStepKind.Return, -1, Rel(last.Expression), "", ""));
                 }
                 else
                 {
-                    if (Escapes(st)) return null;
+                    if (Escapes(st) || HasDirective(st)) return null;
                     steps.Add(new StraightLineStep(StraightStepKind.Text, -1, Rel(st), "", ""));
                 }
             }
@@ -131,6 +131,18 @@ namespace Ppl.Generators
                         return true;
                 }
             }
+            return false;
+        }
+
+        /// <summary>
+        /// True when a preprocessor directive lies inside the node's span (not in its leading trivia): the straight-line
+        /// code copies the span alone, and an <c>#if</c> there may be closed outside it (unbalanced in the copy).
+        /// </summary>
+        private static bool HasDirective(SyntaxNode node)
+        {
+            if (!node.ContainsDirectives) return false;
+            foreach (var t in node.DescendantTrivia())
+                if (t.IsDirective && node.Span.Contains(t.Span)) return true;
             return false;
         }
 

@@ -106,6 +106,20 @@ public class StraightLineLoweringTests
     }
 
     [Fact]
+    public void ADirectiveInsideACopiedSpanKeepsTheHandlerBodyOnly()
+    {
+        // The straight-line code copies site arguments and statements by their spans: an #if opened inside one and
+        // closed outside it would be unbalanced there. (Only the absence of the form is checked here: the resumable
+        // and batched forms of this body have the same problem, reported separately.)
+        var body = "var a = Sample(Normal(\n#if !NEVER\n0, 1));\n#else\n0, 2));\n#endif\nreturn a;";
+        var (run, _) = Harness.Run(Harness.Model(body));
+        Assert.Null(run.Exception);
+        Assert.DoesNotContain("AssessStraight", Assert.Single(run.GeneratedSources).SourceText.ToString());
+        // Directives between statements are no obstacle.
+        Assert.True(Straight("var a = Sample(Normal(0, 1));\n#if NEVER\nvar b = 2.0;\n#endif\nreturn a;"));
+    }
+
+    [Fact]
     public void ExpressionBodiedModelsKeepTheHandlerBodyOnly()
     {
         var (run, _) = Harness.Run(Harness.Usings + "public static partial class C { [Model] public static double M(double x) => Sample(Normal(x, 1), \"a\"); }");
