@@ -14,7 +14,9 @@ namespace Ppl.Generators
     /// of Ppl's own scalar distributions; the other top-level statements hold no site, and the body ends in its only
     /// <c>return</c>. Such a body visits every site exactly once in program order, whatever the values, so assess
     /// and regenerate can run it as plain code over the trace's arrays (<see cref="Emitter"/>'s straight-line
-    /// forms) with no handler, no visit bookkeeping and no per-site call. Anything else gives null: the model
+    /// forms) with no handler, no visit bookkeeping and no per-site call. Site arguments that write or declare a
+    /// variable, a preprocessor directive inside a copied span, and names starting with <c>__</c> (the generated
+    /// code's own) also disqualify a body (see the helpers below). Anything else gives null: the model
     /// keeps its handler body for every operation (not a fallback anyone needs to hear about, so no diagnostic).
     /// </summary>
     internal static class StraightLineLowering
