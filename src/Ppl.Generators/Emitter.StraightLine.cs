@@ -77,6 +77,7 @@ namespace Ppl.Generators
                 }
             }
             sb.AppendLine("    }");
+            sb.AppendLine("#pragma warning disable"); // a pasted statement may hold the user's `#pragma warning restore`
             sb.AppendLine();
 
             // Regenerate: which choices need a changed flag (some other slot depends on them).
@@ -193,6 +194,7 @@ namespace Ppl.Generators
                 }
             }
             sb.AppendLine("    }");
+            sb.AppendLine("#pragma warning disable");
             sb.AppendLine();
         }
 

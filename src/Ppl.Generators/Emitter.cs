@@ -110,6 +110,7 @@ namespace Ppl.Generators
                 sb.AppendLine("    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
                 sb.AppendLine($"    private static {ret} __{_m}Body<TH>(ref TH __h{(parameters.Length > 0 ? ", " + parameters : "")}) where TH : struct, global::Ppl.Modeling.IModelHandler");
                 sb.AppendLine(RewriteBody(dynamic: false));
+                sb.AppendLine("#pragma warning disable"); // (the user's pragmas in the body may have restored some)
                 sb.AppendLine();
                 EmitStraightLineMethods(sb, ret, parameters);
                 sb.AppendLine($"    /// <summary>The generated generative function of <see cref=\"{_m}\"/>.</summary>");
@@ -148,10 +149,14 @@ namespace Ppl.Generators
                 sb.AppendLine();
                 sb.AppendLine($"    private static {ret} __{_m}Dynamic(global::Ppl.ITracer __t{(parameters.Length > 0 ? ", " + parameters : "")})");
                 sb.AppendLine(RewriteBody(dynamic: true));
+                sb.AppendLine("#pragma warning disable"); // (the user's pragmas in the body may have restored some)
                 sb.AppendLine();
             }
             EmitBuilder(sb, access);
             ResumableEmitter.EmitMembers(sb, _b);
+            // A pasted body may hold the user's own `#pragma warning restore`, which would re-enable, for all the code
+            // after it, a warning the file disables (and warnings are errors in most builds): disable them again.
+            sb.AppendLine("#pragma warning disable");
             BatchedEmitter.Emit(sb, _b);
         }
 

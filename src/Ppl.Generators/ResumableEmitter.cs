@@ -66,6 +66,7 @@ namespace Ppl.Generators
             sb.AppendLine($"    private static {ret} __{_m}Replay(global::Ppl.ITracer __t{(parameters.Length > 0 ? ", " + parameters : "")})");
             var body = Rewrite(0, _b.BodyText.Length, dynamic: true, edits: false);
             sb.AppendLine(_b.ExpressionBody ? "    {\n        return " + body.Trim() + ";\n    }" : "    " + body.Trim());
+            sb.AppendLine("#pragma warning disable"); // (the user's pragmas in the body may have restored some)
             if (_r == null || _r.Reason != null) return;
             EmitMachine(sb, argsType, ret);
         }

@@ -380,7 +380,7 @@ namespace Ppl.Generators
                         }
                         var prefix = field;
                         // Names a tuple element or anonymous member takes from the identifier must not change.
-                        if (id.Parent is ArgumentSyntax arg && arg.NameColon == null && arg.Parent is TupleExpressionSyntax)
+                        if (id.Parent is ArgumentSyntax arg && arg.NameColon == null && arg.Parent is TupleExpressionSyntax tuple && InfersName(tuple, id.Identifier.ValueText))
                             prefix = id.Identifier.ValueText + ": " + field;
                         else if (id.Parent is AnonymousObjectMemberDeclaratorSyntax m && m.NameEquals == null)
                             prefix = id.Identifier.ValueText + " = " + field;
@@ -417,5 +417,28 @@ namespace Ppl.Generators
         }
 
         private static string Type(ITypeSymbol t) => t.ToDisplayString(TypeFormat);
+
+        /// <summary>
+        /// Whether C# infers the element name <paramref name="name"/> for a tuple element written as that identifier:
+        /// not when another element has (or would infer) the same name, nor for the names a tuple reserves
+        /// (<c>Item1</c>… elsewhere, <c>Rest</c>, <c>ToString</c>…). Writing the name explicitly there would not compile.
+        /// </summary>
+        private static bool InfersName(TupleExpressionSyntax tuple, string name)
+        {
+            if (name == "Rest" || name == "ToString" || name == "GetHashCode" || name == "Equals" || name == "CompareTo" || name == "Deconstruct"
+                || (name.StartsWith("Item", System.StringComparison.Ordinal) && name.Length > 4)) return false;
+            var count = 0;
+            foreach (var a in tuple.Arguments)
+            {
+                var n = a.NameColon?.Name.Identifier.ValueText ?? a.Expression switch
+                {
+                    IdentifierNameSyntax i => i.Identifier.ValueText,
+                    MemberAccessExpressionSyntax m => m.Name.Identifier.ValueText,
+                    _ => null,
+                };
+                if (n == name) count++;
+            }
+            return count == 1;
+        }
     }
 }

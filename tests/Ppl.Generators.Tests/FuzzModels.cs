@@ -8,7 +8,10 @@ namespace Ppl.Generators.Tests;
 /// addresses, families in for loops, stochastic while loops, branches, observations, factors, calls to
 /// another model and to a generative function, switch expressions over discrete choices, tensor choices,
 /// and now and then an effect inside a lambda, which makes the generator fall back to the dynamic tracer).
-/// Every local gets a fresh name, so the code always compiles.
+/// About one model in three is straight-line (marked <c>// straight-line</c>): static double choices and
+/// observations as top-level statements among deterministic ones (locals, array writes, lambdas without sites,
+/// checked blocks, interpolated strings, throw statements), which must get the straight-line forms of assess and
+/// regenerate. Every local gets a fresh name, so the code always compiles.
 /// </summary>
 internal sealed class FuzzModels
 {
@@ -51,12 +54,21 @@ internal sealed class FuzzModels
         sb.AppendLine("    private static readonly IGenerativeFunction<double, double> SubFn = SubModel;");
         for (var m = 0; m < models; m++)
         {
+            var straight = w.Next(3) == 0;
             sb.AppendLine($"    [Model] public static double M{m}(double x, int n)");
             sb.AppendLine("    {");
+            if (straight) sb.AppendLine(StraightMark);
             sb.AppendLine("        var acc = 0.0;");
             var scope = new List<string> { "x", "acc", "(double)n" };
             var count = 1 + w.Next(6);
-            for (var k = 0; k < count; k++) w.Statement(scope, depth: 0, indent: "        ", inLoop: null);
+            if (straight)
+            {
+                // At least one choice, so that the model has sites.
+                w.StraightStatement(scope, "        ", 0);
+                for (var k = 0; k < count; k++) w.StraightStatement(scope, "        ", w.Next(10));
+            }
+            else
+                for (var k = 0; k < count; k++) w.Statement(scope, depth: 0, indent: "        ", inLoop: null);
             sb.AppendLine("        return acc + " + w.Expr(scope, 0) + ";");
             sb.AppendLine("    }");
         }
@@ -206,6 +218,72 @@ internal sealed class FuzzModels
                 scope.Add("(double)" + v);
                 break;
             }
+        }
+    }
+
+    /// <summary>The comment that marks a straight-line model in <see cref="Class"/>'s output.</summary>
+    public const string StraightMark = "        // straight-line";
+
+    /// <summary>A top-level statement of a straight-line model (production <paramref name="production"/>).</summary>
+    private void StraightStatement(List<string> scope, string indent, int production)
+    {
+        switch (production)
+        {
+            case 0:
+            {
+                var v = Fresh("v");
+                Line(indent, $"var {v} = Sample({Continuous(scope)});");
+                scope.Add(v);
+                break;
+            }
+            case 1:
+            {
+                var v = Fresh("e");
+                Line(indent, $"double {v} = Sample({Continuous(scope)}, \"{v}\");");
+                scope.Add(v);
+                break;
+            }
+            case 2:
+                Line(indent, $"Observe(Normal({Expr(scope, 1)}, 1), {Expr(scope, 1)}, \"{Fresh("o")}\");");
+                break;
+            case 3:
+                Line(indent, $"acc += {Expr(scope, 0)};");
+                break;
+            case 4:
+            {
+                var l = Fresh("l");
+                Line(indent, $"var {l} = {Expr(scope, 0)};");
+                scope.Add(l);
+                break;
+            }
+            case 5:
+            {
+                var a = Fresh("arr");
+                Line(indent, $"var {a} = new double[2];");
+                Line(indent, $"{a}[1] = {Expr(scope, 1)};");
+                scope.Add(a + "[1]");
+                break;
+            }
+            case 6:
+            {
+                var f = Fresh("g");
+                Line(indent, $"Func<double, double> {f} = q => q * {Expr(scope, 1)};");
+                scope.Add(f + "(0.5)");
+                break;
+            }
+            case 7:
+                Line(indent, $"checked {{ acc += (long)Math.Round(Math.Tanh({Expr(scope, 1)})); }}");
+                break;
+            case 8:
+            {
+                var t = Fresh("text");
+                Line(indent, $"var {t} = $\"{{{Expr(scope, 1)}:F2}}\";");
+                Line(indent, $"acc += {t}.Length;");
+                break;
+            }
+            default:
+                Line(indent, $"if ({Expr(scope, 1)} > 100) throw new InvalidOperationException(\"too big\");");
+                break;
         }
     }
 

@@ -86,9 +86,14 @@ public class FuzzTests
         var methods = src.Split("[Model] public static double M").Skip(1).ToList();
         var fallbacks = o.Run.Diagnostics.Where(d => d.Id == "PPL0008").ToList();
         var expectedFallbacks = methods.Select((m, i) => (m, i)).Where(t => t.m.Contains("Func<double>", StringComparison.Ordinal)).Select(t => "M" + t.i).ToList();
+        // Straight-line models get the straight-line forms of assess and regenerate (and the code compiles, below).
+        var straight = methods.Select((m, i) => (m, i)).Where(t => t.m.Contains(FuzzModels.StraightMark, StringComparison.Ordinal)).Select(t => t.i).ToList();
+        var texts = o.Run.GeneratedSources.Select(s => s.SourceText.ToString()).ToList();
+        var missing = straight.Where(i => !texts.Any(t => t.Contains($"__M{i}AssessStraight(", StringComparison.Ordinal))).ToList();
         return Labelled(errors.Count == 0, $"the models and their generated code do not compile: {string.Join("; ", errors.Take(3))}\n{src}")
             .And(Labelled(!HasErrors(o.Run.Diagnostics), $"the generator rejected a well-formed model: {string.Join("; ", o.Run.Diagnostics)}\n{src}"))
             .And(Labelled(o.Run.GeneratedSources.Length == models + 1, $"{o.Run.GeneratedSources.Length} sources for {models + 1} models"))
+            .And(Labelled(missing.Count == 0, $"straight-line models without the straight-line forms: {string.Join(", ", missing.Select(i => "M" + i))}\n{src}"))
             .And(Labelled(expectedFallbacks.Count == fallbacks.Count && expectedFallbacks.All(m => fallbacks.Any(d =>
                     d.GetMessage().Contains($"'{m}'", StringComparison.Ordinal) && d.GetMessage().Contains("lambda", StringComparison.Ordinal))),
                 $"fallbacks: expected {string.Join(", ", expectedFallbacks)}, got {string.Join("; ", fallbacks)}"))

@@ -127,6 +127,21 @@ public class ResumableTests
     }
 
     [Fact]
+    public void TupleElementsKeepTheNamesCSharpInfersAndNoOthers()
+    {
+        // (a, a) infers no names (they would clash): the lowered code must not write `a:` twice. (b, c) infers b and c,
+        // which the body then uses.
+        var body = "var a = Sample(Normal(0, 1)); Observe(Normal(a, 1), x, \"y\"); var b = a * 2; var c = 1.0; var t = (b, c); var Rest = 0.5; var u = (Rest, b); " +
+                   "if (x > 0) return (a, a); return (t.b + t.c + u.Item1, a);";
+        var (run, assembly) = Load(Harness.Model(body, "public static (double, double) M(double x)"));
+        Assert.DoesNotContain(run.Diagnostics, d => d.Id == "PPL0010");
+        var r = (ResumableModel<double, (double, double)>)assembly.GetType("C")!.GetProperty("MResumable")!.GetValue(null)!;
+        var e = r.Start(-1.0);
+        while (!e.Finished) e.Advance(new Rng(1));
+        Assert.Equal(r.Function.Assess(-1.0, e.Choices).Weight, e.Score, 12);
+    }
+
+    [Fact]
     public void AnExpressionBodiedModelAndAModelWithoutObservationsAreLowered()
     {
         var (run, assembly) = Load(Harness.Model("var a = Sample(Normal(x, 1)); return a;") .Replace("public static partial class C {",

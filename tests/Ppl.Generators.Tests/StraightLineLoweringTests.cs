@@ -43,7 +43,81 @@ public class StraightLineLoweringTests
     [InlineData("var a = Sample(Normal(0, 1)); if (a > 5) return 0; return a;")]                                                   // an early return
     [InlineData("var a = Sample(Normal(0, 1)); var b = Sample(Normal(a, 1), \"a\"); return b;")]                                   // a slot used twice
     [InlineData("var a = Sample(Normal(0, 1)); double G(double v) => v * a; return G(2);")]                                        // a local function
+    // Names of the generated code's own locals (they would clash, or silently shadow a field of the same name).
+    [InlineData("var __sc = 1.0; var a = Sample(Normal(0, 1)); return a + __sc;")]
+    [InlineData("var a = Sample(Normal(0, 1)); var __l = 2.0; return a + __l;")]
+    [InlineData("var a = Sample(Normal(0, 1)); var __o = 2.0; Observe(Normal(a, 1), x, \"y\"); return a + __o;")]
+    [InlineData("var __x0 = 1.0; var a = Sample(Normal(0, 1)); return a + __x0;")]
+    // Site arguments that write or declare a variable: a kept site's arguments are not evaluated in the straight-line
+    // regenerate (the write would be skipped), and a declared variable would be out of scope after the site.
+    [InlineData("var k = 0; var a = Sample(Normal(k++, 1)); var b = Sample(Normal(k, 1)); return a + b + k;")]
+    [InlineData("var k = 0.0; Observe(Normal(0, 1), k += 1, \"y\"); return k;")]
+    [InlineData("var k = 0.0; var a = Sample(Normal(k = 2, 1)); return a + k;")]
+    [InlineData("var a = Sample(Normal(Math.DivRem(7, 2, out var r), 1)); return a + r;")]
+    [InlineData("var r = 0; var a = Sample(Normal(Math.DivRem(7, 2, out r), 1)); return a + r;")]
+    [InlineData("var a = Sample(Normal(x is double m ? m : 0, 1)); return a + m;")]
+    [InlineData("Observe(Normal(0, 1), x is double v ? v : 0, \"y\"); var a = Sample(Normal(v, 1)); return a + v;")]
     public void OtherBodiesKeepTheHandlerBodyOnly(string body) => Assert.False(Straight(body));
+
+    [Theory]
+    [InlineData("__values")]
+    [InlineData("__rng")]
+    [InlineData("__argsChanged")]
+    [InlineData("__f")]
+    public void AParameterNamedLikeTheGeneratedCodesOwnKeepsTheHandlerBodyOnly(string name) =>
+        Assert.False(Straight("var a = Sample(Normal(0, 1)); return a + " + name + ";", "public static double M(double " + name + ")"));
+
+    [Fact]
+    public void SitesReadingStaticStateOrCallingHelpersAreAlwaysRecomputed()
+    {
+        // The dependency analysis marks a site that reads a mutable static field or calls a method it cannot see as
+        // "always recompute": the straight-line regenerate must test `true` there, and the changed flag of a elsewhere.
+        var source = Harness.Usings + "public static partial class C {\n public static double Offset = 1;\n static double Shift(double v) => v + Offset;\n" +
+                     " [Model] public static double M(double x)\n {\n var a = Sample(Normal(0, 1));\n var b = Sample(Normal(Offset, 1));\n" +
+                     " var c = Sample(Normal(Shift(a), 1));\n var d = Sample(Normal(a, 1));\n return a + b + c + d;\n }\n}\n";
+        var (run, compile) = Harness.Run(source);
+        Assert.Null(run.Exception);
+        Assert.Empty(compile.Where(d => d.Severity == DiagnosticSeverity.Error));
+        var text = Assert.Single(run.GeneratedSources).SourceText.ToString();
+        var regenerate = text.Substring(text.IndexOf("__MRegenerateStraight(", StringComparison.Ordinal));
+        string Condition(string site)
+        {
+            var at = regenerate.IndexOf("// " + site + "\n", StringComparison.Ordinal);
+            var start = regenerate.IndexOf("else", at, StringComparison.Ordinal);
+            var cond = regenerate.IndexOf("if (", start, StringComparison.Ordinal);
+            return regenerate.Substring(cond, regenerate.IndexOf('\n', cond) - cond).Trim();
+        }
+        Assert.Equal("if (true)", Condition("b"));
+        Assert.Equal("if (true)", Condition("c"));
+        Assert.EndsWith("|| __c0)", Condition("d"));
+    }
+
+    [Fact]
+    public void TheUsersPragmasInThePastedCodeLeaveNoWarningInTheGeneratedCode()
+    {
+        // The generated file disables warnings; a `#pragma warning restore` copied with the body re-enabled CS0219 for
+        // the straight-line (and batched) code after it, where the statement is pasted without its pragmas: a warning,
+        // so an error in builds that treat warnings as errors, about code the user already silenced.
+        var body = "var a = Sample(Normal(0, 1));\n#pragma warning disable CS0219\nvar unusedLocal = 5;\n#pragma warning restore CS0219\nreturn a;";
+        var (run, compile) = Harness.Run(Harness.Model(body));
+        Assert.Null(run.Exception);
+        Assert.Contains("__MAssessStraight(", Assert.Single(run.GeneratedSources).SourceText.ToString());
+        Assert.Empty(compile.Where(d => d.Severity >= DiagnosticSeverity.Warning));
+    }
+
+    [Fact]
+    public void ADirectiveInsideACopiedSpanKeepsTheHandlerBodyOnly()
+    {
+        // The straight-line code copies site arguments and statements by their spans: an #if opened inside one and
+        // closed outside it would be unbalanced there. (Only the absence of the form is checked here: the resumable
+        // and batched forms of this body have the same problem, reported separately.)
+        var body = "var a = Sample(Normal(\n#if !NEVER\n0, 1));\n#else\n0, 2));\n#endif\nreturn a;";
+        var (run, _) = Harness.Run(Harness.Model(body));
+        Assert.Null(run.Exception);
+        Assert.DoesNotContain("AssessStraight", Assert.Single(run.GeneratedSources).SourceText.ToString());
+        // Directives between statements are no obstacle.
+        Assert.True(Straight("var a = Sample(Normal(0, 1));\n#if NEVER\nvar b = 2.0;\n#endif\nreturn a;"));
+    }
 
     [Fact]
     public void ExpressionBodiedModelsKeepTheHandlerBodyOnly()
