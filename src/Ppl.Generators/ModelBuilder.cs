@@ -101,6 +101,13 @@ namespace Ppl.Generators
                 return Output(null);
             }
 
+            if (ReservedDeclaration(bodyNode) is { } reserved)
+            {
+                Report("PPL0005", reserved.GetLocation(), _method.Name,
+                    $"it declares '{reserved.ValueText}', and names starting with '__' are reserved for the code the generator writes (its handler '__h', tracer '__t', …); rename it");
+                return Output(null);
+            }
+
             FindSites(bodyNode);
             Analyse(bodyNode);
             if (_failed) return Output(null);
@@ -125,6 +132,35 @@ namespace Ppl.Generators
             {
                 return null;
             }
+        }
+
+        /// <summary>
+        /// The first name the model declares (a parameter, local, lambda or local-function parameter, pattern or
+        /// out variable, loop variable, local function, label) that starts with <c>__</c>: the generated bodies
+        /// declare such names themselves (<c>__h</c>, <c>__t</c>, <c>__bt</c>, the straight-line locals), and a
+        /// clash would surface as a compiler error in generated code the user never wrote.
+        /// </summary>
+        private SyntaxToken? ReservedDeclaration(SyntaxNode bodyNode)
+        {
+            static bool Reserved(SyntaxToken t) => t.ValueText.StartsWith("__", StringComparison.Ordinal);
+            foreach (var p in _syntax.ParameterList.Parameters)
+                if (Reserved(p.Identifier)) return p.Identifier;
+            foreach (var n in bodyNode.DescendantNodesAndSelf())
+            {
+                var t = n switch
+                {
+                    VariableDeclaratorSyntax v => v.Identifier,
+                    ParameterSyntax p => p.Identifier,
+                    SingleVariableDesignationSyntax d => d.Identifier,
+                    ForEachStatementSyntax f => f.Identifier,
+                    CatchDeclarationSyntax c => c.Identifier,
+                    LocalFunctionStatementSyntax l => l.Identifier,
+                    LabeledStatementSyntax l => l.Identifier,
+                    _ => default,
+                };
+                if (Reserved(t)) return t;
+            }
+            return null;
         }
 
         private ModelData Output(string? source) => ModelData.DiagnosticsOnly(_diags.ToImmutable());

@@ -1,3 +1,4 @@
+using Microsoft.CodeAnalysis;
 using Xunit;
 
 namespace Ppl.Generators.Tests;
@@ -46,5 +47,27 @@ public class DiagnosticsTests
         var src = Harness.Usings + "public static class C { [Model] public static double M() { var a = Sample(Normal(0, 1)); return a; } }";
         var (run, _) = Harness.Run(src);
         Assert.Contains("partial", Assert.Single(run.Diagnostics, x => x.Id == "PPL0005").GetMessage());
+    }
+
+    [Theory]
+    [InlineData("var __h = 1.0; var a = Sample(Normal(__h, 1)); return a;", "public static double M(double x)", "__h")]
+    [InlineData("var a = Sample(Normal(0, 1)); Func<double, double> f = __t => __t + a; return f(x);", "public static double M(double x)", "__t")]
+    [InlineData("var a = Sample(Normal(__bt, 1)); return a;", "public static double M(double __bt)", "__bt")]
+    [InlineData("var a = Sample(Normal(0, 1)); if (x is double __v) return a + __v; return a;", "public static double M(double x)", "__v")]
+    public void NamesStartingWithTwoUnderscoresAreReservedForGeneratedCode(string body, string signature, string name)
+    {
+        var source = Harness.Model(body, signature);
+        var (run, compile) = Harness.Run(source);
+        var d = Assert.Single(run.Diagnostics, x => x.Id == "PPL0005");
+        Assert.Contains($"'{name}'", d.GetMessage());
+        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
+        // The error is the generator's, at the user's declaration; no compiler error from generated code (CS0136 and the like).
+        Assert.Equal(source.IndexOf(name, StringComparison.Ordinal), d.Location.SourceSpan.Start); // the declaration comes first in each case
+        Assert.Equal(name.Length, d.Location.SourceSpan.Length);
+        Assert.DoesNotContain(compile, x => x.Severity == DiagnosticSeverity.Error && x.Location.SourceTree?.FilePath.EndsWith(".g.cs") == true);
+        // One underscore is an ordinary name.
+        var (ok, okCompile) = Harness.Run(Harness.Model(body.Replace(name, "_" + name.TrimStart('_')), signature.Replace(name, "_" + name.TrimStart('_'))));
+        Assert.DoesNotContain(ok.Diagnostics, x => x.Id == "PPL0005");
+        Assert.Empty(okCompile.Where(x => x.Severity == DiagnosticSeverity.Error));
     }
 }
