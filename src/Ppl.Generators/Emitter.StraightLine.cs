@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
@@ -35,50 +36,21 @@ namespace Ppl.Generators
             sb.AppendLine("        __ret = default!;");
             sb.AppendLine($"        if (__values.Length != {n}) return false;");
             sb.AppendLine("        double __sc = 0;");
-            foreach (var step in sl.Steps)
-            {
-                switch (step.Kind)
+            EmitSteps(sb, sl,
+                (s, k) =>
                 {
-                    case StraightStepKind.Text:
-                        sb.AppendLine("        " + BodyText(step.Span));
-                        break;
-                    case StraightStepKind.Sample:
-                    {
-                        var s = _b.Sites[step.Site];
-                        var k = s.Slot;
-                        sb.AppendLine($"        // {LineSafe(s.StaticName!)}");
-                        sb.AppendLine($"        var __x{k} = __values[{k}];");
-                        sb.AppendLine("        {");
-                        sb.AppendLine($"            var __l = {SiteArg(s, 0)}.LogDensity(__x{k});");
-                        sb.AppendLine("            __sc += __l;");
-                        sb.AppendLine("        }");
-                        sb.AppendLine($"        {step.LocalType} {step.Local} = __x{k};");
-                        break;
-                    }
-                    case StraightStepKind.Observe:
-                    {
-                        var s = _b.Sites[step.Site];
-                        sb.AppendLine($"        // {LineSafe(s.StaticName!)}");
-                        sb.AppendLine("        {");
-                        sb.AppendLine($"            var __d = {SiteArg(s, 0)};");
-                        sb.AppendLine($"            double __o = {SiteArg(s, 1)};");
-                        sb.AppendLine("            if (double.IsNaN(__o)) return false; // an error: the handler body names the site");
-                        sb.AppendLine("            var __l = __d.LogDensity(__o);");
-                        sb.AppendLine("            __sc += __l;");
-                        sb.AppendLine("        }");
-                        break;
-                    }
-                    default:
-                        sb.AppendLine("        if (double.IsNaN(__sc)) return false;");
-                        sb.AppendLine("        __score = __sc;");
-                        sb.AppendLine($"        __ret = ({BodyText(step.Span)});");
-                        sb.AppendLine("        return true;");
-                        break;
-                }
-            }
-            sb.AppendLine("    }");
-            sb.AppendLine("#pragma warning disable"); // a pasted statement may hold the user's `#pragma warning restore`
-            sb.AppendLine();
+                    sb.AppendLine($"        var __x{k} = __values[{k}];");
+                    sb.AppendLine($"        __sc += {SiteArg(s, 0)}.LogDensity(__x{k});");
+                },
+                (s, k) =>
+                {
+                    sb.AppendLine("        {");
+                    sb.AppendLine("            double __l;");
+                    EmitObservedDensity(sb, s, "        ");
+                    sb.AppendLine("            __sc += __l;");
+                    sb.AppendLine("        }");
+                },
+                new[] { "__score = __sc;" });
 
             // Regenerate: which choices need a changed flag (some other slot depends on them).
             var deps = _b.Dependencies;
@@ -121,81 +93,93 @@ namespace Ppl.Generators
             sb.AppendLine($"        if (__ov.Length != {n} || __ol.Length != {n} || __sel.Length != {n} || __nv.Length != {n} || __nl.Length != {n}) return false;");
             sb.AppendLine("        double __sc = 0, __fr = 0, __dr = 0, __ob = 0;");
             foreach (var k in flagged.OrderBy(x => x)) sb.AppendLine($"        var __c{k} = false;");
+            EmitSteps(sb, sl,
+                (s, k) =>
+                {
+                    sb.AppendLine($"        double __x{k};");
+                    sb.AppendLine("        {");
+                    sb.AppendLine("            double __l;");
+                    sb.AppendLine($"            if (__sel[{k}])");
+                    sb.AppendLine("            {");
+                    sb.AppendLine($"                var __d = {SiteArg(s, 0)};");
+                    sb.AppendLine($"                __dr += __ol[{k}];");
+                    sb.AppendLine($"                __x{k} = __d.Sample(__rng);");
+                    sb.AppendLine($"                __l = __d.LogDensity(__x{k});");
+                    sb.AppendLine("                __fr += __l;");
+                    if (flagged.Contains(k)) sb.AppendLine($"                __c{k} = true;");
+                    sb.AppendLine("            }");
+                    sb.AppendLine("            else");
+                    sb.AppendLine("            {");
+                    sb.AppendLine($"                __x{k} = __ov[{k}];");
+                    sb.AppendLine($"                if ({Recompute(s)}) __l = {SiteArg(s, 0)}.LogDensity(__x{k});");
+                    sb.AppendLine($"                else __l = __ol[{k}];");
+                    sb.AppendLine("            }");
+                    sb.AppendLine("            __sc += __l;");
+                    sb.AppendLine($"            __nv[{k}] = __x{k};");
+                    sb.AppendLine($"            __nl[{k}] = __l;");
+                    sb.AppendLine("        }");
+                },
+                (s, k) =>
+                {
+                    sb.AppendLine("        {");
+                    sb.AppendLine("            double __l;");
+                    sb.AppendLine($"            if ({Recompute(s)})");
+                    sb.AppendLine("            {");
+                    EmitObservedDensity(sb, s, "            ");
+                    sb.AppendLine("            }");
+                    sb.AppendLine($"            else __l = __ol[{k}];");
+                    sb.AppendLine("            __sc += __l;");
+                    sb.AppendLine("            __ob += __l;");
+                    sb.AppendLine($"            __nl[{k}] = __l;");
+                    sb.AppendLine("        }");
+                },
+                new[] { "__score = __sc;", "__fresh = __fr;", "__dropped = __dr;", "__observed = __ob;" });
+        }
+
+        /// <summary>
+        /// The body of a straight-line method after its preamble: the model's statements in order, each choice as
+        /// <paramref name="sample"/> writes it (it must leave the value in <c>__x{slot}</c>, then the user's local is
+        /// declared from it), each observation as <paramref name="observe"/> writes it, and the return as one NaN check
+        /// of the total, the <paramref name="outputs"/> assignments and the return value.
+        /// </summary>
+        private void EmitSteps(StringBuilder sb, StraightLineData sl, Action<SiteData, int> sample, Action<SiteData, int> observe, string[] outputs)
+        {
             foreach (var step in sl.Steps)
             {
-                switch (step.Kind)
+                if (step.Kind == StraightStepKind.Text)
                 {
-                    case StraightStepKind.Text:
-                        sb.AppendLine("        " + BodyText(step.Span));
-                        break;
-                    case StraightStepKind.Sample:
-                    {
-                        var s = _b.Sites[step.Site];
-                        var k = s.Slot;
-                        sb.AppendLine($"        // {LineSafe(s.StaticName!)}");
-                        sb.AppendLine($"        double __x{k};");
-                        sb.AppendLine("        {");
-                        sb.AppendLine("            double __l;");
-                        sb.AppendLine($"            if (__sel[{k}])");
-                        sb.AppendLine("            {");
-                        sb.AppendLine($"                var __d = {SiteArg(s, 0)};");
-                        sb.AppendLine($"                __dr += __ol[{k}];");
-                        sb.AppendLine($"                __x{k} = __d.Sample(__rng);");
-                        sb.AppendLine($"                __l = __d.LogDensity(__x{k});");
-                        sb.AppendLine("                __fr += __l;");
-                        if (flagged.Contains(k)) sb.AppendLine($"                __c{k} = true;");
-                        sb.AppendLine("            }");
-                        sb.AppendLine("            else");
-                        sb.AppendLine("            {");
-                        sb.AppendLine($"                __x{k} = __ov[{k}];");
-                        sb.AppendLine($"                if ({Recompute(s)})");
-                        sb.AppendLine("                {");
-                        sb.AppendLine($"                    __l = {SiteArg(s, 0)}.LogDensity(__x{k});");
-                        sb.AppendLine("                }");
-                        sb.AppendLine($"                else __l = __ol[{k}];");
-                        sb.AppendLine("            }");
-                        sb.AppendLine("            __sc += __l;");
-                        sb.AppendLine($"            __nv[{k}] = __x{k};");
-                        sb.AppendLine($"            __nl[{k}] = __l;");
-                        sb.AppendLine("        }");
-                        sb.AppendLine($"        {step.LocalType} {step.Local} = __x{k};");
-                        break;
-                    }
-                    case StraightStepKind.Observe:
-                    {
-                        var s = _b.Sites[step.Site];
-                        var k = s.Slot;
-                        sb.AppendLine($"        // {LineSafe(s.StaticName!)}");
-                        sb.AppendLine("        {");
-                        sb.AppendLine("            double __l;");
-                        sb.AppendLine($"            if ({Recompute(s)})");
-                        sb.AppendLine("            {");
-                        sb.AppendLine($"                var __d = {SiteArg(s, 0)};");
-                        sb.AppendLine($"                double __o = {SiteArg(s, 1)};");
-                        sb.AppendLine("                if (double.IsNaN(__o)) return false; // an error: the handler body names the site");
-                        sb.AppendLine("                __l = __d.LogDensity(__o);");
-                        sb.AppendLine("            }");
-                        sb.AppendLine($"            else __l = __ol[{k}];");
-                        sb.AppendLine("            __sc += __l;");
-                        sb.AppendLine("            __ob += __l;");
-                        sb.AppendLine($"            __nl[{k}] = __l;");
-                        sb.AppendLine("        }");
-                        break;
-                    }
-                    default:
-                        sb.AppendLine("        if (double.IsNaN(__sc)) return false;");
-                        sb.AppendLine("        __score = __sc;");
-                        sb.AppendLine("        __fresh = __fr;");
-                        sb.AppendLine("        __dropped = __dr;");
-                        sb.AppendLine("        __observed = __ob;");
-                        sb.AppendLine($"        __ret = ({BodyText(step.Span)});");
-                        sb.AppendLine("        return true;");
-                        break;
+                    sb.AppendLine("        " + BodyText(step.Span));
+                    continue;
                 }
+                if (step.Kind == StraightStepKind.Return)
+                {
+                    sb.AppendLine("        if (double.IsNaN(__sc)) return false;");
+                    foreach (var o in outputs) sb.AppendLine("        " + o);
+                    sb.AppendLine($"        __ret = ({BodyText(step.Span)});");
+                    sb.AppendLine("        return true;");
+                    continue;
+                }
+                var s = _b.Sites[step.Site];
+                sb.AppendLine($"        // {LineSafe(s.StaticName!)}");
+                if (step.Kind == StraightStepKind.Sample)
+                {
+                    sample(s, s.Slot);
+                    sb.AppendLine($"        {step.LocalType} {step.Local} = __x{s.Slot};");
+                }
+                else observe(s, s.Slot);
             }
             sb.AppendLine("    }");
-            sb.AppendLine("#pragma warning disable");
+            sb.AppendLine("#pragma warning disable"); // a pasted statement may hold the user's `#pragma warning restore`
             sb.AppendLine();
+        }
+
+        /// <summary>An observation's log density into <c>__l</c> (declared by the caller); a NaN value bails out (an error the handler body names).</summary>
+        private void EmitObservedDensity(StringBuilder sb, SiteData s, string indent)
+        {
+            sb.AppendLine($"{indent}    var __d = {SiteArg(s, 0)};");
+            sb.AppendLine($"{indent}    double __o = {SiteArg(s, 1)};");
+            sb.AppendLine($"{indent}    if (double.IsNaN(__o)) return false;");
+            sb.AppendLine($"{indent}    __l = __d.LogDensity(__o);");
         }
 
         /// <summary>The overrides in the function class that hand the straight-line forms to the runtime.</summary>

@@ -100,7 +100,7 @@ public class StraightLineLoweringTests
             var at = regenerate.IndexOf("// " + site + "\n", StringComparison.Ordinal);
             var start = regenerate.IndexOf("else", at, StringComparison.Ordinal);
             var cond = regenerate.IndexOf("if (", start, StringComparison.Ordinal);
-            return regenerate.Substring(cond, regenerate.IndexOf('\n', cond) - cond).Trim();
+            return regenerate.Substring(cond, regenerate.IndexOf(" __l = ", cond, StringComparison.Ordinal) - cond).Trim(); // `if (…) __l = …;`
         }
         Assert.Equal("if (true)", Condition("b"));
         Assert.Equal("if (true)", Condition("c"));

@@ -237,4 +237,27 @@ public class DependencyCoverageTests
         Assert.True(models.Count >= 15, $"only {models.Count} specialised models found");
         Assert.Empty(models.Where(m => m.Meta!.Dependencies is null).Select(m => m.Name));
     }
+
+    [Fact]
+    public void AReplacedDependencyTableTurnsTheStraightLineFormOff()
+    {
+        // (Here, with the other tests that swap this model's table: test classes run in parallel.)
+        // The straight-line code has the generated table compiled in; a test that swaps the table (to show a wrong one
+        // gives wrong weights) must reach the handler body, which reads the table it is given.
+        var gen = DependencyModels.ThroughLocalModel;
+        var right = gen.Dependencies;
+        var ys = new[] { 0.7 };
+        var t = gen.Simulate(ys, new Rng(1));
+        try
+        {
+            gen.Dependencies = new SiteDependencies(Array.Empty<string>(), new int[]?[] { [], [], [], [1], [2, 3, 5] });
+            var before = StraightLineCounter.Runs;
+            gen.Regenerate(t, ys, Selection.At("a"), new Rng(2));
+            Assert.Equal(before, StraightLineCounter.Runs);
+        }
+        finally
+        {
+            gen.Dependencies = right;
+        }
+    }
 }

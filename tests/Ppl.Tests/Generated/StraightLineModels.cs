@@ -50,6 +50,17 @@ public static partial class StraightLineModels
         return x + y;
     }
 
+    /// <summary>Straight-line and allocation-free (no lambda): a latent, a choice depending on it through a local, an observation.</summary>
+    [Model]
+    public static double Plain(double[] ys)
+    {
+        var a = Sample(Normal(0, 1));
+        var m = 2 * a + 1;
+        var c = Sample(Normal(m, 1));
+        Observe(Normal(c, 1), ys[0], "y0");
+        return c;
+    }
+
     /// <summary>A site inside an if: not straight-line (handler body only).</summary>
     [Model]
     public static double Branchy(double p)

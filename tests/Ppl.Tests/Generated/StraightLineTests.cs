@@ -51,28 +51,6 @@ public class StraightLineTests
     }
 
     [Fact]
-    public void AReplacedDependencyTableTurnsTheStraightLineFormOff()
-    {
-        // The straight-line code has the generated table compiled in; a test that swaps the table (to show a wrong one
-        // gives wrong weights) must reach the handler body, which reads the table it is given.
-        var gen = DependencyModels.ThroughLocalModel;
-        var right = gen.Dependencies;
-        var ys = new[] { 0.7 };
-        var t = gen.Simulate(ys, new Rng(1));
-        try
-        {
-            gen.Dependencies = new SiteDependencies(Array.Empty<string>(), new int[]?[] { [], [], [], [1], [2, 3, 5] });
-            var before = Runs;
-            gen.Regenerate(t, ys, Selection.At("a"), new Rng(2));
-            Assert.Equal(before, Runs);
-        }
-        finally
-        {
-            gen.Dependencies = right;
-        }
-    }
-
-    [Fact]
     public void AnErrorAfterADrawLeavesTheStreamAsTheDynamicTracerDoes()
     {
         // Regenerating x until a draw exceeds the limit: the straight-line code throws after drawing, the handler body
@@ -100,7 +78,7 @@ public class StraightLineTests
     public void StraightLineAssessAllocatesNothing()
     {
         // (Schools would allocate its own lambda's closure on every run, as user code does.)
-        var gen = DependencyModels.ThroughLocalModel;
+        var gen = StraightLineModels.PlainModel;
         var ys = new[] { 0.3 };
         var choices = gen.Simulate(ys, new Rng(4)).Choices;
         for (var i = 0; i < 100; i++) gen.Assess(ys, choices);
