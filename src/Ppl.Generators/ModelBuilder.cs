@@ -284,6 +284,14 @@ namespace Ppl.Generators
                 }
                 else if (IsModel(sym)) kind = SiteKind.ModelCall;
                 else continue;
+                if (kind != SiteKind.ModelCall && NamedOutOfOrder(inv, sym) is { } moved)
+                {
+                    // The rewritten call passes the arguments in parameter order, so their evaluation order would change.
+                    Report("PPL0005", moved.GetLocation(), _method.Name,
+                        $"the arguments of '{sym.Name}' are named out of order: C# evaluates them as written, the generated code in parameter order; write them in parameter order");
+                    _failed = true;
+                    return;
+                }
                 var site = new Site(inv, kind);
                 site.Args = MapArguments(inv, sym);
                 _sites.Add(site);
@@ -312,6 +320,20 @@ namespace Ppl.Generators
             for (var n = node.Parent; n != null && n != body; n = n.Parent)
                 if (n is AnonymousFunctionExpressionSyntax || n is LocalFunctionStatementSyntax || n is QueryExpressionSyntax) return true;
             return false;
+        }
+
+        /// <summary>The first argument whose name puts it before an argument written ahead of it, or null.</summary>
+        private static ArgumentSyntax? NamedOutOfOrder(InvocationExpressionSyntax inv, IMethodSymbol sym)
+        {
+            var last = -1;
+            for (var i = 0; i < inv.ArgumentList.Arguments.Count; i++)
+            {
+                var a = inv.ArgumentList.Arguments[i];
+                var ordinal = a.NameColon == null ? i : sym.Parameters.FirstOrDefault(q => q.Name == a.NameColon.Name.Identifier.ValueText)?.Ordinal ?? i;
+                if (ordinal < last) return a;
+                last = ordinal;
+            }
+            return null;
         }
 
         private static ExpressionSyntax?[] MapArguments(InvocationExpressionSyntax inv, IMethodSymbol sym)

@@ -70,4 +70,22 @@ public class DiagnosticsTests
         Assert.DoesNotContain(ok.Diagnostics, x => x.Id == "PPL0005");
         Assert.Empty(okCompile.Where(x => x.Severity == DiagnosticSeverity.Error));
     }
+
+    [Theory]
+    [InlineData("Observe(value: x, distribution: Normal(0, 1), address: \"y\"); return x;", "distribution")]
+    [InlineData("var a = Sample(address: \"a\", distribution: Normal(0, 1)); return a;", "distribution")]
+    public void EffectArgumentsNamedOutOfOrderAreReported(string body, string moved)
+    {
+        // C# evaluates arguments in the order written; the rewritten handler call passes them in parameter order.
+        var (run, _) = Harness.Run(Harness.Model(body));
+        var d = Assert.Single(run.Diagnostics, x => x.Id == "PPL0005");
+        Assert.Contains("out of order", d.GetMessage());
+        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
+        Assert.StartsWith(moved + ":", Harness.Model(body).Substring(d.Location.SourceSpan.Start));
+        // Named in parameter order: fine, and the model is generated.
+        var (ok, okCompile) = Harness.Run(Harness.Model("Observe(distribution: Normal(0, 1), value: x, address: \"y\"); var a = Sample(Normal(0, 1), address: \"a\"); return a;"));
+        Assert.DoesNotContain(ok.Diagnostics, x => x.Id == "PPL0005");
+        Assert.Single(ok.GeneratedSources);
+        Assert.Empty(okCompile.Where(x => x.Severity == DiagnosticSeverity.Error));
+    }
 }
