@@ -39,7 +39,7 @@ namespace Ppl.Generators
             EmitSteps(sb, sl,
                 (s, k) =>
                 {
-                    sb.AppendLine($"        var __x{k} = __values[{k}];");
+                    sb.AppendLine($"        var __x{k} = {FromStored(s, $"__values[{k}]")};");
                     sb.AppendLine($"        __sc += {SiteArg(s, 0)}.LogDensity(__x{k});");
                 },
                 (s, k) =>
@@ -96,7 +96,7 @@ namespace Ppl.Generators
             EmitSteps(sb, sl,
                 (s, k) =>
                 {
-                    sb.AppendLine($"        double __x{k};");
+                    sb.AppendLine($"        {s.ValueType} __x{k};");
                     sb.AppendLine("        {");
                     sb.AppendLine("            double __l;");
                     sb.AppendLine($"            if (__sel[{k}])");
@@ -110,12 +110,12 @@ namespace Ppl.Generators
                     sb.AppendLine("            }");
                     sb.AppendLine("            else");
                     sb.AppendLine("            {");
-                    sb.AppendLine($"                __x{k} = __ov[{k}];");
+                    sb.AppendLine($"                __x{k} = {FromStored(s, $"__ov[{k}]")};");
                     sb.AppendLine($"                if ({Recompute(s)}) __l = {SiteArg(s, 0)}.LogDensity(__x{k});");
                     sb.AppendLine($"                else __l = __ol[{k}];");
                     sb.AppendLine("            }");
                     sb.AppendLine("            __sc += __l;");
-                    sb.AppendLine($"            __nv[{k}] = __x{k};");
+                    sb.AppendLine($"            __nv[{k}] = {(s.ValueType == "bool" ? $"__x{k} ? 1 : 0" : $"__x{k}")};");
                     sb.AppendLine($"            __nl[{k}] = __l;");
                     sb.AppendLine("        }");
                 },
@@ -173,12 +173,20 @@ namespace Ppl.Generators
             sb.AppendLine();
         }
 
+        /// <summary>A stored slot value (a double, as the trace keeps every scalar) read back as the site's value type.</summary>
+        private static string FromStored(SiteData s, string stored) => s.ValueType switch
+        {
+            "int" => $"(int){stored}",
+            "bool" => $"{stored} != 0",
+            _ => stored,
+        };
+
         /// <summary>An observation's log density into <c>__l</c> (declared by the caller); a NaN value bails out (an error the handler body names).</summary>
         private void EmitObservedDensity(StringBuilder sb, SiteData s, string indent)
         {
             sb.AppendLine($"{indent}    var __d = {SiteArg(s, 0)};");
-            sb.AppendLine($"{indent}    double __o = {SiteArg(s, 1)};");
-            sb.AppendLine($"{indent}    if (double.IsNaN(__o)) return false;");
+            sb.AppendLine($"{indent}    {s.ValueType} __o = {SiteArg(s, 1)};");
+            if (s.ValueType == "double") sb.AppendLine($"{indent}    if (double.IsNaN(__o)) return false;");
             sb.AppendLine($"{indent}    __l = __d.LogDensity(__o);");
         }
 

@@ -6,10 +6,10 @@ namespace Ppl.Generators
         /// <summary>A statement without sites, emitted as written.</summary>
         Text,
 
-        /// <summary><c>T x = Sample(d);</c>: a static double choice declared as a local.</summary>
+        /// <summary><c>T x = Sample(d);</c>: a static scalar (double, int or bool) choice declared as a local.</summary>
         Sample,
 
-        /// <summary><c>Observe(d, v, …);</c>: a static double observation as a statement.</summary>
+        /// <summary><c>Observe(d, v, …);</c>: a static scalar observation as a statement.</summary>
         Observe,
 
         /// <summary>The final <c>return e;</c>.</summary>

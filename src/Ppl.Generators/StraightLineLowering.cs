@@ -9,8 +9,8 @@ namespace Ppl.Generators
 {
     /// <summary>
     /// Decides whether a specialised model is straight-line, the shape of Gen's static modeling language: every site
-    /// is a static <c>double</c> choice declared as a top-level local (<c>var x = Sample(d);</c>) or a static
-    /// <c>double</c> observation as a top-level statement (<c>Observe(d, v, "y");</c>), each slot used once, with one
+    /// is a static <c>double</c>, <c>int</c> or <c>bool</c> choice declared as a top-level local (<c>var x = Sample(d);</c>) or a static
+    /// scalar observation as a top-level statement (<c>Observe(d, v, "y");</c>), each slot used once, with one
     /// of Ppl's own scalar distributions; the other top-level statements hold no site, and the body ends in its only
     /// <c>return</c>. Such a body visits every site exactly once in program order, whatever the values, so assess
     /// and regenerate can run it as plain code over the trace's arrays (<see cref="Emitter"/>'s straight-line
@@ -37,7 +37,7 @@ namespace Ppl.Generators
                 ct.ThrowIfCancellationRequested();
                 var s = sites[i];
                 if (s.Kind != SiteKind.Sample && s.Kind != SiteKind.Observe) return null;
-                if (s.StaticName == null || s.Slot < 0 || !slots.Add(s.Slot) || s.ValueType != "double") return null;
+                if (s.StaticName == null || s.Slot < 0 || !slots.Add(s.Slot) || !IsScalarValue(s.ValueType)) return null;
                 if (s.Args.Length == 0 || s.Args[0] == null || !IsPplScalar(model.GetTypeInfo(s.Args[0]!, ct).Type)) return null;
                 if (s.Kind == SiteKind.Observe && (s.Args.Length < 2 || s.Args[1] == null)) return null;
                 if (s.Args.Any(a => a != null && (HasEffectOrDeclaration(a) || HasDirective(a)))) return null;
@@ -167,6 +167,9 @@ namespace Ppl.Generators
             }
             return false;
         }
+
+        /// <summary>The value types a trace stores unboxed (as doubles, with a tag): what the straight-line code reads and writes.</summary>
+        internal static bool IsScalarValue(string valueType) => valueType == "double" || valueType == "int" || valueType == "bool";
 
         /// <summary>One of Ppl's own scalar distribution structs, which check their parameters in Sample and LogDensity.</summary>
         private static bool IsPplScalar(ITypeSymbol? t) =>

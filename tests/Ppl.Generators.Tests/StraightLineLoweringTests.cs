@@ -28,6 +28,8 @@ public class StraightLineLoweringTests
         // Deterministic statements, an explicit type, a loop and a lambda without sites, data from the arguments.
         Assert.True(Straight("double a = Sample(HalfNormal(1)); var s = a * 2; var t = 0.0; for (var i = 0; i < 3; i++) t += i; " +
                              "Func<double, double> f = v => v + s; var b = Sample(Normal(f(t), s)); Observe(Normal(b, 1), x, \"y\"); return a + b;"));
+        // Int and bool choices and observations (stored as doubles with their own tags).
+        Assert.True(Straight("var k = Sample(Poisson(2)); var f = Sample(Bernoulli(0.5)); Observe(Poisson(k + 1.0), 3, \"n\"); Observe(Bernoulli(f ? 0.9 : 0.1), true, \"b\"); return f ? k : x;"));
         // A site's value converted on declaration.
         Assert.True(Straight("object a = Sample(Normal(0, 1)); return (double)a;"));
     }
@@ -35,8 +37,7 @@ public class StraightLineLoweringTests
     [Theory]
     [InlineData("var a = Sample(Normal(0, 1)); if (a > 0) { var b = Sample(Normal(a, 1)); return b; } return a;")]                 // a site under an if
     [InlineData("var t = 0.0; for (var i = 0; i < 3; i++) t += Sample(Normal(0, 1), \"z\", i); return t;")]                      // a family in a loop
-    [InlineData("var k = Sample(Poisson(2)); return k;")]                                                                          // an int choice
-    [InlineData("var f = Sample(Bernoulli(0.5)); return f ? 1 : 0;")]                                                              // a bool choice
+    [InlineData("var p = Sample(Dirichlet(new[] { 1.0, 2.0 })); return p[0];")]                                                   // a vector choice
     [InlineData("var a = 1 + Sample(Normal(0, 1), \"a\"); return a;")]                                                                    // a site inside an expression
     [InlineData("var a = Sample(Normal(0, 1)); Factor(-a * a); return a;")]                                                       // a factor
     [InlineData("var a = Sample(Normal(Sample(Normal(0, 1), \"m\"), 1)); return a;")]                                            // a site in a site's arguments

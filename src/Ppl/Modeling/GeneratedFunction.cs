@@ -69,8 +69,8 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
     private StraightLineShape? _straightShape;
 
     /// <summary>
-    /// The tags a store of the straight-line form holds (a double choice at every choice slot, an observation at every
-    /// observation slot), computed once from the metadata (published as one object, so that another thread sees
+    /// The tags a store of the straight-line form holds (a double, int or bool choice at every choice slot, as the
+    /// site's value type, and an observation at every observation slot), computed once from the metadata (published as one object, so that another thread sees
     /// all of it or none); null when the model has no straight-line form.
     /// </summary>
     private StraightLineShape? StraightShape
@@ -84,7 +84,13 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
             foreach (var site in Metadata.Sites)
             {
                 if (!Metadata.TryGetSlot(site.Address, out var k)) return null;
-                tags[k] = site.Kind == SiteKind.Choice ? TraceStore.Double : TraceStore.Observed;
+                tags[k] = site.Kind != SiteKind.Choice ? TraceStore.Observed : site.ValueType switch
+                {
+                    "double" => TraceStore.Double,
+                    "int" => TraceStore.Int,
+                    "bool" => TraceStore.Bool,
+                    _ => TraceStore.Absent, // no straight-line form has other choices; a store never matches this
+                };
                 if (site.Kind == SiteKind.Choice) choices++;
             }
             return _straightShape = new StraightLineShape(tags, choices);

@@ -4,7 +4,7 @@ namespace Ppl.Modeling;
 
 /// <summary>
 /// The storage a straight-line regenerate reads and writes (generated code only). A model whose sites are
-/// all static <c>double</c> choices and observations written as top-level statements gets, besides its
+/// all static scalar (<c>double</c>, <c>int</c>, <c>bool</c>) choices and observations written as top-level statements gets, besides its
 /// handler body, straight-line forms of assess and regenerate (Gen's static modeling language, compiled): the
 /// values and log densities stay in locals, each site is a few array accesses around the distribution's own
 /// inlined density, and a kept site whose inputs did not change costs a copy of its stored value and density.

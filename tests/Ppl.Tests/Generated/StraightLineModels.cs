@@ -61,6 +61,22 @@ public static partial class StraightLineModels
         return c;
     }
 
+    /// <summary>
+    /// Discrete: bool and int choices and observations (the trace keeps them as doubles with their own tags), with
+    /// parameters chosen by conditional expressions on earlier choices.
+    /// </summary>
+    [Model]
+    public static int Alarm(bool johnCalls)
+    {
+        var burglary = Sample(Bernoulli(0.1));
+        var earthquake = Sample(Bernoulli(0.2));
+        var alarm = Sample(Bernoulli(burglary ? (earthquake ? 0.95 : 0.94) : (earthquake ? 0.29 : 0.01)));
+        Observe(Bernoulli(alarm ? 0.9 : 0.05), johnCalls, "john");
+        var calls = Sample(Poisson(alarm ? 3.0 : 0.5));
+        Observe(Poisson(calls + 0.5), 2, "mary");
+        return calls + (burglary ? 10 : 0);
+    }
+
     /// <summary>A site inside an if: not straight-line (handler body only).</summary>
     [Model]
     public static double Branchy(double p)
@@ -101,6 +117,17 @@ public static class StraightLineTwins
         var y = t.Sample("y", new Normal(x, 1));
         t.Observe("obs", new Normal(y, 0.5), 0.25);
         return x + y;
+    });
+
+    public static readonly DynamicModel<bool, int> Alarm = DynamicModel.Create<bool, int>("Alarm", (t, johnCalls) =>
+    {
+        var burglary = t.Sample("burglary", new Bernoulli(0.1));
+        var earthquake = t.Sample("earthquake", new Bernoulli(0.2));
+        var alarm = t.Sample("alarm", new Bernoulli(burglary ? (earthquake ? 0.95 : 0.94) : (earthquake ? 0.29 : 0.01)));
+        t.Observe("john", new Bernoulli(alarm ? 0.9 : 0.05), johnCalls);
+        var calls = t.Sample("calls", new Poisson(alarm ? 3.0 : 0.5));
+        t.Observe("mary", new Poisson(calls + 0.5), 2);
+        return calls + (burglary ? 10 : 0);
     });
 
     public static readonly DynamicModel<double, double> Branchy = DynamicModel.Create<double, double>("Branchy", (t, p) =>

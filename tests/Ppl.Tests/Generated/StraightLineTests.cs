@@ -26,6 +26,38 @@ public class StraightLineTests
     public Property Schools(int seed) =>
         Equivalence.Check(StraightLineModels.SchoolsModel, StraightLineTwins.Schools, Data(seed, 3), Data(seed + 1, 3), seed).ToProperty();
 
+    [Property(MaxTest = 60)]
+    public Property DiscreteChoicesAndObservations(int seed, bool john) =>
+        Equivalence.Check(StraightLineModels.AlarmModel, StraightLineTwins.Alarm, john, !john, seed).ToProperty();
+
+    [Fact]
+    public void DiscreteModelsTakeTheStraightLineFormsAndMatchTheDynamicChain()
+    {
+        var rg = new Rng(21);
+        var rd = new Rng(21);
+        ITrace<bool, int> tg = StraightLineModels.AlarmModel.Simulate(true, rg);
+        var td = StraightLineTwins.Alarm.Simulate(true, rd);
+        var before = Runs;
+        var latents = new[] { "burglary", "earthquake", "alarm", "calls" };
+        for (var i = 0; i < 200; i++)
+        {
+            var sel = Selection.At(latents[i % latents.Length]);
+            var (ng, wg) = StraightLineModels.AlarmModel.Regenerate(tg, true, sel, rg);
+            var (nd, wd) = StraightLineTwins.Alarm.Regenerate(td, true, sel, rd);
+            Assert.Equal(wd, wg, 1e-10);
+            Assert.True(ChoiceMap.Equivalent(ng.Choices, nd.Choices));
+            Assert.Equal(nd.Return, ng.Return);
+            if (Math.Log(rg.NextOpenDouble()) < wg) tg = ng;
+            if (Math.Log(rd.NextOpenDouble()) < wd) td = nd;
+        }
+        Assert.Equal(StraightLineTwins.Alarm.Assess(true, td.Choices).Weight, StraightLineModels.AlarmModel.Assess(true, tg.Choices).Weight, 1e-10);
+        Assert.Equal(before + 201, Runs);
+        // The mixed int/bool/double model of the equivalence suite is straight-line too.
+        var types = GenModels.TypesModel.Simulate(Unit.Value, new Rng(3));
+        GenModels.TypesModel.Assess(Unit.Value, types.Choices);
+        Assert.Equal(before + 202, Runs);
+    }
+
     [Property(MaxTest = 20)]
     public Property NotStraightLine(int seed) =>
         Equivalence.Check(StraightLineModels.BranchyModel, StraightLineTwins.Branchy, 0.0, 1.0, seed).ToProperty();
