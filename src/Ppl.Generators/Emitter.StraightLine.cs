@@ -6,7 +6,7 @@ using System.Text;
 namespace Ppl.Generators
 {
     /// <summary>
-    /// The straight-line forms of assess and regenerate (see <see cref="StraightLineLowering"/>): the model's own
+    /// The straight-line forms of assess, regenerate and simulate (see <see cref="StraightLineLowering"/>): the model's own
     /// statements, with each site replaced by a few statements over the trace's arrays and locals, the way Gen's
     /// static modeling language compiles. Regenerate carries one "changed" flag per choice that others depend on
     /// (from the dependency table), so a kept site whose inputs did not change copies its stored log density.
@@ -134,6 +134,40 @@ namespace Ppl.Generators
                     sb.AppendLine("        }");
                 },
                 new[] { "__score = __sc;", "__fresh = __fr;", "__dropped = __dr;", "__observed = __ob;" });
+
+            // Simulate: every choice drawn, every density computed (generate without constraints is the same run).
+            sb.AppendLine($"    /// <summary>The straight-line simulate of <see cref=\"{_m}\"/> (generated): false leaves the work to the handler body.</summary>");
+            sb.AppendLine($"    private static bool __{_m}SimulateStraight(global::Ppl.Rng __rng, global::System.Span<double> __nv, global::System.Span<double> __nl, out double __score, out double __fresh, out double __observed, out {ret} __ret{tail})");
+            sb.AppendLine("    {");
+            sb.AppendLine("        __score = __fresh = __observed = 0;");
+            sb.AppendLine("        __ret = default!;");
+            sb.AppendLine($"        if (__nv.Length != {n} || __nl.Length != {n}) return false;");
+            sb.AppendLine("        double __sc = 0, __fr = 0, __ob = 0;");
+            EmitSteps(sb, sl,
+                (s, k) =>
+                {
+                    sb.AppendLine($"        {s.ValueType} __x{k};");
+                    sb.AppendLine("        {");
+                    sb.AppendLine($"            var __d = {SiteArg(s, 0)};");
+                    sb.AppendLine($"            __x{k} = __d.Sample(__rng);");
+                    sb.AppendLine($"            var __l = __d.LogDensity(__x{k});");
+                    sb.AppendLine("            __sc += __l;");
+                    sb.AppendLine("            __fr += __l;");
+                    sb.AppendLine($"            __nv[{k}] = {(s.ValueType == "bool" ? $"__x{k} ? 1 : 0" : $"__x{k}")};");
+                    sb.AppendLine($"            __nl[{k}] = __l;");
+                    sb.AppendLine("        }");
+                },
+                (s, k) =>
+                {
+                    sb.AppendLine("        {");
+                    sb.AppendLine("            double __l;");
+                    EmitObservedDensity(sb, s, "        ");
+                    sb.AppendLine("            __sc += __l;");
+                    sb.AppendLine("            __ob += __l;");
+                    sb.AppendLine($"            __nl[{k}] = __l;");
+                    sb.AppendLine("        }");
+                },
+                new[] { "__score = __sc;", "__fresh = __fr;", "__observed = __ob;" });
         }
 
         /// <summary>
@@ -202,6 +236,9 @@ namespace Ppl.Generators
             sb.AppendLine("        /// <inheritdoc />");
             sb.AppendLine($"        protected override bool RegenerateStraightLine({argsType} args, bool argsChanged, in global::Ppl.Modeling.StraightLineRegenerate frame, out double score, out double fresh, out double dropped, out double observed, out {ret} ret) =>");
             sb.AppendLine($"            __{_m}RegenerateStraight(argsChanged, in frame, out score, out fresh, out dropped, out observed, out ret{unpack});");
+            sb.AppendLine("        /// <inheritdoc />");
+            sb.AppendLine($"        protected override bool SimulateStraightLine({argsType} args, global::Ppl.Rng rng, global::System.Span<double> values, global::System.Span<double> logDensities, out double score, out double fresh, out double observed, out {ret} ret) =>");
+            sb.AppendLine($"            __{_m}SimulateStraight(rng, values, logDensities, out score, out fresh, out observed, out ret{unpack});");
         }
     }
 }

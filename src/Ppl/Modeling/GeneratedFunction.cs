@@ -66,6 +66,20 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
     /// <summary>The slot tags of a store of the straight-line form, and how many of them are choices.</summary>
     private sealed record StraightLineShape(byte[] Tags, int Choices);
 
+    /// <summary>
+    /// The straight-line simulate (generated code overrides it): draws every choice into <paramref name="values"/> and
+    /// every log density into <paramref name="logDensities"/>; <paramref name="score"/> is their sum, of which the
+    /// choices' part is <paramref name="fresh"/> and the observations' <paramref name="observed"/>; or false to leave
+    /// the work to the handler body.
+    /// </summary>
+    protected virtual bool SimulateStraightLine(TArgs args, Rng rng, Span<double> values, Span<double> logDensities,
+        out double score, out double fresh, out double observed, out TRet ret)
+    {
+        score = fresh = observed = 0;
+        ret = default!;
+        return false;
+    }
+
     private StraightLineShape? _straightShape;
 
     /// <summary>
@@ -140,6 +154,7 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
     public ITrace<TArgs, TRet> Simulate(TArgs args, Rng rng)
     {
         ArgumentNullException.ThrowIfNull(rng);
+        if (SimulateStraight(args, rng) is { } fast) return fast.Trace;
         var store = new TraceStore(Metadata.SlotCount);
         var seq = SeqPool.Rent(Metadata.SlotCount);
         try
@@ -159,6 +174,8 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
     {
         ArgumentNullException.ThrowIfNull(constraints);
         ArgumentNullException.ThrowIfNull(rng);
+        // Without constraints, generate is simulate; its weight is score − fresh, as the handler computes it.
+        if (constraints.IsEmpty && SimulateStraight(args, rng) is { } fast) return new(fast.Trace, fast.Trace.Score - fast.Fresh);
         var store = new TraceStore(Metadata.SlotCount);
         var seq = SeqPool.Rent(Metadata.SlotCount);
         try
@@ -288,6 +305,36 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
                 t.ArgsImage = image;
                 StraightLineCounter.Runs++;
                 return new(t, score - old.Score - fresh + dropped);
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Falls through: the handler body runs again from the same random state and raises the error with the site's address.
+        }
+        rng.State = state;
+        return null;
+    }
+
+    /// <summary>
+    /// The straight-line simulate, or null when the model has none or it bailed out (then the random stream is back
+    /// where it was, and the handler body does the work and raises any error with its address).
+    /// </summary>
+    private (GeneratedTrace<TArgs, TRet> Trace, double Fresh)? SimulateStraight(TArgs args, Rng rng)
+    {
+        if (rng.GetType() != typeof(Rng) || StraightShape is not { } shape) return null;
+        var state = rng.State;
+        var store = new TraceStore(Metadata.SlotCount);
+        try
+        {
+            if (SimulateStraightLine(args, rng, store.Num, store.LogDensity, out var score, out var fresh, out var observed, out var ret))
+            {
+                shape.Tags.AsSpan().CopyTo(store.Tag);
+                store.ChoiceCount = shape.Choices;
+                store.ObservationTotal = observed;
+                var t = CreateTrace();
+                t.Init(this, Metadata, args, ret, score, store);
+                StraightLineCounter.Runs++;
+                return (t, fresh);
             }
         }
         catch (Exception e) when (e is not OutOfMemoryException)

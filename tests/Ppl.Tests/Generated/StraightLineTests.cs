@@ -55,7 +55,7 @@ public class StraightLineTests
         // The mixed int/bool/double model of the equivalence suite is straight-line too.
         var types = GenModels.TypesModel.Simulate(Unit.Value, new Rng(3));
         GenModels.TypesModel.Assess(Unit.Value, types.Choices);
-        Assert.Equal(before + 202, Runs);
+        Assert.Equal(before + 203, Runs); // its simulate and assess
     }
 
     [Property(MaxTest = 20)]
@@ -63,23 +63,25 @@ public class StraightLineTests
         Equivalence.Check(StraightLineModels.BranchyModel, StraightLineTwins.Branchy, 0.0, 1.0, seed).ToProperty();
 
     [Fact]
-    public void AssessAndRegenerateTakeTheStraightLineFormsWhereTheyApply()
+    public void AssessRegenerateAndSimulateTakeTheStraightLineFormsWhereTheyApply()
     {
         var ys = Data(1, 3);
         var t = StraightLineModels.SchoolsModel.Simulate(ys, new Rng(2));
         var before = Runs;
         StraightLineModels.SchoolsModel.Assess(ys, t.Choices);
         StraightLineModels.SchoolsModel.Regenerate(t, ys, Selection.At("tau"), new Rng(3));
-        Assert.Equal(before + 2, Runs);
-        // A choice map that is not the model's own trace, and update, take the handler body.
+        StraightLineModels.SchoolsModel.Generate(ys, ChoiceMap.Empty, new Rng(4));
+        Assert.Equal(before + 3, Runs);
+        // A choice map that is not the model's own trace, generate with constraints, and update take the handler body.
         StraightLineModels.SchoolsModel.Assess(ys, StraightLineTwins.Schools.Simulate(ys, new Rng(2)).Choices);
+        StraightLineModels.SchoolsModel.Generate(ys, ChoiceMap.Empty.Set("mu", 1.0), new Rng(5));
         StraightLineModels.SchoolsModel.Update(t, ys, ChoiceMap.Empty, new Rng(4));
-        Assert.Equal(before + 2, Runs);
+        Assert.Equal(before + 3, Runs);
         // A site under an if: no straight-line form.
         var b = StraightLineModels.BranchyModel.Simulate(0.0, new Rng(5));
         StraightLineModels.BranchyModel.Assess(0.0, b.Choices);
         StraightLineModels.BranchyModel.Regenerate(b, 0.0, Selection.At("a"), new Rng(6));
-        Assert.Equal(before + 2, Runs);
+        Assert.Equal(before + 3, Runs);
     }
 
     [Fact]
@@ -104,6 +106,21 @@ public class StraightLineTests
             Assert.Equal(rd.NextUInt64(), rg.NextUInt64()); // the streams stay in step
         }
         Assert.True(thrown >= 3, $"only {thrown} of 20 draws exceeded the limit");
+        // Simulate (and generate without constraints) the same way: an error after the first draw, the same message.
+        var simulated = 0;
+        for (var seed = 0; seed < 30; seed++)
+        {
+            var sg = new Rng(seed);
+            var sd = new Rng(seed);
+            var eg = Record.Exception(() => gen.Simulate(0.5, sg));
+            var ed = Record.Exception(() => dyn.Simulate(0.5, sd));
+            Assert.Equal(ed?.Message, eg?.Message);
+            Assert.Equal(sd.NextUInt64(), sg.NextUInt64());
+            if (eg is not null) simulated++;
+            var wg = Record.Exception(() => gen.Generate(0.5, ChoiceMap.Empty, new Rng(seed)));
+            Assert.Equal(ed?.Message, wg?.Message);
+        }
+        Assert.True(simulated >= 3, $"only {simulated} of 30 simulations threw");
     }
 
     [Fact]
