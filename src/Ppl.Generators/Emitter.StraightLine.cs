@@ -115,7 +115,7 @@ namespace Ppl.Generators
                     sb.AppendLine($"                else __l = __ol[{k}];");
                     sb.AppendLine("            }");
                     sb.AppendLine("            __sc += __l;");
-                    sb.AppendLine($"            __nv[{k}] = {(s.ValueType == "bool" ? $"__x{k} ? 1 : 0" : $"__x{k}")};");
+                    sb.AppendLine($"            __nv[{k}] = {ToStored(s, $"__x{k}")};");
                     sb.AppendLine($"            __nl[{k}] = __l;");
                     sb.AppendLine("        }");
                 },
@@ -153,7 +153,7 @@ namespace Ppl.Generators
                     sb.AppendLine($"            var __l = __d.LogDensity(__x{k});");
                     sb.AppendLine("            __sc += __l;");
                     sb.AppendLine("            __fr += __l;");
-                    sb.AppendLine($"            __nv[{k}] = {(s.ValueType == "bool" ? $"__x{k} ? 1 : 0" : $"__x{k}")};");
+                    sb.AppendLine($"            __nv[{k}] = {ToStored(s, $"__x{k}")};");
                     sb.AppendLine($"            __nl[{k}] = __l;");
                     sb.AppendLine("        }");
                 },
@@ -214,6 +214,9 @@ namespace Ppl.Generators
             "bool" => $"{stored} != 0",
             _ => stored,
         };
+
+        /// <summary>A site's value as the trace stores it (a double; a bool as 1 or 0): the inverse of <see cref="FromStored"/>.</summary>
+        private static string ToStored(SiteData s, string value) => s.ValueType == "bool" ? $"{value} ? 1 : 0" : value;
 
         /// <summary>An observation's log density into <c>__l</c> (declared by the caller); a NaN value bails out (an error the handler body names).</summary>
         private void EmitObservedDensity(StringBuilder sb, SiteData s, string indent)

@@ -296,14 +296,8 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
             var frame = new StraightLineRegenerate(old.Store.Num, old.Store.LogDensity, Mask(selection), rng, store.Num, store.LogDensity);
             if (RegenerateStraightLine(args, argsChanged, frame, out var score, out var fresh, out var dropped, out var observed, out var ret))
             {
-                var shape = _straightShape!; // set: StraightLineFits held
-                shape.Tags.AsSpan().CopyTo(store.Tag);
-                store.ChoiceCount = shape.Choices;
-                store.ObservationTotal = observed;
-                var t = CreateTrace();
-                t.Init(this, Metadata, args, ret, score, store);
+                var t = StraightLineTrace(_straightShape!, store, args, ret, score, observed); // the shape is set: StraightLineFits held
                 t.ArgsImage = image;
-                StraightLineCounter.Runs++;
                 return new(t, score - old.Score - fresh + dropped);
             }
         }
@@ -328,13 +322,7 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
         {
             if (SimulateStraightLine(args, rng, store.Num, store.LogDensity, out var score, out var fresh, out var observed, out var ret))
             {
-                shape.Tags.AsSpan().CopyTo(store.Tag);
-                store.ChoiceCount = shape.Choices;
-                store.ObservationTotal = observed;
-                var t = CreateTrace();
-                t.Init(this, Metadata, args, ret, score, store);
-                StraightLineCounter.Runs++;
-                return (t, fresh);
+                return (StraightLineTrace(shape, store, args, ret, score, observed), fresh);
             }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -343,6 +331,21 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
         }
         rng.State = state;
         return null;
+    }
+
+    /// <summary>
+    /// The trace of a completed straight-line run: the store gets the form's tags (the generated code writes only values
+    /// and log densities) and the counts the handler would have kept.
+    /// </summary>
+    private GeneratedTrace<TArgs, TRet> StraightLineTrace(StraightLineShape shape, TraceStore store, TArgs args, TRet ret, double score, double observed)
+    {
+        shape.Tags.AsSpan().CopyTo(store.Tag);
+        store.ChoiceCount = shape.Choices;
+        store.ObservationTotal = observed;
+        var t = CreateTrace();
+        t.Init(this, Metadata, args, ret, score, store);
+        StraightLineCounter.Runs++;
+        return t;
     }
 
     /// <summary>Whether the arguments differ from the old run's (as far as any site depends on them), and the image for the new trace.</summary>

@@ -94,39 +94,14 @@ public class DependencyTests
     public Property Unknowns(int seed) =>
         Equivalence.Check(DependencyModels.UnknownsModel, DependencyTwins.Unknowns, Unit.Value, Unit.Value, seed).ToProperty();
 
-    /// <summary>
-    /// Single-site Metropolis–Hastings on both, same random streams: every proposal's weight and every trace agree,
-    /// so the chains make the same decisions throughout (the generated side reuses densities from its own traces).
-    /// </summary>
-    private static void SameChain<TA, TR>(IGenerativeFunction<TA, TR> gen, IGenerativeFunction<TA, TR> dyn, TA args, string[] latents, int steps)
-    {
-        var rg = new Rng(11);
-        var rd = new Rng(11);
-        var tg = gen.Simulate(args, rg);
-        var td = dyn.Simulate(args, rd);
-        for (var i = 0; i < steps; i++)
-        {
-            var sel = Selection.At(latents[i % latents.Length]);
-            var (ng, wg) = gen.Regenerate(tg, args, sel, rg);
-            var (nd, wd) = dyn.Regenerate(td, args, sel, rd);
-            Assert.Equal(wd, wg, 1e-10);
-            Assert.Equal(nd.Score, ng.Score, 1e-10);
-            Assert.True(ChoiceMap.Equivalent(ng.Choices, nd.Choices));
-            var ug = Math.Log(rg.NextOpenDouble());
-            var ud = Math.Log(rd.NextOpenDouble());
-            if (ug < wg) tg = ng;
-            if (ud < wd) td = nd;
-        }
-    }
-
     [Fact]
     public void MetropolisHastingsChainsMatchTheDynamicTracer()
     {
-        SameChain(DependencyModels.ThroughLocalModel, DependencyTwins.ThroughLocal, new[] { 0.7 }, new[] { "a", "b", "c", "d" }, 200);
-        SameChain(DependencyModels.ThroughLoopModel, DependencyTwins.ThroughLoop, new[] { 0.5, -1.0 }, new[] { "s", "w", "z", "t", "free" }, 200);
-        SameChain(DependencyModels.ThroughBranchModel, DependencyTwins.ThroughBranch, Unit.Value, new[] { "flip", "x", "y", "k", "scaled" }, 200);
-        SameChain(DependencyModels.ThroughJumpModel, DependencyTwins.ThroughJump, Unit.Value, new[] { "z", "s" }, 100);
-        SameChain(DependencyModels.ThroughArrayModel, DependencyTwins.ThroughArray, Unit.Value, new[] { "a", "b", "c", "d" }, 200);
+        Equivalence.SameChain(DependencyModels.ThroughLocalModel, DependencyTwins.ThroughLocal, new[] { 0.7 }, new[] { "a", "b", "c", "d" }, 200);
+        Equivalence.SameChain(DependencyModels.ThroughLoopModel, DependencyTwins.ThroughLoop, new[] { 0.5, -1.0 }, new[] { "s", "w", "z", "t", "free" }, 200);
+        Equivalence.SameChain(DependencyModels.ThroughBranchModel, DependencyTwins.ThroughBranch, Unit.Value, new[] { "flip", "x", "y", "k", "scaled" }, 200);
+        Equivalence.SameChain(DependencyModels.ThroughJumpModel, DependencyTwins.ThroughJump, Unit.Value, new[] { "z", "s" }, 100);
+        Equivalence.SameChain(DependencyModels.ThroughArrayModel, DependencyTwins.ThroughArray, Unit.Value, new[] { "a", "b", "c", "d" }, 200);
     }
 
     /// <summary>Regenerates a from a trace that regenerate made (so it carries an image of its arguments); returns generated and dynamic weights.</summary>

@@ -33,29 +33,16 @@ public class StraightLineTests
     [Fact]
     public void DiscreteModelsTakeTheStraightLineFormsAndMatchTheDynamicChain()
     {
-        var rg = new Rng(21);
-        var rd = new Rng(21);
-        ITrace<bool, int> tg = StraightLineModels.AlarmModel.Simulate(true, rg);
-        var td = StraightLineTwins.Alarm.Simulate(true, rd);
         var before = Runs;
-        var latents = new[] { "burglary", "earthquake", "alarm", "calls" };
-        for (var i = 0; i < 200; i++)
-        {
-            var sel = Selection.At(latents[i % latents.Length]);
-            var (ng, wg) = StraightLineModels.AlarmModel.Regenerate(tg, true, sel, rg);
-            var (nd, wd) = StraightLineTwins.Alarm.Regenerate(td, true, sel, rd);
-            Assert.Equal(wd, wg, 1e-10);
-            Assert.True(ChoiceMap.Equivalent(ng.Choices, nd.Choices));
-            Assert.Equal(nd.Return, ng.Return);
-            if (Math.Log(rg.NextOpenDouble()) < wg) tg = ng;
-            if (Math.Log(rd.NextOpenDouble()) < wd) td = nd;
-        }
-        Assert.Equal(StraightLineTwins.Alarm.Assess(true, td.Choices).Weight, StraightLineModels.AlarmModel.Assess(true, tg.Choices).Weight, 1e-10);
-        Assert.Equal(before + 201, Runs);
+        Equivalence.SameChain(StraightLineModels.AlarmModel, StraightLineTwins.Alarm, true, new[] { "burglary", "earthquake", "alarm", "calls" }, 200, seed: 21);
+        Assert.Equal(before + 201, Runs); // its simulate and 200 regenerates
+        var alarm = StraightLineModels.AlarmModel.Simulate(false, new Rng(22));
+        Assert.Equal(StraightLineTwins.Alarm.Assess(false, alarm.Choices).Weight, StraightLineModels.AlarmModel.Assess(false, alarm.Choices).Weight, 1e-10);
+        Assert.Equal(before + 203, Runs); // its simulate and assess
         // The mixed int/bool/double model of the equivalence suite is straight-line too.
         var types = GenModels.TypesModel.Simulate(Unit.Value, new Rng(3));
         GenModels.TypesModel.Assess(Unit.Value, types.Choices);
-        Assert.Equal(before + 203, Runs); // its simulate and assess
+        Assert.Equal(before + 205, Runs);
     }
 
     [Property(MaxTest = 20)]
@@ -141,25 +128,9 @@ public class StraightLineTests
     [Fact]
     public void MetropolisHastingsChainMatchesTheDynamicTracer()
     {
-        var ys = Data(5, 3);
-        var latents = new[] { "mu", "tau", "theta0", "theta1", "theta2", "free" };
-        var rg = new Rng(11);
-        var rd = new Rng(11);
-        ITrace<double[], double> tg = StraightLineModels.SchoolsModel.Simulate(ys, rg);
-        var td = StraightLineTwins.Schools.Simulate(ys, rd);
         var before = Runs;
-        for (var i = 0; i < 300; i++)
-        {
-            var sel = Selection.At(latents[i % latents.Length]);
-            var (ng, wg) = StraightLineModels.SchoolsModel.Regenerate(tg, ys, sel, rg);
-            var (nd, wd) = StraightLineTwins.Schools.Regenerate(td, ys, sel, rd);
-            Assert.Equal(wd, wg, 1e-10);
-            Assert.Equal(nd.Score, ng.Score, 1e-10);
-            Assert.True(ChoiceMap.Equivalent(ng.Choices, nd.Choices));
-            if (Math.Log(rg.NextOpenDouble()) < wg) tg = ng;
-            if (Math.Log(rd.NextOpenDouble()) < wd) td = nd;
-        }
-        Assert.Equal(before + 300, Runs);
+        Equivalence.SameChain(StraightLineModels.SchoolsModel, StraightLineTwins.Schools, Data(5, 3), new[] { "mu", "tau", "theta0", "theta1", "theta2", "free" }, 300);
+        Assert.Equal(before + 301, Runs); // its simulate and 300 regenerates
     }
 
     [Fact]
