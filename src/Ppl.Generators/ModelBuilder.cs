@@ -40,7 +40,8 @@ namespace Ppl.Generators
     /// <summary>Analyses one [Model] method and produces its generated source and diagnostics.</summary>
     internal sealed class ModelBuilder
     {
-        private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat
+        /// <summary>How generated code names a type: fully qualified (<c>global::</c>), with nullable annotations; shared by the lowerings.</summary>
+        internal static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat
             .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
         private const string EffectsType = "Ppl.Modeling.Effects";

@@ -22,9 +22,6 @@ namespace Ppl.Generators
     /// </summary>
     internal sealed class ResumableLowering
     {
-        private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat
-            .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
-
         private readonly SemanticModel _model;
         private readonly IMethodSymbol _method;
         private readonly SyntaxNode _body;
@@ -416,7 +413,7 @@ namespace Ppl.Generators
             return null;
         }
 
-        private static string Type(ITypeSymbol t) => t.ToDisplayString(TypeFormat);
+        private static string Type(ITypeSymbol t) => t.ToDisplayString(ModelBuilder.TypeFormat);
 
         /// <summary>
         /// Whether C# infers the element name <paramref name="name"/> for a tuple element written as that identifier:

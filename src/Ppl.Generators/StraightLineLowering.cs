@@ -21,9 +21,6 @@ namespace Ppl.Generators
     /// </summary>
     internal static class StraightLineLowering
     {
-        private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat
-            .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
-
         public static StraightLineData? Lower(SemanticModel model, SyntaxNode body, IReadOnlyList<Site> sites, CancellationToken ct)
         {
             if (!(body is BlockSyntax block) || sites.Count == 0) return null;
@@ -73,7 +70,7 @@ namespace Ppl.Generators
                     }
                     var v = localOf[st];
                     if (!(model.GetDeclaredSymbol(v, ct) is ILocalSymbol local) || local.Type.TypeKind == TypeKind.Error) return null;
-                    steps.Add(new StraightLineStep(StraightStepKind.Sample, site, Rel(st), v.Identifier.ToString(), local.Type.ToDisplayString(TypeFormat)));
+                    steps.Add(new StraightLineStep(StraightStepKind.Sample, site, Rel(st), v.Identifier.ToString(), local.Type.ToDisplayString(ModelBuilder.TypeFormat)));
                 }
                 else if (st == last)
                 {
