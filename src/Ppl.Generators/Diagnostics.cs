@@ -73,6 +73,12 @@ namespace Ppl.Generators
             "Model '{0}' gets no batched (tensor) form because of {1}",
             Category, DiagnosticSeverity.Info, isEnabledByDefault: true);
 
+        /// <summary>The model has no differentiable form, and which construct stops it (see DifferentiableLowering).</summary>
+        public static readonly DiagnosticDescriptor NoDifferentiableForm = new DiagnosticDescriptor(
+            "PPL0012", "Model has no differentiable form",
+            "Model '{0}' gets no differentiable form (exact gradients for NUTS, HMC, MALA) because of {1}",
+            Category, DiagnosticSeverity.Info, isEnabledByDefault: true);
+
         internal static DiagnosticDescriptor? ById(string id)
         {
             switch (id)
@@ -88,6 +94,7 @@ namespace Ppl.Generators
                 case "PPL0009": return GeneratorFailure;
                 case "PPL0010": return ReplayFallback;
                 case "PPL0011": return NoBatchedForm;
+                case "PPL0012": return NoDifferentiableForm;
                 default: return null;
             }
         }

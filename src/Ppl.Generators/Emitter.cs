@@ -113,6 +113,14 @@ namespace Ppl.Generators
                 sb.AppendLine("#pragma warning disable"); // (the user's pragmas in the body may have restored some)
                 sb.AppendLine();
                 EmitStraightLineMethods(sb, ret, parameters);
+                if (_b.DifferentiableBody != null)
+                {
+                    sb.AppendLine($"    /// <summary>The differentiable form of <see cref=\"{_m}\"/>: its log density on unconstrained space over Real (generated).</summary>");
+                    sb.AppendLine($"    private static void __{_m}Differentiable(global::Ppl.Modeling.DifferentiableContext __dc{(parameters.Length > 0 ? ", " + parameters : "")})");
+                    sb.AppendLine(_b.DifferentiableBody);
+                    sb.AppendLine("#pragma warning disable"); // (the user's pragmas in the body may have restored some)
+                    sb.AppendLine();
+                }
                 sb.AppendLine($"    /// <summary>The generated generative function of <see cref=\"{_m}\"/>.</summary>");
                 sb.AppendLine($"    {access} sealed class {fn} : global::Ppl.Modeling.GeneratedFunction<{argsType}, {ret}, {fn}.Body>");
                 sb.AppendLine("    {");
@@ -129,6 +137,16 @@ namespace Ppl.Generators
                 sb.AppendLine($"        public {_m}Choices Choices() => new {_m}Choices();");
                 EmitArgsImage(sb, argsType);
                 EmitStraightLineOverrides(sb, argsType, ret, unpack);
+                if (_b.DifferentiableBody != null)
+                {
+                    sb.AppendLine($"        /// <inheritdoc />");
+                    sb.AppendLine($"        public override global::Ppl.Modeling.DifferentiableBody<{argsType}>? DifferentiableForm {{ get; }} = static (__dc, args) => __{_m}Differentiable(__dc{unpack});");
+                }
+                else if (_b.DifferentiableMissing != null)
+                {
+                    sb.AppendLine($"        /// <inheritdoc />");
+                    sb.AppendLine($"        public override string? DifferentiableFormMissingReason => {Literal(_b.DifferentiableMissing)};");
+                }
                 sb.AppendLine($"        /// <summary>The body, for the runtime.</summary>");
                 sb.AppendLine($"        public readonly struct Body : global::Ppl.Modeling.IModelBody<{argsType}, {ret}>");
                 sb.AppendLine("        {");

@@ -119,7 +119,9 @@ namespace Ppl.Generators
                 Report("PPL0010", resumable.Where ?? _syntax.Identifier.GetLocation(), ModelName, notLowered);
             // The batched (tensor) form, or PPL0011 saying why there is none (BatchedLowering.cs).
             var data = Extract(bodyNode) with { Resumable = resumable.Data, StraightLine = Specialised ? StraightLine(bodyNode) : null };
-            return BatchedLowering.Attach(data, _model, _method, bodyNode, _sites, _fallbackReason != null, _ct);
+            data = BatchedLowering.Attach(data, _model, _method, bodyNode, _sites, _fallbackReason != null, _ct);
+            // The differentiable form (exact gradients), or PPL0012 saying why there is none (DifferentiableLowering.cs).
+            return DifferentiableLowering.Attach(data, _model, _method, bodyNode, _sites, _ct);
         }
 
         /// <summary>The straight-line form (StraightLineLowering.cs), or null; a failure of the analysis only costs the model that form.</summary>

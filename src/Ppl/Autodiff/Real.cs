@@ -8,7 +8,7 @@ namespace Ppl.Autodiff;
 /// a node only when one of its operands is on the tape. Functions are in <see cref="RealMath"/> and
 /// log densities in <see cref="RealDensity"/>.
 /// </summary>
-public readonly struct Real
+public readonly struct Real : IEquatable<Real>
 {
     /// <summary>The value.</summary>
     public readonly double Value;
@@ -145,6 +145,27 @@ public readonly struct Real
 
     /// <summary>Compares values (no derivative).</summary>
     public static bool operator >=(Real a, Real b) => a.Value >= b.Value;
+
+    /// <summary>Compares values (no derivative): the IEEE comparison of the doubles, so NaN ≠ NaN.</summary>
+    public static bool operator ==(Real a, Real b) => a.Value == b.Value;
+
+    /// <summary>Compares values (no derivative): the IEEE comparison of the doubles, so NaN ≠ NaN.</summary>
+    public static bool operator !=(Real a, Real b) => a.Value != b.Value;
+
+    /// <summary>The value, leaving the tape (what a cast of a double expression to double does in model code).</summary>
+    public static explicit operator double(Real a) => a.Value;
+
+    /// <summary>Identity.</summary>
+    public static Real operator +(Real a) => a;
+
+    /// <summary>True when the values are equal as by <see cref="double.Equals(double)"/> (so NaN equals NaN); the tape position is ignored.</summary>
+    public bool Equals(Real other) => Value.Equals(other.Value);
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => obj is Real r && Equals(r);
+
+    /// <summary>The hash of the value (consistent with <see cref="Equals(Real)"/>).</summary>
+    public override int GetHashCode() => Value.GetHashCode();
 
     /// <inheritdoc />
     public override string ToString() => Value.ToString(System.Globalization.CultureInfo.InvariantCulture);

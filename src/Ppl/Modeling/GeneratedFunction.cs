@@ -10,9 +10,15 @@ namespace Ppl.Modeling;
 /// <typeparam name="TArgs">The arguments (a tuple for several, <see cref="Unit"/> for none).</typeparam>
 /// <typeparam name="TRet">The return value.</typeparam>
 /// <typeparam name="TBody">The generated body.</typeparam>
-public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunction<TArgs, TRet>
+public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunction<TArgs, TRet>, IHasDifferentiableForm<TArgs>
     where TBody : struct, IModelBody<TArgs, TRet>
 {
+    /// <summary>The differentiable form the generator wrote for this model (exact gradients on unconstrained space), or null.</summary>
+    public virtual DifferentiableBody<TArgs>? DifferentiableForm => null;
+
+    /// <summary>Why the generator wrote no differentiable form (diagnostic PPL0012), or null.</summary>
+    public virtual string? DifferentiableFormMissingReason => DifferentiableForm is null ? "the model was generated without one" : null;
+
     private readonly ConditionalWeakTable<Selection, bool[]> _masks = new();
 
     /// <summary>Creates the function (generated code only).</summary>

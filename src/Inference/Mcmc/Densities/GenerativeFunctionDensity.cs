@@ -20,7 +20,7 @@ namespace Ppl.Inference.Mcmc;
 /// </summary>
 /// <typeparam name="TArgs">The model's arguments.</typeparam>
 /// <typeparam name="TRet">The model's return type.</typeparam>
-public sealed class GenerativeFunctionDensity<TArgs, TRet> : IDifferentiableDensity
+public sealed class GenerativeFunctionDensity<TArgs, TRet> : IModelDensity
 {
     private readonly IGenerativeFunction<TArgs, TRet> _model;
     private readonly TArgs _args;
@@ -101,6 +101,18 @@ public sealed class GenerativeFunctionDensity<TArgs, TRet> : IDifferentiableDens
         var c = ChoiceMap.Empty;
         for (var i = 0; i < Dimension; i++) c = c.Set(Addresses[i], _bijectors[i].Forward(u.Slice(i, 1)));
         return _model.Update(trace, trace.Args, c, rng).Trace;
+    }
+
+    /// <inheritdoc />
+    double[] IModelDensity.Constrain(ReadOnlySpan<double> u) => Constrain(u);
+
+    /// <inheritdoc />
+    public double Check(ReadOnlySpan<double> u)
+    {
+        var lp = LogDensity(u);
+        if (double.IsFinite(lp)) return lp;
+        var x = Constrain(u);
+        throw new ModelException($"The log density of '{_model.Name}' is {lp} at {string.Join(", ", x.Select((v, i) => $"{Addresses[i]} = {v:G6}").Take(8))}.");
     }
 
     /// <inheritdoc />

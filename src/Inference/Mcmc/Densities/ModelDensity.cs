@@ -1,0 +1,138 @@
+using Ppl.Autodiff;
+using Ppl.Modeling;
+
+namespace Ppl.Inference.Mcmc;
+
+/// <summary>
+/// The posterior of a model's continuous choices as a density on unconstrained space, from the model's
+/// differentiable form (written by the source generator for a <c>[Model]</c> method): the log joint density
+/// log p(x(u), held values) + Σ log |dx/du| with its <b>exact</b> gradient, by one forward pass over
+/// <see cref="Real"/> and one backward sweep of the thread's <see cref="Tape"/>. Every continuous choice is
+/// mapped from ℝ by its distribution's bijector, whose bounds may depend on other choices or arguments
+/// (<c>Uniform(0, 1 − α)</c>): they are re-evaluated at every position, never fixed from a first draw.
+/// <para>
+/// The coordinates are the selected continuous choices that are not observed, in the order the model
+/// visits them (<see cref="Addresses"/>); observed values and every other choice (discrete ones included)
+/// are held. Safe to call from several threads at once (one context and tape per thread).
+/// </para>
+/// </summary>
+/// <typeparam name="TArgs">The model's arguments.</typeparam>
+public sealed class ModelDensity<TArgs> : IModelDensity
+{
+    [ThreadStatic]
+    private static Real[]? t_theta;
+
+    private readonly DifferentiableBody<TArgs> _body;
+    private readonly TArgs _args;
+    private readonly ChoiceMap _observations;
+    private readonly ChoiceMap _held;
+
+    /// <summary>Lays out the density of <paramref name="body"/> (one run of the model).</summary>
+    /// <param name="name">The model's name, for messages.</param>
+    /// <param name="body">The model's differentiable form.</param>
+    /// <param name="args">The model's arguments.</param>
+    /// <param name="observations">Observed values (constraints on choices, or values of observations).</param>
+    /// <param name="held">Values of the choices that are not coordinates, and starting values of those that are (may be empty).</param>
+    /// <param name="selection">Which continuous choices are coordinates (default: all that are not observed).</param>
+    public ModelDensity(string name, DifferentiableBody<TArgs> body, TArgs args, ChoiceMap observations, ChoiceMap? held = null, Selection? selection = null)
+    {
+        Name = name ?? throw new ArgumentNullException(nameof(name));
+        _body = body ?? throw new ArgumentNullException(nameof(body));
+        _args = args;
+        _observations = observations ?? throw new ArgumentNullException(nameof(observations));
+        _held = held ?? ChoiceMap.Empty;
+        Layout = DifferentiableContext.Discover(name, body, args, _observations, _held, selection ?? Selection.All);
+        if (Layout.Dimension == 0)
+            throw new ArgumentException($"'{name}' has no continuous choice to infer: every continuous choice is observed or held.", nameof(observations));
+        Addresses = Layout.Coordinates;
+    }
+
+    /// <summary>The model's name.</summary>
+    public string Name { get; }
+
+    /// <summary>The layout: which site is which coordinate, what is held.</summary>
+    public DifferentiableLayout Layout { get; }
+
+    /// <summary>The address of each coordinate.</summary>
+    public IReadOnlyList<Address> Addresses { get; }
+
+    /// <inheritdoc />
+    public int Dimension => Layout.Dimension;
+
+    /// <summary>The observations the density conditions on.</summary>
+    public ChoiceMap Observations => _observations;
+
+    /// <inheritdoc />
+    public double LogDensity(ReadOnlySpan<double> x) => Evaluate(x, default, gradient: false, record: null, diagnose: false);
+
+    /// <inheritdoc />
+    public double LogDensityAndGradient(ReadOnlySpan<double> x, Span<double> gradient) => Evaluate(x, gradient, gradient: true, record: null, diagnose: false);
+
+    /// <summary>The choices' values (constrained) at the unconstrained position <paramref name="u"/>, one per coordinate.</summary>
+    public double[] Constrain(ReadOnlySpan<double> u)
+    {
+        var values = new double[Dimension];
+        Evaluate(u, default, gradient: false, record: values, diagnose: false);
+        return values;
+    }
+
+    /// <summary>The unconstrained position of the given values of the coordinates' choices (found in <paramref name="choices"/>).</summary>
+    public double[] Unconstrain(ChoiceMap choices)
+    {
+        ArgumentNullException.ThrowIfNull(choices);
+        var layout = DifferentiableContext.Discover(Name, _body, _args, _observations, choices.Merge(_held), Selection.At([.. Addresses]));
+        if (layout.Dimension != Dimension)
+            throw new ArgumentException($"The choices give a layout of {layout.Dimension} coordinates; '{Name}' has {Dimension} here.", nameof(choices));
+        return layout.Start.ToArray();
+    }
+
+    /// <summary>The held values and observations with the coordinates' choices set to their values at <paramref name="u"/>.</summary>
+    public ChoiceMap ToChoices(ReadOnlySpan<double> u)
+    {
+        var values = Constrain(u);
+        var map = _held.Merge(_observations);
+        for (var i = 0; i < values.Length; i++) map = map.Set(Addresses[i], values[i]);
+        return map;
+    }
+
+    /// <summary>
+    /// Checks the log density at <paramref name="u"/>: returns it when it is finite; otherwise throws an
+    /// exception naming the first site whose log density is NaN and the parameter at fault (a
+    /// <see cref="DistributionParameterException"/>), or says that the density is −∞ and where its value lies.
+    /// </summary>
+    public double Check(ReadOnlySpan<double> u)
+    {
+        var lp = Evaluate(u, default, gradient: false, record: null, diagnose: true);
+        if (double.IsFinite(lp)) return lp;
+        var values = Constrain(u);
+        var shown = string.Join(", ", values.Select((v, i) => $"{Addresses[i]} = {v:G6}").Take(8)) + (values.Length > 8 ? ", …" : "");
+        throw new ModelException($"The log density of '{Name}' is {lp} at {shown}: a value outside its support, or an observation impossible under the model.");
+    }
+
+    private double Evaluate(ReadOnlySpan<double> x, Span<double> gradientOut, bool gradient, double[]? record, bool diagnose)
+    {
+        if (x.Length != Dimension)
+            throw new ArgumentException($"The position has {x.Length} coordinates; the density of '{Name}' has {Dimension} ({string.Join(", ", Addresses.Take(6))}{(Dimension > 6 ? ", …" : "")}).");
+        var tape = Tape.Current;
+        tape.Reset();
+        var theta = t_theta;
+        if (theta is null || theta.Length < Dimension) t_theta = theta = new Real[Math.Max(Dimension, 16)];
+        if (gradient)
+            for (var i = 0; i < Dimension; i++) theta[i] = tape.Variable(x[i]);
+        else
+            for (var i = 0; i < Dimension; i++) theta[i] = x[i];
+        var context = DifferentiableContext.ForThread;
+        context.Begin(Layout, theta, record, diagnose, Name);
+        _body(context, _args);
+        var lp = context.End();
+        if (!gradient) return double.IsNaN(lp.Value) ? double.NegativeInfinity : lp.Value;
+        if (double.IsNaN(lp.Value))
+        {
+            gradientOut.Clear();
+            return double.NegativeInfinity;
+        }
+        tape.Backward(lp);
+        for (var i = 0; i < Dimension; i++) gradientOut[i] = tape.Adjoint(theta[i]);
+        return lp.Value;
+    }
+}

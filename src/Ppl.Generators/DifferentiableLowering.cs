@@ -1,0 +1,552 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Ppl.Generators
+{
+    /// <summary>The differentiable form of a model, carried through the pipeline as text (equatable, no symbols).</summary>
+    internal sealed partial record ModelData
+    {
+        /// <summary>The body of the differentiable form over <c>DifferentiableContext __dc</c> (braces included), or null when there is none.</summary>
+        public string? DifferentiableBody { get; init; }
+
+        /// <summary>Why there is no differentiable form (the PPL0012 message), or null.</summary>
+        public string? DifferentiableMissing { get; init; }
+    }
+
+    /// <summary>
+    /// Lowers a <c>[Model]</c> body to its differentiable form: the log joint density of its continuous choices
+    /// on unconstrained space, over <c>Ppl.Autodiff.Real</c>, so that NUTS, HMC and MALA get exact reverse-mode
+    /// gradients from the model as written (Stan's and NumPyro's "write the model once").
+    /// <para>
+    /// A taint analysis (data flow only) finds the locals whose values depend on a continuous choice; they become
+    /// <c>Real</c> (arrays <c>Real[]</c>), and so do the array creations that fill them. Every other statement is the
+    /// user's own text: <c>Real</c> has the arithmetic and comparison operators of <c>double</c>, so loops, branches
+    /// (on data or on random values: the form is evaluated at one point), locals and arrays need no rewriting.
+    /// <c>Math.*</c> calls on random values become <c>RealMath.*</c>, <c>(double)</c> casts of random values are dropped,
+    /// each site becomes a call on the context with the distribution's <c>RealDist</c> counterpart (so the
+    /// parameters are differentiated too, and a support whose bounds depend on other choices is mapped from ℝ
+    /// through those bounds). The return value is not computed (reports use the ordinary generated model).
+    /// </para>
+    /// <para>
+    /// Every use of a random value is checked against a whitelist (arithmetic, comparisons, Math functions,
+    /// sites, locals and arrays of random values); anything else — a helper method or a sub-model called with a
+    /// random argument, a random value stored outside a local, a choice of a vector type — stops the lowering
+    /// with PPL0012 naming the construct, and gradient-based inference then falls back to finite differences.
+    /// </para>
+    /// </summary>
+    internal sealed class DifferentiableLowering
+    {
+        private const string RealType = "global::Ppl.Autodiff.Real";
+        private const string Site = "global::Ppl.Modeling.SiteAddress";
+
+        /// <summary>Ppl's scalar families with a <c>RealDist</c> counterpart, and whether they are discrete.</summary>
+        private static readonly Dictionary<string, bool> Families = new Dictionary<string, bool>(StringComparer.Ordinal)
+        {
+            ["Normal"] = false, ["HalfNormal"] = false, ["LogNormal"] = false, ["StudentT"] = false, ["Cauchy"] = false,
+            ["HalfCauchy"] = false, ["Laplace"] = false, ["Exponential"] = false, ["Gamma"] = false, ["InverseGamma"] = false,
+            ["Beta"] = false, ["Uniform"] = false,
+            ["Bernoulli"] = true, ["Binomial"] = true, ["Poisson"] = true, ["Geometric"] = true, ["NegativeBinomial"] = true,
+            ["Categorical"] = true, ["DiscreteUniform"] = true,
+        };
+
+        private static readonly HashSet<string> MathFunctions = new HashSet<string>(StringComparer.Ordinal)
+        {
+            "Exp", "Log", "Log10", "Log2", "Sqrt", "Cbrt", "Abs", "Sin", "Cos", "Tan", "Asin", "Acos", "Atan", "Sinh", "Cosh", "Tanh",
+            "Floor", "Ceiling", "Round", "Truncate", "Sign", "Pow", "Atan2", "Max", "Min", "Clamp",
+        };
+
+        private readonly SemanticModel _model;
+        private readonly IMethodSymbol _method;
+        private readonly SyntaxNode _body;
+        private readonly CancellationToken _ct;
+        private readonly Dictionary<InvocationExpressionSyntax, Site> _sites = new Dictionary<InvocationExpressionSyntax, Site>();
+        private readonly HashSet<ISymbol> _random = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        private Dictionary<SyntaxNode, bool>? _isRandom;
+
+        private DifferentiableLowering(SemanticModel model, IMethodSymbol method, SyntaxNode body, List<Site> sites, CancellationToken ct)
+        {
+            _model = model;
+            _method = method;
+            _body = body;
+            _ct = ct;
+            foreach (var s in sites) _sites[s.Node] = s;
+        }
+
+        /// <summary>Why the lowering stopped: the construct and where it is.</summary>
+        private sealed class Unsupported : Exception
+        {
+            public Unsupported(SyntaxNode node, string what) : base(what) { Node = node; }
+            public SyntaxNode Node { get; }
+        }
+
+        /// <summary>
+        /// The extracted model with its differentiable form attached, or with PPL0012 saying why there is none. Only
+        /// specialised models get one (the dynamic tracer's models have no generated body to lower).
+        /// </summary>
+        public static ModelData Attach(ModelData data, SemanticModel model, IMethodSymbol method, SyntaxNode body, List<Site> sites, CancellationToken ct)
+        {
+            if (data.HintName == null || !data.Specialised) return data;
+            // Older runtimes (a user on a previous Ppl) have no context type: no form, no diagnostic.
+            if (model.Compilation.GetTypeByMetadataName("Ppl.Modeling.DifferentiableContext") == null) return data;
+            try
+            {
+                var text = new DifferentiableLowering(model, method, body, sites, ct).Lower();
+                return data with { DifferentiableBody = text };
+            }
+            catch (Unsupported u)
+            {
+                var diag = DiagInfo.Create("PPL0012", u.Node.GetLocation(), data.ModelName, u.Message);
+                return data with
+                {
+                    DifferentiableMissing = u.Message,
+                    Diagnostics = new EquatableArray<DiagInfo>(data.Diagnostics.Items.Add(diag)),
+                };
+            }
+        }
+
+        private string Lower()
+        {
+            Taint();
+            _isRandom = new Dictionary<SyntaxNode, bool>();
+            foreach (var s in _random)
+                if (s is IParameterSymbol p)
+                    throw new Unsupported(p.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct) ?? _body, $"the parameter '{p.Name}', which is assigned a random value");
+            foreach (var s in _random)
+                if (s is ILocalSymbol l && RealTypeOf(l.Type) == null)
+                    throw new Unsupported(l.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct) ?? _body,
+                        $"the local '{l.Name}' of type {l.Type.ToDisplayString()}, which holds a random value (only double locals and double[] arrays can)");
+            Validate();
+            if (_body is ExpressionSyntax e) return "    {\n        _ = " + Emit(e).Trim() + ";\n    }";
+            return "    " + Emit(_body).Trim();
+        }
+
+        // ------------------------------------------------------------------ taint analysis (data flow only)
+
+        private void Taint()
+        {
+            var changed = true;
+            while (changed)
+            {
+                _ct.ThrowIfCancellationRequested();
+                changed = false;
+                foreach (var node in _body.DescendantNodesAndSelf())
+                {
+                    switch (node)
+                    {
+                        case VariableDeclaratorSyntax v when v.Initializer != null:
+                            if (IsRandom(v.Initializer.Value) && _model.GetDeclaredSymbol(v, _ct) is { } local) changed |= _random.Add(local);
+                            break;
+                        case AssignmentExpressionSyntax a when IsRandom(a.Right):
+                            {
+                                var target = Target(a.Left);
+                                if (target != null) changed |= _random.Add(target);
+                                break;
+                            }
+                        case ForEachStatementSyntax fe when IsRandom(fe.Expression):
+                            if (_model.GetDeclaredSymbol(fe, _ct) is { } iv) changed |= _random.Add(iv);
+                            break;
+                    }
+                }
+            }
+        }
+
+        /// <summary>The local or parameter an assignment writes (the array for an element), or null for anything else.</summary>
+        private ISymbol? Target(ExpressionSyntax left)
+        {
+            while (left is ParenthesizedExpressionSyntax p) left = p.Expression;
+            if (left is ElementAccessExpressionSyntax ea) left = ea.Expression;
+            if (!(left is IdentifierNameSyntax id)) return null;
+            var s = _model.GetSymbolInfo(id, _ct).Symbol;
+            return s is ILocalSymbol || s is IParameterSymbol ? s : null;
+        }
+
+        /// <summary>True when the expression's value is a <c>Real</c> (or <c>Real[]</c>) in the lowered code.</summary>
+        private bool IsRandom(SyntaxNode e)
+        {
+            if (_isRandom == null) return IsRandomCore(e);
+            if (_isRandom.TryGetValue(e, out var known)) return known;
+            var r = IsRandomCore(e);
+            _isRandom[e] = r;
+            return r;
+        }
+
+        private bool IsRandomCore(SyntaxNode e)
+        {
+            switch (e)
+            {
+                case InvocationExpressionSyntax inv when _sites.TryGetValue(inv, out var site):
+                    return site.Kind == SiteKind.Sample && IsContinuousDouble(site) || site.Kind == SiteKind.Call || site.Kind == SiteKind.ModelCall;
+                case InvocationExpressionSyntax inv:
+                    return MathCall(inv) != null && inv.ArgumentList.Arguments.Any(a => IsRandom(a.Expression));
+                case IdentifierNameSyntax id:
+                    return _model.GetSymbolInfo(id, _ct).Symbol is { } s && _random.Contains(s);
+                case MemberAccessExpressionSyntax _:
+                    // Only the length of an array is read through a member of a random value (checked in Validate); it is not random.
+                    return false;
+                case BinaryExpressionSyntax b:
+                    return IsArithmetic(b) && (IsRandom(b.Left) || IsRandom(b.Right));
+                case CastExpressionSyntax c:
+                    return IsRandom(c.Expression) && IsFloating(_model.GetTypeInfo(c.Type, _ct).Type);
+                case ConditionalExpressionSyntax ce:
+                    return IsRandom(ce.WhenTrue) || IsRandom(ce.WhenFalse);
+                case ElementAccessExpressionSyntax ea:
+                    return IsRandom(ea.Expression);
+                case AssignmentExpressionSyntax a:
+                    return Target(a.Left) is { } t && _random.Contains(t);
+                case ParenthesizedExpressionSyntax p:
+                    return IsRandom(p.Expression);
+                case PrefixUnaryExpressionSyntax u when u.IsKind(SyntaxKind.UnaryMinusExpression) || u.IsKind(SyntaxKind.UnaryPlusExpression):
+                    return IsRandom(u.Operand);
+                case ArrayCreationExpressionSyntax ac:
+                    return ac.Initializer != null && ac.Initializer.Expressions.Any(IsRandom);
+                case ImplicitArrayCreationExpressionSyntax iac:
+                    return iac.Initializer.Expressions.Any(IsRandom);
+                case InitializerExpressionSyntax init:
+                    return init.Expressions.Any(IsRandom);
+                case CollectionExpressionSyntax coll:
+                    return coll.Elements.OfType<ExpressionElementSyntax>().Any(x => IsRandom(x.Expression));
+                default:
+                    return false;
+            }
+        }
+
+        private static bool IsArithmetic(BinaryExpressionSyntax b) =>
+            b.IsKind(SyntaxKind.AddExpression) || b.IsKind(SyntaxKind.SubtractExpression) || b.IsKind(SyntaxKind.MultiplyExpression) || b.IsKind(SyntaxKind.DivideExpression);
+
+        private static bool IsFloating(ITypeSymbol? t) => t?.SpecialType == SpecialType.System_Double || t?.SpecialType == SpecialType.System_Single;
+
+        private static bool IsContinuousDouble(Site s) => !s.Discrete && s.ValueType == "double";
+
+        /// <summary>The System.Math function an invocation calls, or null.</summary>
+        private string? MathCall(InvocationExpressionSyntax inv) =>
+            _model.GetSymbolInfo(inv, _ct).Symbol is IMethodSymbol m && m.ContainingType?.ToDisplayString() == "System.Math" && MathFunctions.Contains(m.Name) ? m.Name : null;
+
+        /// <summary>The type a random local of type <paramref name="t"/> becomes, or null when it cannot hold a random value.</summary>
+        private static string? RealTypeOf(ITypeSymbol? t)
+        {
+            if (IsFloating(t)) return RealType;
+            if (t is IArrayTypeSymbol a && a.Rank == 1 && IsFloating(a.ElementType)) return RealType + "[]";
+            return null;
+        }
+
+        // ------------------------------------------------------------------ validation: every use of a random value is one the form supports
+
+        private void Validate()
+        {
+            foreach (var node in _body.DescendantNodesAndSelf())
+            {
+                _ct.ThrowIfCancellationRequested();
+                switch (node)
+                {
+                    case AnonymousFunctionExpressionSyntax _:
+                    case LocalFunctionStatementSyntax _:
+                    case QueryExpressionSyntax _:
+                        if (node.DescendantNodes().Any(n => n is ExpressionSyntax x && IsRandom(x)) || node.DescendantNodes().OfType<IdentifierNameSyntax>().Any(IsRandom))
+                            throw new Unsupported(node, $"a {Describe(node)} that uses a random value");
+                        break;
+                    case InvocationExpressionSyntax inv when _sites.TryGetValue(inv, out var site):
+                        CheckSite(inv, site);
+                        break;
+                    case DeclarationExpressionSyntax d when d.Designation is SingleVariableDesignationSyntax sv && _model.GetDeclaredSymbol(sv, _ct) is { } dl && _random.Contains(dl):
+                        throw new Unsupported(d, $"the out or pattern variable '{sv.Identifier.Text}', which holds a random value");
+                    case VariableDeclaratorSyntax v when v.Initializer != null && _model.GetDeclaredSymbol(v, _ct) is ILocalSymbol rl && _random.Contains(rl) &&
+                                                         rl.Type is IArrayTypeSymbol && !IsRandom(v.Initializer.Value) && !IsArrayCreation(v.Initializer.Value):
+                        throw new Unsupported(v, $"the array '{rl.Name}' of random values, initialised from '{Short(v.Initializer.Value)}' (create it with new double[n] or an initializer)");
+                    case AssignmentExpressionSyntax a when Target(a.Left) is ILocalSymbol al && _random.Contains(al) && al.Type is IArrayTypeSymbol &&
+                                                         !(a.Left is ElementAccessExpressionSyntax) && !IsRandom(a.Right) && !IsArrayCreation(a.Right):
+                        throw new Unsupported(a, $"the array '{al.Name}' of random values, assigned '{Short(a.Right)}' (create it with new double[n] or an initializer)");
+                    case VariableDeclarationSyntax vd:
+                        {
+                            var tainted = vd.Variables.Select(v => _model.GetDeclaredSymbol(v, _ct)).Select(s => s != null && _random.Contains(s)).ToList();
+                            if (tainted.Any(x => x) && tainted.Any(x => !x))
+                                throw new Unsupported(vd, "one declaration of locals of which some hold random values and some do not (declare them separately)");
+                            if (tainted.Any(x => x) && vd.Parent is LocalDeclarationStatementSyntax ld && (ld.IsConst || ld.UsingKeyword.IsKind(SyntaxKind.UsingKeyword)))
+                                throw new Unsupported(vd, "a const or using declaration of a random value");
+                            if (tainted.Any(x => x) && vd.Type is RefTypeSyntax) throw new Unsupported(vd, "a ref local holding a random value");
+                            break;
+                        }
+                    case ExpressionSyntax e when IsRandom(e):
+                        CheckUse(e);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>A random value's use must be one the lowered code compiles and differentiates.</summary>
+        private void CheckUse(ExpressionSyntax e)
+        {
+            var parent = e.Parent;
+            switch (parent)
+            {
+                case ParenthesizedExpressionSyntax _:
+                case BinaryExpressionSyntax b when IsArithmetic(b) || IsComparison(b):
+                case PrefixUnaryExpressionSyntax u when u.IsKind(SyntaxKind.UnaryMinusExpression) || u.IsKind(SyntaxKind.UnaryPlusExpression):
+                case ConditionalExpressionSyntax ce when e != ce.Condition:
+                case CastExpressionSyntax _:
+                case InterpolationSyntax _:
+                case ExpressionStatementSyntax _:
+                case EqualsValueClauseSyntax eq when eq.Parent is VariableDeclaratorSyntax:
+                case ForEachStatementSyntax fe when fe.Expression == e:
+                case InitializerExpressionSyntax _:
+                case ExpressionElementSyntax _:
+                    return;
+                case ReturnStatementSyntax _:
+                case ArrowExpressionClauseSyntax _:
+                    return;
+                case ElementAccessExpressionSyntax ea when ea.Expression == e:
+                    return;
+                case MemberAccessExpressionSyntax ma when ma.Expression == e && ma.Name.Identifier.ValueText == "Length" && _model.GetTypeInfo(e, _ct).Type is IArrayTypeSymbol:
+                    return;
+                case AssignmentExpressionSyntax a:
+                    {
+                        if (a.Left == e) return; // the target is a random local or element (tainted)
+                        var target = Target(a.Left);
+                        if (target != null && _random.Contains(target) && (a.IsKind(SyntaxKind.SimpleAssignmentExpression) || a.IsKind(SyntaxKind.AddAssignmentExpression) ||
+                            a.IsKind(SyntaxKind.SubtractAssignmentExpression) || a.IsKind(SyntaxKind.MultiplyAssignmentExpression) || a.IsKind(SyntaxKind.DivideAssignmentExpression))) return;
+                        if (a.Left is IdentifierNameSyntax discard && discard.Identifier.ValueText == "_" && _model.GetSymbolInfo(discard, _ct).Symbol is IDiscardSymbol) return;
+                        throw new Unsupported(a, $"storing a random value in '{Short(a.Left)}' (only locals and local arrays of doubles can hold random values in the differentiable form)");
+                    }
+                case ArgumentSyntax arg when arg.Parent?.Parent is InvocationExpressionSyntax call:
+                    {
+                        if (!arg.RefKindKeyword.IsKind(SyntaxKind.None)) throw new Unsupported(arg, $"a random value passed by ref or out ('{Short(arg)}')");
+                        if (_sites.TryGetValue(call, out var site))
+                        {
+                            if (site.Kind == SiteKind.Observe || site.Kind == SiteKind.Factor) return;
+                            if (site.Kind == SiteKind.ModelCall || site.Kind == SiteKind.Call) return; // reported by CheckSite
+                            throw new Unsupported(arg, $"the random value '{Short(e)}' in the address of a site");
+                        }
+                        if (MathCall(call) != null) return;
+                        if (IsDistributionAtSite(call)) return;
+                        var name = (_model.GetSymbolInfo(call, _ct).Symbol as IMethodSymbol)?.Name ?? call.Expression.ToString();
+                        throw new Unsupported(call, $"a call to '{name}' with a random argument (the differentiable form differentiates Math functions, operators and Ppl's distributions; write the helper's arithmetic in the model, or as a [Model] sub-model)");
+                    }
+                case ArgumentSyntax arg when arg.Parent?.Parent is BaseObjectCreationExpressionSyntax oc:
+                    if (oc.Parent is ArgumentSyntax oca && oca.Parent?.Parent is InvocationExpressionSyntax siteCall && _sites.ContainsKey(siteCall)) return;
+                    throw new Unsupported(oc, $"creating '{Short(oc)}' from a random value");
+                default:
+                    throw new Unsupported(parent ?? e, $"a {Describe(parent ?? e)} on a random value ('{Short(parent ?? e)}')");
+            }
+        }
+
+        private static bool IsComparison(BinaryExpressionSyntax b) =>
+            b.IsKind(SyntaxKind.LessThanExpression) || b.IsKind(SyntaxKind.LessThanOrEqualExpression) || b.IsKind(SyntaxKind.GreaterThanExpression) ||
+            b.IsKind(SyntaxKind.GreaterThanOrEqualExpression) || b.IsKind(SyntaxKind.EqualsExpression) || b.IsKind(SyntaxKind.NotEqualsExpression);
+
+        /// <summary>True for <c>Normal(…)</c> (or <c>new Normal(…)</c>) written as the distribution argument of a site.</summary>
+        private bool IsDistributionAtSite(ExpressionSyntax call)
+        {
+            var e = (SyntaxNode)call;
+            while (e.Parent is ParenthesizedExpressionSyntax) e = e.Parent;
+            return e.Parent is ArgumentSyntax a && a.Parent?.Parent is InvocationExpressionSyntax site && _sites.TryGetValue(site, out var s) &&
+                   (s.Kind == SiteKind.Sample || s.Kind == SiteKind.Observe) && s.Args.Length > 0 && s.Args[0] != null && Unparen(s.Args[0]!) == call;
+        }
+
+        private static bool IsArrayCreation(ExpressionSyntax e) =>
+            Unparen(e) is ArrayCreationExpressionSyntax || Unparen(e) is ImplicitArrayCreationExpressionSyntax || Unparen(e) is CollectionExpressionSyntax;
+
+        private static ExpressionSyntax Unparen(ExpressionSyntax e)
+        {
+            while (e is ParenthesizedExpressionSyntax p) e = p.Expression;
+            return e;
+        }
+
+        private void CheckSite(InvocationExpressionSyntax inv, Site s)
+        {
+            switch (s.Kind)
+            {
+                case SiteKind.Sample:
+                case SiteKind.Observe:
+                    if (!(s.ValueType == "double" || s.ValueType == "int" || s.ValueType == "bool"))
+                        throw new Unsupported(inv, $"a choice of type {s.ValueType.Replace("global::", "")} (the differentiable form has scalar double, int and bool choices)");
+                    Family(inv, s);
+                    for (var i = s.AddressStart; i >= 0 && i < s.AddressStart + s.AddressCount; i++)
+                        if (s.Args[i] is { } a && a.DescendantNodesAndSelf().Any(n => n is ExpressionSyntax x && IsRandom(x)))
+                            throw new Unsupported(a, $"an address that depends on a random value ('{Short(a)}')");
+                    return;
+                case SiteKind.Factor:
+                    return;
+                case SiteKind.ModelCall:
+                    throw new Unsupported(inv, $"a call to the model '{s.DistName}' (sub-models have no differentiable form yet)");
+                case SiteKind.Call:
+                    throw new Unsupported(inv, "a Call of a generative function (only [Model] bodies have a differentiable form)");
+                default:
+                    throw new Unsupported(inv, $"a {s.Kind} effect");
+            }
+        }
+
+        /// <summary>The family of the distribution written at a site, checked to have a <c>RealDist</c> counterpart.</summary>
+        private string Family(InvocationExpressionSyntax site, Site s)
+        {
+            var dist = s.Args.Length > 0 ? s.Args[0] : null;
+            var e = dist == null ? null : Unparen(dist);
+            string? family = null;
+            if (e is InvocationExpressionSyntax call && _model.GetSymbolInfo(call, _ct).Symbol is IMethodSymbol f && f.ContainingType?.ToDisplayString() == "Ppl.Dist")
+                family = f.Name;
+            else if (e is BaseObjectCreationExpressionSyntax oc && _model.GetSymbolInfo(oc, _ct).Symbol is IMethodSymbol ctor &&
+                     ctor.ContainingType?.ContainingNamespace?.ToDisplayString() == "Ppl.Distributions")
+                family = ctor.ContainingType.Name;
+            if (family == null || !Families.TryGetValue(family, out var discrete))
+                throw new Unsupported(dist ?? (SyntaxNode)site,
+                    $"the distribution '{Short(dist ?? (SyntaxNode)site)}' (differentiable forms exist for {string.Join(", ", Families.Keys)}, written at the site)");
+            if (discrete != (s.ValueType != "double"))
+                throw new Unsupported(site, $"a {family} choice of type {s.ValueType}");
+            return family;
+        }
+
+        // ------------------------------------------------------------------ emission: the user's text, with the lowered nodes replaced
+
+        private string Emit(SyntaxNode n)
+        {
+            var replaced = Replace(n);
+            if (replaced != null) return replaced;
+            var sb = new StringBuilder();
+            foreach (var c in n.ChildNodesAndTokens())
+                sb.Append(c.IsToken ? c.AsToken().ToFullString() : Emit(c.AsNode()!));
+            return sb.ToString();
+        }
+
+        private string EmitTrimmed(SyntaxNode n) => Emit(n).Trim();
+
+        /// <summary>The lowered text of a node that changes, or null to copy it (with its children lowered).</summary>
+        private string? Replace(SyntaxNode n)
+        {
+            switch (n)
+            {
+                case InvocationExpressionSyntax inv when _sites.TryGetValue(inv, out var site):
+                    return Lead(n) + SiteCode(inv, site) + Trail(n);
+                case InvocationExpressionSyntax inv when MathCall(inv) is { } f && IsRandom(inv):
+                    return Lead(n) + "global::Ppl.Autodiff.RealMath." + f + EmitTrimmed(inv.ArgumentList) + Trail(n);
+                case CastExpressionSyntax c when IsRandom(c.Expression):
+                    {
+                        var to = _model.GetTypeInfo(c.Type, _ct).Type;
+                        if (IsFloating(to)) return Lead(n) + "(" + EmitTrimmed(c.Expression) + ")" + Trail(n);
+                        return Lead(n) + "(" + c.Type + ")(double)(" + EmitTrimmed(c.Expression) + ")" + Trail(n);
+                    }
+                case VariableDeclarationSyntax vd when vd.Variables.Any(v => _model.GetDeclaredSymbol(v, _ct) is { } s && _random.Contains(s)):
+                    {
+                        var local = (ILocalSymbol)_model.GetDeclaredSymbol(vd.Variables[0], _ct)!;
+                        return Lead(vd.Type) + RealTypeOf(local.Type) + " " + string.Join(", ", vd.Variables.Select(EmitTrimmed)) + Trail(n);
+                    }
+                case ForEachStatementSyntax fe when _model.GetDeclaredSymbol(fe, _ct) is { } iv && _random.Contains(iv) && !fe.Type.IsVar:
+                    {
+                        var sb = new StringBuilder();
+                        foreach (var c in fe.ChildNodesAndTokens())
+                            sb.Append(c.IsToken ? c.AsToken().ToFullString() : c.AsNode() == fe.Type ? Lead(fe.Type) + RealType + Trail(fe.Type) : Emit(c.AsNode()!));
+                        return sb.ToString();
+                    }
+                case ArrayCreationExpressionSyntax ac when FillsRandomArray(ac):
+                    return Lead(n) + "new " + RealType + string.Concat(ac.Type.RankSpecifiers.Select(EmitTrimmed)) +
+                           (ac.Initializer != null ? " " + EmitTrimmed(ac.Initializer) : "") + Trail(n);
+                case ImplicitArrayCreationExpressionSyntax iac when FillsRandomArray(iac):
+                    return Lead(n) + "new " + RealType + "[] " + EmitTrimmed(iac.Initializer) + Trail(n);
+                case ReturnStatementSyntax r when !r.Ancestors().TakeWhile(a => a != _body).Any(a => a is AnonymousFunctionExpressionSyntax || a is LocalFunctionStatementSyntax):
+                    {
+                        // The form computes the log density only: the return value is dropped (its sites, if any, still run).
+                        if (r.Expression == null || !r.Expression.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>().Any(_sites.ContainsKey))
+                            return Lead(n) + "return;" + Trail(n);
+                        return Lead(n) + "{ _ = " + EmitTrimmed(r.Expression) + "; return; }" + Trail(n);
+                    }
+                default:
+                    return null;
+            }
+        }
+
+        /// <summary>True for an array creation whose array a random local holds (its initializer or an assignment to that local).</summary>
+        private bool FillsRandomArray(ExpressionSyntax creation)
+        {
+            var e = (SyntaxNode)creation;
+            while (e.Parent is ParenthesizedExpressionSyntax) e = e.Parent;
+            switch (e.Parent)
+            {
+                case EqualsValueClauseSyntax eq when eq.Parent is VariableDeclaratorSyntax v:
+                    return _model.GetDeclaredSymbol(v, _ct) is { } s && _random.Contains(s);
+                case AssignmentExpressionSyntax a when a.Right == e:
+                    return Target(a.Left) is { } t && _random.Contains(t) && !(a.Left is ElementAccessExpressionSyntax);
+                default:
+                    return IsRandom(creation);
+            }
+        }
+
+        private static string Lead(SyntaxNode n) => n.GetLeadingTrivia().ToFullString();
+
+        private static string Trail(SyntaxNode n) => n.GetTrailingTrivia().ToFullString();
+
+        private string SiteCode(InvocationExpressionSyntax inv, Site s)
+        {
+            switch (s.Kind)
+            {
+                case SiteKind.Sample:
+                    {
+                        var family = Family(inv, s);
+                        if (s.ValueType == "double") return "__dc.Sample(" + Address(s) + ", " + Distribution(s.Args[0]!, family) + ")";
+                        return "__dc.SampleDiscrete<" + s.ValueType + ", global::Ppl.Autodiff.Real" + family + ">(" + Address(s) + ", " + Distribution(s.Args[0]!, family) + ")";
+                    }
+                case SiteKind.Observe:
+                    {
+                        var family = Family(inv, s);
+                        var value = EmitTrimmed(s.Args[1] ?? throw new Unsupported(inv, "an Observe without a value"));
+                        if (s.ValueType == "double") return "__dc.Observe(" + Address(s) + ", " + Distribution(s.Args[0]!, family) + ", " + value + ")";
+                        return "__dc.ObserveDiscrete<" + s.ValueType + ", global::Ppl.Autodiff.Real" + family + ">(" + Address(s) + ", " + Distribution(s.Args[0]!, family) + ", " + value + ")";
+                    }
+                case SiteKind.Factor:
+                    return "__dc.Factor(" + EmitTrimmed(s.Args[0] ?? throw new Unsupported(inv, "a Factor without a value")) + ")";
+                default:
+                    throw new Unsupported(inv, $"a {s.Kind} effect");
+            }
+        }
+
+        private string Address(Site s)
+        {
+            if (s.StaticName != null) return "new " + Site + "(" + SymbolDisplay.FormatLiteral(s.StaticName, quote: true) + ")";
+            var parts = new List<string>();
+            for (var i = s.AddressStart; i < s.AddressStart + s.AddressCount; i++)
+                if (s.Args[i] is { } a) parts.Add("(" + a + ")");
+            switch (parts.Count)
+            {
+                case 1: return "new " + Site + "((global::Ppl.Address)" + parts[0] + ")";
+                case 2: return "new " + Site + "((global::Ppl.AddressSegment)" + parts[0] + ", (global::Ppl.AddressSegment)" + parts[1] + ")";
+                case 3: return "new " + Site + "((global::Ppl.AddressSegment)" + parts[0] + ", (global::Ppl.AddressSegment)" + parts[1] + ", (global::Ppl.AddressSegment)" + parts[2] + ")";
+                default: throw new Unsupported(s.Node, "an address the differentiable form cannot rebuild");
+            }
+        }
+
+        /// <summary>The <c>RealDist</c> counterpart of the distribution written at a site, with its arguments lowered (names kept).</summary>
+        private string Distribution(ExpressionSyntax dist, string family)
+        {
+            var e = Unparen(dist);
+            var list = e is InvocationExpressionSyntax call ? call.ArgumentList : ((BaseObjectCreationExpressionSyntax)e).ArgumentList;
+            var args = list == null ? new List<string>() : list.Arguments.Select(a =>
+            {
+                var text = EmitTrimmed(a.Expression);
+                // A probability vector given as data (double[]) is lifted to Real[] for RealDist.Categorical.
+                if (family == "Categorical" && !IsRandom(a.Expression)) text = "global::Ppl.Modeling.DifferentiableContext.Lift(" + text + ")";
+                return (a.NameColon != null ? a.NameColon.Name.Identifier.ValueText + ": " : "") + text;
+            }).ToList();
+            return "global::Ppl.Autodiff.RealDist." + family + "(" + string.Join(", ", args) + ")";
+        }
+
+        private static string Describe(SyntaxNode n)
+        {
+            var k = n.Kind().ToString();
+            var sb = new StringBuilder();
+            foreach (var c in k)
+            {
+                if (char.IsUpper(c) && sb.Length > 0) sb.Append(' ');
+                sb.Append(char.ToLowerInvariant(c));
+            }
+            return sb.ToString();
+        }
+
+        private static string Short(SyntaxNode n)
+        {
+            var s = n.ToString().Replace("\r", " ").Replace("\n", " ");
+            return s.Length > 60 ? s.Substring(0, 57) + "..." : s;
+        }
+    }
+}

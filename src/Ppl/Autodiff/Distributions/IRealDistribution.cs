@@ -1,0 +1,48 @@
+namespace Ppl.Autodiff;
+
+/// <summary>
+/// A scalar distribution whose parameters are <see cref="Real"/> tape values: what the differentiable
+/// form of a <c>[Model]</c> method calls at each site, so that the log density is differentiated with
+/// respect to the parameters as well as the value. Each family mirrors one of <c>Ppl.Distributions</c>
+/// (same name, same parameters in the same order) and agrees with it on values.
+/// <para>
+/// Contract, relied on by the differentiable form for speed: <see cref="IRealContinuous.LogDensity"/> (and <see cref="IRealDiscrete{T}.LogProbability"/>) never throws and
+/// checks its parameters with plain comparisons; with an invalid parameter (a scale ≤ 0, a NaN, an
+/// empty interval…) it returns NaN, so one NaN check of the total catches every invalid site, and
+/// <see cref="ParameterError"/> then names the parameter and value (the same message as the double family).
+/// Outside the support the log density is −∞.
+/// </para>
+/// </summary>
+public interface IRealDistribution
+{
+    /// <summary>The family's name, as the double family's <c>Family</c>.</summary>
+    string Family { get; }
+
+    /// <summary>Null when the parameters are valid; otherwise a message naming the parameter and its value.</summary>
+    string? ParameterError { get; }
+}
+
+/// <summary>A continuous scalar distribution over <see cref="Real"/> parameters, with its map from ℝ onto the support.</summary>
+public interface IRealContinuous : IRealDistribution
+{
+    /// <summary>log p(x); −∞ outside the support; NaN when a parameter is invalid.</summary>
+    Real LogDensity(Real x);
+
+    /// <summary>
+    /// Maps an unconstrained u ∈ ℝ onto the support (identity, lower + eᵘ, lower + (upper − lower)·σ(u)…)
+    /// and adds log |dx/du| to <paramref name="logJacobian"/>. Both are on the tape, so a support whose
+    /// bounds depend on other choices (<c>Uniform(0, 1 − α)</c>) is differentiated through its bounds too.
+    /// </summary>
+    Real Constrain(Real u, ref Real logJacobian);
+
+    /// <summary>The unconstrained coordinate of a value in the support (the inverse of <see cref="Constrain"/>); ±∞ or NaN outside it.</summary>
+    double Unconstrain(double x);
+}
+
+/// <summary>A discrete distribution over <see cref="Real"/> parameters: its values are held fixed, its log probability is differentiated in the parameters.</summary>
+/// <typeparam name="T">The value type (int or bool).</typeparam>
+public interface IRealDiscrete<in T> : IRealDistribution
+{
+    /// <summary>log P(value); −∞ outside the support; NaN when a parameter is invalid.</summary>
+    Real LogProbability(T value);
+}

@@ -1,0 +1,387 @@
+using System.Runtime.CompilerServices;
+using Ppl.Autodiff;
+
+namespace Ppl.Modeling;
+
+/// <summary>
+/// The context a model's differentiable form (<see cref="DifferentiableBody{TArgs}"/>) runs against: it
+/// supplies each choice's value and accumulates the log joint density on unconstrained space,
+/// log p(x(u), held values) + Σ log |dx/du|, as one sum of <see cref="Real"/> terms.
+/// <para>
+/// Two kinds of run. <see cref="Discover"/> runs the model once, deciding for every site what it is (a
+/// coordinate, a held value, an observation) from the observations, the selection and the held values,
+/// and returns the <see cref="DifferentiableLayout"/>. <see cref="Begin"/> … <see cref="End"/> replays a
+/// layout at a position: the k-th effect reads the k-th visit, with no address built or looked up. One
+/// context per thread (<see cref="ForThread"/>); contexts are not thread-safe, layouts are immutable.
+/// </para>
+/// Generated code calls the public site methods; users do not.
+/// </summary>
+public sealed class DifferentiableContext
+{
+    [ThreadStatic]
+    private static DifferentiableContext? t_context;
+
+    private bool _discovering;
+    private bool _diagnosing;
+
+    // Replay.
+    private Visit[] _visits = [];
+    private int _k;
+    private Real[] _theta = [];
+    private double[]? _record;
+
+    // The log density's terms, summed at the end as one fused node per two terms.
+    private Real[] _terms = new Real[64];
+    private int _termCount;
+    private double[] _ones = [];
+
+    // Discovery.
+    private List<Visit>? _found;
+    private List<Address>? _coordinates;
+    private List<string>? _families;
+    private List<double>? _start;
+    private List<Real>? _discoveredTheta;
+    private ChoiceMap _observations = ChoiceMap.Empty;
+    private ChoiceMap _held = ChoiceMap.Empty;
+    private Selection _selection = Selection.All;
+    private readonly List<Address> _prefixes = [];
+    private string _model = "";
+
+    /// <summary>This thread's context.</summary>
+    public static DifferentiableContext ForThread => t_context ??= new DifferentiableContext();
+
+    // ------------------------------------------------------------------ discovery
+
+    /// <summary>
+    /// Runs <paramref name="body"/> once to lay out its differentiable form: every continuous choice that is
+    /// observed (in <paramref name="observations"/>) or not selected is held (at its observed or held value),
+    /// every other continuous choice becomes a coordinate (starting from its held value, if any, else 0 on
+    /// the unconstrained scale), and every discrete choice is held.
+    /// </summary>
+    /// <param name="modelName">The model's name, for messages.</param>
+    /// <param name="body">The differentiable form.</param>
+    /// <param name="args">The model's arguments.</param>
+    /// <param name="observations">Observed values: constraints on choices, never coordinates.</param>
+    /// <param name="held">Values of the choices that are not coordinates (and starting values of those that are); may be empty.</param>
+    /// <param name="selection">Which continuous choices are coordinates (those not observed).</param>
+    public static DifferentiableLayout Discover<TArgs>(string modelName, DifferentiableBody<TArgs> body, TArgs args, ChoiceMap observations, ChoiceMap held, Selection selection)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var c = ForThread;
+        var tape = Tape.Current;
+        tape.Reset();
+        c._discovering = true;
+        c._diagnosing = false;
+        c._model = modelName;
+        c._found = [];
+        c._coordinates = [];
+        c._families = [];
+        c._start = [];
+        c._discoveredTheta = [];
+        c._observations = observations ?? ChoiceMap.Empty;
+        c._held = held ?? ChoiceMap.Empty;
+        c._selection = selection ?? Selection.All;
+        c._prefixes.Clear();
+        c._termCount = 0;
+        c._record = null;
+        try
+        {
+            body(c, args);
+            var total = c.Total();
+            return new DifferentiableLayout(c._found.ToArray(), c._coordinates.ToArray(), c._families.ToArray(), c._start.ToArray(), total.Value);
+        }
+        finally
+        {
+            c._discovering = false;
+            c._found = null;
+            c._coordinates = null;
+            c._families = null;
+            c._start = null;
+            c._discoveredTheta = null;
+            c._observations = c._held = ChoiceMap.Empty;
+            c._prefixes.Clear();
+            tape.Reset();
+        }
+    }
+
+    private Address Full(in SiteAddress a)
+    {
+        var local = a.ToAddress();
+        return _prefixes.Count == 0 ? local : _prefixes[^1] / local;
+    }
+
+    private Real DiscoverContinuous<D>(in SiteAddress site, D d) where D : struct, IRealContinuous
+    {
+        var address = Full(site);
+        if (_observations.TryGetValue(address, out var observed))
+        {
+            var v = ToDouble(observed, address);
+            _found!.Add(new Visit(VisitKind.Held, -1, v, address, d.Family));
+            return v;
+        }
+        var hasHeld = _held.TryGetValue(address, out var heldValue);
+        if (_selection.Contains(address))
+        {
+            var index = _coordinates!.Count;
+            var u = hasHeld ? d.Unconstrain(ToDouble(heldValue, address)) : 0.0;
+            if (!double.IsFinite(u)) u = 0.0;
+            _coordinates.Add(address);
+            _families!.Add(d.Family);
+            _start!.Add(u);
+            var variable = Tape.Current.Variable(u);
+            _discoveredTheta!.Add(variable);
+            _found!.Add(new Visit(VisitKind.Coordinate, index, 0, address, d.Family));
+            Real logJ = 0.0;
+            var x = d.Constrain(variable, ref logJ);
+            AddTerm(logJ);
+            return x;
+        }
+        if (!hasHeld)
+            throw new DifferentiableLayoutException(
+                $"The continuous choice at '{address}' of '{_model}' is neither selected nor given a value: select it, observe it, or give the values of the choices the kernel does not move.", address);
+        var held = ToDouble(heldValue, address);
+        _found!.Add(new Visit(VisitKind.Held, -1, held, address, d.Family));
+        return held;
+    }
+
+    private double DiscoverDiscrete(in SiteAddress site, string family)
+    {
+        var address = Full(site);
+        if (!_observations.TryGetValue(address, out var value) && !_held.TryGetValue(address, out value))
+            throw new DifferentiableLayoutException(
+                $"The discrete choice at '{address}' of '{_model}' has no value: gradient-based inference moves only continuous choices, so observe it, " +
+                "give its value, or compose the gradient kernel with a kernel that moves it (e.g. Kernel.Cycle(Kernel.Gibbs(…), Kernel.On(…, new NutsKernel())))", address);
+        var v = value switch
+        {
+            bool b => b ? 1.0 : 0.0,
+            int i => i,
+            long l => l,
+            _ => throw new DifferentiableLayoutException($"The value at '{address}' of '{_model}' is a {value?.GetType().Name ?? "null"}; the site draws an int or a bool.", address),
+        };
+        _found!.Add(new Visit(VisitKind.Discrete, -1, v, address, family));
+        return v;
+    }
+
+    private static double ToDouble(object? value, Address address) => value switch
+    {
+        double d => d,
+        float f => f,
+        int i => i,
+        _ => throw new DifferentiableLayoutException($"The value at '{address}' is a {value?.GetType().Name ?? "null"}; the site draws a double.", address),
+    };
+
+    // ------------------------------------------------------------------ replay
+
+    /// <summary>
+    /// Starts a replay of <paramref name="layout"/> at the unconstrained position <paramref name="theta"/>
+    /// (tape variables for a gradient, constants for a value). With <paramref name="record"/>, each
+    /// coordinate's constrained value is written there.
+    /// </summary>
+    public void Begin(DifferentiableLayout layout, Real[] theta, double[]? record = null, bool diagnose = false, string modelName = "")
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        _visits = layout.Visits;
+        _theta = theta;
+        _record = record;
+        _k = 0;
+        _termCount = 0;
+        _diagnosing = diagnose;
+        _model = modelName;
+    }
+
+    /// <summary>Ends a replay: checks that the run visited the whole layout and returns the log density.</summary>
+    public Real End()
+    {
+        if (_k != _visits.Length)
+            throw new DifferentiableLayoutException(
+                $"A run of '{_model}' visited {_k} sites where its layout has {_visits.Length}: the model's sites depend on the values of its continuous choices, so it has no fixed set of coordinates for gradient-based inference.");
+        return Total();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref readonly Visit Next(VisitKind expected)
+    {
+        var k = _k;
+        var visits = _visits;
+        if ((uint)k >= (uint)visits.Length || visits[k].Kind != expected && !(expected == VisitKind.Coordinate && visits[k].Kind == VisitKind.Held)) Stray(expected);
+        _k = k + 1;
+        return ref visits[k];
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Stray(VisitKind expected)
+    {
+        var at = _k < _visits.Length ? $" (the layout has a {_visits[_k].Kind} at '{_visits[_k].Address}' there)" : "";
+        throw new DifferentiableLayoutException(
+            $"A run of '{_model}' reached a {expected} as its effect number {_k + 1}{at}: the model's sites depend on the values of its continuous choices, " +
+            "so it has no fixed set of coordinates for gradient-based inference.", _k < _visits.Length ? _visits[_k].Address : (Address?)null);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void AddTerm(Real term)
+    {
+        if (_termCount == _terms.Length) Array.Resize(ref _terms, _terms.Length * 2);
+        _terms[_termCount++] = term;
+    }
+
+    /// <summary>Adds a site's log density, checking it when diagnosing (the first NaN names its site and the parameter at fault).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void AddSiteTerm<D>(Real term, in Visit visit, D d) where D : IRealDistribution
+    {
+        if (_diagnosing && double.IsNaN(term.Value)) Diagnose(visit, d);
+        AddTerm(term);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Diagnose<D>(in Visit visit, D d) where D : IRealDistribution
+    {
+        if (d.ParameterError is { } e) throw new DistributionParameterException(d.Family, e, visit.Address);
+        throw new ModelException($"The log density of {d.Family} at '{visit.Address}' of '{_model}' is NaN.", visit.Address);
+    }
+
+    private Real Total()
+    {
+        var n = _termCount;
+        if (n == 0) return 0.0;
+        if (_ones.Length < n)
+        {
+            _ones = new double[Math.Max(n, 2 * _ones.Length)];
+            _ones.AsSpan().Fill(1.0);
+        }
+        var terms = _terms.AsSpan(0, n);
+        double total = 0;
+        foreach (var t in terms) total += t.Value;
+        return Real.FromPartials(total, terms, _ones.AsSpan(0, n));
+    }
+
+    // ------------------------------------------------------------------ the effects (called by generated code)
+
+    /// <summary>A probability vector given as data, as tape constants (for <c>RealDist.Categorical</c> in generated code).</summary>
+    public static Real[] Lift(double[] values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var r = new Real[values.Length];
+        for (var i = 0; i < r.Length; i++) r[i] = values[i];
+        return r;
+    }
+
+    /// <summary>A continuous choice: its value from the position (through the distribution's bijector, adding the log-Jacobian) or held; adds its log density.</summary>
+    public Real Sample<D>(in SiteAddress address, D distribution) where D : struct, IRealContinuous
+    {
+        if (_discovering)
+        {
+            var xd = DiscoverContinuous(address, distribution);
+            AddTerm(distribution.LogDensity(xd));
+            return xd;
+        }
+        ref readonly var v = ref Next(VisitKind.Coordinate);
+        Real x;
+        if (v.Kind == VisitKind.Coordinate)
+        {
+            Real logJ = 0.0;
+            x = distribution.Constrain(_theta[v.Coordinate], ref logJ);
+            AddTerm(logJ);
+            if (_record is { } r) r[v.Coordinate] = x.Value;
+        }
+        else x = v.Value;
+        AddSiteTerm(distribution.LogDensity(x), v, distribution);
+        return x;
+    }
+
+    /// <summary>A discrete choice, held at its value; adds its log probability (differentiated in the distribution's parameters).</summary>
+    public T SampleDiscrete<T, D>(in SiteAddress address, D distribution) where D : struct, IRealDiscrete<T>
+    {
+        double raw;
+        if (_discovering) raw = DiscoverDiscrete(address, distribution.Family);
+        else
+        {
+            ref readonly var v = ref Next(VisitKind.Discrete);
+            raw = v.Value;
+        }
+        T value;
+        if (typeof(T) == typeof(bool))
+        {
+            var b = raw != 0;
+            value = Unsafe.As<bool, T>(ref b);
+        }
+        else if (typeof(T) == typeof(int))
+        {
+            var i = (int)raw;
+            value = Unsafe.As<int, T>(ref i);
+        }
+        else if (typeof(T) == typeof(long))
+        {
+            var l = (long)raw;
+            value = Unsafe.As<long, T>(ref l);
+        }
+        else throw new NotSupportedException($"Discrete choices of type {typeof(T).Name} have no differentiable form.");
+        var term = distribution.LogProbability(value);
+        if (_discovering) AddTerm(term);
+        else AddSiteTerm(term, _visits[_k - 1], distribution);
+        return value;
+    }
+
+    /// <summary>An observation of a continuous value.</summary>
+    public void Observe<D>(in SiteAddress address, D distribution, Real value) where D : struct, IRealContinuous
+    {
+        var term = distribution.LogDensity(value);
+        if (_discovering)
+        {
+            _found!.Add(new Visit(VisitKind.Observe, -1, 0, Full(address), distribution.Family));
+            AddTerm(term);
+            return;
+        }
+        AddSiteTerm(term, Next(VisitKind.Observe), distribution);
+    }
+
+    /// <summary>An observation of a discrete value.</summary>
+    public void ObserveDiscrete<T, D>(in SiteAddress address, D distribution, T value) where D : struct, IRealDiscrete<T>
+    {
+        var term = distribution.LogProbability(value);
+        if (_discovering)
+        {
+            _found!.Add(new Visit(VisitKind.Observe, -1, 0, Full(address), distribution.Family));
+            AddTerm(term);
+            return;
+        }
+        AddSiteTerm(term, Next(VisitKind.Observe), distribution);
+    }
+
+    /// <summary>Adds <paramref name="logWeight"/> to the log density.</summary>
+    public void Factor(Real logWeight)
+    {
+        if (_discovering) _found!.Add(new Visit(VisitKind.Factor, -1, 0, _prefixes.Count == 0 ? Address.Root : _prefixes[^1], "Factor"));
+        else
+        {
+            ref readonly var v = ref Next(VisitKind.Factor);
+            if (_diagnosing && double.IsNaN(logWeight.Value)) throw new ModelException($"A factor of '{_model}' under '{v.Address}' is NaN.", v.Address);
+        }
+        AddTerm(logWeight);
+    }
+
+    /// <summary>Enters a sub-model call at <paramref name="address"/>: the callee's addresses are under it.</summary>
+    public void Enter(in SiteAddress address)
+    {
+        if (_discovering)
+        {
+            var full = Full(address);
+            _prefixes.Add(full);
+            _found!.Add(new Visit(VisitKind.Enter, -1, 0, full, "Call"));
+            return;
+        }
+        Next(VisitKind.Enter);
+    }
+
+    /// <summary>Leaves the innermost sub-model call.</summary>
+    public void Exit()
+    {
+        if (_discovering)
+        {
+            var full = _prefixes[^1];
+            _prefixes.RemoveAt(_prefixes.Count - 1);
+            _found!.Add(new Visit(VisitKind.Exit, -1, 0, full, "Call"));
+            return;
+        }
+        Next(VisitKind.Exit);
+    }
+}

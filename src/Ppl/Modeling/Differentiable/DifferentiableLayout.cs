@@ -1,0 +1,79 @@
+namespace Ppl.Modeling;
+
+/// <summary>What one effect of a run of the differentiable form does (see <see cref="DifferentiableLayout"/>).</summary>
+internal enum VisitKind : byte
+{
+    /// <summary>A continuous choice read from an unconstrained coordinate through its distribution's bijector.</summary>
+    Coordinate,
+
+    /// <summary>A continuous choice held at a value (observed by a constraint, or not selected).</summary>
+    Held,
+
+    /// <summary>A discrete choice held at its value.</summary>
+    Discrete,
+
+    /// <summary>An observation (its value is in the code).</summary>
+    Observe,
+
+    /// <summary>A factor.</summary>
+    Factor,
+
+    /// <summary>The start of a sub-model call.</summary>
+    Enter,
+
+    /// <summary>The end of a sub-model call.</summary>
+    Exit,
+}
+
+/// <summary>One effect of a run, in visit order.</summary>
+internal readonly record struct Visit(VisitKind Kind, int Coordinate, double Value, Address Address, string Family);
+
+/// <summary>
+/// The layout of a model's differentiable form for given arguments, observations and selection: the
+/// sequence of effects a run visits (Stan's fixed parameter set), which continuous choices are the
+/// coordinates of the unconstrained position (in visit order), and the values of everything held fixed.
+/// It is found by one run (<see cref="DifferentiableContext.Discover"/>); every later run replays it by
+/// visit index, so a site costs no address lookup. A model whose set of sites changes with the values of
+/// its continuous choices has no fixed layout: a run that strays from it throws
+/// <see cref="DifferentiableLayoutException"/>.
+/// </summary>
+public sealed class DifferentiableLayout
+{
+    internal DifferentiableLayout(Visit[] visits, Address[] coordinates, string[] families, double[] start, double startLogDensity)
+    {
+        Visits = visits;
+        Coordinates = coordinates;
+        Families = families;
+        Start = start;
+        StartLogDensity = startLogDensity;
+    }
+
+    internal Visit[] Visits { get; }
+
+    /// <summary>The address of each unconstrained coordinate, in the order the model visits them.</summary>
+    public IReadOnlyList<Address> Coordinates { get; }
+
+    /// <summary>The distribution family at each coordinate's site.</summary>
+    public IReadOnlyList<string> Families { get; }
+
+    /// <summary>The number of unconstrained coordinates.</summary>
+    public int Dimension => Coordinates.Count;
+
+    /// <summary>The number of effects one run visits.</summary>
+    public int VisitCount => Visits.Length;
+
+    /// <summary>The unconstrained position the discovering run used (from the held values where given, else 0).</summary>
+    public IReadOnlyList<double> Start { get; }
+
+    /// <summary>The log density at <see cref="Start"/> (may be −∞ or NaN: only the layout is needed).</summary>
+    public double StartLogDensity { get; }
+}
+
+/// <summary>Thrown when a run of a differentiable form does not follow its layout, or cannot be laid out.</summary>
+public sealed class DifferentiableLayoutException : ModelException
+{
+    /// <summary>Creates the exception.</summary>
+    public DifferentiableLayoutException(string message, Address? address = null) : base(message, address)
+    {
+    }
+}

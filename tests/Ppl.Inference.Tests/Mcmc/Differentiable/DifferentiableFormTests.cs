@@ -1,0 +1,170 @@
+using Ppl.Inference.Mcmc;
+using Ppl.Modeling;
+using Xunit;
+using M = Ppl.Inference.Tests.Mcmc.Differentiable.DifferentiableModels;
+
+namespace Ppl.Inference.Tests.Mcmc.Differentiable;
+
+/// <summary>
+/// The generated differentiable form against the model itself: its log density is <c>Assess</c> of the
+/// constrained values plus log |det ∂x/∂u| (the Jacobian taken by finite differences of the constrained
+/// values, so no bijector code of ours is trusted), and its gradient is the finite difference of its value.
+/// </summary>
+public class DifferentiableFormTests
+{
+    private static readonly double[] Data = [0.3, -1.2, 2.5, 0.8];
+
+    private static ModelDensity<TArgs> Density<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> model, TArgs args, ChoiceMap observations) =>
+        Assert.IsType<ModelDensity<TArgs>>(ModelDensity.Create(model, args, observations));
+
+    /// <summary>log |det ∂x/∂u| by central differences of the constrained values (the map is triangular in visit order, but the full determinant is taken).</summary>
+    private static double LogDetByDifferences(IModelDensity d, double[] u)
+    {
+        var n = u.Length;
+        var j = new double[n, n];
+        for (var k = 0; k < n; k++)
+        {
+            var h = 1e-5 * (1 + Math.Abs(u[k]));
+            var p = (double[])u.Clone();
+            var m = (double[])u.Clone();
+            p[k] += h;
+            m[k] -= h;
+            var xp = d.Constrain(p);
+            var xm = d.Constrain(m);
+            for (var i = 0; i < n; i++) j[i, k] = (xp[i] - xm[i]) / (2 * h);
+        }
+        var lu = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseOfArray(j);
+        return Math.Log(Math.Abs(lu.Determinant()));
+    }
+
+    private static void CheckAgainstAssess<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> model, TArgs args, ChoiceMap observations, ulong seed, int points = 10)
+    {
+        var d = Density(model, args, observations);
+        var rng = new Rng(seed);
+        for (var p = 0; p < points; p++)
+        {
+            var u = Enumerable.Range(0, d.Dimension).Select(_ => 2 * rng.NextDouble() - 1).ToArray();
+            var lp = d.LogDensity(u);
+            var assess = model.Assess(args, d.ToChoices(u)).Weight;
+            var expected = assess + LogDetByDifferences(d, u);
+            Assert.True(Math.Abs(lp - expected) < 1e-6 * (1 + Math.Abs(expected)), $"point {p}: form {lp}, Assess + log|J| {expected}");
+
+            var g = new double[d.Dimension];
+            var lp2 = d.LogDensityAndGradient(u, g);
+            Assert.Equal(lp, lp2, 12);
+            for (var k = 0; k < u.Length; k++)
+            {
+                var h = 1e-5 * (1 + Math.Abs(u[k]));
+                var up = (double[])u.Clone();
+                var um = (double[])u.Clone();
+                up[k] += h;
+                um[k] -= h;
+                var fd = (d.LogDensity(up) - d.LogDensity(um)) / (2 * h);
+                Assert.True(Math.Abs(g[k] - fd) < 1e-5 * (1 + Math.Abs(fd)), $"point {p}, coordinate {d.Addresses[k]}: gradient {g[k]}, finite difference {fd}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Generated_models_have_a_differentiable_form()
+    {
+        Assert.NotNull(M.NormalMeanModel.DifferentiableForm);
+        Assert.NotNull(M.RegressionModel.DifferentiableForm);
+        Assert.NotNull(M.FamiliesModel.DifferentiableForm);
+        Assert.NotNull(M.GarchModel.DifferentiableForm);
+        Assert.NotNull(M.SwitchModel.DifferentiableForm);
+    }
+
+    [Fact]
+    public void A_helper_with_a_random_argument_is_named_in_the_reason()
+    {
+        Assert.Null(M.WithHelperModel.DifferentiableForm);
+        Assert.Contains("Square", M.WithHelperModel.DifferentiableFormMissingReason);
+        var e = Assert.Throws<NotSupportedException>(() => ModelDensity.Create(M.WithHelperModel, default, ChoiceMap.Empty));
+        Assert.Contains("PPL0012", e.Message);
+    }
+
+    [Fact]
+    public void Every_continuous_family_with_dependent_parameters_matches_assess_and_finite_differences()
+    {
+        var obs = ChoiceMap.Empty;
+        CheckAgainstAssess(M.FamiliesModel, (Data, true), obs, 1);
+        CheckAgainstAssess(M.FamiliesModel, (Data, false), obs, 2);
+    }
+
+    [Fact]
+    public void A_support_that_depends_on_another_choice_is_mapped_through_it()
+    {
+        var r = new[] { 0.1, -0.3, 0.25, 0.05, -0.15 };
+        CheckAgainstAssess(M.GarchModel, (r, 0.2), ChoiceMap.Empty, 3);
+        // β stays inside (0, 1 − α) wherever α moves.
+        var d = Density(M.GarchModel, (r, 0.2), ChoiceMap.Empty);
+        var rng = new Rng(4);
+        for (var i = 0; i < 200; i++)
+        {
+            var u = Enumerable.Range(0, d.Dimension).Select(_ => 6 * rng.NextDouble() - 3).ToArray();
+            var x = d.Constrain(u);
+            Assert.InRange(x[3], 0, 1 - x[2]);
+        }
+    }
+
+    [Fact]
+    public void Constrained_samples_are_observations_and_loops_over_data_are_differentiated()
+    {
+        var obs = ChoiceMap.Empty;
+        for (var i = 0; i < Data.Length; i++) obs = obs.Set(new Address("y", i), Data[i]);
+        var d = Density(M.NormalMeanModel, (Data, 0.5, 2.0, 1.3), obs);
+        Assert.Equal(1, d.Dimension);
+        Assert.Equal(new Address("mu"), d.Addresses[0]);
+        CheckAgainstAssess(M.NormalMeanModel, (Data, 0.5, 2.0, 1.3), obs, 5);
+        double[][] xs = [[1, 0.5], [1, -1.0], [1, 2.0]];
+        CheckAgainstAssess(M.RegressionModel, (xs, 2.0, 1.0), ChoiceMap.Empty, 6);
+    }
+
+    [Fact]
+    public void Discrete_choices_are_held_and_their_probability_is_differentiated_in_its_parameters()
+    {
+        var obs = ChoiceMap.Empty.Set("y", 1.5).Set("z", true);
+        var d = Density(M.SwitchModel, 1.5, obs);
+        Assert.Equal(["p", "mu"], d.Addresses.Select(a => a.ToString()));
+        CheckAgainstAssess(M.SwitchModel, 1.5, obs, 7);
+        var e = Assert.Throws<DifferentiableLayoutException>(() => ModelDensity.Create(M.SwitchModel, 1.5, ChoiceMap.Empty.Set("y", 1.5)));
+        Assert.Contains("'z'", e.Message);
+    }
+
+    [Fact]
+    public void A_wrong_dimension_and_an_invalid_parameter_are_clear_errors()
+    {
+        var obs = ChoiceMap.Empty;
+        for (var i = 0; i < Data.Length; i++) obs = obs.Set(new Address("y", i), Data[i]);
+        var d = Density(M.NormalMeanModel, (Data, 0.5, 2.0, 1.3), obs);
+        var e = Assert.Throws<ArgumentException>(() => d.LogDensity([0.1, 0.2]));
+        Assert.Contains("mu", e.Message);
+        Assert.Contains("1 (mu)", e.Message);
+        // A negative noise scale: the density is −∞ while sampling, and the check names the site and the parameter.
+        var bad = Density(M.NormalMeanModel, (Data, 0.5, 2.0, -1.0), obs);
+        Assert.Equal(double.NegativeInfinity, bad.LogDensity([0.3]));
+        var pe = Assert.Throws<DistributionParameterException>(() => bad.Check([0.3]));
+        Assert.Contains("y/0", pe.Message);
+        Assert.Contains("-1", pe.Message);
+    }
+
+    [Fact]
+    public void Nuts_on_a_model_matches_the_conjugate_posterior()
+    {
+        const double m0 = 0.5, s0 = 2.0, sigma = 1.3;
+        var obs = ChoiceMap.Empty;
+        for (var i = 0; i < Data.Length; i++) obs = obs.Set(new Address("y", i), Data[i]);
+        var precision = 1 / (s0 * s0) + Data.Length / (sigma * sigma);
+        var mean = (m0 / (s0 * s0) + Data.Sum() / (sigma * sigma)) / precision;
+        var variance = 1 / precision;
+        var r = McmcSampler.Sample(M.NormalMeanModel, (Data, m0, s0, sigma), obs, new NutsKernel(),
+            new McmcSettings { Chains = 4, Warmup = 300, Draws = 1000 }, new Rng(8));
+        Assert.Equal(["mu"], r.Names);
+        Assert.True(MomentCheck.MaxZ(r, (x => x[0], mean), (x => (x[0] - mean) * (x[0] - mean), variance)) < 5);
+        // Negative control: the same check against a posterior with the noise scale wrong by a third fails.
+        var wrongPrecision = 1 / (s0 * s0) + Data.Length / (sigma * sigma / 2.25);
+        var wrongMean = (m0 / (s0 * s0) + Data.Sum() / (sigma * sigma / 2.25)) / wrongPrecision;
+        Assert.True(MomentCheck.MaxZ(r, (x => x[0], wrongMean), (x => (x[0] - wrongMean) * (x[0] - wrongMean), 1 / wrongPrecision)) > 5);
+    }
+}

@@ -1,0 +1,102 @@
+using Ppl.Modeling;
+using static Ppl.Dist;
+using static Ppl.Modeling.Effects;
+
+namespace Ppl.Inference.Tests.Mcmc.Differentiable;
+
+/// <summary>
+/// [Model] methods whose differentiable forms the tests check: against finite differences of <c>Assess</c>
+/// plus the log-Jacobian, and by NUTS against exact posteriors.
+/// </summary>
+public static partial class DifferentiableModels
+{
+    /// <summary>Conjugate normal mean: μ ~ N(m0, s0), yᵢ ~ N(μ, σ) observed by constrained samples.</summary>
+    [Model]
+    public static double NormalMean(double[] ys, double m0, double s0, double sigma)
+    {
+        var mu = Sample(Normal(m0, s0));
+        for (var i = 0; i < ys.Length; i++) _ = Sample(Normal(mu, sigma), "y", i);
+        return mu;
+    }
+
+    /// <summary>Bayesian linear regression with known noise; observations in a loop, a local accumulator, an array of weights.</summary>
+    [Model]
+    public static double[] Regression(double[][] xs, double priorSd, double noiseSd)
+    {
+        var d = xs[0].Length;
+        var w = new double[d];
+        for (var j = 0; j < d; j++) w[j] = Sample(Normal(0, priorSd), "w", j);
+        for (var i = 0; i < xs.Length; i++)
+        {
+            double mean = 0;
+            for (var j = 0; j < d; j++) mean += xs[i][j] * w[j];
+            Observe(Normal(mean, noiseSd), 0.0, "y", i);
+        }
+        return w;
+    }
+
+    /// <summary>Every continuous family, parameters depending on other choices, Math functions, a branch on a random value and on data.</summary>
+    [Model]
+    public static double Families(double[] data, bool flag)
+    {
+        var a = Sample(Normal(0.3, 1.5));
+        var s = Sample(HalfNormal(2));
+        var ln = Sample(LogNormal(a * 0.2, 0.5 + s * 0.1));
+        var t = Sample(StudentT(3 + s, a, 1.2));
+        var c = Sample(Cauchy(a, s + 0.5));
+        var hc = Sample(HalfCauchy(1 + 0.1 * Math.Abs(a)));
+        var lap = Sample(Laplace(a, 0.7));
+        var e = Sample(Exponential(1 / (1 + s)));
+        var g = Sample(Gamma(2 + s, 1.5));
+        var ig = Sample(InverseGamma(3, 1 + e));
+        var b = Sample(Beta(1 + s, 2));
+        var u = Sample(Uniform(-1 - s, 2 + Math.Exp(a)));
+        double m = Math.Sqrt(ln) + Math.Log(g) - Math.Pow(b, 1.5) + Math.Tanh(t) * Math.Sin(c) + Math.Max(lap, 0.1);
+        if (u > 0) m += (double)hc * 0.1;
+        else m -= ig * 0.05;
+        if (flag) m = m * 0.5;
+        for (var i = 0; i < data.Length; i++) Observe(Normal(m + i * 0.1, 1 + 0.2 * e), data[i], "y", i);
+        Factor(-0.5 * u * u);
+        return m;
+    }
+
+    /// <summary>GARCH(1,1)-style support that depends on another choice: β ~ Uniform(0, 1 − α).</summary>
+    [Model]
+    public static double Garch(double[] r, double sigma1)
+    {
+        var mu = Sample(Normal(0, 10));
+        var alpha0 = Sample(HalfNormal(1));
+        var alpha1 = Sample(Uniform(0, 1));
+        var beta1 = Sample(Uniform(0, 1 - alpha1));
+        var sigma = sigma1;
+        for (var t = 0; t < r.Length; t++)
+        {
+            if (t > 0) sigma = Math.Sqrt(alpha0 + alpha1 * Math.Pow(r[t - 1] - mu, 2) + beta1 * sigma * sigma);
+            Observe(Normal(mu, sigma), r[t], "r", t);
+        }
+        return beta1;
+    }
+
+    /// <summary>A discrete choice held fixed (Gibbs moves it), a Bernoulli observation whose probability is random.</summary>
+    [Model]
+    public static double Switch(double y)
+    {
+        var p = Sample(Beta(2, 2));
+        var z = Sample(Bernoulli(p));
+        var mu = Sample(Normal(z ? 2.0 : -2.0, 1));
+        Observe(Normal(mu, 1), y, "y");
+        Observe(Bernoulli(p), true, "b");
+        return mu;
+    }
+
+    /// <summary>A helper method called with a random argument: no differentiable form (PPL0012).</summary>
+    [Model]
+    public static double WithHelper()
+    {
+        var x = Sample(Normal(0, 1));
+        Observe(Normal(Square(x), 1), 1.0, "y");
+        return x;
+    }
+
+    private static double Square(double x) => x * x;
+}
