@@ -97,6 +97,10 @@ namespace Ppl.Generators
             try
             {
                 var text = new DifferentiableLowering(model, method, body, sites, ct).Lower();
+                // The lowering checks every use of a random value against what it supports; a construct it has not
+                // foreseen must cost the model its form (PPL0012), never the user's build: compile the form once here.
+                if (CompileError(data, model.Compilation, text, ct) is { } error)
+                    throw new Unsupported(body, $"a construct the lowering does not support (the lowered code would not compile: {error})");
                 return data with { DifferentiableBody = text };
             }
             catch (Unsupported u)
@@ -108,6 +112,30 @@ namespace Ppl.Generators
                     Diagnostics = new EquatableArray<DiagInfo>(data.Diagnostics.Items.Add(diag)),
                 };
             }
+        }
+
+        /// <summary>The first compiler error of the lowered body, placed in the model's own types beside the user's code, or null.</summary>
+        private static string? CompileError(ModelData data, Compilation compilation, string body, CancellationToken ct)
+        {
+            var sb = new StringBuilder();
+            foreach (var u in data.RootUsings) sb.AppendLine(u);
+            if (data.Namespace != null)
+            {
+                sb.AppendLine("namespace " + data.Namespace);
+                sb.AppendLine("{");
+                foreach (var u in data.NamespaceUsings) sb.AppendLine(u);
+            }
+            foreach (var t in data.Types) sb.Append(t.IsStatic ? "static partial class " : "partial class ").AppendLine(t.Name).AppendLine("{");
+            var parameters = string.Join(", ", data.Parameters.Select(p => p.Type + " " + (SyntaxFacts.GetKeywordKind(p.Name) != SyntaxKind.None ? "@" + p.Name : p.Name)));
+            sb.AppendLine("private static void __PplDifferentiableCheck(global::Ppl.Modeling.DifferentiableContext __dc" + (parameters.Length > 0 ? ", " + parameters : "") + ")");
+            sb.AppendLine(body);
+            foreach (var _ in data.Types) sb.AppendLine("}");
+            if (data.Namespace != null) sb.AppendLine("}");
+            var options = compilation.SyntaxTrees.FirstOrDefault()?.Options as CSharpParseOptions;
+            var tree = CSharpSyntaxTree.ParseText(sb.ToString(), options, cancellationToken: ct);
+            var check = compilation.AddSyntaxTrees(tree);
+            var error = check.GetSemanticModel(tree).GetDiagnostics(cancellationToken: ct).FirstOrDefault(d => d.Severity == DiagnosticSeverity.Error);
+            return error?.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         private string Lower()
@@ -252,6 +280,7 @@ namespace Ppl.Generators
                         break;
                     case InvocationExpressionSyntax inv when _sites.TryGetValue(inv, out var site):
                         CheckSite(inv, site);
+                        if (IsRandom(inv)) CheckUse(inv);
                         break;
                     case DeclarationExpressionSyntax d when d.Designation is SingleVariableDesignationSyntax sv && _model.GetDeclaredSymbol(sv, _ct) is { } dl && _random.Contains(dl):
                         throw new Unsupported(d, $"the out or pattern variable '{sv.Identifier.Text}', which holds a random value");
@@ -326,6 +355,8 @@ namespace Ppl.Generators
                         var name = (_model.GetSymbolInfo(call, _ct).Symbol as IMethodSymbol)?.Name ?? call.Expression.ToString();
                         throw new Unsupported(call, $"a call to '{name}' with a random argument (the differentiable form differentiates Math functions, operators and Ppl's distributions; write the helper's arithmetic in the model, or as a [Model] sub-model)");
                     }
+                case ArgumentSyntax arg when arg.Parent is TupleExpressionSyntax t:
+                    throw new Unsupported(t, $"a tuple holding a random value ('{Short(t)}')");
                 case ArgumentSyntax arg when arg.Parent?.Parent is BaseObjectCreationExpressionSyntax oc:
                     if (oc.Parent is ArgumentSyntax oca && oca.Parent?.Parent is InvocationExpressionSyntax siteCall && _sites.ContainsKey(siteCall)) return;
                     throw new Unsupported(oc, $"creating '{Short(oc)}' from a random value");

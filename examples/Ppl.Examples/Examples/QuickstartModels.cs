@@ -7,9 +7,12 @@ namespace Ppl.Examples;
 /// <summary>The quickstart's model, as a [Model] method compiled by the Ppl source generator.</summary>
 public static partial class QuickstartModels
 {
-    /// <summary>Bayesian linear regression with known noise: w_j ~ N(0, τ), y_i ~ N(x_i · w, σ).</summary>
+    /// <summary>
+    /// Bayesian linear regression with known noise: w_j ~ N(0, τ), y_i ~ N(x_i · w, σ) observed. The generator
+    /// also emits its differentiable form (the log density over <c>Real</c>), which NUTS runs on.
+    /// </summary>
     [Model]
-    public static double[] Regression(double[][] xs)
+    public static double[] Regression(double[][] xs, double[] ys)
     {
         var d = xs[0].Length;
         var w = new double[d];
@@ -18,7 +21,7 @@ public static partial class QuickstartModels
         {
             double mean = 0;
             for (var j = 0; j < d; j++) mean += xs[i][j] * w[j];
-            _ = Sample(Normal(mean, QuickstartExample.NoiseSd), "y", i);   // observed: constrained by the data
+            Observe(Normal(mean, QuickstartExample.NoiseSd), ys[i], "y", i);
         }
         return w;
     }

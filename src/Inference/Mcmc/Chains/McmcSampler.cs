@@ -54,13 +54,36 @@ public static class McmcSampler
     /// <param name="settings">Chains, warm-up, draws, initialisation.</param>
     /// <param name="rng">The random source.</param>
     /// <param name="options">Progress, cancellation, parallelism.</param>
+    /// <param name="returnNames">
+    /// Names for the model's return value, reported with every draw as derived quantities (Stan's generated
+    /// quantities): one name for a <c>double</c>, one per element for a <c>double[]</c>. Null reports none.
+    /// </param>
     public static McmcResult Sample<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> model, TArgs args, ChoiceMap observations,
-        IGradientKernel kernel, McmcSettings settings, Rng rng, RunOptions? options = null)
+        IGradientKernel kernel, McmcSettings settings, Rng rng, RunOptions? options = null, IReadOnlyList<string>? returnNames = null)
     {
         ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(observations);
         var density = ModelDensity.Create(model, args, observations);
-        var names = density.Addresses.Select(a => a.ToString()).ToArray();
-        return Sample(density, kernel, settings, rng, options, names, u => density.Constrain(u));
+        var names = density.Addresses.Select(a => a.ToString()).ToList();
+        if (returnNames is null) return Sample(density, kernel, settings, rng, options, names, u => density.Constrain(u));
+        names.AddRange(returnNames);
+        var chosen = density.Addresses;
+        return Sample(density, kernel, settings, rng, options, names, u =>
+        {
+            var values = density.Constrain(u);
+            var choices = observations;
+            for (var i = 0; i < values.Length; i++) choices = choices.Set(chosen[i], values[i]);
+            var ret = model.Assess(args, choices).Return;
+            double[] derived = ret switch
+            {
+                double d => [d],
+                double[] a => a,
+                _ => throw new ArgumentException($"returnNames needs a model returning double or double[]; '{model.Name}' returned {ret?.GetType().Name ?? "null"}.", nameof(returnNames)),
+            };
+            if (derived.Length != returnNames.Count)
+                throw new ArgumentException($"'{model.Name}' returned {derived.Length} values; returnNames has {returnNames.Count}.", nameof(returnNames));
+            return [.. values, .. derived];
+        });
     }
 
     /// <summary>

@@ -1,0 +1,78 @@
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace Ppl.Generators.Tests.Differentiable;
+
+/// <summary>
+/// The differentiable form the generator emits (DifferentiableLowering): emitted and compiling without warnings
+/// for the constructs it supports, PPL0012 naming the construct where it cannot, and never a build error.
+/// (Its values and gradients are tested in Ppl.Inference.Tests/Mcmc/Differentiable against Assess.)
+/// </summary>
+public class DifferentiableLoweringTests
+{
+    private static string Source(GeneratorRunResult run) => string.Join("\n", run.GeneratedSources.Select(s => s.SourceText.ToString()));
+
+    [Theory]
+    [InlineData("var a = Sample(Normal(0, 1)); Observe(Normal(Sq(a), 1), 1.0, \"y\"); return a;", "a call to 'Sq' with a random argument",
+        "var a = Sample(Normal(0, 1)); Observe(Normal(a * a, 1), 1.0, \"y\"); return a;")]
+    [InlineData("var a = Sample(Normal(0, 1)); var l = new System.Collections.Generic.List<double>(); l.Add(a); return l[0];", "a call to 'Add' with a random argument",
+        "var a = Sample(Normal(0, 1)); var l = new double[1]; l[0] = a; return l[0];")]
+    [InlineData("var v = Sample(Dirichlet(new[] { 1.0, 1.0 })); return v[0];", "a choice of type double[]",
+        "var v = Sample(Beta(1, 1)); return v;")]
+    [InlineData("var a = Sample(Normal(0, 1)); var t = (a, 1.0); return t.Item1;", "tuple",
+        "var a = Sample(Normal(0, 1)); var t = (x, 1.0); return t.Item1 + a;")]
+    [InlineData("var a = Sample(Normal(0, 1)); var b = M(a); return b;", "a call to the model",
+        "var a = Sample(Normal(0, 1)); var b = a > 0 ? a : -a; return b;")]
+    [InlineData("var a = Sample(Normal(0, 1)); s_last = a; return a;", "storing a random value",
+        "var a = Sample(Normal(0, 1)); s_last = x; return a;")]
+    public void AConstructWithoutADifferentiableFormIsNamed_AndTheSupportedVariantIsEmitted(string positive, string construct, string negative)
+    {
+        const string helpers = "\n static double Sq(double v) => v * v;\n public static double s_last;";
+        var (run, compile) = Harness.Run(Harness.Model(positive).Replace("\n }\n}\n", "\n }" + helpers + "\n}\n"));
+        Assert.Null(run.Exception);
+        var d = Assert.Single(run.Diagnostics, x => x.Id == "PPL0012");
+        Assert.Equal(DiagnosticSeverity.Info, d.Severity);
+        Assert.True(d.GetMessage().Contains(construct, StringComparison.Ordinal), d.GetMessage());
+        Assert.DoesNotContain("__MDifferentiable", Source(run));
+        Assert.DoesNotContain(compile, x => x.Severity == DiagnosticSeverity.Error);
+
+        var (ok, okCompile) = Harness.Run(Harness.Model(negative).Replace("\n }\n}\n", "\n }" + helpers + "\n}\n"));
+        Assert.DoesNotContain(ok.Diagnostics, x => x.Id == "PPL0012");
+        Assert.Contains("__MDifferentiable", Source(ok));
+        Assert.DoesNotContain(okCompile, x => x.Severity >= DiagnosticSeverity.Warning);
+    }
+
+    [Fact]
+    public void TypicalBodiesLowerToReal_WithLocalsArraysLoopsBranchesAndMath()
+    {
+        var body = """
+            var d = xs[0].Length;
+            var w = new double[d];
+            for (var j = 0; j < d; j++) w[j] = Sample(Normal(0, 2), "w", j);
+            var s = Sample(HalfCauchy(1));
+            var b = Sample(Uniform(0, 1 - Math.Exp(-s)));
+            double total = 0;
+            foreach (double wj in w) total += wj;
+            for (var i = 0; i < xs.Length; i++)
+            {
+                double mean = 0;
+                for (var j = 0; j < d; j++) mean += xs[i][j] * w[j];
+                if (mean > 0) mean = Math.Log(1 + mean); else mean = -Math.Sqrt(-mean + 1e-9);
+                var k = (int)Math.Floor(Math.Abs(mean));
+                Observe(Normal(mean + k * 0.0 + (double)b, s), ys[i], "y", i);
+            }
+            Factor(-total * total);
+            return w;
+            """;
+        var (run, compile) = Harness.Run(Harness.Model(body, "public static double[] M(double[][] xs, double[] ys)"));
+        Assert.Null(run.Exception);
+        Assert.DoesNotContain(run.Diagnostics, x => x.Id == "PPL0012" || x.Id == "PPL0009");
+        var source = Source(run);
+        Assert.Contains("__MDifferentiable", source);
+        Assert.Contains("global::Ppl.Autodiff.Real[] w = new global::Ppl.Autodiff.Real[d]", source);
+        Assert.Contains("global::Ppl.Autodiff.Real mean = 0", source);
+        Assert.Contains("global::Ppl.Autodiff.RealMath.Log(", source);
+        Assert.Contains("global::Ppl.Autodiff.RealDist.Uniform(0, 1 - global::Ppl.Autodiff.RealMath.Exp(-s))", source);
+        Assert.DoesNotContain(compile, x => x.Severity >= DiagnosticSeverity.Warning);
+    }
+}
