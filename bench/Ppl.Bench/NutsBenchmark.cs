@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Ppl;
 using Ppl.Autodiff;
+using Ppl.Bench;
 using Ppl.Inference;
 using Ppl.Inference.Mcmc;
 using static Ppl.Autodiff.RealMath;
@@ -8,7 +9,9 @@ using static Ppl.Autodiff.RealMath;
 /// <summary>
 /// NUTS (Stan's warm-up, diagonal metric, 4 chains, 1000 + 1000) on three models written over
 /// <see cref="Real"/>: ESS per second = min bulk ESS over parameters / sampling wall time (warm-up
-/// excluded). Also the cost of one eight-schools gradient against a hand-written analytic gradient.
+/// excluded). Also the cost of one eight-schools gradient against a hand-written analytic gradient. Each model is
+/// run twice in the same process: on its hand-written density, then as the [Model] method of <see cref="NutsBenchModels"/>
+/// through <c>McmcSampler.Sample(model, …)</c> (its generated differentiable form), with the same settings and seed.
 /// </summary>
 internal static class NutsBenchmark
 {
@@ -82,6 +85,19 @@ internal static class NutsBenchmark
         figures["eight_schools_gradient_ns"] = Math.Round(adNs);
         figures["eight_schools_gradient_handwritten_ns"] = Math.Round(handNs);
 
+        // The generated forms must be the same posteriors as the hand-written densities, coordinate for coordinate.
+        var esModel = ModelDensity.Create(NutsBenchModels.EightSchoolsModel, (Y, Sigma), ChoiceMap.Empty);
+        var logisticArgs = LogisticArgs();
+        var logisticModel = ModelDensity.Create(NutsBenchModels.LogisticRegressionModel, logisticArgs, ChoiceMap.Empty);
+        var hierarchicalArgs = HierarchicalArgs();
+        var hierarchicalModel = ModelDensity.Create(NutsBenchModels.HierarchicalModel, hierarchicalArgs, ChoiceMap.Empty);
+        CheckSame("eight schools", es, esModel, ["mu", "tau", .. Enumerable.Range(0, 8).Select(j => $"eta/{j}")]);
+        CheckSame("logistic regression", LogisticRegression(), logisticModel, ["alpha", .. Enumerable.Range(0, LogisticD).Select(j => $"beta/{j}")]);
+        CheckSame("hierarchical", Hierarchical(), hierarchicalModel, ["mu", "tau", .. Enumerable.Range(0, hierarchicalArgs.Groups).Select(k => $"z/{k}")]);
+        var generatedNs = TimeNs(() => esModel.LogDensityAndGradient(x, g));
+        Console.WriteLine($"eight schools gradient, generated [Model] form: {generatedNs:F0} ns ({generatedNs / adNs:F2}x the hand-written Real density)");
+        figures["eight_schools_gradient_generated_ns"] = Math.Round(generatedNs);
+
         // Also the JIT warm-up of the sampler: without it the first model is timed on unoptimised code.
         {
             var k = new NutsKernel();
@@ -109,20 +125,35 @@ internal static class NutsBenchmark
         }
         var ess = new Dictionary<string, double>();
         var details = new Dictionary<string, object>();
+        var generatedEss = new Dictionary<string, double>();
+        var generatedDetails = new Dictionary<string, object>();
         (ess["eight_schools"], details["eight_schools"]) = Measure("eight schools (non-centred, 10 parameters)", es);
+        (generatedEss["eight_schools"], generatedDetails["eight_schools"]) = Measure("  same, generated [Model] form", (rng, options) =>
+            McmcSampler.Sample(NutsBenchModels.EightSchoolsModel, (Y, Sigma), ChoiceMap.Empty, new NutsKernel(), Settings, rng, options));
         (ess["logistic_regression"], details["logistic_regression"]) = Measure("logistic regression (1000 x 10)", LogisticRegression());
+        (generatedEss["logistic_regression"], generatedDetails["logistic_regression"]) = Measure("  same, generated [Model] form", (rng, options) =>
+            McmcSampler.Sample(NutsBenchModels.LogisticRegressionModel, logisticArgs, ChoiceMap.Empty, new NutsKernel(), Settings, rng, options));
         (ess["hierarchical"], details["hierarchical"]) = Measure("hierarchical normal (100 parameters)", Hierarchical());
+        (generatedEss["hierarchical"], generatedDetails["hierarchical"]) = Measure("  same, generated [Model] form", (rng, options) =>
+            McmcSampler.Sample(NutsBenchModels.HierarchicalModel, hierarchicalArgs, ChoiceMap.Empty, new NutsKernel(), Settings, rng, options));
         figures["models"] = details;
         figures["ess_per_second"] = ess;
+        figures["generated_models"] = generatedDetails;
+        figures["generated_ess_per_second"] = generatedEss;
+        figures["generated_to_handwritten"] = ess.Keys.ToDictionary(k => k, k => Math.Round(generatedEss[k] / ess[k], 3));
         return figures;
     }
 
     /// <summary>The settings of every model, matched by bench/stan/compare.R (chains run one after another on one core).</summary>
     private static readonly McmcSettings Settings = new() { Chains = 4, Warmup = 1000, Draws = 1000 };
 
-    private static (double EssPerSecond, Dictionary<string, double> Details) Measure(string label, IDifferentiableDensity density)
+    private static (double EssPerSecond, Dictionary<string, double> Details) Measure(string label, IDifferentiableDensity density) =>
+        Measure(label, (rng, options) => McmcSampler.Sample(density, new NutsKernel(), Settings, rng, options));
+
+    /// <summary>Runs <paramref name="sample"/> with the benchmark's seed and one core, and reports its ESS per second.</summary>
+    private static (double EssPerSecond, Dictionary<string, double> Details) Measure(string label, Func<Rng, RunOptions, McmcResult> sample)
     {
-        var r = McmcSampler.Sample(density, new NutsKernel(), Settings, new Rng(7), new RunOptions { MaxDegreeOfParallelism = 1 });
+        var r = sample(new Rng(7), new RunOptions { MaxDegreeOfParallelism = 1 });
         var summary = r.Summarize();
         // Chains ran one after another: the sampling time is the sum over chains (one core), as Stan's get_elapsed_time.
         var sampling = r.ChainSamplingTimes.Sum(t => t.TotalSeconds);
@@ -247,6 +278,53 @@ internal static class NutsBenchmark
             for (var k = 0; k < obs.Length; k++) terms[k] = RealDensity.NormalSum(obs[k], mu + tau * z[k], 3);
             return RealDensity.Normal(mu, 0, 5) + RealDensity.HalfNormal(tau, 5) + x[1] + RealDensity.StdNormal(z) + Sum(terms);
         });
+    }
+
+    /// <summary>The logistic regression's data as the [Model] method takes them: one array per row, and the outcomes.</summary>
+    private static (double[][] Xs, bool[] Ys) LogisticArgs()
+    {
+        var (xs, ys) = LogisticData();
+        return (Enumerable.Range(0, ys.Length).Select(i => xs.AsSpan(i * LogisticD, LogisticD).ToArray()).ToArray(), ys);
+    }
+
+    /// <summary>The hierarchical model's data in long format (as exported for Stan, groups from 0): group count, group of each observation, observations.</summary>
+    private static (int Groups, int[] Group, double[] Y) HierarchicalArgs()
+    {
+        var obs = HierarchicalData();
+        return (obs.Length, obs.SelectMany((o, k) => o.Select(_ => k)).ToArray(), obs.SelectMany(o => o).ToArray());
+    }
+
+    /// <summary>
+    /// Throws unless the generated density has the coordinates <paramref name="addresses"/> (the hand-written order) and
+    /// the same log density as the hand-written one up to a constant: the differences between two random points
+    /// (several pairs) agree to 1e-8, and so do the gradients.
+    /// </summary>
+    private static void CheckSame(string label, IDifferentiableDensity handWritten, IModelDensity generated, string[] addresses)
+    {
+        var actual = generated.Addresses.Select(a => a.ToString()).ToArray();
+        if (!actual.SequenceEqual(addresses))
+            throw new InvalidOperationException($"{label}: the generated density's coordinates are ({string.Join(", ", actual)}), expected ({string.Join(", ", addresses)}).");
+        if (generated.Dimension != handWritten.Dimension)
+            throw new InvalidOperationException($"{label}: dimension {generated.Dimension}, hand-written {handWritten.Dimension}.");
+        var rng = new Rng(11);
+        var n = handWritten.Dimension;
+        double[] Point() => Enumerable.Range(0, n).Select(_ => 4 * rng.NextDouble() - 2).ToArray();
+        double worst = 0;
+        for (var pair = 0; pair < 5; pair++)
+        {
+            var (u, v) = (Point(), Point());
+            var (gh, gg) = (new double[n], new double[n]);
+            var hu = handWritten.LogDensityAndGradient(u, gh);
+            var gu = generated.LogDensityAndGradient(u, gg);
+            var diff = Math.Abs(hu - handWritten.LogDensity(v) - (gu - generated.LogDensity(v)));
+            if (!(diff <= 1e-8))
+                throw new InvalidOperationException($"{label}: log density differences disagree by {diff:E3} (hand-written {hu - handWritten.LogDensity(v)}, generated {gu - generated.LogDensity(v)}).");
+            for (var i = 0; i < n; i++)
+                if (!(Math.Abs(gh[i] - gg[i]) <= 1e-8 * Math.Max(1, Math.Abs(gh[i]))))
+                    throw new InvalidOperationException($"{label}: gradient coordinate {i} ({addresses[i]}) is {gg[i]}, hand-written {gh[i]}.");
+            worst = Math.Max(worst, diff);
+        }
+        Console.WriteLine($"{label}: generated [Model] density matches the hand-written one (log density differences within {worst:E1})");
     }
 
     private static double TimeNs(Func<double> f, int calibrate = 20000)

@@ -1,5 +1,4 @@
 using Ppl.Distributions;
-using Ppl.Dynamic;
 
 namespace Ppl.Inference.Mcmc;
 
@@ -57,14 +56,11 @@ public sealed record EllipticalSlice<TArgs, TRet>(IReadOnlyList<Address> Address
 
     private Normal[] Priors(ITrace<TArgs, TRet> t)
     {
-        if (t is not DynamicTrace<TArgs, TRet> dt)
-            throw new ArgumentException("Elliptical slice sampling needs a dynamic trace (it reads the choices' priors).");
         var result = new Normal[Addresses.Count];
         for (var i = 0; i < result.Length; i++)
         {
-            if (!dt.ChoiceRecords.TryGetValue(Addresses[i], out var r))
-                throw new ArgumentException($"No choice at '{Addresses[i]}'.");
-            result[i] = r.Distribution is Normal nd ? nd : throw new ArgumentException($"Elliptical slice sampling needs a Normal prior at '{Addresses[i]}'; it has {r.Distribution.Family}.");
+            var d = SiteDistributions.Of(t, Addresses[i], "Elliptical slice sampling");
+            result[i] = d is Normal nd ? nd : throw new ArgumentException($"Elliptical slice sampling needs a Normal prior at '{Addresses[i]}'; it has {d.Family}.");
         }
         return result;
     }

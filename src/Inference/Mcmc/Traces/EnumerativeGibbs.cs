@@ -1,5 +1,4 @@
 using Ppl.Distributions;
-using Ppl.Dynamic;
 
 namespace Ppl.Inference.Mcmc;
 
@@ -37,9 +36,7 @@ public sealed record EnumerativeGibbs<TArgs, TRet>(Address Address) : IKernel<Tr
 
     private List<object> Support(ITrace<TArgs, TRet> t)
     {
-        if (t is not DynamicTrace<TArgs, TRet> dt || !dt.ChoiceRecords.TryGetValue(Address, out var record))
-            throw new ArgumentException($"Gibbs needs a top-level choice of a dynamic model at '{Address}'.");
-        var d = record.Distribution;
+        var d = SiteDistributions.Of(t, Address, "Gibbs");
         var iface = d.GetType().GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IFiniteDistribution<>))
             ?? throw new ArgumentException($"The choice at '{Address}' has distribution {d.Family}, whose support is not finite.");
         var size = (int)iface.GetProperty(nameof(IFiniteDistribution<int>.SupportSize))!.GetValue(d)!;

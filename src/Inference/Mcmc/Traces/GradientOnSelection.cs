@@ -3,7 +3,8 @@ namespace Ppl.Inference.Mcmc;
 /// <summary>
 /// A gradient kernel (HMC, MALA, NUTS) restricted to the selected continuous choices of a trace, the
 /// other choices held fixed: each step builds the conditional density of the selected choices in
-/// unconstrained space (<see cref="GenerativeFunctionDensity{TArgs, TRet}"/>), takes one step of the
+/// unconstrained space (a generated model's <see cref="ModelDensity{TArgs}"/>, exact gradients; a dynamic
+/// model's <see cref="GenerativeFunctionDensity{TArgs, TRet}"/>, finite differences), takes one step of the
 /// kernel and moves the trace there. The kernel's tuning (step size, metric, warm-up over the first
 /// <see cref="Warmup"/> steps) is kept in the chain state, so e.g. Gibbs on discrete choices cycled with
 /// NUTS on continuous ones is one kernel.
@@ -18,8 +19,7 @@ public sealed record GradientOnSelection<TArgs, TRet>(Selection Selection, IGrad
     /// <inheritdoc />
     public TraceState<TArgs, TRet> Step(TraceState<TArgs, TRet> state, Rng rng)
     {
-        var density = new GenerativeFunctionDensity<TArgs, TRet>(state.Trace, Selection);
-        var u = density.Unconstrain(state.Trace);
+        var (density, u, apply) = Conditional(state.Trace);
         GradientState s;
         if (state.KernelStates.TryGetValue(this, out var o) && o is GradientState prev && prev.Position.Length == u.Length)
         {
@@ -29,7 +29,32 @@ public sealed record GradientOnSelection<TArgs, TRet>(Selection Selection, IGrad
         }
         else s = Kernel.Init(density, u, Warmup, rng);
         var next = Kernel.Step(density, s, rng);
-        var trace = next.Stats.Accepted ? density.Apply(state.Trace, next.Position, rng) : state.Trace;
+        var trace = next.Stats.Accepted ? apply(next.Position, rng) : state.Trace;
         return state with { Trace = trace, KernelStates = state.KernelStates.SetItem(this, next), Stats = next.Stats };
+    }
+
+    /// <summary>
+    /// The conditional density of the selected choices given the rest of <paramref name="trace"/>, the trace's
+    /// position in it, and the move of the trace to a new position: exact gradients from a generated model's
+    /// differentiable form, central differences through <c>Assess</c> for a dynamic model.
+    /// </summary>
+    private (IDifferentiableDensity Density, double[] Position, Func<double[], Rng, ITrace<TArgs, TRet>> Apply) Conditional(ITrace<TArgs, TRet> trace)
+    {
+        if (trace.GenerativeFunction is Modeling.IHasDifferentiableForm<TArgs> f)
+        {
+            var body = f.DifferentiableForm ?? throw new NotSupportedException(
+                $"A gradient kernel on '{trace.GenerativeFunction.Name}' needs its differentiable form: {f.DifferentiableFormMissingReason} (PPL0012).");
+            // Every choice is held at the trace's value; the selected continuous ones are the coordinates, starting there.
+            var md = new ModelDensity<TArgs>(trace.GenerativeFunction.Name, body, trace.Args, ChoiceMap.Empty, trace.Choices, Selection);
+            return (md, md.Layout.Start.ToArray(), (u, rng) =>
+            {
+                var values = md.Constrain(u);
+                var c = ChoiceMap.Empty;
+                for (var i = 0; i < values.Length; i++) c = c.Set(md.Addresses[i], values[i]);
+                return trace.GenerativeFunction.Update(trace, trace.Args, c, rng).Trace;
+            });
+        }
+        var density = new GenerativeFunctionDensity<TArgs, TRet>(trace, Selection);
+        return (density, density.Unconstrain(trace), (u, rng) => density.Apply(trace, u, rng));
     }
 }

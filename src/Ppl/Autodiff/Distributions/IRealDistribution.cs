@@ -20,6 +20,12 @@ public interface IRealDistribution
 
     /// <summary>Null when the parameters are valid; otherwise a message naming the parameter and its value.</summary>
     string? ParameterError { get; }
+
+    /// <summary>
+    /// The double-valued family at the parameters' current values (boxed): what kernels that read a site's
+    /// distribution (enumerative Gibbs its support, elliptical slice its Normal prior) see of a generated model.
+    /// </summary>
+    Ppl.Distributions.IDistribution AtValues();
 }
 
 /// <summary>A continuous scalar distribution over <see cref="Real"/> parameters, with its map from ℝ onto the support.</summary>

@@ -21,6 +21,9 @@ public readonly struct RealBernoulli : IRealDiscrete<bool>
     public string? ParameterError => new Bernoulli(P.Value).ParameterError;
 
     /// <inheritdoc />
+    public IDistribution AtValues() => new Bernoulli(P.Value);
+
+    /// <inheritdoc />
     public Real LogProbability(bool value)
     {
         var p = P.Value;

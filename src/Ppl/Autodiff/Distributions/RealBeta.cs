@@ -29,6 +29,9 @@ public readonly struct RealBeta : IRealContinuous
     /// <inheritdoc />
     public string? ParameterError => new Beta(Alpha.Value, BetaParameter.Value).ParameterError;
 
+    /// <inheritdoc />
+    public IDistribution AtValues() => new Beta(Alpha.Value, BetaParameter.Value);
+
     /// <summary>log p(x) = (α − 1) log x + (β − 1) log(1 − x) − log B(α, β) on [0, 1] (at the ends as the double family: 0·log 0 = 0); −∞ elsewhere.</summary>
     /// <param name="x">The value.</param>
     public Real LogDensity(Real x)

@@ -26,6 +26,9 @@ public readonly struct RealBinomial : IRealDiscrete<int>
     public string? ParameterError => new Binomial(N, P.Value).ParameterError;
 
     /// <inheritdoc />
+    public IDistribution AtValues() => new Binomial(N, P.Value);
+
+    /// <inheritdoc />
     public Real LogProbability(int value)
     {
         var n = N;

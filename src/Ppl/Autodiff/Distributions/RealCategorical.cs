@@ -41,6 +41,14 @@ public readonly struct RealCategorical : IRealDiscrete<int>
     }
 
     /// <inheritdoc />
+    public IDistribution AtValues()
+    {
+        var values = new double[_probs?.Length ?? 0];
+        for (var i = 0; i < values.Length; i++) values[i] = _probs![i].Value;
+        return new Categorical(values);
+    }
+
+    /// <inheritdoc />
     public Real LogProbability(int value)
     {
         if (!_valid) return double.NaN;

@@ -25,6 +25,9 @@ public readonly struct RealCauchy : IRealContinuous
     public string? ParameterError => new Cauchy(Loc.Value, Scale.Value).ParameterError;
 
     /// <inheritdoc />
+    public IDistribution AtValues() => new Cauchy(Loc.Value, Scale.Value);
+
+    /// <inheritdoc />
     public Real LogDensity(Real x)
     {
         var loc = Loc.Value;

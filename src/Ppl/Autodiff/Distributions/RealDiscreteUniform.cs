@@ -29,6 +29,9 @@ public readonly struct RealDiscreteUniform : IRealDiscrete<int>
     public string? ParameterError => new DiscreteUniform(Lower, Upper).ParameterError;
 
     /// <inheritdoc />
+    public IDistribution AtValues() => new DiscreteUniform(Lower, Upper);
+
+    /// <inheritdoc />
     public Real LogProbability(int value)
     {
         if (Upper < Lower) return double.NaN;

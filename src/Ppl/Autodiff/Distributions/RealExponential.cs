@@ -21,6 +21,9 @@ public readonly struct RealExponential : IRealContinuous
     public string? ParameterError => new Exponential(Rate.Value).ParameterError;
 
     /// <inheritdoc />
+    public IDistribution AtValues() => new Exponential(Rate.Value);
+
+    /// <inheritdoc />
     public Real LogDensity(Real x)
     {
         var rate = Rate.Value;

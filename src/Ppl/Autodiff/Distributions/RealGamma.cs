@@ -28,6 +28,9 @@ public readonly struct RealGamma : IRealContinuous
     /// <inheritdoc />
     public string? ParameterError => new Gamma(Shape.Value, Rate.Value).ParameterError;
 
+    /// <inheritdoc />
+    public IDistribution AtValues() => new Gamma(Shape.Value, Rate.Value);
+
     /// <summary>log p(x) = α log β − log Γ(α) + (α − 1) log x − βx on [0, ∞) (at x = 0 as the double family: 0·log 0 = 0); −∞ elsewhere.</summary>
     /// <param name="x">The value.</param>
     public Real LogDensity(Real x)

@@ -24,6 +24,9 @@ public readonly struct RealGeometric : IRealDiscrete<int>
     public string? ParameterError => new Geometric(P.Value).ParameterError;
 
     /// <inheritdoc />
+    public IDistribution AtValues() => new Geometric(P.Value);
+
+    /// <inheritdoc />
     public Real LogProbability(int value)
     {
         var p = P.Value;

@@ -21,6 +21,9 @@ public readonly struct RealHalfCauchy : IRealContinuous
     public string? ParameterError => new HalfCauchy(Scale.Value).ParameterError;
 
     /// <inheritdoc />
+    public IDistribution AtValues() => new HalfCauchy(Scale.Value);
+
+    /// <inheritdoc />
     public Real LogDensity(Real x)
     {
         var scale = Scale.Value;

@@ -21,6 +21,9 @@ public readonly struct RealHalfNormal : IRealContinuous
     public string? ParameterError => new HalfNormal(Sigma.Value).ParameterError;
 
     /// <inheritdoc />
+    public IDistribution AtValues() => new HalfNormal(Sigma.Value);
+
+    /// <inheritdoc />
     public Real LogDensity(Real x)
     {
         var sigma = Sigma.Value;

@@ -30,6 +30,9 @@ public readonly struct RealInverseGamma : IRealContinuous
     public string? ParameterError => new InverseGamma(Shape.Value, Scale.Value).ParameterError;
 
     /// <inheritdoc />
+    public IDistribution AtValues() => new InverseGamma(Shape.Value, Scale.Value);
+
+    /// <inheritdoc />
     public Real LogDensity(Real x)
     {
         var a = Shape.Value;

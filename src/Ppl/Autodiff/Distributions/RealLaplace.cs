@@ -24,6 +24,9 @@ public readonly struct RealLaplace : IRealContinuous
     /// <inheritdoc />
     public string? ParameterError => new Laplace(Loc.Value, Scale.Value).ParameterError;
 
+    /// <inheritdoc />
+    public IDistribution AtValues() => new Laplace(Loc.Value, Scale.Value);
+
     /// <summary>log p(x) = −log 2b − |x − loc| / b; at x = loc the derivative in x and loc is taken as 0 (a subgradient).</summary>
     /// <param name="x">The value.</param>
     public Real LogDensity(Real x)

@@ -25,6 +25,9 @@ public readonly struct RealLogNormal : IRealContinuous
     public string? ParameterError => new LogNormal(Mu.Value, Sigma.Value).ParameterError;
 
     /// <inheritdoc />
+    public IDistribution AtValues() => new LogNormal(Mu.Value, Sigma.Value);
+
+    /// <inheritdoc />
     public Real LogDensity(Real x)
     {
         var mu = Mu.Value;

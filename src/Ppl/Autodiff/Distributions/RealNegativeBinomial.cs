@@ -31,6 +31,9 @@ public readonly struct RealNegativeBinomial : IRealDiscrete<int>
     public string? ParameterError => new NegativeBinomial(R.Value, P.Value).ParameterError;
 
     /// <inheritdoc />
+    public IDistribution AtValues() => new NegativeBinomial(R.Value, P.Value);
+
+    /// <inheritdoc />
     public Real LogProbability(int value)
     {
         var r = R.Value;

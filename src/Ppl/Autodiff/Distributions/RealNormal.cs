@@ -25,6 +25,9 @@ public readonly struct RealNormal : IRealContinuous
     public string? ParameterError => new Normal(Mu.Value, Sigma.Value).ParameterError;
 
     /// <inheritdoc />
+    public IDistribution AtValues() => new Normal(Mu.Value, Sigma.Value);
+
+    /// <inheritdoc />
     public Real LogDensity(Real x)
     {
         var mu = Mu.Value;

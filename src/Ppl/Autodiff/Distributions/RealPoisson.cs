@@ -22,6 +22,9 @@ public readonly struct RealPoisson : IRealDiscrete<int>
     public string? ParameterError => new Poisson(Rate.Value).ParameterError;
 
     /// <inheritdoc />
+    public IDistribution AtValues() => new Poisson(Rate.Value);
+
+    /// <inheritdoc />
     public Real LogProbability(int value)
     {
         var rate = Rate.Value;

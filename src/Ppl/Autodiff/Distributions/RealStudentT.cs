@@ -34,6 +34,9 @@ public readonly struct RealStudentT : IRealContinuous
     public string? ParameterError => new StudentT(Nu.Value, Mu.Value, Sigma.Value).ParameterError;
 
     /// <inheritdoc />
+    public IDistribution AtValues() => new StudentT(Nu.Value, Mu.Value, Sigma.Value);
+
+    /// <inheritdoc />
     public Real LogDensity(Real x)
     {
         var nu = Nu.Value;

@@ -28,6 +28,9 @@ public readonly struct RealUniform : IRealContinuous
     /// <inheritdoc />
     public string? ParameterError => new Uniform(Lower.Value, Upper.Value).ParameterError;
 
+    /// <inheritdoc />
+    public IDistribution AtValues() => new Uniform(Lower.Value, Upper.Value);
+
     /// <summary>log p(x) = −log(upper − lower) on [lower, upper] (no derivative in x); −∞ elsewhere.</summary>
     /// <param name="x">The value.</param>
     public Real LogDensity(Real x)

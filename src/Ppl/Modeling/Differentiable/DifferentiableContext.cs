@@ -46,6 +46,8 @@ public sealed class DifferentiableContext
     private Selection _selection = Selection.All;
     private readonly List<Address> _prefixes = [];
     private string _model = "";
+    private Address? _probe;
+    private Ppl.Distributions.IDistribution? _probed;
 
     /// <summary>This thread's context.</summary>
     public static DifferentiableContext ForThread => t_context ??= new DifferentiableContext();
@@ -104,6 +106,34 @@ public sealed class DifferentiableContext
         }
     }
 
+    /// <summary>
+    /// The distribution (as its double-valued family at the parameters' values) of the site at
+    /// <paramref name="address"/> in a run of <paramref name="body"/> with every choice held at its value in
+    /// <paramref name="values"/> (a trace's choices), or null when the run does not visit it: what kernels that
+    /// read a site's distribution (enumerative Gibbs, elliptical slice) see of a generated model.
+    /// </summary>
+    public static Ppl.Distributions.IDistribution? SiteDistribution<TArgs>(string modelName, DifferentiableBody<TArgs> body, TArgs args, ChoiceMap values, Address address)
+    {
+        var c = ForThread;
+        c._probe = address;
+        c._probed = null;
+        try
+        {
+            Discover(modelName, body, args, ChoiceMap.Empty, values, Selection.None);
+            return c._probed;
+        }
+        finally
+        {
+            c._probe = null;
+            c._probed = null;
+        }
+    }
+
+    private void Probe(Address address, IRealDistribution d)
+    {
+        if (_probe is { } p && _probed is null && p.Equals(address)) _probed = d.AtValues();
+    }
+
     private Address Full(in SiteAddress a)
     {
         var local = a.ToAddress();
@@ -113,6 +143,7 @@ public sealed class DifferentiableContext
     private Real DiscoverContinuous<D>(in SiteAddress site, D d) where D : struct, IRealContinuous
     {
         var address = Full(site);
+        Probe(address, d);
         if (_observations.TryGetValue(address, out var observed))
         {
             var v = ToDouble(observed, address);
@@ -144,9 +175,11 @@ public sealed class DifferentiableContext
         return held;
     }
 
-    private double DiscoverDiscrete(in SiteAddress site, string family)
+    private double DiscoverDiscrete(in SiteAddress site, IRealDistribution d)
     {
+        var family = d.Family;
         var address = Full(site);
+        Probe(address, d);
         if (!_observations.TryGetValue(address, out var value) && !_held.TryGetValue(address, out value))
             throw new DifferentiableLayoutException(
                 $"The discrete choice at '{address}' of '{_model}' has no value: gradient-based inference moves only continuous choices, so observe it, " +
@@ -292,7 +325,7 @@ public sealed class DifferentiableContext
     public T SampleDiscrete<T, D>(in SiteAddress address, D distribution) where D : struct, IRealDiscrete<T>
     {
         double raw;
-        if (_discovering) raw = DiscoverDiscrete(address, distribution.Family);
+        if (_discovering) raw = DiscoverDiscrete(address, distribution);
         else
         {
             ref readonly var v = ref Next(VisitKind.Discrete);

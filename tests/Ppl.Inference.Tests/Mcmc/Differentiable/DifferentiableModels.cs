@@ -89,6 +89,25 @@ public static partial class DifferentiableModels
         return mu;
     }
 
+    /// <summary>The trace-kernel tests' conjugate model as a [Model]: mu ~ N(0, 1), y_i ~ N(mu, 1) for i &lt; n.</summary>
+    [Model]
+    public static double ConjugateNormal(int n)
+    {
+        var mu = Sample(Normal(0, 1));
+        for (var i = 0; i < n; i++) _ = Sample(Normal(mu, 1), "y", i);
+        return mu;
+    }
+
+    /// <summary>The trace-kernel tests' switch model as a [Model]: z ~ Bernoulli(0.3), mu ~ N(0, 1), y ~ N(mu + 2z, 1).</summary>
+    [Model]
+    public static bool ZMu()
+    {
+        var z = Sample(Bernoulli(0.3));
+        var mu = Sample(Normal(0, 1));
+        _ = Sample(Normal(mu + (z ? 2 : 0), 1), "y");
+        return z;
+    }
+
     /// <summary>A helper method called with a random argument: no differentiable form (PPL0012).</summary>
     [Model]
     public static double WithHelper()

@@ -1,0 +1,58 @@
+using Ppl.Modeling;
+using static Ppl.Dist;
+using static Ppl.Modeling.Effects;
+
+namespace Ppl.Bench;
+
+/// <summary>
+/// The three models of the NUTS benchmark written as a user would, as [Model] methods: NUTS runs on their generated
+/// differentiable forms, against the hand-written densities over <c>Real</c> in <c>NutsBenchmark</c>.
+/// </summary>
+public static partial class NutsBenchModels
+{
+    /// <summary>Non-centred eight schools: mu ~ N(0, 5), tau ~ HalfCauchy(5), eta_j ~ N(0, 1), y_j ~ N(mu + tau eta_j, sigma_j).</summary>
+    [Model]
+    public static double EightSchools(double[] y, double[] sigma)
+    {
+        var mu = Sample(Normal(0, 5));
+        var tau = Sample(HalfCauchy(5));
+        for (var j = 0; j < y.Length; j++)
+        {
+            var eta = Sample(Normal(0, 1), "eta", j);
+            Observe(Normal(mu + tau * eta, sigma[j]), y[j], "y", j);
+        }
+        return mu;
+    }
+
+    /// <summary>Logistic regression: alpha ~ N(0, 2.5), beta_j ~ N(0, 2.5), y_i ~ Bernoulli(1 / (1 + exp(-(alpha + x_i · beta)))).</summary>
+    [Model]
+    public static double LogisticRegression(double[][] xs, bool[] ys)
+    {
+        var d = xs[0].Length;
+        var alpha = Sample(Normal(0, 2.5));
+        var beta = new double[d];
+        for (var j = 0; j < d; j++) beta[j] = Sample(Normal(0, 2.5), "beta", j);
+        for (var i = 0; i < xs.Length; i++)
+        {
+            var eta = alpha;
+            for (var j = 0; j < d; j++) eta += xs[i][j] * beta[j];
+            Observe(Bernoulli(1 / (1 + Math.Exp(-eta))), ys[i], "y", i);
+        }
+        return alpha;
+    }
+
+    /// <summary>
+    /// Non-centred hierarchical normal: mu ~ N(0, 5), tau ~ HalfNormal(5), z_k ~ N(0, 1), y_i ~ N(mu + tau z_group[i], 3),
+    /// the observations in long format (each with its group's index), as the Stan model takes them.
+    /// </summary>
+    [Model]
+    public static double Hierarchical(int groups, int[] group, double[] y)
+    {
+        var mu = Sample(Normal(0, 5));
+        var tau = Sample(HalfNormal(5));
+        var z = new double[groups];
+        for (var k = 0; k < groups; k++) z[k] = Sample(Normal(0, 1), "z", k);
+        for (var i = 0; i < y.Length; i++) Observe(Normal(mu + tau * z[group[i]], 3), y[i], "y", i);
+        return mu;
+    }
+}
