@@ -322,7 +322,9 @@ namespace Ppl.Generators
         private void Statement(StatementSyntax s, StringBuilder sb, string indent)
         {
             _ct.ThrowIfCancellationRequested();
-            if (!Touches(s) && !(s is BlockSyntax))
+            // A return always goes through ReturnValue: the batched form returns tensors, so even a value with no
+            // random part (`return new double[0];`) must be lifted or refused, never copied as written.
+            if (!Touches(s) && !(s is BlockSyntax) && !(s is ReturnStatementSyntax { Expression: not null }))
             {
                 sb.Append(indent).AppendLine(s.ToString());
                 return;

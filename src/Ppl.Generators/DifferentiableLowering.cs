@@ -17,6 +17,19 @@ namespace Ppl.Generators
 
         /// <summary>Why there is no differentiable form (the PPL0012 message), or null.</summary>
         public string? DifferentiableMissing { get; init; }
+
+        /// <summary>The callable form's body (double parameters as Real), or null when it has none (it then throws with <see cref="DifferentiableCallMissing"/>).</summary>
+        public string? DifferentiableCallBody { get; init; }
+
+        /// <summary>Why the callable form (for callers passing random values) cannot be lowered, or null.</summary>
+        public string? DifferentiableCallMissing { get; init; }
+
+        /// <summary>
+        /// The signature of the callable differentiable form <c>__{Method}DifferentiableCall</c> (double parameters and
+        /// returns as Real), emitted for every model of a compilation that has the runtime (with a throwing body when
+        /// there is no form), so that a caller's form can call it; null when the compilation lacks the runtime.
+        /// </summary>
+        public string? DifferentiableSignature { get; init; }
     }
 
     /// <summary>
@@ -91,17 +104,31 @@ namespace Ppl.Generators
         /// </summary>
         public static ModelData Attach(ModelData data, SemanticModel model, IMethodSymbol method, SyntaxNode body, List<Site> sites, CancellationToken ct)
         {
-            if (data.HintName == null || !data.Specialised) return data;
             // Older runtimes (a user on a previous Ppl) have no context type: no form, no diagnostic.
-            if (model.Compilation.GetTypeByMetadataName("Ppl.Modeling.DifferentiableContext") == null) return data;
+            if (data.HintName == null || model.Compilation.GetTypeByMetadataName("Ppl.Modeling.DifferentiableContext") == null) return data;
+            var signature = Signature(method);
+            data = data with { DifferentiableSignature = signature };
+            // A model the dynamic tracer runs (PPL0008 says why) has no body to lower; its callable form only throws.
+            if (!data.Specialised) return data with { DifferentiableMissing = "the model runs through the dynamic tracer (see PPL0008)" };
+            // The callable form, for callers' forms: its double parameters are Real (a caller may pass random values).
+            // Without one, the method throws with the reason (a caller passing only data could use the top-level form,
+            // but one method per model keeps callers simple); no diagnostic: the top-level form's is the one users see.
+            if (method.Parameters.Any(p => IsFloating(p.Type)))
+            {
+                try
+                {
+                    data = data with { DifferentiableCallBody = LowerChecked(data, model, method, body, sites, signature, realParameters: true, ct) };
+                }
+                catch (Unsupported u)
+                {
+                    data = data with { DifferentiableCallMissing = u.Message };
+                }
+            }
             try
             {
-                var text = new DifferentiableLowering(model, method, body, sites, ct).Lower();
-                // The lowering checks every use of a random value against what it supports; a construct it has not
-                // foreseen must cost the model its form (PPL0012), never the user's build: compile the form once here.
-                if (CompileError(data, model.Compilation, text, ct) is { } error)
-                    throw new Unsupported(body, $"a construct the lowering does not support (the lowered code would not compile: {error})");
-                return data with { DifferentiableBody = text };
+                var text = LowerChecked(data, model, method, body, sites, Signature(method, realParameters: false), realParameters: false, ct);
+                data = data with { DifferentiableBody = text };
+                return method.Parameters.Any(p => IsFloating(p.Type)) ? data : data with { DifferentiableCallBody = text };
             }
             catch (Unsupported u)
             {
@@ -109,13 +136,42 @@ namespace Ppl.Generators
                 return data with
                 {
                     DifferentiableMissing = u.Message,
+                    DifferentiableCallMissing = data.DifferentiableCallMissing ?? u.Message,
                     Diagnostics = new EquatableArray<DiagInfo>(data.Diagnostics.Items.Add(diag)),
                 };
             }
         }
 
+        /// <summary>
+        /// Lowers the body and compiles the result once. The lowering checks every use of a random value against what it
+        /// supports; a construct it has not foreseen must cost the model its form (PPL0012), never the user's build
+        /// (sub-model calls are stubbed for the check: their generated forms do not exist yet).
+        /// </summary>
+        private static string LowerChecked(ModelData data, SemanticModel model, IMethodSymbol method, SyntaxNode body, List<Site> sites, string signature,
+            bool realParameters, CancellationToken ct)
+        {
+            var lowering = new DifferentiableLowering(model, method, body, sites, ct) { _realParameters = realParameters };
+            var text = lowering.Lower();
+            lowering._check = true;
+            var checkText = lowering.Lower();
+            if (CompileError(data, model.Compilation, signature, checkText, ct) is { } error)
+                throw new Unsupported(body, $"a construct the lowering does not support (the lowered code would not compile: {error})");
+            return text;
+        }
+
+        /// <summary>The parameters and return type of a form: double returns become Real, double[] returns Real[], and with <paramref name="realParameters"/> double parameters Real.</summary>
+        private static string Signature(IMethodSymbol method, bool realParameters = true)
+        {
+            var ps = method.Parameters.Select(p => (realParameters && IsFloating(p.Type) ? RealType : p.Type.ToDisplayString(ModelBuilder.TypeFormat)) + " " +
+                                                   (SyntaxFacts.GetKeywordKind(p.Name) != SyntaxKind.None ? "@" + p.Name : p.Name));
+            return ReturnTypeOf(method) + "|" + string.Join(", ", ps);
+        }
+
+        /// <summary>The return type of the callable form of <paramref name="method"/>.</summary>
+        private static string ReturnTypeOf(IMethodSymbol method) => RealTypeOf(method.ReturnType) ?? method.ReturnType.ToDisplayString(ModelBuilder.TypeFormat);
+
         /// <summary>The first compiler error of the lowered body, placed in the model's own types beside the user's code, or null.</summary>
-        private static string? CompileError(ModelData data, Compilation compilation, string body, CancellationToken ct)
+        private static string? CompileError(ModelData data, Compilation compilation, string signature, string body, CancellationToken ct)
         {
             var sb = new StringBuilder();
             foreach (var u in data.RootUsings) sb.AppendLine(u);
@@ -126,9 +182,11 @@ namespace Ppl.Generators
                 foreach (var u in data.NamespaceUsings) sb.AppendLine(u);
             }
             foreach (var t in data.Types) sb.Append(t.IsStatic ? "static partial class " : "partial class ").AppendLine(t.Name).AppendLine("{");
-            var parameters = string.Join(", ", data.Parameters.Select(p => p.Type + " " + (SyntaxFacts.GetKeywordKind(p.Name) != SyntaxKind.None ? "@" + p.Name : p.Name)));
-            sb.AppendLine("private static void __PplDifferentiableCheck(global::Ppl.Modeling.DifferentiableContext __dc" + (parameters.Length > 0 ? ", " + parameters : "") + ")");
+            var bar = signature.IndexOf('|');
+            var parameters = signature.Substring(bar + 1);
+            sb.AppendLine("private static " + signature.Substring(0, bar) + " __PplDifferentiableCheck(global::Ppl.Modeling.DifferentiableContext __dc" + (parameters.Length > 0 ? ", " + parameters : "") + ")");
             sb.AppendLine(body);
+            sb.AppendLine("private static T __PplStub<T>(params object?[] args) => default!;");
             foreach (var _ in data.Types) sb.AppendLine("}");
             if (data.Namespace != null) sb.AppendLine("}");
             var options = compilation.SyntaxTrees.FirstOrDefault()?.Options as CSharpParseOptions;
@@ -138,20 +196,45 @@ namespace Ppl.Generators
             return error?.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
         }
 
+        // Emit sub-model calls as stubs, for the compile check (their generated forms do not exist yet).
+        private bool _check;
+        // The double parameters are Real (the callable form) rather than data (the top-level form).
+        private bool _realParameters;
+        private bool _analysed;
+
         private string Lower()
         {
+            if (!_analysed) Analyse();
+            _analysed = true;
+            if (_body is ExpressionSyntax e) return "    {\n        return " + ReturnValue(e) + ";\n    }";
+            return "    " + Emit(_body).Trim();
+        }
+
+        private void Analyse()
+        {
+            // The form's double parameters are Real: a caller's form passes random values in.
+            if (_realParameters)
+                foreach (var p in _method.Parameters)
+                    if (IsFloating(p.Type)) _random.Add(p);
             Taint();
             _isRandom = new Dictionary<SyntaxNode, bool>();
             foreach (var s in _random)
-                if (s is IParameterSymbol p)
+                if (s is IParameterSymbol p && !(_realParameters && IsFloating(p.Type)))
                     throw new Unsupported(p.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct) ?? _body, $"the parameter '{p.Name}', which is assigned a random value");
             foreach (var s in _random)
                 if (s is ILocalSymbol l && RealTypeOf(l.Type) == null)
                     throw new Unsupported(l.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct) ?? _body,
                         $"the local '{l.Name}' of type {l.Type.ToDisplayString()}, which holds a random value (only double locals and double[] arrays can)");
             Validate();
-            if (_body is ExpressionSyntax e) return "    {\n        _ = " + Emit(e).Trim() + ";\n    }";
-            return "    " + Emit(_body).Trim();
+        }
+
+        /// <summary>A returned value as the callable form returns it (data arrays lifted to Real[]).</summary>
+        private string ReturnValue(ExpressionSyntax e)
+        {
+            var code = EmitTrimmed(e);
+            if (RealTypeOf(_method.ReturnType) is { } rt && rt.EndsWith("[]", StringComparison.Ordinal) && !IsRandom(e))
+                return "global::Ppl.Modeling.DifferentiableContext.Lift(" + code + ")";
+            return code;
         }
 
         // ------------------------------------------------------------------ taint analysis (data flow only)
@@ -209,7 +292,8 @@ namespace Ppl.Generators
             switch (e)
             {
                 case InvocationExpressionSyntax inv when _sites.TryGetValue(inv, out var site):
-                    return site.Kind == SiteKind.Sample && IsContinuousDouble(site) || site.Kind == SiteKind.Call || site.Kind == SiteKind.ModelCall;
+                    if (site.Kind == SiteKind.ModelCall) return _model.GetSymbolInfo(inv, _ct).Symbol is IMethodSymbol callee && RealTypeOf(callee.ReturnType) != null;
+                    return site.Kind == SiteKind.Sample && IsContinuousDouble(site) || site.Kind == SiteKind.Call;
                 case InvocationExpressionSyntax inv:
                     return MathCall(inv) != null && inv.ArgumentList.Arguments.Any(a => IsRandom(a.Expression));
                 case IdentifierNameSyntax id:
@@ -327,7 +411,8 @@ namespace Ppl.Generators
                     return;
                 case ReturnStatementSyntax _:
                 case ArrowExpressionClauseSyntax _:
-                    return;
+                    if (RealTypeOf(_method.ReturnType) != null) return;
+                    throw new Unsupported(parent, $"returning a random value as {_method.ReturnType.ToDisplayString()} (the differentiable form returns double and double[] values as Real)");
                 case ElementAccessExpressionSyntax ea when ea.Expression == e:
                     return;
                 case MemberAccessExpressionSyntax ma when ma.Expression == e && ma.Name.Identifier.ValueText == "Length" && _model.GetTypeInfo(e, _ct).Type is IArrayTypeSymbol:
@@ -347,7 +432,14 @@ namespace Ppl.Generators
                         if (_sites.TryGetValue(call, out var site))
                         {
                             if (site.Kind == SiteKind.Observe || site.Kind == SiteKind.Factor) return;
-                            if (site.Kind == SiteKind.ModelCall || site.Kind == SiteKind.Call) return; // reported by CheckSite
+                            if (site.Kind == SiteKind.Call) return; // reported by CheckSite
+                            if (site.Kind == SiteKind.ModelCall)
+                            {
+                                var callee = _model.GetSymbolInfo(call, _ct).Symbol as IMethodSymbol;
+                                var ordinal = call.ArgumentList.Arguments.IndexOf(arg);
+                                if (callee != null && ordinal >= 0 && ordinal < callee.Parameters.Length && IsFloating(callee.Parameters[ordinal].Type)) return;
+                                throw new Unsupported(arg, $"the random value '{Short(e)}' passed to the model '{site.DistName}' as a {callee?.Parameters.ElementAtOrDefault(ordinal)?.Type.ToDisplayString() ?? "?"} (a sub-model's form takes random values as double parameters)");
+                            }
                             throw new Unsupported(arg, $"the random value '{Short(e)}' in the address of a site");
                         }
                         if (MathCall(call) != null) return;
@@ -403,7 +495,14 @@ namespace Ppl.Generators
                 case SiteKind.Factor:
                     return;
                 case SiteKind.ModelCall:
-                    throw new Unsupported(inv, $"a call to the model '{s.DistName}' (sub-models have no differentiable form yet)");
+                    {
+                        var callee = _model.GetSymbolInfo(inv, _ct).Symbol as IMethodSymbol;
+                        if (callee == null || !SymbolEqualityComparer.Default.Equals(callee.ContainingAssembly, _model.Compilation.Assembly))
+                            throw new Unsupported(inv, $"a call to the model '{s.DistName}' of another assembly (its differentiable form is internal to it)");
+                        if (inv.ArgumentList.Arguments.Any(a => a.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>().Any(_sites.ContainsKey)))
+                            throw new Unsupported(inv, $"an effect inside the arguments of the call to the model '{s.DistName}' (draw it into a local first)");
+                        return;
+                    }
                 case SiteKind.Call:
                     throw new Unsupported(inv, "a Call of a generative function (only [Model] bodies have a differentiable form)");
                 default:
@@ -476,13 +575,8 @@ namespace Ppl.Generators
                            (ac.Initializer != null ? " " + EmitTrimmed(ac.Initializer) : "") + Trail(n);
                 case ImplicitArrayCreationExpressionSyntax iac when FillsRandomArray(iac):
                     return Lead(n) + "new " + RealType + "[] " + EmitTrimmed(iac.Initializer) + Trail(n);
-                case ReturnStatementSyntax r when !r.Ancestors().TakeWhile(a => a != _body).Any(a => a is AnonymousFunctionExpressionSyntax || a is LocalFunctionStatementSyntax):
-                    {
-                        // The form computes the log density only: the return value is dropped (its sites, if any, still run).
-                        if (r.Expression == null || !r.Expression.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>().Any(_sites.ContainsKey))
-                            return Lead(n) + "return;" + Trail(n);
-                        return Lead(n) + "{ _ = " + EmitTrimmed(r.Expression) + "; return; }" + Trail(n);
-                    }
+                case ReturnStatementSyntax r when r.Expression != null && !r.Ancestors().TakeWhile(a => a != _body).Any(a => a is AnonymousFunctionExpressionSyntax || a is LocalFunctionStatementSyntax):
+                    return Lead(n) + "return " + ReturnValue(r.Expression) + ";" + Trail(n);
                 default:
                     return null;
             }
@@ -527,6 +621,15 @@ namespace Ppl.Generators
                     }
                 case SiteKind.Factor:
                     return "__dc.Factor(" + EmitTrimmed(s.Args[0] ?? throw new Unsupported(inv, "a Factor without a value")) + ")";
+                case SiteKind.ModelCall:
+                    {
+                        var callee = (IMethodSymbol)_model.GetSymbolInfo(inv, _ct).Symbol!;
+                        var args = inv.ArgumentList.Arguments.Select(a => EmitTrimmed(a.Expression)).ToList();
+                        if (_check) return "__PplStub<" + ReturnTypeOf(callee) + ">(" + string.Join(", ", args) + ")";
+                        // The callee's addresses are under the call's; Enter returns the context, so it is the callee's.
+                        var target = callee.ContainingType.ToDisplayString(ModelBuilder.TypeFormat) + ".__" + callee.Name + "DifferentiableCall";
+                        return "__dc.Exit(" + target + "(" + string.Join(", ", new[] { "__dc.Enter(" + Address(s) + ")" }.Concat(args)) + "))";
+                    }
                 default:
                     throw new Unsupported(inv, $"a {s.Kind} effect");
             }

@@ -113,14 +113,7 @@ namespace Ppl.Generators
                 sb.AppendLine("#pragma warning disable"); // (the user's pragmas in the body may have restored some)
                 sb.AppendLine();
                 EmitStraightLineMethods(sb, ret, parameters);
-                if (_b.DifferentiableBody != null)
-                {
-                    sb.AppendLine($"    /// <summary>The differentiable form of <see cref=\"{_m}\"/>: its log density on unconstrained space over Real (generated).</summary>");
-                    sb.AppendLine($"    private static void __{_m}Differentiable(global::Ppl.Modeling.DifferentiableContext __dc{(parameters.Length > 0 ? ", " + parameters : "")})");
-                    sb.AppendLine(_b.DifferentiableBody);
-                    sb.AppendLine("#pragma warning disable"); // (the user's pragmas in the body may have restored some)
-                    sb.AppendLine();
-                }
+                EmitDifferentiableCall(sb);
                 sb.AppendLine($"    /// <summary>The generated generative function of <see cref=\"{_m}\"/>.</summary>");
                 sb.AppendLine($"    {access} sealed class {fn} : global::Ppl.Modeling.GeneratedFunction<{argsType}, {ret}, {fn}.Body>");
                 sb.AppendLine("    {");
@@ -140,7 +133,7 @@ namespace Ppl.Generators
                 if (_b.DifferentiableBody != null)
                 {
                     sb.AppendLine($"        /// <inheritdoc />");
-                    sb.AppendLine($"        public override global::Ppl.Modeling.DifferentiableBody<{argsType}>? DifferentiableForm {{ get; }} = static (__dc, args) => __{_m}Differentiable(__dc{unpack});");
+                    sb.AppendLine($"        public override global::Ppl.Modeling.DifferentiableBody<{argsType}>? DifferentiableForm {{ get; }} = static (__dc, args) => {{ _ = __{_m}Differentiable(__dc{unpack}); }};");
                 }
                 else if (_b.DifferentiableMissing != null)
                 {
@@ -169,6 +162,7 @@ namespace Ppl.Generators
                 sb.AppendLine(RewriteBody(dynamic: true));
                 sb.AppendLine("#pragma warning disable"); // (the user's pragmas in the body may have restored some)
                 sb.AppendLine();
+                EmitDifferentiableCall(sb);
             }
             EmitBuilder(sb, access);
             ResumableEmitter.EmitMembers(sb, _b);
@@ -176,6 +170,38 @@ namespace Ppl.Generators
             // after it, a warning the file disables (and warnings are errors in most builds): disable them again.
             sb.AppendLine("#pragma warning disable");
             BatchedEmitter.Emit(sb, _b);
+        }
+
+        /// <summary>
+        /// The callable differentiable form (DifferentiableLowering.cs): the log density's terms go to the context, the
+        /// return value (double as Real) to the caller, so a caller's form can call it as a sub-model. A model without a
+        /// form still gets the method, throwing with the reason, so that callers compile.
+        /// </summary>
+        private void EmitDifferentiableCall(StringBuilder sb)
+        {
+            if (_b.DifferentiableSignature == null) return;
+            var bar = _b.DifferentiableSignature.IndexOf('|');
+            var ret = _b.DifferentiableSignature.Substring(0, bar);
+            var ps = _b.DifferentiableSignature.Substring(bar + 1);
+            if (_b.DifferentiableBody != null)
+            {
+                var declared = string.Join(", ", _b.Parameters.Select(p => p.Type + " " + EscapeIdentifier(p.Name)));
+                sb.AppendLine($"    /// <summary>The differentiable form of <see cref=\"{_m}\"/>: its log density on unconstrained space over Real, for gradient-based inference (generated).</summary>");
+                sb.AppendLine($"    private static {ret} __{_m}Differentiable(global::Ppl.Modeling.DifferentiableContext __dc{(declared.Length > 0 ? ", " + declared : "")})");
+                sb.AppendLine(_b.DifferentiableBody);
+                sb.AppendLine("#pragma warning disable"); // (the user's pragmas in the body may have restored some)
+                sb.AppendLine();
+            }
+            sb.AppendLine($"    /// <summary>The differentiable form of <see cref=\"{_m}\"/> with its double parameters as Real, for callers' forms (generated).</summary>");
+            sb.AppendLine($"    internal static {ret} __{_m}DifferentiableCall(global::Ppl.Modeling.DifferentiableContext __dc{(ps.Length > 0 ? ", " + ps : "")})");
+            if (_b.DifferentiableCallBody != null)
+            {
+                sb.AppendLine(_b.DifferentiableCallBody);
+                sb.AppendLine("#pragma warning disable"); // (the user's pragmas in the body may have restored some)
+            }
+            else
+                sb.AppendLine($"        => throw new global::System.NotSupportedException({Literal($"The model '{_b.ModelName}' has no differentiable form for callers: {_b.DifferentiableCallMissing ?? _b.DifferentiableMissing} (PPL0012).")});");
+            sb.AppendLine();
         }
 
         // ------------------------------------------------------------------ typed trace and builder

@@ -392,29 +392,31 @@ public sealed class DifferentiableContext
         AddTerm(logWeight);
     }
 
-    /// <summary>Enters a sub-model call at <paramref name="address"/>: the callee's addresses are under it.</summary>
-    public void Enter(in SiteAddress address)
+    /// <summary>Enters a sub-model call at <paramref name="address"/>: the callee's addresses are under it. Returns this context, the callee's.</summary>
+    public DifferentiableContext Enter(in SiteAddress address)
     {
         if (_discovering)
         {
             var full = Full(address);
             _prefixes.Add(full);
             _found!.Add(new Visit(VisitKind.Enter, -1, 0, full, "Call"));
-            return;
+            return this;
         }
         Next(VisitKind.Enter);
+        return this;
     }
 
-    /// <summary>Leaves the innermost sub-model call.</summary>
-    public void Exit()
+    /// <summary>Leaves the innermost sub-model call, passing its return value through.</summary>
+    public T Exit<T>(T value)
     {
         if (_discovering)
         {
             var full = _prefixes[^1];
             _prefixes.RemoveAt(_prefixes.Count - 1);
             _found!.Add(new Visit(VisitKind.Exit, -1, 0, full, "Call"));
-            return;
+            return value;
         }
         Next(VisitKind.Exit);
+        return value;
     }
 }

@@ -122,6 +122,15 @@ public class DifferentiableFormTests
     }
 
     [Fact]
+    public void Sub_model_calls_with_random_arguments_are_differentiated_under_their_addresses()
+    {
+        double[] ya = [0.5, 1.5], yb = [-0.4, 0.2, 0.9];
+        var d = Density(M.TwoGroupsModel, (ya, yb), ChoiceMap.Empty);
+        Assert.Equal(["mu", "tau", "a/eta", "b/eta"], d.Addresses.Select(a => a.ToString()));
+        CheckAgainstAssess(M.TwoGroupsModel, (ya, yb), ChoiceMap.Empty, 9);
+    }
+
+    [Fact]
     public void Discrete_choices_are_held_and_their_probability_is_differentiated_in_its_parameters()
     {
         var obs = ChoiceMap.Empty.Set("y", 1.5).Set("z", true);

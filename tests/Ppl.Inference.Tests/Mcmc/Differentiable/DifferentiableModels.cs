@@ -108,6 +108,28 @@ public static partial class DifferentiableModels
         return z;
     }
 
+    /// <summary>A group of a hierarchical model, as a sub-model: a non-centred effect and its observations.</summary>
+    [Model]
+    public static double Group(double mu, double tau, double[] ys)
+    {
+        var eta = Sample(Normal(0, 1));
+        var theta = mu + tau * eta;
+        for (var i = 0; i < ys.Length; i++) Observe(Normal(theta, 1), ys[i], "y", i);
+        return theta;
+    }
+
+    /// <summary>Two groups through sub-model calls with random arguments (their choices live under "a/…" and "b/…").</summary>
+    [Model]
+    public static double TwoGroups(double[] ya, double[] yb)
+    {
+        var mu = Sample(Normal(0, 5));
+        var tau = Sample(HalfNormal(2));
+        var a = Group(mu, tau, ya);
+        var b = Group(mu, tau, yb);
+        Factor(-0.1 * (a - b) * (a - b));
+        return a + b;
+    }
+
     /// <summary>A helper method called with a random argument: no differentiable form (PPL0012).</summary>
     [Model]
     public static double WithHelper()
