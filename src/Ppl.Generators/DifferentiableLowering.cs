@@ -21,6 +21,9 @@ namespace Ppl.Generators
         /// <summary>The callable form's body (double parameters as Real), or null when it has none (it then throws with <see cref="DifferentiableCallMissing"/>).</summary>
         public string? DifferentiableCallBody { get; init; }
 
+        /// <summary>The user's helper methods lowered to Real (private static methods beside the forms), or null.</summary>
+        public string? DifferentiableHelpers { get; init; }
+
         /// <summary>Why the callable form (for callers passing random values) cannot be lowered, or null.</summary>
         public string? DifferentiableCallMissing { get; init; }
 
@@ -91,6 +94,20 @@ namespace Ppl.Generators
             foreach (var s in sites) _sites[s.Node] = s;
         }
 
+        /// <summary>
+        /// The user's helper methods that the forms call with random arguments, lowered once each (shared by the
+        /// top-level and the callable form of one model): a helper the generator can see (a static method of this
+        /// compilation with a body) becomes a private static copy over Real beside the forms.
+        /// </summary>
+        private sealed class HelperSet
+        {
+            public readonly Dictionary<IMethodSymbol, string> Names = new Dictionary<IMethodSymbol, string>(SymbolEqualityComparer.Default);
+            public readonly HashSet<IMethodSymbol> InProgress = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            public readonly StringBuilder Text = new StringBuilder();
+        }
+
+        private HelperSet _helpers = new HelperSet();
+
         /// <summary>Why the lowering stopped: the construct and where it is.</summary>
         private sealed class Unsupported : Exception
         {
@@ -113,11 +130,12 @@ namespace Ppl.Generators
             // The callable form, for callers' forms: its double parameters are Real (a caller may pass random values).
             // Without one, the method throws with the reason (a caller passing only data could use the top-level form,
             // but one method per model keeps callers simple); no diagnostic: the top-level form's is the one users see.
+            var helpers = new HelperSet();
             if (method.Parameters.Any(p => IsFloating(p.Type)))
             {
                 try
                 {
-                    data = data with { DifferentiableCallBody = LowerChecked(data, model, method, body, sites, signature, realParameters: true, ct) };
+                    data = data with { DifferentiableCallBody = LowerChecked(data, model, method, body, sites, signature, realParameters: true, helpers, ct) };
                 }
                 catch (Unsupported u)
                 {
@@ -126,8 +144,8 @@ namespace Ppl.Generators
             }
             try
             {
-                var text = LowerChecked(data, model, method, body, sites, Signature(method, realParameters: false), realParameters: false, ct);
-                data = data with { DifferentiableBody = text };
+                var text = LowerChecked(data, model, method, body, sites, Signature(method, realParameters: false), realParameters: false, helpers, ct);
+                data = data with { DifferentiableBody = text, DifferentiableHelpers = helpers.Text.Length > 0 ? helpers.Text.ToString() : null };
                 return method.Parameters.Any(p => IsFloating(p.Type)) ? data : data with { DifferentiableCallBody = text };
             }
             catch (Unsupported u)
@@ -137,6 +155,7 @@ namespace Ppl.Generators
                 {
                     DifferentiableMissing = u.Message,
                     DifferentiableCallMissing = data.DifferentiableCallMissing ?? u.Message,
+                    DifferentiableHelpers = data.DifferentiableCallBody != null && helpers.Text.Length > 0 ? helpers.Text.ToString() : null,
                     Diagnostics = new EquatableArray<DiagInfo>(data.Diagnostics.Items.Add(diag)),
                 };
             }
@@ -148,13 +167,13 @@ namespace Ppl.Generators
         /// (sub-model calls are stubbed for the check: their generated forms do not exist yet).
         /// </summary>
         private static string LowerChecked(ModelData data, SemanticModel model, IMethodSymbol method, SyntaxNode body, List<Site> sites, string signature,
-            bool realParameters, CancellationToken ct)
+            bool realParameters, HelperSet helpers, CancellationToken ct)
         {
-            var lowering = new DifferentiableLowering(model, method, body, sites, ct) { _realParameters = realParameters };
+            var lowering = new DifferentiableLowering(model, method, body, sites, ct) { _realParameters = realParameters, _helpers = helpers };
             var text = lowering.Lower();
             lowering._check = true;
             var checkText = lowering.Lower();
-            if (CompileError(data, model.Compilation, signature, checkText, ct) is { } error)
+            if (CompileError(data, model.Compilation, signature, checkText + "\n" + helpers.Text, ct) is { } error)
                 throw new Unsupported(body, $"a construct the lowering does not support (the lowered code would not compile: {error})");
             return text;
         }
@@ -295,7 +314,12 @@ namespace Ppl.Generators
                     if (site.Kind == SiteKind.ModelCall) return _model.GetSymbolInfo(inv, _ct).Symbol is IMethodSymbol callee && RealTypeOf(callee.ReturnType) != null;
                     return site.Kind == SiteKind.Sample && IsContinuousDouble(site) || site.Kind == SiteKind.Call;
                 case InvocationExpressionSyntax inv:
-                    return MathCall(inv) != null && inv.ArgumentList.Arguments.Any(a => IsRandom(a.Expression));
+                    {
+                        if (!inv.ArgumentList.Arguments.Any(a => IsRandom(a.Expression))) return false;
+                        if (MathCall(inv) != null) return true;
+                        // A helper called with a random argument returns Real when it returns a double (its Real overload, or its lowered copy).
+                        return _model.GetSymbolInfo(inv, _ct).Symbol is IMethodSymbol h && (RealOverload(h) is { } o ? o.ReturnType.ToDisplayString() == "Ppl.Autodiff.Real" : RealTypeOf(h.ReturnType) != null);
+                    }
                 case IdentifierNameSyntax id:
                     return _model.GetSymbolInfo(id, _ct).Symbol is { } s && _random.Contains(s);
                 case MemberAccessExpressionSyntax _:
@@ -444,8 +468,18 @@ namespace Ppl.Generators
                         }
                         if (MathCall(call) != null) return;
                         if (IsDistributionAtSite(call)) return;
-                        var name = (_model.GetSymbolInfo(call, _ct).Symbol as IMethodSymbol)?.Name ?? call.Expression.ToString();
-                        throw new Unsupported(call, $"a call to '{name}' with a random argument (the differentiable form differentiates Math functions, operators and Ppl's distributions; write the helper's arithmetic in the model, or as a [Model] sub-model)");
+                        var helper = _model.GetSymbolInfo(call, _ct).Symbol as IMethodSymbol;
+                        if (helper != null && RealOverload(helper) != null) return;
+                        var name = helper?.Name ?? call.Expression.ToString();
+                        if (helper != null && HelperProblem(helper) is null)
+                        {
+                            var ordinal = call.ArgumentList.Arguments.IndexOf(arg);
+                            var parameter = arg.NameColon != null ? helper.Parameters.FirstOrDefault(q => q.Name == arg.NameColon.Name.Identifier.ValueText) : helper.Parameters.ElementAtOrDefault(ordinal);
+                            if (parameter != null && IsFloating(parameter.Type)) return;
+                            throw new Unsupported(arg, $"the random value '{Short(e)}' passed to '{name}' as a {parameter?.Type.ToDisplayString() ?? "?"} (a helper's copy over Real takes random values as double parameters)");
+                        }
+                        var why = helper != null ? HelperProblem(helper) : "it is not a method";
+                        throw new Unsupported(call, $"a call to '{name}' with a random argument ({why}; give it an overload over Ppl.Autodiff.Real, or write its arithmetic in the model)");
                     }
                 case ArgumentSyntax arg when arg.Parent is TupleExpressionSyntax t:
                     throw new Unsupported(t, $"a tuple holding a random value ('{Short(t)}')");
@@ -455,6 +489,70 @@ namespace Ppl.Generators
                 default:
                     throw new Unsupported(parent ?? e, $"a {Describe(parent ?? e)} on a random value ('{Short(parent ?? e)}')");
             }
+        }
+
+        /// <summary>An overload of <paramref name="m"/> taking Real where it takes double (the user's own differentiable version), or null.</summary>
+        private static IMethodSymbol? RealOverload(IMethodSymbol m)
+        {
+            if (m.ContainingType == null) return null;
+            foreach (var o in m.ContainingType.GetMembers(m.Name).OfType<IMethodSymbol>())
+            {
+                if (SymbolEqualityComparer.Default.Equals(o, m) || o.Parameters.Length != m.Parameters.Length || o.IsStatic != m.IsStatic) continue;
+                var real = false;
+                var fits = true;
+                for (var i = 0; i < o.Parameters.Length && fits; i++)
+                {
+                    var ot = o.Parameters[i].Type;
+                    var mt = m.Parameters[i].Type;
+                    if (IsFloating(mt) && ot.ToDisplayString() == "Ppl.Autodiff.Real") real = true;
+                    else fits = SymbolEqualityComparer.Default.Equals(ot, mt);
+                }
+                if (fits && real) return o;
+            }
+            return null;
+        }
+
+        /// <summary>Why the generator cannot lower the helper <paramref name="m"/> over Real, or null when it can.</summary>
+        private string? HelperProblem(IMethodSymbol m)
+        {
+            if (m.ContainingType?.ToDisplayString() == "System.Math") return "this Math function has no Real counterpart";
+            if (!SymbolEqualityComparer.Default.Equals(m.ContainingAssembly, _model.Compilation.Assembly)) return "it is defined in another assembly, so the generator cannot see its code";
+            if (!m.IsStatic || m.MethodKind != MethodKind.Ordinary || m.IsGenericMethod) return "only static, non-generic helper methods are lowered";
+            if (m.Parameters.Any(p => p.RefKind != RefKind.None || p.IsParams)) return "it has ref, out or params parameters";
+            if (!(m.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct) is MethodDeclarationSyntax decl) || (decl.Body == null && decl.ExpressionBody == null))
+                return "the generator cannot see its body";
+            if (m.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "Ppl.Modeling.ModelAttribute")) return "it is a model";
+            return null;
+        }
+
+        /// <summary>The name of the lowered copy of helper <paramref name="m"/>, lowering it on first use.</summary>
+        private string LowerHelper(IMethodSymbol m, SyntaxNode at)
+        {
+            if (_helpers.Names.TryGetValue(m, out var name)) return name;
+            if (!_helpers.InProgress.Add(m)) throw new Unsupported(at, $"the recursive helper '{m.Name}'");
+            var decl = (MethodDeclarationSyntax)m.DeclaringSyntaxReferences[0].GetSyntax(_ct);
+            var model = _model.Compilation.GetSemanticModel(decl.SyntaxTree);
+            var body = (SyntaxNode?)decl.Body ?? decl.ExpressionBody!.Expression;
+            var lowering = new DifferentiableLowering(model, m, body, new List<Site>(), _ct) { _realParameters = true, _helpers = _helpers };
+            string text;
+            try
+            {
+                text = lowering.Lower();
+            }
+            catch (Unsupported u)
+            {
+                throw new Unsupported(at, $"the helper '{m.Name}', which has {u.Message}");
+            }
+            name = "__PplReal_" + m.Name + "_" + _helpers.Names.Count;
+            var parameters = string.Join(", ", m.Parameters.Select(p => (IsFloating(p.Type) ? RealType : p.Type.ToDisplayString(ModelBuilder.TypeFormat)) + " " +
+                                                                     (SyntaxFacts.GetKeywordKind(p.Name) != SyntaxKind.None ? "@" + p.Name : p.Name)));
+            _helpers.Text.AppendLine($"    /// <summary>The helper <c>{m.Name}</c> over Real, for the differentiable forms (generated).</summary>");
+            _helpers.Text.AppendLine($"    private static {ReturnTypeOf(m)} {name}({parameters})");
+            _helpers.Text.AppendLine(text);
+            _helpers.Text.AppendLine("#pragma warning disable");
+            _helpers.InProgress.Remove(m);
+            _helpers.Names[m] = name;
+            return name;
         }
 
         private static bool IsComparison(BinaryExpressionSyntax b) =>
@@ -552,6 +650,9 @@ namespace Ppl.Generators
                     return Lead(n) + SiteCode(inv, site) + Trail(n);
                 case InvocationExpressionSyntax inv when MathCall(inv) is { } f && IsRandom(inv):
                     return Lead(n) + "global::Ppl.Autodiff.RealMath." + f + EmitTrimmed(inv.ArgumentList) + Trail(n);
+                case InvocationExpressionSyntax inv when inv.ArgumentList.Arguments.Any(a => IsRandom(a.Expression)) &&
+                                                         _model.GetSymbolInfo(inv, _ct).Symbol is IMethodSymbol h && RealOverload(h) == null && MathCall(inv) == null:
+                    return Lead(n) + LowerHelper(h, inv) + EmitTrimmed(inv.ArgumentList) + Trail(n);
                 case CastExpressionSyntax c when IsRandom(c.Expression):
                     {
                         var to = _model.GetTypeInfo(c.Type, _ct).Type;

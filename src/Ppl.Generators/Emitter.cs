@@ -192,6 +192,11 @@ namespace Ppl.Generators
                 sb.AppendLine("#pragma warning disable"); // (the user's pragmas in the body may have restored some)
                 sb.AppendLine();
             }
+            if (_b.DifferentiableHelpers != null)
+            {
+                sb.AppendLine(_b.DifferentiableHelpers);
+                sb.AppendLine();
+            }
             sb.AppendLine($"    /// <summary>The differentiable form of <see cref=\"{_m}\"/> with its double parameters as Real, for callers' forms (generated).</summary>");
             sb.AppendLine($"    internal static {ret} __{_m}DifferentiableCall(global::Ppl.Modeling.DifferentiableContext __dc{(ps.Length > 0 ? ", " + ps : "")})");
             if (_b.DifferentiableCallBody != null)

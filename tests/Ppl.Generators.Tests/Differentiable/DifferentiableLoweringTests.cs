@@ -13,8 +13,10 @@ public class DifferentiableLoweringTests
     private static string Source(GeneratorRunResult run) => string.Join("\n", run.GeneratedSources.Select(s => s.SourceText.ToString()));
 
     [Theory]
-    [InlineData("var a = Sample(Normal(0, 1)); Observe(Normal(Sq(a), 1), 1.0, \"y\"); return a;", "a call to 'Sq' with a random argument",
-        "var a = Sample(Normal(0, 1)); Observe(Normal(a * a, 1), 1.0, \"y\"); return a;")]
+    [InlineData("var a = Sample(Normal(0, 1)); Func<double, double> sq = v => v * v; Observe(Normal(sq(a), 1), 1.0, \"y\"); return a;", "a call to 'Invoke' with a random argument",
+        "var a = Sample(Normal(0, 1)); Observe(Normal(Sq(a), 1), 1.0, \"y\"); return a;")]
+    [InlineData("var a = Sample(Normal(0, 1)); Observe(Normal(Fact(a), 1), 1.0, \"y\"); return a;", "the recursive helper 'Fact'",
+        "var a = Sample(Normal(0, 1)); Observe(Normal(Sq(Sq(a)) + Fact(3), 1), 1.0, \"y\"); return a;")]
     [InlineData("var a = Sample(Normal(0, 1)); var l = new System.Collections.Generic.List<double>(); l.Add(a); return l[0];", "a call to 'Add' with a random argument",
         "var a = Sample(Normal(0, 1)); var l = new double[1]; l[0] = a; return l[0];")]
     [InlineData("var v = Sample(Dirichlet(new[] { 1.0, 1.0 })); return v[0];", "a choice of type double[]",
@@ -27,7 +29,7 @@ public class DifferentiableLoweringTests
         "var a = Sample(Normal(0, 1)); s_last = x; return a;")]
     public void AConstructWithoutADifferentiableFormIsNamed_AndTheSupportedVariantIsEmitted(string positive, string construct, string negative)
     {
-        const string helpers = "\n static double Sq(double v) => v * v;\n public static double s_last;";
+        const string helpers = "\n static double Sq(double v) => v * v;\n static double Fact(double v) => v <= 1 ? 1 : v * Fact(v - 1);\n public static double s_last;";
         var (run, compile) = Harness.Run(Harness.Model(positive).Replace("\n }\n}\n", "\n }" + helpers + "\n}\n"));
         Assert.Null(run.Exception);
         var d = Assert.Single(run.Diagnostics, x => x.Id == "PPL0012");
@@ -41,6 +43,42 @@ public class DifferentiableLoweringTests
         Assert.DoesNotContain(ok.Diagnostics, x => x.Id == "PPL0012");
         Assert.Contains("DifferentiableForm { get; }", Source(ok));
         Assert.DoesNotContain(okCompile, x => x.Severity >= DiagnosticSeverity.Warning);
+    }
+
+    [Fact]
+    public void HelpersAreLoweredOnce_AndARealOverloadIsCalledAsWritten()
+    {
+        var source = Harness.Usings + """
+            public static partial class C
+            {
+                [Model] public static double M(double x)
+                {
+                    var a = Sample(Normal(0, 1));
+                    var b = Sample(Normal(0, 1));
+                    Observe(Normal(Poly(a, x) + Poly(b, 2.0) + Soft(a), 1), 1.0, "y");
+                    return a;
+                }
+                static double Poly(double v, double c) { var r = 0.0; for (var i = 0; i < 3; i++) r = r * v + c; return Inner(r); }
+                static double Inner(double r) => Math.Tanh(r) * 2;
+                static double Soft(double v) => Math.Log(1 + Math.Exp(v));
+                static Ppl.Autodiff.Real Soft(Ppl.Autodiff.Real v) => Ppl.Autodiff.RealMath.Softplus(v);
+            }
+            """;
+        var (run, compile) = Harness.Run(source);
+        Assert.DoesNotContain(run.Diagnostics, x => x.Id == "PPL0012" || x.Id == "PPL0009");
+        var text = Source(run);
+        Assert.Contains("DifferentiableForm { get; }", text);
+        Assert.Equal(1, CountOf(text, "private static global::Ppl.Autodiff.Real __PplReal_Poly_"));
+        Assert.Equal(1, CountOf(text, "private static global::Ppl.Autodiff.Real __PplReal_Inner_"));
+        Assert.DoesNotContain("__PplReal_Soft", text);
+        Assert.DoesNotContain(compile, x => x.Severity >= DiagnosticSeverity.Warning);
+    }
+
+    private static int CountOf(string text, string part)
+    {
+        var n = 0;
+        for (var i = text.IndexOf(part, StringComparison.Ordinal); i >= 0; i = text.IndexOf(part, i + 1, StringComparison.Ordinal)) n++;
+        return n;
     }
 
     [Fact]

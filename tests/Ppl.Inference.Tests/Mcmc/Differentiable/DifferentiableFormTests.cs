@@ -76,11 +76,18 @@ public class DifferentiableFormTests
     }
 
     [Fact]
-    public void A_helper_with_a_random_argument_is_named_in_the_reason()
+    public void Helpers_called_with_random_arguments_are_differentiated()
     {
-        Assert.Null(M.WithHelperModel.DifferentiableForm);
-        Assert.Contains("Square", M.WithHelperModel.DifferentiableFormMissingReason);
-        var e = Assert.Throws<NotSupportedException>(() => ModelDensity.Create(M.WithHelperModel, default, ChoiceMap.Empty));
+        Assert.NotNull(M.WithHelperModel.DifferentiableForm);
+        CheckAgainstAssess(M.WithHelperModel, Data, ChoiceMap.Empty, 10);
+    }
+
+    [Fact]
+    public void A_call_the_generator_cannot_lower_is_named_in_the_reason()
+    {
+        Assert.Null(M.WithDelegateModel.DifferentiableForm);
+        Assert.Contains("Invoke", M.WithDelegateModel.DifferentiableFormMissingReason);
+        var e = Assert.Throws<NotSupportedException>(() => ModelDensity.Create(M.WithDelegateModel, default, ChoiceMap.Empty));
         Assert.Contains("PPL0012", e.Message);
     }
 

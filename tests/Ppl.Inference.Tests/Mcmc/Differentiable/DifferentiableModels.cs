@@ -130,14 +130,35 @@ public static partial class DifferentiableModels
         return a + b;
     }
 
-    /// <summary>A helper method called with a random argument: no differentiable form (PPL0012).</summary>
+    /// <summary>Helper methods called with random arguments: the generator lowers copies of them over Real.</summary>
     [Model]
-    public static double WithHelper()
+    public static double WithHelper(double[] ys)
     {
         var x = Sample(Normal(0, 1));
-        Observe(Normal(Square(x), 1), 1.0, "y");
+        var s = Sample(HalfNormal(1));
+        for (var i = 0; i < ys.Length; i++) Observe(Normal(Square(x) + Smooth(x, i), Scale(s)), ys[i], "y", i);
         return x;
     }
 
     private static double Square(double x) => x * x;
+
+    private static double Smooth(double x, int i)
+    {
+        var acc = 0.0;
+        for (var k = 0; k <= i; k++) acc += Math.Sin(x * (k + 1)) / (k + 1);
+        return acc;
+    }
+
+    private static double Scale(double s) => 0.5 + Math.Sqrt(s);
+
+    /// <summary>A delegate called with a random argument: no differentiable form (PPL0012 names it).</summary>
+    [Model]
+    public static double WithDelegate()
+    {
+        var x = Sample(Normal(0, 1));
+        Observe(Normal(Transform(x), 1), 1.0, "y");
+        return x;
+    }
+
+    private static readonly Func<double, double> Transform = v => v * v;
 }
