@@ -427,15 +427,33 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
     public double Project(ITrace trace, Selection selection) => Project(Own(trace), selection);
 
     /// <summary>
-    /// Gradients of log p with respect to the selected scalar choices, by the same Richardson-extrapolated
-    /// central difference of <see cref="Assess"/> as the dynamic tracer (so both agree); tensor choices
-    /// are not supported here yet.
+    /// Gradients of log p with respect to the selected continuous scalar choices: exact, by reverse mode through the
+    /// model's differentiable form when it has one; otherwise (PPL0012) by the same Richardson-extrapolated central
+    /// difference of <see cref="Assess"/> as the dynamic tracer. Tensor choices are not supported here yet.
     /// </summary>
     public ChoiceMap ChoiceGradients(ITrace<TArgs, TRet> trace, Selection selection)
     {
         var t = Own(trace);
         var choices = t.Choices;
         var result = ChoiceMap.Empty;
+        if (DifferentiableForm is { } body)
+        {
+            // Exact: one run of the differentiable form with the selected continuous choices as tape variables at their
+            // values (no bijector), every other choice held, and one backward sweep.
+            var layout = DifferentiableContext.Discover(Name, body, t.Args, ChoiceMap.Empty, choices, selection);
+            var tape = Autodiff.Tape.Current;
+            tape.Reset();
+            var theta = new Autodiff.Real[layout.Dimension];
+            for (var i = 0; i < theta.Length; i++) theta[i] = tape.Variable(choices.Get<double>(layout.Coordinates[i]));
+            var context = DifferentiableContext.ForThread;
+            context.Begin(layout, theta, modelName: Name, constrained: true);
+            body(context, t.Args);
+            var lp = context.End();
+            tape.Backward(lp);
+            for (var i = 0; i < theta.Length; i++) result = result.Set(layout.Coordinates[i], tape.Adjoint(theta[i]));
+            tape.Reset();
+            return result;
+        }
         foreach (var (address, value) in choices.Leaves)
         {
             if (!selection.Contains(address)) continue;

@@ -23,6 +23,7 @@ public sealed class DifferentiableContext
 
     private bool _discovering;
     private bool _diagnosing;
+    private bool _constrained;
 
     // Replay.
     private Visit[] _visits = [];
@@ -210,9 +211,16 @@ public sealed class DifferentiableContext
     /// (tape variables for a gradient, constants for a value). With <paramref name="record"/>, each
     /// coordinate's constrained value is written there.
     /// </summary>
-    public void Begin(DifferentiableLayout layout, Real[] theta, double[]? record = null, bool diagnose = false, string modelName = "")
+    /// <param name="layout">The layout to replay.</param>
+    /// <param name="theta">The position, one value per coordinate.</param>
+    /// <param name="record">Where to write each coordinate's constrained value, or null.</param>
+    /// <param name="diagnose">Check every site's log density (the first NaN throws, naming the site and the parameter at fault).</param>
+    /// <param name="modelName">The model's name, for messages.</param>
+    /// <param name="constrained">The position holds the choices' values themselves (no bijector, no log-Jacobian): the log density of the trace, as <c>ChoiceGradients</c> differentiates it.</param>
+    public void Begin(DifferentiableLayout layout, Real[] theta, double[]? record = null, bool diagnose = false, string modelName = "", bool constrained = false)
     {
         ArgumentNullException.ThrowIfNull(layout);
+        _constrained = constrained;
         _visits = layout.Visits;
         _theta = theta;
         _record = record;
@@ -309,7 +317,8 @@ public sealed class DifferentiableContext
         }
         ref readonly var v = ref Next(VisitKind.Coordinate);
         Real x;
-        if (v.Kind == VisitKind.Coordinate)
+        if (v.Kind == VisitKind.Coordinate && _constrained) x = _theta[v.Coordinate];
+        else if (v.Kind == VisitKind.Coordinate)
         {
             Real logJ = 0.0;
             x = distribution.Constrain(_theta[v.Coordinate], ref logJ);

@@ -138,6 +138,23 @@ public class DifferentiableFormTests
     }
 
     [Fact]
+    public void ChoiceGradients_are_exact_and_equal_finite_differences_of_assess()
+    {
+        var trace = M.FamiliesModel.Simulate((Data, true), new Rng(11));
+        var selection = Selection.At("a", "s", "g", "u");
+        var grads = M.FamiliesModel.ChoiceGradients(trace, selection);
+        foreach (var name in new[] { "a", "s", "g", "u" })
+        {
+            var x = trace.Choices.Get<double>(name);
+            var h = 1e-6 * (1 + Math.Abs(x));
+            double Logp(double v) => M.FamiliesModel.Assess((Data, true), trace.Choices.Set(name, v)).Weight;
+            var fd = (Logp(x + h) - Logp(x - h)) / (2 * h);
+            Assert.True(Math.Abs(grads.Get<double>(name) - fd) < 1e-5 * (1 + Math.Abs(fd)), $"{name}: {grads.Get<double>(name)} vs {fd}");
+        }
+        Assert.False(grads.Contains("b"));
+    }
+
+    [Fact]
     public void Discrete_choices_are_held_and_their_probability_is_differentiated_in_its_parameters()
     {
         var obs = ChoiceMap.Empty.Set("y", 1.5).Set("z", true);
