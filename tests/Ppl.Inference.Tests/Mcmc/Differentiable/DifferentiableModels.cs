@@ -108,6 +108,20 @@ public static partial class DifferentiableModels
         return z;
     }
 
+    /// <summary>SbcTests' non-centred hierarchical model (J = y.Length) with the likelihood scale the sampler assumes.</summary>
+    [Model]
+    public static double Hierarchical(double[] y, double sigma)
+    {
+        var mu = Sample(Normal(0, 1));
+        var tau = Sample(HalfNormal(1));
+        for (var j = 0; j < y.Length; j++)
+        {
+            var eta = Sample(Normal(0, 1), "eta", j);
+            Observe(Normal(mu + tau * eta, sigma), y[j], "y", j);
+        }
+        return mu;
+    }
+
     /// <summary>A group of a hierarchical model, as a sub-model: a non-centred effect and its observations.</summary>
     [Model]
     public static double Group(double mu, double tau, double[] ys)
