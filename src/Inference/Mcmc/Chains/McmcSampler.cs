@@ -64,6 +64,9 @@ public static class McmcSampler
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(observations);
         var density = ModelDensity.Create(model, args, observations);
+        // A start given as choices is mapped to the unconstrained scale once (the density's own vector start).
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.Init is InitStrategy.ChoicesInit start) settings = settings with { Init = InitStrategy.Values(density.Unconstrain(start.Map)) };
         var names = density.Addresses.Select(a => a.ToString()).ToList();
         if (returnNames is null) return Sample(density, kernel, settings, rng, options, names, u => density.Constrain(u));
         names.AddRange(returnNames);

@@ -71,6 +71,15 @@ public sealed class GenerativeFunctionDensity<TArgs, TRet> : IModelDensity
         return x;
     }
 
+    /// <inheritdoc />
+    public double[] Unconstrain(ChoiceMap choices)
+    {
+        ArgumentNullException.ThrowIfNull(choices);
+        var u = new double[Dimension];
+        for (var i = 0; i < u.Length; i++) _bijectors[i].Inverse(choices.Get<double>(Addresses[i]), u.AsSpan(i, 1));
+        return u;
+    }
+
     /// <summary>The unconstrained position of a trace's values.</summary>
     public double[] Unconstrain(ITrace trace)
     {

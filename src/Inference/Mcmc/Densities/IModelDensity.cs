@@ -15,6 +15,9 @@ public interface IModelDensity : IDifferentiableDensity
 
     /// <summary>The log density at <paramref name="u"/> when finite; otherwise an exception that names the site and value at fault.</summary>
     double Check(ReadOnlySpan<double> u);
+
+    /// <summary>The unconstrained position of the coordinates' values given in <paramref name="choices"/> (a user's starting point).</summary>
+    double[] Unconstrain(ChoiceMap choices);
 }
 
 /// <summary>Builds the density of a model's posterior on unconstrained space.</summary>

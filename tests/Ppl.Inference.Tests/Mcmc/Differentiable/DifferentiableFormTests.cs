@@ -113,6 +113,13 @@ public class DifferentiableFormTests
             var x = d.Constrain(u);
             Assert.InRange(x[3], 0, 1 - x[2]);
         }
+        // A user's start, given as choices, maps to the unconstrained scale and back (β's bound follows α).
+        var start = ChoiceMap.Empty.Set("mu", 0.1).Set("alpha0", 0.4).Set("alpha1", 0.3).Set("beta1", 0.6);
+        var back = d.Constrain(d.Unconstrain(start));
+        Assert.Equal([0.1, 0.4, 0.3, 0.6], back.Select(v => Math.Round(v, 12)));
+        var run = McmcSampler.Sample(M.GarchModel, (r, 0.2), ChoiceMap.Empty, new NutsKernel(),
+            new McmcSettings { Chains = 1, Warmup = 20, Draws = 20, Init = InitStrategy.Choices(start) }, new Rng(5));
+        Assert.All(run.Draws[0], x => Assert.InRange(x[3], 0, 1 - x[2]));
     }
 
     [Fact]
