@@ -693,6 +693,9 @@ namespace Ppl.Generators
                     throw new Unsupported(inv, "Math.Clamp with random bounds");
                 return new Ex(Ops + "." + sym.Name + "(" + string.Join(", ", args.Select(a => Operand(a.Expression))) + ")", true);
             }
+            // Deterministic(value, address…) reports a value (the differentiable form records it); here it is the value.
+            if (sym != null && sym.Name == "Deterministic" && sym.ContainingType?.ToDisplayString() == "Ppl.Modeling.Effects" && args.Count > 0 && args[0].NameColon == null)
+                return Expr(args[0].Expression);
             var name = sym?.Name ?? inv.Expression.ToString();
             if (args.Any(a => IsRandom(a.Expression)) || IsRandom(inv.Expression))
                 throw new Unsupported(inv, $"a call to '{name}' with a random argument (only Math functions, operators and Ppl's distributions are batched)");

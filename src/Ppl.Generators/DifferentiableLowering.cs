@@ -315,6 +315,7 @@ namespace Ppl.Generators
                     return site.Kind == SiteKind.Sample && IsContinuousDouble(site) || site.Kind == SiteKind.Call;
                 case InvocationExpressionSyntax inv:
                     {
+                        if (IsDeterministic(inv)) return true;
                         if (!inv.ArgumentList.Arguments.Any(a => IsRandom(a.Expression))) return false;
                         if (MathCall(inv) != null) return true;
                         // A helper called with a random argument returns Real when it returns a double (its Real overload, or its lowered copy).
@@ -468,6 +469,11 @@ namespace Ppl.Generators
                         }
                         if (MathCall(call) != null) return;
                         if (IsDistributionAtSite(call)) return;
+                        if (IsDeterministic(call))
+                        {
+                            if (DeterministicValue(call) == arg) return;
+                            throw new Unsupported(arg, $"the random value '{Short(e)}' in the address of Deterministic");
+                        }
                         var helper = _model.GetSymbolInfo(call, _ct).Symbol as IMethodSymbol;
                         if (helper != null && RealOverload(helper) != null) return;
                         var name = helper?.Name ?? call.Expression.ToString();
@@ -489,6 +495,35 @@ namespace Ppl.Generators
                 default:
                     throw new Unsupported(parent ?? e, $"a {Describe(parent ?? e)} on a random value ('{Short(parent ?? e)}')");
             }
+        }
+
+        /// <summary>True for <c>Effects.Deterministic(value, address…)</c> of a double value: the form records it for reports.</summary>
+        private bool IsDeterministic(InvocationExpressionSyntax inv) =>
+            _model.GetSymbolInfo(inv, _ct).Symbol is IMethodSymbol m && m.Name == "Deterministic" && m.ContainingType?.ToDisplayString() == "Ppl.Modeling.Effects" &&
+            m.TypeArguments.Length == 1 && IsFloating(m.TypeArguments[0]);
+
+        /// <summary>The argument of a Deterministic call that holds the value (the others are the address).</summary>
+        private ArgumentSyntax? DeterministicValue(InvocationExpressionSyntax inv) =>
+            inv.ArgumentList.Arguments.FirstOrDefault(a => a.NameColon?.Name.Identifier.ValueText == "value") ??
+            inv.ArgumentList.Arguments.FirstOrDefault(a => a.NameColon == null);
+
+        /// <summary><c>__dc.Deterministic(address, value)</c> for a Deterministic call (the address as SiteAddress).</summary>
+        private string DeterministicCode(InvocationExpressionSyntax inv)
+        {
+            var m = (IMethodSymbol)_model.GetSymbolInfo(inv, _ct).Symbol!;
+            var args = new ExpressionSyntax?[m.Parameters.Length];
+            var position = 0;
+            foreach (var a in inv.ArgumentList.Arguments)
+            {
+                var ordinal = a.NameColon != null ? m.Parameters.FirstOrDefault(p => p.Name == a.NameColon.Name.Identifier.ValueText)?.Ordinal ?? -1 : position++;
+                if (ordinal < 0) throw new Unsupported(a, $"the argument '{Short(a)}' of Deterministic");
+                args[ordinal] = a.Expression;
+            }
+            var value = EmitTrimmed(args[0] ?? throw new Unsupported(inv, "a Deterministic without a value"));
+            var address = args.Length == 2
+                ? "new " + Site + "((global::Ppl.Address)(" + args[1] + "))"
+                : "new " + Site + "((global::Ppl.AddressSegment)(" + args[1] + "), (global::Ppl.AddressSegment)(" + args[2] + "))";
+            return "__dc.Deterministic(" + address + ", " + value + ")";
         }
 
         /// <summary>An overload of <paramref name="m"/> taking Real where it takes double (the user's own differentiable version), or null.</summary>
@@ -648,6 +683,8 @@ namespace Ppl.Generators
             {
                 case InvocationExpressionSyntax inv when _sites.TryGetValue(inv, out var site):
                     return Lead(n) + SiteCode(inv, site) + Trail(n);
+                case InvocationExpressionSyntax inv when IsDeterministic(inv):
+                    return Lead(n) + DeterministicCode(inv) + Trail(n);
                 case InvocationExpressionSyntax inv when MathCall(inv) is { } f && IsRandom(inv):
                     return Lead(n) + "global::Ppl.Autodiff.RealMath." + f + EmitTrimmed(inv.ArgumentList) + Trail(n);
                 case InvocationExpressionSyntax inv when inv.ArgumentList.Arguments.Any(a => IsRandom(a.Expression)) &&

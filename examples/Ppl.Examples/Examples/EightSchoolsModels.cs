@@ -9,7 +9,8 @@ public static partial class EightSchoolsModels
 {
     /// <summary>
     /// Non-centred eight schools: μ ~ N(0, 5), τ ~ HalfCauchy(5), ηⱼ ~ N(0, 1), θⱼ = μ + τ ηⱼ,
-    /// yⱼ ~ N(θⱼ, σⱼ) observed. Returns θ, which samplers can report as derived quantities.
+    /// yⱼ ~ N(θⱼ, σⱼ) observed. θⱼ is a deterministic quantity (Stan's transformed parameter): MCMC reports it
+    /// with every draw as <c>theta/j</c>. Returns θ.
     /// </summary>
     [Model]
     public static double[] EightSchools(double[] y, double[] sigma)
@@ -20,7 +21,7 @@ public static partial class EightSchoolsModels
         for (var j = 0; j < y.Length; j++)
         {
             var eta = Sample(Normal(0, 1), "eta", j);
-            theta[j] = mu + tau * eta;
+            theta[j] = Deterministic(mu + tau * eta, "theta", j);
             Observe(Normal(theta[j], sigma[j]), y[j], "y", j);
         }
         return theta;

@@ -18,11 +18,10 @@ internal sealed class NutsEightSchoolsExample : IExample
     private static readonly double[] Y = [28, 8, -3, 7, -1, 1, 18, 12];
     private static readonly double[] Sigma = [15, 10, 16, 11, 9, 11, 10, 18];
 
-    /// <summary>The names of the model's return value θ, reported with every draw.</summary>
-    private static readonly string[] ThetaNames = [.. Enumerable.Range(0, Y.Length).Select(j => $"theta[{j}]")];
+    /// <summary>The reported quantities: μ, τ and the deterministic θ₀ … θ₇ (addresses theta/j), shown as theta[j].</summary>
+    private static readonly string[] Addresses = ["mu", "tau", .. Enumerable.Range(0, Y.Length).Select(j => $"theta/{j}")];
 
-    /// <summary>The reported quantities: μ, τ, θ₀ … θ₇.</summary>
-    private static readonly string[] Names = ["mu", "tau", .. ThetaNames];
+    private static readonly string[] Names = ["mu", "tau", .. Enumerable.Range(0, Y.Length).Select(j => $"theta[{j}]")];
 
     public string Name => "nuts-eight-schools";
 
@@ -35,15 +34,15 @@ internal sealed class NutsEightSchoolsExample : IExample
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         var result = context.WithProgress("NUTS, 4 chains", progress =>
             McmcSampler.Sample(EightSchoolsModels.EightSchoolsModel, (Y, Sigma), ChoiceMap.Empty, new NutsKernel(), settings, rng,
-                new RunOptions { Progress = progress }, returnNames: ThetaNames));
+                new RunOptions { Progress = progress }));
         stopwatch.Stop();
-        // The draws hold mu, tau, eta/0 … eta/7 (the choices) and theta[0] … theta[7] (the return value); report mu, tau, theta.
-        var summary = Summary.Of(Names, [.. Names.Select(result.Parameter)]);
+        // The draws hold mu, tau, eta/0 … eta/7 (the choices) and theta/0 … theta/7 (Deterministic); report mu, tau, theta.
+        var summary = Summary.Of(Names, [.. Addresses.Select(result.Parameter)]);
         // Plain Console: Spectre would wrap the wide table at the terminal width.
         System.Console.Out.Write(summary.ToString());
         context.Console.MarkupLine($"divergences: {result.Divergences}, mean accept_stat: {result.MeanAcceptStat:F3}, " +
                                    $"warm-up {result.WarmupTime.TotalSeconds:F2} s, sampling {result.SamplingTime.TotalSeconds:F2} s");
-        context.WritePlot("posterior histograms", path => result.PlotPosterior(path, Names));
+        context.WritePlot("posterior histograms", path => result.PlotPosterior(path, Addresses));
         return new Dictionary<string, object>
         {
             ["max_rhat"] = Math.Round(summary.MaxRhat, 4),

@@ -55,6 +55,17 @@ public static class Effects
     public static TRet Call<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> function, TArgs args, AddressSegment first, AddressSegment second) =>
         throw Outside(nameof(Call));
 
+    /// <summary>
+    /// A deterministic quantity worth reporting (Stan's transformed parameters and generated quantities, NumPyro's
+    /// <c>deterministic</c>), named <paramref name="address"/>: returns <paramref name="value"/> unchanged. The model's
+    /// differentiable form records it, so gradient-based MCMC on the model reports it with every draw under its address
+    /// (e.g. eight schools' <c>theta/j = mu + tau · eta/j</c>). Traces do not record it: it is not a random choice.
+    /// </summary>
+    public static T Deterministic<T>(T value, Address address) => value;
+
+    /// <summary>A deterministic quantity at <c>first/second</c> (e.g. <c>"theta", j</c> in a loop); returns <paramref name="value"/>.</summary>
+    public static T Deterministic<T>(T value, AddressSegment first, AddressSegment second) => value;
+
     /// <summary>A trainable parameter (models that use it run through the dynamic tracer).</summary>
     public static Tensor Param(string name, Func<Tensor> init) => throw Outside(nameof(Param));
 }

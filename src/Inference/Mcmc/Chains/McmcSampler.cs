@@ -45,7 +45,8 @@ public static class McmcSampler
     /// <c>sample</c>. The density is the model's differentiable form (<see cref="ModelDensity{TArgs}"/>: exact
     /// gradients, every choice mapped from ℝ by its bijector with the log-Jacobian added), and chains start
     /// uniformly in [−2, 2] on the unconstrained scale unless <see cref="McmcSettings.Init"/> says otherwise.
-    /// The draws are the choices' values, named by their addresses (<c>mu</c>, <c>theta/3</c>).
+    /// The draws are the choices' values, named by their addresses (<c>mu</c>, <c>eta/3</c>), then the model's
+    /// deterministic quantities (<c>Deterministic(mu + tau * eta, "theta", j)</c> is reported as <c>theta/j</c>).
     /// </summary>
     /// <param name="model">The model (a generated <c>[Model]</c> function with a differentiable form).</param>
     /// <param name="args">Its arguments.</param>
@@ -67,13 +68,15 @@ public static class McmcSampler
         // A start given as choices is mapped to the unconstrained scale once (the density's own vector start).
         ArgumentNullException.ThrowIfNull(settings);
         if (settings.Init is InitStrategy.ChoicesInit start) settings = settings with { Init = InitStrategy.Values(density.Unconstrain(start.Map)) };
-        var names = density.Addresses.Select(a => a.ToString()).ToList();
-        if (returnNames is null) return Sample(density, kernel, settings, rng, options, names, u => density.Constrain(u));
+        // Draws: the choices, then the model's deterministic quantities (Deterministic(value, address)).
+        var names = density.Addresses.Concat(density.DerivedAddresses).Select(a => a.ToString()).ToList();
+        if (returnNames is null) return Sample(density, kernel, settings, rng, options, names, u => density.Report(u));
         names.AddRange(returnNames);
         var chosen = density.Addresses;
         return Sample(density, kernel, settings, rng, options, names, u =>
         {
             var values = density.Constrain(u);
+            var reported = density.Report(u);
             var choices = observations;
             for (var i = 0; i < values.Length; i++) choices = choices.Set(chosen[i], values[i]);
             var ret = model.Assess(args, choices).Return;
@@ -85,7 +88,7 @@ public static class McmcSampler
             };
             if (derived.Length != returnNames.Count)
                 throw new ArgumentException($"'{model.Name}' returned {derived.Length} values; returnNames has {returnNames.Count}.", nameof(returnNames));
-            return [.. values, .. derived];
+            return [.. reported, .. derived];
         });
     }
 

@@ -116,6 +116,12 @@ public sealed class GenerativeFunctionDensity<TArgs, TRet> : IModelDensity
     double[] IModelDensity.Constrain(ReadOnlySpan<double> u) => Constrain(u);
 
     /// <inheritdoc />
+    public IReadOnlyList<Address> DerivedAddresses => [];
+
+    /// <inheritdoc />
+    public double[] Report(ReadOnlySpan<double> u) => Constrain(u);
+
+    /// <inheritdoc />
     public double Check(ReadOnlySpan<double> u)
     {
         var lp = LogDensity(u);

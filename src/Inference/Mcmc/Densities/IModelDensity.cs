@@ -13,6 +13,12 @@ public interface IModelDensity : IDifferentiableDensity
     /// <summary>The choices' values (constrained) at the unconstrained position <paramref name="u"/>, one per coordinate.</summary>
     double[] Constrain(ReadOnlySpan<double> u);
 
+    /// <summary>The addresses of the deterministic quantities the model reports (<c>Deterministic(value, address)</c>), after the coordinates in a draw.</summary>
+    IReadOnlyList<Address> DerivedAddresses { get; }
+
+    /// <summary>The choices' values at <paramref name="u"/> followed by the deterministic quantities' values: one draw as reported.</summary>
+    double[] Report(ReadOnlySpan<double> u);
+
     /// <summary>The log density at <paramref name="u"/> when finite; otherwise an exception that names the site and value at fault.</summary>
     double Check(ReadOnlySpan<double> u);
 

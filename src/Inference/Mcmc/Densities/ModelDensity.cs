@@ -76,6 +76,18 @@ public sealed class ModelDensity<TArgs> : IModelDensity
         return values;
     }
 
+    /// <inheritdoc />
+    public IReadOnlyList<Address> DerivedAddresses => Layout.Deterministics;
+
+    /// <inheritdoc />
+    public double[] Report(ReadOnlySpan<double> u)
+    {
+        var values = new double[Dimension];
+        var derived = new double[Layout.Deterministics.Count];
+        Evaluate(u, default, gradient: false, record: values, diagnose: false, derived);
+        return [.. values, .. derived];
+    }
+
     /// <summary>The unconstrained position of the given values of the coordinates' choices (found in <paramref name="choices"/>).</summary>
     public double[] Unconstrain(ChoiceMap choices)
     {
@@ -109,7 +121,7 @@ public sealed class ModelDensity<TArgs> : IModelDensity
         throw new ModelException($"The log density of '{Name}' is {lp} at {shown}: a value outside its support, or an observation impossible under the model.");
     }
 
-    private double Evaluate(ReadOnlySpan<double> x, Span<double> gradientOut, bool gradient, double[]? record, bool diagnose)
+    private double Evaluate(ReadOnlySpan<double> x, Span<double> gradientOut, bool gradient, double[]? record, bool diagnose, double[]? derived = null)
     {
         if (x.Length != Dimension)
             throw new ArgumentException($"The position has {x.Length} coordinates; the density of '{Name}' has {Dimension} ({string.Join(", ", Addresses.Take(6))}{(Dimension > 6 ? ", …" : "")}).");
@@ -122,7 +134,7 @@ public sealed class ModelDensity<TArgs> : IModelDensity
         else
             for (var i = 0; i < Dimension; i++) theta[i] = x[i];
         var context = DifferentiableContext.ForThread;
-        context.Begin(Layout, theta, record, diagnose, Name);
+        context.Begin(Layout, theta, record, diagnose, Name, derived: derived);
         _body(context, _args);
         var lp = context.End();
         if (!gradient) return double.IsNaN(lp.Value) ? double.NegativeInfinity : lp.Value;

@@ -41,6 +41,8 @@ public sealed class DifferentiableContext
     private List<Address>? _coordinates;
     private List<string>? _families;
     private List<double>? _start;
+    private List<Address>? _deterministics;
+    private double[]? _derived;
     private List<Real>? _discoveredTheta;
     private ChoiceMap _observations = ChoiceMap.Empty;
     private ChoiceMap _held = ChoiceMap.Empty;
@@ -80,6 +82,7 @@ public sealed class DifferentiableContext
         c._coordinates = [];
         c._families = [];
         c._start = [];
+        c._deterministics = [];
         c._discoveredTheta = [];
         c._observations = observations ?? ChoiceMap.Empty;
         c._held = held ?? ChoiceMap.Empty;
@@ -91,7 +94,7 @@ public sealed class DifferentiableContext
         {
             body(c, args);
             var total = c.Total();
-            return new DifferentiableLayout(c._found.ToArray(), c._coordinates.ToArray(), c._families.ToArray(), c._start.ToArray(), total.Value);
+            return new DifferentiableLayout(c._found.ToArray(), c._coordinates.ToArray(), c._families.ToArray(), c._start.ToArray(), total.Value, c._deterministics.ToArray());
         }
         finally
         {
@@ -100,6 +103,7 @@ public sealed class DifferentiableContext
             c._coordinates = null;
             c._families = null;
             c._start = null;
+            c._deterministics = null;
             c._discoveredTheta = null;
             c._observations = c._held = ChoiceMap.Empty;
             c._prefixes.Clear();
@@ -217,10 +221,13 @@ public sealed class DifferentiableContext
     /// <param name="diagnose">Check every site's log density (the first NaN throws, naming the site and the parameter at fault).</param>
     /// <param name="modelName">The model's name, for messages.</param>
     /// <param name="constrained">The position holds the choices' values themselves (no bijector, no log-Jacobian): the log density of the trace, as <c>ChoiceGradients</c> differentiates it.</param>
-    public void Begin(DifferentiableLayout layout, Real[] theta, double[]? record = null, bool diagnose = false, string modelName = "", bool constrained = false)
+    /// <param name="derived">Where to write each deterministic quantity's value (<see cref="DifferentiableLayout.Deterministics"/>), or null.</param>
+    public void Begin(DifferentiableLayout layout, Real[] theta, double[]? record = null, bool diagnose = false, string modelName = "", bool constrained = false,
+        double[]? derived = null)
     {
         ArgumentNullException.ThrowIfNull(layout);
         _constrained = constrained;
+        _derived = derived;
         _visits = layout.Visits;
         _theta = theta;
         _record = record;
@@ -399,6 +406,21 @@ public sealed class DifferentiableContext
             if (_diagnosing && double.IsNaN(logWeight.Value)) throw new ModelException($"A factor of '{_model}' under '{v.Address}' is NaN.", v.Address);
         }
         AddTerm(logWeight);
+    }
+
+    /// <summary>A deterministic quantity to report at <paramref name="address"/>: recorded when asked, returned unchanged.</summary>
+    public Real Deterministic(in SiteAddress address, Real value)
+    {
+        if (_discovering)
+        {
+            var full = Full(address);
+            _found!.Add(new Visit(VisitKind.Deterministic, _deterministics!.Count, 0, full, "Deterministic"));
+            _deterministics.Add(full);
+            return value;
+        }
+        ref readonly var v = ref Next(VisitKind.Deterministic);
+        if (_derived is { } d) d[v.Coordinate] = value.Value;
+        return value;
     }
 
     /// <summary>Enters a sub-model call at <paramref name="address"/>: the callee's addresses are under it. Returns this context, the callee's.</summary>

@@ -23,6 +23,9 @@ internal enum VisitKind : byte
 
     /// <summary>The end of a sub-model call.</summary>
     Exit,
+
+    /// <summary>A deterministic quantity to report (its index among them in <see cref="Visit.Coordinate"/>).</summary>
+    Deterministic,
 }
 
 /// <summary>One effect of a run, in visit order.</summary>
@@ -39,8 +42,9 @@ internal readonly record struct Visit(VisitKind Kind, int Coordinate, double Val
 /// </summary>
 public sealed class DifferentiableLayout
 {
-    internal DifferentiableLayout(Visit[] visits, Address[] coordinates, string[] families, double[] start, double startLogDensity)
+    internal DifferentiableLayout(Visit[] visits, Address[] coordinates, string[] families, double[] start, double startLogDensity, Address[] deterministics)
     {
+        Deterministics = deterministics;
         Visits = visits;
         Coordinates = coordinates;
         Families = families;
@@ -52,6 +56,9 @@ public sealed class DifferentiableLayout
 
     /// <summary>The address of each unconstrained coordinate, in the order the model visits them.</summary>
     public IReadOnlyList<Address> Coordinates { get; }
+
+    /// <summary>The addresses of the deterministic quantities the model reports (<c>Deterministic(value, address)</c>), in visit order.</summary>
+    public IReadOnlyList<Address> Deterministics { get; }
 
     /// <summary>The distribution family at each coordinate's site.</summary>
     public IReadOnlyList<string> Families { get; }

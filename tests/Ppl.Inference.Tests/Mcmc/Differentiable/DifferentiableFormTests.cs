@@ -162,6 +162,25 @@ public class DifferentiableFormTests
     }
 
     [Fact]
+    public void Deterministic_quantities_are_reported_with_every_draw()
+    {
+        double[] y = [28, 8, -3, 7, -1, 1, 18, 12], sigma = [15, 10, 16, 11, 9, 11, 10, 18];
+        var r = McmcSampler.Sample(M.EightSchoolsModel, (y, sigma), ChoiceMap.Empty, new NutsKernel(),
+            new McmcSettings { Chains = 2, Warmup = 100, Draws = 50 }, new Rng(12));
+        var names = r.Names.ToList();
+        Assert.Equal(["mu", "tau"], names.Take(2));
+        Assert.Equal(Enumerable.Range(0, 8).Select(j => $"theta/{j}").Append("tau2"), names.Skip(10));
+        foreach (var draw in r.Draws.SelectMany(c => c))
+        {
+            for (var j = 0; j < 8; j++) Assert.Equal(draw[0] + draw[1] * draw[2 + j], draw[names.IndexOf($"theta/{j}")], 12);
+            Assert.Equal(draw[1] * draw[1], draw[names.IndexOf("tau2")], 12);
+        }
+        // The generated model itself returns the value unchanged (traces do not record it).
+        var trace = M.EightSchoolsModel.Simulate((y, sigma), new Rng(3));
+        Assert.Equal(trace.Choices.Get<double>("tau") * trace.Choices.Get<double>("tau"), trace.Return, 12);
+    }
+
+    [Fact]
     public void Discrete_choices_are_held_and_their_probability_is_differentiated_in_its_parameters()
     {
         var obs = ChoiceMap.Empty.Set("y", 1.5).Set("z", true);

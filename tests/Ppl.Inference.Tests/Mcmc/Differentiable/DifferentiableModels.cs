@@ -122,6 +122,21 @@ public static partial class DifferentiableModels
         return mu;
     }
 
+    /// <summary>Non-centred eight schools reporting θⱼ = μ + τ ηⱼ as deterministic quantities.</summary>
+    [Model]
+    public static double EightSchools(double[] y, double[] sigma)
+    {
+        var mu = Sample(Normal(0, 5));
+        var tau = Sample(HalfCauchy(5));
+        for (var j = 0; j < y.Length; j++)
+        {
+            var eta = Sample(Normal(0, 1), "eta", j);
+            var theta = Deterministic(mu + tau * eta, "theta", j);
+            Observe(Normal(theta, sigma[j]), y[j], "y", j);
+        }
+        return Deterministic(tau * tau, "tau2");
+    }
+
     /// <summary>A group of a hierarchical model, as a sub-model: a non-centred effect and its observations.</summary>
     [Model]
     public static double Group(double mu, double tau, double[] ys)
