@@ -317,7 +317,8 @@ namespace Ppl.Generators
                     {
                         if (IsDeterministic(inv)) return true;
                         if (!inv.ArgumentList.Arguments.Any(a => IsRandom(a.Expression))) return false;
-                        if (MathCall(inv) != null) return true;
+                        // Math.Sign returns an int (RealMath.Sign too): not a Real.
+                        if (MathCall(inv) != null) return IsFloating(_model.GetTypeInfo(inv, _ct).Type);
                         // A helper called with a random argument returns Real when it returns a double (its Real overload, or its lowered copy).
                         return _model.GetSymbolInfo(inv, _ct).Symbol is IMethodSymbol h && (RealOverload(h) is { } o ? o.ReturnType.ToDisplayString() == "Ppl.Autodiff.Real" : RealTypeOf(h.ReturnType) != null);
                     }
@@ -685,7 +686,7 @@ namespace Ppl.Generators
                     return Lead(n) + SiteCode(inv, site) + Trail(n);
                 case InvocationExpressionSyntax inv when IsDeterministic(inv):
                     return Lead(n) + DeterministicCode(inv) + Trail(n);
-                case InvocationExpressionSyntax inv when MathCall(inv) is { } f && IsRandom(inv):
+                case InvocationExpressionSyntax inv when MathCall(inv) is { } f && inv.ArgumentList.Arguments.Any(a => IsRandom(a.Expression)):
                     return Lead(n) + "global::Ppl.Autodiff.RealMath." + f + EmitTrimmed(inv.ArgumentList) + Trail(n);
                 case InvocationExpressionSyntax inv when inv.ArgumentList.Arguments.Any(a => IsRandom(a.Expression)) &&
                                                          _model.GetSymbolInfo(inv, _ct).Symbol is IMethodSymbol h && RealOverload(h) == null && MathCall(inv) == null:

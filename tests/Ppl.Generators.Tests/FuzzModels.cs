@@ -11,7 +11,8 @@ namespace Ppl.Generators.Tests;
 /// About one model in three is straight-line (marked <c>// straight-line</c>): static double choices and
 /// observations as top-level statements among deterministic ones (locals, array writes, lambdas without sites,
 /// checked blocks, interpolated strings, throw statements), which must get the straight-line forms of assess and
-/// regenerate. Every local gets a fresh name, so the code always compiles.
+/// regenerate. Every local gets a fresh name, so the code always compiles. <see cref="DifferentiableClass"/> writes
+/// models from a second grammar, of bodies that must get the differentiable form.
 /// </summary>
 internal sealed class FuzzModels
 {
@@ -293,6 +294,198 @@ internal sealed class FuzzModels
         var inner = new List<string>(scope);
         var count = 1 + Next(3);
         for (var k = 0; k < count; k++) Statement(inner, depth + 1, indent + "    ", inLoop);
+        Line(indent, "}");
+    }
+
+    // ---------------------------------------------------------------- differentiable models
+
+    /// <summary>
+    /// A class G with <paramref name="models"/> random differentiable models <c>D0(double[] data, double x)</c>, …:
+    /// continuous double choices from Normal, HalfNormal, LogNormal, Gamma, Beta and Uniform whose parameters are
+    /// built from earlier choices with arithmetic and Math functions (a Uniform's bounds move with them), loops over
+    /// the data array with observations and families of choices, branches on data (which may hold sites) and on
+    /// random values (which change only values: both arms visit the same kinds of sites, so the model keeps a fixed
+    /// set of coordinates), locals, arrays of choices and factors. Every parameter stays in its domain (positive
+    /// ones are <c>exp(tanh(…))</c>), and every function is smooth away from the branches, so the form's value and
+    /// gradient can be checked by finite differences at random points.
+    /// </summary>
+    public static string DifferentiableClass(int[] picks, int models)
+    {
+        var w = new FuzzModels(picks);
+        var sb = w._sb;
+        sb.Append(Harness.Usings);
+        sb.AppendLine("public static partial class G");
+        sb.AppendLine("{");
+        for (var m = 0; m < models; m++)
+        {
+            sb.AppendLine($"    [Model] public static double D{m}(double[] data, double x)");
+            sb.AppendLine("    {");
+            sb.AppendLine("        var acc = 0.0;");
+            var scope = new List<string> { "x", "acc" };
+            // At least one choice, so that the density has a coordinate.
+            w.DiffSite(scope, "        ", null);
+            var count = 2 + w.Next(5);
+            for (var k = 0; k < count; k++) w.DiffStatement(scope, 0, "        ", null);
+            sb.AppendLine("        return acc + " + w.DiffExpr(scope, 0) + ";");
+            sb.AppendLine("    }");
+        }
+        sb.AppendLine("}");
+        return sb.ToString();
+    }
+
+    /// <summary>A real expression over the scope: arithmetic, smooth Math functions and conditionals (kept finite at moderate values).</summary>
+    private string DiffExpr(List<string> scope, int depth)
+    {
+        switch (depth > 2 ? Next(2) : Next(8))
+        {
+            case 0: return scope[Next(scope.Count)];
+            case 1: return (Next(7) - 3).ToString(System.Globalization.CultureInfo.InvariantCulture) + ".5";
+            case 2:
+            {
+                var op = Next(3) switch { 0 => " + ", 1 => " - ", _ => " * " };
+                return "(" + DiffExpr(scope, depth + 1) + op + DiffExpr(scope, depth + 1) + ")";
+            }
+            case 3:
+            {
+                var f = Next(4) switch { 0 => "Tanh", 1 => "Sin", 2 => "Cos", _ => "Atan" };
+                return $"Math.{f}({DiffExpr(scope, depth + 1)})";
+            }
+            case 4:
+            {
+                var a = DiffExpr(scope, depth + 1);
+                return Next(4) switch
+                {
+                    0 => $"Math.Log(1 + {a} * {a})",
+                    1 => $"Math.Sqrt(1 + {a} * {a})",
+                    2 => $"Math.Pow({Positive(a)}, 1.5)",
+                    _ => Positive(a),
+                };
+            }
+            case 5: return "(" + DiffExpr(scope, depth + 1) + " > 0 ? " + DiffExpr(scope, depth + 1) + " : " + DiffExpr(scope, depth + 1) + ")";
+            default: return scope[scope.Count - 1 - Next(Math.Min(3, scope.Count))];
+        }
+    }
+
+    /// <summary>A smooth positive function of <paramref name="e"/>, between 1/e and e.</summary>
+    private static string Positive(string e) => $"Math.Exp(Math.Tanh({e}))";
+
+    /// <summary>A continuous family whose parameters depend on the scope, always in their domains.</summary>
+    private string DiffContinuous(List<string> scope) => Next(6) switch
+    {
+        0 => $"Normal({DiffExpr(scope, 1)}, {Positive(DiffExpr(scope, 2))})",
+        1 => $"HalfNormal({Positive(DiffExpr(scope, 1))})",
+        2 => $"LogNormal(Math.Tanh({DiffExpr(scope, 1)}), {Positive(DiffExpr(scope, 2))})",
+        3 => $"Gamma(1 + {Positive(DiffExpr(scope, 1))}, {Positive(DiffExpr(scope, 2))})",
+        4 => $"Beta({Positive(DiffExpr(scope, 1))}, {Positive(DiffExpr(scope, 2))})",
+        // Bounds that move with earlier choices: lower in (−1, 1), upper in (1 + 1/e, 1 + e).
+        _ => $"Uniform(Math.Tanh({DiffExpr(scope, 1)}), 1 + {Positive(DiffExpr(scope, 2))})",
+    };
+
+    /// <summary>A continuous choice: an inferred address at the top level, a family over the loop variable inside a loop.</summary>
+    private void DiffSite(List<string> scope, string indent, string? inLoop)
+    {
+        var v = Fresh(inLoop == null ? "v" : "e");
+        var explicitType = Next(2) == 0 ? "double" : "var";
+        Line(indent, inLoop == null && Next(2) == 0
+            ? $"{explicitType} {v} = Sample({DiffContinuous(scope)});"
+            : $"{explicitType} {v} = Sample({DiffContinuous(scope)}, \"{v}\"{(inLoop == null ? "" : ", " + inLoop)});");
+        scope.Add(v);
+    }
+
+    private void DiffStatement(List<string> scope, int depth, string indent, string? inLoop)
+    {
+        string Address(string name) => inLoop == null ? $"\"{name}\"" : $"\"{name}\", {inLoop}";
+        switch (depth >= 2 ? Next(5) : Next(11))
+        {
+            case 0:
+                DiffSite(scope, indent, inLoop);
+                break;
+            case 1:
+                Line(indent, $"Observe(Normal({DiffExpr(scope, 1)}, {Positive(DiffExpr(scope, 2))}), {(inLoop == null ? "x" : $"data[{inLoop}]")}, {Address(Fresh("o"))});");
+                break;
+            case 2:
+            {
+                var a = DiffExpr(scope, 1);
+                Line(indent, $"Factor(-0.5 * Math.Tanh({a}) * Math.Tanh({a}));");
+                break;
+            }
+            case 3:
+                Line(indent, $"acc += {DiffExpr(scope, 0)};");
+                break;
+            case 4:
+            {
+                var l = Fresh("l");
+                Line(indent, $"{(Next(2) == 0 ? "double" : "var")} {l} = {DiffExpr(scope, 0)};");
+                scope.Add(l);
+                break;
+            }
+            case 5 when inLoop == null:
+            {
+                // A loop over the data: observations of each element and, now and then, a family of choices.
+                var i = Fresh("i");
+                Line(indent, $"for (var {i} = 0; {i} < data.Length; {i}++)");
+                var inner = new List<string>(scope) { $"data[{i}]", $"(double){i}" };
+                Line(indent, "{");
+                if (Next(2) == 0) DiffSite(inner, indent + "    ", i);
+                Line(indent + "    ", $"Observe(Normal({DiffExpr(inner, 1)}, {Positive(DiffExpr(inner, 2))}), data[{i}], \"{Fresh("y")}\", {i});");
+                var count = Next(3);
+                for (var k = 0; k < count; k++) DiffStatement(inner, depth + 1, indent + "    ", i);
+                Line(indent, "}");
+                break;
+            }
+            case 5:
+            case 6:
+            {
+                // A branch on data: the arms may visit different sites (the data fix which).
+                var test = inLoop == null ? "data.Length > 1 && data[0] > 0" : $"data[{inLoop}] > 0.5";
+                Line(indent, $"if ({test})");
+                DiffBlock(scope, depth, indent, inLoop);
+                Line(indent, "else");
+                DiffBlock(scope, depth, indent, inLoop);
+                break;
+            }
+            case 7:
+            {
+                // A branch on a random value that changes values only.
+                var l = Fresh("l");
+                Line(indent, $"var {l} = 0.0;");
+                Line(indent, $"if ({DiffExpr(scope, 1)} > 0) {l} = {DiffExpr(scope, 1)};");
+                Line(indent, $"else {{ {l} = {DiffExpr(scope, 1)}; acc -= {DiffExpr(scope, 2)}; }}");
+                scope.Add(l);
+                break;
+            }
+            case 8:
+            {
+                // A branch on a random value whose arms observe the same value under different distributions.
+                var o = Fresh("o");
+                var value = inLoop == null ? "x" : $"data[{inLoop}]";
+                Line(indent, $"if ({DiffExpr(scope, 1)} > 0) Observe(Normal({DiffExpr(scope, 1)}, 1), {value}, {Address(o)});");
+                Line(indent, $"else Observe(Normal({DiffExpr(scope, 1)}, {Positive(DiffExpr(scope, 2))}), {value}, {Address(o)});");
+                break;
+            }
+            case 9 when inLoop == null:
+            {
+                // An array of choices, one per datum, summed in a second loop.
+                var a = Fresh("w");
+                var i = Fresh("i");
+                Line(indent, $"var {a} = new double[data.Length];");
+                Line(indent, $"for (var {i} = 0; {i} < data.Length; {i}++) {a}[{i}] = Sample({DiffContinuous(scope)}, \"{a}\", {i});");
+                var j = Fresh("i");
+                Line(indent, $"for (var {j} = 0; {j} < {a}.Length; {j}++) acc += {a}[{j}] * {DiffExpr(scope, 2)};");
+                break;
+            }
+            default:
+                Line(indent, $"acc *= {Positive(DiffExpr(scope, 1))};");
+                break;
+        }
+    }
+
+    private void DiffBlock(List<string> scope, int depth, string indent, string? inLoop)
+    {
+        Line(indent, "{");
+        var inner = new List<string>(scope);
+        var count = 1 + Next(3);
+        for (var k = 0; k < count; k++) DiffStatement(inner, depth + 1, indent + "    ", inLoop);
         Line(indent, "}");
     }
 }

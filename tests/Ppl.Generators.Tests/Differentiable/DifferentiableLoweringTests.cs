@@ -97,7 +97,7 @@ public class DifferentiableLoweringTests
                 double mean = 0;
                 for (var j = 0; j < d; j++) mean += xs[i][j] * w[j];
                 if (mean > 0) mean = Math.Log(1 + mean); else mean = -Math.Sqrt(-mean + 1e-9);
-                var k = (int)Math.Floor(Math.Abs(mean));
+                var k = (int)Math.Floor(Math.Abs(mean)) + Math.Sign(mean);
                 Observe(Normal(mean + k * 0.0 + (double)b, s), ys[i], "y", i);
             }
             Factor(-total * total);
