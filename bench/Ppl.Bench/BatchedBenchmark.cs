@@ -64,7 +64,7 @@ internal static class BatchedBenchmark
         for (var i = 0; i < xs.Length; i++)
         {
             var mean = w[Degree];
-            for (var j = Degree - 1; j >= 0; j--) mean = mean * xs[i] + w[j];
+            for (var j = Degree - 1; j >= 0; j--) mean = mean.Times(xs[i]).Plus(w[j]);
             t.Sample(new Address("y", i), new TNormal(mean, sd));
         }
         return w[1];
@@ -161,7 +161,7 @@ internal static class BatchedBenchmark
             t => t.Sample("x", new TNormal(t.Scalar(0), t.Scalar(1))),
             (t, _, prev) =>
             {
-                var x = t.Sample("x", new TNormal(0.9 * prev, t.Scalar(1)));
+                var x = t.Sample("x", new TNormal(prev.Times(0.9), t.Scalar(1)));
                 t.Sample("y", new TNormal(x, t.Scalar(0.5)));
                 return x;
             });
@@ -235,7 +235,7 @@ internal static class BatchedBenchmark
         var model = BatchedModel.Create<Unit, Tensor>("logistic", (t, _) =>
         {
             var w = t.Sample("w", new TNormal(zeros(11, t.DType, t.Device), t.Scalar(2.5)));
-            var eta = w[.., 0..1] + w[.., 1..].matmul(xT);
+            var eta = w[.., 0..1].Plus(w[.., 1..].matmul(xT));
             t.Observe("y", new TBernoulli(logits: eta), t.Constant(ys));
             return w;
         });
@@ -267,7 +267,7 @@ internal static class BatchedBenchmark
         foreach (var c in chainCounts)
         {
             using var scope = NewDisposeScope();
-            var q = randn(new long[] { c, 11 }, dtype, device) * 0.1;
+            var q = randn(new long[] { c, 11 }, dtype, device).Times(0.1);
             var seconds = Time(() =>
             {
                 using var s = NewDisposeScope();
@@ -288,7 +288,7 @@ internal static class BatchedBenchmark
         var cpu0 = process.TotalProcessorTime;
         using (var scope = NewDisposeScope())
         {
-            var init = (rand(new long[] { essChains, 11 }, dtype, device) * 4 - 2) * 0.1;
+            var init = rand(new long[] { essChains, 11 }, dtype, device).Times(4).Minus(2).Times(0.1);
             res = ManyChainHmc.Sample(density, init, hmcSettings, new Rng(7));
         }
         process.Refresh();

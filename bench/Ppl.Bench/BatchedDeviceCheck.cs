@@ -93,7 +93,7 @@ internal static class BatchedDeviceCheck
     {
         var lw = logWeights.to_type(ScalarType.Float64);
         var w = (lw - lw.max()).exp();
-        return Math.Sqrt(((w.square().mean() / w.mean().square()).item<double>() - 1) / lw.shape[0]);
+        return Math.Sqrt(((w.Squared().mean() / w.mean().Squared()).item<double>() - 1) / lw.shape[0]);
     }
 
     /// <summary>y ~ N(0, Φ Φᵀ + σ² I) with Φ the cubic design and w ~ N(0, I), σ = 0.5.</summary>
@@ -121,7 +121,7 @@ internal static class BatchedDeviceCheck
             tr => tr.Sample("x", new TNormal(tr.Scalar(0), tr.Scalar(1))),
             (tr, _, prev) =>
             {
-                var xt = tr.Sample("x", new TNormal(0.9 * prev, tr.Scalar(1)));
+                var xt = tr.Sample("x", new TNormal(prev.Times(0.9), tr.Scalar(1)));
                 tr.Sample("y", new TNormal(xt, tr.Scalar(0.5)));
                 return xt;
             });
@@ -145,7 +145,7 @@ internal static class BatchedDeviceCheck
         var d = mu.Length;
         var muT = tensor(mu, dtype, device);
         var sdT = tensor(sd, dtype, device);
-        Tensor Density(Tensor q) => -0.5 * ((q - muT) / sdT).square().sum(1);
+        Tensor Density(Tensor q) => ((q - muT) / sdT).Squared().sum(1).Times(-0.5);
         ManyChainHmcResult res;
         using (var scope = NewDisposeScope())
             res = ManyChainHmc.Sample(Density, InitialPositions(chains, d, 3.0, 0.0, dtype, device), new ManyChainHmcSettings { Warmup = 300, Draws = 100 }, new Rng(31));
@@ -200,7 +200,7 @@ internal static class BatchedDeviceCheck
     private static Tensor InitialPositions(int chains, int dim, double width, double offset, ScalarType dtype, Device device)
     {
         using var g = new torch.Generator(61);
-        return (rand(new long[] { chains, dim }, ScalarType.Float64, generator: g) * width + offset).to(dtype, device);
+        return rand(new long[] { chains, dim }, ScalarType.Float64, generator: g).Times(width).Plus(offset).to(dtype, device);
     }
 
     private static Outcome ElboGradient(Device device, ScalarType dtype, int n)
@@ -219,8 +219,8 @@ internal static class BatchedDeviceCheck
         var obs = new BatchedChoices().Set("y", tensor(y, dtype, device));
         var elbo = BatchedVariational.Elbo(model, Unit.Value, obs, guide, (m, logS), n, new Rng(71), device, dtype);
         var grads = torch.autograd.grad(new[] { elbo.Value }, new[] { m, logS });
-        var gm = grads[0].ToDouble();
-        var gs = grads[1].ToDouble();
+        var gm = grads[0].ToDoubleValue();
+        var gs = grads[1].ToDoubleValue();
         // With z = m + s ε, the per-particle gradients are ∂/∂m = y − 2z and ∂/∂log s = (y − 2z) s ε + 1, whose
         // standard deviations are 2s and sqrt((y − 2m)² s² + 8 s⁴); the estimate is their mean over N.
         var sdM = 2 * s0;

@@ -12,6 +12,20 @@ using static Ppl.Autodiff.RealMath;
 /// excluded). Also the cost of one eight-schools gradient against a hand-written analytic gradient. Each model is
 /// run twice in the same process: on its hand-written density, then as the [Model] method of <see cref="NutsBenchModels"/>
 /// through <c>McmcSampler.Sample(model, …)</c> (its generated differentiable form), with the same settings and seed.
+/// <para>
+/// Each chain's sampling phase is also timed in CPU time of the thread that runs it: rstan 2.21's
+/// <c>get_elapsed_time</c> reads C's <c>clock()</c>, the CPU time of its single-threaded process, so that
+/// bench/stan/compare.sh compares like with like on a loaded machine (wall time there includes the time other
+/// processes hold the core). The thread's clock leaves out the runtime's own threads (tier-1 JIT, background GC),
+/// whose one-off work after start-up once added 20% to a 40 ms eight-schools run in process CPU time. Every run is
+/// preceded by short runs of the same sampler until the JIT has settled, so no chain is timed on unoptimised code.
+/// </para>
+/// <para>
+/// Options: <c>--export-data DIR</c> writes each model's data as JSON for Stan (bench/stan); <c>--seed N</c> seeds
+/// the NUTS runs (default 7); <c>--runs eight_schools=10</c> runs a model that many times (seeds seed, seed + 1000, …)
+/// and pools them (a longer run for a model that samples in milliseconds); <c>--samplers-only</c> skips the gradient
+/// micro-benchmarks; <c>--generated-only</c> runs NUTS on the [Model] forms only (not on the hand-written densities).
+/// </para>
 /// </summary>
 internal static class NutsBenchmark
 {
@@ -63,15 +77,85 @@ internal static class NutsBenchmark
         return lp;
     }
 
-    /// <summary>Runs the benchmark; <c>--export-data DIR</c> also writes each model's data as JSON for Stan (bench/stan).</summary>
+    /// <summary>Runs the benchmark (options in the class summary).</summary>
     public static Dictionary<string, object> Run(string[] args)
     {
         var figures = new Dictionary<string, object> { ["benchmark"] = "nuts" };
         var export = Array.IndexOf(args, "--export-data") is var e and >= 0 && e + 1 < args.Length ? args[e + 1] : null;
         if (export is not null) ExportData(export);
+        var seed = Array.IndexOf(args, "--seed") is var si and >= 0 && si + 1 < args.Length ? int.Parse(args[si + 1], System.Globalization.CultureInfo.InvariantCulture) : 7;
+        var samplersOnly = args.Contains("--samplers-only");
+        var generatedOnly = args.Contains("--generated-only");
+        // --runs eight_schools=10,hierarchical=2: that many runs of a model (seeds seed, seed + 1000, …), pooled.
+        var runsSpec = Array.IndexOf(args, "--runs") is var ri and >= 0 && ri + 1 < args.Length ? args[ri + 1] : "";
+        var runsPerModel = runsSpec.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('='))
+            .ToDictionary(p => p[0], p => int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture));
+        int Runs(string model) => runsPerModel.GetValueOrDefault(model, 1);
+        figures["seed"] = seed;
         var es = new AutodiffDensity(10, EightSchools);
         var x = Enumerable.Range(0, 10).Select(i => 0.1 * i - 0.3).ToArray();
         var g = new double[10];
+        if (!samplersOnly) GradientTimings(figures, es, x, g);
+
+        // The generated forms must be the same posteriors as the hand-written densities, coordinate for coordinate.
+        var esModel = ModelDensity.Create(NutsBenchModels.EightSchoolsModel, (Y, Sigma), ChoiceMap.Empty);
+        var logisticArgs = LogisticArgs();
+        var logisticModel = ModelDensity.Create(NutsBenchModels.LogisticRegressionModel, logisticArgs, ChoiceMap.Empty);
+        var hierarchicalArgs = HierarchicalArgs();
+        var hierarchicalModel = ModelDensity.Create(NutsBenchModels.HierarchicalModel, hierarchicalArgs, ChoiceMap.Empty);
+        CheckSame("eight schools", es, esModel, ["mu", "tau", .. Enumerable.Range(0, 8).Select(j => $"eta/{j}")]);
+        CheckSame("logistic regression", LogisticRegression(), logisticModel, ["alpha", .. Enumerable.Range(0, LogisticD).Select(j => $"beta/{j}")]);
+        CheckSame("hierarchical", Hierarchical(), hierarchicalModel, ["mu", "tau", .. Enumerable.Range(0, hierarchicalArgs.Groups).Select(k => $"z/{k}")]);
+        if (!samplersOnly)
+        {
+            var generatedNs = TimeNs(() => esModel.LogDensityAndGradient(x, g));
+            var adNs = (double)figures["eight_schools_gradient_ns"];
+            Console.WriteLine($"eight schools gradient, generated [Model] form: {generatedNs:F0} ns ({generatedNs / adNs:F2}x the hand-written Real density)");
+            figures["eight_schools_gradient_generated_ns"] = Math.Round(generatedNs);
+        }
+
+        var ess = new Dictionary<string, double>();
+        var essCpu = new Dictionary<string, double>();
+        var details = new Dictionary<string, object>();
+        var generatedEss = new Dictionary<string, double>();
+        var generatedEssCpu = new Dictionary<string, double>();
+        var generatedDetails = new Dictionary<string, object>();
+        void Both(string key, string label, IDifferentiableDensity handWritten, Func<IGradientKernel, McmcSettings, Rng, RunOptions, McmcResult> generated)
+        {
+            if (!generatedOnly)
+            {
+                var m = Measure(label, (kernel, settings, rng, options) => McmcSampler.Sample(handWritten, kernel, settings, rng, options), seed, Runs(key));
+                (ess[key], essCpu[key], details[key]) = (m.EssPerSecond, m.EssPerCpuSecond, m.Details);
+            }
+            var gm = Measure(generatedOnly ? label + ", generated [Model] form" : "  same, generated [Model] form", generated, seed, Runs(key));
+            (generatedEss[key], generatedEssCpu[key], generatedDetails[key]) = (gm.EssPerSecond, gm.EssPerCpuSecond, gm.Details);
+        }
+        Both("eight_schools", "eight schools (non-centred, 10 parameters)", es, (kernel, settings, rng, options) =>
+            McmcSampler.Sample(NutsBenchModels.EightSchoolsModel, (Y, Sigma), ChoiceMap.Empty, kernel, settings, rng, options));
+        Both("logistic_regression", "logistic regression (1000 x 10)", LogisticRegression(), (kernel, settings, rng, options) =>
+            McmcSampler.Sample(NutsBenchModels.LogisticRegressionModel, logisticArgs, ChoiceMap.Empty, kernel, settings, rng, options));
+        Both("hierarchical", "hierarchical normal (100 parameters)", Hierarchical(), (kernel, settings, rng, options) =>
+            McmcSampler.Sample(NutsBenchModels.HierarchicalModel, hierarchicalArgs, ChoiceMap.Empty, kernel, settings, rng, options));
+        if (!generatedOnly)
+        {
+            figures["models"] = details;
+            figures["ess_per_second"] = ess;
+            figures["ess_per_cpu_second"] = essCpu;
+        }
+        figures["generated_models"] = generatedDetails;
+        figures["generated_ess_per_second"] = generatedEss;
+        figures["generated_ess_per_cpu_second"] = generatedEssCpu;
+        if (!generatedOnly)
+        {
+            figures["generated_to_handwritten"] = ess.Keys.ToDictionary(k => k, k => Math.Round(generatedEss[k] / ess[k], 3));
+            figures["generated_to_handwritten_cpu"] = essCpu.Keys.ToDictionary(k => k, k => Math.Round(generatedEssCpu[k] / essCpu[k], 3));
+        }
+        return figures;
+    }
+
+    /// <summary>The gradient micro-benchmarks: eight schools by reverse-mode AD against a hand-written gradient, and the logistic regression's fused node against one node per row.</summary>
+    private static void GradientTimings(Dictionary<string, object> figures, AutodiffDensity es, double[] x, double[] g)
+    {
         var adNs = TimeNs(() => es.LogDensityAndGradient(x, g));
         var handNs = TimeNs(() => EightSchoolsByHand(x, g));
         var valueNs = TimeNs(() => es.LogDensity(x));
@@ -84,22 +168,8 @@ internal static class NutsBenchmark
         figures["eight_schools_gradient_term_by_term_ns"] = Math.Round(scalarNs);
         figures["eight_schools_gradient_ns"] = Math.Round(adNs);
         figures["eight_schools_gradient_handwritten_ns"] = Math.Round(handNs);
-
-        // The generated forms must be the same posteriors as the hand-written densities, coordinate for coordinate.
-        var esModel = ModelDensity.Create(NutsBenchModels.EightSchoolsModel, (Y, Sigma), ChoiceMap.Empty);
-        var logisticArgs = LogisticArgs();
-        var logisticModel = ModelDensity.Create(NutsBenchModels.LogisticRegressionModel, logisticArgs, ChoiceMap.Empty);
-        var hierarchicalArgs = HierarchicalArgs();
-        var hierarchicalModel = ModelDensity.Create(NutsBenchModels.HierarchicalModel, hierarchicalArgs, ChoiceMap.Empty);
-        CheckSame("eight schools", es, esModel, ["mu", "tau", .. Enumerable.Range(0, 8).Select(j => $"eta/{j}")]);
-        CheckSame("logistic regression", LogisticRegression(), logisticModel, ["alpha", .. Enumerable.Range(0, LogisticD).Select(j => $"beta/{j}")]);
-        CheckSame("hierarchical", Hierarchical(), hierarchicalModel, ["mu", "tau", .. Enumerable.Range(0, hierarchicalArgs.Groups).Select(k => $"z/{k}")]);
-        var generatedNs = TimeNs(() => esModel.LogDensityAndGradient(x, g));
-        Console.WriteLine($"eight schools gradient, generated [Model] form: {generatedNs:F0} ns ({generatedNs / adNs:F2}x the hand-written Real density)");
-        figures["eight_schools_gradient_generated_ns"] = Math.Round(generatedNs);
-
-        // Also the JIT warm-up of the sampler: without it the first model is timed on unoptimised code.
         {
+            // The cost of one NUTS leapfrog step (the sampler's overhead with the gradient).
             var k = new NutsKernel();
             var rr = new Rng(1);
             var st = k.Init(es, x, 1000, rr);
@@ -123,53 +193,128 @@ internal static class NutsBenchmark
             figures["logistic_gradient_ns"] = Math.Round(fusedNs);
             figures["logistic_gradient_per_row_ns"] = Math.Round(perRowNs);
         }
-        var ess = new Dictionary<string, double>();
-        var details = new Dictionary<string, object>();
-        var generatedEss = new Dictionary<string, double>();
-        var generatedDetails = new Dictionary<string, object>();
-        (ess["eight_schools"], details["eight_schools"]) = Measure("eight schools (non-centred, 10 parameters)", es);
-        (generatedEss["eight_schools"], generatedDetails["eight_schools"]) = Measure("  same, generated [Model] form", (rng, options) =>
-            McmcSampler.Sample(NutsBenchModels.EightSchoolsModel, (Y, Sigma), ChoiceMap.Empty, new NutsKernel(), Settings, rng, options));
-        (ess["logistic_regression"], details["logistic_regression"]) = Measure("logistic regression (1000 x 10)", LogisticRegression());
-        (generatedEss["logistic_regression"], generatedDetails["logistic_regression"]) = Measure("  same, generated [Model] form", (rng, options) =>
-            McmcSampler.Sample(NutsBenchModels.LogisticRegressionModel, logisticArgs, ChoiceMap.Empty, new NutsKernel(), Settings, rng, options));
-        (ess["hierarchical"], details["hierarchical"]) = Measure("hierarchical normal (100 parameters)", Hierarchical());
-        (generatedEss["hierarchical"], generatedDetails["hierarchical"]) = Measure("  same, generated [Model] form", (rng, options) =>
-            McmcSampler.Sample(NutsBenchModels.HierarchicalModel, hierarchicalArgs, ChoiceMap.Empty, new NutsKernel(), Settings, rng, options));
-        figures["models"] = details;
-        figures["ess_per_second"] = ess;
-        figures["generated_models"] = generatedDetails;
-        figures["generated_ess_per_second"] = generatedEss;
-        figures["generated_to_handwritten"] = ess.Keys.ToDictionary(k => k, k => Math.Round(generatedEss[k] / ess[k], 3));
-        return figures;
     }
 
     /// <summary>The settings of every model, matched by bench/stan/compare.R (chains run one after another on one core).</summary>
     private static readonly McmcSettings Settings = new() { Chains = 4, Warmup = 1000, Draws = 1000 };
 
-    private static (double EssPerSecond, Dictionary<string, double> Details) Measure(string label, IDifferentiableDensity density) =>
-        Measure(label, (rng, options) => McmcSampler.Sample(density, new NutsKernel(), Settings, rng, options));
+    /// <summary>The short runs that warm the JIT before a measured run: one chain, 150 + 50 iterations.</summary>
+    private static readonly McmcSettings WarmSettings = new() { Chains = 1, Warmup = 150, Draws = 50 };
 
-    /// <summary>Runs <paramref name="sample"/> with the benchmark's seed and one core, and reports its ESS per second.</summary>
-    private static (double EssPerSecond, Dictionary<string, double> Details) Measure(string label, Func<Rng, RunOptions, McmcResult> sample)
+    /// <summary>
+    /// Runs <paramref name="sample"/> (a NUTS run with the kernel and settings it is given) with <see cref="Settings"/> on
+    /// one core, <paramref name="runs"/> times with seeds <paramref name="seed"/>, seed + 1000, …, after short runs of the
+    /// same sampler until the JIT has settled, and reports its ESS per second of wall time and per second of CPU time
+    /// (the sampling thread's). With several runs the figures are pooled (total ESS over total time: one run <paramref name="runs"/> times
+    /// as long, in independent chains) and the details are means over the runs (max_rhat the largest).
+    /// </summary>
+    private static (double EssPerSecond, double EssPerCpuSecond, Dictionary<string, double> Details) Measure(string label,
+        Func<IGradientKernel, McmcSettings, Rng, RunOptions, McmcResult> sample, int seed, int runs)
     {
-        var r = sample(new Rng(7), new RunOptions { MaxDegreeOfParallelism = 1 });
-        var summary = r.Summarize();
-        // Chains ran one after another: the sampling time is the sum over chains (one core), as Stan's get_elapsed_time.
-        var sampling = r.ChainSamplingTimes.Sum(t => t.TotalSeconds);
-        var leapfrogs = r.Stats.Sum(c => c.Sum(s => (long)s.LeapfrogSteps));
-        var perSecond = summary.MinEssBulk / sampling;
-        Console.WriteLine($"{label}: min ess_bulk {summary.MinEssBulk:F0}, max r_hat {summary.MaxRhat:F3}, divergences {r.Divergences}, " +
-                          $"sampling {sampling:F2} s (1 core), {leapfrogs / sampling / 1e3:F0}k gradients/s, ESS/s {perSecond:F0}");
-        return (Math.Round(perSecond, 1), new Dictionary<string, double>
+        var oneCore = new RunOptions { MaxDegreeOfParallelism = 1 };
+        var warmRuns = 0;
+        WarmUntilJitSettles(() => sample(new NutsKernel(), WarmSettings, new Rng(seed + 500_000 + warmRuns++), oneCore));
+        double ess = 0, sampling = 0, cpu = 0, warmup = 0, maxRhat = 0;
+        long leapfrogs = 0, divergences = 0;
+        for (var run = 0; run < runs; run++)
         {
-            ["min_ess_bulk"] = Math.Round(summary.MinEssBulk, 1),
-            ["max_rhat"] = Math.Round(summary.MaxRhat, 4),
-            ["sampling_seconds"] = Math.Round(sampling, 3),
-            ["warmup_seconds"] = Math.Round(r.WarmupTime.TotalSeconds, 3),
-            ["leapfrog_steps"] = leapfrogs,
-            ["divergences"] = r.Divergences,
+            var kernel = new CpuTimedKernel(new NutsKernel(), Settings.Warmup, Settings.Draws);
+            var r = sample(kernel, Settings, new Rng(seed + 1000 * run), oneCore);
+            var summary = r.Summarize();
+            ess += summary.MinEssBulk;
+            maxRhat = Math.Max(maxRhat, summary.MaxRhat);
+            // Chains ran one after another: the sampling time is the sum over chains (one core), as Stan's get_elapsed_time.
+            sampling += r.ChainSamplingTimes.Sum(t => t.TotalSeconds);
+            cpu += kernel.ChainSamplingCpuSeconds.Count == Settings.Chains ? kernel.ChainSamplingCpuSeconds.Sum() : double.NaN;
+            warmup += r.WarmupTime.TotalSeconds;
+            leapfrogs += r.Stats.Sum(c => c.Sum(s => (long)s.LeapfrogSteps));
+            divergences += r.Divergences;
+        }
+        var perSecond = ess / sampling;
+        var perCpuSecond = ess / cpu;
+        var each = runs == 1 ? "" : $" (means over {runs} runs)";
+        Console.WriteLine($"{label}{each}: min ess_bulk {ess / runs:F0}, max r_hat {maxRhat:F3}, divergences {divergences / (double)runs:0.#}, " +
+                          $"sampling {sampling / runs:F2} s wall, {cpu / runs:F2} s CPU (1 core), {leapfrogs / cpu / 1e3:F0}k gradients per CPU s, " +
+                          $"ESS/s {perSecond:F0} (wall) {perCpuSecond:F0} (CPU)");
+        return (Math.Round(perSecond, 1), Math.Round(perCpuSecond, 1), new Dictionary<string, double>
+        {
+            ["runs"] = runs,
+            ["min_ess_bulk"] = Math.Round(ess / runs, 1),
+            ["max_rhat"] = Math.Round(maxRhat, 4),
+            ["sampling_seconds"] = Math.Round(sampling / runs, 3),
+            ["sampling_cpu_seconds"] = Math.Round(cpu / runs, 4),
+            ["warmup_seconds"] = Math.Round(warmup / runs, 3),
+            ["leapfrog_steps"] = Math.Round(leapfrogs / (double)runs, 1),
+            ["divergences"] = Math.Round(divergences / (double)runs, 2),
         });
+    }
+
+    /// <summary>
+    /// Runs <paramref name="run"/> until the JIT has stopped compiling (no method compiled, tier-1 recompilations
+    /// included, over one whole run lasting at least half a second, or 30 s at most): on a loaded machine the
+    /// background tier-1 compiler lags by seconds, longer than a whole eight-schools run.
+    /// </summary>
+    private static void WarmUntilJitSettles(Action run)
+    {
+        var total = Stopwatch.StartNew();
+        var quiet = Stopwatch.StartNew();
+        var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+        while (quiet.ElapsedMilliseconds < 500 && total.ElapsedMilliseconds < 30000)
+        {
+            run();
+            var now = System.Runtime.JitInfo.GetCompiledMethodCount();
+            if (now != compiled)
+            {
+                compiled = now;
+                quiet.Restart();
+            }
+        }
+    }
+
+    /// <summary>
+    /// A gradient kernel that times each chain's sampling phase (the steps after the first <c>warmup</c>) in CPU time
+    /// of the thread that runs the chain. Needs the chains to run one after another, as the benchmark runs them.
+    /// </summary>
+    private sealed class CpuTimedKernel(IGradientKernel inner, int warmup, int draws) : IGradientKernel
+    {
+        private int _steps;
+        private double _start;
+
+        /// <summary>The CPU seconds of each chain's sampling phase, in chain order.</summary>
+        public List<double> ChainSamplingCpuSeconds { get; } = [];
+
+        public GradientState Init(IDifferentiableDensity density, ReadOnlySpan<double> position, int warmupSteps, Rng rng)
+        {
+            _steps = 0;
+            return inner.Init(density, position, warmupSteps, rng);
+        }
+
+        public GradientState Step(IDifferentiableDensity density, GradientState state, Rng rng)
+        {
+            if (_steps == warmup) _start = ThreadCpuSeconds();
+            var next = inner.Step(density, state, rng);
+            if (++_steps == warmup + draws) ChainSamplingCpuSeconds.Add(ThreadCpuSeconds() - _start);
+            return next;
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGetTime(int clock, out Timespec time);
+
+    private struct Timespec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    /// <summary>
+    /// The calling thread's CPU time in seconds: CLOCK_THREAD_CPUTIME_ID (3 on Linux); elsewhere the process's
+    /// (coarser) figure from the runtime.
+    /// </summary>
+    private static double ThreadCpuSeconds()
+    {
+        if (OperatingSystem.IsLinux() && ClockGetTime(3, out var t) == 0) return t.Seconds + t.Nanoseconds / 1e9;
+        return Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
     }
 
     /// <summary>Writes the data of the three models as JSON files named as the Stan models in bench/stan.</summary>

@@ -15,6 +15,7 @@ var benchmarks = new Dictionary<string, Func<Dictionary<string, object>>>(String
     ["batched-check"] = () => BatchedDeviceCheck.Run(args),
     ["vi"] = () => ViBenchmark.Run(args),
     ["resumable"] = () => ResumableBenchmark.Run(args),
+    ["scalar-stress"] = () => ScalarStress.Run(args),
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var bench))

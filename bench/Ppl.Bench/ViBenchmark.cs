@@ -33,11 +33,11 @@ internal static class ViBenchmark
 
         public (Tensor Mu, Tensor Sigma) Encode(Tensor x)
         {
-            var h = Enc2.forward(nn.functional.leaky_relu(Enc1.forward(x)));
-            return (h[.., ..Latent], nn.functional.softplus(h[.., Latent..]));
+            var h = Enc2.forward(Enc1.forward(x).LeakyRelu());
+            return (h[.., ..Latent], h[.., Latent..].Softplus());
         }
 
-        public Tensor Decode(Tensor z) => Dec2.forward(nn.functional.leaky_relu(Dec1.forward(z)));
+        public Tensor Decode(Tensor z) => Dec2.forward(Dec1.forward(z).LeakyRelu());
 
         public IEnumerable<Tensor> Parameters() =>
             new[] { Enc1, Enc2, Dec1, Dec2 }.SelectMany(m => m.parameters());
@@ -85,11 +85,11 @@ internal static class ViBenchmark
             foreach (var p in parameters) p.grad?.zero_();
             var (mu, sigma) = net.Encode(x);
             var eps = randn(mu.shape, generator: generator);
-            var z = mu + sigma * eps;
-            var logQ = (-0.5 * eps.square() - sigma.log() - HalfLog2Pi).sum();
-            var logPrior = (-0.5 * z.square() - HalfLog2Pi).sum();
+            var z = mu.Plus(sigma * eps);
+            var logQ = (eps.Squared().Times(-0.5) - sigma.log()).Minus(HalfLog2Pi).sum();
+            var logPrior = z.Squared().Times(-0.5).Minus(HalfLog2Pi).sum();
             var logLik = -nn.functional.binary_cross_entropy_with_logits(net.Decode(z), x, reduction: nn.Reduction.Sum);
-            var elbo = logLik + logPrior - logQ;
+            var elbo = logLik.Plus(logPrior) - logQ;
             (-elbo).backward();
             return elbo.item<float>();
         }
@@ -100,7 +100,7 @@ internal static class ViBenchmark
         foreach (var b in batches)
         {
             // A fixed binarised batch (pixels on with probability 0.2, like MNIST's ink fraction).
-            var x = rand(new long[] { b, Pixels }, generator: new Generator(11)).lt(0.2).to_type(ScalarType.Float32);
+            var x = rand(new long[] { b, Pixels }, generator: new Generator(11)).Lt(0.2).to_type(ScalarType.Float32);
             // Warm-up, and a check that both compute the same objective's scale.
             double pv = 0, hv = 0;
             for (var i = 0; i < 5; i++)

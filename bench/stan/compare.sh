@@ -1,13 +1,28 @@
 #!/usr/bin/env bash
-# Ppl's NUTS against Stan's, side by side on this machine with the same models, data and settings.
+# Ppl's NUTS on the [Model] methods against Stan's, side by side on this machine with the same models, data
+# and settings.
 # 1. compiles the three Stan models (timed: Stan's one-off C++ compile, reported separately);
-# 2. runs `dotnet run -c Release --project bench/Ppl.Bench -- nuts`, which also exports its data as JSON;
-# 3. samples the Stan models on that data (bench/stan/compare.R) and prints ESS per second for both and
-#    the ratio Ppl / Stan per model. Steps 2 and 3 run back to back so both see the same machine load.
-# Last line: a JSON object with "ratio" per model.
+# 2. runs REPS repetitions (default 5), each with its own seed: one run of
+#    `dotnet run -c Release --project bench/Ppl.Bench -- nuts --samplers-only --seed K` (the three [Model]
+#    methods' generated forms, and the hand-written densities unless HANDWRITTEN=0) and one run of the
+#    three Stan models (bench/stan/compare.R sample) with the same seed, alternating which goes first so
+#    that neither side always runs at the same point of the machine's load;
+#    Eight schools samples for tens of milliseconds: each repetition pools 10 runs of it on each side
+#    (RUNS, default eight_schools=10; seeds K, K + 1000, ...), i.e. one run ten times as long;
+# 3. prints per model the median ESS per CPU second of each side, the median of the paired ratios
+#    Ppl/Stan with their range, and the median leapfrog-rate ratio (bench/stan/compare.R summary).
+# Both sides time sampling in CPU time (rstan 2.21's clock(); Ppl's sampling thread), not wall time: on a
+# shared machine the wall time depends on what else runs, the CPU time much less.
+# Last line: a JSON object with "ratio" (the median) per model.
 # Needs R with rstan and jsonlite (Debian: apt-get install -y r-cran-rstan r-cran-jsonlite).
+# Environment: REPS (repetitions, at least 5 advised), SEED (first seed, default 1), RUNS (runs pooled per
+# repetition, e.g. eight_schools=10,hierarchical=2), HANDWRITTEN=0 (skip the hand-written densities),
+# STAN_WORK=DIR (keeps the compiled models there between runs).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
+reps="${REPS:-5}"
+seed0="${SEED:-1}"
+runs="${RUNS-eight_schools=10}"
 # Debian's r-cran-bh ships Boost in /usr/include but rstan looks for it in BH's own include folder.
 bh="$(Rscript -e 'cat(system.file(package = "BH"))')"
 if [ -n "$bh" ] && [ ! -e "$bh/include/boost" ] && [ -d /usr/include/boost ]; then
@@ -24,7 +39,20 @@ fi
 cd "$root"
 Rscript bench/stan/compare.R compile "$work"
 dotnet build -c Release bench/Ppl.Bench > /dev/null
-dotnet run -c Release --no-build --project bench/Ppl.Bench -- nuts --export-data "$work" | tee "$work/ppl.txt"
-tail -n 1 "$work/ppl.txt" > "$work/ppl.json"
-echo
-Rscript bench/stan/compare.R sample "$work" "$work/ppl.json"
+flags=(--samplers-only --runs "$runs")
+if [ "${HANDWRITTEN:-1}" = "0" ]; then flags+=(--generated-only); fi
+rm -rf "$work/reps"; mkdir -p "$work/reps"
+ppl() {
+  dotnet run -c Release --no-build --project bench/Ppl.Bench -- nuts "${flags[@]}" --seed "$1" --export-data "$work" | tee "$work/reps/ppl-$2.txt"
+  tail -n 1 "$work/reps/ppl-$2.txt" > "$work/reps/ppl-$2.json"
+}
+stan() {
+  Rscript bench/stan/compare.R sample "$work" "$1" "$work/reps/stan-$2.json" "$runs"
+}
+# The data files come from the Ppl benchmark (--export-data): the first repetition runs Ppl first.
+for k in $(seq 1 "$reps"); do
+  s=$((seed0 + k - 1))
+  echo; echo "== repetition $k of $reps (seed $s) =="
+  if [ $((k % 2)) -eq 1 ]; then ppl "$s" "$k"; stan "$s" "$k"; else stan "$s" "$k"; ppl "$s" "$k"; fi
+done
+Rscript bench/stan/compare.R summary "$work"

@@ -27,8 +27,8 @@ namespace Ppl.Generators
     /// Lowers a scalar <c>[Model]</c> body to its batched form: one execution over a <c>BatchedTracer</c> stands
     /// for N particles. A taint analysis finds the locals that depend on random choices (data flow, and control
     /// flow through branches on random values); those become <c>Tensor</c>s of shape [N] (arrays of them
-    /// <c>Tensor[]</c>), everything else stays as written. Arithmetic stays (TorchSharp's operators, with a
-    /// double on either side), comparisons, logic and <c>Math.*</c> go through <c>BatchedOps</c>, distributions
+    /// <c>Tensor[]</c>), everything else stays as written. Arithmetic goes through <c>BatchedOps.Add/Sub/Mul/Div</c>
+    /// (a double on either side; never TorchSharp's operators and their temporary Scalars), comparisons, logic and <c>Math.*</c> go through <c>BatchedOps</c>, distributions
     /// map to their tensor counterparts with scalar parameters lifted to 0-d tensors, loops whose bounds do not
     /// depend on random values stay loops (families keep their addresses), and a branch on a random value runs
     /// both branches under masks (<c>PushMask</c>), assignments to outer locals becoming selects. Anything
@@ -525,11 +525,11 @@ namespace Ppl.Generators
                 if (ea.ArgumentList.Arguments.Count != 1 || Touches(ea.ArgumentList.Arguments[0].Expression))
                     throw new Unsupported(node, $"an array '{ea.Expression}' indexed by a random value");
                 var element = ea.Expression + "[" + ea.ArgumentList.Arguments[0].Expression + "]";
-                var rhs = binary == null ? Lift(right!) : "(" + element + " " + binary + " " + (value ?? Expr(right!).Code) + ")";
+                var rhs = binary == null ? Lift(right!) : Arith(binary, element, value ?? Expr(right!).Code);
                 return element + " = " + rhs;
             }
             var name = ((IdentifierNameSyntax)bare).Identifier.Text;
-            var newValue = binary == null ? Lift(right!) : "(" + name + " " + binary + " " + (value ?? Expr(right!).Code) + ")";
+            var newValue = binary == null ? Lift(right!) : Arith(binary, name, value ?? Expr(right!).Code);
             if (NeedsSelect(target)) newValue = Ops + ".Where(__bt.CurrentMask!, " + newValue + ", " + name + ")";
             return name + " = " + newValue;
         }
@@ -635,6 +635,13 @@ namespace Ppl.Generators
             return s.Length > 60 ? s.Substring(0, 57) + "..." : s;
         }
 
+        /// <summary>
+        /// Tensor arithmetic through BatchedOps (TensorArithmetic), not TorchSharp's operators: those turn a number (and
+        /// the alpha of +) into a temporary Scalar that the finalizer thread may free while libtorch reads it.
+        /// </summary>
+        private static string Arith(string op, string left, string right) =>
+            Ops + "." + (op == "+" ? "Add" : op == "-" ? "Sub" : op == "*" ? "Mul" : "Div") + "(" + left + ", " + right + ")";
+
         private Ex Binary(BinaryExpressionSyntax b)
         {
             string? arith = null, op = null;
@@ -661,10 +668,10 @@ namespace Ppl.Generators
             if (!l.Random && !r.Random) return new Ex("(" + l.Code + " " + b.OperatorToken.Text + " " + r.Code + ")", false);
             if (arith != null)
             {
-                // TorchSharp's operators take a Scalar (a double converts to one) on either side of a tensor; a bool does not.
+                // BatchedOps' arithmetic takes a double on either side of a tensor; a bool does not convert.
                 var lc = l.Random ? l.Code : AsDouble(b.Left, l.Code);
                 var rc = r.Random ? r.Code : AsDouble(b.Right, r.Code);
-                return new Ex("(" + lc + " " + arith + " " + rc + ")", true);
+                return new Ex(Arith(arith, lc, rc), true);
             }
             if ((op == "And" || op == "Or") && ContainsSite(b.Right))
                 throw new Unsupported(b, $"a random choice on the right of '{b.OperatorToken.Text}' with a random left side (it would be evaluated for every particle)");

@@ -27,11 +27,11 @@ internal sealed class DtGmmExample : IExample
     private static readonly TensorMetaModel MetaModel = new((b, rng) =>
     {
         using var g = rng.TorchGenerator();
-        var w = -rand(new long[] { b, 3 }, generator: g).clamp_min(1e-12).log();
+        var w = -rand(new long[] { b, 3 }, generator: g).ClampMin(1e-12).log();
         w /= w.sum(-1, keepdim: true);
-        var prior = new GmmTensors(w.log(), 1.5 * randn(new long[] { b, 3, 1 }, generator: g), (rand(new long[] { b, 3, 1, 1 }, generator: g) * 1.3 - 1.0).exp());
+        var prior = new GmmTensors(w.log(), randn(new long[] { b, 3, 1 }, generator: g).Times(1.5), rand(new long[] { b, 3, 1, 1 }, generator: g).Times(1.3).Minus(1.0).exp());
         var x = prior.ToGmm(ScalarType.Float32).Sample(rng);
-        var z = x.unsqueeze(1) + NoiseSd * randn(new long[] { b, 1, 1 }, generator: g);
+        var z = x.unsqueeze(1).Plus(randn(new long[] { b, 1, 1 }, generator: g).Times(NoiseSd));
         return new MetaBatch(DtPrior.FromMixture(prior), x, [z]);
     });
 
@@ -76,9 +76,9 @@ internal sealed class DtGmmExample : IExample
             using var scope = NewDisposeScope();
             var xs = exact.Sample(rng, new long[] { 2000 });
             var logP = exact.LogProb(xs);
-            klDt = (klDt + (logP - q.LogProb(xs)).mean([0]) / 5).MoveToOuterDisposeScope();
-            klMm = (klMm + (logP - mm.LogProb(xs)).mean([0]) / 5).MoveToOuterDisposeScope();
-            klPrior = (klPrior + (logP - prior.LogProb(xs)).mean([0]) / 5).MoveToOuterDisposeScope();
+            klDt = klDt.Plus((logP - q.LogProb(xs)).mean([0]).Over(5)).MoveToOuterDisposeScope();
+            klMm = klMm.Plus((logP - mm.LogProb(xs)).mean([0]).Over(5)).MoveToOuterDisposeScope();
+            klPrior = klPrior.Plus((logP - prior.LogProb(xs)).mean([0]).Over(5)).MoveToOuterDisposeScope();
         }
         double K(Tensor t) => t.mean().item<double>();
         double Se(Tensor t) => t.std().item<double>() / Math.Sqrt(problems);

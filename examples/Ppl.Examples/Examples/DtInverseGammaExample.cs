@@ -146,27 +146,27 @@ internal sealed class DtInverseGammaExample : IExample
         using var scope = NewDisposeScope();
         var a = phi[0].item<double>();
         var b = phi[1].item<double>();
-        var sumSq = z.square().sum().item<double>();
+        var sumSq = z.Squared().sum().item<double>();
         var m = new TorchSharp.Modules.Parameter(torch.tensor(Math.Log(b + 0.5 * sumSq) - Math.Log(a + 5)));
         var logS = new TorchSharp.Modules.Parameter(torch.tensor(0.0));
-        var opt = optim.Adam([m, logS], lr: 0.02);
+        using var opt = new AdamWOptimizer([m, logS], learningRate: 0.02);
         var g = new Rng(seed).TorchGenerator();
         for (var step = 0; step < 1000; step++)
         {
             using var inner = NewDisposeScope();
             var eps = randn(new long[] { 10 }, ScalarType.Float64, generator: g);
-            var y = m + logS.exp() * eps;
+            var y = m.Plus(logS.exp() * eps);
             // log p(y, z) = log InvGamma(eʸ; a, b) + y + Σ log N(zᵢ; 0, eʸ) up to constants.
-            var logJoint = -a * y - b * (-y).exp() - 0.5 * N * y - 0.5 * sumSq * (-y).exp();
-            var elbo = logJoint.mean() + logS;
-            opt.zero_grad();
+            var logJoint = y.Times(-a) - (-y).exp().Times(b) - y.Times(0.5 * N) - (-y).exp().Times(0.5 * sumSq);
+            var elbo = logJoint.mean().Plus(logS);
+            opt.ZeroGradients();
             (-elbo).backward();
-            opt.step();
+            opt.Step();
         }
         using var ng = no_grad();
         var yi = ys[.., i];
         var s = logS.exp();
-        var logQ = -0.5 * ((yi - m) / s).square() - s.log() - 0.5 * Math.Log(2 * Math.PI);
+        var logQ = (((yi - m) / s).Squared().Times(-0.5) - s.log()).Minus(0.5 * Math.Log(2 * Math.PI));
         return (logP[.., i] - logQ).mean().item<double>();
     }
 

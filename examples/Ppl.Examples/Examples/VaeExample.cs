@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Ppl.Inference.Amortized.Training;
 using Ppl.Inference.Variational;
 using Ppl.Plotting;
 using ScottPlot;
@@ -43,12 +44,12 @@ internal sealed class VaeExample : IExample
         /// <summary>The guide's means and (softplus) standard deviations, each [batch, 10].</summary>
         public (Tensor Mu, Tensor Sigma) Encode(Tensor x)
         {
-            var h = enc2.forward(nn.functional.leaky_relu(enc1.forward(x)));
-            return (h[.., ..Latent], nn.functional.softplus(h[.., Latent..]));
+            var h = enc2.forward(enc1.forward(x).LeakyRelu());
+            return (h[.., ..Latent], h[.., Latent..].Softplus());
         }
 
         /// <summary>Bernoulli logits of the pixels, [..., 784].</summary>
-        public Tensor Decode(Tensor z) => dec2.forward(nn.functional.leaky_relu(dec1.forward(z)));
+        public Tensor Decode(Tensor z) => dec2.forward(dec1.forward(z).LeakyRelu());
     }
 
     /// <summary>The settings of a run.</summary>
@@ -103,7 +104,8 @@ internal sealed class VaeExample : IExample
         Expectation Elbo(Tensor x) => Objectives.Elbo(model, x, Vi.Guide(guide, x));
         double TestElbo() => Elbo(test).Value(rng) / s.Test;
 
-        var optimizer = optim.Adam(net.parameters(), s.LearningRate);
+        // TorchSharp's optim.Adam update, with its scalars kept alive during each libtorch call (see TensorArithmetic).
+        using var optimizer = new AdamWOptimizer(net.parameters(), s.LearningRate);
         var initial = TestElbo();
         console.MarkupLine($"VAE on {s.Train} procedurally drawn 28x28 shapes ({s.Test} held out); ELBO in nats per image (initial held-out {initial:F1})");
         var trainElbo = new List<double>();
@@ -118,10 +120,10 @@ internal sealed class VaeExample : IExample
                 cancellation.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 var x = train.index_select(0, tensor(order.AsSpan(k * s.Batch, s.Batch).ToArray().Select(i => (long)i).ToArray()));
-                optimizer.zero_grad();
+                optimizer.ZeroGradients();
                 var estimate = Elbo(x).Estimate(rng);
                 (-estimate.Surrogate).backward();
-                optimizer.step();
+                optimizer.Step();
                 sum += estimate.Value;
             }
             trainElbo.Add(sum / (batches * s.Batch));

@@ -25,8 +25,8 @@ internal sealed class ViConeExample : IExample
     {
         var x = t.Sample("x", Dist.Normal(tensor(0.0), tensor(10.0)));
         var y = t.Sample("y", Dist.Normal(tensor(0.0), tensor(10.0)));
-        var r2 = x.square() + y.square();
-        t.Observe("z", Dist.Normal(r2, 0.1 + r2 / 100), tensor(5.0));
+        var r2 = x.Squared().Plus(y.Squared());
+        t.Observe("z", Dist.Normal(r2, r2.Over(100).Plus(0.1)), tensor(5.0));
         return Unit.Value;
     });
 
@@ -59,9 +59,9 @@ internal sealed class ViConeExample : IExample
     {
         var ls = t.Param("log_sigma", () => tensor(new[] { 0.0, 0.0 }));
         var u = t.Sample("u", Dist.Uniform(tensor(0.0), tensor(1.0)));
-        var theta = 2 * Math.PI * u;
-        t.Sample("x", Dist.Normal(Math.Sqrt(5) * theta.cos(), ls[0].exp()));
-        t.Sample("y", Dist.Normal(Math.Sqrt(5) * theta.sin(), ls[1].exp()));
+        var theta = u.Times(2 * Math.PI);
+        t.Sample("x", Dist.Normal(theta.cos().Times(Math.Sqrt(5)), ls[0].exp()));
+        t.Sample("y", Dist.Normal(theta.sin().Times(Math.Sqrt(5)), ls[1].exp()));
         return Unit.Value;
     });
 

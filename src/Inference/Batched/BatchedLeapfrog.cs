@@ -25,13 +25,13 @@ internal static class BatchedLeapfrog
         Tensor gradient, Tensor stepSize, Tensor inverseMetric, int steps)
     {
         Tensor lp = null!;
-        var half = 0.5 * stepSize;
-        p = p + half * gradient;
+        var half = stepSize.Times(0.5);
+        p = p.Plus(half * gradient);
         for (var s = 0; s < steps; s++)
         {
-            q = q + stepSize * inverseMetric * p;
+            q = q.Plus(stepSize * inverseMetric * p);
             (lp, gradient) = ValueAndGradient(logDensity, q);
-            p = s == steps - 1 ? p + half * gradient : p + stepSize * gradient;
+            p = s == steps - 1 ? p.Plus(half * gradient) : p.Plus(stepSize * gradient);
         }
         return (q, p, lp, gradient);
     }

@@ -39,7 +39,7 @@ public abstract class BatchedMove
             using var g = new TensorRandom(rng, z.device);
             for (var r = 0; r < _repeats; r++)
             {
-                var proposal = z + _scale * randn(z.shape, z.dtype, z.device, generator: g.Next());
+                var proposal = z.Plus(randn(z.shape, z.dtype, z.device, generator: g.Next()).Times(_scale));
                 var lp = density(proposal);
                 var logU = rand(lp.shape, lp.dtype, lp.device, generator: g.Next()).log();
                 var accept = logU.lt(lp - logDensity).logical_and(lp.isfinite());
@@ -76,9 +76,9 @@ public abstract class BatchedMove
             {
                 var (lp0, grad0) = BatchedLeapfrog.ValueAndGradient(density, z);
                 var p0 = randn(z.shape, z.dtype, z.device, generator: g.Next());
-                var eps = full(new long[] { z.shape[0], 1 }, _stepSize, z.dtype, z.device);
+                var eps = TensorArithmetic.Full([z.shape[0], 1], _stepSize, z.dtype, z.device);
                 var (q, p, lp, _) = BatchedLeapfrog.Integrate(density, z, p0, grad0, eps, invMass, _steps);
-                var logAccept = lp - lp0 - 0.5 * (p.square().sum(dim: 1) - p0.square().sum(dim: 1));
+                var logAccept = lp - lp0 - (p.Squared().sum(dim: 1) - p0.Squared().sum(dim: 1)).Times(0.5);
                 var logU = rand(lp.shape, lp.dtype, lp.device, generator: g.Next()).log();
                 var accept = logU.lt(logAccept).logical_and(lp.isfinite());
                 z = where(accept.unsqueeze(1), q, z);

@@ -5,8 +5,10 @@ namespace Ppl.Inference.Batched;
 /// <summary>
 /// The operations the generator's batched form of a scalar <c>[Model]</c> method calls where C# operators
 /// on <see cref="Tensor"/> do not say the same as the scalar code: comparisons and logic (bool tensors),
-/// selects for branches on random values, and <see cref="Math"/> functions. Each has overloads for a
-/// double on either side, so the generated code passes scalar (shared) operands as they are.
+/// selects for branches on random values, and <see cref="Math"/> functions; and arithmetic (<see cref="Add(Tensor, Tensor)"/>
+/// …), through <see cref="TensorArithmetic"/>, which keeps alive the scalars that TorchSharp's operators
+/// leave to the finalizer. Each has overloads for a double on either side, so the generated code passes
+/// scalar (shared) operands as they are.
 /// </summary>
 public static class BatchedOps
 {
@@ -14,7 +16,7 @@ public static class BatchedOps
     public static Tensor Mask(Tensor condition)
     {
         ArgumentNullException.ThrowIfNull(condition);
-        return condition.dtype == ScalarType.Bool ? condition : condition.ne(0);
+        return condition.dtype == ScalarType.Bool ? condition : condition.Ne(0);
     }
 
     /// <summary>Per particle, <paramref name="whenTrue"/> where <paramref name="condition"/> holds, else <paramref name="whenFalse"/>.</summary>
@@ -30,42 +32,67 @@ public static class BatchedOps
         return where(Mask(condition), t, f);
     }
 
+    /// <summary>x + y (<see cref="TensorArithmetic"/>: TorchSharp's <c>+</c> frees a temporary scalar that libtorch may still read).</summary>
+    public static Tensor Add(Tensor x, Tensor y) => x.Plus(y);
+    /// <summary>x + y.</summary>
+    public static Tensor Add(Tensor x, double y) => x.Plus(y);
+    /// <summary>x + y.</summary>
+    public static Tensor Add(double x, Tensor y) => y.Plus(x);
+    /// <summary>x − y.</summary>
+    public static Tensor Sub(Tensor x, Tensor y) => x - y;
+    /// <summary>x − y.</summary>
+    public static Tensor Sub(Tensor x, double y) => x.Minus(y);
+    /// <summary>x − y.</summary>
+    public static Tensor Sub(double x, Tensor y) => y.SubtractedFrom(x);
+    /// <summary>x × y.</summary>
+    public static Tensor Mul(Tensor x, Tensor y) => x * y;
+    /// <summary>x × y.</summary>
+    public static Tensor Mul(Tensor x, double y) => x.Times(y);
+    /// <summary>x × y.</summary>
+    public static Tensor Mul(double x, Tensor y) => y.Times(x);
+    /// <summary>x ÷ y.</summary>
+    public static Tensor Div(Tensor x, Tensor y) => x / y;
+    /// <summary>x ÷ y.</summary>
+    public static Tensor Div(Tensor x, double y) => x.Over(y);
+    /// <summary>x ÷ y (as TorchSharp's <c>x / y</c>: y's reciprocal times x).</summary>
+    public static Tensor Div(double x, Tensor y) => y.reciprocal().Times(x);
+
     /// <summary>x &lt; y.</summary>
     public static Tensor Lt(Tensor x, Tensor y) => x.lt(y);
     /// <summary>x &lt; y.</summary>
-    public static Tensor Lt(Tensor x, double y) => x.lt(y);
+    public static Tensor Lt(Tensor x, double y) => x.Lt(y);
     /// <summary>x &lt; y.</summary>
-    public static Tensor Lt(double x, Tensor y) => y.gt(x);
+    public static Tensor Lt(double x, Tensor y) => y.Gt(x);
     /// <summary>x ≤ y.</summary>
     public static Tensor Le(Tensor x, Tensor y) => x.le(y);
     /// <summary>x ≤ y.</summary>
-    public static Tensor Le(Tensor x, double y) => x.le(y);
+    public static Tensor Le(Tensor x, double y) => x.Le(y);
     /// <summary>x ≤ y.</summary>
-    public static Tensor Le(double x, Tensor y) => y.ge(x);
+    public static Tensor Le(double x, Tensor y) => y.Ge(x);
     /// <summary>x &gt; y.</summary>
     public static Tensor Gt(Tensor x, Tensor y) => x.gt(y);
     /// <summary>x &gt; y.</summary>
-    public static Tensor Gt(Tensor x, double y) => x.gt(y);
+    public static Tensor Gt(Tensor x, double y) => x.Gt(y);
     /// <summary>x &gt; y.</summary>
-    public static Tensor Gt(double x, Tensor y) => y.lt(x);
+    public static Tensor Gt(double x, Tensor y) => y.Lt(x);
     /// <summary>x ≥ y.</summary>
     public static Tensor Ge(Tensor x, Tensor y) => x.ge(y);
     /// <summary>x ≥ y.</summary>
-    public static Tensor Ge(Tensor x, double y) => x.ge(y);
+    public static Tensor Ge(Tensor x, double y) => x.Ge(y);
     /// <summary>x ≥ y.</summary>
-    public static Tensor Ge(double x, Tensor y) => y.le(x);
+    public static Tensor Ge(double x, Tensor y) => y.Le(x);
     /// <summary>x = y (numbers; bool tensors compare as 0/1).</summary>
     public static Tensor Eq(Tensor x, Tensor y) => Num(x).eq(Num(y));
     /// <summary>x = y.</summary>
-    public static Tensor Eq(Tensor x, double y) => Num(x).eq(y);
+    public static Tensor Eq(Tensor x, double y) => Num(x).Eq(y);
     /// <summary>x = y.</summary>
-    public static Tensor Eq(double x, Tensor y) => Num(y).eq(x);
+    public static Tensor Eq(double x, Tensor y) => Num(y).Eq(x);
     /// <summary>x ≠ y.</summary>
     public static Tensor Ne(Tensor x, Tensor y) => Num(x).ne(Num(y));
     /// <summary>x ≠ y.</summary>
-    public static Tensor Ne(Tensor x, double y) => Num(x).ne(y);
+    public static Tensor Ne(Tensor x, double y) => Num(x).Ne(y);
     /// <summary>x ≠ y.</summary>
-    public static Tensor Ne(double x, Tensor y) => Num(y).ne(x);
+    public static Tensor Ne(double x, Tensor y) => Num(y).Ne(x);
 
     /// <summary>x ∧ y (both sides are evaluated).</summary>
     public static Tensor And(Tensor x, Tensor y) => Mask(x).logical_and(Mask(y));
@@ -93,7 +120,7 @@ public static class BatchedOps
     /// <summary>Math.Sqrt.</summary>
     public static Tensor Sqrt(Tensor x) => x.sqrt();
     /// <summary>Math.Cbrt.</summary>
-    public static Tensor Cbrt(Tensor x) => x.sign() * x.abs().pow(1.0 / 3.0);
+    public static Tensor Cbrt(Tensor x) => x.sign() * x.abs().Pow(1.0 / 3.0);
     /// <summary>Math.Abs.</summary>
     public static Tensor Abs(Tensor x) => x.abs();
     /// <summary>Math.Sin.</summary>
@@ -123,29 +150,29 @@ public static class BatchedOps
     /// <summary>Math.Pow.</summary>
     public static Tensor Pow(Tensor x, Tensor y) => x.pow(y);
     /// <summary>Math.Pow.</summary>
-    public static Tensor Pow(Tensor x, double y) => x.pow(y);
+    public static Tensor Pow(Tensor x, double y) => x.Pow(y);
     /// <summary>Math.Pow.</summary>
     public static Tensor Pow(double x, Tensor y) => pow(x, y);
     /// <summary>Math.Atan2.</summary>
     public static Tensor Atan2(Tensor y, Tensor x) => y.atan2(x);
     /// <summary>Math.Atan2.</summary>
-    public static Tensor Atan2(Tensor y, double x) => y.atan2(full_like(y, x));
+    public static Tensor Atan2(Tensor y, double x) => y.atan2(y.FullLike(x));
     /// <summary>Math.Atan2.</summary>
-    public static Tensor Atan2(double y, Tensor x) => full_like(x, y).atan2(x);
+    public static Tensor Atan2(double y, Tensor x) => x.FullLike(y).atan2(x);
     /// <summary>Math.Max.</summary>
     public static Tensor Max(Tensor x, Tensor y) => maximum(x, y);
     /// <summary>Math.Max.</summary>
-    public static Tensor Max(Tensor x, double y) => x.clamp_min(y);
+    public static Tensor Max(Tensor x, double y) => x.ClampMin(y);
     /// <summary>Math.Max.</summary>
-    public static Tensor Max(double x, Tensor y) => y.clamp_min(x);
+    public static Tensor Max(double x, Tensor y) => y.ClampMin(x);
     /// <summary>Math.Min.</summary>
     public static Tensor Min(Tensor x, Tensor y) => minimum(x, y);
     /// <summary>Math.Min.</summary>
-    public static Tensor Min(Tensor x, double y) => x.clamp_max(y);
+    public static Tensor Min(Tensor x, double y) => x.ClampMax(y);
     /// <summary>Math.Min.</summary>
-    public static Tensor Min(double x, Tensor y) => y.clamp_max(x);
+    public static Tensor Min(double x, Tensor y) => y.ClampMax(x);
     /// <summary>Math.Clamp.</summary>
-    public static Tensor Clamp(Tensor x, double min, double max) => x.clamp(min, max);
+    public static Tensor Clamp(Tensor x, double min, double max) => x.Clamp(min, max);
 
     private static Tensor Num(Tensor x) => x.dtype == ScalarType.Bool ? x.to_type(ScalarType.Float64) : x;
 }

@@ -18,9 +18,9 @@ public static class BatchedResampling
         using var ng = no_grad();
         var w = (logWeights - logWeights.logsumexp(0)).exp().to_type(ScalarType.Float64);
         var cdf = w.cumsum(0);
-        var u = (arange(n, ScalarType.Float64, logWeights.device) + rng.NextDouble()) / n;
+        var u = TensorArithmetic.Arange(n, ScalarType.Float64, logWeights.device).Plus(rng.NextDouble()).Over(n);
         // Rounding can leave the last cdf entry a hair under 1: clamp so that no index runs past N − 1.
-        var idx = searchsorted(cdf, u).clamp_max(n - 1);
+        var idx = searchsorted(cdf, u).ClampMax(n - 1);
         return idx.MoveToOuterDisposeScope();
     }
 
@@ -42,7 +42,7 @@ public static class BatchedResampling
         using var scope = NewDisposeScope();
         using var ng = no_grad();
         var lw = logWeights.to_type(ScalarType.Float64);
-        return (2 * lw.logsumexp(0) - (2 * lw).logsumexp(0)).exp().item<double>();
+        return (lw.logsumexp(0).Times(2) - lw.Times(2).logsumexp(0)).exp().item<double>();
     }
 
     /// <summary>log((1/N) Σ exp(log weights)), in double precision.</summary>

@@ -51,7 +51,7 @@ public static class BatchedSmc
             var obs = observations[t - 1];
             var (trace, inc) = model.Step.Run((t, prev), new BatchedTracer(particles, device, dtype, rng, obs, assess: false, reparameterize: false));
             var normalized = logW - logW.logsumexp(0);
-            logW = normalized + inc;
+            logW = normalized.Plus(inc);
             var lse = logW.to_type(ScalarType.Float64).logsumexp(0).item<double>();
             if (double.IsNegativeInfinity(lse) || double.IsNaN(lse))
                 throw new InvalidOperationException($"All {particles} particle weights are zero (or NaN) at step {t} of '{model.Name}'.");

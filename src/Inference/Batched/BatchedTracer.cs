@@ -70,8 +70,8 @@ public sealed partial class BatchedTracer
         {
             var v = Convert(address, given);
             var lp = Reduce(address, LogProb(address, distribution, v));
-            Weight = Weight + lp;
-            Score = Score + lp;
+            Weight = Weight.Plus(lp);
+            Score = Score.Plus(lp);
             SetChoice(address, v);
             return v;
         }
@@ -82,7 +82,7 @@ public sealed partial class BatchedTracer
         if (Reparameterize && distribution.HasRSample) x = distribution.RSample(_rng, sampleShape);
         else x = WithAddress(address, () => distribution.SampleWith(sampleShape, _random.Next()));
         var s = Reduce(address, LogProb(address, distribution, x));
-        Score = Score + s;
+        Score = Score.Plus(s);
         return SetChoice(address, x);
     }
 
@@ -97,8 +97,8 @@ public sealed partial class BatchedTracer
         CheckFresh(address);
         var v = _constraints is not null && _constraints.TryGet(address, out var given) ? Convert(address, given) : Convert(address, value);
         var lp = Reduce(address, LogProb(address, distribution, v));
-        Weight = Weight + lp;
-        Score = Score + lp;
+        Weight = Weight.Plus(lp);
+        Score = Score.Plus(lp);
         SetChoice(address, v);
         return v;
     }
@@ -112,8 +112,8 @@ public sealed partial class BatchedTracer
     {
         ArgumentNullException.ThrowIfNull(logFactor);
         var f = Reduce("factor", logFactor.to(DType, Device));
-        Weight = Weight + f;
-        Score = Score + f;
+        Weight = Weight.Plus(f);
+        Score = Score.Plus(f);
     }
 
     /// <summary>A 0-d tensor of this execution's dtype on its device.</summary>

@@ -42,7 +42,7 @@ public static class BatchedVariational
         BatchedModel<TGArgs, TGRet> guide, TGArgs guideArgs, int particles, Rng rng, Device? device = null, ScalarType dtype = ScalarType.Float64)
     {
         var logRatio = LogRatio(model, args, observations, guide, guideArgs, particles, rng, device, dtype, true);
-        return new BatchedObjective(logRatio.logsumexp(0) - Math.Log(particles), logRatio);
+        return new BatchedObjective(logRatio.logsumexp(0).Minus(Math.Log(particles)), logRatio);
     }
 
     private static Tensor LogRatio<TArgs, TRet, TGArgs, TGRet>(BatchedModel<TArgs, TRet> model, TArgs args, BatchedChoices observations,

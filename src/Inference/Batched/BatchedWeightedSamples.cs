@@ -64,6 +64,6 @@ public sealed class BatchedWeightedSamples<TRet>
         var v = Trace.Choices[address].to_type(ScalarType.Float64);
         var w = NormalizedWeights.to_type(ScalarType.Float64);
         var m = (v * w).sum();
-        return ((v - m).square() * w).sum().item<double>();
+        return ((v - m).Squared() * w).sum().item<double>();
     }
 }

@@ -78,10 +78,10 @@ public static class ManyChainHmc
             var epsT = tensor(eps, dtype, device).unsqueeze(1);
             var p0 = randn(new long[] { chains, dim }, dtype, device, generator: g.Next()) / invMetric.sqrt();
             var (q1, p1, lp1, grad1) = BatchedLeapfrog.Integrate(logDensity, q, p0, grad, epsT, invMetric, steps);
-            var kinetic0 = 0.5 * (p0.square() * invMetric).sum(dim: 1);
-            var kinetic1 = 0.5 * (p1.square() * invMetric).sum(dim: 1);
-            var logAccept = settings.IgnoreKineticEnergy ? lp1 - lp : lp1 - kinetic1 - lp + kinetic0;
-            logAccept = logAccept.nan_to_num(double.NegativeInfinity, double.NegativeInfinity, double.NegativeInfinity).clamp_max(0);
+            var kinetic0 = (p0.Squared() * invMetric).sum(dim: 1).Times(0.5);
+            var kinetic1 = (p1.Squared() * invMetric).sum(dim: 1).Times(0.5);
+            var logAccept = settings.IgnoreKineticEnergy ? lp1 - lp : (lp1 - kinetic1 - lp).Plus(kinetic0);
+            logAccept = logAccept.nan_to_num(double.NegativeInfinity, double.NegativeInfinity, double.NegativeInfinity).ClampMax(0);
             var alpha = logAccept.exp();
             var accept = rand(new long[] { chains }, dtype, device, generator: g.Next()).log().lt(logAccept);
             var alphaHost = alpha.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
@@ -92,8 +92,8 @@ public static class ManyChainHmc
                 // v' = M⁻¹p' the velocity at the end, times the jitter; weighted by the acceptance probability.
                 var c0 = q - q.mean(new long[] { 0 }, keepdim: true);
                 var c1 = q1 - q1.mean(new long[] { 0 }, keepdim: true);
-                var diff = c1.square().sum(dim: 1) - c0.square().sum(dim: 1);
-                var gPer = Halton(it + 1) * diff * (c1 * invMetric * p1).sum(dim: 1);
+                var diff = c1.Squared().sum(dim: 1) - c0.Squared().sum(dim: 1);
+                var gPer = diff.Times(Halton(it + 1)) * (c1 * invMetric * p1).sum(dim: 1);
                 var wsum = alpha.sum().ToDouble();
                 if (wsum > 1e-10)
                 {
@@ -129,23 +129,23 @@ public static class ManyChainHmc
                 }
                 if (settings.AdaptMetric && windowEnds.Length > 0)
                 {
-                    if (wSum is null)
+                    if (wSum is null || wSq is null)
                     {
                         wSum = zeros(dim, ScalarType.Float64, device).MoveToOuterDisposeScope();
                         wSq = zeros(dim, ScalarType.Float64, device).MoveToOuterDisposeScope();
                     }
                     var q64 = q.to_type(ScalarType.Float64);
-                    wSum.add_(q64.sum(dim: 0));
-                    wSq!.add_(q64.square().sum(dim: 0));
+                    wSum.AddInPlace(q64.sum(dim: 0));
+                    wSq.AddInPlace(q64.Squared().sum(dim: 0));
                     wCount += chains;
                     if (Array.IndexOf(windowEnds, it + 1) >= 0 && wCount > 2)
                     {
-                        var mean = wSum / wCount;
-                        var variance = (wSq - wCount * mean.square()) / (wCount - 1);
+                        var mean = wSum.Over(wCount);
+                        var variance = (wSq - mean.Squared().Times(wCount)).Over(wCount - 1);
                         // Shrink towards 1e-3 as Stan does, so that a short window cannot collapse a dimension.
-                        var regularised = (wCount / (wCount + 5.0)) * variance + 1e-3 * (5.0 / (wCount + 5.0));
+                        var regularised = variance.Times(wCount / (wCount + 5.0)).Plus(1e-3 * (5.0 / (wCount + 5.0)));
                         invMetric.Dispose();
-                        invMetric = regularised.clamp_min(1e-10).to(dtype).MoveToOuterDisposeScope();
+                        invMetric = regularised.ClampMin(1e-10).to(dtype).MoveToOuterDisposeScope();
                         wSum.zero_();
                         wSq.zero_();
                         wCount = 0;
@@ -165,8 +165,8 @@ public static class ManyChainHmc
             {
                 leapfrogs += steps;
                 acceptSum += alphaHost.Average();
-                var dH = (lp1 - kinetic1 - lp + kinetic0).neg().nan_to_num(1e300, 1e300, 1e300);
-                divergences += (int)dH.gt(1000).sum().item<long>();
+                var dH = (lp1 - kinetic1 - lp).Plus(kinetic0).neg().nan_to_num(1e300, 1e300, 1e300);
+                divergences += (int)dH.Gt(1000).sum().item<long>();
                 var host = q.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
                 var d = new double[chains][];
                 for (var c = 0; c < chains; c++) d[c] = host.AsSpan(c * dim, dim).ToArray();
@@ -200,10 +200,10 @@ public static class ManyChainHmc
         {
             using var scope = NewDisposeScope();
             var p0 = randn(q.shape, q.dtype, q.device, generator: g.Next()) / invMetric.sqrt();
-            var epsT = full(new long[] { q.shape[0], 1 }, eps, q.dtype, q.device);
+            var epsT = TensorArithmetic.Full([q.shape[0], 1], eps, q.dtype, q.device);
             var (_, p1, lp1, _) = BatchedLeapfrog.Integrate(logDensity, q, p0, grad, epsT, invMetric, 1);
-            var logA = (lp1 - 0.5 * (p1.square() * invMetric).sum(dim: 1) - lp + 0.5 * (p0.square() * invMetric).sum(dim: 1))
-                .nan_to_num(double.NegativeInfinity, double.NegativeInfinity, double.NegativeInfinity).clamp_max(0);
+            var logA = (lp1 - (p1.Squared() * invMetric).sum(dim: 1).Times(0.5) - lp).Plus((p0.Squared() * invMetric).sum(dim: 1).Times(0.5))
+                .nan_to_num(double.NegativeInfinity, double.NegativeInfinity, double.NegativeInfinity).ClampMax(0);
             var a = logA.exp().mean().ToDouble();
             var up = a > 0.5;
             if (direction is { } d && (d > 0) != up) return eps;

@@ -71,7 +71,7 @@ internal static class DynamicGradients
         var tracer = new GradientTracer(model.Parameters, trace.Choices, Selection.None, Address.Root, new Dictionary<Address, Tensor>());
         model.RunBody(tracer, trace.Args);
         if (tracer.ScoreTensor is { } score && score.requires_grad)
-            (score * scale).backward();
+            score.Times(scale).backward();
     }
 
     /// <summary>Replays a trace's values, building the tensor part of the score on the autograd graph.</summary>
@@ -122,6 +122,6 @@ internal static class DynamicGradients
 
         public Tensor Param(string name, Func<Tensor> init) => parameters.GetOrAdd(name, init);
 
-        private void Add(Tensor logDensity) => ScoreTensor = ScoreTensor is null ? logDensity : ScoreTensor + logDensity;
+        private void Add(Tensor logDensity) => ScoreTensor = ScoreTensor is null ? logDensity : ScoreTensor.Plus(logDensity);
     }
 }

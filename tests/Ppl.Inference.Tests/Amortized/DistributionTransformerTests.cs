@@ -31,7 +31,7 @@ public class DistributionTransformerTests(TinyGmmDt tiny) : IClassFixture<TinyGm
         finally { set_default_dtype(old); }
         manual_seed(6);
         using (no_grad())
-            foreach (var p in m.parameters()) p.add_(0.3 * randn_like(p));
+            foreach (var p in m.parameters()) p.AddInPlace(randn_like(p).Times(0.3));
         return m;
     }
 
@@ -42,7 +42,7 @@ public class DistributionTransformerTests(TinyGmmDt tiny) : IClassFixture<TinyGm
         var model = Perturbed(config);
         manual_seed(7);
         var prior = new GmmTensors(randn(3, 4, dtype: ScalarType.Float64).log_softmax(-1), randn(3, 4, 2, dtype: ScalarType.Float64),
-            CholeskyFeatures.Decode(0.3 * randn(3, 4, 3, dtype: ScalarType.Float64), 2));
+            CholeskyFeatures.Decode(randn(3, 4, 3, dtype: ScalarType.Float64).Times(0.3), 2));
         var z1 = randn(3, 5, 2, dtype: ScalarType.Float64);
         var z2 = randn(3, 2, 1, dtype: ScalarType.Float64);
         using var ng = no_grad();
@@ -72,8 +72,8 @@ public class DistributionTransformerTests(TinyGmmDt tiny) : IClassFixture<TinyGm
         Assert.Equal(8, zeroed.Count);
         Assert.All(zeroed, p => Assert.Equal(0.0, p.parameter.abs().max().item<float>()));
         // Even for wild raw features, the decoded factors have a positive diagonal.
-        var l = CholeskyFeatures.Decode(50 * randn(100, 6), 3);
-        Assert.True(l.diagonal(0, -2, -1).gt(0).all().item<bool>());
+        var l = CholeskyFeatures.Decode(randn(100, 6).Times(50), 3);
+        Assert.True(l.diagonal(0, -2, -1).Gt(0).all().item<bool>());
         Assert.Equal(0.0, l.triu(1).abs().max().item<float>());
     }
 
@@ -161,7 +161,7 @@ public class DistributionTransformerTests(TinyGmmDt tiny) : IClassFixture<TinyGm
         var ig = new Ppl.Distributions.Tensors.InverseGamma(tensor(new[] { 2.0 }), tensor(new[] { 1.0 }));
         var zz = z.reshape(1, 5);
         var logZ = InverseGammaConjugate.LogEvidence(ig, zz).item<double>();
-        Tensor LogJoint(Tensor s2) => ig.LogProb(s2.squeeze(-1)) + (-0.5 * zz.square().sum(-1) / s2.squeeze(-1) - 2.5 * (2 * Math.PI * s2.squeeze(-1)).log());
+        Tensor LogJoint(Tensor s2) => ig.LogProb(s2.squeeze(-1)).Plus(zz.Squared().sum(-1).Times(-0.5) / s2.squeeze(-1) - s2.squeeze(-1).Times(2 * Math.PI).log().Times(2.5));
         var rng = new Rng(31);
         var ratios = new double[2000];
         var wrong = new double[2000];
@@ -172,7 +172,7 @@ public class DistributionTransformerTests(TinyGmmDt tiny) : IClassFixture<TinyGm
             // Negative control: weights that forget the Jacobian of x = exp(y).
             var y = res.Particles.log();
             var bad = res.LogWeights - y.squeeze(-1);
-            wrong[r] = Math.Exp((bad.logsumexp(0) - Math.Log(10)).item<double>() - logZ);
+            wrong[r] = Math.Exp(bad.logsumexp(0).Minus(Math.Log(10)).item<double>() - logZ);
         }
         var (m, se) = MeanSe(ratios);
         Assert.True(Math.Abs(m - 1) < 5 * se, $"mean Ẑ/Z {m} ± {se}");

@@ -68,13 +68,13 @@ public class ExactUpdateTests
         var dx = (hi - lo) / (n - 1);
         var g = linspace(lo, hi, n, dtype: ScalarType.Float64);
         var xs = stack([g.unsqueeze(1).expand(n, n), g.unsqueeze(0).expand(n, n)], -1); // [n, n, 2]
-        var hx = xs[.., .., 0] + 0.5 * xs[.., .., 1];
-        var logU = prior.LogProb(xs) + (-0.5 * (1.7 - hx).square() / 0.3 - 0.5 * Math.Log(2 * Math.PI * 0.3));
+        var hx = xs[.., .., 0].Plus(xs[.., .., 1].Times(0.5));
+        var logU = prior.LogProb(xs).Plus(hx.SubtractedFrom(1.7).Squared().Times(-0.5).Over(0.3).Minus(0.5 * Math.Log(2 * Math.PI * 0.3)));
         var u = logU.exp();
         var zsum = u.sum().item<double>() * dx * dx;
         var m0 = (u * xs[.., .., 0]).sum().item<double>() * dx * dx / zsum;
         var m1 = (u * xs[.., .., 1]).sum().item<double>() * dx * dx / zsum;
-        var c01 = (u * (xs[.., .., 0] - m0) * (xs[.., .., 1] - m1)).sum().item<double>() * dx * dx / zsum;
+        var c01 = (u * xs[.., .., 0].Minus(m0) * xs[.., .., 1].Minus(m1)).sum().item<double>() * dx * dx / zsum;
         Assert.Equal(Math.Log(zsum), exact.LogEvidence.item<double>(), 6);
         var mean = exact.Posterior.Mean.data<double>().ToArray();
         Assert.Equal(m0, mean[0], 6);
@@ -104,12 +104,12 @@ public class ExactUpdateTests
         var y = linspace(-10, 10, 100_001, dtype: ScalarType.Float64).unsqueeze(1);
         var dy = 20.0 / 100_000;
         // Unnormalised posterior on y = log σ²: prior density on y times the normal likelihood.
-        var logU = InverseGammaConjugate.LogDensityOfLog(prior, y) + (-0.5 * z.square().sum() * (-y).exp() - 2 * y - 2 * Math.Log(2 * Math.PI));
+        var logU = InverseGammaConjugate.LogDensityOfLog(prior, y).Plus((z.Squared().sum().Times(-0.5) * (-y).exp() - y.Times(2)).Minus(2 * Math.Log(2 * Math.PI)));
         var u = logU.exp();
         Assert.Equal(InverseGammaConjugate.LogEvidence(prior, z).item<double>(), Math.Log(u.sum().item<double>() * dy), 7);
         var exactLog = InverseGammaConjugate.LogDensityOfLog(post, y);
         Assert.Equal(1.0, exactLog.exp().sum().item<double>() * dy, 7);
-        var maxErr = (exactLog - (logU - Math.Log(u.sum().item<double>() * dy))).abs().masked_select(exactLog.gt(-20)).max().item<double>();
+        var maxErr = (exactLog - logU.Minus(Math.Log(u.sum().item<double>() * dy))).abs().masked_select(exactLog.Gt(-20)).max().item<double>();
         Assert.True(maxErr < 1e-6, $"max log-density error {maxErr}");
     }
 
@@ -119,13 +119,13 @@ public class ExactUpdateTests
         var prior = Prior1D().Expand([4]);
         var zs = T([1.3, -1.0, 2.5, 0.0]).reshape(4, 1, 1);
         var exact = new GmmKalmanOperator(LinearGaussianObservation.Scalar(1.0, 0.8)).Update((Gmm)prior, zs);
-        var op = new ParticleOperator<Tensor>((x, z) => -0.5 * ((z.squeeze(-1).squeeze(-1) - x.squeeze(-1)) / 0.8).square(), 5_000, 3, new Rng(3));
+        var op = new ParticleOperator<Tensor>((x, z) => (z.squeeze(-1).squeeze(-1) - x.squeeze(-1)).Over(0.8).Squared().Times(-0.5), 5_000, 3, new Rng(3));
         var (x, logW) = op.Weighted(prior, zs);
         var fitted = WeightedGmmFit.Fit(x, logW, 3, new Rng(4));
         var unweighted = WeightedGmmFit.Fit(x, zeros_like(logW), 3, new Rng(4));
                 var em = exact.Mean.squeeze(-1);
         var sd = exact.Variance.squeeze(-1).sqrt();
-        var ess = (2 * logW.logsumexp(0) - (2 * logW).logsumexp(0)).exp();
+        var ess = (logW.logsumexp(0).Times(2) - logW.Times(2).logsumexp(0)).exp();
         // The fitted mixture's mean is the weighted particle mean: standard error ≈ sd / sqrt(ESS).
         var z = ((fitted.Mean.squeeze(-1) - em) / (sd / ess.sqrt())).abs().max().item<double>();
         Assert.True(z < 5, $"max |z| {z}: fitted {string.Join(",", fitted.Mean.to_type(ScalarType.Float64).data<double>().ToArray())} exact {string.Join(",", em.to_type(ScalarType.Float64).data<double>().ToArray())} sd {string.Join(",", sd.to_type(ScalarType.Float64).data<double>().ToArray())} ess {string.Join(",", ess.to_type(ScalarType.Float64).data<double>().ToArray())}");

@@ -62,8 +62,8 @@ public class KlEvaluationTests
         // The moments themselves, by quadrature.
         var p = logP.exp();
         Assert.Equal(mean, (p * yy).sum().item<double>() * dy, 6);
-        Assert.Equal(sd * sd, (p * (yy - mean).square()).sum().item<double>() * dy, 6);
-        double GaussKl(double mu) => Quadrature(logP, -0.5 * ((yy - mu) / sd).square() - Math.Log(sd) - 0.5 * Math.Log(2 * Math.PI), dy);
+        Assert.Equal(sd * sd, (p * yy.Minus(mean).Squared()).sum().item<double>() * dy, 6);
+        double GaussKl(double mu) => Quadrature(logP, yy.Minus(mu).Over(sd).Squared().Times(-0.5).Minus(Math.Log(sd)).Minus(0.5 * Math.Log(2 * Math.PI)), dy);
         var closed = InverseGammaConjugate.MomentMatchedGaussianKlOfLog(d).item<double>();
         Assert.Equal(GaussKl(mean), closed, 6);
         // Negative control: a Gaussian shifted by a tenth of a standard deviation is worse by about 0.005.

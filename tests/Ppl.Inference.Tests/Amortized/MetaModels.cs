@@ -24,16 +24,16 @@ internal static class MetaModels
         var prior = RandomPriors(b, g);
         var gmm = prior.ToGmm(ScalarType.Float32);
         var x = gmm.Sample(rng);
-        var z = x.unsqueeze(1) + NoiseSd * randn(new long[] { b, n, 1 }, generator: g);
+        var z = x.unsqueeze(1).Plus(randn(new long[] { b, n, 1 }, generator: g).Times(NoiseSd));
         return new MetaBatch(DtPrior.FromMixture(prior), x, [z]);
     });
 
     public static GmmTensors RandomPriors(int b, TorchSharp.torch.Generator? g)
     {
-        var w = -rand(new long[] { b, 3 }, generator: g).clamp_min(1e-12).log();
+        var w = -rand(new long[] { b, 3 }, generator: g).ClampMin(1e-12).log();
         w = w / w.sum(-1, keepdim: true);
-        var mu = 1.5 * randn(new long[] { b, 3, 1 }, generator: g);
-        var sd = (rand(new long[] { b, 3, 1, 1 }, generator: g) * 1.3 - 1.0).exp();
+        var mu = randn(new long[] { b, 3, 1 }, generator: g).Times(1.5);
+        var sd = rand(new long[] { b, 3, 1, 1 }, generator: g).Times(1.3).Minus(1.0).exp();
         return new GmmTensors(w.log(), mu, sd);
     }
 

@@ -26,17 +26,17 @@ public class TrackingTests
         var rng = new Rng(5);
         var (states, _) = task.Simulate(6, 4, rng);
         using var g = new Rng(6).TorchGenerator();
-        var z = states.matmul(Positions.H.T) + randn(new long[] { 4, 6, 2 }, ScalarType.Float64, generator: g);
+        var z = states.matmul(Positions.H.T).Plus(randn(new long[] { 4, 6, 2 }, ScalarType.Float64, generator: g));
         var initial = task.InitialPrior(6);
         var kf = new GmmFilter<Tensor>(task.Dynamics, new GmmKalmanOperator(Positions)).Run(initial, Enumerable.Range(0, 4).Select(t => z[t]));
         var pf = new BootstrapParticleFilter(task.Dynamics,
-            (x, zt) => -0.5 * (zt - x.matmul(Positions.H.T)).square().sum(-1) / rScale, 20_000, new Rng(7));
+            (x, zt) => (zt - x.matmul(Positions.H.T)).Squared().sum(-1).Times(-0.5).Over(rScale), 20_000, new Rng(7));
         Tensor x = null!, logW = null!;
         for (var t = 0; t < 4; t++) (x, logW) = pf.Step(initial, z[t]);
         var w = logW.exp().unsqueeze(-1);
         var mean = (w * x).sum([0]);
-        var variance = (w * (x - mean).square()).sum([0]);
-        var ess = (2 * logW.logsumexp(0) - (2 * logW).logsumexp(0)).exp();
+        var variance = (w * (x - mean).Squared()).sum([0]);
+        var ess = (logW.logsumexp(0).Times(2) - logW.Times(2).logsumexp(0)).exp();
         return (mean, variance, kf[^1].Mean, kf[^1].Variance, ess);
     }
 
@@ -61,14 +61,14 @@ public class TrackingTests
         var l = linalg.cholesky(tensor(new double[] { 2, 0.3, 0, 0, 0.3, 1, 0.2, 0, 0, 0.2, 0.5, 0.1, 0, 0, 0.1, 1.5 }).reshape(4, 4));
         var d = new MvNormal(mean.expand(3, 4), l.expand(3, 4, 4));
         var x = d.Sample(new Rng(3), [20_000]);
-        var logW = full(new long[] { 20_000, 3 }, -Math.Log(20_000), ScalarType.Float64);
-        var points = mean + tensor(new double[] { 0, 0.5, -1.0 }).unsqueeze(-1) * tensor(new double[] { 1, 0.5, 0.3, 0.4 });
+        var logW = TensorArithmetic.Full([20_000, 3], -Math.Log(20_000), ScalarType.Float64);
+        var points = mean.Plus(tensor(new double[] { 0, 0.5, -1.0 }).unsqueeze(-1) * tensor(new double[] { 1, 0.5, 0.3, 0.4 }));
         var kde = BootstrapParticleFilter.KernelLogDensity(x, logW, points);
         // In the limit of many draws the kernel estimate is the density convolved with the kernel: N(μ, (1 + h²) Σ).
         var h2 = Math.Pow(20_000, -2.0 / 8);
-        var exact = new MvNormal(mean.expand(3, 4), (Math.Sqrt(1 + h2) * l).expand(3, 4, 4)).LogProb(points);
+        var exact = new MvNormal(mean.expand(3, 4), l.Times(Math.Sqrt(1 + h2)).expand(3, 4, 4)).LogProb(points);
         Assert.True((kde - exact).abs().max().item<double>() < 0.06, $"KDE {kde.data<double>().ToArray()[0]} vs {exact.data<double>().ToArray()[0]}");
-        var shifted = new MvNormal((mean + 1.0).expand(3, 4), l.expand(3, 4, 4)).LogProb(points);
+        var shifted = new MvNormal(mean.Plus(1.0).expand(3, 4), l.expand(3, 4, 4)).LogProb(points);
         Assert.True((kde - shifted).abs().max().item<double>() > 0.5);
     }
 
@@ -82,7 +82,7 @@ public class TrackingTests
         var standardised = ((DtPrior.Mixture)std.Prior).Value;
         var (m, s) = MixtureMomentStandardisation.Moments(standardised);
         Assert.True(m.abs().max().item<double>() < 1e-9);
-        Assert.True((s - 1).abs().max().item<double>() < 1e-9);
+        Assert.True(s.Minus(1).abs().max().item<double>() < 1e-9);
         var back = std.Restore(standardised);
         Assert.True((back.Means - prior.Means).abs().max().item<double>() < 1e-9);
         Assert.True((back.ScaleTrils - prior.ScaleTrils).abs().max().item<double>() < 1e-9);

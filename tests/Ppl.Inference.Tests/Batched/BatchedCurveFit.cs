@@ -30,7 +30,7 @@ internal static class BatchedCurveFit
         {
             // Horner's rule on the [N] coefficient tensors: the mean of y_i for every particle at once.
             var mean = w[degree];
-            for (var j = degree - 1; j >= 0; j--) mean = mean * xs[i] + w[j];
+            for (var j = degree - 1; j >= 0; j--) mean = mean.Times(xs[i]).Plus(w[j]);
             t.Sample(new Address("y", i), new TNormal(mean, sd));
         }
         return w[1];

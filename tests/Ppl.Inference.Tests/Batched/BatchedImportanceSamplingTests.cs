@@ -21,9 +21,9 @@ public class BatchedImportanceSamplingTests
         Assert.Equal(new long[] { 1000 }, trace.Score.shape);
         // The weight is the observations' log density, the score adds the prior of mu.
         var mu = trace.Choices["mu"];
-        var expected = ConjugateNormal.Data.Select(y => -0.5 * (y - mu).square() - 0.91893853320467274).Aggregate((a, b) => a + b);
+        var expected = ConjugateNormal.Data.Select(y => mu.SubtractedFrom(y).Squared().Times(-0.5).Minus(0.91893853320467274)).Aggregate((a, b) => a.Plus(b));
         Assert.True((w - expected).abs().max().item<double>() < 1e-12);
-        Assert.True((trace.Score - w - (-0.5 * mu.square() - 0.91893853320467274)).abs().max().item<double>() < 1e-12);
+        Assert.True((trace.Score - w - mu.Squared().Times(-0.5).Minus(0.91893853320467274)).abs().max().item<double>() < 1e-12);
     }
 
     [Fact]

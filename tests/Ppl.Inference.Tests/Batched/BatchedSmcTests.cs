@@ -98,7 +98,7 @@ public class BatchedSmcTests(ITestOutputHelper output)
             var r = BatchedSmc.Run(model, obs, n, new Rng(9), new BatchedSmcOptions { Move = move, KeepHistory = true });
             var w = (r.LogWeights - r.LogWeights.logsumexp(0)).exp();
             var m = (w * r.State).sum().item<double>();
-            var v = (w * (r.State - m).square()).sum().item<double>();
+            var v = (w * r.State.Minus(m).Squared()).sum().item<double>();
             // The history was resampled along with the state: its last step is the state.
             Assert.Equal(0.0, (r.Choices[new Address(10) / "x"] - r.State).abs().max().item<double>());
             return (m, v, BatchedResampling.EffectiveSampleSize(r.LogWeights), r.MoveAcceptance);
@@ -121,7 +121,7 @@ public class BatchedSmcTests(ITestOutputHelper output)
         internal override (Tensor Z, Tensor LogDensity, double Acceptance) Apply(Func<Tensor, Tensor> density, Tensor z, Tensor logDensity, Rng rng)
         {
             using var g = rng.TorchGenerator(z.device);
-            var q = z + 0.5 * randn(z.shape, z.dtype, z.device, generator: g);
+            var q = z.Plus(randn(z.shape, z.dtype, z.device, generator: g).Times(0.5));
             return (q, density(q), 1);
         }
     }

@@ -29,7 +29,7 @@ internal static class BatchedTestModels
         t => t.Sample("x", new TNormal(t.Scalar(0), t.Scalar(1))),
         (t, _, prev) =>
         {
-            var x = t.Sample("x", new TNormal(a * prev, t.Scalar(1)));
+            var x = t.Sample("x", new TNormal(prev.Times(a), t.Scalar(1)));
             t.Sample("y", new TNormal(x, t.Scalar(0.5)));
             return x;
         });

@@ -25,7 +25,7 @@ public class ManyChainHmcTests(ITestOutputHelper output)
         return x =>
         {
             var z = x - mu.to(x.dtype, x.device);
-            return -0.5 * (z.matmul(precision.to(x.dtype, x.device)) * z).sum(dim: 1);
+            return (z.matmul(precision.to(x.dtype, x.device)) * z).sum(dim: 1).Times(-0.5);
         };
     }
 
@@ -58,7 +58,7 @@ public class ManyChainHmcTests(ITestOutputHelper output)
         BatchedTestModels.Init();
         using var scope = NewDisposeScope();
         var rng = new Rng(3);
-        var init = rand(new long[] { 128, 2 }, ScalarType.Float64) * 4 - 2;
+        var init = rand(new long[] { 128, 2 }, ScalarType.Float64).Times(4).Minus(2);
         var r = ManyChainHmc.Sample(CorrelatedGaussian(), init, new ManyChainHmcSettings { Warmup = 100, Draws = 50, Adaptation = adaptation, LeapfrogSteps = 5 }, rng);
         var (meanOk, varOk) = Check(r);
         Assert.True(meanOk && varOk);
@@ -72,7 +72,7 @@ public class ManyChainHmcTests(ITestOutputHelper output)
     {
         BatchedTestModels.Init();
         using var scope = NewDisposeScope();
-        var init = rand(new long[] { 128, 2 }, ScalarType.Float64) * 4 - 2;
+        var init = rand(new long[] { 128, 2 }, ScalarType.Float64).Times(4).Minus(2);
         var r = ManyChainHmc.Sample(CorrelatedGaussian(), init,
             new ManyChainHmcSettings { Warmup = 100, Draws = 50, Adaptation = ManyChainAdaptation.SharedStepSize, LeapfrogSteps = 5, IgnoreKineticEnergy = true }, new Rng(3));
         var (meanOk, varOk) = Check(r);

@@ -11,7 +11,7 @@ public sealed class ObjectiveTests
     public ObjectiveTests() => set_num_threads(1);
 
     private static Tensor LogNormal(Tensor y, double mean, double sd) =>
-        -0.5 * ((y - mean) / sd).square() - Math.Log(sd) - 0.5 * Math.Log(2 * Math.PI);
+        y.Minus(mean).Over(sd).Squared().Times(-0.5).Minus(Math.Log(sd)).Minus(0.5 * Math.Log(2 * Math.PI));
 
     /// <summary>
     /// Prior N(0, 2²) times goodness exp(−3y²/8) is N(0, 1) up to a constant; q_θ = N(θ, 1) is scored
@@ -20,9 +20,9 @@ public sealed class ObjectiveTests
     private static (SampleBatch Batch, Tensor LogQ) Setup(double theta, double proposalMean, Rng rng)
     {
         using var gen = rng.TorchGenerator();
-        var y = randn(new long[] { 500, 16 }, ScalarType.Float64, generator: gen) * 1.5 + proposalMean;
+        var y = randn(new long[] { 500, 16 }, ScalarType.Float64, generator: gen).Times(1.5).Plus(proposalMean);
         var goodness = new BradleyTerryGoodness(2.0);
-        var batch = new SampleBatch(LogNormal(y, 0, 2), LogNormal(y, proposalMean, 1.5), goodness.LogLikelihood(-0.75 * y.square()));
+        var batch = new SampleBatch(LogNormal(y, 0, 2), LogNormal(y, proposalMean, 1.5), goodness.LogLikelihood(y.Squared().Times(-0.75)));
         return (batch, LogNormal(y, theta, 1));
     }
 
@@ -44,7 +44,7 @@ public sealed class ObjectiveTests
         // Negative controls: a policy off by 0.01 gives a clearly non-zero gradient, and DPG at the optimum is not 0.
         var (batch2, logQ2) = Setup(0.01, proposalMean, new Rng(3));
         Assert.True(DistillationObjective.Coefficients(batch2, logQ2, DistillationOptions.Brain).abs().max().item<double>() > 1e-4);
-        var dpgBatch = batch with { LogNormalizer = full(batch.Prompts, Math.Log(2.0), ScalarType.Float64) };
+        var dpgBatch = batch with { LogNormalizer = TensorArithmetic.Full([batch.Prompts], Math.Log(2.0), ScalarType.Float64) };
         Assert.True(DistillationObjective.Coefficients(dpgBatch, logQ, DistillationOptions.Dpg).abs().max().item<double>() > 1e-3);
     }
 
@@ -57,7 +57,7 @@ public sealed class ObjectiveTests
         {
             var lq = logQ.detach().requires_grad_(true);
             DistillationObjective.Loss(batch, lq, o).backward();
-            var expected = -DistillationObjective.Coefficients(batch, logQ, o) / batch.Prompts;
+            var expected = (-DistillationObjective.Coefficients(batch, logQ, o)).Over(batch.Prompts);
             Assert.True((lq.grad! - expected).abs().max().item<double>() < 1e-12, o.Name);
         }
     }
@@ -123,7 +123,7 @@ public sealed class ObjectiveTests
         var ex = Assert.Throws<ArgumentException>(() => DistillationObjective.Coefficients(batch, lp, DistillationOptions.Dpg));
         Assert.Contains("LogNormalizer", ex.Message);
         Assert.Throws<ArgumentException>(() => DistillationObjective.Coefficients(batch, zeros(2, 4, ScalarType.Float64), DistillationOptions.Brain));
-        var nanQ = full(2, 3, double.NaN, ScalarType.Float64);
+        var nanQ = TensorArithmetic.Full([2, 3], double.NaN, ScalarType.Float64);
         Assert.Contains("NaN", Assert.Throws<ArgumentException>(() => DistillationObjective.Coefficients(batch, nanQ, DistillationOptions.Brain)).Message);
     }
 

@@ -17,7 +17,7 @@ public class CategoricalMvdTests
     private static Expectation Program(Tensor[] p, GradientStrategy s) => Vi.E(vi =>
     {
         var v = vi.Sample(new T.Categorical(logits: stack(p, -1)), s);
-        return (v - 1.2).square() + p[0] * v;
+        return v.Minus(1.2).Squared().Plus(p[0] * v);
     });
 
     /// <summary>∂L/∂θⱼ = Σᵥ pᵥ(δᵥⱼ − pⱼ)·l(v) + δⱼ₀·Σᵥ pᵥ·v, computed here in closed form.</summary>

@@ -26,7 +26,7 @@ public class EstimatorTests
     [InlineData("reinforce", 0.3)]
     public void Gaussian_moment(string strategy, double tol)
     {
-        var g = GradientCheck.Estimates(4000, 21, [0.7, 1.3], p => Vi.E(vi => vi.Sample(new T.Normal(p[0], p[1]), Pick(strategy)).square()));
+        var g = GradientCheck.Estimates(4000, 21, [0.7, 1.3], p => Vi.E(vi => vi.Sample(new T.Normal(p[0], p[1]), Pick(strategy)).Squared()));
         GradientCheck.AssertUnbiased(g[0], 1.4, tol, $"{strategy} ∂μ");
         GradientCheck.AssertUnbiased(g[1], 2.6, tol, $"{strategy} ∂σ");
     }
@@ -34,10 +34,10 @@ public class EstimatorTests
     [Fact]
     public void Gaussian_moment_reparam_has_lower_variance_and_naive_fails()
     {
-        var rep = GradientCheck.Estimates(4000, 22, [0.7, 1.3], p => Vi.E(vi => vi.Sample(new T.Normal(p[0], p[1]), GradientStrategy.Reparam).square()));
-        var rf = GradientCheck.Estimates(4000, 22, [0.7, 1.3], p => Vi.E(vi => vi.Sample(new T.Normal(p[0], p[1]), GradientStrategy.Reinforce).square()));
+        var rep = GradientCheck.Estimates(4000, 22, [0.7, 1.3], p => Vi.E(vi => vi.Sample(new T.Normal(p[0], p[1]), GradientStrategy.Reparam).Squared()));
+        var rf = GradientCheck.Estimates(4000, 22, [0.7, 1.3], p => Vi.E(vi => vi.Sample(new T.Normal(p[0], p[1]), GradientStrategy.Reinforce).Squared()));
         Assert.True(GradientCheck.MeanSe(rep[0]).Se * 2 < GradientCheck.MeanSe(rf[0]).Se);
-        var naive = GradientCheck.Estimates(4000, 22, [0.7, 1.3], p => Vi.E(vi => vi.Sample(new T.Normal(p[0], p[1]), GradientStrategy.Naive).square()));
+        var naive = GradientCheck.Estimates(4000, 22, [0.7, 1.3], p => Vi.E(vi => vi.Sample(new T.Normal(p[0], p[1]), GradientStrategy.Naive).Squared()));
         GradientCheck.AssertBiased(naive[0], 1.4, "naive ∂μ");
     }
 
@@ -106,7 +106,7 @@ public class EstimatorTests
             var one = ones_like(p[0]);
             var zero = zeros_like(p[0]);
             var l = stack([stack([one, zero], -1), stack([p[2], one], -1)], -2);
-            return vi.Sample(new T.MvNormal(loc, l), GradientStrategy.Reparam).square().sum(-1);
+            return vi.Sample(new T.MvNormal(loc, l), GradientStrategy.Reparam).Squared().sum(-1);
         }));
         GradientCheck.AssertUnbiased(g[0], 1.0, 0.05, "∂μ₀");
         GradientCheck.AssertUnbiased(g[2], 0.8, 0.05, "∂L₁₀");
@@ -119,7 +119,7 @@ public class EstimatorTests
     private static readonly DynamicModel<Unit, Unit> Mixture = DynamicModel.Create("mixture", t =>
     {
         var c = t.Sample("c", new T.Bernoulli(probs: tensor(Pi1)));
-        var x = t.Sample("x", new T.Normal(Mu[0] + (Mu[1] - Mu[0]) * c, tensor(1.0)));
+        var x = t.Sample("x", new T.Normal(c.Times(Mu[1] - Mu[0]).Plus(Mu[0]), tensor(1.0)));
         t.Observe("y", new T.Normal(x, tensor(1.0)), tensor(Y));
         return Unit.Value;
     });
@@ -127,7 +127,7 @@ public class EstimatorTests
     private static DynamicModel<Tensor[], Unit> MixtureGuide(GradientStrategy s) => DynamicModel.Create<Tensor[], Unit>("mixture-q", (t, p) =>
     {
         var c = t.Sample("c", new T.Bernoulli(probs: p[0]).With(s));
-        t.Sample("x", new T.Normal(p[1] + (p[2] - p[1]) * c, ones_like(p[1])));
+        t.Sample("x", new T.Normal(p[1].Plus((p[2] - p[1]) * c), ones_like(p[1])));
         return Unit.Value;
     });
 

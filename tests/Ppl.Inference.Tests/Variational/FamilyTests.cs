@@ -15,7 +15,7 @@ public class FamilyTests
     {
         var z1 = t.Sample("z1", new T.Normal(tensor(0.0), tensor(1.0)));
         var z2 = t.Sample("z2", new T.Normal(tensor(0.0), tensor(1.0)));
-        t.Observe("y", new T.Normal(z1 + z2, tensor(1.0)), tensor(Y));
+        t.Observe("y", new T.Normal(z1.Plus(z2), tensor(1.0)), tensor(Y));
         return Unit.Value;
     });
 
@@ -61,7 +61,7 @@ public class FamilyTests
     private static readonly DynamicModel<Unit, Unit> Switch = DynamicModel.Create("switch", t =>
     {
         var c = t.Sample("c", new T.Bernoulli(probs: tensor(0.3)));
-        t.Observe("y", new T.Normal(2 * c, tensor(1.0)), tensor(1.8));
+        t.Observe("y", new T.Normal(c.Times(2), tensor(1.0)), tensor(1.8));
         return Unit.Value;
     });
 
@@ -135,7 +135,7 @@ public class FamilyTests
     public void Checkpoint_round_trips_parameters()
     {
         var g = AutoGuide.FullRank(Sum, Unit.Value);
-        using (no_grad()) g.Parameters.All["loc"].add_(1.25);
+        using (no_grad()) g.Parameters.All["loc"].AddInPlace(1.25);
         var path = Path.Combine(Path.GetTempPath(), $"vi-{Guid.NewGuid():N}.ckpt");
         var baseline = Baseline.Learned(3.5);
         Checkpoint.Save(path, [g.Parameters], [baseline.Value]);

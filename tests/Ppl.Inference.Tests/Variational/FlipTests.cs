@@ -11,7 +11,7 @@ public class FlipTests
         Vi.E(vi =>
         {
             var b = vi.Sample(new Ppl.Distributions.Tensors.Bernoulli(probs: p), s);
-            return (1 - b) * (-p / 2);
+            return b.SubtractedFrom(1) * (-p).Over(2);
         });
 
     public static TheoryData<string> Strategies => new() { "reinforce", "baseline", "running", "learned", "mvd", "enum" };

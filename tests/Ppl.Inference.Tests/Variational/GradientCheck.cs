@@ -15,11 +15,11 @@ internal static class GradientCheck
     {
         set_num_threads(1);
         using var scope = NewDisposeScope();
-        var ps = theta.Select(v => full(r, v, float64).requires_grad_(true)).ToArray();
+        var ps = theta.Select(v => TensorArithmetic.Full([r], v, float64).requires_grad_(true)).ToArray();
         var est = build(ps).Estimate(new Rng(seed), r);
         // A naive estimator may leave nothing to differentiate: its gradient is then zero.
         if (!est.Surrogate.requires_grad) return ps.Select(_ => new double[r]).ToArray();
-        (est.Surrogate * r).backward();
+        est.Surrogate.Times(r).backward();
         return ps.Select(p => p.grad is { } g ? g.data<double>().ToArray() : new double[r]).ToArray();
     }
 

@@ -29,7 +29,7 @@ public class ObjectiveTests
     private static readonly DynamicModel<Unit, Unit> Hierarchical = DynamicModel.Create("hier", t =>
     {
         var u = t.Sample("u", new T.Normal(tensor(0.0), tensor(1.0)));
-        t.Sample("z", new T.Normal(0.3 + 0.5 * u, tensor(0.8)));
+        t.Sample("z", new T.Normal(u.Times(0.5).Plus(0.3), tensor(0.8)));
         return Unit.Value;
     });
 
@@ -110,7 +110,7 @@ public class ObjectiveTests
         {
             var (x, logw) = marginal.RandomWeighted(vi);
             var xv = (Tensor)x["x"];
-            var logq = -xv.square() / 4 - 0.5 * Math.Log(4 * Math.PI);
+            var logq = (-xv.Squared()).Over(4).Minus(0.5 * Math.Log(4 * Math.PI));
             return (logq - logw).exp();
         });
         var rs = Enumerable.Range(0, 20).Select(i => rw.Value(new Rng((ulong)(200 + i)), r / 20)).ToArray();
@@ -123,7 +123,7 @@ public class ObjectiveTests
             {
                 var (x, _) = marginal.RandomWeighted(vi);
                 var xv = (Tensor)x["x"];
-                var logq = -xv.square() / 4 - 0.5 * Math.Log(4 * Math.PI);
+                var logq = (-xv.Squared()).Over(4).Minus(0.5 * Math.Log(4 * Math.PI));
                 return (logq - marginal.EstimateLogDensity(vi, x)).exp();
             });
             var ns = Enumerable.Range(0, 20).Select(i => wrong.Value(new Rng((ulong)(300 + i)), r / 20)).ToArray();

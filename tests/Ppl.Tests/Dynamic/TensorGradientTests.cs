@@ -13,7 +13,7 @@ public class TensorGradientTests
     {
         var mu = t.Param("mu", () => tensor(new[] { 0.1, 0.2, 0.3 }, dtype: ScalarType.Float64));
         var x = t.Sample("x", new TNormal(mu, ones(3, dtype: ScalarType.Float64)));
-        t.Observe("y", new TNormal(x, full(3, 0.5, dtype: ScalarType.Float64)), Y);
+        t.Observe("y", new TNormal(x, TensorArithmetic.Full([3], 0.5, dtype: ScalarType.Float64)), Y);
         return x;
     });
 
@@ -25,7 +25,7 @@ public class TensorGradientTests
         var trace = model.Simulate(Unit.Value, new Rng(3));
         var x = trace.Get<Tensor>("x");
         var mu = model.Parameters.All["mu"].detach();
-        var expected = -(x - mu) + (Y - x) / 0.25;
+        var expected = (-(x - mu)).Plus((Y - x).Over(0.25));
         var grad = model.ChoiceGradients(trace, Selection.All).Get<Tensor>("x");
         Assert.True(allclose(grad, expected, rtol: 1e-12, atol: 1e-12));
     }
@@ -39,7 +39,7 @@ public class TensorGradientTests
         var x = trace.Get<Tensor>("x");
         var mu = model.Parameters.All["mu"];
         model.AccumulateParameterGradients(trace, 2.0);
-        Assert.True(allclose(mu.grad!, 2.0 * (x - mu.detach()), rtol: 1e-12, atol: 1e-12));
+        Assert.True(allclose(mu.grad!, (x - mu.detach()).Times(2.0), rtol: 1e-12, atol: 1e-12));
         model.Parameters.ZeroGradients();
         Assert.Equal(0.0, mu.grad!.abs().sum().item<double>());
     }
@@ -53,7 +53,7 @@ public class TensorGradientTests
         var path = Path.Combine(Path.GetTempPath(), $"ppl-params-{Guid.NewGuid():N}.bin");
         try
         {
-            using (no_grad()) model.Parameters.All["mu"].add_(1.0);
+            using (no_grad()) model.Parameters.All["mu"].AddInPlace(1.0);
             model.Parameters.Save(path);
             var fresh = MakeModel();
             fresh.Simulate(Unit.Value, new Rng(1));

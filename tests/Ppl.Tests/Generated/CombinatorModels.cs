@@ -1,3 +1,4 @@
+using Ppl;
 using Ppl.Modeling;
 using TorchSharp;
 using static Ppl.Dist;
@@ -109,10 +110,10 @@ public static partial class GenCombinatorModels
         for (var i = 0; i < 2; i++)
         {
             var pi = Sample(Dirichlet(torch.ones(3, dtype: torch.float64)), "pi", i);
-            mass += pi[0].ToDouble();
+            mass += pi[0].ToDoubleValue();
         }
-        Observe(Normal(w, torch.ones(n, dtype: torch.float64) * s), torch.full(n, 0.5, dtype: torch.float64), "obs");
-        return w.sum().ToDouble() * s + counts.sum().ToDouble() + mass;
+        Observe(Normal(w, torch.ones(n, dtype: torch.float64).Times(s)), TensorArithmetic.Full([n], 0.5, dtype: torch.float64), "obs");
+        return w.sum().ToDoubleValue() * s + counts.sum().ToDoubleValue() + mass;
     }
 }
 
@@ -175,8 +176,8 @@ public static class DynCombinatorModels
         var s = t.Sample("s", new Ppl.Distributions.HalfNormal(1.0));
         var counts = t.Sample("counts", new T.Poisson(torch.exp(w)));
         var mass = 0.0;
-        for (var i = 0; i < 2; i++) mass += t.Sample(new Address("pi", i), new T.Dirichlet(torch.ones(3, dtype: torch.float64)))[0].ToDouble();
-        t.Observe("obs", new T.Normal(w, torch.ones(n, dtype: torch.float64) * s), torch.full(n, 0.5, dtype: torch.float64));
-        return w.sum().ToDouble() * s + counts.sum().ToDouble() + mass;
+        for (var i = 0; i < 2; i++) mass += t.Sample(new Address("pi", i), new T.Dirichlet(torch.ones(3, dtype: torch.float64)))[0].ToDoubleValue();
+        t.Observe("obs", new T.Normal(w, torch.ones(n, dtype: torch.float64).Times(s)), TensorArithmetic.Full([n], 0.5, dtype: torch.float64));
+        return w.sum().ToDoubleValue() * s + counts.sum().ToDoubleValue() + mass;
     });
 }

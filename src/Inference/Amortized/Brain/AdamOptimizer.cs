@@ -61,10 +61,10 @@ public sealed class AdamOptimizer
         {
             var g = _parameters[k].grad;
             if (g is null) continue;
-            _m[k].mul_(Beta1).add_(g, alpha: 1 - Beta1);
-            _v[k].mul_(Beta2).addcmul_(g, g, value: 1 - Beta2);
-            var denom = (_v[k] / c2).sqrt_().add_(Epsilon);
-            _parameters[k].sub_(_m[k] / denom * (LearningRate / c1));
+            _m[k].MulInPlace(Beta1).AddInPlace(g, 1 - Beta1);
+            _v[k].MulInPlace(Beta2).AddCMulInPlace(g, g, 1 - Beta2);
+            var denom = _v[k].Over(c2).sqrt_().AddInPlace(Epsilon);
+            _parameters[k].sub_((_m[k] / denom).Times(LearningRate / c1));
         }
     }
 

@@ -19,7 +19,7 @@ public sealed class BradleyTerryGoodness : IGoodness
     public double Beta { get; }
 
     /// <inheritdoc />
-    public Tensor LogLikelihood(Tensor reward) => reward / Beta;
+    public Tensor LogLikelihood(Tensor reward) => reward.Over(Beta);
 
     /// <inheritdoc />
     public double LogLikelihood(double reward) => reward / Beta;

@@ -8,5 +8,5 @@ public static class BradleyTerryLoss
 {
     /// <summary>Mean of −log σ(r_w − r_l) = softplus(r_l − r_w), computed without overflow.</summary>
     public static Tensor Compute(Tensor preferredRewards, Tensor rejectedRewards) =>
-        nn.functional.softplus(rejectedRewards - preferredRewards).mean();
+        (rejectedRewards - preferredRewards).Softplus().mean();
 }

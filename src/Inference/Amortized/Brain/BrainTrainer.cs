@@ -107,7 +107,7 @@ public static class BrainTrainer
         else
         {
             using var scope = NewDisposeScope();
-            var logA = (store.LogPrior + store.LogGoodness - store.LogProposal).logsumexp(1).data<double>().ToArray();
+            var logA = (store.LogPrior.Plus(store.LogGoodness) - store.LogProposal).logsumexp(1).data<double>().ToArray();
             for (var g = 0; g < store.Groups; g++)
             {
                 var k = store.PromptIndices[g];

@@ -62,13 +62,13 @@ public static class DistillationObjective
         {
             // −Σ t log β̂: its gradient is −Σ (t − β̂) ∇ log q because Σ t = 1 for these weightings.
             var logBetaHat = torch.nn.functional.log_softmax(logQ - batch.LogProposal, 1);
-            perSample = where(weights > 0, -weights * logBetaHat, zeros_like(logBetaHat));
+            perSample = where(weights.Gt(0), -weights * logBetaHat, zeros_like(logBetaHat));
         }
         else
         {
             perSample = -weights * logQ;
         }
-        return (perSample.sum() / count).MoveToOuterDisposeScope();
+        return perSample.sum().Over(count).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -82,7 +82,7 @@ public static class DistillationObjective
         var c = Coefficients(batch, logQ, options);
         using var _ = no_grad();
         var count = Math.Max(1L, ValidPrompts(batch, options).sum().item<long>());
-        return (-c / count).MoveToOuterDisposeScope();
+        return (-c).Over(count).MoveToOuterDisposeScope();
     }
 
     /// <summary>Kish's effective sample size 1 / Σ α̂² of the target weights, per prompt ([B]; 0 for rows without a usable sample).</summary>
@@ -94,7 +94,7 @@ public static class DistillationObjective
         var lse = logA.logsumexp(1, keepdim: true);
         var ok = isfinite(lse).squeeze(1);
         var a = exp(logA - where(isfinite(lse), lse, zeros_like(lse)));
-        var ess = 1.0 / (a * a).sum(1);
+        var ess = (a * a).sum(1).reciprocal();
         return where(ok, ess, zeros_like(ess)).MoveToOuterDisposeScope();
     }
 
@@ -104,7 +104,7 @@ public static class DistillationObjective
         if (options.Target is TargetWeighting.Normalized or TargetWeighting.LogRatio)
             return ones(batch.Prompts, ScalarType.Bool);
         var logA = batch.LogTargetWeights();
-        return (logA > double.NegativeInfinity).any(1);
+        return logA.Gt(double.NegativeInfinity).any(1);
     }
 
     private static Tensor TargetWeights(SampleBatch batch, Tensor logQ, DistillationOptions options, Tensor valid)
@@ -121,20 +121,20 @@ public static class DistillationObjective
                 return where(valid.unsqueeze(1), exp(logA - safe), zeros_like(logA));
             }
             case TargetWeighting.Normalized:
-                return exp(logA - batch.LogNormalizer!.unsqueeze(1)) / n;
+                return exp(logA - batch.LogNormalizer!.unsqueeze(1)).Over(n);
             case TargetWeighting.Argmax:
             {
                 var max = logA.max(1, keepdim: true).values;
                 var isMax = (logA == max) & valid.unsqueeze(1);
                 var hits = isMax.to_type(logA.dtype);
-                return hits / hits.sum(1, keepdim: true).clamp_min(1.0);
+                return hits / hits.sum(1, keepdim: true).ClampMin(1.0);
             }
             case TargetWeighting.LogRatio:
             {
-                var adv = batch.LogPrior + batch.LogGoodness - logQ;
+                var adv = batch.LogPrior.Plus(batch.LogGoodness) - logQ;
                 if (!isfinite(adv).all().item<bool>())
                     throw new ArgumentException("KL-regularised REINFORCE needs finite log p + log ℓ − log q for every sample; a sample with zero goodness or zero prior density makes the reverse KL infinite.");
-                return adv / n;
+                return adv.Over(n);
             }
             default:
                 throw new ArgumentOutOfRangeException(nameof(options), options.Target, "Unknown target weighting.");
@@ -151,10 +151,10 @@ public static class DistillationObjective
             case BaselineKind.SelfNormalized:
                 return torch.nn.functional.softmax(logQ - batch.LogProposal, 1);
             case BaselineKind.Unnormalized:
-                return exp(logQ - batch.LogProposal) / n;
+                return exp(logQ - batch.LogProposal).Over(n);
             case BaselineKind.LeaveOneOut:
                 if (n < 2) throw new ArgumentException("The leave-one-out baseline needs at least 2 samples per prompt.", nameof(options));
-                return (target.sum(1, keepdim: true) - target) / (n - 1);
+                return (target.sum(1, keepdim: true) - target).Over(n - 1);
             default:
                 throw new ArgumentOutOfRangeException(nameof(options), options.Baseline, "Unknown baseline.");
         }
@@ -182,7 +182,7 @@ public static class DistillationObjective
             throw new ArgumentException("A stored log density or log goodness is NaN.", nameof(batch));
         if (isnan(logQ).any().item<bool>())
             throw new ArgumentException("log q_θ is NaN for some sample: the policy's parameters have diverged.", nameof(logQ));
-        if ((batch.LogProposal == double.NegativeInfinity).any().item<bool>())
+        if (batch.LogProposal.Eq(double.NegativeInfinity).any().item<bool>())
             throw new ArgumentException("A sample has zero proposal density: it cannot have been drawn from that proposal.", nameof(batch));
     }
 }

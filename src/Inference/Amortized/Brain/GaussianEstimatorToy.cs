@@ -35,14 +35,14 @@ public static class GaussianEstimatorToy
         if (repetitions < 1) throw new ArgumentOutOfRangeException(nameof(repetitions), repetitions, "Need at least one repetition.");
         using var scope = NewDisposeScope();
         using var gen = rng.TorchGenerator();
-        var y = randn(new long[] { repetitions, samples }, ScalarType.Float64, generator: gen) + proposalMean;
+        var y = randn(new long[] { repetitions, samples }, ScalarType.Float64, generator: gen).Plus(proposalMean);
         var batch = new SampleBatch(
             LogPrior: LogNormal(y, targetMean),
             LogProposal: LogNormal(y, storedProposalMean ?? proposalMean),
             LogGoodness: zeros_like(y),
             LogNormalizer: zeros(repetitions, ScalarType.Float64));
         var c = DistillationObjective.Coefficients(batch, LogNormal(y, theta), options);
-        var g = (c * (y - theta)).sum(1);
+        var g = (c * y.Minus(theta)).sum(1);
         return g.data<double>().ToArray();
     }
 
@@ -84,7 +84,7 @@ public static class GaussianEstimatorToy
          - 2 * Math.Exp(mu * mu - mu) * (1 + mu * mu)
          + Math.Exp((1 - mu) * (1 - mu)) * (1 + (1 - mu) * (1 - mu)) - 1) / samples;
 
-    private static Tensor LogNormal(Tensor y, double mean) => -0.5 * (y - mean).square() - HalfLog2Pi;
+    private static Tensor LogNormal(Tensor y, double mean) => y.Minus(mean).Squared().Times(-0.5).Minus(HalfLog2Pi);
 }
 
 /// <summary>Mean and variance of estimator draws with their Monte Carlo standard errors.</summary>

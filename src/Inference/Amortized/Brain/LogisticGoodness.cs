@@ -20,7 +20,7 @@ public sealed class LogisticGoodness : IGoodness
     public double ReferenceReward { get; }
 
     /// <inheritdoc />
-    public Tensor LogLikelihood(Tensor reward) => -nn.functional.softplus(-(reward - ReferenceReward));
+    public Tensor LogLikelihood(Tensor reward) => -(-reward.Minus(ReferenceReward)).Softplus();
 
     /// <inheritdoc />
     public double LogLikelihood(double reward)

@@ -31,7 +31,7 @@ public static class RewardModelTrainer
                 var (win, lose) = Score(model, batch);
                 var loss = BradleyTerryLoss.Compute(win, lose);
                 if (options.L2 > 0)
-                    foreach (var p in model.Parameters) loss = loss + options.L2 * p.square().sum();
+                    foreach (var p in model.Parameters) loss = loss.Plus(p.Squared().sum().Times(options.L2));
                 adam.ZeroGradients();
                 loss.backward();
                 adam.Step();

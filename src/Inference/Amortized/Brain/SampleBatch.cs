@@ -19,5 +19,5 @@ public sealed record SampleBatch(Tensor LogPrior, Tensor LogProposal, Tensor Log
     public long SamplesPerPrompt => LogPrior.shape[1];
 
     /// <summary>log α_i = log p + log ℓ − log q′: the unnormalised log importance weights towards the target.</summary>
-    public Tensor LogTargetWeights() => LogPrior + LogGoodness - LogProposal;
+    public Tensor LogTargetWeights() => LogPrior.Plus(LogGoodness) - LogProposal;
 }

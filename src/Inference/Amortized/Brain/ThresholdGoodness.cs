@@ -20,7 +20,7 @@ public sealed class ThresholdGoodness : IGoodness
 
     /// <inheritdoc />
     public Tensor LogLikelihood(Tensor reward) =>
-        where(reward >= Threshold, zeros_like(reward), full_like(reward, double.NegativeInfinity));
+        where(reward.Ge(Threshold), zeros_like(reward), reward.FullLike(double.NegativeInfinity));
 
     /// <inheritdoc />
     public double LogLikelihood(double reward) => reward >= Threshold ? 0.0 : double.NegativeInfinity;

@@ -54,8 +54,8 @@ public sealed class TokenRewardModel : IRewardModel<int, int[]>
         var r = uni;
         if (length > 1)
         {
-            var pairIndex = tokens.narrow(1, 0, length - 1) * Vocabulary + tokens.narrow(1, 1, length - 1);
-            r = r + _bigram.flatten().index_select(0, pairIndex.flatten()).view(tokens.shape[0], length - 1).sum(1);
+            var pairIndex = tokens.narrow(1, 0, length - 1).Times(Vocabulary).Plus(tokens.narrow(1, 1, length - 1));
+            r = r.Plus(_bigram.flatten().index_select(0, pairIndex.flatten()).view(tokens.shape[0], length - 1).sum(1));
         }
         return r.MoveToOuterDisposeScope();
     }

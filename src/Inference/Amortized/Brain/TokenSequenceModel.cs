@@ -37,7 +37,7 @@ public sealed class TokenSequenceModel : TensorAmortizedFamily<int, int[]>
         Length = length;
         Hidden = hidden;
         using var gen = rng.TorchGenerator();
-        Tensor Init(long[] shape, double sd) => (randn(shape, ScalarType.Float64, generator: gen) * sd).requires_grad_(true).DetachFromDisposeScope();
+        Tensor Init(long[] shape, double sd) => randn(shape, ScalarType.Float64, generator: gen).Times(sd).requires_grad_(true).DetachFromDisposeScope();
         _prompt = Init(new long[] { prompts, hidden }, 1.0);
         _position = Init(new long[] { length, hidden }, 1.0);
         _previous = Init(new long[] { vocabulary + 1, hidden }, 1.0);
@@ -89,11 +89,11 @@ public sealed class TokenSequenceModel : TensorAmortizedFamily<int, int[]>
     {
         using var scope = NewDisposeScope();
         var n = tokens.shape[0];
-        var start = full(new long[] { n, 1 }, Vocabulary, ScalarType.Int64);
+        var start = TensorArithmetic.Full([n, 1], Vocabulary, ScalarType.Int64);
         var previous = cat(new[] { start, tokens.narrow(1, 0, Length - 1) }, 1);
-        var h = (_prompt.index_select(0, prompts).unsqueeze(1) + _position.unsqueeze(0)
-                 + _previous.index_select(0, previous.flatten()).view(n, Length, Hidden) + _bias).tanh();
-        var logits = h.matmul(_out) + _outBias;
+        var h = _prompt.index_select(0, prompts).unsqueeze(1).Plus(_position.unsqueeze(0))
+            .Plus(_previous.index_select(0, previous.flatten()).view(n, Length, Hidden)).Plus(_bias).tanh();
+        var logits = h.matmul(_out).Plus(_outBias);
         var lp = nn.functional.log_softmax(logits, 2).gather(2, tokens.unsqueeze(2)).squeeze(2).sum(1);
         return lp.MoveToOuterDisposeScope();
     }
@@ -106,8 +106,8 @@ public sealed class TokenSequenceModel : TensorAmortizedFamily<int, int[]>
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var prev = prefix.Count == 0 ? Vocabulary : prefix[^1];
-        var h = (_prompt[prompt] + _position[prefix.Count] + _previous[prev] + _bias).tanh();
-        return nn.functional.softmax(h.matmul(_out) + _outBias, 0).data<double>().ToArray();
+        var h = _prompt[prompt].Plus(_position[prefix.Count]).Plus(_previous[prev]).Plus(_bias).tanh();
+        return nn.functional.softmax(h.matmul(_out).Plus(_outBias), 0).data<double>().ToArray();
     }
 
     /// <inheritdoc />
@@ -129,13 +129,13 @@ public sealed class TokenSequenceModel : TensorAmortizedFamily<int, int[]>
         using var gen = rng.TorchGenerator();
         var n = (long)prompts.Count * samplesPerPrompt;
         var x = tensor(prompts.Select(p => (long)CheckPrompt(p)).ToArray()).repeat_interleave(samplesPerPrompt);
-        var hx = _prompt.index_select(0, x) + _bias;
-        var prev = full(n, Vocabulary, ScalarType.Int64);
+        var hx = _prompt.index_select(0, x).Plus(_bias);
+        var prev = TensorArithmetic.Full([n], Vocabulary, ScalarType.Int64);
         var columns = new Tensor[Length];
         for (var t = 0; t < Length; t++)
         {
-            var h = (hx + _position[t] + _previous.index_select(0, prev)).tanh();
-            var probs = nn.functional.softmax(h.matmul(_out) + _outBias, 1);
+            var h = hx.Plus(_position[t]).Plus(_previous.index_select(0, prev)).tanh();
+            var probs = nn.functional.softmax(h.matmul(_out).Plus(_outBias), 1);
             prev = multinomial(probs, 1, replacement: true, generator: gen).squeeze(1);
             columns[t] = prev;
         }

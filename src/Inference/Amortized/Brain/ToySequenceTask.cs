@@ -74,7 +74,7 @@ public sealed class ToySequenceTask
         var (xs, ys) = Everything();
         var logP = prior.SequenceLogProb(xs, ys).view(options.Prompts, s);
         var r = reward.ScoreTensors(xs, ys).view(options.Prompts, s);
-        var joint = logP + r / options.Beta;
+        var joint = logP.Plus(r.Over(options.Beta));
         LogNormalizer = joint.logsumexp(1).DetachFromDisposeScope();
         LogTarget = (joint - LogNormalizer.unsqueeze(1)).DetachFromDisposeScope();
         Target = new DistillationTarget<int, int[]>(prior.Snapshot(), reward, new BradleyTerryGoodness(options.Beta));
@@ -214,7 +214,7 @@ public sealed class ToySequenceTask
     private (Tensor Prompts, Tensor Tokens) Everything()
     {
         var s = AllSequences.shape[0];
-        var xs = arange(Options.Prompts, ScalarType.Int64).repeat_interleave(s);
+        var xs = TensorArithmetic.Arange(Options.Prompts, ScalarType.Int64).repeat_interleave(s);
         var ys = AllSequences.repeat(Options.Prompts, 1);
         return (xs, ys);
     }

@@ -34,5 +34,5 @@ public sealed class UniformTokenModel : IConditionalModel<int, int[]>
 
     /// <inheritdoc />
     public Tensor LogProb(IReadOnlyList<int> prompts, IReadOnlyList<int[]> outputs) =>
-        full(new long[] { prompts.Count, outputs.Count / prompts.Count }, -Length * Math.Log(Vocabulary), ScalarType.Float64);
+        TensorArithmetic.Full([prompts.Count, outputs.Count / prompts.Count], -Length * Math.Log(Vocabulary), ScalarType.Float64);
 }

@@ -19,7 +19,7 @@ public static class GmmKalman
         var a = dynamics.A.to(prior.DType, prior.Device);
         var q = dynamics.Q.to(prior.DType, prior.Device);
         var means = prior.Means.matmul(a.T);
-        var cov = a.matmul(Covariance(prior)).matmul(a.T) + q;
+        var cov = a.matmul(Covariance(prior)).matmul(a.T).Plus(q);
         return new Gmm(prior.Weights, means, SafeCholesky(cov));
     }
 
@@ -50,8 +50,8 @@ public static class GmmKalman
         for (long n = 0; n < z.shape[^2]; n++)
         {
             var zn = z.select(-2, n).unsqueeze(-2); // batch + [1, Dz], broadcast over components
-            var s = h.matmul(cov).matmul(h.T) + r;
-            s = 0.5 * (s + s.transpose(-1, -2));
+            var s = h.matmul(cov).matmul(h.T).Plus(r);
+            s = s.Plus(s.transpose(-1, -2)).Times(0.5);
             var sChol = linalg.cholesky(s);
             var predicted = mu.matmul(h.T);
             var innovation = zn - predicted;
@@ -59,13 +59,13 @@ public static class GmmKalman
             // K = Σ Hᵀ S⁻¹, solved through the Cholesky factor of S rather than an explicit inverse.
             var sigmaHt = cov.matmul(h.T);
             var gain = cholesky_solve(sigmaHt.transpose(-1, -2), sChol).transpose(-1, -2);
-            mu = mu + gain.matmul(innovation.unsqueeze(-1)).squeeze(-1);
+            mu = mu.Plus(gain.matmul(innovation.unsqueeze(-1)).squeeze(-1));
             // Joseph form keeps Σ′ symmetric positive definite despite rounding.
             var ikh = eye - gain.matmul(h);
-            cov = ikh.matmul(cov).matmul(ikh.transpose(-1, -2)) + gain.matmul(r).matmul(gain.transpose(-1, -2));
-            var joint = logW + logPred;
+            cov = ikh.matmul(cov).matmul(ikh.transpose(-1, -2)).Plus(gain.matmul(r).matmul(gain.transpose(-1, -2)));
+            var joint = logW.Plus(logPred);
             var norm = joint.logsumexp(-1);
-            logEvidence = logEvidence + norm;
+            logEvidence = logEvidence.Plus(norm);
             logW = joint - norm.unsqueeze(-1);
         }
         return new GmmUpdateResult(new Gmm(logW.exp(), mu, SafeCholesky(cov)), logEvidence);
@@ -78,5 +78,5 @@ public static class GmmKalman
         return gmm.ScaleTrils.matmul(gmm.ScaleTrils.transpose(-1, -2));
     }
 
-    private static Tensor SafeCholesky(Tensor cov) => linalg.cholesky(0.5 * (cov + cov.transpose(-1, -2)));
+    private static Tensor SafeCholesky(Tensor cov) => linalg.cholesky(cov.Plus(cov.transpose(-1, -2)).Times(0.5));
 }

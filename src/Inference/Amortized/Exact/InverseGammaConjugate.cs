@@ -17,7 +17,7 @@ public static class InverseGammaConjugate
         ArgumentNullException.ThrowIfNull(observations);
         var z = observations.to(prior.DType, prior.Device);
         var n = z.shape[^1];
-        return new InverseGamma(prior.Alpha + 0.5 * n, prior.Beta + 0.5 * z.square().sum(-1));
+        return new InverseGamma(prior.Alpha.Plus(0.5 * n), prior.Beta.Plus(z.Squared().sum(-1).Times(0.5)));
     }
 
     /// <summary>log p(z₁..z_N) = log Γ(α′) − log Γ(α) + α log β − α′ log β′ − (N/2) log 2π, shape batch.</summary>
@@ -26,8 +26,8 @@ public static class InverseGammaConjugate
         ArgumentNullException.ThrowIfNull(prior);
         var post = Update(prior, observations);
         var n = observations.shape[^1];
-        return post.Alpha.lgamma() - prior.Alpha.lgamma() + prior.Alpha * prior.Beta.log() - post.Alpha * post.Beta.log()
-               - 0.5 * n * Math.Log(2 * Math.PI);
+        return ((post.Alpha.lgamma() - prior.Alpha.lgamma()).Plus(prior.Alpha * prior.Beta.log()) - post.Alpha * post.Beta.log())
+            .Minus(0.5 * n * Math.Log(2 * Math.PI));
     }
 
     /// <summary>The density of y = log σ² when σ² has distribution <paramref name="d"/>: log InvGamma(eʸ) + y.</summary>
@@ -45,7 +45,7 @@ public static class InverseGammaConjugate
     {
         ArgumentNullException.ThrowIfNull(d);
         var g = new Ppl.Distributions.Tensors.Gamma(d.Alpha, ones_like(d.Alpha)).Sample(rng, sampleShape);
-        return d.Beta.log() - g.clamp_min(1e-300).log();
+        return d.Beta.log() - g.ClampMin(1e-300).log();
     }
 
     /// <summary>
@@ -57,8 +57,8 @@ public static class InverseGammaConjugate
     {
         ArgumentNullException.ThrowIfNull(d);
         var a = d.Alpha;
-        var entropy = a.lgamma() - a * a.digamma() + a;
-        return -entropy + 0.5 * (2 * Math.PI * a.polygamma(1)).log() + 0.5;
+        var entropy = (a.lgamma() - a * a.digamma()).Plus(a);
+        return (-entropy).Plus(a.polygamma(1).Times(2 * Math.PI).log().Times(0.5)).Plus(0.5);
     }
 
     /// <summary>The mean log β − ψ(α) and variance ψ′(α) of y = log σ² for σ² ~ <paramref name="d"/>.</summary>

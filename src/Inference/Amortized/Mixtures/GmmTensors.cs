@@ -42,17 +42,17 @@ public sealed record GmmTensors(Tensor LogWeights, Tensor Means, Tensor ScaleTri
         {
             // One dimension: a division instead of a triangular solve (several times cheaper per op).
             var sd = ScaleTrils.squeeze(-1).squeeze(-1).unsqueeze(-1);
-            maha = (diff / sd).square().sum(-1);
+            maha = (diff / sd).Squared().sum(-1);
             halfLogDet = sd.log().sum(-1);
         }
         else
         {
             var l = ScaleTrils.expand([.. diff.shape, D]);
-            maha = linalg.solve_triangular(l, diff.unsqueeze(-1), upper: false).squeeze(-1).square().sum(-1);
+            maha = linalg.solve_triangular(l, diff.unsqueeze(-1), upper: false).squeeze(-1).Squared().sum(-1);
             halfLogDet = ScaleTrils.diagonal(0, -2, -1).log().sum(-1);
         }
-        var comp = -0.5 * maha - halfLogDet - D * HalfLog2Pi;
-        return (comp + LogWeights).logsumexp(-1);
+        var comp = (maha.Times(-0.5) - halfLogDet).Minus(D * HalfLog2Pi);
+        return comp.Plus(LogWeights).logsumexp(-1);
     }
 
     /// <summary>Detached copies in <paramref name="dtype"/> as a <see cref="Gmm"/> (for sampling, moments and exact comparisons).</summary>

@@ -38,22 +38,22 @@ public static class WeightedGmmFit
         var eye = TorchSharp.torch.eye(d, dtype: ScalarType.Float64, device: x.device);
         var globalMean = (w.unsqueeze(-1) * x).sum(1, keepdim: true);
         var globalCov = (w.unsqueeze(-1).unsqueeze(-1) * (x - globalMean).unsqueeze(-1).matmul((x - globalMean).unsqueeze(-2))).sum(1);
-        var cov = (globalCov + jitter * eye).unsqueeze(1).expand(b, components, d, d).clone();
-        var logPi = full(new long[] { b, components }, -Math.Log(components), ScalarType.Float64, x.device);
+        var cov = globalCov.Plus(eye.Times(jitter)).unsqueeze(1).expand(b, components, d, d).clone();
+        var logPi = TensorArithmetic.Full([b, components], -Math.Log(components), ScalarType.Float64, x.device);
         for (var it = 0; it < iterations; it++)
         {
             var l = linalg.cholesky(cov);
-            var lp = new MvNormal(mu.unsqueeze(1), l.unsqueeze(1)).LogProb(x.unsqueeze(-2)) + logPi.unsqueeze(1); // [B, S, K]
+            var lp = new MvNormal(mu.unsqueeze(1), l.unsqueeze(1)).LogProb(x.unsqueeze(-2)).Plus(logPi.unsqueeze(1)); // [B, S, K]
             var resp = (lp - lp.logsumexp(-1, keepdim: true)).exp() * w.unsqueeze(-1); // weighted responsibilities
             var nk = resp.sum(1); // [B, K]
-            logPi = nk.clamp_min(1e-300).log() - nk.sum(-1, keepdim: true).log();
+            logPi = nk.ClampMin(1e-300).log() - nk.sum(-1, keepdim: true).log();
             // A weak pull (mass Prior) towards the global moments keeps a component that has lost all
             // its particles finite instead of dividing by zero; it is negligible for any live component.
-            var denom = (nk + Prior).unsqueeze(-1);
-            mu = (resp.transpose(1, 2).matmul(x) + Prior * globalMean) / denom;
+            var denom = nk.Plus(Prior).unsqueeze(-1);
+            mu = resp.transpose(1, 2).matmul(x).Plus(globalMean.Times(Prior)) / denom;
             var diff = x.unsqueeze(-2) - mu.unsqueeze(1); // [B, S, K, D]
-            cov = ((resp.unsqueeze(-1).unsqueeze(-1) * diff.unsqueeze(-1).matmul(diff.unsqueeze(-2))).sum(1) + Prior * globalCov.unsqueeze(1)) / denom.unsqueeze(-1);
-            cov = 0.5 * (cov + cov.transpose(-1, -2)) + jitter * eye;
+            cov = (resp.unsqueeze(-1).unsqueeze(-1) * diff.unsqueeze(-1).matmul(diff.unsqueeze(-2))).sum(1).Plus(globalCov.unsqueeze(1).Times(Prior)) / denom.unsqueeze(-1);
+            cov = cov.Plus(cov.transpose(-1, -2)).Times(0.5).Plus(eye.Times(jitter));
         }
         var dtype = particles.dtype;
         return new Gmm(logPi.exp().reshape([.. batch, components]).to_type(dtype),

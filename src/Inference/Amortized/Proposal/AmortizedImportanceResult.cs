@@ -21,7 +21,7 @@ public sealed record AmortizedImportanceResult(Tensor Particles, Tensor LogWeigh
         get
         {
             // (Σw)² / Σw² in log space, safe for weights that underflow.
-            return (2 * LogWeights.logsumexp(0) - (2 * LogWeights).logsumexp(0)).exp();
+            return (LogWeights.logsumexp(0).Times(2) - LogWeights.Times(2).logsumexp(0)).exp();
         }
     }
 }

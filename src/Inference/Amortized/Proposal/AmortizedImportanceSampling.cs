@@ -33,7 +33,7 @@ public static class AmortizedImportanceSampling
         var logP = logJoint(x);
         var logW = logP - logQx;
         if (logW.isnan().any().item<bool>()) throw new InvalidOperationException("An importance weight is NaN: the joint density returned NaN for a proposed particle.");
-        var logZ = logW.logsumexp(0) - Math.Log(particles);
+        var logZ = logW.logsumexp(0).Minus(Math.Log(particles));
         return new AmortizedImportanceResult(x, logW, logZ);
     }
 }

@@ -34,7 +34,7 @@ public sealed class MixtureMomentStandardisation(Func<Tensor, Tensor, Tensor, Te
         var g = mixture.Value;
         var (mean, sd) = Moments(g);
         var shift = mean;
-        var scale = sd.clamp_min(MinScale);
+        var scale = sd.ClampMin(MinScale);
         var inv = scale.reciprocal().unsqueeze(-2);
         var standardised = new GmmTensors(g.LogWeights, (g.Means - shift.unsqueeze(-2)) * inv, g.ScaleTrils * inv.unsqueeze(-1));
         var obs = observations;
@@ -53,8 +53,8 @@ public sealed class MixtureMomentStandardisation(Func<Tensor, Tensor, Tensor, Te
         ArgumentNullException.ThrowIfNull(g);
         var w = g.LogWeights.exp().unsqueeze(-1); // [B, K, 1]
         var mean = (w * g.Means).sum(-2);
-        var within = g.ScaleTrils.square().sum(-1); // diag(L Lᵀ), [B, K, D]
-        var between = (g.Means - mean.unsqueeze(-2)).square();
-        return (mean, (w * (within + between)).sum(-2).sqrt());
+        var within = g.ScaleTrils.Squared().sum(-1); // diag(L Lᵀ), [B, K, D]
+        var between = (g.Means - mean.unsqueeze(-2)).Squared();
+        return (mean, (w * within.Plus(between)).sum(-2).sqrt());
     }
 }

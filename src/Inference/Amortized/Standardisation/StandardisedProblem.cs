@@ -18,6 +18,6 @@ public sealed record StandardisedProblem(DtPrior Prior, IReadOnlyList<Tensor> Ob
         var dtype = standardised.Means.dtype;
         var shift = Shift.to_type(dtype).unsqueeze(-2);
         var scale = Scale.to_type(dtype).unsqueeze(-2);
-        return new GmmTensors(standardised.LogWeights, standardised.Means * scale + shift, standardised.ScaleTrils * scale.unsqueeze(-1));
+        return new GmmTensors(standardised.LogWeights, (standardised.Means * scale).Plus(shift), standardised.ScaleTrils * scale.unsqueeze(-1));
     }
 }

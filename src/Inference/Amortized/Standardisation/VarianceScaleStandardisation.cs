@@ -36,12 +36,12 @@ public sealed class VarianceScaleStandardisation(int scaleParameter = 1) : Probl
         var z = observations[0].to_type(ScalarType.Float64);
         var parameters = p.Parameters.to_type(ScalarType.Float64);
         var beta = parameters[.., ScaleParameter];
-        var s2 = z.shape[1] == 0 ? beta : z.square().mean([1, 2]).clamp_min(1e-300);
-        var bad = s2.isnan().logical_or(s2.isinf()).logical_or(s2.le(0));
+        var s2 = z.shape[1] == 0 ? beta : z.Squared().mean([1, 2]).ClampMin(1e-300);
+        var bad = s2.isnan().logical_or(s2.isinf()).logical_or(s2.Le(0));
         if (bad.any().item<bool>())
             throw new ArgumentException($"Problem {bad.nonzero()[0, 0].item<long>()} has no finite positive scale (mean square of the observations, or β without observations).", nameof(observations));
         var scaled = parameters.clone();
-        scaled[.., ScaleParameter] = (beta / s2).clamp(1.0 / Limit, Limit);
+        scaled[.., ScaleParameter] = (beta / s2).Clamp(1.0 / Limit, Limit);
         var standardisedZ = z / s2.sqrt().reshape(-1, 1, 1);
         var shift = s2.log().unsqueeze(-1);
         return new StandardisedProblem(DtPrior.FromParameters(scaled.to_type(p.Parameters.dtype)), [standardisedZ.to_type(observations[0].dtype)], shift, ones_like(shift));

@@ -30,7 +30,7 @@ public sealed class BootstrapParticleFilter
         ArgumentOutOfRangeException.ThrowIfLessThan(particles, 1);
         _logLikelihood = logLikelihood ?? throw new ArgumentNullException(nameof(logLikelihood));
         _a = dynamics.A.to_type(ScalarType.Float64);
-        _lq = linalg.cholesky(dynamics.Q.to_type(ScalarType.Float64) + 1e-12 * eye(dynamics.StateDimension, dtype: ScalarType.Float64));
+        _lq = linalg.cholesky(dynamics.Q.to_type(ScalarType.Float64).Plus(eye(dynamics.StateDimension, dtype: ScalarType.Float64).Times(1e-12)));
         _g = rng.TorchGenerator();
         Rng = rng;
         Particles = particles;
@@ -53,7 +53,7 @@ public sealed class BootstrapParticleFilter
         using var ng = no_grad();
         var x = _particles is null
             ? initial.Sample(Rng, [Particles]).to_type(ScalarType.Float64)
-            : _particles.matmul(_a.T) + randn(_particles.shape, ScalarType.Float64, generator: _g).matmul(_lq.T);
+            : _particles.matmul(_a.T).Plus(randn(_particles.shape, ScalarType.Float64, generator: _g).matmul(_lq.T));
         var logW = _logLikelihood(x, reading);
         if (logW.isnan().any().item<bool>()) throw new InvalidOperationException("The log likelihood returned NaN for some particle.");
         logW = logW - logW.logsumexp(0, keepdim: true);
@@ -84,14 +84,14 @@ public sealed class BootstrapParticleFilter
         var mean = (w * particles).sum([0]);
         var centred = particles - mean;
         var cov = (w.unsqueeze(-1) * centred.unsqueeze(-1) * centred.unsqueeze(-2)).sum([0]); // [S, D, D]
-        var ess = (2 * logWeights.logsumexp(0) - (2 * logWeights).logsumexp(0)).exp(); // [S]
-        var h = ess.pow(-1.0 / (d + 4));
-        var l = linalg.cholesky(cov * h.square().reshape(-1, 1, 1) + 1e-12 * eye(d, dtype: cov.dtype));
+        var ess = (logWeights.logsumexp(0).Times(2) - logWeights.Times(2).logsumexp(0)).exp(); // [S]
+        var h = ess.Pow(-1.0 / (d + 4));
+        var l = linalg.cholesky((cov * h.Squared().reshape(-1, 1, 1)).Plus(eye(d, dtype: cov.dtype).Times(1e-12)));
         // One triangular solve per series for all particles at once.
         var diff = (points.unsqueeze(0) - particles).permute(1, 2, 0); // [S, D, P]
-        var maha = linalg.solve_triangular(l, diff, upper: false).square().sum(1); // [S, P]
+        var maha = linalg.solve_triangular(l, diff, upper: false).Squared().sum(1); // [S, P]
         var logDet = l.diagonal(0, -2, -1).log().sum(-1, keepdim: true); // [S, 1]
-        var logK = -0.5 * maha - logDet - 0.5 * d * Math.Log(2 * Math.PI);
-        return (logK + logWeights.T).logsumexp(-1);
+        var logK = (maha.Times(-0.5) - logDet).Minus(0.5 * d * Math.Log(2 * Math.PI));
+        return logK.Plus(logWeights.T).logsumexp(-1);
     }
 }

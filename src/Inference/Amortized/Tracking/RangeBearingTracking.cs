@@ -47,7 +47,7 @@ public sealed record RangeBearingTracking
             var a = eye(4, dtype: ScalarType.Float64);
             a[0, 1] = Dt;
             a[2, 3] = Dt;
-            var block = tensor(new[] { Dt * Dt * Dt / 3, Dt * Dt / 2, Dt * Dt / 2, Dt }, ScalarType.Float64).reshape(2, 2) * Acceleration;
+            var block = tensor(new[] { Dt * Dt * Dt / 3, Dt * Dt / 2, Dt * Dt / 2, Dt }, ScalarType.Float64).reshape(2, 2).Times(Acceleration);
             var q = zeros(4, 4, dtype: ScalarType.Float64);
             q[TensorIndex.Slice(0, 2), TensorIndex.Slice(0, 2)] = block;
             q[TensorIndex.Slice(2, 4), TensorIndex.Slice(2, 4)] = block;
@@ -66,10 +66,10 @@ public sealed record RangeBearingTracking
         var (sp, sv) = InitialSd;
         var offsets = k == 1 ? new[] { 0.0 } : Enumerable.Range(0, k).Select(i => (2.0 * i / (k - 1) - 1) * 0.8 * sp).ToArray();
         var means = tensor(InitialMean.ToArray(), ScalarType.Float64).repeat(k, 1);
-        means[.., 0] += tensor(offsets, ScalarType.Float64);
+        means[.., 0] = means[.., 0].Plus(tensor(offsets, ScalarType.Float64));
         var sd = tensor(new[] { sp * (k == 1 ? 1 : 0.6), sv, sp, sv }, ScalarType.Float64);
         var l = diag_embed(sd).expand(k, 4, 4);
-        return new Gmm(full(new long[] { series, k }, 1.0 / k, ScalarType.Float64), means.expand(series, k, 4), l.expand(series, k, 4, 4));
+        return new Gmm(TensorArithmetic.Full([series, k], 1.0 / k, ScalarType.Float64), means.expand(series, k, 4), l.expand(series, k, 4, 4));
     }
 
     /// <summary>Simulates <paramref name="series"/> tracks of <paramref name="steps"/> states: states [T, S, 4] and readings (range, bearing) [T, S, 2].</summary>
@@ -84,7 +84,7 @@ public sealed record RangeBearingTracking
         var readings = new List<Tensor>();
         for (var t = 0; t < steps; t++)
         {
-            if (t > 0) x = x.matmul(dyn.A.T) + randn(new long[] { series, 4 }, ScalarType.Float64, generator: g).matmul(lq.T);
+            if (t > 0) x = x.matmul(dyn.A.T).Plus(randn(new long[] { series, 4 }, ScalarType.Float64, generator: g).matmul(lq.T));
             states.Add(x);
             readings.Add(Read(x, g));
         }
@@ -97,8 +97,8 @@ public sealed record RangeBearingTracking
         ArgumentNullException.ThrowIfNull(states);
         var px = states[TensorIndex.Ellipsis, 0];
         var py = states[TensorIndex.Ellipsis, 2];
-        var r = (px.square() + py.square()).sqrt() + RangeSd * randn(px.shape, states.dtype, generator: g);
-        var b = Wrap(atan2(py, px) + BearingSd * randn(px.shape, states.dtype, generator: g));
+        var r = px.Squared().Plus(py.Squared()).sqrt().Plus(randn(px.shape, states.dtype, generator: g).Times(RangeSd));
+        var b = Wrap(atan2(py, px).Plus(randn(px.shape, states.dtype, generator: g).Times(BearingSd)));
         return stack([r, b], -1);
     }
 
@@ -109,9 +109,9 @@ public sealed record RangeBearingTracking
         ArgumentNullException.ThrowIfNull(readings);
         var px = states[TensorIndex.Ellipsis, 0];
         var py = states[TensorIndex.Ellipsis, 2];
-        var dr = (readings[TensorIndex.Ellipsis, 0] - (px.square() + py.square()).sqrt()) / RangeSd;
-        var db = Wrap(readings[TensorIndex.Ellipsis, 1] - atan2(py, px)) / BearingSd;
-        return -0.5 * (dr.square() + db.square()) - Math.Log(RangeSd * BearingSd * 2 * Math.PI);
+        var dr = (readings[TensorIndex.Ellipsis, 0] - px.Squared().Plus(py.Squared()).sqrt()).Over(RangeSd);
+        var db = Wrap(readings[TensorIndex.Ellipsis, 1] - atan2(py, px)).Over(BearingSd);
+        return dr.Squared().Plus(db.Squared()).Times(-0.5).Minus(Math.Log(RangeSd * BearingSd * 2 * Math.PI));
     }
 
     private static Tensor Wrap(Tensor angle) => atan2(angle.sin(), angle.cos());
@@ -139,8 +139,8 @@ public sealed record RangeBearingTracking
         var ux = (r * cos - m[TensorIndex.Ellipsis, 0]) / sx;
         var uy = (r * sin - m[TensorIndex.Ellipsis, 2]) / sy;
         var sp = (sx * sy).sqrt();
-        var rangeRatio = (RangeSd / sp).log();
-        var crossRatio = (r.abs().clamp_min(1e-6) * BearingSd / sp).log();
+        var rangeRatio = sp.reciprocal().Times(RangeSd).log();
+        var crossRatio = (r.abs().ClampMin(1e-6).Times(BearingSd) / sp).log();
         return stack([ux, uy, cos, sin, rangeRatio, crossRatio], -1);
     });
 
@@ -162,10 +162,10 @@ public sealed record RangeBearingTracking
     {
         using var g = rng.TorchGenerator();
         var k = Components;
-        Tensor U(double lo, double hi, params long[] shape) => lo + (hi - lo) * rand(shape, ScalarType.Float64, generator: g);
+        Tensor U(double lo, double hi, params long[] shape) => rand(shape, ScalarType.Float64, generator: g).Times(hi - lo).Plus(lo);
         var range = U(3, 45, b);
         var angle = U(-Math.PI, Math.PI, b);
-        var centre = stack([range * angle.cos(), 0.8 * randn(b, dtype: ScalarType.Float64, generator: g), range * angle.sin(), 0.8 * randn(b, dtype: ScalarType.Float64, generator: g)], -1);
+        var centre = stack([range * angle.cos(), randn(b, dtype: ScalarType.Float64, generator: g).Times(0.8), range * angle.sin(), randn(b, dtype: ScalarType.Float64, generator: g).Times(0.8)], -1);
         // Per axis a 2 × 2 (position, velocity) factor [[s_p, 0], [ρ s_v, √(1−ρ²) s_v]], then a rotation of both axes.
         var sp = U(Math.Log(0.1), Math.Log(4), b, 2).exp();
         var sv = U(Math.Log(0.03), Math.Log(1.2), b, 2).exp();
@@ -176,21 +176,21 @@ public sealed record RangeBearingTracking
             var i = 2 * axis;
             lBase[.., i, i] = sp[.., axis];
             lBase[.., i + 1, i] = rho[.., axis] * sv[.., axis];
-            lBase[.., i + 1, i + 1] = (1 - rho[.., axis].square()).sqrt() * sv[.., axis];
+            lBase[.., i + 1, i + 1] = rho[.., axis].Squared().SubtractedFrom(1).sqrt() * sv[.., axis];
         }
         var psi = U(-Math.PI, Math.PI, b);
         var rot = zeros(new long[] { b, 4, 4 }, ScalarType.Float64);
         rot[.., 0, 0] = psi.cos(); rot[.., 0, 2] = -psi.sin(); rot[.., 2, 0] = psi.sin(); rot[.., 2, 2] = psi.cos();
         rot[.., 1, 1] = psi.cos(); rot[.., 1, 3] = -psi.sin(); rot[.., 3, 1] = psi.sin(); rot[.., 3, 3] = psi.cos();
         var cov = rot.matmul(lBase).matmul(lBase.transpose(-1, -2)).matmul(rot.transpose(-1, -2));
-        var l = linalg.cholesky(0.5 * (cov + cov.transpose(-1, -2)) + 1e-9 * eye(4, dtype: ScalarType.Float64));
+        var l = linalg.cholesky(cov.Plus(cov.transpose(-1, -2)).Times(0.5).Plus(eye(4, dtype: ScalarType.Float64).Times(1e-9)));
         // Components: means scattered by a random fraction of the spread, covariances shrunk to match and jittered.
         var spread = U(0, 0.9, b, 1, 1);
         var offsets = randn(new long[] { b, k, 4 }, ScalarType.Float64, generator: g).matmul(l.transpose(-1, -2)) * spread;
-        var means = centre.unsqueeze(1) + offsets;
-        var shrink = ((1 - spread.square()).clamp_min(0.05).sqrt() * (0.2 * randn(new long[] { b, k, 1 }, ScalarType.Float64, generator: g)).exp()).unsqueeze(-1);
+        var means = centre.unsqueeze(1).Plus(offsets);
+        var shrink = (spread.Squared().SubtractedFrom(1).ClampMin(0.05).sqrt() * randn(new long[] { b, k, 1 }, ScalarType.Float64, generator: g).Times(0.2).exp()).unsqueeze(-1);
         var ls = l.unsqueeze(1) * shrink;
-        var w = -rand(new long[] { b, k }, ScalarType.Float64, generator: g).clamp_min(1e-12).log();
+        var w = -rand(new long[] { b, k }, ScalarType.Float64, generator: g).ClampMin(1e-12).log();
         w /= w.sum(-1, keepdim: true);
         var prior = new Gmm(w, means, ls);
         var x = prior.Sample(rng);

@@ -29,8 +29,8 @@ public static class DtTrainer
             start = int.Parse(File.ReadAllText(resumePath + ".state").Trim(), CultureInfo.InvariantCulture);
         }
         var schedule = new WarmupCosineSchedule(options.LearningRate, options.WarmupSteps, options.Steps);
-        var optimizer = optim.AdamW(model.parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay);
-        var group = optimizer.ParamGroups.First();
+        // TorchSharp's optim.AdamW makes temporary scalars that the finalizer thread may free mid-call; this is its update, kept alive.
+        using var optimizer = new AdamWOptimizer(model.parameters(), options.LearningRate, weightDecay: options.WeightDecay);
         var losses = new List<double>();
         var posteriorNlls = new List<double>();
         var watch = Stopwatch.StartNew();
@@ -41,20 +41,20 @@ public static class DtTrainer
             run.Cancellation.ThrowIfCancellationRequested();
             using (NewDisposeScope())
             {
-                group.LearningRate = schedule.Rate(step);
+                optimizer.LearningRate = schedule.Rate(step);
                 var batch = metaModel.Simulate(options.BatchSize, rng);
                 var output = model.Forward(batch.Prior, batch.Observations);
                 var (post, prior) = DtLoss.Compute(output, batch.Latent, model.Transform);
-                var loss = options.UsePriorLoss ? post + prior : post;
+                var loss = options.UsePriorLoss ? post.Plus(prior) : post;
                 var value = loss.item<float>();
                 if (!float.IsFinite(value))
                     throw new InvalidOperationException($"The training loss became {value} at step {step}; lower the learning rate or check the meta-model's simulations.");
-                optimizer.zero_grad();
+                optimizer.ZeroGradients();
                 loss.backward();
                 using (no_grad())
                     foreach (var p in model.parameters())
-                        p.grad?.clamp_(-options.GradientClamp, options.GradientClamp);
-                optimizer.step();
+                        p.grad?.ClampInPlace(-options.GradientClamp, options.GradientClamp);
+                optimizer.Step();
                 losses.Add(value);
                 posteriorNlls.Add(post.item<float>());
             }

@@ -20,7 +20,7 @@ public static class CholeskyFeatures
         var logDiag = scaleTril.diagonal(0, -2, -1).log();
         if (d == 1) return logDiag;
         var idx = tril_indices(d, d, -1, device: scaleTril.device);
-        var flatIdx = idx[0] * d + idx[1];
+        var flatIdx = idx[0].Times(d).Plus(idx[1]);
         var lower = scaleTril.flatten(-2).index_select(-1, flatIdx);
         return cat([logDiag, lower], -1);
     }
@@ -29,7 +29,7 @@ public static class CholeskyFeatures
     public static Tensor Decode(Tensor features, long d)
     {
         ArgumentNullException.ThrowIfNull(features);
-        var diag = features[TensorIndex.Ellipsis, TensorIndex.Slice(0, d)].exp() + DiagonalFloor;
+        var diag = features[TensorIndex.Ellipsis, TensorIndex.Slice(0, d)].exp().Plus(DiagonalFloor);
         var l = diag_embed(diag);
         if (d == 1) return l;
         // A constant 0/1 placement matrix puts the strictly-lower entries in place with one matmul,
@@ -38,7 +38,7 @@ public static class CholeskyFeatures
         var m = lower.shape[^1];
         var placement = Placement(d, m, features.dtype, features.device);
         var flat = lower.matmul(placement.T);
-        return l + flat.reshape([.. lower.shape[..^1], d, d]);
+        return l.Plus(flat.reshape([.. lower.shape[..^1], d, d]));
     }
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<(long, ScalarType, string), Tensor> Placements = new();

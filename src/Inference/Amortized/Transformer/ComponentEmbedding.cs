@@ -26,7 +26,7 @@ public sealed class ComponentEmbedding : nn.Module<GmmTensors, Tensor>
     {
         ArgumentNullException.ThrowIfNull(mixture);
         // Clamped so that a component of zero weight does not feed −∞ into the network.
-        var logW = mixture.LogWeights.clamp_min(-30.0).unsqueeze(-1);
+        var logW = mixture.LogWeights.ClampMin(-30.0).unsqueeze(-1);
         return cat([logW, mixture.Means, CholeskyFeatures.Encode(mixture.ScaleTrils)], -1);
     }
 

@@ -44,10 +44,10 @@ public sealed class DecoderLayer : nn.Module<Tensor, Tensor?, Tensor>
     /// </summary>
     public override Tensor forward(Tensor x, Tensor? memory)
     {
-        x = norm1.forward(x + selfAttention.forward(x, x));
+        x = norm1.forward(x.Plus(selfAttention.forward(x, x)));
         // The normalisation runs either way so that the no-observation path is the same function with a
         // zero cross-attention contribution (what attention over an empty set should add).
-        x = norm2.forward(memory is not null && memory.shape[1] > 0 ? x + crossAttention.forward(x, memory) : x);
-        return norm3.forward(x + ffOut.forward(nn.functional.gelu(ffIn.forward(x))));
+        x = norm2.forward(memory is not null && memory.shape[1] > 0 ? x.Plus(crossAttention.forward(x, memory)) : x);
+        return norm3.forward(x.Plus(ffOut.forward(nn.functional.gelu(ffIn.forward(x)))));
     }
 }

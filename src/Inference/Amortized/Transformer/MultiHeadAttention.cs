@@ -47,7 +47,7 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>
         var q = query.forward(queries).view(b, tq, _heads, hd).transpose(1, 2);
         var k = key.forward(memory).view(b, tk, _heads, hd).transpose(1, 2);
         var v = value.forward(memory).view(b, tk, _heads, hd).transpose(1, 2);
-        var att = (q.matmul(k.transpose(-1, -2)) * (1.0 / Math.Sqrt(hd))).softmax(-1);
+        var att = q.matmul(k.transpose(-1, -2)).Times(1.0 / Math.Sqrt(hd)).softmax(-1);
         var o = att.matmul(v).transpose(1, 2).reshape(b, tq, e);
         return output.forward(o);
     }

@@ -38,8 +38,8 @@ public sealed class AutoGuide<TArgs, TRet> : ISpDistribution
         if (Dimension == 0) throw new ArgumentException($"Model '{model.Name}' has no random choices to guide.", nameof(model));
         var raw = Math.Log(Math.Exp(initScale) - 1); // softplus⁻¹
         Parameters.GetOrAdd("loc", () => zeros(Dimension, float64));
-        if (fullRank) Parameters.GetOrAdd("scale_tril", () => diag(full(Dimension, raw, float64)));
-        else Parameters.GetOrAdd("scale", () => full(Dimension, raw, float64));
+        if (fullRank) Parameters.GetOrAdd("scale_tril", () => diag(TensorArithmetic.Full([Dimension], raw, float64)));
+        else Parameters.GetOrAdd("scale", () => TensorArithmetic.Full([Dimension], raw, float64));
     }
 
     /// <summary>The trainable parameters.</summary>
@@ -59,11 +59,11 @@ public sealed class AutoGuide<TArgs, TRet> : ISpDistribution
         {
             // Strictly lower part free, diagonal positive through softplus.
             var raw = Parameters.All["scale_tril"];
-            l = raw.tril(-1) + diag(nn.functional.softplus(raw.diagonal()));
+            l = raw.tril(-1).Plus(diag(raw.diagonal().Softplus()));
         }
         else
         {
-            l = diag(nn.functional.softplus(Parameters.All["scale"]));
+            l = diag(Parameters.All["scale"].Softplus());
         }
         return new MvNormal(loc, l);
     }
@@ -98,7 +98,7 @@ public sealed class AutoGuide<TArgs, TRet> : ISpDistribution
         {
             var u = bij.Inverse((Tensor)choices[address]);
             var ld = vi.ReduceToParticles(bij.LogAbsDetJacobian(u));
-            logdet = logdet is null ? ld : logdet + ld;
+            logdet = logdet is null ? ld : logdet.Plus(ld);
             pieces.Add(vi.Particles == 1 ? u.reshape(-1) : u.reshape(vi.Particles, -1));
         }
         var z = cat(pieces, -1);

@@ -39,7 +39,7 @@ public sealed class Expectation
     public Expectation Plus(Expectation other, double scale = 1)
     {
         ArgumentNullException.ThrowIfNull(other);
-        return new(vi => _program(vi) + scale * other._program(vi), 1);
+        return new(vi => _program(vi).Plus(other._program(vi).Times(scale)), 1);
     }
 
     /// <summary>
@@ -55,9 +55,9 @@ public sealed class Expectation
         {
             var (s, _) = Run(ImmutableDictionary<int, Tensor>.Empty, rng.NextUInt64(), particles, primal: false);
             var m = s.dim() == 0 ? s : s.mean(); // one particle: the value is already the mean (no extra graph node)
-            total = total is null ? m : total + m;
+            total = total is null ? m : total.Plus(m);
         }
-        return new(Repeats == 1 ? total! : total! / Repeats);
+        return new(Repeats == 1 ? total! : total!.Over(Repeats));
     }
 
     /// <summary>The value of one estimate only (no gradient work: enumeration sites sample, MVD adds no runs).</summary>
@@ -96,13 +96,13 @@ public sealed class Expectation
                 var (sv, lps) = Run(plan.SetItem(b.Site, v), seed, particles, primal: false);
                 var p = lps[b.Site].exp();
                 // A value of mass zero contributes nothing, even where its branch's loss is −∞.
-                var term = where(p > 0, p * sv, zeros_like(sv));
-                total = total is null ? term : total + term;
+                var term = where(p.Gt(0), p * sv, zeros_like(sv));
+                total = total is null ? term : total.Plus(term);
                 first ??= lps;
             }
             return (total!, first!);
         }
-        if (vi.Cost is { } cost) l = l + cost;
+        if (vi.Cost is { } cost) l = l.Plus(cost);
         if (particles > 1 && l.dim() == 0) l = l.expand(particles);
         if (primal) return (l.detach(), vi.ForcedLogProbs);
 
@@ -110,11 +110,11 @@ public sealed class Expectation
         foreach (var (lp, baseline) in vi.Reinforce)
         {
             var b = baseline?.Current(l);
-            s = s + ViContext.ScoreTerm(b is null ? l : l - b, lp);
-            if (b is not null && baseline!.FittingTerm(l, b) is { } fit) s = s + fit;
+            s = s.Plus(ViContext.ScoreTerm(b is null ? l : l - b, lp));
+            if (b is not null && baseline!.FittingTerm(l, b) is { } fit) s = s.Plus(fit);
         }
         foreach (var (lp, baseline) in vi.Reinforce) baseline?.Observe(l);
-        foreach (var (site, d, value) in vi.Mvd) s = s + MvdTerm(vi, site, d, value, l, plan, seed, particles);
+        foreach (var (site, d, value) in vi.Mvd) s = s.Plus(MvdTerm(vi, site, d, value, l, plan, seed, particles));
         return (s, vi.ForcedLogProbs);
     }
 
@@ -127,13 +127,13 @@ public sealed class Expectation
         if (values.Count == 2)
         {
             // Bernoulli-like: one counterfactual run at the other value, per particle.
-            var other = values[0] + values[1] - value;
+            var other = values[0].Plus(values[1]) - value;
             var lOther = Run(plan.SetItem(site, other), seed, particles, primal: true).S;
             for (var i = 0; i < 2; i++)
             {
                 var li = where(value.eq(values[i]), ld, lOther);
                 var t = ViContext.ScoreTerm(li - ld, vi.LogProb(d, values[i]).exp());
-                term = term is null ? t : term + t;
+                term = term is null ? t : term.Plus(t);
             }
             return term!;
         }
@@ -144,7 +144,7 @@ public sealed class Expectation
             if (at.all().item<bool>()) li = ld;
             else li = where(at, ld, Run(plan.SetItem(site, vi_), seed, particles, primal: true).S);
             var t = ViContext.ScoreTerm(li - ld, vi.LogProb(d, vi_).exp());
-            term = term is null ? t : term + t;
+            term = term is null ? t : term.Plus(t);
         }
         return term!;
     }

@@ -123,7 +123,7 @@ public sealed class ViContext
     public void AddCost(Tensor cost)
     {
         ArgumentNullException.ThrowIfNull(cost);
-        _cost = _cost is null ? cost : _cost + cost;
+        _cost = _cost is null ? cost : _cost.Plus(cost);
     }
 
     /// <summary>
@@ -145,9 +145,9 @@ public sealed class ViContext
         for (var i = 0; i < size; i++)
         {
             var v = term(indices[i]);
-            sum = sum is null ? v : sum + v;
+            sum = sum is null ? v : sum.Plus(v);
         }
-        return sum! * ((double)total / size);
+        return sum!.Times((double)total / size);
     }
 
     /// <summary>
@@ -168,7 +168,7 @@ public sealed class ViContext
         {
             _captures.Pop();
         }
-        return list.Count == 0 ? Zero() : list.Aggregate((a, b) => a + b);
+        return list.Count == 0 ? Zero() : list.Aggregate((a, b) => a.Plus(b));
     }
 
     /// <summary>
@@ -252,7 +252,7 @@ public sealed class ViContext
         if (s.Kind is not (SupportKind.Integers or SupportKind.Boolean) || !double.IsFinite(s.Lower) || !double.IsFinite(s.Upper) || s.Upper - s.Lower > 4096)
             throw new ModelException($"Enumeration and MVD need a finite support; {d.Family} at {Describe(where)} has {s}.", where);
         var values = new List<Tensor>();
-        for (var x = s.Lower; x <= s.Upper; x++) values.Add(full_like(like, x));
+        for (var x = s.Lower; x <= s.Upper; x++) values.Add(like.FullLike(x));
         return values;
     }
 

@@ -12,7 +12,7 @@ public static class ViMath
         if (logWeights.Count == 0) throw new ArgumentException("Need at least one log weight.", nameof(logWeights));
         if (logWeights.Count == 1) return logWeights[0];
         var stacked = stack(broadcast_tensors(logWeights.ToArray()), 0);
-        return stacked.logsumexp(0) - Math.Log(logWeights.Count);
+        return stacked.logsumexp(0).Minus(Math.Log(logWeights.Count));
     }
 
     /// <summary>Self-normalised weights softmax(xᵢ) over a list of per-particle log weights, stacked on dimension 0.</summary>

@@ -164,5 +164,5 @@ internal sealed class ViTracer(ViContext context, string modelName, ParameterSto
             throw new ModelException($"Model '{modelName}' used the address '{prefix / address}' twice in one run.", prefix / address);
     }
 
-    private static Tensor Add(Tensor? total, Tensor term) => total is null ? term : total + term;
+    private static Tensor Add(Tensor? total, Tensor term) => total is null ? term : total.Plus(term);
 }

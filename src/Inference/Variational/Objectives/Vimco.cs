@@ -32,11 +32,11 @@ public static partial class Objectives
             var result = l;
             for (var i = 0; i < k; i++)
             {
-                var others = (stacked.sum(0) - stacked[i]) / (k - 1);
+                var others = (stacked.sum(0) - stacked[i]).Over(k - 1);
                 var loo = stacked.clone();
                 loo[i] = others;
-                var lMinus = loo.logsumexp(0) - Math.Log(k);
-                result = result + ViContext.ScoreTerm(l - lMinus, scores[i]);
+                var lMinus = loo.logsumexp(0).Minus(Math.Log(k));
+                result = result.Plus(ViContext.ScoreTerm(l - lMinus, scores[i]));
             }
             return result;
         });

@@ -19,7 +19,7 @@ public static partial class Objectives
             for (var i = 0; i < k; i++)
             {
                 var t = wbar[i] * vi.Density(model, args, xs[i]);
-                total = total is null ? t : total + t;
+                total = total is null ? t : total.Plus(t);
             }
             return total!;
         });
@@ -36,7 +36,7 @@ public static partial class Objectives
             for (var i = 0; i < k; i++)
             {
                 var t = wbar[i] * guide.EstimateLogDensity(vi, xs[i]);
-                total = total is null ? t : total + t;
+                total = total is null ? t : total.Plus(t);
             }
             return total!;
         });

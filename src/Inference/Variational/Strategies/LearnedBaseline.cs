@@ -19,7 +19,7 @@ public sealed class LearnedBaseline : Baseline
 
     internal override Tensor? FittingTerm(Tensor continuation, Tensor baselineValue)
     {
-        var sq = (continuation.detach() - baselineValue).square().mean();
+        var sq = (continuation.detach() - baselineValue).Squared().mean();
         return -(sq - sq.detach());
     }
 

@@ -48,14 +48,14 @@ internal sealed class AscentOptimizer
             if (p.grad is not { } g) continue;
             if (_kind == OptimizerKind.Sgd)
             {
-                p.sub_(g * _lr);
+                p.sub_(g.Times(_lr));
                 continue;
             }
-            _m[i].mul_(0.9).add_(g * 0.1);
-            _v[i].mul_(0.999).add_(g.square() * 0.001);
-            var mHat = _m[i] / (1 - Math.Pow(0.9, _t));
-            var vHat = _v[i] / (1 - Math.Pow(0.999, _t));
-            p.sub_(mHat / (vHat.sqrt() + 1e-8) * _lr);
+            _m[i].MulInPlace(0.9).AddInPlace(g.Times(0.1));
+            _v[i].MulInPlace(0.999).AddInPlace(g.Squared().Times(0.001));
+            var mHat = _m[i].Over(1 - Math.Pow(0.9, _t));
+            var vHat = _v[i].Over(1 - Math.Pow(0.999, _t));
+            p.sub_((mHat / vHat.sqrt().Plus(1e-8)).Times(_lr));
         }
     }
 }

@@ -42,7 +42,7 @@ public sealed class Bernoulli : TensorDistribution
     public override Tensor Mean => P;
 
     /// <inheritdoc />
-    public override Tensor Variance => P * (1 - P);
+    public override Tensor Variance => P * P.SubtractedFrom(1);
 
     /// <inheritdoc />
     public override TensorDistribution Expand(long[] batchShape) =>
@@ -79,18 +79,18 @@ public sealed class Bernoulli : TensorDistribution
         // temporary is reused for 2x − 1. Large temporaries dominate the cost of a large observation on the
         // CPU, so this keeps their number at what a hand-written loss needs.
         var x = value.detach();
-        var work = x.square();
+        var work = x.Squared();
         if (work.sub_(x).count_nonzero().item<long>() == 0)
         {
-            if (!_isLogits) return xlogy(value, Probs!) + xlogy(1 - value, 1 - Probs!);
-            var sign = value.requires_grad ? 2 * value - 1 : work.copy_(x).mul_(2).sub_(1);
+            if (!_isLogits) return xlogy(value, Probs!).Plus(xlogy(value.SubtractedFrom(1), Probs!.SubtractedFrom(1)));
+            var sign = value.requires_grad ? value.Times(2).Minus(1) : work.copy_(x).MulInPlace(2).MinusInPlace(1);
             return nn.functional.logsigmoid(sign * Logits!);
         }
-        var inSupport = value.eq(0).logical_or(value.eq(1));
-        var v = value.masked_fill(inSupport.logical_not(), 0.0);
+        var inSupport = value.Eq(0).logical_or(value.Eq(1));
+        var v = value.MaskedFill(inSupport.logical_not(), 0.0);
         var lp = _isLogits
-            ? v * Logits! - nn.functional.softplus(Logits!)
-            : xlogy(v, Probs!) + xlogy(1 - v, 1 - Probs!);
+            ? v * Logits! - Logits!.Softplus()
+            : xlogy(v, Probs!).Plus(xlogy(v.SubtractedFrom(1), Probs!.SubtractedFrom(1)));
         return MaskSupport(lp, inSupport);
     }
 }

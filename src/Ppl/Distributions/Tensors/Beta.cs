@@ -37,15 +37,15 @@ public sealed class Beta : TensorDistribution
     public override bool HasRSample => true;
 
     /// <inheritdoc />
-    public override Tensor Mean => Alpha / (Alpha + BetaParam);
+    public override Tensor Mean => Alpha / Alpha.Plus(BetaParam);
 
     /// <inheritdoc />
     public override Tensor Variance
     {
         get
         {
-            var s = Alpha + BetaParam;
-            return Alpha * BetaParam / (s.square() * (s + 1));
+            var s = Alpha.Plus(BetaParam);
+            return Alpha * BetaParam / (s.Squared() * s.Plus(1));
         }
     }
 
@@ -76,17 +76,17 @@ public sealed class Beta : TensorDistribution
         var y = _standard_gamma(BetaParam.detach().expand(shape).contiguous(), generator);
         var eps = DType == ScalarType.Float64 ? 1e-300 : 1e-38;
         // Both gammas can underflow to 0 for tiny parameters; keep the draw strictly inside (0, 1).
-        var r = x / (x + y).clamp_min(eps);
+        var r = x / x.Plus(y).ClampMin(eps);
         var top = DType == ScalarType.Float64 ? 1 - 1e-16 : 1 - 6e-8;
-        return r.nan_to_num(0.5).clamp(eps, top);
+        return r.nan_to_num(0.5).Clamp(eps, top);
     }
 
     /// <inheritdoc />
     protected override Tensor LogProbCore(Tensor value)
     {
-        var inSupport = value.ge(0).logical_and(value.le(1));
-        var x = value.masked_fill(inSupport.logical_not(), 0.5);
-        var lbeta = Alpha.lgamma() + BetaParam.lgamma() - (Alpha + BetaParam).lgamma();
-        return MaskSupport(xlogy(Alpha - 1, x) + xlogy(BetaParam - 1, 1 - x) - lbeta, inSupport);
+        var inSupport = value.Ge(0).logical_and(value.Le(1));
+        var x = value.MaskedFill(inSupport.logical_not(), 0.5);
+        var lbeta = Alpha.lgamma().Plus(BetaParam.lgamma()) - Alpha.Plus(BetaParam).lgamma();
+        return MaskSupport(xlogy(Alpha.Minus(1), x).Plus(xlogy(BetaParam.Minus(1), x.SubtractedFrom(1))) - lbeta, inSupport);
     }
 }

@@ -29,7 +29,7 @@ internal static class BinaryValues
         }
         // fl(x·x) = x holds exactly at 0 and 1 and nowhere else (NaN ≠ NaN): one temporary, one comparison.
         using var ng = no_grad();
-        using var square = value.square();
+        using var square = value.Squared();
         return value.Equals(square);
     }
 

@@ -48,7 +48,7 @@ public sealed class Binomial : TensorDistribution
     public override Tensor Mean => TotalCount * P;
 
     /// <inheritdoc />
-    public override Tensor Variance => TotalCount * P * (1 - P);
+    public override Tensor Variance => TotalCount * P * P.SubtractedFrom(1);
 
     /// <inheritdoc />
     public override TensorDistribution Expand(long[] batchShape) => _isLogits
@@ -66,13 +66,13 @@ public sealed class Binomial : TensorDistribution
     protected override Tensor LogProbCore(Tensor value)
     {
         var n = TotalCount;
-        var inSupport = ProbsOrLogits.IsInteger(value).logical_and(value.ge(0)).logical_and(value.le(n));
-        var k = value.masked_fill(inSupport.logical_not(), 0.0);
-        var logChoose = (n + 1).lgamma() - (k + 1).lgamma() - (n - k + 1).lgamma();
+        var inSupport = ProbsOrLogits.IsInteger(value).logical_and(value.Ge(0)).logical_and(value.le(n));
+        var k = value.MaskedFill(inSupport.logical_not(), 0.0);
+        var logChoose = n.Plus(1).lgamma() - k.Plus(1).lgamma() - (n - k).Plus(1).lgamma();
         // With logits, k·log p + (n − k)·log(1 − p) = k·logits − n·softplus(logits) avoids log(0).
         var lp = _isLogits
-            ? k * Logits! - n * nn.functional.softplus(Logits!)
-            : xlogy(k, Probs!) + xlogy(n - k, 1 - Probs!);
-        return MaskSupport(logChoose + lp, inSupport);
+            ? k * Logits! - n * Logits!.Softplus()
+            : xlogy(k, Probs!).Plus(xlogy(n - k, Probs!.SubtractedFrom(1)));
+        return MaskSupport(logChoose.Plus(lp), inSupport);
     }
 }

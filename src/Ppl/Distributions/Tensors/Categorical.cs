@@ -46,16 +46,16 @@ public sealed class Categorical : TensorDistribution, IFiniteDistribution<Tensor
     public override string? ParameterError => _isLogits ? ProbsOrLogits.Logits("logits", _param) : TensorChecks.Simplex("probs", _param);
 
     /// <summary>The mean index Σ k pₖ.</summary>
-    public override Tensor Mean => (Probs * arange(K, DType, Device)).sum(-1);
+    public override Tensor Mean => (Probs * TensorArithmetic.Arange(K, DType, Device)).sum(-1);
 
     /// <summary>The variance of the index.</summary>
     public override Tensor Variance
     {
         get
         {
-            var k = arange(K, DType, Device);
+            var k = TensorArithmetic.Arange(K, DType, Device);
             var m = (Probs * k).sum(-1);
-            return (Probs * k.square()).sum(-1) - m.square();
+            return (Probs * k.Squared()).sum(-1) - m.Squared();
         }
     }
 
@@ -91,8 +91,8 @@ public sealed class Categorical : TensorDistribution, IFiniteDistribution<Tensor
     /// <inheritdoc />
     protected override Tensor LogProbCore(Tensor value)
     {
-        var inSupport = ProbsOrLogits.IsInteger(value).logical_and(value.ge(0)).logical_and(value.lt(K));
-        var idx = value.masked_fill(inSupport.logical_not(), 0.0).to_type(ScalarType.Int64);
+        var inSupport = ProbsOrLogits.IsInteger(value).logical_and(value.Ge(0)).logical_and(value.Lt(K));
+        var idx = value.MaskedFill(inSupport.logical_not(), 0.0).to_type(ScalarType.Int64);
         var lps = LogProbs;
         var shape = TensorParams.BroadcastShapes(idx.shape, BatchShape);
         var lpsB = lps.expand([.. shape, K]);

@@ -33,10 +33,10 @@ public sealed class Cauchy : TensorDistribution
     public override bool HasRSample => true;
 
     /// <summary>NaN: the Cauchy distribution has no mean.</summary>
-    public override Tensor Mean => full_like(Loc, double.NaN);
+    public override Tensor Mean => Loc.FullLike(double.NaN);
 
     /// <summary>+∞.</summary>
-    public override Tensor Variance => full_like(Loc, double.PositiveInfinity);
+    public override Tensor Variance => Loc.FullLike(double.PositiveInfinity);
 
     /// <inheritdoc />
     public override ITensorBijector Bijector => new IdentityTensorBijector([]);
@@ -49,12 +49,12 @@ public sealed class Cauchy : TensorDistribution
 
     /// <inheritdoc />
     protected override Tensor RSampleCore(long[] sampleShape, Generator? generator) =>
-        Loc + Scale * (Math.PI * (RandOpen(ExtendedShape(sampleShape), generator) - 0.5)).tan();
+        Loc.Plus(Scale * RandOpen(ExtendedShape(sampleShape), generator).Minus(0.5).Times(Math.PI).tan());
 
     /// <inheritdoc />
     protected override Tensor LogProbCore(Tensor value)
     {
         var z = (value - Loc) / Scale;
-        return -Math.Log(Math.PI) - Scale.log() - (z * z).log1p();
+        return Scale.log().SubtractedFrom(-Math.Log(Math.PI)) - (z * z).log1p();
     }
 }

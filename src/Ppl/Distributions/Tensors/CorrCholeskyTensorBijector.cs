@@ -48,7 +48,7 @@ public sealed class CorrCholeskyTensorBijector : ITensorBijector
         var m = _rows.Length;
         var s = zeros([m, D * D], x.dtype, x.device);
         var flat = FlatIndex(x.device);
-        s.index_put_(ones(m, x.dtype, x.device), arange(m, device: x.device), flat);
+        s.index_put_(ones(m, x.dtype, x.device), TensorArithmetic.Arange(m, device: x.device), flat);
         var batch = x.shape[..^1];
         return matmul(x, s).reshape([.. batch, D, D]);
     }
@@ -57,9 +57,9 @@ public sealed class CorrCholeskyTensorBijector : ITensorBijector
     public Tensor Forward(Tensor unconstrained)
     {
         var r = Scatter(unconstrained.tanh());
-        var z1mSqrt = (1 - r * r).sqrt().cumprod(-1);
+        var z1mSqrt = (r * r).SubtractedFrom(1).sqrt().cumprod(-1);
         var scale = nn.functional.pad(z1mSqrt[TensorIndex.Ellipsis, TensorIndex.Slice(0, D - 1)], [1, 0], value: 1.0);
-        return (r + eye(D, dtype: r.dtype, device: r.device)) * scale;
+        return r.Plus(eye(D, dtype: r.dtype, device: r.device)) * scale;
     }
 
     /// <inheritdoc />
@@ -67,7 +67,7 @@ public sealed class CorrCholeskyTensorBijector : ITensorBijector
     {
         var sq = value * value;
         var before = sq.cumsum(-1) - sq;
-        var z = value / (1 - before).sqrt();
+        var z = value / before.SubtractedFrom(1).sqrt();
         var batch = value.shape[..^2];
         var flat = z.reshape([.. batch, D * D]).index_select(-1, FlatIndex(value.device));
         return flat.atanh();
@@ -79,7 +79,7 @@ public sealed class CorrCholeskyTensorBijector : ITensorBijector
         // Row i, column k contributes log(1 − z²) from tanh and ½ log(1 − z²) to each of the i − k − 1
         // later entries of its row, hence the weight (i − k + 1)·½ log(1 − z²).
         var u = unconstrained;
-        var halfLog1mZ2 = Math.Log(2.0) - u - nn.functional.softplus(-2 * u);
+        var halfLog1mZ2 = u.SubtractedFrom(Math.Log(2.0)) - u.Times(-2).Softplus();
         var w = tensor(_rows.Zip(_cols, (i, k) => (double)(i - k + 1)).ToArray(), u.dtype, u.device);
         return (halfLog1mZ2 * w).sum(-1);
     }

@@ -54,6 +54,6 @@ public sealed class Delta : TensorDistribution
     {
         var eq = value.eq(Value);
         for (var i = 0; i < EventShape.Length; i++) eq = eq.all(-1);
-        return zeros(eq.shape, DType, Device).masked_fill(eq.logical_not(), double.NegativeInfinity);
+        return zeros(eq.shape, DType, Device).MaskedFill(eq.logical_not(), double.NegativeInfinity);
     }
 }

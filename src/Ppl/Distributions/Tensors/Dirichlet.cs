@@ -44,7 +44,7 @@ public sealed class Dirichlet : TensorDistribution
         get
         {
             var a0 = Concentration.sum(-1, keepdim: true);
-            return Concentration * (a0 - Concentration) / (a0.square() * (a0 + 1));
+            return Concentration * (a0 - Concentration) / (a0.Squared() * a0.Plus(1));
         }
     }
 
@@ -68,10 +68,10 @@ public sealed class Dirichlet : TensorDistribution
     protected override Tensor LogProbCore(Tensor value)
     {
         var tol = DType == TorchSharp.torch.ScalarType.Float64 ? 1e-8 : 1e-4;
-        var inSupport = value.ge(0).all(-1).logical_and((value.sum(-1) - 1).abs().le(tol * K));
-        var x = where(inSupport.unsqueeze(-1), value, full_like(value, 1.0 / K));
+        var inSupport = value.Ge(0).all(-1).logical_and(value.sum(-1).Minus(1).abs().Le(tol * K));
+        var x = where(inSupport.unsqueeze(-1), value, value.FullLike(1.0 / K));
         var a = Concentration;
-        var lp = xlogy(a - 1, x).sum(-1) + a.sum(-1).lgamma() - a.lgamma().sum(-1);
+        var lp = xlogy(a.Minus(1), x).sum(-1).Plus(a.sum(-1).lgamma()) - a.lgamma().sum(-1);
         return MaskSupport(lp, inSupport);
     }
 }

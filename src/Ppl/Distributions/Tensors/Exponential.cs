@@ -28,7 +28,7 @@ public sealed class Exponential : TensorDistribution
     public override Tensor Mean => Rate.reciprocal();
 
     /// <inheritdoc />
-    public override Tensor Variance => Rate.square().reciprocal();
+    public override Tensor Variance => Rate.Squared().reciprocal();
 
     /// <inheritdoc />
     public override ITensorBijector Bijector => ExpTensorBijector.Instance;
@@ -44,5 +44,5 @@ public sealed class Exponential : TensorDistribution
         -RandOpen(ExtendedShape(sampleShape), generator).log() / Rate;
 
     /// <inheritdoc />
-    protected override Tensor LogProbCore(Tensor value) => MaskSupport(Rate.log() - Rate * value, value.ge(0));
+    protected override Tensor LogProbCore(Tensor value) => MaskSupport(Rate.log() - Rate * value, value.Ge(0));
 }

@@ -39,7 +39,7 @@ public sealed class Gamma : TensorDistribution
     public override Tensor Mean => Alpha / Rate;
 
     /// <inheritdoc />
-    public override Tensor Variance => Alpha / Rate.square();
+    public override Tensor Variance => Alpha / Rate.Squared();
 
     /// <inheritdoc />
     public override ITensorBijector Bijector => ExpTensorBijector.Instance;
@@ -57,8 +57,8 @@ public sealed class Gamma : TensorDistribution
     /// <inheritdoc />
     protected override Tensor LogProbCore(Tensor value)
     {
-        var inSupport = value.gt(0);
-        var x = value.masked_fill(inSupport.logical_not(), 1.0);
-        return MaskSupport(Alpha * Rate.log() + (Alpha - 1) * x.log() - Rate * x - Alpha.lgamma(), inSupport);
+        var inSupport = value.Gt(0);
+        var x = value.MaskedFill(inSupport.logical_not(), 1.0);
+        return MaskSupport((Alpha * Rate.log()).Plus(Alpha.Minus(1) * x.log()) - Rate * x - Alpha.lgamma(), inSupport);
     }
 }

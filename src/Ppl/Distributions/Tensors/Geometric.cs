@@ -27,13 +27,13 @@ public sealed class Geometric : TensorDistribution
     /// <inheritdoc />
     public override string? ParameterError => TensorChecks.First(
         () => TensorChecks.Probability("probs", Probs),
-        () => Probs.eq(0).any().item<bool>() ? "probs must be positive, got 0" : null);
+        () => Probs.Eq(0).any().item<bool>() ? "probs must be positive, got 0" : null);
 
     /// <inheritdoc />
-    public override Tensor Mean => (1 - Probs) / Probs;
+    public override Tensor Mean => Probs.SubtractedFrom(1) / Probs;
 
     /// <inheritdoc />
-    public override Tensor Variance => (1 - Probs) / Probs.square();
+    public override Tensor Variance => Probs.SubtractedFrom(1) / Probs.Squared();
 
     /// <inheritdoc />
     public override TensorDistribution Expand(long[] batchShape) => new Geometric(Probs.expand(batchShape));
@@ -48,8 +48,8 @@ public sealed class Geometric : TensorDistribution
     /// <inheritdoc />
     protected override Tensor LogProbCore(Tensor value)
     {
-        var inSupport = ProbsOrLogits.IsInteger(value).logical_and(value.ge(0));
-        var k = value.masked_fill(inSupport.logical_not(), 0.0);
-        return MaskSupport(xlogy(k, 1 - Probs) + Probs.log(), inSupport);
+        var inSupport = ProbsOrLogits.IsInteger(value).logical_and(value.Ge(0));
+        var k = value.MaskedFill(inSupport.logical_not(), 0.0);
+        return MaskSupport(xlogy(k, Probs.SubtractedFrom(1)).Plus(Probs.log()), inSupport);
     }
 }

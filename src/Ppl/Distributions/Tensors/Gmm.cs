@@ -65,7 +65,7 @@ public sealed class Gmm : TensorDistribution
         {
             var w = Weights.unsqueeze(-1).unsqueeze(-1);
             var mu = Means;
-            var second = (w * (ScaleTrils.matmul(ScaleTrils.transpose(-1, -2)) + mu.unsqueeze(-1).matmul(mu.unsqueeze(-2)))).sum(-3);
+            var second = (w * ScaleTrils.matmul(ScaleTrils.transpose(-1, -2)).Plus(mu.unsqueeze(-1).matmul(mu.unsqueeze(-2)))).sum(-3);
             var m = Mean;
             return second - m.unsqueeze(-1).matmul(m.unsqueeze(-2));
         }
@@ -76,7 +76,7 @@ public sealed class Gmm : TensorDistribution
     {
         var cov = Covariance;
         // Symmetrise so the Cholesky factorisation sees exactly symmetric input despite rounding.
-        cov = 0.5 * (cov + cov.transpose(-1, -2));
+        cov = cov.Plus(cov.transpose(-1, -2)).Times(0.5);
         return new MvNormal(Mean, linalg.cholesky(cov));
     }
 

@@ -25,10 +25,10 @@ public sealed class HalfCauchy : TensorDistribution
     public override bool HasRSample => true;
 
     /// <summary>+∞.</summary>
-    public override Tensor Mean => full_like(Scale, double.PositiveInfinity);
+    public override Tensor Mean => Scale.FullLike(double.PositiveInfinity);
 
     /// <summary>+∞.</summary>
-    public override Tensor Variance => full_like(Scale, double.PositiveInfinity);
+    public override Tensor Variance => Scale.FullLike(double.PositiveInfinity);
 
     /// <inheritdoc />
     public override ITensorBijector Bijector => ExpTensorBijector.Instance;
@@ -41,12 +41,12 @@ public sealed class HalfCauchy : TensorDistribution
 
     /// <inheritdoc />
     protected override Tensor RSampleCore(long[] sampleShape, Generator? generator) =>
-        Scale * (0.5 * Math.PI * RandOpen(ExtendedShape(sampleShape), generator)).tan();
+        Scale * RandOpen(ExtendedShape(sampleShape), generator).Times(0.5 * Math.PI).tan();
 
     /// <inheritdoc />
     protected override Tensor LogProbCore(Tensor value)
     {
         var z = value / Scale;
-        return MaskSupport(Math.Log(2 / Math.PI) - Scale.log() - (z * z).log1p(), value.ge(0));
+        return MaskSupport(Scale.log().SubtractedFrom(Math.Log(2 / Math.PI)) - (z * z).log1p(), value.Ge(0));
     }
 }

@@ -25,10 +25,10 @@ public sealed class HalfNormal : TensorDistribution
     public override bool HasRSample => true;
 
     /// <inheritdoc />
-    public override Tensor Mean => Sigma * Math.Sqrt(2 / Math.PI);
+    public override Tensor Mean => Sigma.Times(Math.Sqrt(2 / Math.PI));
 
     /// <inheritdoc />
-    public override Tensor Variance => Sigma.square() * (1 - 2 / Math.PI);
+    public override Tensor Variance => Sigma.Squared().Times(1 - 2 / Math.PI);
 
     /// <inheritdoc />
     public override ITensorBijector Bijector => ExpTensorBijector.Instance;
@@ -47,6 +47,6 @@ public sealed class HalfNormal : TensorDistribution
     protected override Tensor LogProbCore(Tensor value)
     {
         var z = value / Sigma;
-        return MaskSupport(0.5 * Math.Log(2 / Math.PI) - Sigma.log() - 0.5 * z * z, value.ge(0));
+        return MaskSupport(Sigma.log().SubtractedFrom(0.5 * Math.Log(2 / Math.PI)) - z.Times(0.5) * z, value.Ge(0));
     }
 }

@@ -18,7 +18,7 @@ internal static class ImplicitReparam
         using (no_grad()) z = _standard_gamma(alpha.detach(), g);
         // A zero draw (underflow for tiny α) would make downstream logs and ratios infinite.
         var tiny = alpha.dtype == ScalarType.Float64 ? 1e-300 : 1e-38;
-        z = z.clamp_min(tiny);
+        z = z.ClampMin(tiny);
         return alpha.requires_grad ? AttachGamma(z, alpha) : z;
     }
 
@@ -28,7 +28,7 @@ internal static class ImplicitReparam
         var zd = z.detach();
         var ad = alpha.detach();
         var dz = Elementwise(zd, ad, GammaDzDAlpha);
-        return zd + (alpha - ad) * dz;
+        return zd.Plus((alpha - ad) * dz);
     }
 
     /// <summary>Attaches implicit gradients of Beta(a, b) draws <paramref name="x"/> with respect to both parameters (all the same shape).</summary>
@@ -40,7 +40,7 @@ internal static class ImplicitReparam
         var dxa = Elementwise3(xd, ad, bd, (xv, av, bv) => BetaDxDA(xv, av, bv));
         // By symmetry, 1 − x ~ Beta(b, a), so dx/db = −d(1 − x)/db.
         var dxb = Elementwise3(xd, ad, bd, (xv, av, bv) => -BetaDxDA(1 - xv, bv, av));
-        return xd + (a - ad) * dxa + (b - bd) * dxb;
+        return xd.Plus((a - ad) * dxa).Plus((b - bd) * dxb);
     }
 
     private static Tensor Elementwise(Tensor z, Tensor a, Func<double, double, double> f)

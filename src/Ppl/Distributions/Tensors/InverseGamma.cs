@@ -33,11 +33,11 @@ public sealed class InverseGamma : TensorDistribution
     public override bool HasRSample => true;
 
     /// <summary>β/(α − 1) for α &gt; 1, +∞ otherwise.</summary>
-    public override Tensor Mean => where(Alpha.gt(1), Beta / (Alpha - 1), full_like(Alpha, double.PositiveInfinity));
+    public override Tensor Mean => where(Alpha.Gt(1), Beta / Alpha.Minus(1), Alpha.FullLike(double.PositiveInfinity));
 
     /// <summary>β²/((α − 1)²(α − 2)) for α &gt; 2, +∞ otherwise.</summary>
     public override Tensor Variance =>
-        where(Alpha.gt(2), Beta.square() / ((Alpha - 1).square() * (Alpha - 2)), full_like(Alpha, double.PositiveInfinity));
+        where(Alpha.Gt(2), Beta.Squared() / (Alpha.Minus(1).Squared() * Alpha.Minus(2)), Alpha.FullLike(double.PositiveInfinity));
 
     /// <inheritdoc />
     public override ITensorBijector Bijector => ExpTensorBijector.Instance;
@@ -55,8 +55,8 @@ public sealed class InverseGamma : TensorDistribution
     /// <inheritdoc />
     protected override Tensor LogProbCore(Tensor value)
     {
-        var inSupport = value.gt(0);
-        var x = value.masked_fill(inSupport.logical_not(), 1.0);
-        return MaskSupport(Alpha * Beta.log() - Alpha.lgamma() - (Alpha + 1) * x.log() - Beta / x, inSupport);
+        var inSupport = value.Gt(0);
+        var x = value.MaskedFill(inSupport.logical_not(), 1.0);
+        return MaskSupport(Alpha * Beta.log() - Alpha.lgamma() - Alpha.Plus(1) * x.log() - Beta / x, inSupport);
     }
 }

@@ -36,7 +36,7 @@ public sealed class Laplace : TensorDistribution
     public override Tensor Mean => Loc;
 
     /// <inheritdoc />
-    public override Tensor Variance => 2 * Scale.square();
+    public override Tensor Variance => Scale.Squared().Times(2);
 
     /// <inheritdoc />
     public override ITensorBijector Bijector => new IdentityTensorBijector([]);
@@ -50,10 +50,10 @@ public sealed class Laplace : TensorDistribution
     /// <inheritdoc />
     protected override Tensor RSampleCore(long[] sampleShape, Generator? generator)
     {
-        var u = 2 * RandOpen(ExtendedShape(sampleShape), generator) - 1;
+        var u = RandOpen(ExtendedShape(sampleShape), generator).Times(2).Minus(1);
         return Loc - Scale * u.sign() * (-u.abs()).log1p();
     }
 
     /// <inheritdoc />
-    protected override Tensor LogProbCore(Tensor value) => -(2 * Scale).log() - (value - Loc).abs() / Scale;
+    protected override Tensor LogProbCore(Tensor value) => -Scale.Times(2).log() - (value - Loc).abs() / Scale;
 }

@@ -38,7 +38,7 @@ public sealed class LkjCholesky : TensorDistribution
     public override Tensor Mean => eye(Dimension, dtype: DType, device: Device).expand([.. BatchShape, Dimension, Dimension]);
 
     /// <summary>Not available in closed form for the factor's entries: NaN.</summary>
-    public override Tensor Variance => full([.. BatchShape, Dimension, Dimension], double.NaN, DType, Device);
+    public override Tensor Variance => TensorArithmetic.Full([.. BatchShape, Dimension, Dimension], double.NaN, DType, Device);
 
     /// <inheritdoc />
     public override ITensorBijector Bijector => new CorrCholeskyTensorBijector(Dimension);
@@ -57,15 +57,15 @@ public sealed class LkjCholesky : TensorDistribution
         for (var k = 1; k < d; k++)
         {
             // Row k: squared norm of its off-diagonal part ~ Beta(k/2, η + (D − 1 − k)/2), direction uniform.
-            var a = full(lead, 0.5 * k, DType, Device);
-            var b = eta + 0.5 * (d - 1 - k);
+            var a = TensorArithmetic.Full(lead, 0.5 * k, DType, Device);
+            var b = eta.Plus(0.5 * (d - 1 - k));
             var ga = _standard_gamma(a.contiguous(), generator);
             var gb = _standard_gamma(b.contiguous(), generator);
-            var y = ga / (ga + gb);
+            var y = ga / ga.Plus(gb);
             var dir = randn([.. lead, k], DType, Device, generator: generator);
             dir = dir / dir.norm(-1, true);
             var w = dir * y.sqrt().unsqueeze(-1);
-            var diag = (1 - y).clamp_min(0).sqrt().unsqueeze(-1);
+            var diag = y.SubtractedFrom(1).ClampMin(0).sqrt().unsqueeze(-1);
             rows.Add(nn.functional.pad(cat([w, diag], -1), [0, d - 1 - k]));
         }
         return stack(rows, -2).MoveToOuterDisposeScope();
@@ -77,12 +77,12 @@ public sealed class LkjCholesky : TensorDistribution
         var d = Dimension;
         var tol = DType == TorchSharp.torch.ScalarType.Float64 ? 1e-8 : 1e-4;
         var diagAll = value.diagonal(0, -2, -1);
-        var inSupport = value.triu(1).eq(0).all(-1).all(-1)
-            .logical_and(diagAll.gt(0).all(-1))
-            .logical_and((value.square().sum(-1) - 1).abs().le(tol).all(-1));
-        var diag = diagAll[TensorIndex.Ellipsis, TensorIndex.Slice(1, d)].clamp_min(1e-300);
-        var k = arange(1, d, dtype: DType, device: Device);
-        var order = 2 * (Concentration.unsqueeze(-1) - 1) + d - k - 1;
+        var inSupport = value.triu(1).Eq(0).all(-1).all(-1)
+            .logical_and(diagAll.Gt(0).all(-1))
+            .logical_and(value.Squared().sum(-1).Minus(1).abs().Le(tol).all(-1));
+        var diag = diagAll[TensorIndex.Ellipsis, TensorIndex.Slice(1, d)].ClampMin(1e-300);
+        var k = TensorArithmetic.Arange(1, d, dtype: DType, device: Device);
+        var order = (Concentration.unsqueeze(-1).Minus(1).Times(2).Plus(d) - k).Minus(1);
         var unnormalised = (order * diag.log()).sum(-1);
         var lp = unnormalised - LogNormaliser();
         return MaskSupport(lp, inSupport);
@@ -93,9 +93,9 @@ public sealed class LkjCholesky : TensorDistribution
         // log c = ½(D−1) log π + log Γ_{D−1}(α − ½) − (D−1) log Γ(α), α = η + (D − 1)/2, where Γ_p is the
         // multivariate gamma function; for D = 2 this reduces to the Beta(η, η) normaliser on (−1, 1).
         var dm1 = Dimension - 1;
-        var alpha = Concentration + 0.5 * dm1;
-        var multi = full_like(alpha, 0.25 * dm1 * (dm1 - 1) * Math.Log(Math.PI));
-        for (var j = 1; j <= dm1; j++) multi = multi + (alpha - 0.5 + 0.5 * (1 - j)).lgamma();
-        return 0.5 * dm1 * Math.Log(Math.PI) + multi - dm1 * alpha.lgamma();
+        var alpha = Concentration.Plus(0.5 * dm1);
+        var multi = alpha.FullLike(0.25 * dm1 * (dm1 - 1) * Math.Log(Math.PI));
+        for (var j = 1; j <= dm1; j++) multi = multi.Plus(alpha.Minus(0.5).Plus(0.5 * (1 - j)).lgamma());
+        return multi.Plus(0.5 * dm1 * Math.Log(Math.PI)) - alpha.lgamma().Times(dm1);
     }
 }

@@ -33,10 +33,10 @@ public sealed class LogNormal : TensorDistribution
     public override bool HasRSample => true;
 
     /// <inheritdoc />
-    public override Tensor Mean => (Mu + 0.5 * Sigma.square()).exp();
+    public override Tensor Mean => Mu.Plus(Sigma.Squared().Times(0.5)).exp();
 
     /// <inheritdoc />
-    public override Tensor Variance => Sigma.square().expm1() * (2 * Mu + Sigma.square()).exp();
+    public override Tensor Variance => Sigma.Squared().expm1() * Mu.Times(2).Plus(Sigma.Squared()).exp();
 
     /// <inheritdoc />
     public override ITensorBijector Bijector => ExpTensorBijector.Instance;
@@ -49,14 +49,14 @@ public sealed class LogNormal : TensorDistribution
 
     /// <inheritdoc />
     protected override Tensor RSampleCore(long[] sampleShape, Generator? generator) =>
-        (Mu + Sigma * Randn(ExtendedShape(sampleShape), generator)).exp();
+        Mu.Plus(Sigma * Randn(ExtendedShape(sampleShape), generator)).exp();
 
     /// <inheritdoc />
     protected override Tensor LogProbCore(Tensor value)
     {
-        var inSupport = value.gt(0);
-        var logx = value.masked_fill(inSupport.logical_not(), 1.0).log();
+        var inSupport = value.Gt(0);
+        var logx = value.MaskedFill(inSupport.logical_not(), 1.0).log();
         var z = (logx - Mu) / Sigma;
-        return MaskSupport(-0.5 * z * z - Sigma.log() - Normal.HalfLog2Pi - logx, inSupport);
+        return MaskSupport((z.Times(-0.5) * z - Sigma.log()).Minus(Normal.HalfLog2Pi) - logx, inSupport);
     }
 }

@@ -69,7 +69,7 @@ public sealed class Mixture : TensorDistribution
             var w = Weights(EventDims);
             var m = Components.Mean;
             var mean = (w * m).sum(-1 - EventDims);
-            return (w * (Components.Variance + m.square())).sum(-1 - EventDims) - mean.square();
+            return (w * Components.Variance.Plus(m.Squared())).sum(-1 - EventDims) - mean.Squared();
         }
     }
 
@@ -97,6 +97,6 @@ public sealed class Mixture : TensorDistribution
     {
         var v = value.unsqueeze(-1 - EventDims);
         var lp = Components.LogProb(v); // S + B + [K]
-        return (lp + MixingDistribution.LogProbs).logsumexp(-1);
+        return lp.Plus(MixingDistribution.LogProbs).logsumexp(-1);
     }
 }

@@ -37,10 +37,10 @@ public sealed class Multinomial : TensorDistribution
         TotalCount < 0 ? $"totalCount must be non-negative, got {TotalCount}" : TensorChecks.Simplex("probs", Probs);
 
     /// <inheritdoc />
-    public override Tensor Mean => TotalCount * Probs;
+    public override Tensor Mean => Probs.Times(TotalCount);
 
     /// <inheritdoc />
-    public override Tensor Variance => TotalCount * Probs * (1 - Probs);
+    public override Tensor Variance => Probs.Times(TotalCount) * Probs.SubtractedFrom(1);
 
     /// <inheritdoc />
     public override TensorDistribution Expand(long[] batchShape) => new Multinomial(TotalCount, Probs.expand([.. batchShape, K]));
@@ -64,9 +64,9 @@ public sealed class Multinomial : TensorDistribution
     /// <inheritdoc />
     protected override Tensor LogProbCore(Tensor value)
     {
-        var inSupport = ProbsOrLogits.IsInteger(value).logical_and(value.ge(0)).all(-1).logical_and(value.sum(-1).eq(TotalCount));
+        var inSupport = ProbsOrLogits.IsInteger(value).logical_and(value.Ge(0)).all(-1).logical_and(value.sum(-1).Eq(TotalCount));
         var x = where(inSupport.unsqueeze(-1), value, zeros_like(value));
-        var lp = MathNet.Numerics.SpecialFunctions.GammaLn(TotalCount + 1.0) - (x + 1).lgamma().sum(-1) + xlogy(x, Probs).sum(-1);
+        var lp = x.Plus(1).lgamma().sum(-1).SubtractedFrom(MathNet.Numerics.SpecialFunctions.GammaLn(TotalCount + 1.0)).Plus(xlogy(x, Probs).sum(-1));
         return MaskSupport(lp, inSupport);
     }
 }

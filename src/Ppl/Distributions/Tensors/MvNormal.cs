@@ -60,7 +60,7 @@ public sealed class MvNormal : TensorDistribution
     public override Tensor Mean => Loc;
 
     /// <inheritdoc />
-    public override Tensor Variance => ScaleTril.square().sum(-1);
+    public override Tensor Variance => ScaleTril.Squared().sum(-1);
 
     /// <inheritdoc />
     public override ITensorBijector Bijector => new IdentityTensorBijector([D]);
@@ -76,7 +76,7 @@ public sealed class MvNormal : TensorDistribution
     protected override Tensor RSampleCore(long[] sampleShape, Generator? generator)
     {
         var eps = Randn(ExtendedShape(sampleShape), generator);
-        return Loc + ScaleTril.matmul(eps.unsqueeze(-1)).squeeze(-1);
+        return Loc.Plus(ScaleTril.matmul(eps.unsqueeze(-1)).squeeze(-1));
     }
 
     /// <inheritdoc />
@@ -87,6 +87,6 @@ public sealed class MvNormal : TensorDistribution
         var l = ScaleTril.expand([.. shape, D]);
         var z = linalg.solve_triangular(l, diff.unsqueeze(-1), upper: false).squeeze(-1);
         var halfLogDet = ScaleTril.diagonal(0, -2, -1).log().sum(-1);
-        return -0.5 * z.square().sum(-1) - halfLogDet - D * Normal.HalfLog2Pi;
+        return (z.Squared().sum(-1).Times(-0.5) - halfLogDet).Minus(D * Normal.HalfLog2Pi);
     }
 }

@@ -48,13 +48,13 @@ public sealed class NegativeBinomial : TensorDistribution
         () => TensorChecks.Positive("totalCount", TotalCount),
         () => _isLogits ? ProbsOrLogits.Logits("logits", Logits!)
             : TensorChecks.First(() => TensorChecks.Probability("probs", Probs!),
-                () => Probs!.eq(1).any().item<bool>() ? "probs must be less than 1, got 1" : null));
+                () => Probs!.Eq(1).any().item<bool>() ? "probs must be less than 1, got 1" : null));
 
     /// <inheritdoc />
-    public override Tensor Mean => TotalCount * P / (1 - P);
+    public override Tensor Mean => TotalCount * P / P.SubtractedFrom(1);
 
     /// <inheritdoc />
-    public override Tensor Variance => TotalCount * P / (1 - P).square();
+    public override Tensor Variance => TotalCount * P / P.SubtractedFrom(1).Squared();
 
     /// <inheritdoc />
     public override TensorDistribution Expand(long[] batchShape) => _isLogits
@@ -68,19 +68,19 @@ public sealed class NegativeBinomial : TensorDistribution
         var shape = ExtendedShape(sampleShape);
         var g = _standard_gamma(TotalCount.expand(shape).contiguous(), generator);
         var p = P;
-        return poisson((g * p / (1 - p)).contiguous(), generator);
+        return poisson((g * p / p.SubtractedFrom(1)).contiguous(), generator);
     }
 
     /// <inheritdoc />
     protected override Tensor LogProbCore(Tensor value)
     {
         var r = TotalCount;
-        var inSupport = ProbsOrLogits.IsInteger(value).logical_and(value.ge(0));
-        var k = value.masked_fill(inSupport.logical_not(), 0.0);
-        var logCoef = (k + r).lgamma() - (k + 1).lgamma() - r.lgamma();
+        var inSupport = ProbsOrLogits.IsInteger(value).logical_and(value.Ge(0));
+        var k = value.MaskedFill(inSupport.logical_not(), 0.0);
+        var logCoef = k.Plus(r).lgamma() - k.Plus(1).lgamma() - r.lgamma();
         var lp = _isLogits
-            ? k * Logits! - (k + r) * nn.functional.softplus(Logits!)
-            : xlogy(k, Probs!) + r * (-Probs!).log1p();
-        return MaskSupport(logCoef + lp, inSupport);
+            ? k * Logits! - k.Plus(r) * Logits!.Softplus()
+            : xlogy(k, Probs!).Plus(r * (-Probs!).log1p());
+        return MaskSupport(logCoef.Plus(lp), inSupport);
     }
 }

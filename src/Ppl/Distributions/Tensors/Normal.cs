@@ -38,7 +38,7 @@ public sealed class Normal : TensorDistribution
     public override Tensor Mean => Mu;
 
     /// <inheritdoc />
-    public override Tensor Variance => Sigma.square();
+    public override Tensor Variance => Sigma.Squared();
 
     /// <inheritdoc />
     public override ITensorBijector Bijector => new IdentityTensorBijector([]);
@@ -51,12 +51,12 @@ public sealed class Normal : TensorDistribution
 
     /// <inheritdoc />
     protected override Tensor RSampleCore(long[] sampleShape, Generator? generator) =>
-        Mu + Sigma * Randn(ExtendedShape(sampleShape), generator);
+        Mu.Plus(Sigma * Randn(ExtendedShape(sampleShape), generator));
 
     /// <inheritdoc />
     protected override Tensor LogProbCore(Tensor value)
     {
         var z = (value - Mu) / Sigma;
-        return -0.5 * z * z - Sigma.log() - HalfLog2Pi;
+        return (z.Times(-0.5) * z - Sigma.log()).Minus(HalfLog2Pi);
     }
 }

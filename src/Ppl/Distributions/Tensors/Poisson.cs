@@ -40,8 +40,8 @@ public sealed class Poisson : TensorDistribution
     /// <inheritdoc />
     protected override Tensor LogProbCore(Tensor value)
     {
-        var inSupport = ProbsOrLogits.IsInteger(value).logical_and(value.ge(0));
-        var k = value.masked_fill(inSupport.logical_not(), 0.0);
-        return MaskSupport(xlogy(k, Rate) - Rate - (k + 1).lgamma(), inSupport);
+        var inSupport = ProbsOrLogits.IsInteger(value).logical_and(value.Ge(0));
+        var k = value.MaskedFill(inSupport.logical_not(), 0.0);
+        return MaskSupport(xlogy(k, Rate) - Rate - k.Plus(1).lgamma(), inSupport);
     }
 }

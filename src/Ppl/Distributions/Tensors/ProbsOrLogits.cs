@@ -19,7 +19,7 @@ internal static class ProbsOrLogits
         var s = Sum(logits);
         if (!double.IsNaN(s) && !double.IsPositiveInfinity(s)) return null;
         return TensorChecks.First(() => logits.isnan().any().item<bool>() ? $"{name} must not be NaN, got NaN" : null,
-            () => logits.eq(double.PositiveInfinity).any().item<bool>() ? $"{name} must be less than +inf, got +inf" : null);
+            () => logits.Eq(double.PositiveInfinity).any().item<bool>() ? $"{name} must be less than +inf, got +inf" : null);
     }
 
     private static double Sum(Tensor logits)

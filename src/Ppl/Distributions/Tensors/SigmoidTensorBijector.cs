@@ -25,7 +25,7 @@ public sealed class SigmoidTensorBijector : ITensorBijector
     public long[] ConstrainedEventShape => [];
 
     /// <inheritdoc />
-    public Tensor Forward(Tensor unconstrained) => Lower + (Upper - Lower) * unconstrained.sigmoid();
+    public Tensor Forward(Tensor unconstrained) => Lower.Plus((Upper - Lower) * unconstrained.sigmoid());
 
     /// <inheritdoc />
     public Tensor Inverse(Tensor value)
@@ -36,5 +36,5 @@ public sealed class SigmoidTensorBijector : ITensorBijector
 
     /// <inheritdoc />
     public Tensor LogAbsDetJacobian(Tensor unconstrained) =>
-        (Upper - Lower).log() - nn.functional.softplus(-unconstrained) - nn.functional.softplus(unconstrained);
+        (Upper - Lower).log() - (-unconstrained).Softplus() - unconstrained.Softplus();
 }

@@ -26,13 +26,13 @@ public sealed class StickBreakingTensorBijector : ITensorBijector
     public long[] ConstrainedEventShape => [K];
 
     private Tensor LogOffset(Tensor like) =>
-        arange(K - 1, 0, -1, like.dtype, like.device).log();
+        TensorArithmetic.Arange(K - 1, 0, -1, like.dtype, like.device).log();
 
     /// <inheritdoc />
     public Tensor Forward(Tensor unconstrained)
     {
         var z = (unconstrained - LogOffset(unconstrained)).sigmoid();
-        var remaining = (1 - z).cumprod(-1);
+        var remaining = z.SubtractedFrom(1).cumprod(-1);
         return nn.functional.pad(z, [0, 1], value: 1.0) * nn.functional.pad(remaining, [1, 0], value: 1.0);
     }
 
@@ -42,7 +42,7 @@ public sealed class StickBreakingTensorBijector : ITensorBijector
         var head = value[TensorIndex.Ellipsis, TensorIndex.Slice(0, K - 1)];
         // Sum from the right: 1 − cumsum(head) loses everything when the tail mass is tiny.
         var tail = value.flip(-1).cumsum(-1).flip(-1)[TensorIndex.Ellipsis, TensorIndex.Slice(1, K)];
-        return head.log() - tail.log() + LogOffset(value);
+        return (head.log() - tail.log()).Plus(LogOffset(value));
     }
 
     /// <inheritdoc />
@@ -50,6 +50,6 @@ public sealed class StickBreakingTensorBijector : ITensorBijector
     {
         var x = unconstrained - LogOffset(unconstrained);
         var y = Forward(unconstrained)[TensorIndex.Ellipsis, TensorIndex.Slice(0, K - 1)];
-        return (-x + nn.functional.logsigmoid(x) + y.log()).sum(-1);
+        return (-x).Plus(nn.functional.logsigmoid(x)).Plus(y.log()).sum(-1);
     }
 }

@@ -42,12 +42,12 @@ public sealed class StudentT : TensorDistribution
     public override bool HasRSample => true;
 
     /// <summary>μ for ν &gt; 1, NaN otherwise.</summary>
-    public override Tensor Mean => where(Nu.gt(1), Mu, full_like(Mu, double.NaN));
+    public override Tensor Mean => where(Nu.Gt(1), Mu, Mu.FullLike(double.NaN));
 
     /// <summary>σ²ν/(ν − 2) for ν &gt; 2, +∞ for 1 &lt; ν ≤ 2, NaN otherwise.</summary>
     public override Tensor Variance =>
-        where(Nu.gt(2), Sigma.square() * Nu / (Nu - 2),
-            where(Nu.gt(1), full_like(Mu, double.PositiveInfinity), full_like(Mu, double.NaN)));
+        where(Nu.Gt(2), Sigma.Squared() * Nu / Nu.Minus(2),
+            where(Nu.Gt(1), Mu.FullLike(double.PositiveInfinity), Mu.FullLike(double.NaN)));
 
     /// <inheritdoc />
     public override ITensorBijector Bijector => new IdentityTensorBijector([]);
@@ -63,20 +63,20 @@ public sealed class StudentT : TensorDistribution
     protected override Tensor RSampleCore(long[] sampleShape, Generator? generator)
     {
         var shape = ExtendedShape(sampleShape);
-        var g = ImplicitReparam.StandardGamma(0.5 * Nu.expand(shape), generator);
+        var g = ImplicitReparam.StandardGamma(Nu.expand(shape).Times(0.5), generator);
         var eps = Randn(shape, generator);
         return FromNoise(Nu, Mu, Sigma, eps, g);
     }
 
     /// <summary>The draw for given standard-normal noise and Gamma(ν/2, 1) draw (exposed for gradient tests).</summary>
     internal static Tensor FromNoise(Tensor nu, Tensor mu, Tensor sigma, Tensor eps, Tensor gamma) =>
-        mu + sigma * eps * (nu / (2 * gamma)).sqrt();
+        mu.Plus(sigma * eps * (nu / gamma.Times(2)).sqrt());
 
     /// <inheritdoc />
     protected override Tensor LogProbCore(Tensor value)
     {
         var z = (value - Mu) / Sigma;
-        return (0.5 * (Nu + 1)).lgamma() - (0.5 * Nu).lgamma() - 0.5 * (Nu * Math.PI).log() - Sigma.log()
-               - 0.5 * (Nu + 1) * (z * z / Nu).log1p();
+        return Nu.Plus(1).Times(0.5).lgamma() - Nu.Times(0.5).lgamma() - Nu.Times(Math.PI).log().Times(0.5) - Sigma.log()
+               - Nu.Plus(1).Times(0.5) * (z * z / Nu).log1p();
     }
 }

@@ -28,11 +28,11 @@ internal static class TensorChecks
 
     public static string? Positive(string name, Tensor t) =>
         IsFloating(t) && Reduce(t, x => x.min()) > 0 && SumIsFinite(t) ? null
-            : Check(name, t, x => x.isfinite().logical_and(x.gt(0)), "positive and finite");
+            : Check(name, t, x => x.isfinite().logical_and(x.Gt(0)), "positive and finite");
 
     public static string? Probability(string name, Tensor t) =>
         IsFloating(t) && Reduce(t, x => x.min()) >= 0 && Reduce(t, x => x.max()) <= 1 ? null
-            : Check(name, t, x => x.ge(0).logical_and(x.le(1)), "in [0, 1]");
+            : Check(name, t, x => x.Ge(0).logical_and(x.Le(1)), "in [0, 1]");
 
     /// <summary>
     /// A location that must be finite and a scale that must be positive and finite (Normal, LogNormal): the
@@ -77,17 +77,17 @@ internal static class TensorChecks
     }
 
     public static string? NonNegativeInteger(string name, Tensor t) =>
-        Check(name, t, x => x.isfinite().logical_and(x.ge(0)).logical_and(x.eq(x.floor())), "a non-negative integer");
+        Check(name, t, x => x.isfinite().logical_and(x.Ge(0)).logical_and(x.eq(x.floor())), "a non-negative integer");
 
     public static string? Simplex(string name, Tensor t)
     {
-        if (Check(name, t, x => x.isfinite().logical_and(x.ge(0)), "non-negative and finite") is { } e) return e;
+        if (Check(name, t, x => x.isfinite().logical_and(x.Ge(0)), "non-negative and finite") is { } e) return e;
         using var scope = NewDisposeScope();
         using var ng = no_grad();
         var tol = t.dtype == ScalarType.Float64 ? 1e-8 : 1e-4;
-        var dev = (t.detach().sum(-1) - 1).abs();
-        if (dev.le(tol * t.shape[^1]).all().item<bool>()) return null;
-        var worst = t.detach().sum(-1).masked_select(dev.gt(tol * t.shape[^1]))[0].to_type(ScalarType.Float64).item<double>();
+        var dev = t.detach().sum(-1).Minus(1).abs();
+        if (dev.Le(tol * t.shape[^1]).all().item<bool>()) return null;
+        var worst = t.detach().sum(-1).masked_select(dev.Gt(tol * t.shape[^1]))[0].to_type(ScalarType.Float64).item<double>();
         return $"{name} must lie on the simplex (sum to 1 along the last dimension), got a row summing to {Show(worst)}";
     }
 
@@ -98,9 +98,9 @@ internal static class TensorChecks
         using var ng = no_grad();
         var x = t.detach();
         var upper = x.triu(1);
-        if (upper.ne(0).any().item<bool>())
-            return $"{name} must be lower triangular, got {Show(upper.masked_select(upper.ne(0))[0].to_type(ScalarType.Float64).item<double>())} above the diagonal";
-        return Check(name + " diagonal", x.diagonal(0, -2, -1), d => d.gt(0), "positive");
+        if (upper.Ne(0).any().item<bool>())
+            return $"{name} must be lower triangular, got {Show(upper.masked_select(upper.Ne(0))[0].to_type(ScalarType.Float64).item<double>())} above the diagonal";
+        return Check(name + " diagonal", x.diagonal(0, -2, -1), d => d.Gt(0), "positive");
     }
 
     public static string? First(params Func<string?>[] checks)

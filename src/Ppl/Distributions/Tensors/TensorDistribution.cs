@@ -178,12 +178,12 @@ public abstract class TensorDistribution : IDistribution<Tensor>, IHasMoments<Te
     protected Tensor RandOpen(long[] shape, Generator? g)
     {
         var tiny = DType == ScalarType.Float64 ? 1e-300 : 1e-38;
-        return rand(shape, DType, Device, generator: g).clamp(tiny, 1.0 - (DType == ScalarType.Float64 ? 1e-16 : 6e-8));
+        return rand(shape, DType, Device, generator: g).Clamp(tiny, 1.0 - (DType == ScalarType.Float64 ? 1e-16 : 6e-8));
     }
 
     /// <summary><paramref name="logProb"/> where <paramref name="inSupport"/> holds, −∞ elsewhere.</summary>
     protected static Tensor MaskSupport(Tensor logProb, Tensor inSupport) =>
-        logProb.masked_fill(inSupport.logical_not(), double.NegativeInfinity);
+        logProb.MaskedFill(inSupport.logical_not(), double.NegativeInfinity);
 
     /// <inheritdoc />
     public override string ToString() => $"{Family}(batch [{string.Join(", ", BatchShape)}], event [{string.Join(", ", EventShape)}])";

@@ -35,10 +35,10 @@ public sealed class Uniform : TensorDistribution
     public override bool HasRSample => true;
 
     /// <inheritdoc />
-    public override Tensor Mean => 0.5 * (Low + High);
+    public override Tensor Mean => Low.Plus(High).Times(0.5);
 
     /// <inheritdoc />
-    public override Tensor Variance => (High - Low).square() / 12.0;
+    public override Tensor Variance => (High - Low).Squared().Over(12.0);
 
     /// <inheritdoc />
     public override ITensorBijector Bijector => new SigmoidTensorBijector(Low, High);
@@ -51,9 +51,9 @@ public sealed class Uniform : TensorDistribution
 
     /// <inheritdoc />
     protected override Tensor RSampleCore(long[] sampleShape, Generator? generator) =>
-        Low + (High - Low) * rand(ExtendedShape(sampleShape), DType, Device, generator: generator);
+        Low.Plus((High - Low) * rand(ExtendedShape(sampleShape), DType, Device, generator: generator));
 
     /// <inheritdoc />
     protected override Tensor LogProbCore(Tensor value) =>
-        MaskSupport(-(High - Low).log() + zeros_like(value), value.ge(Low).logical_and(value.lt(High)));
+        MaskSupport((-(High - Low).log()).Plus(zeros_like(value)), value.ge(Low).logical_and(value.lt(High)));
 }

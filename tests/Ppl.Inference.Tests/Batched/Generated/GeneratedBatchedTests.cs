@@ -95,7 +95,7 @@ public class GeneratedBatchedTests
         var traces = Enumerable.Range(0, 8).Select(_ => M.BranchModel.Simulate(0.7, rng)).ToList();
         var stacked = Stack(traces.Select(t => t.Choices).ToList());
         // Swapping the branch indicator must change the score of every particle (the masks pick the other branch).
-        stacked.Set("z", 1 - stacked["z"]);
+        stacked.Set("z", stacked["z"].SubtractedFrom(1));
         var (lp, _) = M.BranchBatched.Assess(0.7, stacked, 8);
         var got = lp.data<double>().ToArray();
         for (var i = 0; i < 8; i++) Assert.True(Math.Abs(got[i] - traces[i].Score) > 1e-3);
@@ -223,7 +223,7 @@ public class GeneratedBatchedTests
         var logZ = LogNormalPdf(y, 0, 2);
         var exact = BatchedVariational.Elbo(M.NormalNormalBatched, y, new BatchedChoices(), M.NormalGuideBatched, (0.5, Math.Sqrt(0.5)), 4000, new Rng(51));
         // With q = p(mu | y) the log ratio is log Z for every particle.
-        Assert.True((exact.PerParticle - logZ).abs().max().item<double>() < 1e-9);
+        Assert.True(exact.PerParticle.Minus(logZ).abs().max().item<double>() < 1e-9);
         var shifted = BatchedVariational.Elbo(M.NormalNormalBatched, y, new BatchedChoices(), M.NormalGuideBatched, (0.0, Math.Sqrt(0.5)), 4000, new Rng(52));
         var r = shifted.PerParticle.data<double>().ToArray();
         var se = Math.Sqrt(r.Select(v => (v - r.Average()) * (v - r.Average())).Sum() / (r.Length - 1) / r.Length);

@@ -82,7 +82,7 @@ public class TensorLogProbTests
         var w = Enumerable.Range(0, B).Select(_ => U(r, 5, 0.1, 1)).Select(v => v.Select(x => x / v.Sum()).ToArray()).ToArray();
         var probs = T(w.SelectMany(v => v).ToArray(), [B, 5]);
         CheckAgainst(new Categorical(probs: probs), (b, x) => MN.Categorical.PMFLn(w[b], (int)x));
-        CheckAgainst(new Categorical(logits: probs.log() + 3.0), (b, x) => MN.Categorical.PMFLn(w[b], (int)x));
+        CheckAgainst(new Categorical(logits: probs.log().Plus(3.0)), (b, x) => MN.Categorical.PMFLn(w[b], (int)x));
     }
 
     [Fact]
@@ -226,7 +226,7 @@ public class TensorLogProbTests
         const int n = 40000;
         var q = new Normal(T(0.0), T(1.5));
         var u = q.Expand([3]).Sample(rng, [n]);
-        var logw = d.LogProb(bij.Forward(u)) + bij.LogAbsDetJacobian(u) - q.LogProb(u).sum(-1);
+        var logw = d.LogProb(bij.Forward(u)).Plus(bij.LogAbsDetJacobian(u)) - q.LogProb(u).sum(-1);
         var w = D(logw.exp());
         var mean = w.Average();
         var se = Math.Sqrt(w.Select(v => (v - mean) * (v - mean)).Sum() / (n - 1) / n);

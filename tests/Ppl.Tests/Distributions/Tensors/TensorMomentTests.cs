@@ -20,7 +20,7 @@ public class TensorMomentTests
         var sm = D(x.mean([0]));
         var sv = D(x.var(0));
         var centred = x - x.mean([0]);
-        var m4 = D(centred.pow(4).mean([0]));
+        var m4 = D(centred.Pow(4).mean([0]));
         for (var i = 0; i < m.Length; i++)
         {
             var se = Math.Sqrt(v[i] / N);
@@ -81,7 +81,7 @@ public class TensorMomentTests
         const double eta = 1.5;
         var d = new LkjCholesky(4, T(eta));
         var l = d.Sample(new Rng(31), [N]);
-        Assert.True((l.square().sum(-1) - 1).abs().max().item<double>() < 1e-10);
+        Assert.True(l.Squared().sum(-1).Minus(1).abs().max().item<double>() < 1e-10);
         var c = l.matmul(l.transpose(-1, -2));
         var rho = D(c[TensorIndex.Colon, 0, 3, 1]);
         var v = rho.Select(r => r * r).Average();

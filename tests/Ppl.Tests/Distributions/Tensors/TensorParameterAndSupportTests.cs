@@ -85,7 +85,7 @@ public class TensorParameterAndSupportTests
         Ninf(new LkjCholesky(2, T(1.0)), T(new[] { 1.0, 0.0, 0.5, 0.5 }, [2, 2]));
         // Gradients stay finite when a value is outside the support.
         var a = tensor(2.0, ScalarType.Float64).requires_grad_(true);
-        new Gamma(a, T(1.0)).LogProb(T(-1.0, 1.0)).masked_fill(T(-1.0, 1.0).lt(0), 0.0).sum().backward();
+        new Gamma(a, T(1.0)).LogProb(T(-1.0, 1.0)).MaskedFill(T(-1.0, 1.0).Lt(0), 0.0).sum().backward();
         Assert.True(double.IsFinite(a.grad!.item<double>()));
     }
 

@@ -167,7 +167,7 @@ public class TensorRSampleGradientTests
         var mu = P(mu0);
         var sg = P(sg0);
         var g = tensor(new[] { MN.Gamma.InvCDF(nu0 / 2, 1, u) }, ScalarType.Float64);
-        var t = StudentT.FromNoise(nu, mu, sg, T(eps), ImplicitReparamAccess.AttachGamma(g, 0.5 * nu));
+        var t = StudentT.FromNoise(nu, mu, sg, T(eps), ImplicitReparamAccess.AttachGamma(g, nu.Times(0.5)));
         t.sum().backward();
         double At(double n, double m, double s) => m + s * eps * Math.Sqrt(n / (2 * MN.Gamma.InvCDF(n / 2, 1, u)));
         const double h = 1e-5;
