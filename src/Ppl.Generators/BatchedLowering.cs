@@ -7,6 +7,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using static Ppl.Generators.LoweringSyntax;
 
 namespace Ppl.Generators
 {
@@ -195,14 +196,7 @@ namespace Ppl.Generators
         }
 
         /// <summary>The local or parameter an assignment writes (the array for an element), or null for anything else.</summary>
-        private ISymbol? Target(ExpressionSyntax left)
-        {
-            while (left is ParenthesizedExpressionSyntax p) left = p.Expression;
-            if (left is ElementAccessExpressionSyntax ea) left = ea.Expression;
-            if (!(left is IdentifierNameSyntax id)) return null;
-            var s = _model.GetSymbolInfo(id, _ct).Symbol;
-            return s is ILocalSymbol || s is IParameterSymbol ? s : null;
-        }
+        private ISymbol? Target(ExpressionSyntax left) => LoweringSyntax.AssignedSymbol(_model, left, _ct);
 
         /// <summary>True when <paramref name="node"/> is inside a branch on a random value that <paramref name="target"/> was declared outside of.</summary>
         private bool UnderRandomBranch(SyntaxNode node, ISymbol target)
@@ -395,17 +389,6 @@ namespace Ppl.Generators
             }
         }
 
-        private static string Describe(SyntaxNode n)
-        {
-            var k = n.Kind().ToString();
-            var sb = new StringBuilder();
-            foreach (var c in k)
-            {
-                if (char.IsUpper(c) && sb.Length > 0) sb.Append(' ');
-                sb.Append(char.ToLowerInvariant(c));
-            }
-            return sb.ToString();
-        }
 
         private void Declaration(LocalDeclarationStatementSyntax d, StringBuilder sb, string indent)
         {
@@ -629,11 +612,6 @@ namespace Ppl.Generators
             }
         }
 
-        private static string Short(SyntaxNode n)
-        {
-            var s = n.ToString().Replace("\r", " ").Replace("\n", " ");
-            return s.Length > 60 ? s.Substring(0, 57) + "..." : s;
-        }
 
         /// <summary>
         /// Tensor arithmetic through BatchedOps (TensorArithmetic), not TorchSharp's operators: those turn a number (and
@@ -766,25 +744,11 @@ namespace Ppl.Generators
         /// <summary>The tensor counterpart of a scalar distribution built at the site (<c>Normal(mu, 1)</c> or <c>new Normal(mu, 1)</c>).</summary>
         private string Distribution(InvocationExpressionSyntax site, ExpressionSyntax? dist)
         {
-            var e = dist;
-            while (e is ParenthesizedExpressionSyntax p) e = p.Expression;
-            if (e == null) throw new Unsupported(site, "a site without a distribution");
-            IMethodSymbol? m = null;
-            ArgumentListSyntax? list = null;
-            string? family = null;
-            if (e is InvocationExpressionSyntax call && _model.GetSymbolInfo(call, _ct).Symbol is IMethodSymbol f && f.ContainingType?.ToDisplayString() == "Ppl.Dist")
-            {
-                m = f;
-                list = call.ArgumentList;
-                family = f.Name;
-            }
-            else if (e is BaseObjectCreationExpressionSyntax oc && _model.GetSymbolInfo(oc, _ct).Symbol is IMethodSymbol ctor &&
-                     ctor.ContainingType?.ContainingNamespace?.ToDisplayString() == "Ppl.Distributions")
-            {
-                m = ctor;
-                list = oc.ArgumentList;
-                family = ctor.ContainingType.Name;
-            }
+            if (dist == null) throw new Unsupported(site, "a site without a distribution");
+            var found = LoweringSyntax.DistributionAtSite(_model, dist, _ct);
+            var m = found?.Method;
+            var list = found?.Arguments;
+            var family = found?.Family;
             if (m == null || list == null || family == null || !Families.TryGetValue(family, out var defaults) || m.Parameters.Length != defaults.Length ||
                 m.Parameters.Any(p => !IsScalar(p.Type)))
                 throw new Unsupported(dist!, $"the distribution '{Short(dist!)}' (batched forms exist for {string.Join(", ", Families.Keys)}, built at the site)");

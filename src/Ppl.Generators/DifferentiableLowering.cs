@@ -6,6 +6,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using static Ppl.Generators.LoweringSyntax;
 
 namespace Ppl.Generators
 {
@@ -287,14 +288,7 @@ namespace Ppl.Generators
         }
 
         /// <summary>The local or parameter an assignment writes (the array for an element), or null for anything else.</summary>
-        private ISymbol? Target(ExpressionSyntax left)
-        {
-            while (left is ParenthesizedExpressionSyntax p) left = p.Expression;
-            if (left is ElementAccessExpressionSyntax ea) left = ea.Expression;
-            if (!(left is IdentifierNameSyntax id)) return null;
-            var s = _model.GetSymbolInfo(id, _ct).Symbol;
-            return s is ILocalSymbol || s is IParameterSymbol ? s : null;
-        }
+        private ISymbol? Target(ExpressionSyntax left) => LoweringSyntax.AssignedSymbol(_model, left, _ct);
 
         /// <summary>True when the expression's value is a <c>Real</c> (or <c>Real[]</c>) in the lowered code.</summary>
         private bool IsRandom(SyntaxNode e)
@@ -607,12 +601,6 @@ namespace Ppl.Generators
         private static bool IsArrayCreation(ExpressionSyntax e) =>
             Unparen(e) is ArrayCreationExpressionSyntax || Unparen(e) is ImplicitArrayCreationExpressionSyntax || Unparen(e) is CollectionExpressionSyntax;
 
-        private static ExpressionSyntax Unparen(ExpressionSyntax e)
-        {
-            while (e is ParenthesizedExpressionSyntax p) e = p.Expression;
-            return e;
-        }
-
         private void CheckSite(InvocationExpressionSyntax inv, Site s)
         {
             switch (s.Kind)
@@ -648,13 +636,7 @@ namespace Ppl.Generators
         private string Family(InvocationExpressionSyntax site, Site s)
         {
             var dist = s.Args.Length > 0 ? s.Args[0] : null;
-            var e = dist == null ? null : Unparen(dist);
-            string? family = null;
-            if (e is InvocationExpressionSyntax call && _model.GetSymbolInfo(call, _ct).Symbol is IMethodSymbol f && f.ContainingType?.ToDisplayString() == "Ppl.Dist")
-                family = f.Name;
-            else if (e is BaseObjectCreationExpressionSyntax oc && _model.GetSymbolInfo(oc, _ct).Symbol is IMethodSymbol ctor &&
-                     ctor.ContainingType?.ContainingNamespace?.ToDisplayString() == "Ppl.Distributions")
-                family = ctor.ContainingType.Name;
+            var family = LoweringSyntax.DistributionAtSite(_model, dist, _ct)?.Family;
             if (family == null || !Families.TryGetValue(family, out var discrete))
                 throw new Unsupported(dist ?? (SyntaxNode)site,
                     $"the distribution '{Short(dist ?? (SyntaxNode)site)}' (differentiable forms exist for {string.Join(", ", Families.Keys)}, written at the site)");
@@ -802,24 +784,6 @@ namespace Ppl.Generators
                 return (a.NameColon != null ? a.NameColon.Name.Identifier.ValueText + ": " : "") + text;
             }).ToList();
             return "global::Ppl.Autodiff.RealDist." + family + "(" + string.Join(", ", args) + ")";
-        }
-
-        private static string Describe(SyntaxNode n)
-        {
-            var k = n.Kind().ToString();
-            var sb = new StringBuilder();
-            foreach (var c in k)
-            {
-                if (char.IsUpper(c) && sb.Length > 0) sb.Append(' ');
-                sb.Append(char.ToLowerInvariant(c));
-            }
-            return sb.ToString();
-        }
-
-        private static string Short(SyntaxNode n)
-        {
-            var s = n.ToString().Replace("\r", " ").Replace("\n", " ");
-            return s.Length > 60 ? s.Substring(0, 57) + "..." : s;
         }
     }
 }
