@@ -75,10 +75,10 @@ public static class McmcSampler
         var chosen = density.Addresses;
         return Sample(density, kernel, settings, rng, options, names, u =>
         {
-            var values = density.Constrain(u);
+            // The report starts with the choices' values (one per coordinate): one run of the form gives both.
             var reported = density.Report(u);
             var choices = observations;
-            for (var i = 0; i < values.Length; i++) choices = choices.Set(chosen[i], values[i]);
+            for (var i = 0; i < chosen.Count; i++) choices = choices.Set(chosen[i], reported[i]);
             var ret = model.Assess(args, choices).Return;
             double[] derived = ret switch
             {
