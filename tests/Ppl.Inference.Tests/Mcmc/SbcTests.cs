@@ -76,7 +76,26 @@ public class SbcTests(ITestOutputHelper output)
     /// One replicate with NUTS on the unconstrained density over (μ, log τ, η): ranks of μ, τ, θ₀.
     /// <paramref name="sigmaAssumed"/> is the likelihood scale the sampler believes (1 is correct).
     /// </summary>
-    private static int[] NutsReplicate(Rng rng, double sigmaAssumed)
+    private static int[] NutsReplicate(Rng rng, double sigmaAssumed) => NutsRanks(rng, y => new AutodiffDensity(2 + J, x =>
+    {
+        var t = RealMath.Exp(x[1]);
+        // log τ is the coordinate, so the Jacobian dτ/d(log τ) = τ adds x[1].
+        var lp = RealDensity.Normal(x[0], 0, 1) + RealDensity.HalfNormal(t, 1) + x[1];
+        for (var j = 0; j < J; j++)
+            lp += RealDensity.Normal(x[2 + j], 0, 1) + RealDensity.Normal(y[j], x[0] + t * x[2 + j], sigmaAssumed);
+        return lp;
+    }), (_, u) =>
+    {
+        var t = Math.Exp(u[1]);
+        return (u[0], t, u[0] + t * u[2]);
+    });
+
+    /// <summary>
+    /// Draws (μ, τ, η) from the prior and y from the likelihood, runs NUTS on <paramref name="densityOf"/>(y) from a uniform
+    /// start and returns the ranks of μ, τ, θ₀ among L thinned draws (<paramref name="report"/> reads them off a position).
+    /// </summary>
+    private static int[] NutsRanks<TDensity>(Rng rng, Func<double[], TDensity> densityOf, Func<TDensity, double[], (double Mu, double Tau, double Theta0)> report)
+        where TDensity : IDifferentiableDensity
     {
         var mu = rng.NextGaussian();
         var tau = Math.Abs(rng.NextGaussian());
@@ -87,15 +106,7 @@ public class SbcTests(ITestOutputHelper output)
             eta[j] = rng.NextGaussian();
             y[j] = mu + tau * eta[j] + rng.NextGaussian();
         }
-        var density = new AutodiffDensity(2 + J, x =>
-        {
-            var t = RealMath.Exp(x[1]);
-            // log τ is the coordinate, so the Jacobian dτ/d(log τ) = τ adds x[1].
-            var lp = RealDensity.Normal(x[0], 0, 1) + RealDensity.HalfNormal(t, 1) + x[1];
-            for (var j = 0; j < J; j++)
-                lp += RealDensity.Normal(x[2 + j], 0, 1) + RealDensity.Normal(y[j], x[0] + t * x[2 + j], sigmaAssumed);
-            return lp;
-        });
+        var density = densityOf(y);
         const int warmup = 150, thin = 5;
         var kernel = new NutsKernel();
         var init = new double[2 + J];
@@ -106,11 +117,7 @@ public class SbcTests(ITestOutputHelper output)
         for (var i = 0; i < L * thin; i++)
         {
             s = kernel.Step(density, s, rng);
-            if (i % thin == thin - 1)
-            {
-                var t = Math.Exp(s.Position[1]);
-                draws.Add((s.Position[0], t, s.Position[0] + t * s.Position[2]));
-            }
+            if (i % thin == thin - 1) draws.Add(report(density, s.Position));
         }
         return [Rank(mu, draws.Select(d => d.Mu), rng), Rank(tau, draws.Select(d => d.Tau), rng), Rank(mu + tau * eta[0], draws.Select(d => d.Theta0), rng)];
     }
@@ -138,37 +145,13 @@ public class SbcTests(ITestOutputHelper output)
     /// <see cref="NutsReplicate"/> with the density generated from <c>DifferentiableModels.Hierarchical</c>: the same
     /// coordinates (μ, log τ, η), the Jacobian added by the form, no density written by hand.
     /// </summary>
-    private static int[] NutsOnModelReplicate(Rng rng, double sigmaAssumed)
-    {
-        var mu = rng.NextGaussian();
-        var tau = Math.Abs(rng.NextGaussian());
-        var eta = new double[J];
-        var y = new double[J];
-        for (var j = 0; j < J; j++)
+    private static int[] NutsOnModelReplicate(Rng rng, double sigmaAssumed) =>
+        NutsRanks(rng, y => ModelDensity.Create(Differentiable.DifferentiableModels.HierarchicalModel, (y, sigmaAssumed), ChoiceMap.Empty), (density, u) =>
         {
-            eta[j] = rng.NextGaussian();
-            y[j] = mu + tau * eta[j] + rng.NextGaussian();
-        }
-        var density = ModelDensity.Create(Differentiable.DifferentiableModels.HierarchicalModel, (y, sigmaAssumed), ChoiceMap.Empty);
-        const int warmup = 150, thin = 5;
-        var kernel = new NutsKernel();
-        var init = new double[2 + J];
-        for (var k = 0; k < init.Length; k++) init[k] = 4 * rng.NextDouble() - 2;
-        var s = kernel.Init(density, init, warmup, rng);
-        for (var i = 0; i < warmup; i++) s = kernel.Step(density, s, rng);
-        var draws = new List<(double Mu, double Tau, double Theta0)>(L);
-        for (var i = 0; i < L * thin; i++)
-        {
-            s = kernel.Step(density, s, rng);
-            if (i % thin == thin - 1)
-            {
-                // Constrained values in visit order: mu, tau, eta/0, …
-                var x = density.Constrain(s.Position);
-                draws.Add((x[0], x[1], x[0] + x[1] * x[2]));
-            }
-        }
-        return [Rank(mu, draws.Select(d => d.Mu), rng), Rank(tau, draws.Select(d => d.Tau), rng), Rank(mu + tau * eta[0], draws.Select(d => d.Theta0), rng)];
-    }
+            // Constrained values in visit order: mu, tau, eta/0, …
+            var x = density.Constrain(u);
+            return (x[0], x[1], x[0] + x[1] * x[2]);
+        });
 
     [Fact]
     public void NutsOnAModelRanksAreUniform()
