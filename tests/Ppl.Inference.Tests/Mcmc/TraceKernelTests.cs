@@ -21,7 +21,8 @@ public class TraceKernelTests
 
     public static TheoryData<string> Kernels => new() { "mh", "custom-mh", "elliptical-slice", "nuts-on-selection", "mala-on-selection", "cycle", "mixture" };
 
-    private static IKernel<TraceState<int, double>> Make(string name) => name switch
+    /// <summary>The kernel named <paramref name="name"/> on mu (shared with the same checks on a [Model], TraceKernelsOnModelsTests).</summary>
+    internal static IKernel<TraceState<int, double>> Make(string name) => name switch
     {
         "mh" => Kernel.Mh<int, double>(Selection.At(Mu)),
         "custom-mh" => new CustomProposalMh<int, double, double, double>(RandomWalk, t => t.Get<double>(Mu)),
@@ -44,16 +45,24 @@ public class TraceKernelTests
         Assert.True(z < 5, $"max |z| = {z}");
     }
 
+    /// <summary>
+    /// The exact P(z = 1 | y) and E[mu | y] of z ~ Bernoulli(0.3), mu ~ N(0, 1), y ~ N(mu + 2z, 1): y | z ~ N(2z, √2) after
+    /// integrating mu out, and mu | z, y ~ N((y − 2z)/2, 1/2).
+    /// </summary>
+    internal static (double Pz, double EMu) SwitchPosterior(double y)
+    {
+        var w1 = 0.3 * MathNet.Numerics.Distributions.Normal.PDF(2, Math.Sqrt(2), y);
+        var w0 = 0.7 * MathNet.Numerics.Distributions.Normal.PDF(0, Math.Sqrt(2), y);
+        var pz = w1 / (w0 + w1);
+        return (pz, pz * (y - 2) / 2 + (1 - pz) * y / 2);
+    }
+
     /// <summary>Gibbs on the discrete z cycled with NUTS on mu: P(z | y) and E[mu | y] are exact by conjugacy.</summary>
     [Fact]
     public void GibbsPlusNutsMatchesTheExactPosterior()
     {
         const double y = 3;
-        // y | z ~ N(2z, √2) after integrating mu out; mu | z, y ~ N((y − 2z)/2, 1/2).
-        var w1 = 0.3 * MathNet.Numerics.Distributions.Normal.PDF(2, Math.Sqrt(2), y);
-        var w0 = 0.7 * MathNet.Numerics.Distributions.Normal.PDF(0, Math.Sqrt(2), y);
-        var pz = w1 / (w0 + w1);
-        var eMu = pz * (y - 2) / 2 + (1 - pz) * y / 2;
+        var (pz, eMu) = SwitchPosterior(y);
         var kernel = Kernel.Cycle(Kernel.Gibbs<int, bool>("z"), Kernel.On<int, bool>(Selection.At(Mu), new NutsKernel(), 200));
         var r = McmcSampler.Sample(Mixture, 0, ChoiceMap.Empty.Set("y", y), kernel, new McmcSettings { Chains = 4, Warmup = 200, Draws = 500 },
             new Rng(8), ["z", "mu"], t => [t.Get<bool>("z") ? 1 : 0, t.Get<double>(Mu)]);

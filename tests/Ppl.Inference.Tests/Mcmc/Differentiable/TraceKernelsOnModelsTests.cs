@@ -15,21 +15,12 @@ public class TraceKernelsOnModelsTests
 
     public static TheoryData<string> Kernels => new() { "nuts-on-selection", "mala-on-selection", "elliptical-slice", "cycle" };
 
-    private static IKernel<TraceState<int, double>> Make(string name) => name switch
-    {
-        "nuts-on-selection" => Kernel.On<int, double>(Selection.At(Mu), new NutsKernel(), 200),
-        "mala-on-selection" => Kernel.On<int, double>(Selection.At(Mu), new MalaKernel(), 200),
-        "elliptical-slice" => Kernel.EllipticalSlice<int, double>(Mu),
-        "cycle" => Kernel.Cycle(Kernel.Mh<int, double>(Selection.At(Mu)), Kernel.EllipticalSlice<int, double>(Mu)),
-        _ => throw new ArgumentException(name),
-    };
-
     [Theory]
     [MemberData(nameof(Kernels))]
     public void ConjugateNormalPosteriorMoments(string kernel)
     {
         var (m, v) = ConjugateNormal.Posterior;
-        var r = McmcSampler.Sample(M.ConjugateNormalModel, 3, ConjugateNormal.Observations, Make(kernel),
+        var r = McmcSampler.Sample(M.ConjugateNormalModel, 3, ConjugateNormal.Observations, TraceKernelTests.Make(kernel),
             new McmcSettings { Chains = 4, Warmup = 200, Draws = kernel.Contains("selection") ? 400 : 2000 }, new Rng(21), ["mu"], t => [t.Get<double>(Mu)]);
         var z = MomentCheck.MaxZ(r, MomentCheck.M(x => x[0], m), MomentCheck.M(x => (x[0] - m) * (x[0] - m), v));
         Assert.True(z < 5, $"max |z| = {z}");
@@ -40,11 +31,7 @@ public class TraceKernelsOnModelsTests
     public void GibbsPlusNutsMatchesTheExactPosterior()
     {
         const double y = 3;
-        // y | z ~ N(2z, √2) after integrating mu out; mu | z, y ~ N((y − 2z)/2, 1/2).
-        var w1 = 0.3 * MathNet.Numerics.Distributions.Normal.PDF(2, Math.Sqrt(2), y);
-        var w0 = 0.7 * MathNet.Numerics.Distributions.Normal.PDF(0, Math.Sqrt(2), y);
-        var pz = w1 / (w0 + w1);
-        var eMu = pz * (y - 2) / 2 + (1 - pz) * y / 2;
+        var (pz, eMu) = TraceKernelTests.SwitchPosterior(y);
         var kernel = Kernel.Cycle(Kernel.Gibbs<Unit, bool>("z"), Kernel.On<Unit, bool>(Selection.At(Mu), new NutsKernel(), 200));
         var r = McmcSampler.Sample(M.ZMuModel, default, ChoiceMap.Empty.Set("y", y), kernel, new McmcSettings { Chains = 4, Warmup = 200, Draws = 500 },
             new Rng(8), ["z", "mu"], t => [t.Get<bool>("z") ? 1 : 0, t.Get<double>(Mu)]);
