@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Ppl.Inference.Mcmc;
 using Ppl.Modeling;
 using Xunit;
+using Ppl.Tests.Shared;
 
 namespace Ppl.Generators.Tests;
 
@@ -133,7 +134,7 @@ public class FuzzTests
     /// over data with observations, branches on data and on random values): each gets its differentiable form (no
     /// PPL0012, the form in the generated code, which compiles), and at random unconstrained points of random data
     /// that form's log density is <c>Assess</c> of the constrained values plus log |det ∂x/∂u|, and its gradient the
-    /// central finite difference of its value (<see cref="FormMismatch"/>).
+    /// central finite difference of its value (<see cref="DifferentiableFormCheck.Mismatch"/>).
     /// </summary>
     [Property(MaxTest = 20)]
     public Property RandomDifferentiableModelsGetTheirFormAndItMatchesAssess(int[] picks)
@@ -174,7 +175,7 @@ public class FuzzTests
                 for (var p = 0; p < 3; p++)
                 {
                     var u = Enumerable.Range(0, density.Dimension).Select(_ => 2 * rng.NextDouble() - 1).ToArray();
-                    if (FormMismatch(Form.Of(density), u, choices => model.Assess(args, choices).Weight) is { } why) failures.Add($"D{m} (data [{string.Join(", ", data)}]): {why}");
+                    if (DifferentiableFormCheck.Mismatch(DifferentiableFormCheck.Form.Of(density), u, choices => model.Assess(args, choices).Weight) is { } why) failures.Add($"D{m} (data [{string.Join(", ", data)}]): {why}");
                 }
             }
             catch (Exception e)
@@ -187,81 +188,8 @@ public class FuzzTests
             .Collect(coordinates < 4 ? "under 4 coordinates" : coordinates < 10 ? "4 to 9 coordinates" : "10 or more coordinates");
     }
 
-    /// <summary>The parts of a model's density that <see cref="FormMismatch"/> checks (a record, so that a negative control can replace one).</summary>
-    private sealed record Form(
-        IReadOnlyList<Address> Addresses,
-        Func<double[], double[]> Constrain,
-        Func<double[], double> LogDensity,
-        Func<double[], double[], double> LogDensityAndGradient)
-    {
-        public static Form Of(IModelDensity d) => new(d.Addresses, u => d.Constrain(u), u => d.LogDensity(u), (u, g) => d.LogDensityAndGradient(u, g));
-    }
-
-    /// <summary>
-    /// Why the density's value or gradient at <paramref name="u"/> is wrong, or null: the value must be
-    /// <paramref name="assess"/> of the constrained values plus log |det ∂x/∂u| (the Jacobian by central differences
-    /// of the constrained values, the whole determinant taken), the gradient the central difference of the value.
-    /// </summary>
-    private static string? FormMismatch(Form d, double[] u, Func<ChoiceMap, double> assess)
-    {
-        var n = u.Length;
-        var x = d.Constrain(u);
-        var choices = ChoiceMap.Empty;
-        for (var i = 0; i < n; i++) choices = choices.Set(d.Addresses[i], x[i]);
-        var jacobian = new double[n, n];
-        for (var k = 0; k < n; k++)
-        {
-            var h = 1e-5 * (1 + Math.Abs(u[k]));
-            var up = (double[])u.Clone();
-            var um = (double[])u.Clone();
-            up[k] += h;
-            um[k] -= h;
-            var xp = d.Constrain(up);
-            var xm = d.Constrain(um);
-            for (var i = 0; i < n; i++) jacobian[i, k] = (xp[i] - xm[i]) / (2 * h);
-        }
-        var lp = d.LogDensity(u);
-        var expected = assess(choices) + LogAbsDeterminant(jacobian);
-        if (!(Math.Abs(lp - expected) < 1e-6 * (1 + Math.Abs(expected)))) return $"form {lp}, Assess + log|J| {expected} at [{string.Join(", ", u)}]";
-        var g = new double[n];
-        var lp2 = d.LogDensityAndGradient(u, g);
-        if (!(Math.Abs(lp2 - lp) <= 1e-12 * (1 + Math.Abs(lp)))) return $"value {lp} without the gradient, {lp2} with it";
-        for (var k = 0; k < n; k++)
-        {
-            var h = 1e-5 * (1 + Math.Abs(u[k]));
-            var up = (double[])u.Clone();
-            var um = (double[])u.Clone();
-            up[k] += h;
-            um[k] -= h;
-            var fd = (d.LogDensity(up) - d.LogDensity(um)) / (2 * h);
-            if (!(Math.Abs(g[k] - fd) < 1e-5 * (1 + Math.Abs(fd)))) return $"coordinate {d.Addresses[k]}: gradient {g[k]}, finite difference {fd} at [{string.Join(", ", u)}]";
-        }
-        return null;
-    }
-
-    /// <summary>log |det a| by Gaussian elimination with partial pivoting (a is overwritten).</summary>
-    private static double LogAbsDeterminant(double[,] a)
-    {
-        var n = a.GetLength(0);
-        var log = 0.0;
-        for (var c = 0; c < n; c++)
-        {
-            var pivot = c;
-            for (var r = c + 1; r < n; r++) if (Math.Abs(a[r, c]) > Math.Abs(a[pivot, c])) pivot = r;
-            if (a[pivot, c] == 0) return double.NegativeInfinity;
-            for (var k = 0; k < n; k++) (a[c, k], a[pivot, k]) = (a[pivot, k], a[c, k]);
-            log += Math.Log(Math.Abs(a[c, c]));
-            for (var r = c + 1; r < n; r++)
-            {
-                var f = a[r, c] / a[c, c];
-                for (var k = c; k < n; k++) a[r, k] -= f * a[c, k];
-            }
-        }
-        return log;
-    }
-
-    /// <summary>The form with its value or its gradient off by a small smooth term (the negative controls of <see cref="FormMismatch"/>).</summary>
-    private static Form Skewed(Form f, double valueShift, double gradientShift) => f with
+    /// <summary>The form with its value or its gradient off by a small smooth term (the negative controls of <see cref="DifferentiableFormCheck.Mismatch"/>).</summary>
+    private static DifferentiableFormCheck.Form Skewed(DifferentiableFormCheck.Form f, double valueShift, double gradientShift) => f with
     {
         LogDensity = x => f.LogDensity(x) + valueShift * x[0] * x[0],
         LogDensityAndGradient = (x, g) =>
@@ -287,12 +215,12 @@ public class FuzzTests
         Assert.True(o.Output.Emit(ms).Success);
         var model = (IGenerativeFunction<(double[], double), double>)Assembly.Load(ms.ToArray()).GetType("G")!.GetProperty("D0Model")!.GetValue(null)!;
         var args = (new[] { 0.3, 0.9 }, 0.0);
-        var form = Form.Of(ModelDensity.Create(model, args, ChoiceMap.Empty));
+        var form = DifferentiableFormCheck.Form.Of(ModelDensity.Create(model, args, ChoiceMap.Empty));
         double Assess(ChoiceMap c) => model.Assess(args, c).Weight;
         double[] u = [0.4, -0.7];
-        Assert.Null(FormMismatch(form, u, Assess));
-        Assert.Contains("Assess + log|J|", FormMismatch(Skewed(form, 1e-3, 0), u, Assess));
-        Assert.Contains("gradient", FormMismatch(Skewed(form, 0, 1e-3), u, Assess));
+        Assert.Null(DifferentiableFormCheck.Mismatch(form, u, Assess));
+        Assert.Contains("Assess + log|J|", DifferentiableFormCheck.Mismatch(Skewed(form, 1e-3, 0), u, Assess));
+        Assert.Contains("gradient", DifferentiableFormCheck.Mismatch(Skewed(form, 0, 1e-3), u, Assess));
     }
 
     /// <summary>A generator that crashes, adds code that does not compile, or drops a model silently (negative controls).</summary>

@@ -1,0 +1,85 @@
+using Ppl.Inference.Mcmc;
+
+namespace Ppl.Tests.Shared;
+
+/// <summary>
+/// The check of a model's differentiable form against the model itself, shared by the generator's fuzz tests and the
+/// inference tests (linked into both projects): its value must be <c>Assess</c> of the constrained values plus
+/// log |det ∂x/∂u| (the Jacobian by central differences, so no bijector code of ours is trusted), and its gradient the
+/// central difference of its value.
+/// </summary>
+internal static class DifferentiableFormCheck
+{
+    /// <summary>The parts of a model's density that <see cref="Mismatch"/> checks (a record, so that a negative control can replace one).</summary>
+    public sealed record Form(
+        IReadOnlyList<Address> Addresses,
+        Func<double[], double[]> Constrain,
+        Func<double[], double> LogDensity,
+        Func<double[], double[], double> LogDensityAndGradient)
+    {
+        public static Form Of(IModelDensity d) => new(d.Addresses, u => d.Constrain(u), u => d.LogDensity(u), (u, g) => d.LogDensityAndGradient(u, g));
+    }
+
+    /// <summary>
+    /// Why the density's value or gradient at <paramref name="u"/> is wrong, or null: the value must be
+    /// <paramref name="assess"/> of the constrained values plus log |det ∂x/∂u| (the Jacobian by central differences
+    /// of the constrained values, the whole determinant taken), the gradient the central difference of the value.
+    /// </summary>
+    public static string? Mismatch(Form d, double[] u, Func<ChoiceMap, double> assess)
+    {
+        var n = u.Length;
+        var x = d.Constrain(u);
+        var choices = ChoiceMap.Empty;
+        for (var i = 0; i < n; i++) choices = choices.Set(d.Addresses[i], x[i]);
+        var jacobian = new double[n, n];
+        for (var k = 0; k < n; k++)
+        {
+            var h = 1e-5 * (1 + Math.Abs(u[k]));
+            var up = (double[])u.Clone();
+            var um = (double[])u.Clone();
+            up[k] += h;
+            um[k] -= h;
+            var xp = d.Constrain(up);
+            var xm = d.Constrain(um);
+            for (var i = 0; i < n; i++) jacobian[i, k] = (xp[i] - xm[i]) / (2 * h);
+        }
+        var lp = d.LogDensity(u);
+        var expected = assess(choices) + LogAbsDeterminant(jacobian);
+        if (!(Math.Abs(lp - expected) < 1e-6 * (1 + Math.Abs(expected)))) return $"form {lp}, Assess + log|J| {expected} at [{string.Join(", ", u)}]";
+        var g = new double[n];
+        var lp2 = d.LogDensityAndGradient(u, g);
+        if (!(Math.Abs(lp2 - lp) <= 1e-12 * (1 + Math.Abs(lp)))) return $"value {lp} without the gradient, {lp2} with it";
+        for (var k = 0; k < n; k++)
+        {
+            var h = 1e-5 * (1 + Math.Abs(u[k]));
+            var up = (double[])u.Clone();
+            var um = (double[])u.Clone();
+            up[k] += h;
+            um[k] -= h;
+            var fd = (d.LogDensity(up) - d.LogDensity(um)) / (2 * h);
+            if (!(Math.Abs(g[k] - fd) < 1e-5 * (1 + Math.Abs(fd)))) return $"coordinate {d.Addresses[k]}: gradient {g[k]}, finite difference {fd} at [{string.Join(", ", u)}]";
+        }
+        return null;
+    }
+
+    /// <summary>log |det a| by Gaussian elimination with partial pivoting (a is overwritten).</summary>
+    private static double LogAbsDeterminant(double[,] a)
+    {
+        var n = a.GetLength(0);
+        var log = 0.0;
+        for (var c = 0; c < n; c++)
+        {
+            var pivot = c;
+            for (var r = c + 1; r < n; r++) if (Math.Abs(a[r, c]) > Math.Abs(a[pivot, c])) pivot = r;
+            if (a[pivot, c] == 0) return double.NegativeInfinity;
+            for (var k = 0; k < n; k++) (a[c, k], a[pivot, k]) = (a[pivot, k], a[c, k]);
+            log += Math.Log(Math.Abs(a[c, c]));
+            for (var r = c + 1; r < n; r++)
+            {
+                var f = a[r, c] / a[c, c];
+                for (var k = c; k < n; k++) a[r, k] -= f * a[c, k];
+            }
+        }
+        return log;
+    }
+}
