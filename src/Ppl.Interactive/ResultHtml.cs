@@ -100,5 +100,5 @@ public static class ResultHtml
         return "<div>" + head + (result.Losses.Count > 0 ? result.LossPlot().ToSvg(Width, Height) : "") + "</div>";
     }
 
-    private static string F(double x, string format) => x.ToString(format, CultureInfo.InvariantCulture);
+    private static string F(double x, string format) => Ppl.Inference.Diagnostics.Summary.FormatNumber(x, format);
 }

@@ -54,7 +54,7 @@ public static class BatchedSmc
             logW = normalized.Plus(inc);
             var lse = logW.to_type(ScalarType.Float64).logsumexp(0).item<double>();
             if (double.IsNegativeInfinity(lse) || double.IsNaN(lse))
-                throw new InvalidOperationException($"All {particles} particle weights are zero (or NaN) at step {t} of '{model.Name}'.");
+                throw new InferenceException($"All {particles} particle weights are zero (or NaN) at step {t} of '{model.Name}'.");
             increments[t - 1] = lse;
             var ess = BatchedResampling.EffectiveSampleSize(logW);
             essPerStep[t - 1] = ess;

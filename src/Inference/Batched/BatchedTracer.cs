@@ -141,6 +141,10 @@ public sealed partial class BatchedTracer
         {
             return f();
         }
+        catch (DistributionParameterException e) when (e.Address is null)
+        {
+            throw new DistributionParameterException(e.Family, e.Problem, address);
+        }
         catch (Exception e) when (e is ArgumentException or System.Runtime.InteropServices.ExternalException)
         {
             throw new ModelException($"At '{address}': {e.Message}", address, e);

@@ -15,7 +15,7 @@ public sealed class BatchedWeightedSamples<TRet>
         LogWeights = logWeights;
         LogEvidence = BatchedResampling.LogMeanExp(logWeights);
         if (double.IsNegativeInfinity(LogEvidence))
-            throw new InvalidOperationException($"All {logWeights.shape[0]} particle weights are zero: no particle is consistent with the observations.");
+            throw new InferenceException($"All {logWeights.shape[0]} particle weights are zero: no particle is consistent with the observations.");
         EffectiveSampleSize = BatchedResampling.EffectiveSampleSize(logWeights);
     }
 

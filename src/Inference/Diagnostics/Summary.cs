@@ -55,12 +55,32 @@ public sealed class Summary
         foreach (var r in Rows)
         {
             sb.Append(r.Name.PadRight(w));
-            foreach (var v in new[] { r.Mean, r.Sd, r.Q5, r.Median, r.Q95, r.McseMean }) sb.Append(v.ToString("F3", CultureInfo.InvariantCulture).PadLeft(10));
-            sb.Append(r.EssBulk.ToString("F0", CultureInfo.InvariantCulture).PadLeft(10));
-            sb.Append(r.EssTail.ToString("F0", CultureInfo.InvariantCulture).PadLeft(10));
-            sb.Append(r.Rhat.ToString("F3", CultureInfo.InvariantCulture).PadLeft(10));
+            foreach (var v in new[] { r.Mean, r.Sd, r.Q5, r.Median, r.Q95, r.McseMean }) sb.Append(Cell(v, "F3"));
+            sb.Append(Cell(r.EssBulk, "F0"));
+            sb.Append(Cell(r.EssTail, "F0"));
+            sb.Append(Cell(r.Rhat, "F3"));
             sb.AppendLine();
         }
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// One right-aligned cell of the text table, always separated from its neighbour: NaN and infinities as words, and
+    /// numbers too wide for fixed-point (a chain that diverged, an R-hat of a stuck chain) in scientific notation.
+    /// </summary>
+    internal static string Cell(double v, string format)
+    {
+        var text = FormatNumber(v, format);
+        return " " + text.PadLeft(9);
+    }
+
+    /// <summary>A number for a summary table (text or HTML): "NaN", "inf", "-inf", fixed-point, or scientific when fixed-point would not fit in 9 characters.</summary>
+    public static string FormatNumber(double v, string format)
+    {
+        if (double.IsNaN(v)) return "NaN";
+        if (double.IsPositiveInfinity(v)) return "inf";
+        if (double.IsNegativeInfinity(v)) return "-inf";
+        var text = v.ToString(format, CultureInfo.InvariantCulture);
+        return text.Length <= 9 ? text : v.ToString("0.###e+0", CultureInfo.InvariantCulture);
     }
 }

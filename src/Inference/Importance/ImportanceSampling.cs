@@ -22,6 +22,7 @@ public static class ImportanceSampling
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(observations);
+        ObservationCheck.RequireNoNaN(observations, model.Name);
         return RunParticles(particles, rng, options, r => model.Generate(args, observations, r));
     }
 
@@ -42,6 +43,7 @@ public static class ImportanceSampling
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(proposal);
         ArgumentNullException.ThrowIfNull(observations);
+        ObservationCheck.RequireNoNaN(observations, model.Name);
         return RunParticles(particles, rng, options, r =>
         {
             var (proposed, logQ, _) = proposal.Propose(proposalArgs, r);
@@ -70,11 +72,7 @@ public static class ImportanceSampling
         var logWeights = new double[particles];
         var done = 0;
         var report = Math.Max(1, particles / 100);
-        Parallel.For(0, particles, new ParallelOptions
-        {
-            CancellationToken = options.Cancellation,
-            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
-        }, i =>
+        ParallelWork.For(particles, options, WorkUnit.Particle, i =>
         {
             var (trace, w) = particle(streams[i]);
             traces[i] = trace;

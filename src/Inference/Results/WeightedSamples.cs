@@ -26,7 +26,7 @@ public sealed class WeightedSamples<TTrace> where TTrace : ITrace
         Traces = traces;
         LogEvidence = MathUtil.LogSumExp(_logWeights) - Math.Log(_logWeights.Length);
         if (double.IsNegativeInfinity(LogEvidence))
-            throw new InvalidOperationException(
+            throw new InferenceException(
                 $"All {traces.Count} particle weights are zero: the observations have zero density under every particle. Check the observations against the model's support, or use more particles or a better proposal.");
     }
 

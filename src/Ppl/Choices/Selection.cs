@@ -33,6 +33,13 @@ public abstract class Selection
     /// <summary>True when this selection certainly selects nothing (lets combinators skip work).</summary>
     public virtual bool IsNone => false;
 
+    /// <summary>
+    /// The addresses the user wrote into this selection (through <see cref="At(Address[])"/> and
+    /// <see cref="Prefix(Address[])"/>, also under complements, unions and intersections), with whether each names a
+    /// subtree: what <see cref="SelectionCheck"/> checks against a trace to catch a misspelled address.
+    /// </summary>
+    internal virtual IEnumerable<(Address Address, bool Subtree)> Named => [];
+
     /// <summary>Selects exactly the given addresses (not what lies below them).</summary>
     public static Selection At(params Address[] addresses) => SelectionTrie.Build(addresses, subtree: false);
 
@@ -70,6 +77,7 @@ public abstract class Selection
         public override bool Contains(Address address) => !Inner.Contains(address);
         public override Selection Sub(AddressSegment segment) => Inner.Sub(segment).Complement();
         public override bool IsNone => ReferenceEquals(Inner, All);
+        internal override IEnumerable<(Address Address, bool Subtree)> Named => Inner.Named;
         public override string ToString() => ReferenceEquals(Inner, All) ? "none" : $"not ({Inner})";
     }
 
@@ -78,6 +86,7 @@ public abstract class Selection
         public override bool Contains(Address address) => a.Contains(address) || b.Contains(address);
         public override Selection Sub(AddressSegment segment) => new UnionSelection(a.Sub(segment), b.Sub(segment));
         public override bool IsNone => a.IsNone && b.IsNone;
+        internal override IEnumerable<(Address Address, bool Subtree)> Named => a.Named.Concat(b.Named);
         public override string ToString() => $"({a}) or ({b})";
     }
 
@@ -86,19 +95,24 @@ public abstract class Selection
     {
         private readonly bool _exact;
         private readonly ImmutableDictionary<AddressSegment, Selection> _children;
+        private readonly (Address, bool)[] _named;
 
-        private SelectionTrie(bool exact, ImmutableDictionary<AddressSegment, Selection> children)
+        private SelectionTrie(bool exact, ImmutableDictionary<AddressSegment, Selection> children, (Address, bool)[]? named = null)
         {
             _exact = exact;
             _children = children;
+            _named = named ?? [];
         }
 
         public static Selection Build(Address[] addresses, bool subtree)
         {
             Selection root = new SelectionTrie(false, ImmutableDictionary<AddressSegment, Selection>.Empty);
             foreach (var a in addresses) root = Add(root, a, subtree);
-            return root;
+            // Only the root remembers what was written (Sub views below it are internal to the walk).
+            return root is SelectionTrie t ? new SelectionTrie(t._exact, t._children, addresses.Select(a => (a, subtree)).ToArray()) : root;
         }
+
+        internal override IEnumerable<(Address Address, bool Subtree)> Named => _named;
 
         private static Selection Add(Selection node, Address rest, bool subtree)
         {

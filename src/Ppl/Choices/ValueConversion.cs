@@ -16,8 +16,8 @@ internal static class ValueConversion
         if (typeof(T) == typeof(int) && value is long l && l is >= int.MinValue and <= int.MaxValue)
             return (T)(object)(int)l;
         if (typeof(T) == typeof(object)) return (T)value;
-        throw new InvalidCastException(
-            $"The value at '{address}' is {Describe(value)} of type {value.GetType().Name}, but the model uses it as {typeof(T).Name}.");
+        throw new ModelException(
+            $"The value at '{address}' is {Describe(value)} of type {value.GetType().Name}, but the model uses it as {typeof(T).Name}.", address);
     }
 
     public static string Describe(object? value) => value switch

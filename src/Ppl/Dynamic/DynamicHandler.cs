@@ -238,6 +238,9 @@ internal sealed class DynamicHandler<TArgs, TRet> : ITracer
         Calls[address] = trace;
     }
 
+    /// <summary>The address the run visited last (for an error raised by the model's own code), or null when it visited none.</summary>
+    public Address? LastVisited { get; private set; }
+
     private void Visit(Address address)
     {
         if (address.IsRoot)
@@ -246,6 +249,7 @@ internal sealed class DynamicHandler<TArgs, TRet> : ITracer
             throw new ModelException(
                 $"Model '{_model.Name}' used the address '{address}' twice in one run. Each random choice, observation and call needs its own address (inside a loop, add the loop index: \"name\" / i).",
                 address);
+        LastVisited = address;
     }
 
     private static void CheckParameters(Address address, IDistribution distribution)

@@ -36,11 +36,17 @@ public sealed class DynamicModel<TArgs, TRet> : IGenerativeFunction<TArgs, TRet>
     public ParameterStore Parameters { get; } = new();
 
     private (DynamicHandler<TArgs, TRet> Handler, TRet Return) Run(TArgs args, HandlerMode mode, ChoiceMap constraints,
-        DynamicTrace<TArgs, TRet>? old, Selection selection, Rng? rng)
+        DynamicTrace<TArgs, TRet>? old, Selection selection, Rng? rng, string? operation = null)
     {
         var handler = new DynamicHandler<TArgs, TRet>(this, mode, constraints, old, selection, rng);
-        var ret = _body(handler, args);
-        return (handler, ret);
+        try
+        {
+            return (handler, _body(handler, args));
+        }
+        catch (Exception e) when (ModelCodeException.ShouldWrap(e))
+        {
+            throw new ModelCodeException(Name, operation ?? mode.ToString(), handler.LastVisited, e);
+        }
     }
 
     private DynamicTrace<TArgs, TRet> MakeTrace(TArgs args, DynamicHandler<TArgs, TRet> h, TRet ret) =>
@@ -50,7 +56,7 @@ public sealed class DynamicModel<TArgs, TRet> : IGenerativeFunction<TArgs, TRet>
     public ITrace<TArgs, TRet> Simulate(TArgs args, Rng rng)
     {
         ArgumentNullException.ThrowIfNull(rng);
-        var (h, ret) = Run(args, HandlerMode.Generate, ChoiceMap.Empty, null, Selection.None, rng);
+        var (h, ret) = Run(args, HandlerMode.Generate, ChoiceMap.Empty, null, Selection.None, rng, "Simulate");
         return MakeTrace(args, h, ret);
     }
 

@@ -29,7 +29,7 @@ internal sealed class EnumeratingRng : Rng
     public double PathLogProbability { get; private set; }
 
     public override ulong NextUInt64() =>
-        throw new NotSupportedException(
+        throw new InferenceException(
             "Exact enumeration met a continuous or infinite-support random draw; only programs whose random choices all have finite support can be enumerated.");
 
     public override Rng Split() => this;

@@ -3,18 +3,14 @@ namespace Ppl;
 /// <summary>
 /// Thrown when a model or a call on the generative function interface is used wrongly: two choices at
 /// one address, constraints at addresses the model never visits, a NaN log density. The message names
-/// the address and the value.
+/// the address and the value. See <see cref="PplException"/> for the whole hierarchy.
 /// </summary>
-public class ModelException : InvalidOperationException
+public class ModelException : PplException
 {
     /// <summary>Creates the exception.</summary>
-    public ModelException(string message, Address? address = null, Exception? inner = null) : base(message, inner)
+    public ModelException(string message, Address? address = null, Exception? inner = null) : base(message, address, inner)
     {
-        Address = address;
     }
-
-    /// <summary>The address concerned, when there is one.</summary>
-    public Address? Address { get; }
 }
 
 /// <summary>Thrown when constraints name addresses the model never visited.</summary>

@@ -166,7 +166,7 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
         try
         {
             var h = Handler<GenerateMode>(store, seq, ChoiceMap.Empty, null, Selection.None, null, rng);
-            var ret = Run(ref h, args);
+            var ret = Run(ref h, args, "Simulate");
             return MakeTrace(args, ret, h, store);
         }
         finally
@@ -187,7 +187,7 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
         try
         {
             var h = Handler<GenerateMode>(store, seq, constraints, null, Selection.None, null, rng);
-            var ret = Run(ref h, args);
+            var ret = Run(ref h, args, "Generate");
             h.CheckConstraintsVisited();
             return new(MakeTrace(args, ret, h, store), h.Score - h.Fresh);
         }
@@ -220,7 +220,7 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
         try
         {
             var h = Handler<AssessMode>(null, seq, choices, null, Selection.None, null, null);
-            var ret = Run(ref h, args);
+            var ret = Run(ref h, args, "Assess");
             h.CheckConstraintsVisited();
             return new(h.Score, ret);
         }
@@ -248,7 +248,7 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
             var h = Handler<UpdateMode>(store, seq, constraints, old.Store, Selection.None, null, rng);
             h.Source = null; // update reads constraints by address: they override the old trace, whatever their origin
             var image = StartDependencies(ref h, old, args);
-            var ret = Run(ref h, args);
+            var ret = Run(ref h, args, "Update");
             h.CheckConstraintsVisited();
             h.FinishAgainstOld();
             var weight = h.Score - old.Score - h.Fresh;
@@ -275,7 +275,7 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
         {
             var h = Handler<RegenerateMode>(store, seq, ChoiceMap.Empty, old.Store, selection, Mask(selection), rng);
             var image = StartDependencies(ref h, old, args);
-            var ret = Run(ref h, args);
+            var ret = Run(ref h, args, "Regenerate");
             h.FinishAgainstOld();
             var weight = h.Score - old.Score - h.Fresh + h.Dropped;
             var t = MakeTrace(args, ret, h, store);
@@ -383,7 +383,7 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
     /// an address); the handler's <c>Current</c> says which static site was being evaluated, so the error
     /// still names the address, as the dynamic tracer's does.
     /// </summary>
-    private TRet Run<TMode>(ref ModelHandler<TMode> h, TArgs args) where TMode : struct
+    private TRet Run<TMode>(ref ModelHandler<TMode> h, TArgs args, string operation) where TMode : struct
     {
         try
         {
@@ -392,6 +392,10 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
         catch (DistributionParameterException e) when (e.Address is null && h.Current >= 0)
         {
             throw new DistributionParameterException(e.Family, e.Problem, Metadata.AddressOf(h.Current));
+        }
+        catch (Exception e) when (ModelCodeException.ShouldWrap(e))
+        {
+            throw new ModelCodeException(Name, operation, h.LastVisited(), e);
         }
     }
 

@@ -627,6 +627,18 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
 
     // ---------------------------------------------------------------- after the run
 
+    /// <summary>The address the run visited last (for an error raised by the model's own code), or null when it visited none.</summary>
+    public readonly Address? LastVisited()
+    {
+        if (VisitCount == 0) return null;
+        for (var k = 0; k < Seq.Length && k < Meta.SlotCount; k++)
+            if (Seq[k] == VisitCount) return Meta.AddressOf(k);
+        if (DynamicSeq is { } d)
+            foreach (var (a, n) in d)
+                if (n == VisitCount) return a;
+        return null;
+    }
+
     private readonly bool IsVisited(Address a) =>
         Meta.TryGetSlot(a, out var k) ? Seq[k] != 0 : DynamicSeq is { } d && d.ContainsKey(a);
 

@@ -45,7 +45,7 @@ public class BatchedImportanceSamplingTests
         var e = Assert.Throws<ModelException>(() => BatchedTestModels.NormalNormal.Assess(3, BatchedTestModels.NormalNormalObservations(), 10));
         Assert.Contains("'mu'", e.Message);
         var bad = BatchedModel.Create<Tensor>("bad", t => t.Sample("x", new TNormal(t.Scalar(0), t.Scalar(-1))));
-        var e2 = Assert.Throws<ModelException>(() => bad.Simulate(Unit.Value, 10, new Rng(1)));
+        var e2 = Assert.Throws<DistributionParameterException>(() => bad.Simulate(Unit.Value, 10, new Rng(1)));
         Assert.Contains("'x'", e2.Message);
         Assert.Contains("sigma", e2.Message);
     }

@@ -84,7 +84,7 @@ public class ImportanceSamplingTests
             t.Observe("flip", new Bernoulli(0), true);
             return x;
         });
-        var e = Assert.Throws<InvalidOperationException>(() => ImportanceSampling.Run(model, Unit.Value, ChoiceMap.Empty, 10, new Rng(1)));
+        var e = Assert.Throws<InferenceException>(() => ImportanceSampling.Run(model, Unit.Value, ChoiceMap.Empty, 10, new Rng(1)));
         Assert.Contains("All 10 particle weights are zero", e.Message);
     }
 

@@ -123,9 +123,9 @@ public class StateSpaceSmcTests
         cts.Cancel();
         Assert.ThrowsAny<OperationCanceledException>(() => StateSpaceSmc.Run<LgssmStruct, double>(new LgssmStruct(Data10), 50, new Rng(1), null, new RunOptions { Cancellation = cts.Token }));
         var nan = new StateSpaceModel<double>(3, r => r.NextGaussian(), (_, x, r) => x + r.NextGaussian(), (_, _) => double.NaN);
-        Assert.Contains("NaN", Assert.Throws<InvalidOperationException>(() => StateSpaceSmc.Run<StateSpaceModel<double>, double>(nan, 10, new Rng(1))).Message);
+        Assert.Contains("NaN", Assert.Throws<InferenceException>(() => StateSpaceSmc.Run<StateSpaceModel<double>, double>(nan, 10, new Rng(1))).Message);
         var impossible = new StateSpaceModel<double>(3, r => r.NextGaussian(), (_, x, r) => x + r.NextGaussian(), (_, _) => double.NegativeInfinity);
-        Assert.Contains("zero", Assert.Throws<InvalidOperationException>(() => StateSpaceSmc.Run<StateSpaceModel<double>, double>(impossible, 10, new Rng(1))).Message);
+        Assert.Contains("zero", Assert.Throws<InferenceException>(() => StateSpaceSmc.Run<StateSpaceModel<double>, double>(impossible, 10, new Rng(1))).Message);
     }
 
     private sealed class SyncProgress(Action<Progress> report) : IProgress<Progress>

@@ -82,7 +82,7 @@ public class BadInputTests
     [Fact]
     public void AConstraintOfTheWrongTypeNamesTheAddress()
     {
-        var e = Assert.Throws<InvalidCastException>(() => Fixed.Generate(0, ChoiceMap.From(("mu", "zero")), new Rng(1)));
+        var e = Assert.Throws<ModelException>(() => Fixed.Generate(0, ChoiceMap.From(("mu", "zero")), new Rng(1)));
         Assert.Contains("'mu'", e.Message);
     }
 

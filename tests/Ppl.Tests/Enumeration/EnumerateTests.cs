@@ -47,7 +47,7 @@ public class EnumerateTests
     [Fact]
     public void EnumeratingAContinuousModelFailsClearly()
     {
-        var e = Assert.Throws<NotSupportedException>(() => Enumerate.Model(Fixed, 1));
+        var e = Assert.Throws<InferenceException>(() => Enumerate.Model(Fixed, 1));
         Assert.Contains("continuous", e.Message);
     }
 

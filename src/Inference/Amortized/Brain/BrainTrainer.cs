@@ -59,7 +59,7 @@ public static class BrainTrainer
                 family.AccumulateGradients(ps, ys, weights);
                 foreach (var p in family.Parameters)
                     if (p.grad is not null && !isfinite(p.grad).all().item<bool>())
-                        throw new InvalidOperationException($"Step {step + 1}: a gradient of the family is not finite (loss {loss}); lower the learning rate or check the stored scores.");
+                        throw new InferenceException($"Step {step + 1}: a gradient of the family is not finite (loss {loss}); lower the learning rate or check the stored scores.");
                 adam.Step();
                 step++;
                 losses.Add(loss);

@@ -42,9 +42,9 @@ public sealed class ParticleOperator<TObservations> : IPosteriorOperator<TensorD
         var x = prior.Sample(_rng, [Particles]);
         using var ng = no_grad();
         var logW = _logLikelihood(x, observations);
-        if (logW.isnan().any().item<bool>()) throw new InvalidOperationException("The log likelihood returned NaN for some particle.");
+        if (logW.isnan().any().item<bool>()) throw new InferenceException("The log likelihood returned NaN for some particle.");
         if (logW.isneginf().all(0).any().item<bool>())
-            throw new InvalidOperationException("All particle weights are zero for some batch member: the observations are impossible under every particle.");
+            throw new InferenceException("All particle weights are zero for some batch member: the observations are impossible under every particle.");
         return (x, logW);
     }
 

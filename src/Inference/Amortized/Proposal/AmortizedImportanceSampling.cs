@@ -32,7 +32,7 @@ public static class AmortizedImportanceSampling
         var logQx = proposal.LogProb(y) - transform.LogAbsDetInverseJacobian(y);
         var logP = logJoint(x);
         var logW = logP - logQx;
-        if (logW.isnan().any().item<bool>()) throw new InvalidOperationException("An importance weight is NaN: the joint density returned NaN for a proposed particle.");
+        if (logW.isnan().any().item<bool>()) throw new InferenceException("An importance weight is NaN: the joint density returned NaN for a proposed particle.");
         var logZ = logW.logsumexp(0).Minus(Math.Log(particles));
         return new AmortizedImportanceResult(x, logW, logZ);
     }

@@ -55,9 +55,9 @@ public sealed class BootstrapParticleFilter
             ? initial.Sample(Rng, [Particles]).to_type(ScalarType.Float64)
             : _particles.matmul(_a.T).Plus(randn(_particles.shape, ScalarType.Float64, generator: _g).matmul(_lq.T));
         var logW = _logLikelihood(x, reading);
-        if (logW.isnan().any().item<bool>()) throw new InvalidOperationException("The log likelihood returned NaN for some particle.");
+        if (logW.isnan().any().item<bool>()) throw new InferenceException("The log likelihood returned NaN for some particle.");
         logW = logW - logW.logsumexp(0, keepdim: true);
-        if (logW.isnan().any().item<bool>()) throw new InvalidOperationException("Every particle of some series has zero likelihood: the reading is impossible under all of them.");
+        if (logW.isnan().any().item<bool>()) throw new InferenceException("Every particle of some series has zero likelihood: the reading is impossible under all of them.");
         // Multinomial resampling per series: indices [S, P] into the particle axis.
         var idx = multinomial(logW.T.exp(), Particles, replacement: true, generator: _g); // [S, P]
         var s = x.shape[1];

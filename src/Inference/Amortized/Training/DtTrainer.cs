@@ -48,7 +48,7 @@ public static class DtTrainer
                 var loss = options.UsePriorLoss ? post.Plus(prior) : post;
                 var value = loss.item<float>();
                 if (!float.IsFinite(value))
-                    throw new InvalidOperationException($"The training loss became {value} at step {step}; lower the learning rate or check the meta-model's simulations.");
+                    throw new InferenceException($"The training loss became {value} at step {step}; lower the learning rate or check the meta-model's simulations.");
                 optimizer.ZeroGradients();
                 loss.backward();
                 using (no_grad())

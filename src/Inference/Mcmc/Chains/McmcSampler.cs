@@ -29,13 +29,15 @@ public static class McmcSampler
         ArgumentNullException.ThrowIfNull(kernel);
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
+        var transformGiven = transform is not null;
         transform ??= x => (double[])x.Clone();
         names ??= Enumerable.Range(0, transform(new double[density.Dimension]).Length).Select(i => $"x[{i}]").ToArray();
+        var reported = Reported(transform, names);
         return RunChains(settings, rng, options, names, (chainRng, report, token) =>
         {
-            var start = InitialPosition(density, settings.Init, chainRng);
+            var start = InitialPosition(density, settings.Init, chainRng, transformGiven ? null : names);
             var state = kernel.Init(density, start, settings.Warmup, chainRng);
-            return RunOne(settings, report, token, state, s => kernel.Step(density, s, chainRng), s => transform(s.Position), s => s.Stats, s => s.LogDensity);
+            return RunOne(settings, report, token, state, s => kernel.Step(density, s, chainRng), s => reported(s.Position), s => s.Stats, s => s.LogDensity);
         });
     }
 
@@ -64,6 +66,7 @@ public static class McmcSampler
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(observations);
+        ObservationCheck.RequireNoNaN(observations, model.Name);
         var density = ModelDensity.Create(model, args, observations);
         // A start given as choices is mapped to the unconstrained scale once (the density's own vector start).
         ArgumentNullException.ThrowIfNull(settings);
@@ -115,13 +118,28 @@ public static class McmcSampler
         ArgumentNullException.ThrowIfNull(kernel);
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(extract);
+        ArgumentNullException.ThrowIfNull(observations);
+        ObservationCheck.RequireNoNaN(observations, model.Name);
         settings.Validate();
+        ArgumentNullException.ThrowIfNull(names);
+        var reported = Reported(extract, names);
         return RunChains(settings, rng, options, names, (chainRng, report, token) =>
         {
             var trace = InitialTrace(model, args, observations, settings.Init, chainRng);
-            return RunOne(settings, report, token, new TraceState<TArgs, TRet>(trace), s => kernel.Step(s, chainRng), s => extract(s.Trace), s => s.Stats, s => s.Trace.Score);
+            return RunOne(settings, report, token, new TraceState<TArgs, TRet>(trace), s => kernel.Step(s, chainRng), s => reported(s.Trace), s => s.Stats, s => s.Trace.Score);
         });
     }
+
+    /// <summary>The reported quantities, checked to be as many as their names (a short names list must not drop quantities silently).</summary>
+    private static Func<T, double[]> Reported<T>(Func<T, double[]> report, IReadOnlyList<string> names) => x =>
+    {
+        var values = report(x);
+        if (values.Length != names.Count)
+            throw new ArgumentException(
+                $"Each draw reports {values.Length} quantities but {names.Count} names were given ({string.Join(", ", names.Take(6))}{(names.Count > 6 ? ", …" : "")}); give one name per quantity.",
+                nameof(names));
+        return values;
+    };
 
     private delegate (double[][] Draws, TransitionStats[] Stats, double[] LogDensities, TimeSpan Warmup, TimeSpan Sampling) ChainRun(Rng rng, Action report, CancellationToken token);
 
@@ -139,11 +157,7 @@ public static class McmcSampler
             var d = Interlocked.Increment(ref done);
             if (options.Progress is { } p && (d % every == 0 || d == total)) p.Report(new Progress(d, total));
         }
-        Parallel.For(0, settings.Chains, new ParallelOptions
-        {
-            CancellationToken = options.Cancellation,
-            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
-        }, c => results[c] = chain(streams[c], Report, options.Cancellation));
+        ParallelWork.For(settings.Chains, options, WorkUnit.Chain, c => results[c] = chain(streams[c], Report, options.Cancellation));
         return new McmcResult(names, results.Select(r => r.Draws).ToArray(), results.Select(r => r.Stats).ToArray(), results.Select(r => r.LogDensities).ToArray(),
             results.Max(r => r.Warmup), results.Max(r => r.Sampling), results.Select(r => r.Sampling).ToArray());
     }
@@ -178,13 +192,17 @@ public static class McmcSampler
         return (draws, st, lp, warm, sw.Elapsed);
     }
 
-    private static double[] InitialPosition(IDifferentiableDensity density, InitStrategy init, Rng rng)
+    private static double[] InitialPosition(IDifferentiableDensity density, InitStrategy init, Rng rng, IReadOnlyList<string>? names)
     {
         var n = density.Dimension;
         var gradient = new double[n];
         double[]? last = null;
+        double lastLogp = double.NaN;
+        Exception? lastError = null;
+        var attempts = 0;
         for (var attempt = 0; attempt < 100; attempt++)
         {
+            attempts++;
             var x = init switch
             {
                 InitStrategy.UniformInit u => Enumerable.Range(0, n).Select(_ => (2 * rng.NextDouble() - 1) * u.Radius).ToArray(),
@@ -194,13 +212,39 @@ public static class McmcSampler
             };
             if (x.Length != n) throw new ArgumentException($"The initial position has {x.Length} coordinates; the density has {n}.");
             last = x;
-            // Stan's rule: a start needs a finite log density and a finite gradient, else another is drawn.
-            if (double.IsFinite(density.LogDensityAndGradient(x, gradient)) && AllFinite(gradient)) return x;
+            // Stan's rule: a start needs a finite log density and a finite gradient, else another is drawn; an exception
+            // at a start (a parameter outside its domain) is one more rejected start.
+            Array.Clear(gradient);
+            try
+            {
+                lastLogp = density.LogDensityAndGradient(x, gradient);
+                lastError = null;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                lastError = e;
+            }
+            if (lastError is null && double.IsFinite(lastLogp) && AllFinite(gradient)) return x;
             if (init is InitStrategy.ValuesInit) break;
         }
         // The model's own density names the site at fault (a parameter out of its domain, a value outside its support).
         if (last is not null && density is IModelDensity md) md.Check(last);
-        throw new InvalidOperationException("No initial position with a finite log density and gradient was found (100 attempts).");
+        if (lastError is PplException) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(lastError).Throw();
+        throw new InferenceException(InitFailure(attempts, last, lastLogp, gradient, lastError, names), null, lastError);
+    }
+
+    /// <summary>Why the last start failed, naming the non-finite coordinate of the gradient or the exception, for a hand-written density.</summary>
+    private static string InitFailure(int attempts, double[]? x, double logp, double[] gradient, Exception? error, IReadOnlyList<string>? names)
+    {
+        string Name(int i) => names is not null && i < names.Count ? $"'{names[i]}' (coordinate {i})" : $"coordinate {i}";
+        var at = x is null ? "" : " at [" + string.Join(", ", x.Take(8).Select(v => v.ToString("G4", System.Globalization.CultureInfo.InvariantCulture))) + (x.Length > 8 ? ", …]" : "]");
+        var why = error is not null
+            ? $"the density threw {error.GetType().Name}: {error.Message}"
+                + (error is IndexOutOfRangeException ? $" (does the density's Dimension, {gradient.Length}, match the coordinates it reads?)" : "")
+            : !double.IsFinite(logp)
+                ? $"the log density was {logp}" + (double.IsNaN(logp) ? " (NaN: check the data and the parameters for NaN, a negative scale or a value outside a support)" : " (the point has zero density)")
+                : $"the gradient was not finite at {string.Join(", ", Enumerable.Range(0, gradient.Length).Where(i => !double.IsFinite(gradient[i])).Take(5).Select(i => $"{Name(i)} = {gradient[i]}"))}";
+        return $"No initial position with a finite log density and gradient was found ({attempts} attempt(s)); at the last one{at}, {why}.";
     }
 
     private static bool AllFinite(double[] g)
@@ -227,6 +271,6 @@ public static class McmcSampler
             }
             if (double.IsFinite(trace.Score)) return trace;
         }
-        throw new InvalidOperationException($"No initial trace of '{model.Name}' with a finite score was found (100 attempts).");
+        throw new InferenceException($"No initial trace of '{model.Name}' with a finite score was found (100 attempts).");
     }
 }

@@ -10,10 +10,31 @@ internal static class Leapfrog
         for (var i = 0; i < n; i++) p[i] += 0.5 * eps * g[i];
         metric.Velocity(p, scratch);
         for (var i = 0; i < n; i++) q[i] += eps * scratch[i];
-        var logp = density.LogDensityAndGradient(q, g);
-        if (double.IsNaN(logp)) logp = double.NegativeInfinity;
+        var logp = LogDensityAndGradient(density, q, g);
         for (var i = 0; i < n; i++) p[i] += 0.5 * eps * g[i];
         return logp;
+    }
+
+    /// <summary>
+    /// The density and its gradient at a proposed point, where a NaN, or an exception that says the point is outside
+    /// the model's domain (<see cref="DensityErrors.IsRejection"/>: a Cholesky of a matrix that is not positive
+    /// definite, a failed solve), is −∞ with a zero gradient: the trajectory is divergent and the proposal rejected,
+    /// as in Stan, instead of the end of every chain.
+    /// </summary>
+    public static double LogDensityAndGradient(IDifferentiableDensity density, ReadOnlySpan<double> q, Span<double> g)
+    {
+        double logp;
+        try
+        {
+            logp = density.LogDensityAndGradient(q, g);
+        }
+        catch (Exception e) when (DensityErrors.IsRejection(e))
+        {
+            logp = double.NaN;
+        }
+        if (!double.IsNaN(logp)) return logp;
+        g.Clear();
+        return double.NegativeInfinity;
     }
 
     /// <summary>H = −log p(q) + ½ pᵀM⁻¹p (NaN becomes +∞, a rejected or divergent state).</summary>
@@ -53,7 +74,7 @@ internal static class Leapfrog
             if (direction == 1 && !(d > logTarget)) break;
             if (direction == -1 && !(d < logTarget)) break;
             eps = direction == 1 ? eps * 2 : eps * 0.5;
-            if (eps > 1e7 || eps < 1e-300) throw new InvalidOperationException($"Step-size initialisation failed (ε = {eps}): the posterior may be improper or the density flat.");
+            if (eps > 1e7 || eps < 1e-300) throw new InferenceException($"Step-size initialisation failed (ε = {eps}): the posterior may be improper or the density flat.");
         }
         return eps;
     }

@@ -43,7 +43,7 @@ public sealed record EllipticalSlice<TArgs, TRet>(IReadOnlyList<Address> Address
             else hi = theta;
             theta = lo + (hi - lo) * rng.NextDouble();
         }
-        throw new InvalidOperationException("Elliptical slice sampling did not find a point on the slice in 10000 shrinkages.");
+        throw new InferenceException("Elliptical slice sampling did not find a point on the slice in 10000 shrinkages.");
     }
 
     private double LogLikelihood(ITrace<TArgs, TRet> t)

@@ -27,7 +27,7 @@ public sealed record EnumerativeGibbs<TArgs, TRet>(Address Address) : IKernel<Tr
             logW[k] = w;
         }
         var max = logW.Max();
-        if (double.IsNegativeInfinity(max)) throw new InvalidOperationException($"Every value of '{Address}' has zero probability.");
+        if (double.IsNegativeInfinity(max)) throw new InferenceException($"Every value of '{Address}' has zero probability.", Address);
         var weights = logW.Select(w => Math.Exp(w - max)).ToArray();
         var pick = rng.DrawIndex(weights);
         var accepted = !Equals(support[pick], t.Choices.Get<object>(Address));

@@ -16,9 +16,16 @@ namespace Ppl.Inference.Mcmc;
 /// <param name="Warmup">Steps of warm-up adaptation.</param>
 public sealed record GradientOnSelection<TArgs, TRet>(Selection Selection, IGradientKernel Kernel, int Warmup) : IKernel<TraceState<TArgs, TRet>>
 {
+    private readonly SelectionWatch _watch = new(Selection, "Kernel.On");
+
     /// <inheritdoc />
     public TraceState<TArgs, TRet> Step(TraceState<TArgs, TRet> state, Rng rng)
     {
+        // A misspelled address would otherwise leave those choices unmoved; a selection that selects nothing of this
+        // trace cannot even start, so it is named at once.
+        if (!state.KernelStates.ContainsKey(this) && !state.Trace.Choices.Leaves.Any(l => Selection.Contains(l.Address)))
+            SelectionCheck.Require([state.Trace], Selection, "Kernel.On");
+        _watch.Look(state.Trace);
         var (density, u, apply) = Conditional(state.Trace);
         GradientState s;
         if (state.KernelStates.TryGetValue(this, out var o) && o is GradientState prev && prev.Position.Length == u.Length)

@@ -9,10 +9,14 @@ namespace Ppl.Inference.Mcmc;
 /// <param name="Selection">The choices to resample.</param>
 public sealed record MetropolisHastings<TArgs, TRet>(Selection Selection) : IKernel<TraceState<TArgs, TRet>>
 {
+    private readonly SelectionWatch _watch = new(Selection, "Kernel.Mh");
+
     /// <inheritdoc />
     public TraceState<TArgs, TRet> Step(TraceState<TArgs, TRet> state, Rng rng)
     {
         var t = state.Trace;
+        // A misspelled address would otherwise give a chain that never moves.
+        _watch.Look(t);
         var (proposed, logRatio) = t.GenerativeFunction.Regenerate(t, t.Args, Selection, rng);
         return Accept.Decide(state, proposed, logRatio, rng);
     }

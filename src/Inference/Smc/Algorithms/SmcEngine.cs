@@ -33,7 +33,7 @@ internal static class SmcEngine
         var final = population.Sequentially(transform, steps, rng, options, (k, before, after) =>
         {
             if (double.IsNegativeInfinity(before.LogEvidence))
-                throw new InvalidOperationException(
+                throw new InferenceException(
                     $"SMC on '{model.Name}': every one of the {particles} particle weights is zero at pause {k}; the observations there have zero density under every particle. Check them against the model's support, or use more particles.");
             var parents = after.Ancestors?.ToArray();
             ancestry.Add(parents);

@@ -54,7 +54,7 @@ public static class TemperedSmc
             // Particles with L = 0 get weight 0 (their log L is −∞): the product 0·(−∞) is never formed.
             population = population.WithLogWeights(population.LogWeights.Select((w, i) => double.IsNegativeInfinity(logL[i]) ? double.NegativeInfinity : w + delta * logL[i]).ToArray());
             if (double.IsNegativeInfinity(population.LogEvidence))
-                throw new InvalidOperationException($"Every particle has likelihood zero at temperature {beta}; the prior and likelihood do not overlap for these {particles} particles.");
+                throw new InferenceException($"Every particle has likelihood zero at temperature {beta}; the prior and likelihood do not overlap for these {particles} particles.");
             var ess = population.EffectiveSampleSize;
             var evidence = population.LogEvidence;
             int[]? parents = null;

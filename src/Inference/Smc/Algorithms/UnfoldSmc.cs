@@ -70,7 +70,7 @@ public static class UnfoldSmc
             });
             population = new Population<ITrace<(int Steps, TState Init, TParams Params), IReadOnlyList<TState>>>(traces, logWeights);
             if (double.IsNegativeInfinity(population.LogEvidence))
-                throw new InvalidOperationException(
+                throw new InferenceException(
                     $"All {particles} particle weights are zero after step {t}: the observations {observations[t]} have zero density under every {particleKind}.");
             var ess = population.EffectiveSampleSize;
             var resampled = ess < essThreshold * particles;

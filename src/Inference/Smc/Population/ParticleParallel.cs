@@ -1,6 +1,9 @@
 namespace Ppl.Inference.Smc;
 
-/// <summary>Runs per-particle work in parallel with one random stream per particle, split in a fixed order.</summary>
+/// <summary>
+/// Runs per-particle work in parallel with one random stream per particle, split in a fixed order. An error in a
+/// particle is rethrown as it is, naming the particle (see <see cref="ParallelWork"/>).
+/// </summary>
 internal static class ParticleParallel
 {
     /// <summary>
@@ -14,19 +17,10 @@ internal static class ParticleParallel
         options.Cancellation.ThrowIfCancellationRequested();
         if (!Resamplers.IsPlain(rng))
         {
-            for (var i = 0; i < n; i++) body(i, rng);
+            ParallelWork.For(n, options, WorkUnit.Particle, i => body(i, rng), sequential: true);
             return;
         }
         var streams = rng.Split(n);
-        if (options.MaxDegreeOfParallelism == 1 || n < 8)
-        {
-            for (var i = 0; i < n; i++) body(i, streams[i]);
-            return;
-        }
-        Parallel.For(0, n, new ParallelOptions
-        {
-            CancellationToken = options.Cancellation,
-            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
-        }, i => body(i, streams[i]));
+        ParallelWork.For(n, options, WorkUnit.Particle, i => body(i, streams[i]), sequential: n < 8);
     }
 }

@@ -174,9 +174,9 @@ public sealed class ParticleFilter<TModel, TState> where TModel : IStateSpaceMod
         var globalMax = double.NegativeInfinity;
         foreach (var m in _chunkMax) globalMax = Math.Max(globalMax, m);
         if (double.IsNaN(globalMax))
-            throw new InvalidOperationException($"LogObservation returned NaN at step {t} for some particle; it must return a log density or −∞.");
+            throw new InferenceException($"LogObservation returned NaN at step {t} for some particle; it must return a log density or −∞.");
         if (double.IsNegativeInfinity(globalMax))
-            throw new InvalidOperationException(
+            throw new InferenceException(
                 $"All {_n} particle weights are zero after step {t}: observation {t} has zero density under every particle. Check it against the model's support, or use more particles.");
         _propagateMax = globalMax;
         ForChunks(static (self, lo, hi, _) =>
@@ -302,12 +302,6 @@ public sealed class ParticleFilter<TModel, TState> where TModel : IStateSpaceMod
             return;
         }
         var streams = needsRng ? _rng.Split(_chunks) : null;
-        if (_options.MaxDegreeOfParallelism == 1)
-        {
-            for (var c = 0; c < _chunks; c++) body(this, c * size, Math.Min(_n, (c + 1) * size), streams?[c] ?? _rng);
-            return;
-        }
-        Parallel.For(0, _chunks, new ParallelOptions { CancellationToken = _options.Cancellation, MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism },
-            c => body(this, c * size, Math.Min(_n, (c + 1) * size), streams?[c] ?? _rng));
+        ParallelWork.For(_chunks, _options, WorkUnit.Chunk, c => body(this, c * size, Math.Min(_n, (c + 1) * size), streams?[c] ?? _rng));
     }
 }
