@@ -7,7 +7,7 @@ namespace Ppl.Inference.Importance;
 /// log p(observations, proposed choices) − log q(proposed choices). Particles run in parallel, each on
 /// its own random stream split from the caller's in a fixed order, so results depend only on the seed.
 /// </summary>
-public static class ImportanceSampling
+public static partial class ImportanceSampling
 {
     /// <summary>Importance sampling with the model's prior as proposal.</summary>
     /// <param name="model">The model.</param>

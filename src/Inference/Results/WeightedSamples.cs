@@ -13,7 +13,7 @@ public sealed class WeightedSamples<TTrace> where TTrace : ITrace
 
     /// <summary>Wraps traces and their log importance weights (log p/q).</summary>
     /// <exception cref="ArgumentException">Lengths differ, or a weight is NaN.</exception>
-    /// <exception cref="InvalidOperationException">Every weight is zero: the observations are impossible under every particle.</exception>
+    /// <exception cref="InferenceException">Every weight is zero: the observations are impossible under every particle.</exception>
     public WeightedSamples(IReadOnlyList<TTrace> traces, IReadOnlyList<double> logWeights)
     {
         if (traces.Count != logWeights.Count)
