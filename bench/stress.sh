@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stress run for nondeterministic native failures (issue 19): runs the tensor-heavy test classes of
+# Stress run for nondeterministic native failures: runs the tensor-heavy test classes of
 # tests/Ppl.Inference.Tests again and again, several test processes side by side, beside CPU-bound load
 # processes, with forced garbage collections inside each test process (PPL_STRESS_GC_MS: a thread there calls
 # GC.Collect + GC.WaitForPendingFinalizers every that many ms; tests/Ppl.Inference.Tests/StressGc.cs).

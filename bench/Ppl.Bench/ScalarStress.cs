@@ -4,7 +4,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 /// <summary>
-/// The focused reproduction of issue 19: worker threads compute <c>(a + b) × 0.5 + 1</c> while another thread
+/// The focused reproduction of the TorchSharp Scalar lifetime failure (see src/Ppl/Numerics/TensorArithmetic.cs): worker threads compute <c>(a + b) × 0.5 + 1</c> while another thread
 /// forces garbage collections and waits for finalizers without pause. With TorchSharp's operators (<c>raw</c>)
 /// the temporary <see cref="Scalar"/>s (the 0.5, the 1 and the <c>alpha = 1</c> of each addition) are reachable
 /// only until their handle is read, so the finalizer thread frees some of them while libtorch still reads them:

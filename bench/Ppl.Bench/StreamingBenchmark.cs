@@ -22,7 +22,7 @@ public static partial class StreamingBenchModels
 }
 
 /// <summary>
-/// Streaming importance sampling (issue 19): 10⁷ particles of a [Model] in bounded memory, against the keeping run
+/// Streaming importance sampling: 10⁷ particles of a [Model] in bounded memory, against the keeping run
 /// (<c>ImportanceSampling.Run</c>) at 10⁶ particles in the same process; and the cancellation lag of a run of 10¹⁰
 /// particles cancelled mid-way. Reports the peak working set after each phase.
 /// <c>dotnet run -c Release --project bench/Ppl.Bench -- is-stream [--particles N]</c>

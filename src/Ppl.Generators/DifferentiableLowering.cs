@@ -51,10 +51,11 @@ namespace Ppl.Generators
     /// through those bounds). The return value is not computed (reports use the ordinary generated model).
     /// </para>
     /// <para>
-    /// Every use of a random value is checked against a whitelist (arithmetic, comparisons, Math functions,
-    /// sites, locals and arrays of random values); anything else — a helper method or a sub-model called with a
-    /// random argument, a random value stored outside a local, a choice of a vector type — stops the lowering
-    /// with PPL0012 naming the construct, and gradient-based inference then falls back to finite differences.
+    /// Every use of a random value is checked against a whitelist (arithmetic, comparisons, Math functions, sites,
+    /// locals and arrays of random values, the compilation's static helpers (lowered once each into copies over
+    /// <c>Real</c>) and sub-models (through their callable forms)); anything else — a random value stored outside a
+    /// local, a choice of a vector type, a call the generator cannot see — stops the lowering with PPL0012 naming the
+    /// construct, and gradient-based inference on the model (<c>ModelDensity.Create</c>) then says so.
     /// </para>
     /// </summary>
     internal sealed class DifferentiableLowering

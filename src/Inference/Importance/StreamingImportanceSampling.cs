@@ -43,7 +43,7 @@ public static partial class ImportanceSampling
             var sums = new WeightAccumulator[count];
             var kept = new Reservoir<TArgs, TRet>[count];
             var waveStart = first;
-            ParallelWork.For(count, options, WorkUnit.Particle, b =>
+            ParallelWork.For(count, options, WorkUnit.Chunk, b =>
             {
                 var start = (waveStart + b) * request.BlockSize;
                 var end = Math.Min(particles, start + request.BlockSize);
@@ -76,7 +76,16 @@ public static partial class ImportanceSampling
         for (var i = start; i < end; i++)
         {
             token.ThrowIfCancellationRequested();
-            var (trace, logWeight) = model.Generate(args, observations, rng);
+            GenerateResult<TArgs, TRet> generated;
+            try
+            {
+                generated = model.Generate(args, observations, rng);
+            }
+            catch (PplException e) when (e.InParticle(i) is null)
+            {
+                throw; // never reached: the filter only records the particle (blocks report no index of their own)
+            }
+            var (trace, logWeight) = generated;
             if (double.IsNaN(logWeight) || double.IsPositiveInfinity(logWeight))
                 throw new InferenceException($"Particle {i} of '{model.Name}' has log weight {logWeight}.");
             var k = 0;

@@ -30,7 +30,7 @@ public abstract class PplException : Exception
     public int? Chain { get; private set; }
 
     /// <summary>The particle (0-based) in which the error happened, when it happened in one of several particles.</summary>
-    public int? Particle { get; private set; }
+    public long? Particle { get; private set; }
 
     /// <summary>The message, with the chain and particle when they are known.</summary>
     public override string Message => (Chain, Particle) switch
@@ -49,7 +49,7 @@ public abstract class PplException : Exception
     }
 
     /// <summary>Records the particle the error happened in (the innermost runner's index is kept: set once).</summary>
-    public PplException InParticle(int particle)
+    public PplException InParticle(long particle)
     {
         Particle ??= particle;
         return this;

@@ -28,7 +28,7 @@ public static partial class ErrorModels
 }
 
 /// <summary>
-/// Errors say what happened, where, and in which chain or particle (issue 19): parallel runs rethrow one error
+/// Errors say what happened, where, and in which chain or particle: parallel runs rethrow one error
 /// unwrapped, the model's own exceptions are wrapped once with the address and the operation, misspelled
 /// selections are errors naming the closest address, bad hand-written densities get a message naming the cause,
 /// and a point outside the model's domain met during a trajectory is a divergent transition, not the end of the run.
@@ -48,6 +48,16 @@ public class ErrorReportingTests
         Assert.Contains("'mu'", e.Message);
         Assert.Contains($"(particle {e.Particle})", e.Message);
         Assert.Contains("is above 1", e.Message);
+    }
+
+    [Fact]
+    public void A_streaming_run_names_the_particle_that_failed()
+    {
+        // Blocks of 1024 particles run in parallel; the error still names its particle, not its block.
+        var e = Assert.Throws<ModelCodeException>(() => ImportanceSampling.Stream(ErrorModels.FragileModel, 3.5, ChoiceMap.Empty, 100_000, new Rng(3)));
+        Assert.NotNull(e.Particle);
+        Assert.Contains($"(particle {e.Particle})", e.Message);
+        Assert.True(e.Particle >= 0 && e.Particle < 100_000);
     }
 
     [Fact]

@@ -8,7 +8,7 @@ namespace Ppl.Tests.Numerics;
 /// <see cref="TensorArithmetic"/> computes what TorchSharp's operators and number overloads compute, bit for
 /// bit and dtype for dtype (it only changes who keeps the <see cref="Scalar"/> alive), and stays correct while
 /// other threads force garbage collections and run finalizers, which is what made TorchSharp's own temporaries
-/// fail (issue 19).
+/// fail.
 /// </summary>
 public class TensorArithmeticTests
 {
