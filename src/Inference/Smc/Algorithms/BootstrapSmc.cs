@@ -14,10 +14,26 @@ public static class BootstrapSmc
     /// <param name="smc">Resampler, ESS threshold and number of steps.</param>
     /// <param name="options">Parallelism, progress and cancellation.</param>
     public static SmcResult<TArgs, TRet> Run<TArgs, TRet>(DynamicModel<TArgs, TRet> model, TArgs args, int particles, Rng rng,
+        SmcOptions? smc = null, RunOptions? options = null) =>
+        Run(model, args, ChoiceMap.Empty, particles, rng, smc, options);
+
+    /// <summary>
+    /// Runs bootstrap SMC on the model conditioned on <paramref name="observations"/>: a Sample at an observed address
+    /// is an observation and a pause, as an Observe is, so a model that observes its data through constrained Sample
+    /// sites gets the same intermediate targets as one written with Observe.
+    /// </summary>
+    /// <param name="model">The model; every Observe/Factor, and every Sample at an observed address, is a pause.</param>
+    /// <param name="args">Its arguments.</param>
+    /// <param name="observations">Values of observed Sample sites (as constraints are given to importance sampling and MCMC).</param>
+    /// <param name="particles">N ≥ 1.</param>
+    /// <param name="rng">Random source (split per particle in a fixed order).</param>
+    /// <param name="smc">Resampler, ESS threshold and number of steps.</param>
+    /// <param name="options">Parallelism, progress and cancellation.</param>
+    public static SmcResult<TArgs, TRet> Run<TArgs, TRet>(DynamicModel<TArgs, TRet> model, TArgs args, ChoiceMap observations, int particles, Rng rng,
         SmcOptions? smc = null, RunOptions? options = null)
     {
         smc ??= SmcOptions.Default;
-        return SmcEngine.Run(model, args, particles, SmcEngine.Resampling<ITrace<(TArgs Args, int Pauses), Paused<TRet>>>(smc), smc.Steps,
+        return SmcEngine.Run(model, args, observations, particles, SmcEngine.Resampling<ITrace<(TArgs Args, int Pauses), Paused<TRet>>>(smc), smc.Steps,
             $"SMC ({smc.Resampler.Name}, ESS threshold {smc.EssThreshold})", rng, options);
     }
 }

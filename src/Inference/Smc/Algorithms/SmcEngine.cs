@@ -7,12 +7,12 @@ namespace Ppl.Inference.Smc;
 /// </summary>
 internal static class SmcEngine
 {
-    public static SmcResult<TArgs, TRet> Run<TArgs, TRet>(DynamicModel<TArgs, TRet> model, TArgs args, int particles,
+    public static SmcResult<TArgs, TRet> Run<TArgs, TRet>(DynamicModel<TArgs, TRet> model, TArgs args, ChoiceMap? observations, int particles,
         PopulationTransform<ITrace<(TArgs Args, int Pauses), Paused<TRet>>> transform, int steps, string algorithm,
         Rng rng, RunOptions? options)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return Run(model, new PausingModel<TArgs, TRet>(model).Function, args, particles, transform, steps, algorithm, rng, options);
+        return Run(model, new PausingModel<TArgs, TRet>(model, observations).Function, args, particles, transform, steps, algorithm, rng, options);
     }
 
     /// <summary>The same over any paused form of <paramref name="model"/>: replay, or a generated model's resumable executions.</summary>

@@ -28,7 +28,6 @@ public static class MetropolisHastings
         {
             var traces = population.Particles.ToArray();
             var sel = selection(step);
-            SelectionCheck.Require(traces, sel, "MetropolisHastings.Move");
             ParticleParallel.For(traces.Length, rng, options, (i, r) =>
             {
                 for (var s = 0; s < steps; s++) traces[i] = Step(traces[i], sel, r).Trace;

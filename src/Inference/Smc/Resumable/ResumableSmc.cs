@@ -20,14 +20,33 @@ public static class ResumableSmc
     /// <param name="options">Parallelism, progress and cancellation.</param>
     /// <param name="replay">Run by replay even when the model is resumable (for comparisons).</param>
     public static SmcResult<TArgs, TRet> Run<TArgs, TRet>(ResumableModel<TArgs, TRet> model, TArgs args, int particles, Rng rng,
+        SmcOptions? smc = null, RunOptions? options = null, bool replay = false) =>
+        Run(model, args, ChoiceMap.Empty, particles, rng, smc, options, replay);
+
+    /// <summary>
+    /// Runs bootstrap SMC on a generated model conditioned on <paramref name="observations"/>: values for Sample sites,
+    /// each observed and a pause, as an Observe is (so a model that observes its data with constrained Sample sites has
+    /// the same intermediate targets as one written with Observe). The generated state machine pauses only at
+    /// Observe/Factor, so with observations given the run uses the model's replay form (O(T²) body work).
+    /// </summary>
+    /// <param name="model">The generated <c>…Resumable</c> of the model.</param>
+    /// <param name="args">Its arguments.</param>
+    /// <param name="observations">Values of observed Sample sites (empty: the model observes everything itself).</param>
+    /// <param name="particles">N ≥ 1.</param>
+    /// <param name="rng">Random source (split per particle in a fixed order).</param>
+    /// <param name="smc">Resampler, ESS threshold and number of steps.</param>
+    /// <param name="options">Parallelism, progress and cancellation.</param>
+    /// <param name="replay">Run by replay even when the model is resumable (for comparisons).</param>
+    public static SmcResult<TArgs, TRet> Run<TArgs, TRet>(ResumableModel<TArgs, TRet> model, TArgs args, ChoiceMap observations, int particles, Rng rng,
         SmcOptions? smc = null, RunOptions? options = null, bool replay = false)
     {
         ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(observations);
         smc ??= SmcOptions.Default;
-        var resumable = model.IsResumable && !replay;
+        var resumable = model.IsResumable && !replay && observations.IsEmpty;
         IGenerativeFunction<(TArgs Args, int Pauses), Paused<TRet>> paused = resumable
             ? new ResumableFunction<TArgs, TRet>(model)
-            : new PausingModel<TArgs, TRet>(model.Replay).Function;
+            : new PausingModel<TArgs, TRet>(model.Replay, observations).Function;
         var how = resumable ? "resumable" : "replay";
         return SmcEngine.Run(model.Function, paused, args, particles, SmcEngine.Resampling<ITrace<(TArgs Args, int Pauses), Paused<TRet>>>(smc), smc.Steps,
             $"SMC ({how}, {smc.Resampler.Name}, ESS threshold {smc.EssThreshold})", rng, options);
