@@ -115,7 +115,7 @@ namespace Ppl.Generators
                 EmitStraightLineMethods(sb, ret, parameters);
                 EmitDifferentiableCall(sb);
                 sb.AppendLine($"    /// <summary>The generated generative function of <see cref=\"{_m}\"/>.</summary>");
-                sb.AppendLine($"    {access} sealed class {fn} : global::Ppl.Modeling.GeneratedFunction<{argsType}, {ret}, {fn}.Body>");
+                sb.AppendLine($"    {access} sealed class {fn} : global::Ppl.Modeling.GeneratedFunction<{argsType}, {ret}, {fn}.Body>, global::Ppl.Modeling.IHasResumableForm<{argsType}, {ret}>");
                 sb.AppendLine("    {");
                 sb.AppendLine($"        /// <summary>The single instance.</summary>");
                 sb.AppendLine($"        public static {fn} Instance {{ get; }} = new {fn}();");
@@ -128,6 +128,8 @@ namespace Ppl.Generators
                 sb.AppendLine($"        public new {traceType} Simulate({argsType} args, global::Ppl.Rng rng) => ({traceType})base.Simulate(args, rng);");
                 sb.AppendLine($"        /// <summary>A typed builder of choices for this model.</summary>");
                 sb.AppendLine($"        public {_m}Choices Choices() => new {_m}Choices();");
+                sb.AppendLine($"        /// <summary>The model's resumable form, for SMC (the same as <see cref=\"{_m}Resumable\"/>).</summary>");
+                sb.AppendLine($"        public global::Ppl.Modeling.ResumableModel<{argsType}, {ret}> Resumable => {_m}Resumable;");
                 EmitArgsImage(sb, argsType);
                 EmitStraightLineOverrides(sb, argsType, ret, unpack);
                 if (_b.DifferentiableBody != null)

@@ -101,6 +101,34 @@ public class ConditioningTests
     }
 
     [Fact]
+    public void Smc_takes_the_model_itself_and_its_evidence_is_unbiased()
+    {
+        var (logZ, _, _) = SmcModels.Kalman(Ys);
+        var rng = new Rng(29);
+        var runs = new Dictionary<string, List<double>> { ["observe"] = [], ["sample"] = [], ["resample-move"] = [] };
+        for (var r = 0; r < 100; r++)
+        {
+            // An Observe-written [Model]: its generated state machine.
+            var observe = BootstrapSmc.Run(Resumable.ResumableModels.LgssmModel, Ys, ChoiceMap.Empty, 50, rng);
+            Assert.Contains("resumable", observe.Algorithm);
+            runs["observe"].Add(Math.Exp(observe.LogEvidence - logZ));
+            // A Sample-written [Model] with its data given as values.
+            runs["sample"].Add(Math.Exp(BootstrapSmc.Run(ConditioningModels.LgssmModel, T, Observations(Ys), 50, rng).LogEvidence - logZ));
+            runs["resample-move"].Add(Math.Exp(ResampleMove.Run(ConditioningModels.LgssmModel, T, Observations(Ys), 50,
+                k => Selection.At(new Address("x", k)), rng).LogEvidence - logZ));
+        }
+        foreach (var (name, ratios) in runs)
+        {
+            var (m, se) = SmcModels.MeanAndSe(ratios);
+            Assert.True(Math.Abs(m - 1) < 5 * se, $"{name}: E[Ẑ/Z] = {m} ± {se}");
+        }
+        // A generative function SMC cannot pause says what to use instead.
+        var unfold = new Unfold<double, double>(DynamicModel.Create<(int, double, double), double>("step", (t, a) => t.Sample("x", new Normal(a.Item2, 1))));
+        var e = Assert.Throws<NotSupportedException>(() => BootstrapSmc.Run(unfold, (3, 0.0, 0.0), ChoiceMap.Empty, 10, new Rng(1)));
+        Assert.Contains("UnfoldSmc", e.Message);
+    }
+
+    [Fact]
     public void A_misspelled_observation_is_an_error_naming_the_closest_address()
     {
         var e = Assert.Throws<UnvisitedConstraintsException>(() => BootstrapSmc.Run(SampledLgssm, T, Observations(Ys, "yy"), 20, new Rng(1)));

@@ -36,4 +36,34 @@ public static class BootstrapSmc
         return SmcEngine.Run(model, args, observations, particles, SmcEngine.Resampling<ITrace<(TArgs Args, int Pauses), Paused<TRet>>>(smc), smc.Steps,
             $"SMC ({smc.Resampler.Name}, ESS threshold {smc.EssThreshold})", rng, options);
     }
+
+    /// <summary>
+    /// Runs bootstrap SMC on any model Ppl can pause at its observations: a <see cref="DynamicModel{TArgs, TRet}"/> (by
+    /// replay) or a <c>[Model]</c> method's generated function (its resumable state machine, O(T); by replay when
+    /// observations are given as values, see <see cref="ResumableSmc"/>). Observed Sample sites and Observe/Factor are
+    /// the pauses, however the model is conditioned.
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="args">Its arguments.</param>
+    /// <param name="observations">Values of observed Sample sites (empty when the model observes everything itself).</param>
+    /// <param name="particles">N ≥ 1.</param>
+    /// <param name="rng">Random source (split per particle in a fixed order).</param>
+    /// <param name="smc">Resampler, ESS threshold and number of steps.</param>
+    /// <param name="options">Parallelism, progress and cancellation.</param>
+    public static SmcResult<TArgs, TRet> Run<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> model, TArgs args, ChoiceMap observations, int particles, Rng rng,
+        SmcOptions? smc = null, RunOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model switch
+        {
+            DynamicModel<TArgs, TRet> d => Run(d, args, observations, particles, rng, smc, options),
+            Modeling.IHasResumableForm<TArgs, TRet> r => ResumableSmc.Run(r.Resumable, args, observations, particles, rng, smc, options),
+            _ => throw new NotSupportedException(Unpausable(model)),
+        };
+    }
+
+    /// <summary>The message for a generative function SMC cannot pause.</summary>
+    internal static string Unpausable<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> model) =>
+        $"SMC pauses a model at its observations, which needs a DynamicModel or a [Model] method's generated function; '{model.Name}' is a {model.GetType().Name}. " +
+        "For an Unfold combinator use UnfoldSmc; for a hand-written state-space model, StateSpaceSmc.";
 }

@@ -53,4 +53,31 @@ public static class ResampleMove
             throw SelectionCheck.Unknown(result.Population.Particles[0], bad.Key.Address, "ResampleMove");
         return result;
     }
+
+    /// <summary>
+    /// Runs resample-move SMC on any model Ppl can pause: a <see cref="DynamicModel{TArgs, TRet}"/> or a <c>[Model]</c>
+    /// method's generated function. The MH moves regenerate choices of the model paused at each step, which the
+    /// generated state machine does not support, so a <c>[Model]</c> runs through its replay form (O(T²) body work).
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="args">Its arguments.</param>
+    /// <param name="observations">Values of observed Sample sites.</param>
+    /// <param name="particles">N ≥ 1.</param>
+    /// <param name="selection">The choices to regenerate at pause k.</param>
+    /// <param name="rng">Random source.</param>
+    /// <param name="mhSteps">MH steps per pause.</param>
+    /// <param name="smc">Resampler, ESS threshold and number of steps.</param>
+    /// <param name="options">Parallelism, progress and cancellation.</param>
+    public static SmcResult<TArgs, TRet> Run<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> model, TArgs args, ChoiceMap observations, int particles,
+        Func<int, Selection> selection, Rng rng, int mhSteps = 1, SmcOptions? smc = null, RunOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var dynamic = model switch
+        {
+            DynamicModel<TArgs, TRet> d => d,
+            Modeling.IHasResumableForm<TArgs, TRet> r => r.Resumable.Replay,
+            _ => throw new NotSupportedException(BootstrapSmc.Unpausable(model)),
+        };
+        return Run(dynamic, args, observations, particles, selection, rng, mhSteps, smc, options);
+    }
 }
