@@ -34,13 +34,13 @@ public class GradientKernelTests
     {
         var mu = TestDensities.CorrMean;
         var sd = TestDensities.CorrSd;
-        var r = Run(TestDensities.Correlated, Make(kernel), kernel == "mala" ? 4000 : 1000, 12);
-        var z = MomentCheck.MaxZ(r,
+        // MALA mixes slowly on this correlation (ESS ≈ 420 from 4 × 4000 draws, just above MomentCheck's floor of 400): 6000.
+        var r = Run(TestDensities.Correlated, Make(kernel), kernel == "mala" ? 6000 : 1000, 12);
+        MomentCheck.AssertMatches(r, 5,
             (x => x[0], mu[0]), (x => x[1], mu[1]),
             (x => (x[0] - mu[0]) * (x[0] - mu[0]), sd[0] * sd[0]),
             (x => (x[1] - mu[1]) * (x[1] - mu[1]), sd[1] * sd[1]),
             (x => (x[0] - mu[0]) * (x[1] - mu[1]), TestDensities.Rho * sd[0] * sd[1]));
-        Assert.True(z < 5, $"max |z| = {z}");
     }
 
     [Theory]
