@@ -25,21 +25,28 @@ internal static class ConjugateNormal
     }
 
     /// <summary>log p(y) by sequential prediction (a one-dimensional Kalman filter).</summary>
-    public static double LogEvidence
+    public static double LogEvidence => LogEvidenceWithNoiseVariance(1);
+
+    /// <summary>log p(y) of the same prior with observation noise variance <paramref name="noise"/>, by sequential prediction.</summary>
+    public static double LogEvidenceWithNoiseVariance(double noise)
     {
-        get
+        double m = 0, v = 1, logZ = 0;
+        foreach (var y in Data)
         {
-            double m = 0, v = 1, logZ = 0;
-            foreach (var y in Data)
-            {
-                logZ += MathNet.Numerics.Distributions.Normal.PDFLn(m, Math.Sqrt(v + 1), y);
-                var k = v / (v + 1);
-                m += k * (y - m);
-                v *= 1 - k;
-            }
-            return logZ;
+            logZ += MathNet.Numerics.Distributions.Normal.PDFLn(m, Math.Sqrt(v + noise), y);
+            var k = v / (v + noise);
+            m += k * (y - m);
+            v *= 1 - k;
         }
+        return logZ;
     }
+
+    /// <summary>
+    /// The ESS fraction (E w)²/E w² of importance sampling with the prior as proposal, w = L(μ) = Π N(yᵢ; μ, 1):
+    /// Z²/E[L²]. Since N(y; μ, 1)² = N(y; μ, ½)/(2√π), E[L²] = (2√π)⁻ⁿ times the evidence with noise variance ½.
+    /// </summary>
+    public static double PriorProposalEssFraction =>
+        Math.Exp(2 * LogEvidence - (LogEvidenceWithNoiseVariance(0.5) - Data.Length * Math.Log(2 * Math.Sqrt(Math.PI))));
 
     public static (double Mean, double Variance) Posterior
     {

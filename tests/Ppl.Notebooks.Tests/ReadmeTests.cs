@@ -13,7 +13,9 @@ namespace Ppl.Notebooks.Tests;
 /// <summary>
 /// The README's tour runs as written: every <c>dotnet run --project examples/Ppl.Examples -- …</c>
 /// command in it runs (against the examples this test project built) and exits 0, writing the plot
-/// and the JSON line it promises, and its C# code blocks run in a C# kernel without an error.
+/// and the JSON line it promises, and its C# code blocks run in a C# kernel without an error. Every
+/// command's figures are checked against exact or reference values with tolerances from standard errors
+/// (<see cref="FigureChecks"/>): an example whose figures degrade fails here, not only one that crashes.
 /// </summary>
 [Collection(nameof(NotebookCollection))]
 public sealed partial class ReadmeTests : IDisposable
@@ -54,23 +56,28 @@ public sealed partial class ReadmeTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Commands))]
-    public void Readme_command_runs_as_written(string args)
+    public void Readme_command_runs_as_written_and_its_figures_match_their_references(string args)
     {
         var argv = args.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var output = RunExample(argv);
+        if (argv.Contains("--help"))
+        {
+            Assert.Contains("quickstart", RunExample(argv), StringComparison.Ordinal);
+            return;
+        }
+        // --json only appends the figures as a last line (the run is the same), so a command without it gets it here.
+        var output = RunExample(argv.Contains("--json") ? argv : [.. argv, "--json"]);
         var plot = Array.IndexOf(argv, "--plot");
         if (plot >= 0)
         {
             var file = new FileInfo(Path.Combine(_folder, argv[plot + 1]));
             Assert.True(file.Exists && file.Length > 1000, $"{args}: no plot at {file.FullName}");
         }
-        if (argv.Contains("--json"))
-        {
-            var last = output.TrimEnd().Split('\n')[^1];
-            using var json = JsonDocument.Parse(last);
-            Assert.Equal(argv[0], json.RootElement.GetProperty("example").GetString());
-        }
-        if (argv.Contains("--help")) Assert.Contains("quickstart", output, StringComparison.Ordinal);
+        var last = output.TrimEnd().Split('\n')[^1];
+        using var json = JsonDocument.Parse(last);
+        var figures = json.RootElement;
+        Assert.Equal(argv[0], figures.GetProperty("example").GetString());
+        Assert.True(FigureChecks.TryGetValue(argv[0], out var check), $"the README runs '{argv[0]}' but ReadmeTests has no check of its figures: add one to FigureChecks");
+        check(figures);
     }
 
     [Fact]

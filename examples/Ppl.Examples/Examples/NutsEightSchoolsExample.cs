@@ -25,6 +25,8 @@ internal sealed class NutsEightSchoolsExample : IExample
 
     public string Name => "nuts-eight-schools";
 
+    private static string F(double x) => x.ToString("F3", System.Globalization.CultureInfo.InvariantCulture);
+
     public string Description => "Non-centred eight schools: NUTS, 4 chains, 1000 warm-up + 1000 draws, summary table";
 
     public IReadOnlyDictionary<string, object> Run(ExampleContext context)
@@ -43,8 +45,17 @@ internal sealed class NutsEightSchoolsExample : IExample
         context.Console.MarkupLine($"divergences: {result.Divergences}, mean accept_stat: {result.MeanAcceptStat:F3}, " +
                                    $"warm-up {result.WarmupTime.TotalSeconds:F2} s, sampling {result.SamplingTime.TotalSeconds:F2} s");
         context.WritePlot("posterior histograms", path => result.PlotPosterior(path, Addresses));
+        // The exact posterior moments (quadrature over τ, EightSchoolsReference) next to NUTS's, with their MCSE.
+        var exact = EightSchoolsReference.Moments(Y, Sigma);
+        var moments = Names.Select((name, k) => (name, MomentFigures.Of(result.Parameter(Addresses[k]), exact[k].Mean, exact[k].Variance))).ToArray();
+        var table = new Table().Title("NUTS against the exact posterior (quadrature over τ)").Border(TableBorder.Rounded)
+            .AddColumns("parameter", "NUTS mean", "exact mean", "MCSE", "NUTS sd", "exact sd");
+        foreach (var (name, f) in moments)
+            table.AddRow(Markup.Escape(name), F(f["mean"]), F(f["exact_mean"]), F(f["mcse_mean"]), F(Math.Sqrt(f["variance"])), F(Math.Sqrt(f["exact_variance"])));
+        context.Console.Write(table);
         return new Dictionary<string, object>
         {
+            ["moments"] = moments.ToDictionary(m => m.name, m => m.Item2),
             ["max_rhat"] = Math.Round(summary.MaxRhat, 4),
             ["min_ess_bulk"] = Math.Round(summary.MinEssBulk, 1),
             ["min_ess_tail"] = Math.Round(summary.MinEssTail, 1),

@@ -76,6 +76,8 @@ internal sealed class QuickstartExample : IExample
             ["min_ess_bulk"] = Math.Round(summary.MinEssBulk, 1),
             ["divergences"] = result.Divergences,
             ["seconds"] = Math.Round(stopwatch.Elapsed.TotalSeconds, 3),
+            // Each weight's posterior mean and variance next to the exact conjugate values, with MCSE and ESS.
+            ["moments"] = Enumerable.Range(0, d).ToDictionary(j => names[j], j => MomentFigures.Of(weights[j], exactMean[j], exactSd[j] * exactSd[j])),
         };
     }
 

@@ -25,7 +25,7 @@ public class GradientKernelTests
     {
         var (m, v) = ConjugateNormal.Posterior;
         var r = Run(TestDensities.Conjugate, Make(kernel), 1000, 11);
-        Assert.True(MomentCheck.MaxZ(r, (x => x[0], m), (x => (x[0] - m) * (x[0] - m), v)) < 5);
+        MomentCheck.AssertMatches(r, 5, (x => x[0], m), (x => (x[0] - m) * (x[0] - m), v));
     }
 
     [Theory]
@@ -34,13 +34,13 @@ public class GradientKernelTests
     {
         var mu = TestDensities.CorrMean;
         var sd = TestDensities.CorrSd;
-        var r = Run(TestDensities.Correlated, Make(kernel), kernel == "mala" ? 4000 : 1000, 12);
-        var z = MomentCheck.MaxZ(r,
+        // MALA mixes slowly on this correlation (ESS ≈ 420 from 4 × 4000 draws, just above MomentCheck's floor of 400): 6000.
+        var r = Run(TestDensities.Correlated, Make(kernel), kernel == "mala" ? 6000 : 1000, 12);
+        MomentCheck.AssertMatches(r, 5,
             (x => x[0], mu[0]), (x => x[1], mu[1]),
             (x => (x[0] - mu[0]) * (x[0] - mu[0]), sd[0] * sd[0]),
             (x => (x[1] - mu[1]) * (x[1] - mu[1]), sd[1] * sd[1]),
             (x => (x[0] - mu[0]) * (x[1] - mu[1]), TestDensities.Rho * sd[0] * sd[1]));
-        Assert.True(z < 5, $"max |z| = {z}");
     }
 
     [Theory]
@@ -48,8 +48,7 @@ public class GradientKernelTests
     public void FunnelMarginals(string kernel)
     {
         var r = Run(TestDensities.Funnel, Make(kernel), kernel == "mala" ? 4000 : 1000, 13);
-        var z = MomentCheck.MaxZ(r, (x => x[0], 0), (x => x[0] * x[0], 1), (x => x[1] * x[1], Math.Exp(0.5)));
-        Assert.True(z < 5, $"max |z| = {z}");
+        MomentCheck.AssertMatches(r, 5, (x => x[0], 0), (x => x[0] * x[0], 1), (x => x[1] * x[1], Math.Exp(0.5)));
     }
 
     /// <summary>Negative control: leapfrog without the Metropolis correction (acceptance ratio taken as 1) at a large step is biased, and the same check catches it.</summary>
