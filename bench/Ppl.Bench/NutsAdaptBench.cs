@@ -47,6 +47,11 @@ internal static class NutsAdaptBench
             if (Math.Abs(d - offset.Value) > 1e-8 || g1.Zip(g2).Any(p => Math.Abs(p.First - p.Second) > 1e-8 * (1 + Math.Abs(p.First))))
                 throw new InvalidOperationException($"The [Model] form and the hand-written centred eight schools differ at ({string.Join(", ", x)}).");
         }
+        if (args.Contains("--trace"))
+        {
+            foreach (var target in targets) Trace(new CentredEightSchools(), target, seed, settings);
+            return figures;
+        }
         var only = Arg("--models")?.Split(',');
         foreach (var (model, density) in models.Where(m => only is null || only.Contains(m.Item1)))
         {
@@ -76,13 +81,59 @@ internal static class NutsAdaptBench
                     rows.Add(row);
                     Console.WriteLine($"{model} target {target.ToString(inv)} seed {seed + 1000 * r}: " +
                                       string.Join(", ", row.Select(kv => $"{kv.Key} {kv.Value.ToString(inv)}")) +
-                                      "; step sizes " + string.Join(" ", result.Stats.Select(c => c[0].StepSize.ToString("F4", inv))));
+                                      "; step sizes " + string.Join(" ", result.Stats.Select(c => c[0].StepSize.ToString("F4", inv))) +
+                                      "; divergences per chain " + string.Join(" ", result.Stats.Select(c => c.Count(t => t.Divergent))));
                 }
                 perTarget[target.ToString(inv)] = rows;
             }
             figures[model] = perTarget;
         }
         return figures;
+    }
+
+    /// <summary>Per chain: the step size at each window end, the accept statistics of the terminal buffer and after warm-up.</summary>
+    private static void Trace(IDifferentiableDensity density, double target, int seed, McmcSettings settings)
+    {
+        var streams = new Rng(seed).Split(settings.Chains);
+        var kernel = new NutsKernel { TargetAccept = target };
+        var inv = CultureInfo.InvariantCulture;
+        for (var c = 0; c < settings.Chains; c++)
+        {
+            var rng = streams[c];
+            var x0 = Enumerable.Range(0, density.Dimension).Select(_ => 4 * rng.NextDouble() - 2).ToArray();
+            var state = kernel.Init(density, x0, settings.Warmup, rng);
+            var log = new List<string>();
+            var accepts = new List<double>();
+            var tauWarm = new List<double>();
+            var divWarm = 0;
+            for (var i = 0; i < settings.Warmup; i++)
+            {
+                var prevMetric = state.Metric;
+                state = kernel.Step(density, state, rng);
+                accepts.Add(state.Stats.AcceptStat);
+                if (state.Stats.Divergent) divWarm++;
+                tauWarm.Add(state.Position[1]);
+                if (!ReferenceEquals(prevMetric, state.Metric) || i == settings.Warmup - 1)
+                {
+                    var from = Math.Max(0, accepts.Count - 25);
+                    log.Add($"it {i}: eps {state.StepSize:F4} acc(last25) {accepts.Skip(from).Average():F3} div {divWarm} logtau {tauWarm.Skip(from).Average():F2}");
+                    divWarm = 0;
+                }
+            }
+            var post = new List<double>();
+            var div = 0;
+            var lt = new List<double>();
+            for (var i = 0; i < settings.Draws; i++)
+            {
+                state = kernel.Step(density, state, rng);
+                post.Add(state.Stats.AcceptStat);
+                if (state.Stats.Divergent) div++;
+                lt.Add(state.Position[1]);
+            }
+            Console.WriteLine($"target {target.ToString(inv)} chain {c}: " + string.Join(" | ", log));
+            Console.WriteLine($"   after warm-up: eps {state.StepSize:F4} acc {post.Average():F3} div {div} logtau mean {lt.Average():F2} min {lt.Min():F2}; " +
+                              $"acc by quarter {string.Join(" ", Enumerable.Range(0, 4).Select(q => post.Skip(q * post.Count / 4).Take(post.Count / 4).Average().ToString("F3", inv)))}");
+        }
     }
 
     /// <summary>
