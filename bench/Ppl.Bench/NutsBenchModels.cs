@@ -56,3 +56,21 @@ public static partial class NutsBenchModels
         return mu;
     }
 }
+
+/// <summary>The centred eight schools as a [Model] method, for <c>nuts-adapt</c>.</summary>
+public static partial class NutsAdaptModels
+{
+    /// <summary>Centred eight schools: mu ~ N(0, 5), tau ~ HalfCauchy(5), theta_j ~ N(mu, tau), y_j ~ N(theta_j, sigma_j).</summary>
+    [Model]
+    public static double CentredEightSchools(double[] y, double[] sigma)
+    {
+        var mu = Sample(Normal(0, 5));
+        var tau = Sample(HalfCauchy(5));
+        for (var j = 0; j < y.Length; j++)
+        {
+            var theta = Sample(Normal(mu, tau), "theta", j);
+            Observe(Normal(theta, sigma[j]), y[j], "y", j);
+        }
+        return mu;
+    }
+}

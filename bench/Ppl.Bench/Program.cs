@@ -10,6 +10,7 @@ var benchmarks = new Dictionary<string, Func<Dictionary<string, object>>>(String
     ["dynamic"] = DynamicTracerBenchmark.Run,
     ["generated"] = Ppl.Bench.GeneratedBenchmark.Run,
     ["nuts"] = () => NutsBenchmark.Run(args),
+    ["nuts-adapt"] = () => NutsAdaptBench.Run(args),
     ["smc"] = () => SmcBenchmark.Run(args),
     ["batched"] = () => BatchedBenchmark.Run(args),
     ["batched-check"] = () => BatchedDeviceCheck.Run(args),

@@ -137,6 +137,23 @@ public static partial class DifferentiableModels
         return Deterministic(tau * tau, "tau2");
     }
 
+    /// <summary>
+    /// Centred eight schools, θⱼ ~ N(μ, τ) sampled directly: a funnel in (log τ, θ). StepSizeAdaptationTests runs
+    /// NUTS on a hand-written copy of this density and checks the copy against this form.
+    /// </summary>
+    [Model]
+    public static double CentredEightSchools(double[] y, double[] sigma)
+    {
+        var mu = Sample(Normal(0, 5));
+        var tau = Sample(HalfCauchy(5));
+        for (var j = 0; j < y.Length; j++)
+        {
+            var theta = Sample(Normal(mu, tau), "theta", j);
+            Observe(Normal(theta, sigma[j]), y[j], "y", j);
+        }
+        return mu;
+    }
+
     /// <summary>A group of a hierarchical model, as a sub-model: a non-centred effect and its observations.</summary>
     [Model]
     public static double Group(double mu, double tau, double[] ys)
