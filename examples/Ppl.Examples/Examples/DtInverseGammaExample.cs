@@ -149,7 +149,7 @@ internal sealed class DtInverseGammaExample : IExample
         var sumSq = z.Squared().sum().item<double>();
         var m = new TorchSharp.Modules.Parameter(torch.tensor(Math.Log(b + 0.5 * sumSq) - Math.Log(a + 5)));
         var logS = new TorchSharp.Modules.Parameter(torch.tensor(0.0));
-        using var opt = new AdamWOptimizer([m, logS], learningRate: 0.02);
+        using var opt = new Ppl.Inference.Optimization.AdamWOptimizer([m, logS], learningRate: 0.02);
         var g = new Rng(seed).TorchGenerator();
         for (var step = 0; step < 1000; step++)
         {

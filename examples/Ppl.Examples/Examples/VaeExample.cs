@@ -105,7 +105,7 @@ internal sealed class VaeExample : IExample
         double TestElbo() => Elbo(test).Value(rng) / s.Test;
 
         // TorchSharp's optim.Adam update, with its scalars kept alive during each libtorch call (see TensorArithmetic).
-        using var optimizer = new AdamWOptimizer(net.parameters(), s.LearningRate);
+        using var optimizer = new Ppl.Inference.Optimization.AdamWOptimizer(net.parameters(), s.LearningRate);
         var initial = TestElbo();
         console.MarkupLine($"VAE on {s.Train} procedurally drawn 28x28 shapes ({s.Test} held out); ELBO in nats per image (initial held-out {initial:F1})");
         var trainElbo = new List<double>();

@@ -32,7 +32,7 @@ public class AdamWOptimizerTests
     {
         var (a1, b1, u1) = Parameters();
         var (a2, b2, u2) = Parameters();
-        using var ours = new AdamWOptimizer([a1, b1, u1], 0.05, weightDecay: weightDecay);
+        using var ours = new Ppl.Inference.Optimization.AdamWOptimizer([a1, b1, u1], 0.05, weightDecay: weightDecay);
         var theirs = weightDecay == 0
             ? (optim.Optimizer)optim.Adam([a2, b2, u2], 0.05)
             : optim.AdamW([a2, b2, u2], 0.05, weight_decay: weightDecay);

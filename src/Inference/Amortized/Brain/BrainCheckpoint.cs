@@ -13,7 +13,7 @@ public static class BrainCheckpoint
     private const string Magic = "ppl-brain-checkpoint-v1";
 
     /// <summary>Writes a checkpoint.</summary>
-    public static void Save(string path, int step, IReadOnlyList<Tensor> parameters, AdamOptimizer optimizer, IReadOnlyDictionary<int, (double LogSum, long Count)> normalizers)
+    public static void Save(string path, int step, IReadOnlyList<Tensor> parameters, Optimization.AdamWOptimizer optimizer, IReadOnlyDictionary<int, (double LogSum, long Count)> normalizers)
     {
         ArgumentNullException.ThrowIfNull(path);
         var temp = path + ".tmp";
@@ -37,7 +37,7 @@ public static class BrainCheckpoint
     }
 
     /// <summary>Reads a checkpoint into <paramref name="parameters"/> and <paramref name="optimizer"/>; returns the step and normalisers.</summary>
-    public static (int Step, Dictionary<int, (double LogSum, long Count)> Normalizers) Load(string path, IReadOnlyList<Tensor> parameters, AdamOptimizer optimizer)
+    public static (int Step, Dictionary<int, (double LogSum, long Count)> Normalizers) Load(string path, IReadOnlyList<Tensor> parameters, Optimization.AdamWOptimizer optimizer)
     {
         ArgumentNullException.ThrowIfNull(path);
         using var stream = File.OpenRead(path);

@@ -23,7 +23,7 @@ public static class BrainTrainer
         options.Validate();
         if (prompts.Count == 0) throw new ArgumentException("No prompts to train on.", nameof(prompts));
 
-        var adam = new AdamOptimizer(family.Parameters, options.LearningRate);
+        using var adam = new Optimization.AdamWOptimizer(family.Parameters, options.LearningRate);
         var normalizers = new Dictionary<int, (double LogSum, long Count)>();
         var step = 0;
         if (options.Resume && options.CheckpointPath is not null && File.Exists(options.CheckpointPath))

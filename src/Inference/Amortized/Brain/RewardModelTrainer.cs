@@ -15,7 +15,7 @@ public static class RewardModelTrainer
         run ??= RunOptions.Default;
         if (pairs.Count == 0) throw new ArgumentException("No preference pairs to train on.", nameof(pairs));
         if (model.Parameters.Count == 0) throw new ArgumentException("The reward model has no trainable parameters.", nameof(model));
-        var adam = new AdamOptimizer(model.Parameters, options.LearningRate);
+        using var adam = new Optimization.AdamWOptimizer(model.Parameters, options.LearningRate);
         var rng = new Rng(options.Seed);
         var order = Enumerable.Range(0, pairs.Count).ToArray();
         var batchesPerEpoch = (pairs.Count + options.BatchSize - 1) / options.BatchSize;

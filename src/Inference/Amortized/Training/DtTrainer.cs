@@ -30,7 +30,7 @@ public static class DtTrainer
         }
         var schedule = new WarmupCosineSchedule(options.LearningRate, options.WarmupSteps, options.Steps);
         // TorchSharp's optim.AdamW makes temporary scalars that the finalizer thread may free mid-call; this is its update, kept alive.
-        using var optimizer = new AdamWOptimizer(model.parameters(), options.LearningRate, weightDecay: options.WeightDecay);
+        using var optimizer = new Optimization.AdamWOptimizer(model.parameters(), options.LearningRate, weightDecay: options.WeightDecay);
         var losses = new List<double>();
         var posteriorNlls = new List<double>();
         var watch = Stopwatch.StartNew();

@@ -1,9 +1,10 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Ppl.Inference.Amortized.Training;
+namespace Ppl.Inference.Optimization;
 
 /// <summary>
+/// Ppl's one Adam: every trainer (DT, BRAIn, reward models, VI, the examples) steps with it.
 /// TorchSharp's <c>optim.AdamW</c> update (and, with <c>weightDecay</c> 0, its <c>optim.Adam</c> update) step
 /// for step, with amsgrad and maximize off, written with <see cref="TensorArithmetic"/> so that every
 /// <see cref="Scalar"/> it passes to libtorch stays alive during the call. TorchSharp's own optimisers turn their
@@ -83,6 +84,40 @@ public sealed class AdamWOptimizer : IDisposable
             _v[k].MulInPlace(Beta2).AddCMulInPlace(grad, grad, 1 - Beta2);
             var denom = _v[k].sqrt().Over(Math.Sqrt(biasCorrection2)).AddInPlace(Epsilon);
             p.AddCDivInPlace(_m[k], denom, -(LearningRate / biasCorrection1));
+        }
+    }
+
+    /// <summary>Steps taken (by the first parameter that has had a gradient; all parameters usually step together).</summary>
+    public long Steps => _steps.Length == 0 ? 0 : _steps.Max();
+
+    /// <summary>Writes the step counts and moments (a checkpoint resumes exactly where the run was).</summary>
+    public void Save(BinaryWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write(_parameters.Length);
+        for (var k = 0; k < _parameters.Length; k++)
+        {
+            writer.Write(_steps[k]);
+            _m[k].Save(writer);
+            _v[k].Save(writer);
+        }
+    }
+
+    /// <summary>Reads what <see cref="Save"/> wrote, for the same parameter list.</summary>
+    public void Load(BinaryReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var count = reader.ReadInt32();
+        if (count != _parameters.Length)
+            throw new InvalidDataException($"The checkpoint has optimiser state for {count} parameters; this optimiser has {_parameters.Length}.");
+        using var _ = no_grad();
+        for (var k = 0; k < count; k++)
+        {
+            _steps[k] = reader.ReadInt64();
+            using var m = Tensor.Load(reader);
+            using var v = Tensor.Load(reader);
+            _m[k].copy_(m);
+            _v[k].copy_(v);
         }
     }
 
