@@ -81,13 +81,28 @@ internal static class SpecialMath
     /// P(T &gt; z) for z ≥ 0 and Student's t with ν degrees of freedom: ½ I_{ν/(ν+z²)}(ν/2, ½) in the tail,
     /// ½ (1 − I_{z²/(ν+z²)}(½, ν/2)) near 0 (each form where its argument is at most ½).
     /// </summary>
-    public static double StudentTUpperTail(double z, double nu)
+    public static double StudentTUpperTail(double z, double nu) => 0.5 * StudentTTwoSided(z, nu);
+
+    /// <summary>P(|T| &gt; z) for z ≥ 0: I_{ν/(ν+z²)}(ν/2, ½), or 1 − I_{z²/(ν+z²)}(½, ν/2) near 0.</summary>
+    public static double StudentTTwoSided(double z, double nu)
     {
         if (double.IsPositiveInfinity(z)) return 0.0;
         var z2 = z * z;
-        if (z2 < nu) return 0.5 * (1 - SpecialFunctions.BetaRegularized(0.5, 0.5 * nu, z2 / (nu + z2)));
-        return 0.5 * SpecialFunctions.BetaRegularized(0.5 * nu, 0.5, nu / (nu + z2));
+        if (z2 < nu) return 1 - SpecialFunctions.BetaRegularized(0.5, 0.5 * nu, z2 / (nu + z2));
+        return SpecialFunctions.BetaRegularized(0.5 * nu, 0.5, nu / (nu + z2));
     }
+
+    /// <summary>P(|T| ≤ z) for z ≥ 0: I_{z²/(ν+z²)}(½, ν/2), or 1 − I_{ν/(ν+z²)}(ν/2, ½) in the tail.</summary>
+    public static double StudentTCentral(double z, double nu)
+    {
+        if (double.IsPositiveInfinity(z)) return 1.0;
+        var z2 = z * z;
+        if (z2 < nu) return SpecialFunctions.BetaRegularized(0.5, 0.5 * nu, z2 / (nu + z2));
+        return 1 - SpecialFunctions.BetaRegularized(0.5 * nu, 0.5, nu / (nu + z2));
+    }
+
+    /// <summary>P(T ≤ z) for Student's t with ν degrees of freedom.</summary>
+    public static double StudentTCdf(double z, double nu) => z < 0 ? StudentTUpperTail(-z, nu) : 1 - StudentTUpperTail(z, nu);
 
     /// <summary>log P(T ≤ z) for Student's t with ν degrees of freedom.</summary>
     public static double StudentTLogCdf(double z, double nu)
@@ -95,6 +110,62 @@ internal static class SpecialMath
         if (double.IsNaN(z)) return double.NaN;
         return z < 0 ? Math.Log(StudentTUpperTail(-z, nu)) : MathUtil.Log1p(-StudentTUpperTail(z, nu));
     }
+
+    /// <summary>log of the standard Student-t density with ν degrees of freedom at z.</summary>
+    public static double StudentTLogDensity(double z, double nu) =>
+        SpecialFunctions.GammaLn(0.5 * (nu + 1)) - SpecialFunctions.GammaLn(0.5 * nu) - 0.5 * Math.Log(nu * Math.PI) - 0.5 * (nu + 1) * MathUtil.Log1p(z * z / nu);
+
+    /// <summary>log P(|T| ≤ z) for z ≥ 0: the log CDF of the standard half-Student-t.</summary>
+    public static double HalfStudentTLogCdf(double z, double nu)
+    {
+        if (double.IsNaN(z)) return double.NaN;
+        if (!(z > 0)) return double.NegativeInfinity;
+        var z2 = z * z;
+        if (z2 < nu) return Math.Log(SpecialFunctions.BetaRegularized(0.5, 0.5 * nu, z2 / (nu + z2)));
+        return MathUtil.Log1p(-StudentTTwoSided(z, nu));
+    }
+
+    /// <summary>log P(|T| &gt; z) for z ≥ 0: the log survival function of the standard half-Student-t.</summary>
+    public static double HalfStudentTLogCcdf(double z, double nu)
+    {
+        if (double.IsNaN(z)) return double.NaN;
+        if (!(z > 0)) return 0.0;
+        var z2 = z * z;
+        if (z2 < nu) return MathUtil.Log1p(-StudentTCentral(z, nu));
+        return Math.Log(StudentTTwoSided(z, nu));
+    }
+
+    /// <summary>The standard Cauchy CDF, ½ + atan(z)/π, written as atan(−1/z)/π below 0 (no cancellation in the lower tail).</summary>
+    public static double CauchyCdf(double z) => z < 0 ? Math.Atan(-1 / z) / Math.PI : 1 - (z > 0 ? Math.Atan(1 / z) / Math.PI : 0.5);
+
+    /// <summary>log of the standard Cauchy CDF, accurate in both tails.</summary>
+    public static double CauchyLogCdf(double z)
+    {
+        if (double.IsNaN(z)) return double.NaN;
+        if (z < 0) return Math.Log(Math.Atan(-1 / z) / Math.PI);
+        return MathUtil.Log1p(-(z > 0 ? Math.Atan(1 / z) / Math.PI : 0.5));
+    }
+
+    /// <summary>The standard Laplace CDF: ½eᶻ below 0, 1 − ½e⁻ᶻ above.</summary>
+    public static double LaplaceCdf(double z) => z < 0 ? 0.5 * Math.Exp(z) : 1 - 0.5 * Math.Exp(-z);
+
+    /// <summary>log of the standard Laplace CDF: z − log 2 below 0, log1p(−½e⁻ᶻ) above.</summary>
+    public static double LaplaceLogCdf(double z)
+    {
+        if (double.IsNaN(z)) return double.NaN;
+        return z < 0 ? z - Ln2 : MathUtil.Log1p(-0.5 * Math.Exp(-z));
+    }
+
+    /// <summary>log of the standard half-normal CDF erf(z/√2) for z ≥ 0 (−∞ at and below 0).</summary>
+    public static double HalfNormalLogCdf(double z)
+    {
+        if (double.IsNaN(z)) return double.NaN;
+        if (!(z > 0)) return double.NegativeInfinity;
+        return z < 1 ? Math.Log(SpecialFunctions.Erf(z * InvSqrt2)) : MathUtil.Log1p(-SpecialFunctions.Erfc(z * InvSqrt2));
+    }
+
+    /// <summary>erf(z/√2), the standard half-normal CDF for z ≥ 0.</summary>
+    public static double HalfNormalCdf(double z) => z > 0 ? SpecialFunctions.Erf(z * InvSqrt2) : 0.0;
 
     /// <summary>log P(X ≤ x) and log P(X &gt; x) for the standard gamma with shape <paramref name="a"/> (rate 1).</summary>
     public static (double LogCdf, double LogCcdf) GammaLogCdfs(double a, double x)
