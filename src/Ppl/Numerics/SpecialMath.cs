@@ -167,14 +167,58 @@ internal static class SpecialMath
     /// <summary>erf(z/√2), the standard half-normal CDF for z ≥ 0.</summary>
     public static double HalfNormalCdf(double z) => z > 0 ? SpecialFunctions.Erf(z * InvSqrt2) : 0.0;
 
-    /// <summary>log P(X ≤ x) and log P(X &gt; x) for the standard gamma with shape <paramref name="a"/> (rate 1).</summary>
+    /// <summary>
+    /// log P(X ≤ x) and log P(X &gt; x) for the standard gamma with shape <paramref name="a"/> (rate 1): MathNet's regularised
+    /// incomplete gamma functions, and where one of them is below 1e-280 (or underflows) its log from the series
+    /// (lower) or the continued fraction (upper) evaluated in log space.
+    /// </summary>
     public static (double LogCdf, double LogCcdf) GammaLogCdfs(double a, double x)
     {
+        if (double.IsNaN(x) || double.IsNaN(a)) return (double.NaN, double.NaN);
         if (!(x > 0)) return (double.NegativeInfinity, 0.0);
         if (double.IsPositiveInfinity(x)) return (0.0, double.NegativeInfinity);
         var p = SpecialFunctions.GammaLowerRegularized(a, x);
         var q = SpecialFunctions.GammaUpperRegularized(a, x);
-        return (p < 0.5 ? Math.Log(p) : MathUtil.Log1p(-q), q < 0.5 ? Math.Log(q) : MathUtil.Log1p(-p));
+        var logP = p < 1e-280 && x < a + 1 ? LogLowerGammaSeries(a, x) : p < 0.5 ? Math.Log(p) : MathUtil.Log1p(-q);
+        var logQ = q < 1e-280 && x > a + 1 ? LogUpperGammaFraction(a, x) : q < 0.5 ? Math.Log(q) : MathUtil.Log1p(-p);
+        return (logP, logQ);
+    }
+
+    // log P(a, x) = a log x − x − log Γ(a + 1) + log Σₙ xⁿ / ((a + 1)…(a + n)), for x < a + 1.
+    private static double LogLowerGammaSeries(double a, double x)
+    {
+        double term = 1, sum = 1;
+        for (var n = 1; n < 10000; n++)
+        {
+            term *= x / (a + n);
+            sum += term;
+            if (term < sum * 1e-17) break;
+        }
+        return a * Math.Log(x) - x - SpecialFunctions.GammaLn(a + 1) + Math.Log(sum);
+    }
+
+    // log Q(a, x) = a log x − x − log Γ(a) + log CF, CF = 1/(x + 1 − a − 1(1 − a)/(x + 3 − a − …)) by Lentz's method, for x &gt; a + 1.
+    private static double LogUpperGammaFraction(double a, double x)
+    {
+        const double tiny = 1e-300;
+        var b = x + 1 - a;
+        var c = 1 / tiny;
+        var d = 1 / b;
+        var h = d;
+        for (var i = 1; i < 10000; i++)
+        {
+            var an = -i * (i - a);
+            b += 2;
+            d = an * d + b;
+            if (Math.Abs(d) < tiny) d = tiny;
+            c = b + an / c;
+            if (Math.Abs(c) < tiny) c = tiny;
+            d = 1 / d;
+            var delta = d * c;
+            h *= delta;
+            if (Math.Abs(delta - 1) < 1e-16) break;
+        }
+        return a * Math.Log(x) - x - SpecialFunctions.GammaLn(a) + Math.Log(h);
     }
 
     /// <summary>log I₀(κ) for κ ≥ 0 (MathNet's I₀ up to 700, the asymptotic series of e^{−κ} I₀ above).</summary>

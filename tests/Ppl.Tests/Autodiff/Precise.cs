@@ -35,13 +35,40 @@ public static class Precise
         Assert.True(Math.Abs(expected - actual) <= tol * (1 + Math.Abs(expected)), $"{label}: expected {expected:R}, got {actual:R} (difference {Math.Abs(expected - actual):E2})");
     }
 
-    /// <summary>∫ f over [a, b] (either end may be infinite) by tanh-sinh quadrature, refined until two levels agree to 1e-14.</summary>
+    /// <summary>∫ f over [a, b] (either end may be infinite) by tanh-sinh quadrature, refined until two levels agree to 1e-14 relative.</summary>
     public static double Integrate(Func<double, double> f, double a, double b)
     {
         if (double.IsNegativeInfinity(a) && double.IsPositiveInfinity(b)) return Integrate(f, a, 0) + Integrate(f, 0, b);
-        if (double.IsPositiveInfinity(b)) return TanhSinh(s => s >= 1 ? 0 : f(a + s / (1 - s)) / ((1 - s) * (1 - s)), 0, 1);
-        if (double.IsNegativeInfinity(a)) return TanhSinh(s => s >= 1 ? 0 : f(b - s / (1 - s)) / ((1 - s) * (1 - s)), 0, 1);
+        // t = end ± c·s/(1 − s) with c the scale of the finite end, so that a range starting far from 0 is resolved.
+        if (double.IsPositiveInfinity(b))
+        {
+            var c = Math.Max(1, Math.Abs(a));
+            return TanhSinh(s => s >= 1 ? 0 : c * f(a + c * s / (1 - s)) / ((1 - s) * (1 - s)), 0, 1);
+        }
+        if (double.IsNegativeInfinity(a))
+        {
+            var c = Math.Max(1, Math.Abs(b));
+            return TanhSinh(s => s >= 1 ? 0 : c * f(b - c * s / (1 - s)) / ((1 - s) * (1 - s)), 0, 1);
+        }
         return TanhSinh(f, a, b);
+    }
+
+    /// <summary>
+    /// log ∫ exp(logDensity) over [x, end] (or [end, x] when <paramref name="upperTail"/> is false), scaled by the density
+    /// at x so that tails far below the smallest double keep their digits: logDensity(x) + log ∫ exp(logDensity(t) − logDensity(x)) dt.
+    /// Meant for the tail away from the mode (where the density decreases from x); the density at the support's end
+    /// may be infinite (an integrable singularity) or undefined (read as 0).
+    /// </summary>
+    public static double LogTail(Func<double, double> logDensity, double x, bool upperTail, double end)
+    {
+        var at = logDensity(x);
+        double Scaled(double t)
+        {
+            var v = logDensity(t) - at;
+            return double.IsNaN(v) ? 0.0 : Math.Exp(v);
+        }
+        var integral = upperTail ? Integrate(Scaled, x, end) : Integrate(Scaled, end, x);
+        return at + Math.Log(integral);
     }
 
     private static double TanhSinh(Func<double, double> f, double a, double b)
@@ -65,7 +92,7 @@ public static class Precise
                 if (a + d > a) sum += w * f(a + d);
             }
             var integral = sum * h;
-            if (Math.Abs(integral - previous) <= 1e-14 * Math.Max(1, Math.Abs(integral))) return integral;
+            if (Math.Abs(integral - previous) <= 1e-14 * Math.Abs(integral)) return integral;
             previous = integral;
         }
         return previous;
