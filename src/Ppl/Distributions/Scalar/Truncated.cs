@@ -52,17 +52,24 @@ public readonly struct Truncated<D> : IDistribution<double>, IHasBijector<double
     {
         get
         {
-            if (Distribution is null) return "distribution must not be null";
-            if (Distribution.ParameterError is { } e) return $"{Distribution.Family}: {e}";
-            if (double.IsNaN(Lower)) return "lower must not be NaN, got NaN";
-            if (double.IsNaN(Upper)) return "upper must not be NaN, got NaN";
-            if (!(Upper > Lower)) return $"upper must be greater than lower ({ParameterChecks.Format(Lower)}), got {ParameterChecks.Format(Upper)}";
+            if (BaseOrBoundsError() is { } e) return e;
             var logZ = LogNormaliserUnchecked();
-            if (!(logZ > double.NegativeInfinity))
-                return $"the interval [{ParameterChecks.Format(Lower)}, {ParameterChecks.Format(Upper)}] has probability {(double.IsNaN(logZ) ? "NaN" : "0")} under {Distribution}";
-            return null;
+            return logZ > double.NegativeInfinity ? null : MassError(logZ);
         }
     }
+
+    private string? BaseOrBoundsError()
+    {
+        if (Distribution is null) return "distribution must not be null";
+        if (Distribution.ParameterError is { } e) return $"{Distribution.Family}: {e}";
+        if (double.IsNaN(Lower)) return "lower must not be NaN, got NaN";
+        if (double.IsNaN(Upper)) return "upper must not be NaN, got NaN";
+        if (!(Upper > Lower)) return $"upper must be greater than lower ({ParameterChecks.Format(Lower)}), got {ParameterChecks.Format(Upper)}";
+        return null;
+    }
+
+    private string MassError(double logZ) =>
+        $"the interval [{ParameterChecks.Format(Lower)}, {ParameterChecks.Format(Upper)}] has probability {(double.IsNaN(logZ) ? "NaN" : "0")} under {Distribution}";
 
     /// <summary>
     /// The map from ℝ onto the truncated support: lower + (upper − lower)·σ(u) for two finite ends, lower + eᵘ or
@@ -87,8 +94,10 @@ public readonly struct Truncated<D> : IDistribution<double>, IHasBijector<double
     {
         get
         {
-            Check();
-            return LogNormaliserUnchecked();
+            if (BaseOrBoundsError() is { } e) throw new DistributionParameterException(Family, e);
+            var logZ = LogNormaliserUnchecked();
+            if (!(logZ > double.NegativeInfinity)) throw new DistributionParameterException(Family, MassError(logZ));
+            return logZ;
         }
     }
 
@@ -185,11 +194,6 @@ public readonly struct Truncated<D> : IDistribution<double>, IHasBijector<double
         if (!UpperCut) return Distribution.LogCcdf(Lower);
         if (UpperHalf()) return RealMath.LogDiffExp(Distribution.LogCcdf(Lower), Distribution.LogCcdf(Upper));
         return RealMath.LogDiffExp(Distribution.LogCdf(Upper), Distribution.LogCdf(Lower));
-    }
-
-    private void Check()
-    {
-        if (ParameterError is { } e) throw new DistributionParameterException(Family, e);
     }
 
     /// <summary>The x in the interval whose truncated CDF is <paramref name="v"/>.</summary>
