@@ -7,7 +7,7 @@ namespace Ppl;
 /// through <c>McmcSampler.Sample</c>, which start chains on the unconstrained scale), or for choices that are given
 /// a value (observed or constrained).
 /// </summary>
-public sealed class ImproperDistributionException : InvalidOperationException
+public sealed class ImproperDistributionException : ModelException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="family">The improper family, e.g. "Flat".</param>
@@ -15,15 +15,11 @@ public sealed class ImproperDistributionException : InvalidOperationException
     public ImproperDistributionException(string family, Address? address = null)
         : base($"{family}{(address is { } a ? $" at '{a}'" : "")} is an improper prior (its density does not integrate to a finite value), so it cannot be sampled. " +
                "Give the choice a value (observe or constrain it), or use inference that starts from the model's density " +
-               "(NUTS, HMC or MALA through McmcSampler.Sample, which start chains on the unconstrained scale) instead of sampling the prior.")
+               "(NUTS, HMC or MALA through McmcSampler.Sample, which start chains on the unconstrained scale) instead of sampling the prior.", address)
     {
         Family = family;
-        Address = address;
     }
 
     /// <summary>The improper family.</summary>
     public string Family { get; }
-
-    /// <summary>The address of the site, when known.</summary>
-    public Address? Address { get; }
 }
