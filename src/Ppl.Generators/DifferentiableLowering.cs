@@ -68,7 +68,8 @@ namespace Ppl.Generators
         {
             ["Normal"] = false, ["HalfNormal"] = false, ["LogNormal"] = false, ["StudentT"] = false, ["Cauchy"] = false,
             ["HalfCauchy"] = false, ["Laplace"] = false, ["Exponential"] = false, ["Gamma"] = false, ["InverseGamma"] = false,
-            ["Beta"] = false, ["Uniform"] = false,
+            ["Beta"] = false, ["Uniform"] = false, ["Flat"] = false, ["HalfFlat"] = false, ["HalfStudentT"] = false,
+            ["SkewNormal"] = false, ["VonMises"] = false, ["Truncated"] = false,
             ["Bernoulli"] = true, ["Binomial"] = true, ["Poisson"] = true, ["Geometric"] = true, ["NegativeBinomial"] = true,
             ["Categorical"] = true, ["DiscreteUniform"] = true,
         };

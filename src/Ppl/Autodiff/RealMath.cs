@@ -74,6 +74,258 @@ public static class RealMath
             a, SpecialFunctions.DiGamma(a.Value) - dab, b, SpecialFunctions.DiGamma(b.Value) - dab);
     }
 
+    // ---- The modeler's special functions (Stan's names where Stan has them). Each has a double overload, so that a
+    // [Model] method can call it on doubles and its differentiable form (which calls a function's Real overload for
+    // random arguments) gets the Real one. Values are NaN outside the domain (never an exception: a leapfrog step
+    // that leaves the domain is rejected by the sampler, not fatal); derivatives are analytic.
+
+    /// <summary>log(1 + x), accurate near 0.</summary>
+    public static double Log1p(double x) => MathUtil.Log1p(x);
+
+    /// <summary>eˣ − 1, accurate near 0.</summary>
+    public static double Expm1(double x) => MathUtil.Expm1(x);
+
+    /// <summary>log(1 + eˣ) (Stan's <c>log1p_exp</c>; the same function as <see cref="Softplus(Real)"/>), stable for large |x|.</summary>
+    public static Real Log1pExp(Real x) => Softplus(x);
+
+    /// <summary>log(1 + eˣ), stable for large |x|.</summary>
+    public static double Log1pExp(double x) => MathUtil.SoftPlus(x);
+
+    /// <summary>log(1 + eˣ), stable for large |x|.</summary>
+    public static double Softplus(double x) => MathUtil.SoftPlus(x);
+
+    /// <summary>log(1 − eˣ) for x ≤ 0 (Stan's <c>log1m_exp</c>): derivative −1 / expm1(−x); NaN for x &gt; 0, −∞ at 0.</summary>
+    public static Real Log1mExp(Real x) => Real.Unary(Log1mExp(x.Value), x, -1.0 / MathUtil.Expm1(-x.Value));
+
+    /// <summary>log(1 − eˣ) for x ≤ 0; NaN for x &gt; 0.</summary>
+    public static double Log1mExp(double x) => x > 0 ? double.NaN : MathUtil.Log1mExp(x);
+
+    /// <summary>
+    /// log(eᵃ − eᵇ) for a ≥ b (Stan's <c>log_diff_exp</c>), as a + log(1 − e^{b−a}): derivatives −1 / expm1(b − a)
+    /// towards a and −1 / expm1(a − b) towards b. b = −∞ gives a (derivatives 1 and 0); a = b gives −∞; a &lt; b is NaN.
+    /// </summary>
+    public static Real LogDiffExp(Real a, Real b)
+    {
+        var av = a.Value;
+        var bv = b.Value;
+        if (double.IsNegativeInfinity(bv)) return Real.Unary(av, a, 1.0);
+        if (!(av >= bv)) return double.NaN;
+        var value = LogDiffExp(av, bv);
+        if (!double.IsFinite(value)) return value; // a = b (−∞) or a = +∞: no derivative
+        return Real.Binary(value, a, -1.0 / MathUtil.Expm1(bv - av), b, -1.0 / MathUtil.Expm1(av - bv));
+    }
+
+    /// <summary>log(eᵃ − eᵇ) for a ≥ b; NaN for a &lt; b.</summary>
+    public static double LogDiffExp(double a, double b)
+    {
+        if (double.IsNegativeInfinity(b)) return a;
+        if (!(a >= b)) return double.NaN;
+        if (double.IsPositiveInfinity(a)) return double.IsPositiveInfinity(b) ? double.NaN : a;
+        return a + MathUtil.Log1mExp(b - a);
+    }
+
+    /// <summary>log(eᵃ + eᵇ), stable: derivatives σ(a − b) and σ(b − a).</summary>
+    public static Real LogSumExp(Real a, Real b)
+    {
+        var av = a.Value;
+        var bv = b.Value;
+        var value = MathUtil.LogAddExp(av, bv);
+        if (double.IsNegativeInfinity(av)) return Real.Binary(value, a, 0.0, b, 1.0);
+        if (double.IsNegativeInfinity(bv)) return Real.Binary(value, a, 1.0, b, 0.0);
+        var wa = MathUtil.Logistic(av - bv);
+        return Real.Binary(value, a, wa, b, MathUtil.Logistic(bv - av));
+    }
+
+    /// <summary>log(eᵃ + eᵇ), stable.</summary>
+    public static double LogSumExp(double a, double b) => MathUtil.LogAddExp(a, b);
+
+    /// <summary>
+    /// log Σᵢ exp(xᵢ), stable, recorded as one fused operation: the partial towards xᵢ is softmax(x)ᵢ. −∞ for an empty
+    /// span or when every term is −∞ (partials 0).
+    /// </summary>
+    public static Real LogSumExp(ReadOnlySpan<Real> xs)
+    {
+        var max = double.NegativeInfinity;
+        foreach (var x in xs) if (x.Value > max || double.IsNaN(x.Value)) max = x.Value;
+        if (double.IsNaN(max)) return double.NaN;
+        Span<double> w = xs.Length <= 256 ? stackalloc double[xs.Length] : new double[xs.Length];
+        if (double.IsInfinity(max))
+        {
+            w.Clear();
+            return Real.FromPartials(max, xs, w);
+        }
+        double sum = 0;
+        for (var i = 0; i < xs.Length; i++) sum += w[i] = Math.Exp(xs[i].Value - max);
+        var inv = 1.0 / sum;
+        for (var i = 0; i < w.Length; i++) w[i] *= inv;
+        return Real.FromPartials(max + Math.Log(sum), xs, w);
+    }
+
+    /// <summary>log Σᵢ exp(xᵢ), stable; −∞ for an empty span.</summary>
+    public static double LogSumExp(ReadOnlySpan<double> xs) => MathUtil.LogSumExp(xs);
+
+    /// <summary>
+    /// log(θ e^{λ₁} + (1 − θ) e^{λ₂}) (Stan's <c>log_mix</c>): the log density of a two-component mixture with weight θ
+    /// on the component whose log density is λ₁. Partials e^{λ₁−m} − e^{λ₂−m} towards θ, θ e^{λ₁−m} and (1 − θ) e^{λ₂−m}
+    /// towards λ₁ and λ₂ (m the value). NaN for θ outside [0, 1].
+    /// </summary>
+    public static Real LogMix(Real theta, Real lambda1, Real lambda2)
+    {
+        var t = theta.Value;
+        var l1 = lambda1.Value;
+        var l2 = lambda2.Value;
+        var m = LogMix(t, l1, l2);
+        if (!double.IsFinite(m)) return m;
+        var e1 = Math.Exp(l1 - m);
+        var e2 = Math.Exp(l2 - m);
+        return Real.Ternary(m, theta, e1 - e2, lambda1, t * e1, lambda2, (1 - t) * e2);
+    }
+
+    /// <summary>log(θ e^{λ₁} + (1 − θ) e^{λ₂}); NaN for θ outside [0, 1].</summary>
+    public static double LogMix(double theta, double lambda1, double lambda2)
+    {
+        if (!(theta >= 0 && theta <= 1)) return double.NaN;
+        return MathUtil.LogAddExp(theta == 0 ? double.NegativeInfinity : Math.Log(theta) + lambda1,
+            theta == 1 ? double.NegativeInfinity : MathUtil.Log1p(-theta) + lambda2);
+    }
+
+    /// <summary>
+    /// log Σₖ θₖ e^{λₖ} (Stan's <c>log_mix</c> over vectors): the log density of a mixture with weights θ (a simplex;
+    /// not renormalised) and component log densities λ, as one fused operation. Partials e^{λₖ−m} towards θₖ and
+    /// θₖ e^{λₖ−m} towards λₖ. NaN when a weight is outside [0, 1].
+    /// </summary>
+    /// <exception cref="ArgumentException">The spans differ in length.</exception>
+    public static Real LogMix(ReadOnlySpan<Real> theta, ReadOnlySpan<Real> lambda)
+    {
+        if (theta.Length != lambda.Length) throw new ArgumentException($"LogMix needs one weight per component; got {theta.Length} weights (theta) and {lambda.Length} log densities (lambda).");
+        var n = theta.Length;
+        var terms = n <= 128 ? stackalloc double[n] : new double[n];
+        for (var k = 0; k < n; k++)
+        {
+            var t = theta[k].Value;
+            if (!(t >= 0 && t <= 1)) return double.NaN;
+            terms[k] = t == 0 ? double.NegativeInfinity : Math.Log(t) + lambda[k].Value;
+        }
+        var m = MathUtil.LogSumExp(terms);
+        if (!double.IsFinite(m)) return m;
+        var parents = new Real[2 * n];
+        var partials = new double[2 * n];
+        for (var k = 0; k < n; k++)
+        {
+            var e = Math.Exp(lambda[k].Value - m);
+            parents[k] = theta[k];
+            partials[k] = e;
+            parents[n + k] = lambda[k];
+            partials[n + k] = theta[k].Value * e;
+        }
+        return Real.FromPartials(m, parents, partials);
+    }
+
+    /// <summary>log Σₖ θₖ e^{λₖ}; NaN when a weight is outside [0, 1].</summary>
+    /// <exception cref="ArgumentException">The spans differ in length.</exception>
+    public static double LogMix(ReadOnlySpan<double> theta, ReadOnlySpan<double> lambda)
+    {
+        if (theta.Length != lambda.Length) throw new ArgumentException($"LogMix needs one weight per component; got {theta.Length} weights (theta) and {lambda.Length} log densities (lambda).");
+        var terms = theta.Length <= 128 ? stackalloc double[theta.Length] : new double[theta.Length];
+        for (var k = 0; k < theta.Length; k++)
+        {
+            if (!(theta[k] >= 0 && theta[k] <= 1)) return double.NaN;
+            terms[k] = theta[k] == 0 ? double.NegativeInfinity : Math.Log(theta[k]) + lambda[k];
+        }
+        return MathUtil.LogSumExp(terms);
+    }
+
+    /// <summary>softmax(x)ᵢ = e^{xᵢ} / Σⱼ e^{xⱼ}, stable: ∂sᵢ/∂xⱼ = sᵢ(δᵢⱼ − sⱼ) (each output one fused operation).</summary>
+    public static Real[] Softmax(ReadOnlySpan<Real> xs)
+    {
+        var s = Softmax(Values(xs));
+        var result = new Real[s.Length];
+        var partials = new double[s.Length];
+        for (var i = 0; i < s.Length; i++)
+        {
+            for (var j = 0; j < s.Length; j++) partials[j] = -s[i] * s[j];
+            partials[i] += s[i];
+            result[i] = Real.FromPartials(s[i], xs, partials);
+        }
+        return result;
+    }
+
+    /// <summary>softmax(x)ᵢ = e^{xᵢ} / Σⱼ e^{xⱼ}, stable.</summary>
+    public static double[] Softmax(ReadOnlySpan<double> xs)
+    {
+        var max = Max(xs);
+        var s = new double[xs.Length];
+        double sum = 0;
+        for (var i = 0; i < s.Length; i++) sum += s[i] = Math.Exp(xs[i] - max);
+        var inv = 1.0 / sum;
+        for (var i = 0; i < s.Length; i++) s[i] *= inv;
+        return s;
+    }
+
+    /// <summary>log softmax(x)ᵢ = xᵢ − log Σⱼ e^{xⱼ}: ∂/∂xⱼ = δᵢⱼ − softmax(x)ⱼ (each output one fused operation).</summary>
+    public static Real[] LogSoftmax(ReadOnlySpan<Real> xs)
+    {
+        var ls = LogSoftmax(Values(xs));
+        var s = new double[ls.Length];
+        for (var j = 0; j < s.Length; j++) s[j] = Math.Exp(ls[j]);
+        var result = new Real[ls.Length];
+        var partials = new double[ls.Length];
+        for (var i = 0; i < ls.Length; i++)
+        {
+            for (var j = 0; j < s.Length; j++) partials[j] = -s[j];
+            partials[i] += 1.0;
+            result[i] = Real.FromPartials(ls[i], xs, partials);
+        }
+        return result;
+    }
+
+    /// <summary>log softmax(x)ᵢ = xᵢ − log Σⱼ e^{xⱼ}.</summary>
+    public static double[] LogSoftmax(ReadOnlySpan<double> xs)
+    {
+        var max = Max(xs);
+        double sum = 0;
+        foreach (var x in xs) sum += Math.Exp(x - max);
+        var logSum = Math.Log(sum);
+        var ls = new double[xs.Length];
+        for (var i = 0; i < ls.Length; i++) ls[i] = xs[i] - max - logSum;
+        return ls;
+    }
+
+    private static double Max(ReadOnlySpan<double> xs)
+    {
+        var max = double.NegativeInfinity;
+        foreach (var x in xs) if (x > max || double.IsNaN(x)) max = x;
+        return max;
+    }
+
+    /// <summary>log Γ(x) for x &gt; 0.</summary>
+    public static double LogGamma(double x) => SpecialFunctions.GammaLn(x);
+
+    /// <summary>The digamma function ψ(x) = d/dx log Γ(x) (derivative: the trigamma function).</summary>
+    public static Real Digamma(Real x) => Real.Unary(SpecialFunctions.DiGamma(x.Value), x, SpecialMath.Trigamma(x.Value));
+
+    /// <summary>The digamma function ψ(x) = d/dx log Γ(x).</summary>
+    public static double Digamma(double x) => SpecialFunctions.DiGamma(x);
+
+    /// <summary>The trigamma function ψ₁(x) = d²/dx² log Γ(x) (+∞ at 0, −1, −2, …).</summary>
+    public static double Trigamma(double x) => SpecialMath.Trigamma(x);
+
+    /// <summary>log B(a, b) = log Γ(a) + log Γ(b) − log Γ(a + b).</summary>
+    public static double LogBeta(double a, double b) => SpecialFunctions.GammaLn(a) + SpecialFunctions.GammaLn(b) - SpecialFunctions.GammaLn(a + b);
+
+    /// <summary>log B(a, b) under Stan's name <c>lbeta</c> (the same function as <see cref="LogBeta(Real, Real)"/>).</summary>
+    public static Real Lbeta(Real a, Real b) => LogBeta(a, b);
+
+    /// <summary>log B(a, b) under Stan's name <c>lbeta</c>.</summary>
+    public static double Lbeta(double a, double b) => LogBeta(a, b);
+
+    private static double[] Values(ReadOnlySpan<Real> xs)
+    {
+        var v = new double[xs.Length];
+        for (var i = 0; i < v.Length; i++) v[i] = xs[i].Value;
+        return v;
+    }
+
     /// <summary>Σⱼ wⱼ cⱼ with constant coefficients, recorded as one fused operation (about one tape node per two terms).</summary>
     public static Real Dot(ReadOnlySpan<Real> w, ReadOnlySpan<double> c)
     {

@@ -45,6 +45,28 @@ public static partial class Dist
     /// <summary>Uniform on [<paramref name="lower"/>, <paramref name="upper"/>].</summary>
     public static Uniform Uniform(double lower, double upper) => new(lower, upper);
 
+    /// <summary>The improper flat prior on ℝ (log density 0; cannot be sampled: for posteriors that are proper).</summary>
+    public static Flat Flat() => default;
+
+    /// <summary>The improper flat prior on [0, ∞) (log density 0; cannot be sampled: for posteriors that are proper).</summary>
+    public static HalfFlat HalfFlat() => default;
+
+    /// <summary>Half-Student-t with <paramref name="nu"/> degrees of freedom and scale <paramref name="sigma"/>.</summary>
+    public static HalfStudentT HalfStudentT(double nu, double sigma) => new(nu, sigma);
+
+    /// <summary>Skew-normal with location <paramref name="xi"/>, scale <paramref name="omega"/> and shape <paramref name="alpha"/>.</summary>
+    public static SkewNormal SkewNormal(double xi, double omega, double alpha) => new(xi, omega, alpha);
+
+    /// <summary>Von Mises with mean direction <paramref name="mu"/> and concentration <paramref name="kappa"/>.</summary>
+    public static VonMises VonMises(double mu, double kappa) => new(mu, kappa);
+
+    /// <summary>
+    /// <paramref name="distribution"/> truncated to [<paramref name="lower"/>, <paramref name="upper"/>] and renormalised
+    /// exactly; an omitted bound is −∞ or +∞ (one-sided truncation).
+    /// </summary>
+    public static Truncated<D> Truncated<D>(D distribution, double lower = double.NegativeInfinity, double upper = double.PositiveInfinity) where D : IHasCdf =>
+        new(distribution, lower, upper);
+
     /// <summary>Bernoulli with P(true) = <paramref name="p"/>.</summary>
     public static Bernoulli Bernoulli(double p) => new(p);
 

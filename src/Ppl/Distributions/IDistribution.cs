@@ -57,6 +57,23 @@ public interface IHasMoments<T>
     T Variance { get; }
 }
 
+/// <summary>
+/// A univariate continuous distribution with its cumulative distribution function, in log space where the tails need
+/// it: what <see cref="Truncated{D}"/> normalises with and samples by. Each method throws
+/// <see cref="DistributionParameterException"/> when the parameters are invalid and returns NaN for a NaN argument.
+/// </summary>
+public interface IHasCdf : IDistribution<double>
+{
+    /// <summary>P(X ≤ x).</summary>
+    double Cdf(double x);
+
+    /// <summary>log P(X ≤ x), accurate where P(X ≤ x) is tiny.</summary>
+    double LogCdf(double x);
+
+    /// <summary>log P(X &gt; x), the log of the complementary CDF (survival function), accurate where it is tiny.</summary>
+    double LogCcdf(double x);
+}
+
 /// <summary>A continuous distribution with a bijection from unconstrained space onto its support.</summary>
 public interface IHasBijector<T>
 {

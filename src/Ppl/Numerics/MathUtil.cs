@@ -12,11 +12,14 @@ public static class MathUtil
         return Math.Log(u) * x / (u - 1.0);
     }
 
-    /// <summary>exp(x) − 1, accurate for small x.</summary>
+    /// <summary>exp(x) − 1, accurate for small x (Taylor below 1e-5, Kahan's (eˣ − 1)·x / log eˣ below 1, which cancels the rounding of eˣ).</summary>
     public static double Expm1(double x)
     {
-        if (Math.Abs(x) < 1e-5) return x + 0.5 * x * x + x * x * x / 6.0;
-        return Math.Exp(x) - 1.0;
+        var ax = Math.Abs(x);
+        if (ax < 1e-5) return x + 0.5 * x * x + x * x * x / 6.0;
+        var u = Math.Exp(x);
+        if (ax >= 1) return u - 1.0;
+        return (u - 1.0) * x / Math.Log(u);
     }
 
     /// <summary>log(1 + eˣ) without overflow.</summary>

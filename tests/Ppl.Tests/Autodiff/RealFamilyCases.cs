@@ -53,6 +53,12 @@ public static class RealFamilyCases
             p => RealDist.Beta(p[0], p[1]), p => Dist.Beta(p[0], p[1])),
         ["Uniform"] = new(r => { var l = U(r, -3, 3); return [l, l + Positive(r)]; }, (p, r) => p[0] + (p[1] - p[0]) * U(r, 0.05, 0.95),
             p => RealDist.Uniform(p[0], p[1]), p => Dist.Uniform(p[0], p[1])),
+        ["HalfStudentT"] = new(r => [U(r, 0.5, 20), Positive(r)], (p, r) => Positive(r),
+            p => RealDist.HalfStudentT(p[0], p[1]), p => Dist.HalfStudentT(p[0], p[1])),
+        ["SkewNormal"] = new(r => [U(r, -3, 3), Positive(r), U(r, -6, 6)], (p, r) => p[0] + 2 * p[1] * Gauss(r),
+            p => RealDist.SkewNormal(p[0], p[1], p[2]), p => Dist.SkewNormal(p[0], p[1], p[2])),
+        ["VonMises"] = new(r => [U(r, -4, 4), Math.Exp(U(r, -3, 4))], (p, r) => p[0] + Math.PI * U(r, -0.95, 0.95),
+            p => RealDist.VonMises(p[0], p[1]), p => Dist.VonMises(p[0], p[1])),
     };
 
     public static readonly Dictionary<string, DiscreteCase> Discrete = new()

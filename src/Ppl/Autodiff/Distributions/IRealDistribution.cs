@@ -45,6 +45,26 @@ public interface IRealContinuous : IRealDistribution
     double Unconstrain(double x);
 }
 
+/// <summary>
+/// A continuous scalar distribution over <see cref="Real"/> parameters with its CDF on the tape: what
+/// <see cref="RealTruncated{D}"/> normalises with. The double family at the current values (<see cref="IRealDistribution.AtValues"/>)
+/// implements <see cref="Ppl.Distributions.IHasCdf"/>.
+/// </summary>
+public interface IRealCdf : IRealContinuous
+{
+    /// <summary>log P(X ≤ x), differentiated in x and in the parameters; NaN when a parameter is invalid or x is NaN.</summary>
+    Real LogCdf(Real x);
+
+    /// <summary>log P(X &gt; x), differentiated in x and in the parameters; NaN when a parameter is invalid or x is NaN.</summary>
+    Real LogCcdf(Real x);
+
+    /// <summary>The lower end of the support (−∞, 0, or a bound that is itself a tape value).</summary>
+    Real SupportLower { get; }
+
+    /// <summary>The upper end of the support (+∞ or a bound that is itself a tape value).</summary>
+    Real SupportUpper { get; }
+}
+
 /// <summary>A discrete distribution over <see cref="Real"/> parameters: its values are held fixed, its log probability is differentiated in the parameters.</summary>
 /// <typeparam name="T">The value type (int or bool).</typeparam>
 public interface IRealDiscrete<in T> : IRealDistribution

@@ -3,7 +3,7 @@ using Ppl.Distributions;
 namespace Ppl.Autodiff;
 
 /// <summary>The Cauchy distribution over <see cref="Real"/> parameters: the differentiable counterpart of <see cref="Cauchy"/>.</summary>
-public readonly struct RealCauchy : IRealContinuous
+public readonly struct RealCauchy : IRealCdf
 {
     /// <summary>Creates Cauchy(<paramref name="loc"/>, <paramref name="scale"/>). Parameters are checked when the distribution is used.</summary>
     public RealCauchy(Real loc, Real scale)
@@ -49,6 +49,36 @@ public readonly struct RealCauchy : IRealContinuous
 
     /// <inheritdoc />
     public double Unconstrain(double x) => x;
+
+    /// <summary>log P(X ≤ x), one node differentiated in x, loc and scale.</summary>
+    /// <param name="x">The point.</param>
+    public Real LogCdf(Real x)
+    {
+        var loc = Loc.Value;
+        var scale = Scale.Value;
+        if (!(double.IsFinite(loc) && scale > 0 && !double.IsPositiveInfinity(scale)) || double.IsNaN(x.Value)) return double.NaN;
+        var z = (x.Value - loc) / scale;
+        var value = SpecialMath.CauchyLogCdf(z);
+        return RealFamilies.LocationScale(value, Math.Exp(-Math.Log(Math.PI) - MathUtil.Log1p(z * z) - value), x, Loc, Scale, z, scale);
+    }
+
+    /// <summary>log P(X &gt; x), one node differentiated in x, loc and scale.</summary>
+    /// <param name="x">The point.</param>
+    public Real LogCcdf(Real x)
+    {
+        var loc = Loc.Value;
+        var scale = Scale.Value;
+        if (!(double.IsFinite(loc) && scale > 0 && !double.IsPositiveInfinity(scale)) || double.IsNaN(x.Value)) return double.NaN;
+        var z = (x.Value - loc) / scale;
+        var value = SpecialMath.CauchyLogCdf(-z);
+        return RealFamilies.LocationScale(value, -Math.Exp(-Math.Log(Math.PI) - MathUtil.Log1p(z * z) - value), x, Loc, Scale, z, scale);
+    }
+
+    /// <summary>−∞: the support is ℝ.</summary>
+    public Real SupportLower => double.NegativeInfinity;
+
+    /// <summary>+∞.</summary>
+    public Real SupportUpper => double.PositiveInfinity;
 
     /// <inheritdoc />
     public override string ToString() => $"Cauchy({Loc}, {Scale})";

@@ -1,3 +1,5 @@
+using Ppl.Distributions;
+
 namespace Ppl.Autodiff;
 
 /// <summary>
@@ -50,6 +52,68 @@ public static class RealDist
 
     /// <summary>Uniform on [<paramref name="lower"/>, <paramref name="upper"/>]; both bounds are differentiated through.</summary>
     public static RealUniform Uniform(Real lower, Real upper) => new(lower, upper);
+
+    /// <summary>The improper flat prior on ℝ (log density 0).</summary>
+    public static RealFlat Flat() => default;
+
+    /// <summary>The improper flat prior on [0, ∞) (log density 0).</summary>
+    public static RealHalfFlat HalfFlat() => default;
+
+    /// <summary>Half-Student-t with <paramref name="nu"/> degrees of freedom and scale <paramref name="sigma"/>.</summary>
+    public static RealHalfStudentT HalfStudentT(Real nu, Real sigma) => new(nu, sigma);
+
+    /// <summary>Skew-normal with location <paramref name="xi"/>, scale <paramref name="omega"/> and shape <paramref name="alpha"/>.</summary>
+    public static RealSkewNormal SkewNormal(Real xi, Real omega, Real alpha) => new(xi, omega, alpha);
+
+    /// <summary>Von Mises with mean direction <paramref name="mu"/> and concentration <paramref name="kappa"/>.</summary>
+    public static RealVonMises VonMises(Real mu, Real kappa) => new(mu, kappa);
+
+    /// <summary>
+    /// <paramref name="distribution"/> truncated to [<paramref name="lower"/>, <paramref name="upper"/>] and renormalised
+    /// (an omitted bound is −∞ or +∞: one-sided truncation). The bounds are nullable only because a struct parameter
+    /// cannot default to ±∞; a double or <see cref="Real"/> argument converts implicitly.
+    /// </summary>
+    public static RealTruncated<D> Truncated<D>(D distribution, Real? lower = null, Real? upper = null) where D : struct, IRealCdf =>
+        new(distribution, lower ?? double.NegativeInfinity, upper ?? double.PositiveInfinity);
+
+    // A base written with constant parameters stays the double family in a [Model]'s differentiable form
+    // (Truncated(Normal(0, 1), lower: 0)): these overloads take it over as the Real family at those values.
+
+    /// <summary>A truncated normal with constant parameters.</summary>
+    public static RealTruncated<RealNormal> Truncated(Normal distribution, Real? lower = null, Real? upper = null) => Truncated(new RealNormal(distribution.Mu, distribution.Sigma), lower, upper);
+
+    /// <summary>A truncated Student's t with constant parameters.</summary>
+    public static RealTruncated<RealStudentT> Truncated(StudentT distribution, Real? lower = null, Real? upper = null) => Truncated(new RealStudentT(distribution.Nu, distribution.Mu, distribution.Sigma), lower, upper);
+
+    /// <summary>A truncated Cauchy with constant parameters.</summary>
+    public static RealTruncated<RealCauchy> Truncated(Cauchy distribution, Real? lower = null, Real? upper = null) => Truncated(new RealCauchy(distribution.Loc, distribution.Scale), lower, upper);
+
+    /// <summary>A truncated Laplace with constant parameters.</summary>
+    public static RealTruncated<RealLaplace> Truncated(Laplace distribution, Real? lower = null, Real? upper = null) => Truncated(new RealLaplace(distribution.Loc, distribution.Scale), lower, upper);
+
+    /// <summary>A truncated exponential with a constant rate.</summary>
+    public static RealTruncated<RealExponential> Truncated(Exponential distribution, Real? lower = null, Real? upper = null) => Truncated(new RealExponential(distribution.Rate), lower, upper);
+
+    /// <summary>A truncated gamma with constant parameters.</summary>
+    public static RealTruncated<RealGamma> Truncated(Gamma distribution, Real? lower = null, Real? upper = null) => Truncated(new RealGamma(distribution.Shape, distribution.Rate), lower, upper);
+
+    /// <summary>A truncated inverse-gamma with constant parameters.</summary>
+    public static RealTruncated<RealInverseGamma> Truncated(InverseGamma distribution, Real? lower = null, Real? upper = null) => Truncated(new RealInverseGamma(distribution.Shape, distribution.Scale), lower, upper);
+
+    /// <summary>A truncated log-normal with constant parameters.</summary>
+    public static RealTruncated<RealLogNormal> Truncated(LogNormal distribution, Real? lower = null, Real? upper = null) => Truncated(new RealLogNormal(distribution.Mu, distribution.Sigma), lower, upper);
+
+    /// <summary>A truncated uniform with constant bounds.</summary>
+    public static RealTruncated<RealUniform> Truncated(Uniform distribution, Real? lower = null, Real? upper = null) => Truncated(new RealUniform(distribution.Lower, distribution.Upper), lower, upper);
+
+    /// <summary>A truncated half-normal with a constant scale.</summary>
+    public static RealTruncated<RealHalfNormal> Truncated(HalfNormal distribution, Real? lower = null, Real? upper = null) => Truncated(new RealHalfNormal(distribution.Sigma), lower, upper);
+
+    /// <summary>A truncated half-Cauchy with a constant scale.</summary>
+    public static RealTruncated<RealHalfCauchy> Truncated(HalfCauchy distribution, Real? lower = null, Real? upper = null) => Truncated(new RealHalfCauchy(distribution.Scale), lower, upper);
+
+    /// <summary>A truncated half-Student-t with constant parameters.</summary>
+    public static RealTruncated<RealHalfStudentT> Truncated(HalfStudentT distribution, Real? lower = null, Real? upper = null) => Truncated(new RealHalfStudentT(distribution.Nu, distribution.Sigma), lower, upper);
 
     /// <summary>Bernoulli with P(true) = <paramref name="p"/>.</summary>
     public static RealBernoulli Bernoulli(Real p) => new(p);
@@ -104,6 +168,38 @@ internal static class RealFamilies
         logJacobian = Real.Binary(logJacobian.Value + u.Value, logJacobian, 1.0, u, 1.0);
         return Real.Unary(0.0 + e, u, e);
     }
+
+    /// <summary>x = lower + eᵘ onto (lower, ∞), the map of <c>LowerBoundBijector</c>, adding u to <paramref name="logJacobian"/>; differentiated in the bound too.</summary>
+    public static Real ConstrainLower(in Real u, in Real lower, ref Real logJacobian)
+    {
+        var e = Math.Exp(u.Value);
+        logJacobian = Real.Binary(logJacobian.Value + u.Value, logJacobian, 1.0, u, 1.0);
+        return Real.Binary(lower.Value + e, u, e, lower, 1.0);
+    }
+
+    /// <summary>x = upper − eᵘ onto (−∞, upper), the map of <c>UpperBoundBijector</c>, adding u to <paramref name="logJacobian"/>; differentiated in the bound too.</summary>
+    public static Real ConstrainUpper(in Real u, in Real upper, ref Real logJacobian)
+    {
+        var e = Math.Exp(u.Value);
+        logJacobian = Real.Binary(logJacobian.Value + u.Value, logJacobian, 1.0, u, 1.0);
+        return Real.Binary(upper.Value - e, u, -e, upper, 1.0);
+    }
+
+    /// <summary>
+    /// A log CDF (or log survival function) of a location-scale family at z = (x − loc)/scale as one node: value
+    /// <paramref name="value"/>, <paramref name="dz"/> its derivative in z. A value or derivative that is not finite (x
+    /// at ±∞, or a CDF of exactly 0) carries no derivative.
+    /// </summary>
+    public static Real LocationScale(double value, double dz, in Real x, in Real loc, in Real scale, double z, double scaleValue)
+    {
+        if (!double.IsFinite(value) || !double.IsFinite(dz) || !double.IsFinite(z)) return value;
+        var inv = 1.0 / scaleValue;
+        return Real.Ternary(value, x, dz * inv, loc, -dz * inv, scale, -dz * z * inv);
+    }
+
+    /// <summary>A node whose value or partials are not finite carries none: a constant (a log CDF of 0 or 1 at an end of the support).</summary>
+    public static bool Degenerate(double value, double a, double b = 0, double c = 0) =>
+        !double.IsFinite(value) || !double.IsFinite(a) || !double.IsFinite(b) || !double.IsFinite(c);
 
     /// <summary>The inverse of <see cref="ConstrainPositive"/>: log(x − 0).</summary>
     public static double UnconstrainPositive(double x) => Math.Log(x - 0.0);

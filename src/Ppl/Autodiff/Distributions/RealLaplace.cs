@@ -3,7 +3,7 @@ using Ppl.Distributions;
 namespace Ppl.Autodiff;
 
 /// <summary>The Laplace distribution over <see cref="Real"/> parameters: the differentiable counterpart of <see cref="Laplace"/>.</summary>
-public readonly struct RealLaplace : IRealContinuous
+public readonly struct RealLaplace : IRealCdf
 {
     /// <summary>Creates Laplace(<paramref name="loc"/>, <paramref name="scale"/>). Parameters are checked when the distribution is used.</summary>
     public RealLaplace(Real loc, Real scale)
@@ -51,6 +51,36 @@ public readonly struct RealLaplace : IRealContinuous
 
     /// <inheritdoc />
     public double Unconstrain(double x) => x;
+
+    /// <summary>log P(X ≤ x), one node differentiated in x, loc and scale.</summary>
+    /// <param name="x">The point.</param>
+    public Real LogCdf(Real x)
+    {
+        var loc = Loc.Value;
+        var scale = Scale.Value;
+        if (!(double.IsFinite(loc) && scale > 0 && !double.IsPositiveInfinity(scale)) || double.IsNaN(x.Value)) return double.NaN;
+        var z = (x.Value - loc) / scale;
+        var value = SpecialMath.LaplaceLogCdf(z);
+        return RealFamilies.LocationScale(value, z < 0 ? 1.0 : 1.0 / (2 * Math.Exp(z) - 1), x, Loc, Scale, z, scale);
+    }
+
+    /// <summary>log P(X &gt; x), one node differentiated in x, loc and scale.</summary>
+    /// <param name="x">The point.</param>
+    public Real LogCcdf(Real x)
+    {
+        var loc = Loc.Value;
+        var scale = Scale.Value;
+        if (!(double.IsFinite(loc) && scale > 0 && !double.IsPositiveInfinity(scale)) || double.IsNaN(x.Value)) return double.NaN;
+        var z = (x.Value - loc) / scale;
+        var value = SpecialMath.LaplaceLogCdf(-z);
+        return RealFamilies.LocationScale(value, z > 0 ? -1.0 : -1.0 / (2 * Math.Exp(-z) - 1), x, Loc, Scale, z, scale);
+    }
+
+    /// <summary>−∞: the support is ℝ.</summary>
+    public Real SupportLower => double.NegativeInfinity;
+
+    /// <summary>+∞.</summary>
+    public Real SupportUpper => double.PositiveInfinity;
 
     /// <inheritdoc />
     public override string ToString() => $"Laplace({Loc}, {Scale})";

@@ -3,7 +3,7 @@ using Ppl.Distributions;
 namespace Ppl.Autodiff;
 
 /// <summary>N(μ, σ²) over <see cref="Real"/> parameters: the differentiable counterpart of <see cref="Normal"/>.</summary>
-public readonly struct RealNormal : IRealContinuous
+public readonly struct RealNormal : IRealCdf
 {
     /// <summary>Creates N(<paramref name="mu"/>, <paramref name="sigma"/>²). Parameters are checked when the distribution is used.</summary>
     public RealNormal(Real mu, Real sigma)
@@ -49,6 +49,36 @@ public readonly struct RealNormal : IRealContinuous
 
     /// <inheritdoc />
     public double Unconstrain(double x) => x;
+
+    /// <summary>log P(X ≤ x) = log Φ((x − μ)/σ), one node differentiated in x, mu and sigma.</summary>
+    /// <param name="x">The point.</param>
+    public Real LogCdf(Real x)
+    {
+        var loc = Mu.Value;
+        var scale = Sigma.Value;
+        if (!(double.IsFinite(loc) && scale > 0 && !double.IsPositiveInfinity(scale)) || double.IsNaN(x.Value)) return double.NaN;
+        var z = (x.Value - loc) / scale;
+        var value = SpecialMath.LogPhi(z);
+        return RealFamilies.LocationScale(value, SpecialMath.InverseMills(z), x, Mu, Sigma, z, scale);
+    }
+
+    /// <summary>log P(X &gt; x), one node differentiated in x, mu and sigma.</summary>
+    /// <param name="x">The point.</param>
+    public Real LogCcdf(Real x)
+    {
+        var loc = Mu.Value;
+        var scale = Sigma.Value;
+        if (!(double.IsFinite(loc) && scale > 0 && !double.IsPositiveInfinity(scale)) || double.IsNaN(x.Value)) return double.NaN;
+        var z = (x.Value - loc) / scale;
+        var value = SpecialMath.LogPhi(-z);
+        return RealFamilies.LocationScale(value, -SpecialMath.InverseMills(-z), x, Mu, Sigma, z, scale);
+    }
+
+    /// <summary>−∞: the support is ℝ.</summary>
+    public Real SupportLower => double.NegativeInfinity;
+
+    /// <summary>+∞.</summary>
+    public Real SupportUpper => double.PositiveInfinity;
 
     /// <inheritdoc />
     public override string ToString() => $"Normal({Mu}, {Sigma})";

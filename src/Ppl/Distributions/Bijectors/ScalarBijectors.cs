@@ -89,3 +89,19 @@ public sealed class IntervalBijector(double lower, double upper) : ScalarBijecto
     private static double Logistic(double u) => MathUtil.Logistic(u);
 
 }
+
+/// <summary>x = upper − exp(u): ℝ onto (−∞, upper).</summary>
+public sealed class UpperBoundBijector(double upper) : ScalarBijector
+{
+    /// <summary>The upper bound.</summary>
+    public double Upper { get; } = upper;
+
+    /// <inheritdoc />
+    public override double Forward(double unconstrained) => Upper - Math.Exp(unconstrained);
+
+    /// <inheritdoc />
+    public override double Inverse(double value) => Math.Log(Upper - value);
+
+    /// <inheritdoc />
+    public override double LogAbsDetJacobian(double unconstrained) => unconstrained;
+}

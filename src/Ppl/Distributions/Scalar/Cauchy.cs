@@ -4,7 +4,7 @@ using MathNet.Numerics;
 namespace Ppl.Distributions;
 
 /// <summary>The Cauchy distribution with location and scale (no mean, no variance: both are NaN).</summary>
-public readonly struct Cauchy : IDistribution<double>, IHasMoments<double>, IHasBijector<double>
+public readonly struct Cauchy : IDistribution<double>, IHasMoments<double>, IHasBijector<double>, IHasCdf
 {
     /// <summary>Creates Cauchy(loc, scale). Parameters are checked when the distribution is used.</summary>
     public Cauchy(double loc, double scale)
@@ -54,6 +54,33 @@ public readonly struct Cauchy : IDistribution<double>, IHasMoments<double>, IHas
         if (double.IsNaN(value)) return double.NegativeInfinity;
             var z = (value - Loc) / Scale;
             return -Math.Log(Math.PI * Scale) - MathUtil.Log1p(z * z);
+    }
+
+    /// <inheritdoc />
+    public double Cdf(double x)
+    {
+        Check();
+        if (double.IsNaN(x)) return double.NaN;
+        var z = (x - Loc) / Scale;
+        return SpecialMath.CauchyCdf(z);
+    }
+
+    /// <inheritdoc />
+    public double LogCdf(double x)
+    {
+        Check();
+        if (double.IsNaN(x)) return double.NaN;
+        var z = (x - Loc) / Scale;
+        return SpecialMath.CauchyLogCdf(z);
+    }
+
+    /// <inheritdoc />
+    public double LogCcdf(double x)
+    {
+        Check();
+        if (double.IsNaN(x)) return double.NaN;
+        var z = (x - Loc) / Scale;
+        return SpecialMath.CauchyLogCdf(-z);
     }
 
     /// <inheritdoc />

@@ -4,7 +4,7 @@ using MathNet.Numerics;
 namespace Ppl.Distributions;
 
 /// <summary>The exponential distribution with rate λ (mean 1/λ).</summary>
-public readonly struct Exponential : IDistribution<double>, IHasMoments<double>, IHasBijector<double>
+public readonly struct Exponential : IDistribution<double>, IHasMoments<double>, IHasBijector<double>, IHasCdf
 {
     /// <summary>Creates Exponential(rate). Parameters are checked when the distribution is used.</summary>
     public Exponential(double rate)
@@ -49,6 +49,33 @@ public readonly struct Exponential : IDistribution<double>, IHasMoments<double>,
         Check();
         if (!(value >= 0)) return double.NegativeInfinity;
             return Math.Log(Rate) - Rate * value;
+    }
+
+    /// <inheritdoc />
+    public double Cdf(double x)
+    {
+        Check();
+        if (double.IsNaN(x)) return double.NaN;
+        if (!(x > 0)) return 0.0;
+        return -MathUtil.Expm1(-Rate * x);
+    }
+
+    /// <inheritdoc />
+    public double LogCdf(double x)
+    {
+        Check();
+        if (double.IsNaN(x)) return double.NaN;
+        if (!(x > 0)) return double.NegativeInfinity;
+        return MathUtil.Log1mExp(-Rate * x);
+    }
+
+    /// <inheritdoc />
+    public double LogCcdf(double x)
+    {
+        Check();
+        if (double.IsNaN(x)) return double.NaN;
+        if (!(x > 0)) return 0.0;
+        return -Rate * x;
     }
 
     /// <inheritdoc />

@@ -4,7 +4,7 @@ using MathNet.Numerics;
 namespace Ppl.Distributions;
 
 /// <summary>The gamma distribution with shape α and rate β (mean α/β).</summary>
-public readonly struct Gamma : IDistribution<double>, IHasMoments<double>, IHasBijector<double>
+public readonly struct Gamma : IDistribution<double>, IHasMoments<double>, IHasBijector<double>, IHasCdf
 {
     /// <summary>Creates Gamma(shape, rate). Parameters are checked when the distribution is used.</summary>
     public Gamma(double shape, double rate)
@@ -53,6 +53,33 @@ public readonly struct Gamma : IDistribution<double>, IHasMoments<double>, IHasB
         Check();
         if (!(value >= 0) || double.IsPositiveInfinity(value)) return double.NegativeInfinity;
             return Shape * Math.Log(Rate) - SpecialFunctions.GammaLn(Shape) + MathUtil.XLogY(Shape - 1, value) - Rate * value;
+    }
+
+    /// <inheritdoc />
+    public double Cdf(double x)
+    {
+        Check();
+        if (double.IsNaN(x)) return double.NaN;
+        if (!(x > 0)) return 0.0;
+        return SpecialFunctions.GammaLowerRegularized(Shape, Rate * x);
+    }
+
+    /// <inheritdoc />
+    public double LogCdf(double x)
+    {
+        Check();
+        if (double.IsNaN(x)) return double.NaN;
+        if (!(x > 0)) return double.NegativeInfinity;
+        return SpecialMath.GammaLogCdfs(Shape, Rate * x).LogCdf;
+    }
+
+    /// <inheritdoc />
+    public double LogCcdf(double x)
+    {
+        Check();
+        if (double.IsNaN(x)) return double.NaN;
+        if (!(x > 0)) return 0.0;
+        return SpecialMath.GammaLogCdfs(Shape, Rate * x).LogCcdf;
     }
 
     /// <inheritdoc />

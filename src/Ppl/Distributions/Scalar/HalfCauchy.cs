@@ -4,7 +4,7 @@ using MathNet.Numerics;
 namespace Ppl.Distributions;
 
 /// <summary>The half-Cauchy distribution: |X| for X ~ Cauchy(0, scale), on [0, ∞). Its mean and variance are infinite.</summary>
-public readonly struct HalfCauchy : IDistribution<double>, IHasMoments<double>, IHasBijector<double>
+public readonly struct HalfCauchy : IDistribution<double>, IHasMoments<double>, IHasBijector<double>, IHasCdf
 {
     /// <summary>Creates HalfCauchy(scale). Parameters are checked when the distribution is used.</summary>
     public HalfCauchy(double scale)
@@ -50,6 +50,33 @@ public readonly struct HalfCauchy : IDistribution<double>, IHasMoments<double>, 
         if (!(value >= 0)) return double.NegativeInfinity;
             var z = value / Scale;
             return Math.Log(2 / (Math.PI * Scale)) - MathUtil.Log1p(z * z);
+    }
+
+    /// <inheritdoc />
+    public double Cdf(double x)
+    {
+        Check();
+        if (double.IsNaN(x)) return double.NaN;
+        if (!(x > 0)) return 0.0;
+        return 2 / Math.PI * Math.Atan(x / Scale);
+    }
+
+    /// <inheritdoc />
+    public double LogCdf(double x)
+    {
+        Check();
+        if (double.IsNaN(x)) return double.NaN;
+        if (!(x > 0)) return double.NegativeInfinity;
+        return Math.Log(2 / Math.PI * Math.Atan(x / Scale));
+    }
+
+    /// <inheritdoc />
+    public double LogCcdf(double x)
+    {
+        Check();
+        if (double.IsNaN(x)) return double.NaN;
+        if (!(x > 0)) return 0.0;
+        return Math.Log(2 / Math.PI * Math.Atan(Scale / x));
     }
 
     /// <inheritdoc />

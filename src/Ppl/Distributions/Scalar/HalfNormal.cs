@@ -1,7 +1,7 @@
 namespace Ppl.Distributions;
 
 /// <summary>The half-normal distribution: |X| for X ~ N(0, σ²), on [0, ∞).</summary>
-public readonly struct HalfNormal : IDistribution<double>, IHasMoments<double>, IHasBijector<double>
+public readonly struct HalfNormal : IDistribution<double>, IHasMoments<double>, IHasBijector<double>, IHasCdf
 {
     /// <summary>Creates HalfNormal(sigma). Parameters are checked when the distribution is used.</summary>
     public HalfNormal(double sigma)
@@ -48,6 +48,36 @@ public readonly struct HalfNormal : IDistribution<double>, IHasMoments<double>, 
             var z = value / Sigma;
             // log 2 − ½ log 2π
             return -0.5 * z * z - Math.Log(Sigma) + 0.69314718055994531 - 0.91893853320467274178;
+    }
+
+    /// <inheritdoc />
+    public double Cdf(double x)
+    {
+        Check();
+        if (double.IsNaN(x)) return double.NaN;
+        if (!(x > 0)) return 0.0;
+        var z = x / Sigma;
+        return SpecialMath.HalfNormalCdf(z);
+    }
+
+    /// <inheritdoc />
+    public double LogCdf(double x)
+    {
+        Check();
+        if (double.IsNaN(x)) return double.NaN;
+        if (!(x > 0)) return double.NegativeInfinity;
+        var z = x / Sigma;
+        return SpecialMath.HalfNormalLogCdf(z);
+    }
+
+    /// <inheritdoc />
+    public double LogCcdf(double x)
+    {
+        Check();
+        if (double.IsNaN(x)) return double.NaN;
+        if (!(x > 0)) return 0.0;
+        var z = x / Sigma;
+        return SpecialMath.Ln2 + SpecialMath.LogPhi(-z);
     }
 
     /// <inheritdoc />

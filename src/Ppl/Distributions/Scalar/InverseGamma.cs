@@ -4,7 +4,7 @@ using MathNet.Numerics;
 namespace Ppl.Distributions;
 
 /// <summary>The inverse-gamma distribution: 1/X for X ~ Gamma(shape α, rate β), so β is the scale of the result.</summary>
-public readonly struct InverseGamma : IDistribution<double>, IHasMoments<double>, IHasBijector<double>
+public readonly struct InverseGamma : IDistribution<double>, IHasMoments<double>, IHasBijector<double>, IHasCdf
 {
     /// <summary>Creates InverseGamma(shape, scale). Parameters are checked when the distribution is used.</summary>
     public InverseGamma(double shape, double scale)
@@ -53,6 +53,33 @@ public readonly struct InverseGamma : IDistribution<double>, IHasMoments<double>
         Check();
         if (!(value > 0) || double.IsPositiveInfinity(value)) return double.NegativeInfinity;
             return Shape * Math.Log(Scale) - SpecialFunctions.GammaLn(Shape) - (Shape + 1) * Math.Log(value) - Scale / value;
+    }
+
+    /// <inheritdoc />
+    public double Cdf(double x)
+    {
+        Check();
+        if (double.IsNaN(x)) return double.NaN;
+        if (!(x > 0)) return 0.0;
+        return SpecialFunctions.GammaUpperRegularized(Shape, Scale / x);
+    }
+
+    /// <inheritdoc />
+    public double LogCdf(double x)
+    {
+        Check();
+        if (double.IsNaN(x)) return double.NaN;
+        if (!(x > 0)) return double.NegativeInfinity;
+        return SpecialMath.GammaLogCdfs(Shape, Scale / x).LogCcdf;
+    }
+
+    /// <inheritdoc />
+    public double LogCcdf(double x)
+    {
+        Check();
+        if (double.IsNaN(x)) return double.NaN;
+        if (!(x > 0)) return 0.0;
+        return SpecialMath.GammaLogCdfs(Shape, Scale / x).LogCdf;
     }
 
     /// <inheritdoc />

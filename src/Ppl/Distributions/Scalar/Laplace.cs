@@ -4,7 +4,7 @@ using MathNet.Numerics;
 namespace Ppl.Distributions;
 
 /// <summary>The Laplace (double exponential) distribution with location μ and scale b.</summary>
-public readonly struct Laplace : IDistribution<double>, IHasMoments<double>, IHasBijector<double>
+public readonly struct Laplace : IDistribution<double>, IHasMoments<double>, IHasBijector<double>, IHasCdf
 {
     /// <summary>Creates Laplace(loc, scale). Parameters are checked when the distribution is used.</summary>
     public Laplace(double loc, double scale)
@@ -53,6 +53,33 @@ public readonly struct Laplace : IDistribution<double>, IHasMoments<double>, IHa
         Check();
         if (double.IsNaN(value)) return double.NegativeInfinity;
             return -Math.Log(2 * Scale) - Math.Abs(value - Loc) / Scale;
+    }
+
+    /// <inheritdoc />
+    public double Cdf(double x)
+    {
+        Check();
+        if (double.IsNaN(x)) return double.NaN;
+        var z = (x - Loc) / Scale;
+        return SpecialMath.LaplaceCdf(z);
+    }
+
+    /// <inheritdoc />
+    public double LogCdf(double x)
+    {
+        Check();
+        if (double.IsNaN(x)) return double.NaN;
+        var z = (x - Loc) / Scale;
+        return SpecialMath.LaplaceLogCdf(z);
+    }
+
+    /// <inheritdoc />
+    public double LogCcdf(double x)
+    {
+        Check();
+        if (double.IsNaN(x)) return double.NaN;
+        var z = (x - Loc) / Scale;
+        return SpecialMath.LaplaceLogCdf(-z);
     }
 
     /// <inheritdoc />

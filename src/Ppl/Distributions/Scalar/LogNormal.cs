@@ -1,7 +1,7 @@
 namespace Ppl.Distributions;
 
 /// <summary>The log-normal distribution: exp(X) for X ~ N(μ, σ²).</summary>
-public readonly struct LogNormal : IDistribution<double>, IHasMoments<double>, IHasBijector<double>
+public readonly struct LogNormal : IDistribution<double>, IHasMoments<double>, IHasBijector<double>, IHasCdf
 {
     /// <summary>Creates LogNormal(mu, sigma). Parameters are checked when the distribution is used.</summary>
     public LogNormal(double mu, double sigma)
@@ -52,6 +52,36 @@ public readonly struct LogNormal : IDistribution<double>, IHasMoments<double>, I
             var logX = Math.Log(value);
             var z = (logX - Mu) / Sigma;
             return -0.5 * z * z - Math.Log(Sigma) - logX - 0.91893853320467274178;
+    }
+
+    /// <inheritdoc />
+    public double Cdf(double x)
+    {
+        Check();
+        if (double.IsNaN(x)) return double.NaN;
+        if (!(x > 0)) return 0.0;
+        var z = (Math.Log(x) - Mu) / Sigma;
+        return SpecialMath.Phi(z);
+    }
+
+    /// <inheritdoc />
+    public double LogCdf(double x)
+    {
+        Check();
+        if (double.IsNaN(x)) return double.NaN;
+        if (!(x > 0)) return double.NegativeInfinity;
+        var z = (Math.Log(x) - Mu) / Sigma;
+        return SpecialMath.LogPhi(z);
+    }
+
+    /// <inheritdoc />
+    public double LogCcdf(double x)
+    {
+        Check();
+        if (double.IsNaN(x)) return double.NaN;
+        if (!(x > 0)) return 0.0;
+        var z = (Math.Log(x) - Mu) / Sigma;
+        return SpecialMath.LogPhi(-z);
     }
 
     /// <inheritdoc />

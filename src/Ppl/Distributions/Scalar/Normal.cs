@@ -1,7 +1,7 @@
 namespace Ppl.Distributions;
 
 /// <summary>The normal distribution N(μ, σ²), parameterised by mean and standard deviation.</summary>
-public readonly struct Normal : IDistribution<double>, IHasMoments<double>, IHasBijector<double>
+public readonly struct Normal : IDistribution<double>, IHasMoments<double>, IHasBijector<double>, IHasCdf
 {
     private const double HalfLog2Pi = 0.91893853320467274178;
 
@@ -61,6 +61,33 @@ public readonly struct Normal : IDistribution<double>, IHasMoments<double>, IHas
 
     /// <summary>The reparameterised draw μ + σ·ε for a standard normal ε.</summary>
     public double Reparameterize(double epsilon) => Mu + Sigma * epsilon;
+
+    /// <inheritdoc />
+    public double Cdf(double x)
+    {
+        Check();
+        if (double.IsNaN(x)) return double.NaN;
+        var z = (x - Mu) / Sigma;
+        return SpecialMath.Phi(z);
+    }
+
+    /// <inheritdoc />
+    public double LogCdf(double x)
+    {
+        Check();
+        if (double.IsNaN(x)) return double.NaN;
+        var z = (x - Mu) / Sigma;
+        return SpecialMath.LogPhi(z);
+    }
+
+    /// <inheritdoc />
+    public double LogCcdf(double x)
+    {
+        Check();
+        if (double.IsNaN(x)) return double.NaN;
+        var z = (x - Mu) / Sigma;
+        return SpecialMath.LogPhi(-z);
+    }
 
     /// <inheritdoc />
     public object SampleBoxed(Rng rng) => Sample(rng);

@@ -4,7 +4,7 @@ using MathNet.Numerics;
 namespace Ppl.Distributions;
 
 /// <summary>Student's t distribution with ν degrees of freedom, location μ and scale σ.</summary>
-public readonly struct StudentT : IDistribution<double>, IHasMoments<double>, IHasBijector<double>
+public readonly struct StudentT : IDistribution<double>, IHasMoments<double>, IHasBijector<double>, IHasCdf
 {
     /// <summary>Creates StudentT(nu, mu, sigma). Parameters are checked when the distribution is used.</summary>
     public StudentT(double nu, double mu, double sigma)
@@ -59,6 +59,33 @@ public readonly struct StudentT : IDistribution<double>, IHasMoments<double>, IH
             var z = (value - Mu) / Sigma;
             return SpecialFunctions.GammaLn(0.5 * (Nu + 1)) - SpecialFunctions.GammaLn(0.5 * Nu)
                 - 0.5 * Math.Log(Nu * Math.PI) - Math.Log(Sigma) - 0.5 * (Nu + 1) * MathUtil.Log1p(z * z / Nu);
+    }
+
+    /// <inheritdoc />
+    public double Cdf(double x)
+    {
+        Check();
+        if (double.IsNaN(x)) return double.NaN;
+        var z = (x - Mu) / Sigma;
+        return SpecialMath.StudentTCdf(z, Nu);
+    }
+
+    /// <inheritdoc />
+    public double LogCdf(double x)
+    {
+        Check();
+        if (double.IsNaN(x)) return double.NaN;
+        var z = (x - Mu) / Sigma;
+        return SpecialMath.StudentTLogCdf(z, Nu);
+    }
+
+    /// <inheritdoc />
+    public double LogCcdf(double x)
+    {
+        Check();
+        if (double.IsNaN(x)) return double.NaN;
+        var z = (x - Mu) / Sigma;
+        return SpecialMath.StudentTLogCdf(-z, Nu);
     }
 
     /// <inheritdoc />

@@ -1,7 +1,7 @@
 namespace Ppl.Distributions;
 
 /// <summary>The continuous uniform distribution on [lower, upper].</summary>
-public readonly struct Uniform : IDistribution<double>, IHasMoments<double>, IHasBijector<double>
+public readonly struct Uniform : IDistribution<double>, IHasMoments<double>, IHasBijector<double>, IHasCdf
 {
     /// <summary>Creates Uniform(lower, upper). Parameters are checked when the distribution is used.</summary>
     public Uniform(double lower, double upper)
@@ -50,6 +50,36 @@ public readonly struct Uniform : IDistribution<double>, IHasMoments<double>, IHa
         Check();
         if (!(value >= Lower && value <= Upper)) return double.NegativeInfinity;
             return -Math.Log(Upper - Lower);
+    }
+
+    /// <inheritdoc />
+    public double Cdf(double x)
+    {
+        Check();
+        if (double.IsNaN(x)) return double.NaN;
+        if (!(x > Lower)) return 0.0;
+        if (!(x < Upper)) return 1.0;
+        return (x - Lower) / (Upper - Lower);
+    }
+
+    /// <inheritdoc />
+    public double LogCdf(double x)
+    {
+        Check();
+        if (double.IsNaN(x)) return double.NaN;
+        if (!(x > Lower)) return double.NegativeInfinity;
+        if (!(x < Upper)) return 0.0;
+        return Math.Log((x - Lower) / (Upper - Lower));
+    }
+
+    /// <inheritdoc />
+    public double LogCcdf(double x)
+    {
+        Check();
+        if (double.IsNaN(x)) return double.NaN;
+        if (!(x > Lower)) return 0.0;
+        if (!(x < Upper)) return double.NegativeInfinity;
+        return Math.Log((Upper - x) / (Upper - Lower));
     }
 
     /// <inheritdoc />
