@@ -3,32 +3,12 @@ using Ppl;
 using Ppl.Distributions;
 using Ppl.Inference;
 using Ppl.Inference.Smc;
-using Ppl.Modeling;
-using static Ppl.Dist;
-using static Ppl.Modeling.Effects;
-
-/// <summary>The SMC benchmark's model as a [Model] method (the path a user takes).</summary>
-public static partial class SmcBenchModels
-{
-    /// <summary>x₀ ~ N(0, 1), xₜ ~ N(0.9 xₜ₋₁, 1), yₜ ~ N(xₜ, 0.5) observed.</summary>
-    [Model]
-    public static double Lgssm(double[] ys)
-    {
-        var x = Sample(Normal(0, 1), "x", 0);
-        for (var i = 0; i < ys.Length; i++)
-        {
-            x = Sample(Normal(0.9 * x, 1), "x", i + 1);
-            Observe(Normal(x, 0.5), ys[i], "y", i + 1);
-        }
-        return x;
-    }
-}
 
 /// <summary>
 /// Bootstrap SMC (systematic resampling at every step) on the 1-D linear-Gaussian state-space model of
 /// smc-lgssm (T = 100 by default), in particle-steps per second, against a hand-written C# particle
 /// filter of the same model in the same process. Pass --t, --particles (comma list) and --threads (comma list).
-/// Four library paths: the [Model] method (BootstrapSmc on its generated function, through its resumable state
+/// Four library paths: the [Model] method (<c>ResumableBenchmark.Lgssm</c>; BootstrapSmc on its generated function, through its resumable state
 /// machine: the user's path, reported as <c>model_particle_steps_per_second</c> and as a ratio to the typed path),
 /// the replay path (BootstrapSmc on a dynamic model, O(T²); only for N ≤ --replay-max, default 1000, as it takes
 /// minutes beyond), SMC over Unfold through Update (the general O(T) path), and the typed state-space filter
@@ -80,7 +60,7 @@ internal static class SmcBenchmark
             foreach (var threads in threadCounts)
             {
                 var options = new RunOptions { MaxDegreeOfParallelism = threads };
-                var modelSeconds = Time(() => BootstrapSmc.Run(SmcBenchModels.LgssmModel, ys, ChoiceMap.Empty, n, new Rng(3), null, options).LogEvidence);
+                var modelSeconds = Time(() => BootstrapSmc.Run(ResumableBenchmark.LgssmModel, ys, ChoiceMap.Empty, n, new Rng(3), null, options).LogEvidence);
                 var modelRate = (double)n * steps / modelSeconds;
                 bestModel = Math.Max(bestModel, modelRate);
                 Console.WriteLine($"Ppl bootstrap SMC on the [Model] (resumable), N={n}, {threads} thread(s): {modelRate:E3} particle-steps/s, hand-written/Ppl = {handRate / modelRate:F1}x");
