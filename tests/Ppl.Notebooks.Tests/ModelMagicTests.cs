@@ -1,3 +1,7 @@
+using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.Commands;
+using Microsoft.DotNet.Interactive.CSharp;
+using Microsoft.DotNet.Interactive.Events;
 using Xunit;
 
 namespace Ppl.Notebooks.Tests;
@@ -51,5 +55,45 @@ public sealed class ModelMagicTests
         var assembly = System.Reflection.Assembly.LoadFile(result.AssemblyPath!);
         var model = assembly.GetType("CompilerCheck")!.GetProperty("CoinModel")?.GetValue(null);
         Assert.IsAssignableFrom<IGenerativeFunction<double, bool>>(model);
+    }
+
+    [Fact]
+    public async Task Magic_works_under_a_composite_kernel_as_in_polyglot_notebooks()
+    {
+        // Polyglot Notebooks and Jupyter run the C# kernel inside a composite kernel, which parses the cell and routes
+        // its parts; the runner above uses a bare C# kernel. The magic is registered from a cell, as extension.dib does.
+        using var kernel = new CompositeKernel { new CSharpKernel() };
+        kernel.DefaultKernelName = "csharp";
+        var bin = AppContext.BaseDirectory;
+        var load = string.Concat(new[] { "TorchSharp", "Ppl", "Ppl.Inference", "Microsoft.DotNet.Interactive.Formatting", "Ppl.Interactive" }
+            .Select(a => $"#r \"{Path.Combine(bin, a + ".dll")}\"\n")) + "Ppl.Interactive.ModelMagic.Register();";
+        await Submit(kernel, load);
+        await Submit(kernel, """
+            #!ppl-model
+            using Ppl.Modeling;
+            using static Ppl.Dist;
+            using static Ppl.Modeling.Effects;
+            public static partial class CompositeModels
+            {
+                [Model]
+                public static double Draw(double m) => Sample(Normal(m, 1), "x");
+            }
+            """);
+        var shown = await Submit(kernel, "CompositeModels.DrawModel.Simulate(3.0, new Ppl.Rng(1)).Return.ToString()");
+        Assert.Contains(".", shown, StringComparison.Ordinal);
+    }
+
+    /// <summary>Submits code; fails on an error; returns everything it displayed.</summary>
+    private static async Task<string> Submit(Kernel kernel, string code)
+    {
+        var result = await kernel.SendAsync(new SubmitCode(code));
+        var shown = new List<string>();
+        foreach (var e in result.Events)
+        {
+            if (e is CommandFailed failed) Assert.Fail($"{code}: {failed.Message}");
+            if (e is ErrorProduced error) Assert.Fail($"{code}: {error.Message}");
+            if (e is DisplayEvent display) shown.AddRange(display.FormattedValues.Select(v => v.Value));
+        }
+        return string.Join("\n", shown);
     }
 }
