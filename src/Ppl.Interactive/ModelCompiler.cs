@@ -23,6 +23,10 @@ public static class ModelCompiler
     private static readonly Lazy<(ImmutableArray<ISourceGenerator> Generators, ImmutableArray<DiagnosticAnalyzer> Analyzers)> Plugins =
         new(LoadPlugins);
 
+    // One reference object per file for the process: Roslyn keeps the symbols it read from a reference, so later cells
+    // do not read the ~200 framework and kernel assemblies again.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, MetadataReference> ReferenceCache = new(StringComparer.Ordinal);
+
     private static int _compilations;
 
     /// <summary>
@@ -93,7 +97,7 @@ public static class ModelCompiler
             if (simple is null || simple.StartsWith("PplModels", StringComparison.Ordinal) || simple == "Ppl.Generators") continue;
             byName[simple] = a.Location;
         }
-        return byName.Values.Select(p => (MetadataReference)MetadataReference.CreateFromFile(p));
+        return byName.Values.Select(p => ReferenceCache.GetOrAdd(p, static path => MetadataReference.CreateFromFile(path))).ToList();
     }
 
     private static (ImmutableArray<ISourceGenerator>, ImmutableArray<DiagnosticAnalyzer>) LoadPlugins()
