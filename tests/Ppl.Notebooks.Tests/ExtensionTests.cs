@@ -10,7 +10,7 @@ namespace Ppl.Notebooks.Tests;
 /// <summary>
 /// The Ppl.Interactive package's <c>interactive-extensions/dotnet/extension.dib</c> (the script .NET
 /// Interactive runs when a notebook loads the package) registers the formatters: before it runs, a choice
-/// map shows with the default formatter; after, as Ppl's table.
+/// map shows with the default formatter; after, as Ppl's table. It also adds the <c>#!ppl-model</c> magic command.
 /// </summary>
 [Collection(nameof(NotebookCollection))]
 public sealed class ExtensionTests
@@ -39,6 +39,20 @@ public sealed class ExtensionTests
             var after = await Submit(kernel, Show);
             Assert.Contains("<table class=\"ppl\"", after, StringComparison.Ordinal);
             Assert.Contains("<td>a</td>", after, StringComparison.Ordinal);
+
+            // The script also adds #!ppl-model: a cell of [Model] methods compiles, and a later cell runs its model.
+            await Submit(kernel, """
+                #!ppl-model
+                using Ppl.Modeling;
+                using static Ppl.Dist;
+                using static Ppl.Modeling.Effects;
+                public static partial class ExtensionModels
+                {
+                    [Model]
+                    public static double Draw(double m) => Sample(Normal(m, 1), "x");
+                }
+                """);
+            Assert.NotEmpty(await Submit(kernel, "ExtensionModels.DrawModel.Simulate(2.0, new Ppl.Rng(1)).Return"));
         }
         finally
         {
