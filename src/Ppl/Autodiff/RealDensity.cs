@@ -7,7 +7,7 @@ namespace Ppl.Autodiff;
 /// node with hand-derived partials (so a Normal term costs one node, not ten). They agree with the
 /// double-valued families in <c>Ppl.Distributions</c>; −∞ outside the support.
 /// </summary>
-public static class RealDensity
+public static partial class RealDensity
 {
     private const double HalfLog2Pi = 0.91893853320467274178;
     private const double LogPi = 1.1447298858494002;
