@@ -233,7 +233,7 @@ public static partial class RealDensity
         return value;
     }
 
-    private static void Axpy(double a, ReadOnlySpan<double> x, Span<double> y)
+    internal static void Axpy(double a, ReadOnlySpan<double> x, Span<double> y)
     {
         var i = 0;
         if (Vector256.IsHardwareAccelerated)
@@ -245,7 +245,7 @@ public static partial class RealDensity
         for (; i < x.Length; i++) y[i] += a * x[i];
     }
 
-    private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    internal static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         var i = 0;
         double s = 0;

@@ -207,8 +207,8 @@ public static class RealLinearAlgebra
         for (var j = 0; j < n; j++)
         {
             var rj = j * n;
-            var d = a[rj + j];
-            for (var k = 0; k < j; k++) d -= a[rj + k] * a[rj + k];
+            var rowJ = a.AsSpan(rj, j);
+            var d = a[rj + j] - RealDensity.Dot(rowJ, rowJ);
             if (!(d > 0)) return false;
             var djj = Math.Sqrt(d);
             a[rj + j] = djj;
@@ -216,9 +216,7 @@ public static class RealLinearAlgebra
             for (var i = j + 1; i < n; i++)
             {
                 var ri = i * n;
-                var s = a[ri + j];
-                for (var k = 0; k < j; k++) s -= a[ri + k] * a[rj + k];
-                a[ri + j] = s * inv;
+                a[ri + j] = (a[ri + j] - RealDensity.Dot(a.AsSpan(ri, j), rowJ)) * inv;
             }
         }
         return true;
@@ -227,23 +225,18 @@ public static class RealLinearAlgebra
     /// <summary>b ← L⁻¹ b for the lower triangle of row-major <paramref name="l"/>.</summary>
     internal static void SolveLowerInPlace(double[] l, int n, Span<double> b)
     {
-        for (var i = 0; i < n; i++)
-        {
-            var s = b[i];
-            var ri = i * n;
-            for (var k = 0; k < i; k++) s -= l[ri + k] * b[k];
-            b[i] = s / l[ri + i];
-        }
+        for (var i = 0; i < n; i++) b[i] = (b[i] - RealDensity.Dot(l.AsSpan(i * n, i), b[..i])) / l[i * n + i];
     }
 
     /// <summary>b ← L⁻ᵀ b for the lower triangle of row-major <paramref name="l"/>.</summary>
     internal static void SolveLowerTransposedInPlace(double[] l, int n, Span<double> b)
     {
+        // Column sweep over Lᵀ: row i of L is contiguous.
         for (var i = n - 1; i >= 0; i--)
         {
-            var s = b[i];
-            for (var k = i + 1; k < n; k++) s -= l[k * n + i] * b[k];
-            b[i] = s / l[i * n + i];
+            var x = b[i] / l[i * n + i];
+            b[i] = x;
+            RealDensity.Axpy(-x, l.AsSpan(i * n, i), b[..i]);
         }
     }
 
@@ -338,52 +331,51 @@ public static class RealLinearAlgebra
     // ---- Adjoint rules.
 
     /// <summary>
-    /// Murray (2016): with L̄ the outputs' adjoints, P = Φ(Lᵀ L̄) (lower triangle, diagonal halved) and
-    /// G = L⁻ᵀ P L⁻¹, the adjoint of the symmetric input is G + Gᵀ; reading only the lower triangle, an
-    /// off-diagonal entry gets (G + Gᵀ)ᵢⱼ and a diagonal one Gᵢᵢ.
+    /// Murray (2016), the reverse of the unblocked (level-2) algorithm, in place on a copy of L̄ in O(n³/3): the
+    /// forward step j computes Lⱼⱼ = √(Aⱼⱼ − r·r) with r = Lⱼ,₀..ⱼ₋₁ and the column below, c = (A₍ⱼ₊₁..₎ⱼ − B r)/Lⱼⱼ with
+    /// B = L₍ⱼ₊₁..₎,₀..ⱼ₋₁; undoing the steps from the last gives the adjoint of the lower triangle of A (each
+    /// off-diagonal entry read once, so an off-diagonal pair's adjoint lands on its lower entry).
     /// </summary>
     private sealed class CholeskyOperation(int n, double[] l, int[] inputs) : TapeOperation
     {
         internal override void Backward(double[] adjoints, int first)
         {
-            var p = new double[n * n];
+            var g = new double[n * n];
             var any = false;
             for (var i = 0; i < n; i++)
                 for (var j = 0; j <= i; j++)
                 {
                     var a = adjoints[first + i * (i + 1) / 2 + j];
-                    p[i * n + j] = a;
+                    g[i * n + j] = a;
                     any |= a != 0;
                 }
             if (!any) return;
-            // P = Φ(Lᵀ L̄): (Lᵀ L̄)ᵢⱼ = Σ_{k ≥ i} Lₖᵢ L̄ₖⱼ for i ≥ j (L̄ is lower, so k ≥ max(i, j) = i).
-            var m = new double[n * n];
-            for (var i = 0; i < n; i++)
-                for (var j = 0; j <= i; j++)
+            var gs = g.AsSpan();
+            var ls = l.AsSpan();
+            for (var j = n - 1; j >= 0; j--)
+            {
+                var rj = j * n;
+                var d = l[rj + j];
+                // d̄ ← (d̄ − c·c̄/d)/d, c̄ ← c̄/d.
+                var dbar = g[rj + j];
+                for (var i = j + 1; i < n; i++) dbar -= l[i * n + j] * g[i * n + j] / d;
+                dbar /= d;
+                for (var i = j + 1; i < n; i++) g[i * n + j] /= d;
+                // r̄ −= d̄ r + Bᵀ c̄; B̄ −= c̄ rᵀ (rows of B and B̄ are contiguous).
+                var r = ls.Slice(rj, j);
+                var rbar = gs.Slice(rj, j);
+                RealDensity.Axpy(-dbar, r, rbar);
+                for (var i = j + 1; i < n; i++)
                 {
-                    double s = 0;
-                    for (var k = i; k < n; k++) s += l[k * n + i] * p[k * n + j];
-                    m[i * n + j] = i == j ? 0.5 * s : s;
+                    var ci = g[i * n + j];
+                    if (ci == 0) continue;
+                    RealDensity.Axpy(-ci, ls.Slice(i * n, j), rbar);
+                    RealDensity.Axpy(-ci, r, gs.Slice(i * n, j));
                 }
-            // W = P L⁻¹ row by row (row r solves Lᵀ wᵀ = pᵀ), then G = L⁻ᵀ W column by column.
-            var row = new double[n];
-            for (var r = 0; r < n; r++)
-            {
-                for (var k = 0; k < n; k++) row[k] = m[r * n + k];
-                SolveLowerTransposedInPlace(l, n, row);
-                for (var k = 0; k < n; k++) m[r * n + k] = row[k];
-            }
-            for (var c = 0; c < n; c++)
-            {
-                for (var k = 0; k < n; k++) row[k] = m[k * n + c];
-                SolveLowerTransposedInPlace(l, n, row);
-                for (var k = 0; k < n; k++) m[k * n + c] = row[k];
+                g[rj + j] = 0.5 * dbar;
             }
             for (var i = 0; i < n; i++)
-            {
-                adjoints[inputs[i * n + i]] += m[i * n + i];
-                for (var j = 0; j < i; j++) adjoints[inputs[i * n + j]] += m[i * n + j] + m[j * n + i];
-            }
+                for (var j = 0; j <= i; j++) adjoints[inputs[i * n + j]] += g[i * n + j];
         }
     }
 
