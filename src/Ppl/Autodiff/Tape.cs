@@ -69,24 +69,27 @@ public sealed class Tape
         if (output.Index == 0) return;
         adj[output.Index] = 1.0;
         var nodes = _nodes;
-        // The next multi-output operation below the output (its first output node is where its rule runs).
+        // The sweep runs in segments between multi-output operations, so the per-node loop has no extra test: nodes
+        // down to just above an operation's first output node, then its rule (the output nodes are parentless).
         var op = _opCount - 1;
         while (op >= 0 && _opFirst[op] > output.Index) op--;
-        var opAt = op >= 0 ? _opFirst[op] : 0;
-        for (var i = output.Index; i > 0; i--)
+        var i = output.Index;
+        while (true)
         {
-            if (i == opAt)
+            var stop = op >= 0 ? _opFirst[op] : 0;
+            for (; i > stop; i--)
             {
-                _ops[op]!.Backward(adj, i);
-                op--;
-                opAt = op >= 0 ? _opFirst[op] : 0;
+                var a = adj[i];
+                if (a == 0.0) continue;
+                ref readonly var node = ref nodes[i];
+                adj[node.P1] += a * node.D1;
+                adj[node.P2] += a * node.D2;
+                adj[node.P3] += a * node.D3;
             }
-            var a = adj[i];
-            if (a == 0.0) continue;
-            ref readonly var node = ref nodes[i];
-            adj[node.P1] += a * node.D1;
-            adj[node.P2] += a * node.D2;
-            adj[node.P3] += a * node.D3;
+            if (stop == 0) return;
+            _ops[op]!.Backward(adj, stop);
+            op--;
+            i = stop - 1;
         }
     }
 
