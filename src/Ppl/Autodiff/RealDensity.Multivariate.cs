@@ -59,6 +59,77 @@ public static partial class RealDensity
         return new Real(value, Tape.Current.PushOperation(new MultiNormalCholeskyOperation(n, lv, li, yi, mi, z), 1));
     }
 
+    /// <summary>
+    /// Σₖ log N(yₖ; μ, L Lᵀ) over constant observations sharing one location and factor, recorded as one operation
+    /// (the factor's log-determinant and the solves are done once per call): ∂/∂μ = Σₖ aₖ, ∂/∂Lᵢⱼ = Σₖ aₖᵢ zₖⱼ − m [i = j]/Lᵢᵢ.
+    /// </summary>
+    public static Real MultiNormalCholesky(double[][] ys, ReadOnlySpan<Real> mu, Real[,] l)
+    {
+        var n = RealLinearAlgebra.Square(l, nameof(l));
+        if (mu.Length != n)
+            throw new ArgumentException($"MultiNormalCholesky: a {n}×{n} factor needs a location of {n}; got {mu.Length}.", nameof(mu));
+        var m = ys.Length;
+        var (lv, li, any) = RealLinearAlgebra.Lower(l, n);
+        var mi = new int[n];
+        for (var i = 0; i < n; i++)
+        {
+            mi[i] = mu[i].Index;
+            any |= mi[i] != 0;
+        }
+        double logDiag = 0;
+        var bad = false;
+        for (var i = 0; i < n; i++)
+        {
+            var d = lv[i * n + i];
+            bad |= !(d > 0);
+            logDiag += Math.Log(d);
+        }
+        if (bad) return double.NaN;
+        // a = Σₖ L⁻ᵀ zₖ and the lower triangle of Σₖ aₖ zₖᵀ are what the rule needs; both are linear in each zₖ, so
+        // they are accumulated here and the rule only scales them.
+        var z = new double[n];
+        var a = new double[n];
+        var sumA = new double[n];
+        var outer = new double[n * n];
+        double q = 0;
+        for (var k = 0; k < m; k++)
+        {
+            var y = ys[k];
+            if (y is null || y.Length != n)
+                throw new ArgumentException($"MultiNormalCholesky: observation {k} has {y?.Length ?? 0} entries; the factor is {n}×{n}.", nameof(ys));
+            for (var i = 0; i < n; i++) z[i] = y[i] - mu[i].Value;
+            RealLinearAlgebra.SolveLowerInPlace(lv, n, z);
+            q += Dot(z, z);
+            if (!any) continue;
+            z.CopyTo(a, 0);
+            RealLinearAlgebra.SolveLowerTransposedInPlace(lv, n, a);
+            for (var i = 0; i < n; i++)
+            {
+                sumA[i] += a[i];
+                Axpy(a[i], z.AsSpan(0, i + 1), outer.AsSpan(i * n, i + 1));
+            }
+        }
+        var value = m * (-n * HalfLog2Pi - logDiag) - 0.5 * q;
+        if (!any) return value;
+        return new Real(value, Tape.Current.PushOperation(new MultiNormalCholeskyManyOperation(n, m, lv, li, mi, sumA, outer), 1));
+    }
+
+    private sealed class MultiNormalCholeskyManyOperation(int n, int m, double[] l, int[] lIndices, int[] muIndices, double[] sumA, double[] outer) : TapeOperation
+    {
+        internal override void Backward(double[] adjoints, int first)
+        {
+            var f = adjoints[first];
+            if (f == 0) return;
+            for (var i = 0; i < n; i++)
+            {
+                adjoints[muIndices[i]] += f * sumA[i];
+                var ri = i * n;
+                for (var j = 0; j < i; j++) adjoints[lIndices[ri + j]] += f * outer[ri + j];
+                adjoints[lIndices[ri + i]] += f * (outer[ri + i] - m / l[ri + i]);
+            }
+        }
+    }
+
     private sealed class MultiNormalCholeskyOperation(int n, double[] l, int[] lIndices, int[] yIndices, int[] muIndices, double[] z) : TapeOperation
     {
         internal override void Backward(double[] adjoints, int first)
