@@ -7,7 +7,7 @@ namespace Ppl.Autodiff;
 /// node with hand-derived partials (so a Normal term costs one node, not ten). They agree with the
 /// double-valued families in <c>Ppl.Distributions</c>; −∞ outside the support.
 /// </summary>
-public static class RealDensity
+public static partial class RealDensity
 {
     private const double HalfLog2Pi = 0.91893853320467274178;
     private const double LogPi = 1.1447298858494002;
@@ -233,7 +233,7 @@ public static class RealDensity
         return value;
     }
 
-    private static void Axpy(double a, ReadOnlySpan<double> x, Span<double> y)
+    internal static void Axpy(double a, ReadOnlySpan<double> x, Span<double> y)
     {
         var i = 0;
         if (Vector256.IsHardwareAccelerated)
@@ -245,7 +245,7 @@ public static class RealDensity
         for (; i < x.Length; i++) y[i] += a * x[i];
     }
 
-    private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    internal static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         var i = 0;
         double s = 0;

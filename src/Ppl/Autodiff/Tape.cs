@@ -11,6 +11,13 @@ namespace Ppl.Autodiff;
 /// <para>
 /// Node 0 is a sink that constants point to, so the backward sweep needs no branch on "has parent".
 /// </para>
+/// <para>
+/// An operation with many inputs and many outputs (a Cholesky factor, a triangular solve, a matrix–vector
+/// product) is recorded as a <see cref="TapeOperation"/>: a block of parentless output nodes plus the operation,
+/// whose adjoint rule runs once when the sweep reaches the block's first node (after every later node, so all
+/// of the outputs' adjoints are complete) and adds to its inputs' adjoints. Its cost is the rule's, not one
+/// node per scalar step.
+/// </para>
 /// </summary>
 public sealed class Tape
 {
@@ -20,6 +27,9 @@ public sealed class Tape
     private Node[] _nodes = new Node[256];
     private double[] _adjoints = new double[256];
     private int _count = 1;
+    private TapeOperation?[] _ops = new TapeOperation?[8];
+    private int[] _opFirst = new int[8];
+    private int _opCount;
 
     /// <summary>This thread's tape.</summary>
     public static Tape Current
@@ -34,7 +44,15 @@ public sealed class Tape
     public int Count => _count;
 
     /// <summary>Forgets every node; the <see cref="Real"/> values made before become invalid.</summary>
-    public void Reset() => _count = 1;
+    public void Reset()
+    {
+        _count = 1;
+        if (_opCount > 0)
+        {
+            Array.Clear(_ops, 0, _opCount);
+            _opCount = 0;
+        }
+    }
 
     /// <summary>A new independent variable with value <paramref name="value"/>.</summary>
     public Real Variable(double value) => new(value, Push(0, 0, 0, 0, 0, 0));
@@ -51,14 +69,27 @@ public sealed class Tape
         if (output.Index == 0) return;
         adj[output.Index] = 1.0;
         var nodes = _nodes;
-        for (var i = output.Index; i > 0; i--)
+        // The sweep runs in segments between multi-output operations, so the per-node loop has no extra test: nodes
+        // down to just above an operation's first output node, then its rule (the output nodes are parentless).
+        var op = _opCount - 1;
+        while (op >= 0 && _opFirst[op] > output.Index) op--;
+        var i = output.Index;
+        while (true)
         {
-            var a = adj[i];
-            if (a == 0.0) continue;
-            ref readonly var node = ref nodes[i];
-            adj[node.P1] += a * node.D1;
-            adj[node.P2] += a * node.D2;
-            adj[node.P3] += a * node.D3;
+            var stop = op >= 0 ? _opFirst[op] : 0;
+            for (; i > stop; i--)
+            {
+                var a = adj[i];
+                if (a == 0.0) continue;
+                ref readonly var node = ref nodes[i];
+                adj[node.P1] += a * node.D1;
+                adj[node.P2] += a * node.D2;
+                adj[node.P3] += a * node.D3;
+            }
+            if (stop == 0) return;
+            _ops[op]!.Backward(adj, stop);
+            op--;
+            i = stop - 1;
         }
     }
 
@@ -81,6 +112,26 @@ public sealed class Tape
         return i;
     }
 
+    /// <summary>
+    /// Records <paramref name="operation"/> with <paramref name="outputs"/> (at least 1) parentless output nodes;
+    /// returns the index of the first, the others follow it. Its inputs must be recorded before it.
+    /// </summary>
+    internal int PushOperation(TapeOperation operation, int outputs)
+    {
+        while (_count + outputs > _nodes.Length) Grow();
+        var first = _count;
+        Array.Clear(_nodes, first, outputs);
+        _count += outputs;
+        if (_opCount == _ops.Length)
+        {
+            Array.Resize(ref _ops, _ops.Length * 2);
+            Array.Resize(ref _opFirst, _ops.Length);
+        }
+        _ops[_opCount] = operation;
+        _opFirst[_opCount++] = first;
+        return first;
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Grow()
     {
@@ -93,4 +144,15 @@ public sealed class Tape
         public int P1, P2, P3;
         public double D1, D2, D3;
     }
+}
+
+/// <summary>
+/// A recorded operation with many outputs: its adjoint rule reads the adjoints of its outputs (nodes
+/// first … first + outputs − 1) and adds to its inputs' adjoints (inputs that were constants have index 0, the
+/// sink, so a rule needs no branch for them).
+/// </summary>
+internal abstract class TapeOperation
+{
+    /// <summary>Applies the adjoint rule to <paramref name="adjoints"/>; the outputs start at <paramref name="first"/>.</summary>
+    internal abstract void Backward(double[] adjoints, int first);
 }

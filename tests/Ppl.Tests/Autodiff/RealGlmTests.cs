@@ -1,0 +1,256 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using Ppl.Autodiff;
+using Xunit;
+using MN = MathNet.Numerics.Distributions;
+using static Ppl.Tests.Autodiff.Precise;
+
+namespace Ppl.Tests.Autodiff;
+
+/// <summary>
+/// The fused GLMs and the vectorised normal in <see cref="RealDensity"/>: values against MathNet's densities summed row
+/// by row, gradients against the same likelihood written row by row over <see cref="Real"/> (one taped term per row)
+/// and against five-point finite differences, in both design layouts.
+/// </summary>
+public class RealGlmTests
+{
+    private sealed record Data(int N, int D, double[] Columns, double[][] Rows);
+
+    private static Data Design(int n, int d, int seed)
+    {
+        var rng = new System.Random(seed);
+        var rows = new double[n][];
+        var cols = new double[n * d];
+        for (var i = 0; i < n; i++)
+        {
+            rows[i] = new double[d];
+            for (var j = 0; j < d; j++) rows[i][j] = cols[j * n + i] = rng.NextDouble() * 2 - 1;
+        }
+        return new Data(n, d, cols, rows);
+    }
+
+    private static double Eta(Data x, int i, double alpha, ReadOnlySpan<double> beta)
+    {
+        var s = alpha;
+        for (var j = 0; j < x.D; j++) s += x.Rows[i][j] * beta[j];
+        return s;
+    }
+
+    private static Real EtaReal(Data x, int i, Real alpha, ReadOnlySpan<Real> beta)
+    {
+        var s = alpha;
+        for (var j = 0; j < x.D; j++) s += x.Rows[i][j] * beta[j];
+        return s;
+    }
+
+    /// <summary>The fused function and the row-by-row Real reference agree in value and in every partial.</summary>
+    private static void SameAsRowByRow(Func<Real[], Real> fused, Func<Real[], Real> rowByRow, double[] p, string label)
+    {
+        var tape = Tape.Current;
+        tape.Reset();
+        var v1 = p.Select(tape.Variable).ToArray();
+        var f = fused(v1);
+        var nodes = tape.Count;
+        tape.Backward(f);
+        var g = v1.Select(tape.Adjoint).ToArray();
+        tape.Reset();
+        var v2 = p.Select(tape.Variable).ToArray();
+        var r = rowByRow(v2);
+        tape.Backward(r);
+        Close(r.Value, f.Value, 1e-12, $"{label} value");
+        for (var i = 0; i < p.Length; i++) Close(tape.Adjoint(v2[i]), g[i], 1e-10, $"{label} ∂[{i}]");
+        // One operation: the node count does not grow with the rows (⌈(k − 1)/2⌉ chain nodes for k parents).
+        Assert.True(nodes - 1 - p.Length <= (p.Length + 1) / 2 + 1, $"{label}: {nodes - 1 - p.Length} nodes for {p.Length} parameters");
+    }
+
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(7, 3, 2)]
+    [InlineData(50, 5, 3)]
+    public void NormalIdGlmMatchesMathNetRowByRowRealAndFiniteDifferences(int n, int d, int seed)
+    {
+        var x = Design(n, d, seed);
+        var rng = new System.Random(seed + 1);
+        var beta = Enumerable.Range(0, d).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        const double alpha = 0.3, sigma = 0.8;
+        var y = Enumerable.Range(0, n).Select(i => Eta(x, i, alpha, beta) + rng.NextDouble() - 0.5).ToArray();
+        double expected = 0;
+        for (var i = 0; i < n; i++) expected += MN.Normal.PDFLn(Eta(x, i, alpha, beta), sigma, y[i]);
+        var p = new[] { alpha }.Concat(beta).Append(sigma).ToArray();
+        Real ByColumns(Real[] q) => RealDensity.NormalIdGlm(y, x.Columns, q[0], q.AsSpan(1, d), q[d + 1]);
+        Real ByRows(Real[] q) => RealDensity.NormalIdGlm(y, x.Rows, q[0], q.AsSpan(1, d), q[d + 1]);
+        Real RowByRow(Real[] q)
+        {
+            Real s = 0;
+            for (var i = 0; i < n; i++) s += RealDensity.Normal(y[i], EtaReal(x, i, q[0], q.AsSpan(1, d)), q[d + 1]);
+            return s;
+        }
+        Close(expected, ByColumns(p.Select(v => (Real)v).ToArray()).Value, 1e-12, "normal GLM value (columns)");
+        Close(expected, ByRows(p.Select(v => (Real)v).ToArray()).Value, 1e-12, "normal GLM value (rows)");
+        SameAsRowByRow(ByColumns, RowByRow, p, "normal GLM columns");
+        SameAsRowByRow(ByRows, RowByRow, p, "normal GLM rows");
+        RealLinearAlgebraTests.GradientMatches(ByColumns, p, 1e-8, "normal GLM");
+        Assert.True(double.IsNaN(RealDensity.NormalIdGlm(y, x.Columns, 0, beta.Select(v => (Real)v).ToArray(), 0.0).Value));
+        Assert.Throws<ArgumentException>(() => RealDensity.NormalIdGlm(y, x.Columns.AsSpan(1), 0, beta.Select(v => (Real)v).ToArray(), 1.0));
+    }
+
+    [Theory]
+    [InlineData(1, 1, 4)]
+    [InlineData(9, 2, 5)]
+    [InlineData(40, 4, 6)]
+    public void PoissonLogGlmMatchesMathNetRowByRowRealAndFiniteDifferences(int n, int d, int seed)
+    {
+        var x = Design(n, d, seed);
+        var rng = new System.Random(seed + 1);
+        var beta = Enumerable.Range(0, d).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        const double alpha = 1.2;
+        var counts = Enumerable.Range(0, n).Select(i => rng.Next(0, 12) + (i == 0 ? 2000 : 0)).ToArray();
+        double expected = 0;
+        for (var i = 0; i < n; i++) expected += MN.Poisson.PMFLn(Math.Exp(Eta(x, i, alpha, beta)), counts[i]);
+        var p = new[] { alpha }.Concat(beta).ToArray();
+        Real ByColumns(Real[] q) => RealDensity.PoissonLogGlm(counts, x.Columns, q[0], q.AsSpan(1, d));
+        Real ByRows(Real[] q) => RealDensity.PoissonLogGlm(counts, x.Rows, q[0], q.AsSpan(1, d));
+        Real RowByRow(Real[] q)
+        {
+            Real s = 0;
+            for (var i = 0; i < n; i++) s += RealDensity.PoissonLog(counts[i], EtaReal(x, i, q[0], q.AsSpan(1, d)));
+            return s;
+        }
+        Close(expected, ByColumns(p.Select(v => (Real)v).ToArray()).Value, 1e-11, "Poisson GLM value (columns)");
+        Close(expected, ByRows(p.Select(v => (Real)v).ToArray()).Value, 1e-11, "Poisson GLM value (rows)");
+        SameAsRowByRow(ByColumns, RowByRow, p, "Poisson GLM columns");
+        SameAsRowByRow(ByRows, RowByRow, p, "Poisson GLM rows");
+        RealLinearAlgebraTests.GradientMatches(ByColumns, p, 1e-8, "Poisson GLM");
+        counts[n - 1] = -1;
+        Assert.Equal(double.NegativeInfinity, ByColumns(p.Select(v => (Real)v).ToArray()).Value);
+    }
+
+    [Theory]
+    [InlineData(1, 1, 7, 2.5)]
+    [InlineData(12, 3, 8, 0.4)]
+    [InlineData(60, 4, 9, 30.0)]
+    public void NegBinomial2LogGlmMatchesMathNetRowByRowRealAndFiniteDifferences(int n, int d, int seed, double phi)
+    {
+        var x = Design(n, d, seed);
+        var rng = new System.Random(seed + 1);
+        var beta = Enumerable.Range(0, d).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        const double alpha = 0.9;
+        // Counts below and above the cache of small counts.
+        var counts = Enumerable.Range(0, n).Select(i => rng.Next(0, 9) + (i % 5 == 4 ? 100 : 0)).ToArray();
+        double expected = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var mu = Math.Exp(Eta(x, i, alpha, beta));
+            expected += MN.NegativeBinomial.PMFLn(phi, phi / (mu + phi), counts[i]);
+        }
+        var p = new[] { alpha }.Concat(beta).Append(phi).ToArray();
+        Real ByColumns(Real[] q) => RealDensity.NegBinomial2LogGlm(counts, x.Columns, q[0], q.AsSpan(1, d), q[d + 1]);
+        Real ByRows(Real[] q) => RealDensity.NegBinomial2LogGlm(counts, x.Rows, q[0], q.AsSpan(1, d), q[d + 1]);
+        Real RowByRow(Real[] q)
+        {
+            // log NB2(k; e^η, φ) over Real operations, one term per row.
+            Real s = 0;
+            var f = q[d + 1];
+            for (var i = 0; i < n; i++)
+            {
+                var h = EtaReal(x, i, q[0], q.AsSpan(1, d));
+                var k = counts[i];
+                var lse = RealMath.LogSumExp(h, RealMath.Log(f));
+                s += RealMath.LogGamma(k + f) - RealMath.LogGamma(f) - MathNet.Numerics.SpecialFunctions.GammaLn(k + 1.0)
+                     + k * h + f * RealMath.Log(f) - (k + f) * lse;
+            }
+            return s;
+        }
+        Close(expected, ByColumns(p.Select(v => (Real)v).ToArray()).Value, 1e-11, "NB2 GLM value (columns)");
+        Close(expected, ByRows(p.Select(v => (Real)v).ToArray()).Value, 1e-11, "NB2 GLM value (rows)");
+        SameAsRowByRow(ByColumns, RowByRow, p, "NB2 GLM columns");
+        SameAsRowByRow(ByRows, RowByRow, p, "NB2 GLM rows");
+        RealLinearAlgebraTests.GradientMatches(ByColumns, p, 1e-7, "NB2 GLM");
+        Assert.True(double.IsNaN(RealDensity.NegBinomial2LogGlm(counts, x.Columns, 0, beta.Select(v => (Real)v).ToArray(), -1.0).Value));
+        counts[0] = -3;
+        Assert.Equal(double.NegativeInfinity, ByRows(p.Select(v => (Real)v).ToArray()).Value);
+    }
+
+    [Fact]
+    public void NegBinomial2ApproachesThePoissonAsThePrecisionGrows()
+    {
+        var x = Design(20, 2, 10);
+        var counts = Enumerable.Range(0, 20).Select(i => i % 7).ToArray();
+        Real[] beta = [0.2, -0.4];
+        var poisson = RealDensity.PoissonLogGlm(counts, x.Columns, 0.5, beta).Value;
+        var nb = RealDensity.NegBinomial2LogGlm(counts, x.Columns, 0.5, beta, 1e8).Value;
+        Close(poisson, nb, 1e-6, "NB2(φ → ∞)");
+    }
+
+    [Fact]
+    public void BernoulliLogitGlmByRowsEqualsByColumns()
+    {
+        var x = Design(33, 3, 16);
+        var rng = new System.Random(17);
+        var y = Enumerable.Range(0, 33).Select(_ => (double)rng.Next(0, 2)).ToArray();
+        var p = new[] { -0.3, 0.8, -1.1, 0.5 };
+        SameAsRowByRow(q => RealDensity.BernoulliLogitGlm(y, x.Rows, q[0], q.AsSpan(1, 3)),
+            q => RealDensity.BernoulliLogitGlm(y, x.Columns, q[0], q.AsSpan(1, 3)), p, "Bernoulli GLM rows vs columns");
+    }
+
+    [Fact]
+    public void VectorisedNormalMatchesTheSumOfScalarTermsInEveryForm()
+    {
+        var rng = new System.Random(18);
+        const int n = 11;
+        var y = RealLinearAlgebraTests.RandomVector(rng, n);
+        var mus = RealLinearAlgebraTests.RandomVector(rng, n);
+        var sigmas = Enumerable.Range(0, n).Select(_ => 0.3 + rng.NextDouble()).ToArray();
+        double expected = 0;
+        for (var i = 0; i < n; i++) expected += MN.Normal.PDFLn(mus[i], sigmas[i], y[i]);
+
+        var p = mus.Concat(sigmas).ToArray();
+        Real Both(Real[] q) => RealDensity.Normal(y, q.AsSpan(0, n), q.AsSpan(n, n));
+        Real BothRef(Real[] q)
+        {
+            Real s = 0;
+            for (var i = 0; i < n; i++) s += RealDensity.Normal(y[i], q[i], q[n + i]);
+            return s;
+        }
+        Close(expected, Both(p.Select(v => (Real)v).ToArray()).Value, 1e-12, "vector μ, σ value");
+        SameAsRowByRow(Both, BothRef, p, "vector μ, σ");
+        RealLinearAlgebraTests.GradientMatches(Both, p, 1e-8, "vector μ, σ");
+
+        var p2 = mus.Append(0.7).ToArray();
+        SameAsRowByRow(q => RealDensity.Normal(y, q.AsSpan(0, n), q[n]), q =>
+        {
+            Real s = 0;
+            for (var i = 0; i < n; i++) s += RealDensity.Normal(y[i], q[i], q[n]);
+            return s;
+        }, p2, "vector μ, shared σ");
+        var p3 = new[] { 0.2 }.Concat(sigmas).ToArray();
+        SameAsRowByRow(q => RealDensity.Normal(y, q[0], q.AsSpan(1, n)), q =>
+        {
+            Real s = 0;
+            for (var i = 0; i < n; i++) s += RealDensity.Normal(y[i], q[0], q[1 + i]);
+            return s;
+        }, p3, "shared μ, vector σ");
+        sigmas[3] = -1;
+        Assert.True(double.IsNaN(RealDensity.Normal(y, mus.Select(v => (Real)v).ToArray(), sigmas.Select(v => (Real)v).ToArray()).Value));
+        Assert.Throws<ArgumentException>(() => RealDensity.Normal(y, new Real[n - 1], (Real)1.0));
+    }
+
+    [Property(MaxTest = 30)]
+    public Property TheFusedNormalGlmEqualsRowByRowRealForRandomDesigns(int seed, byte rows, byte cols)
+    {
+        var n = 1 + rows % 40;
+        var d = 1 + cols % 6;
+        var x = Design(n, d, seed);
+        var rng = new System.Random(seed);
+        var y = RealLinearAlgebraTests.RandomVector(rng, n);
+        var p = RealLinearAlgebraTests.RandomVector(rng, d + 1).Append(0.2 + rng.NextDouble() * 3).ToArray();
+        SameAsRowByRow(q => RealDensity.NormalIdGlm(y, x.Columns, q[0], q.AsSpan(1, d), q[d + 1]), q =>
+        {
+            Real s = 0;
+            for (var i = 0; i < n; i++) s += RealDensity.Normal(y[i], EtaReal(x, i, q[0], q.AsSpan(1, d)), q[d + 1]);
+            return s;
+        }, p, $"normal GLM n={n} d={d}");
+        return true.ToProperty();
+    }
+}
