@@ -38,7 +38,7 @@ namespace Ppl.Generators
         /// <summary>A sample whose value is thrown away.</summary>
         public static readonly DiagnosticDescriptor DiscardedSample = new DiagnosticDescriptor(
             "PPL0004", "Sample result discarded",
-            "The result of Sample is discarded; to condition on data use Observe(distribution, value, address)",
+            "The result of Sample is discarded: to condition on data, pass the data to the model and use Observe(distribution, value, address); to keep a choice whose value is not used, write _ = Sample(…)",
             Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + "PPL0004.md");
 
         /// <summary>A [Model] method the generator cannot handle.</summary>
