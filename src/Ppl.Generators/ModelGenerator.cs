@@ -40,6 +40,15 @@ namespace Ppl.Generators
                 .WithTrackingName(ExtractStep);
             var outputs = models.Select(static (m, ct) => Transform(m, ct)).WithTrackingName(TransformStep);
             context.RegisterSourceOutput(outputs, static (spc, m) => Emit(spc, m));
+            // The diagnostics go out through a second output that also sees the compilation, so that each is
+            // reported at a location in its syntax tree: only such a location is checked against the tree's
+            // `#pragma warning` directives and its .editorconfig severities (a location made from a path and a
+            // span, all that the cached ModelOutput can hold, is not). This output re-runs on every edit, but it
+            // only looks up trees; the generated source above stays cached.
+            var diagnostics = outputs.Select(static (m, _) => new EquatableArray<DiagInfo>(m.Diagnostics))
+                .Where(static d => d.Items.Length > 0)
+                .Combine(context.CompilationProvider);
+            context.RegisterSourceOutput(diagnostics, static (spc, pair) => Report(spc, pair.Left, pair.Right));
         }
 
         private static ModelOutput Transform(ModelData data, System.Threading.CancellationToken ct)
@@ -81,17 +90,39 @@ namespace Ppl.Generators
         {
             try
             {
-                foreach (var d in m.Diagnostics)
-                {
-                    var descriptor = PplDiagnostics.ById(d.Id);
-                    if (descriptor != null) spc.ReportDiagnostic(Diagnostic.Create(descriptor, d.ToLocation(), d.Args.ToArray<object>()));
-                }
                 if (m.HintName != null && m.Source != null) spc.AddSource(m.HintName, m.Source);
             }
             catch (Exception e) when (!(e is OperationCanceledException))
             {
                 spc.ReportDiagnostic(Diagnostic.Create(PplDiagnostics.GeneratorFailure, Location.None, m.HintName ?? "?", e.Message));
             }
+        }
+
+        private static void Report(SourceProductionContext spc, EquatableArray<DiagInfo> diagnostics, Compilation compilation)
+        {
+            foreach (var d in diagnostics.Items)
+            {
+                var descriptor = PplDiagnostics.ById(d.Id);
+                if (descriptor == null) continue;
+                try
+                {
+                    spc.ReportDiagnostic(Diagnostic.Create(descriptor, Locate(d, compilation), d.Args.ToArray<object>()));
+                }
+                catch (Exception e) when (!(e is OperationCanceledException))
+                {
+                    spc.ReportDiagnostic(Diagnostic.Create(PplDiagnostics.GeneratorFailure, Location.None, d.Args.FirstOrDefault() ?? "?", e.Message));
+                }
+            }
+        }
+
+        /// <summary>The diagnostic's location in its syntax tree when the compilation has that tree, else from its path and span.</summary>
+        private static Location Locate(DiagInfo d, Compilation compilation)
+        {
+            if (d.Path.Length > 0)
+                foreach (var tree in compilation.SyntaxTrees)
+                    if (tree.FilePath == d.Path && d.Span.End <= tree.Length)
+                        return Location.Create(tree, d.Span);
+            return d.ToLocation();
         }
     }
 }

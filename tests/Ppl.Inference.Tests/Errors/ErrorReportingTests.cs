@@ -16,6 +16,7 @@ namespace Ppl.Inference.Tests.Errors;
 /// <summary>[Model]s whose own code fails, for the error-reporting tests.</summary>
 public static partial class ErrorModels
 {
+    #pragma warning disable PPL0011 // throws on a random value on purpose (the error-reporting tests need it); no batched form
     /// <summary>μ ~ N(0, 1); the model's code throws when μ is above <paramref name="limit"/>, then y ~ N(μ, 1).</summary>
     [Model]
     public static double Fragile(double limit)
@@ -25,6 +26,7 @@ public static partial class ErrorModels
         _ = Sample(Normal(mu, 1), "y");
         return mu;
     }
+    #pragma warning restore PPL0011
 }
 
 /// <summary>

@@ -28,6 +28,7 @@ public static partial class GenCombinatorModels
 
     private static readonly Map<(double, double), double> Points = new(PointModel, "Points");
 
+    #pragma warning disable PPL0010, PPL0012 // calls the Map combinator on purpose (what this test covers); a combinator call has no resumable or differentiable form
     /// <summary>A shared scale, then an iid plate over the data through Map.</summary>
     [Model]
     public static double Plate(double[] xs)
@@ -40,6 +41,7 @@ public static partial class GenCombinatorModels
         foreach (var y in ys) total += y;
         return total;
     }
+    #pragma warning restore PPL0010, PPL0012
 
     // ------------------------------------------------------------------ Unfold
 
@@ -54,6 +56,7 @@ public static partial class GenCombinatorModels
 
     private static readonly Unfold<double, double> Chain = new(StepModel, "Chain");
 
+    #pragma warning disable PPL0010, PPL0012 // calls the Unfold combinator on purpose (what this test covers); a combinator call has no resumable or differentiable form
     /// <summary>A random drift, then a state-space chain of <paramref name="steps"/> steps through Unfold.</summary>
     [Model]
     public static double Walk(int steps)
@@ -62,6 +65,7 @@ public static partial class GenCombinatorModels
         var path = Call(Chain, (steps, 0.0, drift));
         return path.Count == 0 ? drift : path[path.Count - 1];
     }
+    #pragma warning restore PPL0010, PPL0012
 
     // ------------------------------------------------------------------ Switch
 
@@ -84,6 +88,7 @@ public static partial class GenCombinatorModels
 
     private static readonly Switch<double, double> Branches = new("Branches", LowModel, HighModel);
 
+    #pragma warning disable PPL0010, PPL0012 // calls the Switch combinator on purpose (what this test covers); a combinator call has no resumable or differentiable form
     /// <summary>A random branch index chooses between two generated models through Switch.</summary>
     [Model]
     public static double Choose(double bias)
@@ -93,9 +98,11 @@ public static partial class GenCombinatorModels
         var r = Call(Branches, (k ? 1 : 0, m));
         return r;
     }
+    #pragma warning restore PPL0010, PPL0012
 
     // ------------------------------------------------------------------ tensors
 
+    #pragma warning disable PPL0012 // tensor-valued choices on purpose; the differentiable form is scalar only
     /// <summary>
     /// Tensor-valued choices: a Gaussian vector, Poisson counts whose rates depend on it, a family of
     /// Dirichlet vectors in a loop, a scalar scale, and a tensor observation.
@@ -115,6 +122,7 @@ public static partial class GenCombinatorModels
         Observe(Normal(w, torch.ones(n, dtype: torch.float64).Times(s)), TensorArithmetic.Full([n], 0.5, dtype: torch.float64), "obs");
         return w.sum().ToDoubleValue() * s + counts.sum().ToDoubleValue() + mass;
     }
+    #pragma warning restore PPL0012
 }
 
 /// <summary>The dynamic twins of <see cref="GenCombinatorModels"/>, written by hand against <see cref="ITracer"/>.</summary>

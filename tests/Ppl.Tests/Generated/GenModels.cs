@@ -32,6 +32,7 @@ public static partial class GenModels
         return mu;
     }
 
+    #pragma warning disable PPL0010 // calls the sub-model Fixed on purpose; SMC replays a model with a sub-model call
     [Model]
     public static double Branching()
     {
@@ -49,6 +50,7 @@ public static partial class GenModels
         var sub = Fixed(2);
         return v + sub;
     }
+    #pragma warning restore PPL0010
 
     [Model]
     public static bool Sprinkler()
@@ -60,6 +62,7 @@ public static partial class GenModels
         return rain;
     }
 
+    #pragma warning disable PPL0010 // recursion on purpose; SMC replays a model that calls a model
     /// <summary>Recursion: the number of failures before a success, each level a sub-call.</summary>
     [Model]
     public static int Geo(double p)
@@ -69,6 +72,7 @@ public static partial class GenModels
         var rest = Geo(p);
         return 1 + rest;
     }
+    #pragma warning restore PPL0010
 
     /// <summary>Stochastic control flow: a while loop whose length is random.</summary>
     [Model]
@@ -122,6 +126,7 @@ public static partial class GenModels
         return total + next;
     }
 
+    #pragma warning disable PPL0012 // returns a tuple of choices of several types on purpose; the differentiable form cannot hold it
     [Model]
     public static (int, bool, double) Types()
     {
@@ -131,6 +136,7 @@ public static partial class GenModels
         var k = Sample(DiscreteUniform(0, n));
         return (n + k, flag, x);
     }
+    #pragma warning restore PPL0012
 
     /// <summary>A switch whose cases sample the same address under different families.</summary>
     [Model]
@@ -159,6 +165,7 @@ public static partial class GenModels
         return total;
     }
 
+    #pragma warning disable PPL0010, PPL0012 // calls dynamic models through Effects.Call on purpose; such calls have no resumable or differentiable form
     /// <summary>Calls dynamic models through Effects.Call, the second in a loop at explicit addresses f/i.</summary>
     [Model]
     public static double Calls(int n)
@@ -168,7 +175,9 @@ public static partial class GenModels
         for (var i = 0; i < n; i++) acc += Call(DynModels.Fixed, 1, "f", i);
         return acc;
     }
+    #pragma warning restore PPL0010, PPL0012
 
+    #pragma warning disable PPL0008 // the dynamic-tracer fallback is what this model tests
     /// <summary>Falls back to the dynamic tracer: an effect inside a local function.</summary>
     [Model]
     public static double Closure(int n)
@@ -179,6 +188,7 @@ public static partial class GenModels
         var scale = Sample(Exponential(1));
         return sum * scale;
     }
+    #pragma warning restore PPL0008
 
     [Model]
     public static double Conditional(bool flag)

@@ -19,6 +19,7 @@ public static partial class AdversarialModels
 
     internal static double Shift(double v) => v + Offset;
 
+    #pragma warning disable PPL0012 // a lambda over a random value on purpose (it stresses the straight-line forms); no differentiable form
     /// <summary>
     /// Sites that depend on a choice through a local computed in a plain statement, an array element written in a
     /// plain statement, a captured lambda, a helper method and a static field; a choice nothing depends on; a choice
@@ -42,6 +43,7 @@ public static partial class AdversarialModels
         Observe(Normal(loc, 1), ys[1], "y1");
         return onlyReturned + 0 * unused;
     }
+    #pragma warning restore PPL0012
 
     /// <summary>
     /// Dependencies the analysis can follow (no helper, lambda or static state, which make it assume anything): c
@@ -68,6 +70,7 @@ public static partial class AdversarialModels
         return onlyReturned + 0 * unused + e;
     }
 
+    #pragma warning disable PPL0010, PPL0012 // choices held as object and dynamic on purpose (odd types are what it tests); no resumable or differentiable form
     /// <summary>
     /// Names and types that could trip the pasted code: locals named ys, args and @class, a parameter named value,
     /// choices held as object, double? and dynamic, checked and unchecked blocks, a using declaration, a throw
@@ -99,7 +102,9 @@ public static partial class AdversarialModels
         Observe(Normal(z, 1 + @class), (double)boxed, "obs");
         return z + (double)dyn + label.Length;
     }
+    #pragma warning restore PPL0010, PPL0012
 
+    #pragma warning disable PPL0012 // every scalar family on purpose, Delta and Mixture included, which have no differentiable form
     /// <summary>
     /// Every double-valued scalar distribution of Ppl, parameters from other choices and the argument: s ≤ 0 makes
     /// m's parameters invalid; a regenerated lo can leave the kept u outside its support, a regenerated m the kept
@@ -127,6 +132,7 @@ public static partial class AdversarialModels
         Observe(Exponential(1 + sc), 0.7, "wait");
         return m + sc + g + be + ex + ln + u + st + ca + la + hc + ig + de + mix;
     }
+    #pragma warning restore PPL0012
 
     /// <summary>y's scale is the choice x, which can be negative: a parameter error that must name "y".</summary>
     [Model]

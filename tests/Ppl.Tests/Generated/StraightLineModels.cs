@@ -11,6 +11,7 @@ namespace Ppl.Tests.Generated;
 /// </summary>
 public static partial class StraightLineModels
 {
+    #pragma warning disable PPL0012 // a lambda over a random value on purpose (the straight-line form must handle it); no differentiable form
     /// <summary>
     /// A small hierarchical model: deterministic statements between the sites (a local used by later sites, a
     /// lambda, a loop without sites), an explicitly typed choice, data read from the arguments, and a choice that
@@ -34,6 +35,7 @@ public static partial class StraightLineModels
         var free = Sample(Gamma(2, 1));
         return theta0 + theta1 + theta2 + free;
     }
+    #pragma warning restore PPL0012
 
     /// <summary>
     /// Throws from user code when a choice is large: a regenerate that draws it large must throw the same message as

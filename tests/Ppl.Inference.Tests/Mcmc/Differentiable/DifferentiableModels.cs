@@ -164,6 +164,7 @@ public static partial class DifferentiableModels
         return theta;
     }
 
+    #pragma warning disable PPL0010, PPL0011 // sub-model calls on purpose (their gradients are what it tests); no resumable or batched form
     /// <summary>Two groups through sub-model calls with random arguments (their choices live under "a/…" and "b/…").</summary>
     [Model]
     public static double TwoGroups(double[] ya, double[] yb)
@@ -175,7 +176,9 @@ public static partial class DifferentiableModels
         Factor(-0.1 * (a - b) * (a - b));
         return a + b;
     }
+    #pragma warning restore PPL0010, PPL0011
 
+    #pragma warning disable PPL0011 // helper methods with random arguments on purpose (lowered over Real for gradients); no batched form
     /// <summary>Helper methods called with random arguments: the generator lowers copies of them over Real.</summary>
     [Model]
     public static double WithHelper(double[] ys)
@@ -185,6 +188,7 @@ public static partial class DifferentiableModels
         for (var i = 0; i < ys.Length; i++) Observe(Normal(Square(x) + Smooth(x, i), Scale(s)), ys[i], "y", i);
         return x;
     }
+    #pragma warning restore PPL0011
 
     private static double Square(double x) => x * x;
 
@@ -197,6 +201,7 @@ public static partial class DifferentiableModels
 
     private static double Scale(double s) => 0.5 + Math.Sqrt(s);
 
+    #pragma warning disable PPL0011, PPL0012 // a delegate called with a random value on purpose (the finite-difference fallback is what it tests)
     /// <summary>A delegate called with a random argument: no differentiable form (PPL0012 names it).</summary>
     [Model]
     public static double WithDelegate()
@@ -205,6 +210,7 @@ public static partial class DifferentiableModels
         Observe(Normal(Transform(x), 1), 1.0, "y");
         return x;
     }
+    #pragma warning restore PPL0011, PPL0012
 
     private static readonly Func<double, double> Transform = v => v * v;
 }

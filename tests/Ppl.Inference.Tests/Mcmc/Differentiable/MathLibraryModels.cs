@@ -8,6 +8,7 @@ namespace Ppl.Inference.Tests.Mcmc.Differentiable;
 /// <summary>[Model] methods written with the math library's families and functions, whose differentiable forms the tests check.</summary>
 public static partial class MathLibraryModels
 {
+    #pragma warning disable PPL0011 // HalfStudentT and Truncated on purpose (their differentiable forms are what it tests); they have no tensor counterpart, so no batched form
     /// <summary>
     /// A half-Student-t scale and a truncated normal whose scale depends on it (so the truncation's normaliser depends on
     /// τ): τ ~ HalfStudentT(3, 1), μ ~ N(1, ½ + τ) truncated to [0, 5], yᵢ ~ N(μ, 1). (The ½ keeps the posterior free
@@ -21,7 +22,9 @@ public static partial class MathLibraryModels
         for (var i = 0; i < ys.Length; i++) Observe(Normal(mu, 1), ys[i], "y", i);
         return mu;
     }
+    #pragma warning restore PPL0011
 
+    #pragma warning disable PPL0011 // every new family on purpose (their differentiable forms are what it tests); they have no tensor counterpart, so no batched form
     /// <summary>
     /// Every new family with parameters that depend on other choices (improper priors included), one-sided truncations
     /// with a random and a constant base, and the math functions called on random values.
@@ -44,4 +47,5 @@ public static partial class MathLibraryModels
         Factor(mix + RealMath.LogDiffExp(0, -s) - 0.5 * a * a - s);
         return m;
     }
+    #pragma warning restore PPL0011
 }

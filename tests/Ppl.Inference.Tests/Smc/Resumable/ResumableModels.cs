@@ -79,6 +79,7 @@ public static partial class ResumableModels
         return total;
     }
 
+    #pragma warning disable PPL0010, PPL0011 // a try statement around an observation on purpose (SMC's replay fallback is what it tests)
     /// <summary>A try statement around an observation: not lowered, SMC replays it (PPL0010).</summary>
     [Model]
     public static double Guarded(double[] ys)
@@ -98,6 +99,7 @@ public static partial class ResumableModels
         }
         return x;
     }
+    #pragma warning restore PPL0010, PPL0011
 
     /// <summary>The sprinkler of <see cref="SmcModels.Sprinkler"/> as a [Model]: Z = 0.5026, P(rain | ·) = 0.108635.</summary>
     [Model]
