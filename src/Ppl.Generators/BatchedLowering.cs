@@ -718,7 +718,7 @@ namespace Ppl.Generators
         private static void CheckValueType(SyntaxNode node, string valueType)
         {
             if (valueType != "double" && valueType != "bool" && valueType != "int" && valueType != "long")
-                throw new Unsupported(node, $"a choice of type {valueType.Replace("global::", "")} (only double, int and bool choices are batched)");
+                throw new Unsupported(node, $"a choice or observation of type {valueType.Replace("global::", "")} (only double, int and bool values are batched)");
         }
 
         private string Address(InvocationExpressionSyntax inv, Site s)

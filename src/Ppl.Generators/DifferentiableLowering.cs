@@ -74,6 +74,16 @@ namespace Ppl.Generators
             ["Categorical"] = true, ["DiscreteUniform"] = true,
         };
 
+        /// <summary>
+        /// Ppl's vectorised and fused families (one site observes a whole vector) with a <c>RealDist</c> counterpart, and
+        /// the observed vector's type. They are observed only: a vector choice has no differentiable form yet.
+        /// </summary>
+        private static readonly Dictionary<string, string> VectorFamilies = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["IndependentNormal"] = "double[]", ["NormalIdGlm"] = "double[]", ["BernoulliLogitGlm"] = "bool[]", ["PoissonLogGlm"] = "int[]",
+            ["NegBinomial2LogGlm"] = "int[]",
+        };
+
         private static readonly HashSet<string> MathFunctions = new HashSet<string>(StringComparer.Ordinal)
         {
             "Exp", "Log", "Log10", "Log2", "Sqrt", "Cbrt", "Abs", "Sin", "Cos", "Tan", "Asin", "Acos", "Atan", "Sinh", "Cosh", "Tanh",
@@ -609,7 +619,14 @@ namespace Ppl.Generators
             {
                 case SiteKind.Sample:
                 case SiteKind.Observe:
-                    if (!(s.ValueType == "double" || s.ValueType == "int" || s.ValueType == "bool"))
+                    if (VectorFamily(s) is { } vector)
+                    {
+                        if (s.Kind == SiteKind.Sample)
+                            throw new Unsupported(inv, $"a {vector} choice (vector choices have no differentiable form yet; the vector families are observed)");
+                        if (s.Args.Length > 1 && s.Args[1] is { } observed && observed.DescendantNodesAndSelf().Any(n => n is ExpressionSyntax x && IsRandom(x)))
+                            throw new Unsupported(observed, $"an observed vector that depends on a random value ('{Short(observed)}')");
+                    }
+                    else if (!(s.ValueType == "double" || s.ValueType == "int" || s.ValueType == "bool"))
                         throw new Unsupported(inv, $"a choice of type {s.ValueType.Replace("global::", "")} (the differentiable form has scalar double, int and bool choices)");
                     Family(inv, s);
                     for (var i = s.AddressStart; i >= 0 && i < s.AddressStart + s.AddressCount; i++)
@@ -634,14 +651,26 @@ namespace Ppl.Generators
             }
         }
 
+        /// <summary>The vectorised or fused family written at a site, or null for any other distribution.</summary>
+        private string? VectorFamily(Site s)
+        {
+            var family = LoweringSyntax.DistributionAtSite(_model, s.Args.Length > 0 ? s.Args[0] : null, _ct)?.Family;
+            return family != null && VectorFamilies.ContainsKey(family) ? family : null;
+        }
+
         /// <summary>The family of the distribution written at a site, checked to have a <c>RealDist</c> counterpart.</summary>
         private string Family(InvocationExpressionSyntax site, Site s)
         {
             var dist = s.Args.Length > 0 ? s.Args[0] : null;
             var family = LoweringSyntax.DistributionAtSite(_model, dist, _ct)?.Family;
+            if (family != null && VectorFamilies.TryGetValue(family, out var vectorType))
+            {
+                if (s.ValueType != vectorType) throw new Unsupported(site, $"a {family} observation of type {s.ValueType}");
+                return family;
+            }
             if (family == null || !Families.TryGetValue(family, out var discrete))
                 throw new Unsupported(dist ?? (SyntaxNode)site,
-                    $"the distribution '{Short(dist ?? (SyntaxNode)site)}' (differentiable forms exist for {string.Join(", ", Families.Keys)}, written at the site)");
+                    $"the distribution '{Short(dist ?? (SyntaxNode)site)}' (differentiable forms exist for {string.Join(", ", Families.Keys.Concat(VectorFamilies.Keys))}, written at the site)");
             if (discrete != (s.ValueType != "double"))
                 throw new Unsupported(site, $"a {family} choice of type {s.ValueType}");
             return family;
@@ -739,6 +768,7 @@ namespace Ppl.Generators
                     {
                         var family = Family(inv, s);
                         var value = EmitTrimmed(s.Args[1] ?? throw new Unsupported(inv, "an Observe without a value"));
+                        if (VectorFamilies.ContainsKey(family)) return "__dc.ObserveVector(" + Address(s) + ", " + Distribution(s.Args[0]!, family) + ", " + value + ")";
                         if (s.ValueType == "double") return "__dc.Observe(" + Address(s) + ", " + Distribution(s.Args[0]!, family) + ", " + value + ")";
                         return "__dc.ObserveDiscrete<" + s.ValueType + ", global::Ppl.Autodiff.Real" + family + ">(" + Address(s) + ", " + Distribution(s.Args[0]!, family) + ", " + value + ")";
                     }

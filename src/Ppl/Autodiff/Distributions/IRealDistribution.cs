@@ -72,3 +72,15 @@ public interface IRealDiscrete<in T> : IRealDistribution
     /// <summary>log P(value); −∞ outside the support; NaN when a parameter is invalid.</summary>
     Real LogProbability(T value);
 }
+
+/// <summary>
+/// A distribution over a whole vector (a vectorised family or a fused GLM) over <see cref="Real"/> parameters: what an
+/// observation of a vector calls in the differentiable form. The observed vector is data; its log density is
+/// differentiated in the parameters, as one fused operation on the tape.
+/// </summary>
+/// <typeparam name="T">The observed vector's type (double[], bool[] or int[]).</typeparam>
+public interface IRealVectorObservation<in T> : IRealDistribution
+{
+    /// <summary>log p(value); −∞ outside the support; NaN when a parameter or a shape is invalid.</summary>
+    Real LogDensity(T value);
+}

@@ -10,7 +10,7 @@ namespace Ppl.Autodiff;
 /// Doubles convert implicitly to constant <see cref="Real"/>s. Parameters are checked when the distribution is
 /// used: an invalid one makes the log density NaN and <see cref="IRealDistribution.ParameterError"/> non-null.
 /// </summary>
-public static class RealDist
+public static partial class RealDist
 {
     /// <summary>N(<paramref name="mu"/>, <paramref name="sigma"/>²).</summary>
     public static RealNormal Normal(Real mu, Real sigma) => new(mu, sigma);

@@ -396,6 +396,19 @@ public sealed class DifferentiableContext
         AddSiteTerm(term, Next(VisitKind.Observe), distribution);
     }
 
+    /// <summary>An observation of a whole vector (a vectorised family or a fused GLM), one term on the tape.</summary>
+    public void ObserveVector<T, D>(in SiteAddress address, D distribution, T value) where D : struct, IRealVectorObservation<T>
+    {
+        var term = distribution.LogDensity(value);
+        if (_discovering)
+        {
+            _found!.Add(new Visit(VisitKind.Observe, -1, 0, Full(address), distribution.Family));
+            AddTerm(term);
+            return;
+        }
+        AddSiteTerm(term, Next(VisitKind.Observe), distribution);
+    }
+
     /// <summary>Adds <paramref name="logWeight"/> to the log density.</summary>
     public void Factor(Real logWeight)
     {

@@ -1,0 +1,52 @@
+namespace Ppl.Autodiff;
+
+/// <summary>
+/// This thread's scratch arrays for the vector families: data arrays lifted to constant <see cref="Real"/>s and boolean
+/// outcomes as 0/1, so that evaluating a vector observation allocates nothing once the buffers have grown.
+/// </summary>
+internal static class RealVectorBuffers
+{
+    [ThreadStatic]
+    private static Real[]? t_first;
+
+    [ThreadStatic]
+    private static Real[]? t_second;
+
+    [ThreadStatic]
+    private static double[]? t_outcomes;
+
+    /// <summary>The values as constants, in the first buffer (<paramref name="slot"/> 0) or the second (1).</summary>
+    public static ReadOnlySpan<Real> Lift(double[] values, int slot)
+    {
+        ref var buffer = ref slot == 0 ? ref t_first : ref t_second;
+        if (buffer is null || buffer.Length < values.Length) buffer = new Real[Math.Max(values.Length, 64)];
+        for (var i = 0; i < values.Length; i++) buffer[i] = values[i];
+        return buffer.AsSpan(0, values.Length);
+    }
+
+    /// <summary>Booleans as 0/1.</summary>
+    public static ReadOnlySpan<double> Outcomes(bool[] values)
+    {
+        var buffer = t_outcomes;
+        if (buffer is null || buffer.Length < values.Length) t_outcomes = buffer = new double[Math.Max(values.Length, 64)];
+        for (var i = 0; i < values.Length; i++) buffer[i] = values[i] ? 1.0 : 0.0;
+        return buffer.AsSpan(0, values.Length);
+    }
+
+    /// <summary>The current values of <paramref name="values"/> (a new array: for messages and <c>AtValues</c>, not the hot path).</summary>
+    public static double[] Values(ReadOnlySpan<Real> values)
+    {
+        var r = new double[values.Length];
+        for (var i = 0; i < r.Length; i++) r[i] = values[i].Value;
+        return r;
+    }
+
+    /// <summary>True when <paramref name="x"/> has <paramref name="rows"/> rows of <paramref name="columns"/> entries.</summary>
+    public static bool Shaped(double[][]? x, int rows, int columns)
+    {
+        if (x is null || x.Length != rows) return false;
+        foreach (var row in x)
+            if (row is null || row.Length != columns) return false;
+        return true;
+    }
+}
