@@ -112,6 +112,16 @@ internal static class NutsBenchmark
             var adNs = (double)figures["eight_schools_gradient_ns"];
             Console.WriteLine($"eight schools gradient, generated [Model] form: {generatedNs:F0} ns ({generatedNs / adNs:F2}x the hand-written Real density)");
             figures["eight_schools_gradient_generated_ns"] = Math.Round(generatedNs);
+            // The larger models' gradients, generated form against hand-written density at one point, alternated.
+            foreach (var (name, hand, generated) in new[] { ("logistic", LogisticRegression(), logisticModel), ("hierarchical", Hierarchical(), hierarchicalModel) })
+            {
+                var p = Enumerable.Range(0, hand.Dimension).Select(i => 0.01 * i - 0.2).ToArray();
+                var gp = new double[p.Length];
+                var handNs = TimeNs(() => hand.LogDensityAndGradient(p, gp), calibrate: 200);
+                var genNs = TimeNs(() => generated.LogDensityAndGradient(p, gp), calibrate: 200);
+                Console.WriteLine($"{name} gradient: generated [Model] form {genNs / 1e3:F1} µs, hand-written {handNs / 1e3:F1} µs ({genNs / handNs:F2}x)");
+                figures[name + "_gradient_generated_over_handwritten"] = Math.Round(genNs / handNs, 3);
+            }
         }
 
         var ess = new Dictionary<string, double>();
