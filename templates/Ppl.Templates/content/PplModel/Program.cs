@@ -3,9 +3,9 @@ using Ppl;
 using Ppl.Inference.Mcmc;
 using Ppl.Plotting;
 
-// Fails with a message naming the missing native library if libtorch cannot load here, and applies Ppl's
-// TorchSharp thread default (PPL_TORCH_THREADS, 1 unless set). Scalar models like this one do not need libtorch.
-TorchRuntime.EnsureLoaded();
+// This model is scalar: it never loads libtorch. A program with tensor models can call TorchRuntime.EnsureLoaded()
+// first, to fail early with a message naming a missing native library and to apply Ppl's libtorch thread default
+// (1 thread unless PPL_TORCH_THREADS says otherwise).
 
 // The data: twelve measurements. Replace them with yours.
 double[] ys = [2.9, 3.4, 2.1, 3.8, 3.1, 2.6, 3.3, 4.0, 2.7, 3.0, 3.6, 2.5];
