@@ -170,7 +170,7 @@ public static class TorchRuntime
     }
 
     /// <summary>The library the loader's message says is missing ("libfoo.so.1: cannot open …", "libstdc++.so.6: version `GLIBCXX_3.4.32' not found").</summary>
-    private static string? MissingFrom(string loaderError)
+    internal static string? MissingFrom(string loaderError)
     {
         var version = Regex.Match(loaderError, @"([^\s:/]+): version [`']([^']+)' not found");
         if (version.Success) return $"{version.Groups[1].Value} ({version.Groups[2].Value})";
