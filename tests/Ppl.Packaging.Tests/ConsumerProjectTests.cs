@@ -64,6 +64,19 @@ public sealed class ConsumerProjectTests(PackedFeed feed)
     }
 
     [Fact]
+    public void A_published_app_for_linux_x64_runs_from_its_publish_folder()
+    {
+        var app = feed.Consumer;
+        var folder = Path.Combine(feed.Root, "published");
+        var publish = Cli.Dotnet(app.Folder, "publish", "-r", "linux-x64", "--self-contained", "false", "-o", folder);
+        if (!ConsumerApp.SystemLibstdcxxHasGlibcxx3432())   // the package's publish step patched the published copy
+            Assert.Contains($"Ppl: marked GLIBCXX_3.4.32 weak in {Path.Combine(folder, "libLibTorchSharp.so")}", publish, StringComparison.Ordinal);
+        var (m0, m1, _) = ParseMeans(Cli.Dotnet(folder, Path.Combine(folder, "App.dll")));
+        Assert.InRange(m0, 0.9, 1.1);
+        Assert.InRange(m1, -0.6, -0.4);
+    }
+
+    [Fact]
     public void Without_the_native_fix_loading_fails_with_a_message_naming_the_missing_library()
     {
         var app = feed.Consumer;
