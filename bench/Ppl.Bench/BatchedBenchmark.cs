@@ -29,7 +29,9 @@ internal static class BatchedBenchmark
     public static Dictionary<string, object> Run(string[] args)
     {
         var quick = args.Contains("--quick");
-        torch.set_num_threads(int.Parse(Option(args, "threads", "1")[0], CultureInfo.InvariantCulture));
+        // Through TorchRuntime, so that Ppl's own thread default (applied when it first meets libtorch) keeps this choice.
+        TorchRuntime.Threads = int.Parse(Option(args, "threads", "1")[0], CultureInfo.InvariantCulture);
+        TorchRuntime.EnsureLoaded();
         var device = torch.device(Option(args, "device", "cpu")[0]);
         var dtype = Option(args, "dtype", "float64")[0] == "float32" ? ScalarType.Float32 : ScalarType.Float64;
         if (device.type == DeviceType.CUDA && !torch.cuda.is_available())

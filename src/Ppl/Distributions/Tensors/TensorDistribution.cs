@@ -14,6 +14,7 @@ public abstract class TensorDistribution : IDistribution<Tensor>, IHasMoments<Te
     /// <summary>Creates the base with the shapes, device and dtype its parameters determine.</summary>
     protected TensorDistribution(long[] batchShape, long[] eventShape, Device device, ScalarType dtype)
     {
+        TorchRuntime.EnsureLoaded();   // once per process: Ppl's thread default (a flag check afterwards)
         BatchShape = batchShape;
         EventShape = eventShape;
         Device = device;
