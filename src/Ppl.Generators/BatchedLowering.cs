@@ -96,8 +96,9 @@ namespace Ppl.Generators
         /// <summary>
         /// The extracted model with its batched form attached, or with PPL0011 saying why there is none. Nothing
         /// (and no diagnostic) when the compilation does not reference Ppl.Inference, whose runtime the form needs.
+        /// <paramref name="quiet"/>: no PPL0011 either (a model whose only path is the dynamic tracer, e.g. one with Param).
         /// </summary>
-        public static ModelData Attach(ModelData data, SemanticModel model, IMethodSymbol method, SyntaxNode body, List<Site> sites, bool dynamic, CancellationToken ct)
+        public static ModelData Attach(ModelData data, SemanticModel model, IMethodSymbol method, SyntaxNode body, List<Site> sites, bool dynamic, CancellationToken ct, bool quiet = false)
         {
             if (data.HintName == null || model.Compilation.GetTypeByMetadataName("Ppl.Inference.Batched.BatchedTracer") == null) return data;
             var lowering = new BatchedLowering(model, method, body, sites, ct);
@@ -106,6 +107,10 @@ namespace Ppl.Generators
                 if (dynamic) throw new Unsupported(body, "the dynamic tracer's constructs (an effect inside a lambda, local function or query, or Param)");
                 var (text, ret) = lowering.Lower();
                 data = data with { BatchedBody = text, BatchedReturnType = ret };
+            }
+            catch (Unsupported) when (quiet)
+            {
+                return data;
             }
             catch (Unsupported u)
             {

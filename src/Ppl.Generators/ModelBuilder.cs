@@ -57,6 +57,10 @@ namespace Ppl.Generators
         private readonly List<string> _staticNames = new List<string>();
         private string? _fallbackReason;
         private Location? _fallbackLocation;
+
+        // True when Param is the only reason for the dynamic tracer: a model with trainable parameters (a guide) has no
+        // other path, so PPL0008 and PPL0011 would be warnings nobody can act on, and are not reported.
+        private bool _fallbackByParam;
         private bool _failed;
 
         public ModelBuilder(GeneratorAttributeSyntaxContext ctx, CancellationToken ct)
@@ -112,14 +116,14 @@ namespace Ppl.Generators
             FindSites(bodyNode);
             Analyse(bodyNode);
             if (_failed) return Output(null);
-            if (_fallbackReason != null)
+            if (_fallbackReason != null && !_fallbackByParam)
                 Report("PPL0008", _fallbackLocation ?? _syntax.Identifier.GetLocation(), ModelName, _fallbackReason);
             var resumable = Specialised ? ResumableLowering.Lower(_model, _method, bodyNode, _sites.Select(s => (s.Node, s.Kind)), _ct) : default;
             if (resumable.Data?.Reason is { } notLowered)
                 Report("PPL0010", resumable.Where ?? _syntax.Identifier.GetLocation(), ModelName, notLowered);
             // The batched (tensor) form, or PPL0011 saying why there is none (BatchedLowering.cs).
             var data = Extract(bodyNode) with { Resumable = resumable.Data, StraightLine = Specialised ? StraightLine(bodyNode) : null };
-            data = BatchedLowering.Attach(data, _model, _method, bodyNode, _sites, _fallbackReason != null, _ct);
+            data = BatchedLowering.Attach(data, _model, _method, bodyNode, _sites, _fallbackReason != null, _ct, quiet: _fallbackByParam);
             // The differentiable form (exact gradients), or PPL0012 saying why there is none (DifferentiableLowering.cs).
             return DifferentiableLowering.Attach(data, _model, _method, bodyNode, _sites, _ct);
         }
@@ -299,7 +303,7 @@ namespace Ppl.Generators
                 site.Args = MapArguments(inv, sym);
                 _sites.Add(site);
                 if (kind == SiteKind.Param)
-                    Fallback("Param (trainable parameters need the dynamic tracer's autograd path)", inv.GetLocation());
+                    Fallback("Param (trainable parameters need the dynamic tracer's autograd path)", inv.GetLocation(), param: true);
                 if (InsideClosure(inv, body))
                     Fallback("an effect inside a lambda, local function or query (the handler is a ref struct parameter and cannot be captured)", inv.GetLocation());
                 ClassifyAddress(site, sym);
@@ -311,11 +315,16 @@ namespace Ppl.Generators
 
         private static bool IsModel(IMethodSymbol m) => m.IsStatic && (m.OriginalDefinition ?? m).GetAttributes().Any(IsModelAttribute);
 
-        private void Fallback(string reason, Location location)
+        /// <summary>
+        /// Records why the model runs through the dynamic tracer (the first reason, but one the user can act on before
+        /// <c>Param</c>, which has no other path).
+        /// </summary>
+        private void Fallback(string reason, Location location, bool param = false)
         {
-            if (_fallbackReason != null) return;
+            if (_fallbackReason != null && (param || !_fallbackByParam)) return;
             _fallbackReason = reason;
             _fallbackLocation = location;
+            _fallbackByParam = param;
         }
 
         private static bool InsideClosure(SyntaxNode node, SyntaxNode body)

@@ -58,6 +58,18 @@ public class FallbackTests
     }
 
     [Fact]
+    public void AModelWhoseOnlyDynamicConstructIsParamGetsNoPerformanceWarning()
+    {
+        // Param has no other path than the dynamic tracer (a guide's trainable parameters): no PPL0008 or PPL0011 to act on.
+        var (run, model) = Load(Harness.Model("var w = Param(\"w\", () => TorchSharp.torch.tensor(0.5)); var b = Sample(Normal(0, 1)); return b;"));
+        Assert.DoesNotContain(run.Diagnostics, x => x.Id == "PPL0008" || x.Id == "PPL0011");
+        Assert.StartsWith("Ppl.DynamicModel", model.GetType().FullName);
+        // With a lambda beside it, the lambda is the reason named (one the user can act on).
+        var (withLambda, _) = Load(Harness.Model("var w = Param(\"w\", () => TorchSharp.torch.tensor(0.5)); Func<double, double> f = m => Sample(Normal(m, 1), \"a\"); var b = Sample(Normal(0, 1)); return f(x) + b;"));
+        Assert.Contains("lambda", Assert.Single(withLambda.Diagnostics, x => x.Id == "PPL0008").GetMessage());
+    }
+
+    [Fact]
     public void AnEffectUsedAsAMethodGroupIsAnError()
     {
         // A method group cannot be traced at all (no call to rewrite, no address): it would throw when run.

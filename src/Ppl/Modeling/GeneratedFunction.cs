@@ -10,7 +10,7 @@ namespace Ppl.Modeling;
 /// <typeparam name="TArgs">The arguments (a tuple for several, <see cref="Unit"/> for none).</typeparam>
 /// <typeparam name="TRet">The return value.</typeparam>
 /// <typeparam name="TBody">The generated body.</typeparam>
-public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunction<TArgs, TRet>, IHasDifferentiableForm<TArgs>
+public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunction<TArgs, TRet>, IHasDifferentiableForm<TArgs>, IRunsWithHandler<TArgs, TRet>
     where TBody : struct, IModelBody<TArgs, TRet>
 {
     /// <summary>The differentiable form the generator wrote for this model (exact gradients on unconstrained space), or null.</summary>
@@ -20,6 +20,9 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
     public virtual string? DifferentiableFormMissingReason => DifferentiableForm is null ? "the model was generated without one" : null;
 
     private readonly ConditionalWeakTable<Selection, bool[]> _masks = new();
+
+    /// <inheritdoc />
+    public TRet RunWith<TH>(ref TH handler, TArgs args) where TH : struct, IModelHandler => TBody.Run(ref handler, args);
 
     /// <summary>Creates the function (generated code only).</summary>
     protected GeneratedFunction(ModelMetadata metadata)

@@ -4,10 +4,10 @@ namespace Ppl.Inference.Variational;
 public static class AutoGuide
 {
     /// <summary>The mean-field Gaussian guide (diagonal in unconstrained space).</summary>
-    public static AutoGuide<TArgs, TRet> MeanField<TArgs, TRet>(DynamicModel<TArgs, TRet> model, TArgs args, double initScale = 0.1) =>
+    public static AutoGuide<TArgs, TRet> MeanField<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> model, TArgs args, double initScale = 0.1) =>
         new(model, args, fullRank: false, initScale);
 
     /// <summary>The full-rank Gaussian guide (Cholesky factor in unconstrained space).</summary>
-    public static AutoGuide<TArgs, TRet> FullRank<TArgs, TRet>(DynamicModel<TArgs, TRet> model, TArgs args, double initScale = 0.1) =>
+    public static AutoGuide<TArgs, TRet> FullRank<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> model, TArgs args, double initScale = 0.1) =>
         new(model, args, fullRank: true, initScale);
 }

@@ -17,7 +17,7 @@ public sealed class AutoGuide<TArgs, TRet> : ISpDistribution
     private readonly bool _fullRank;
 
     /// <summary>Builds the guide for <paramref name="model"/> at <paramref name="args"/>; <paramref name="initScale"/> is the initial standard deviation.</summary>
-    public AutoGuide(DynamicModel<TArgs, TRet> model, TArgs args, bool fullRank, double initScale = 0.1)
+    public AutoGuide(IGenerativeFunction<TArgs, TRet> model, TArgs args, bool fullRank, double initScale = 0.1)
     {
         ArgumentNullException.ThrowIfNull(model);
         _fullRank = fullRank;

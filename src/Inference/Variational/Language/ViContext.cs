@@ -75,7 +75,7 @@ public sealed class ViContext
     /// sim{P}: runs <paramref name="model"/> drawing every choice with its site's strategy; returns the
     /// choices (tensors on the autograd graph where reparameterised) and log p(choices), differentiable.
     /// </summary>
-    public ViSim<TRet> Sim<TArgs, TRet>(DynamicModel<TArgs, TRet> model, TArgs args)
+    public ViSim<TRet> Sim<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> model, TArgs args)
     {
         var t = RunModel(model, args, ChoiceMap.Empty, ViTracerMode.Simulate, null);
         return new(t.Choices, t.ScoreOr(this), (TRet)t.Return!);
@@ -86,7 +86,7 @@ public sealed class ViContext
     /// with their strategies; the weight is log p(all) − log p(drawn), the importance weight of the
     /// constrained part under the model's internal proposal.
     /// </summary>
-    public ViGenerate<TRet> Generate<TArgs, TRet>(DynamicModel<TArgs, TRet> model, TArgs args, ChoiceMap constraints)
+    public ViGenerate<TRet> Generate<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> model, TArgs args, ChoiceMap constraints)
     {
         ArgumentNullException.ThrowIfNull(constraints);
         var t = RunModel(model, args, constraints, ViTracerMode.Generate, null);
@@ -94,7 +94,7 @@ public sealed class ViContext
     }
 
     /// <summary>density{P}: log p(<paramref name="choices"/>) including observations, differentiable in the parameters and in the choice tensors.</summary>
-    public Tensor Density<TArgs, TRet>(DynamicModel<TArgs, TRet> model, TArgs args, ChoiceMap choices)
+    public Tensor Density<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> model, TArgs args, ChoiceMap choices)
     {
         ArgumentNullException.ThrowIfNull(choices);
         return RunModel(model, args, choices, ViTracerMode.Assess, null).ScoreOr(this);
@@ -104,17 +104,16 @@ public sealed class ViContext
     /// A "dream" from the model for the sleep phase: latent choices and the observed values are all drawn
     /// from the model (observations included), without gradients.
     /// </summary>
-    public ViDream<TRet> Dream<TArgs, TRet>(DynamicModel<TArgs, TRet> model, TArgs args)
+    public ViDream<TRet> Dream<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> model, TArgs args)
     {
         var t = Detached(() => RunModel(model, args, ChoiceMap.Empty, ViTracerMode.Dream, null));
         return new(ViMath.Detach(t.Choices), ViMath.Detach(t.Observations), (TRet)t.Return!);
     }
 
-    internal ViTracer RunModel<TArgs, TRet>(DynamicModel<TArgs, TRet> model, TArgs args, ChoiceMap constraints, ViTracerMode mode, Selection? selection)
+    internal ViTracer RunModel<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> model, TArgs args, ChoiceMap constraints, ViTracerMode mode, Selection? selection)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var tracer = new ViTracer(this, model.Name, model.Parameters, constraints, mode, selection, Address.Root);
-        var ret = model.RunBody(tracer, args);
+        var tracer = ViTracer.Run(this, model, args, constraints, mode, selection, Address.Root, out var ret);
         tracer.Return = ret;
         return tracer;
     }

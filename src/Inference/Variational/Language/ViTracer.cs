@@ -1,3 +1,4 @@
+using Ppl.Modeling;
 using Ppl.Distributions;
 using Ppl.Distributions.Tensors;
 using static TorchSharp.torch;
@@ -131,10 +132,7 @@ internal sealed class ViTracer(ViContext context, string modelName, ParameterSto
     public TSubRet Call<TSubArgs, TSubRet>(Address address, IGenerativeFunction<TSubArgs, TSubRet> function, TSubArgs args)
     {
         Visit(address);
-        if (function is not DynamicModel<TSubArgs, TSubRet> dm)
-            throw new NotSupportedException($"Variational inference runs dynamic models; the call at '{prefix / address}' is to {function.GetType().Name}.");
-        var inner = new ViTracer(context, dm.Name, dm.Parameters, constraints.GetSubmap(address), mode, selection?.Sub(address), prefix / address);
-        var ret = dm.RunBody(inner, args);
+        var inner = Run(context, function, args, constraints.GetSubmap(address), mode, selection?.Sub(address), prefix / address, out var ret);
         if (inner.Score is { } s) Score = Add(Score, s);
         if (inner.Fresh is { } f) Fresh = Add(Fresh, f);
         if (inner.Selected is { } sel) Selected = Add(Selected, sel);
@@ -142,6 +140,36 @@ internal sealed class ViTracer(ViContext context, string modelName, ParameterSto
         if (!inner.Choices.IsEmpty) Choices = Choices.SetSubmap(address, inner.Choices);
         if (!inner.Observations.IsEmpty) Observations = Observations.SetSubmap(address, inner.Observations);
         return ret;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="function"/> under a new tracer at <paramref name="at"/>: a dynamic model through its body, a
+    /// <c>[Model]</c> method through its generated body with <see cref="ViHandler"/> (the model as written, its effects
+    /// decided here), anything else is not supported (its log densities are not tensors on the autograd graph).
+    /// </summary>
+    internal static ViTracer Run<TArgs, TRet>(ViContext context, IGenerativeFunction<TArgs, TRet> function, TArgs args, ChoiceMap constraints,
+        ViTracerMode mode, Selection? selection, Address at, out TRet ret)
+    {
+        switch (function)
+        {
+            case DynamicModel<TArgs, TRet> dm:
+                {
+                    var tracer = new ViTracer(context, dm.Name, dm.Parameters, constraints, mode, selection, at);
+                    ret = dm.RunBody(tracer, args);
+                    return tracer;
+                }
+            case IRunsWithHandler<TArgs, TRet> generated:
+                {
+                    // Generated bodies have no Param sites (a model with one runs through the dynamic tracer): no store to share.
+                    var tracer = new ViTracer(context, generated.Name, new ParameterStore(), constraints, mode, selection, at);
+                    var handler = new ViHandler(tracer, generated.Metadata);
+                    ret = generated.RunWith(ref handler, args);
+                    return tracer;
+                }
+            default:
+                throw new NotSupportedException(
+                    $"Variational inference runs [Model] methods and dynamic models; '{(at.IsRoot ? function.Name : at.ToString())}' is a {function.GetType().Name}.");
+        }
     }
 
     public Tensor Param(string name, Func<Tensor> init) => parameters.GetOrAdd(name, init);

@@ -6,7 +6,7 @@ namespace Ppl.Inference.Variational;
 public static partial class Objectives
 {
     /// <summary>ELBO: E_{x~q}[log p(x, y) − log q̂(x)] (with an SP guide, log q̂ is its weight).</summary>
-    public static Expectation Elbo<TArgs, TRet>(DynamicModel<TArgs, TRet> model, TArgs args, ISpDistribution guide)
+    public static Expectation Elbo<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> model, TArgs args, ISpDistribution guide)
     {
         ArgumentNullException.ThrowIfNull(guide);
         return Vi.E(vi =>
@@ -17,7 +17,7 @@ public static partial class Objectives
     }
 
     /// <summary>IWELBO_n: E[log (1/n) Σₖ exp(log p(xₖ, y) − log q̂(xₖ))], xₖ ~ q i.i.d.</summary>
-    public static Expectation Iwelbo<TArgs, TRet>(DynamicModel<TArgs, TRet> model, TArgs args, ISpDistribution guide, int n)
+    public static Expectation Iwelbo<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> model, TArgs args, ISpDistribution guide, int n)
     {
         ArgumentNullException.ThrowIfNull(guide);
         if (n < 1) throw new ArgumentOutOfRangeException(nameof(n), n, "n must be at least 1.");
@@ -34,17 +34,17 @@ public static partial class Objectives
     }
 
     /// <summary>HVI: the ELBO of the marginal over <paramref name="selection"/> of an expressive guide, estimated with sir(1).</summary>
-    public static Expectation Hvi<TArgs, TRet, TGArgs, TGRet>(DynamicModel<TArgs, TRet> model, TArgs args,
-        DynamicModel<TGArgs, TGRet> guide, TGArgs guideArgs, Selection selection) =>
+    public static Expectation Hvi<TArgs, TRet, TGArgs, TGRet>(IGenerativeFunction<TArgs, TRet> model, TArgs args,
+        IGenerativeFunction<TGArgs, TGRet> guide, TGArgs guideArgs, Selection selection) =>
         Elbo(model, args, Vi.Marginal(guide, guideArgs, selection, 1));
 
     /// <summary>IWHVI_m: the ELBO of the marginal estimated with sir(m).</summary>
-    public static Expectation Iwhvi<TArgs, TRet, TGArgs, TGRet>(DynamicModel<TArgs, TRet> model, TArgs args,
-        DynamicModel<TGArgs, TGRet> guide, TGArgs guideArgs, Selection selection, int m) =>
+    public static Expectation Iwhvi<TArgs, TRet, TGArgs, TGRet>(IGenerativeFunction<TArgs, TRet> model, TArgs args,
+        IGenerativeFunction<TGArgs, TGRet> guide, TGArgs guideArgs, Selection selection, int m) =>
         Elbo(model, args, Vi.Marginal(guide, guideArgs, selection, m));
 
     /// <summary>DIWHVI_{n,m}: IWELBO_n of the marginal estimated with sir(m).</summary>
-    public static Expectation Diwhvi<TArgs, TRet, TGArgs, TGRet>(DynamicModel<TArgs, TRet> model, TArgs args,
-        DynamicModel<TGArgs, TGRet> guide, TGArgs guideArgs, Selection selection, int n, int m) =>
+    public static Expectation Diwhvi<TArgs, TRet, TGArgs, TGRet>(IGenerativeFunction<TArgs, TRet> model, TArgs args,
+        IGenerativeFunction<TGArgs, TGRet> guide, TGArgs guideArgs, Selection selection, int n, int m) =>
         Iwelbo(model, args, Vi.Marginal(guide, guideArgs, selection, m), n);
 }

@@ -10,7 +10,7 @@ public static partial class Objectives
     /// mean of the other log weights. Written with <see cref="ViContext.CaptureScore"/> and
     /// <see cref="ViContext.ScoreTerm"/>; reparameterised sites keep their pathwise gradients.
     /// </summary>
-    public static Expectation Vimco<TArgs, TRet>(DynamicModel<TArgs, TRet> model, TArgs args, ISpDistribution guide, int k)
+    public static Expectation Vimco<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> model, TArgs args, ISpDistribution guide, int k)
     {
         ArgumentNullException.ThrowIfNull(guide);
         if (k < 2) throw new ArgumentOutOfRangeException(nameof(k), k, "VIMCO needs K ≥ 2.");

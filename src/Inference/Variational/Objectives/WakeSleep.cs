@@ -9,7 +9,7 @@ public static partial class Objectives
     /// Rao-Blackwellised form Σₖ w̄ₖ log p_θ(xₖ, y) (the expectation of picking one particle ∝ w̄). The
     /// particles and weights carry no gradient, as in RWS.
     /// </summary>
-    public static Expectation PWake<TArgs, TRet>(DynamicModel<TArgs, TRet> model, TArgs args, ISpDistribution proposal, int k)
+    public static Expectation PWake<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> model, TArgs args, ISpDistribution proposal, int k)
     {
         ArgumentNullException.ThrowIfNull(proposal);
         return Vi.E(vi =>
@@ -26,7 +26,7 @@ public static partial class Objectives
     }
 
     /// <summary>Reweighted wake-sleep, wake-q: E[log q_φ(x̃)] with x̃ from SIR_K(q → p(·|y)), Rao-Blackwellised as in <see cref="PWake"/>.</summary>
-    public static Expectation QWake<TArgs, TRet>(DynamicModel<TArgs, TRet> model, TArgs args, ISpDistribution guide, int k)
+    public static Expectation QWake<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> model, TArgs args, ISpDistribution guide, int k)
     {
         ArgumentNullException.ThrowIfNull(guide);
         return Vi.E(vi =>
@@ -46,7 +46,7 @@ public static partial class Objectives
     /// Reweighted wake-sleep, sleep phase: E_{(x, y) ~ p}[log q_φ(x | y)], with (x, y) dreamt from the model
     /// (observations drawn too); <paramref name="guideFor"/> builds the amortised guide for the dreamt observations.
     /// </summary>
-    public static Expectation Sleep<TArgs, TRet>(DynamicModel<TArgs, TRet> model, TArgs args, Func<ChoiceMap, ISpDistribution> guideFor)
+    public static Expectation Sleep<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> model, TArgs args, Func<ChoiceMap, ISpDistribution> guideFor)
     {
         ArgumentNullException.ThrowIfNull(guideFor);
         return Vi.E(vi =>
@@ -57,7 +57,7 @@ public static partial class Objectives
     }
 
     /// <summary>K particles from <paramref name="proposal"/> (no gradient) with their self-normalised weights p(x, y)/q̂(x).</summary>
-    private static (ChoiceMap[] Particles, Tensor[] Weights) Sir<TArgs, TRet>(ViContext vi, DynamicModel<TArgs, TRet> model, TArgs args, ISpDistribution proposal, int k)
+    private static (ChoiceMap[] Particles, Tensor[] Weights) Sir<TArgs, TRet>(ViContext vi, IGenerativeFunction<TArgs, TRet> model, TArgs args, ISpDistribution proposal, int k)
     {
         if (k < 1) throw new ArgumentOutOfRangeException(nameof(k), k, "K must be at least 1.");
         var xs = new ChoiceMap[k];

@@ -3,10 +3,10 @@ using static TorchSharp.torch;
 namespace Ppl.Inference.Variational;
 
 /// <summary>A guide written as a dynamic model (trainable parameters through <c>t.Param</c> or captured modules), with its exact density.</summary>
-public sealed class GuideDistribution<TArgs, TRet>(DynamicModel<TArgs, TRet> guide, TArgs args) : ISpDistribution
+public sealed class GuideDistribution<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> guide, TArgs args) : ISpDistribution
 {
     /// <summary>The guide.</summary>
-    public DynamicModel<TArgs, TRet> Guide { get; } = guide ?? throw new ArgumentNullException(nameof(guide));
+    public IGenerativeFunction<TArgs, TRet> Guide { get; } = guide ?? throw new ArgumentNullException(nameof(guide));
 
     /// <summary>Its arguments.</summary>
     public TArgs Args { get; } = args;

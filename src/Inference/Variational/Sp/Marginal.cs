@@ -12,7 +12,7 @@ namespace Ppl.Inference.Variational;
 public sealed class Marginal<TArgs, TRet> : ISpDistribution
 {
     /// <summary>Creates the marginal of <paramref name="selection"/> under <paramref name="model"/> with <paramref name="particles"/> importance samples.</summary>
-    public Marginal(DynamicModel<TArgs, TRet> model, TArgs args, Selection selection, int particles)
+    public Marginal(IGenerativeFunction<TArgs, TRet> model, TArgs args, Selection selection, int particles)
     {
         Model = model ?? throw new ArgumentNullException(nameof(model));
         Args = args;
@@ -22,7 +22,7 @@ public sealed class Marginal<TArgs, TRet> : ISpDistribution
     }
 
     /// <summary>The joint model over (x, u).</summary>
-    public DynamicModel<TArgs, TRet> Model { get; }
+    public IGenerativeFunction<TArgs, TRet> Model { get; }
 
     /// <summary>Its arguments.</summary>
     public TArgs Args { get; }

@@ -21,9 +21,9 @@ public static class Vi
     public static Expectation E(Func<ViContext, TorchSharp.torch.Tensor> program) => new(program);
 
     /// <summary>A guide with exact density.</summary>
-    public static GuideDistribution<TArgs, TRet> Guide<TArgs, TRet>(DynamicModel<TArgs, TRet> guide, TArgs args) => new(guide, args);
+    public static GuideDistribution<TArgs, TRet> Guide<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> guide, TArgs args) => new(guide, args);
 
     /// <summary>marginal(model, selection, sir(particles)).</summary>
-    public static Marginal<TArgs, TRet> Marginal<TArgs, TRet>(DynamicModel<TArgs, TRet> model, TArgs args, Selection selection, int particles = 1) =>
+    public static Marginal<TArgs, TRet> Marginal<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> model, TArgs args, Selection selection, int particles = 1) =>
         new(model, args, selection, particles);
 }
