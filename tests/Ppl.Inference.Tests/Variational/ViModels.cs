@@ -66,6 +66,15 @@ public static partial class ViModels
         return p;
     }
 
+    /// <summary>The conjugate model over doubles (the usual [Model]): its density comes from its differentiable form.</summary>
+    [Model]
+    public static double ConjugateOverDoubles(double y)
+    {
+        var z = Sample(Normal(0, 1));
+        Observe(Normal(z, 1), y, "y");
+        return z;
+    }
+
     /// <summary>A model with a double choice: VI needs tensors at random choices and says so, naming the site.</summary>
     [Model]
     public static double DoubleChoice()

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Ppl.Distributions;
 using Ppl.Distributions.Tensors;
+using Ppl.Modeling;
 using static TorchSharp.torch;
 
 namespace Ppl.Inference.Variational;
@@ -23,7 +24,7 @@ namespace Ppl.Inference.Variational;
 /// genuine leading batch dimension of size N is therefore read as the particle dimension: pick N to differ.
 /// </para>
 /// </summary>
-public sealed class ViContext
+public sealed partial class ViContext
 {
     private readonly ulong _seed;
     private readonly ImmutableDictionary<int, Tensor> _forced;
@@ -97,6 +98,8 @@ public sealed class ViContext
     public Tensor Density<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> model, TArgs args, ChoiceMap choices)
     {
         ArgumentNullException.ThrowIfNull(choices);
+        // A [Model] over doubles: its differentiable form gives the density and its exact gradient in the choices.
+        if (model is IHasDifferentiableForm<TArgs> { DifferentiableForm: { } form }) return DensityThroughForm(model.Name, form, args, choices);
         return RunModel(model, args, choices, ViTracerMode.Assess, null).ScoreOr(this);
     }
 
