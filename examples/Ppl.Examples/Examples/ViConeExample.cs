@@ -60,15 +60,8 @@ internal sealed class ViConeExample : IExample
 
     public string Description => "Programmable VI on the noisy cone: ELBO, IWELBO, HVI, IWHVI, DIWHVI (papers.md 2.8)";
 
-    /// <summary>x, y ~ N(0, 10); z ~ N(r², 0.1 + r²/100) with r² = x² + y²; z = 5 observed.</summary>
-    public static readonly DynamicModel<Unit, Unit> Cone = DynamicModel.Create("cone", t =>
-    {
-        var x = t.Sample("x", Dist.Normal(tensor(0.0), tensor(10.0)));
-        var y = t.Sample("y", Dist.Normal(tensor(0.0), tensor(10.0)));
-        var r2 = x.Squared().Plus(y.Squared());
-        t.Observe("z", Dist.Normal(r2, r2.Over(100).Plus(0.1)), tensor(5.0));
-        return Unit.Value;
-    });
+    /// <summary>The model: <see cref="ViConeModels.Cone"/>, a [Model] method (x, y ~ N(0, 10); z ~ N(r², 0.1 + r²/100); z = 5 observed).</summary>
+    public static IGenerativeFunction<Unit, Tensor> Cone => ViConeModels.ConeModel;
 
     /// <summary>Mean-field q(x, y) = N(μ₁, e^{ℓ₁}) N(μ₂, e^{ℓ₂}) (standard deviations), started at (μ, ℓ).</summary>
     public static DynamicModel<Unit, Unit> MeanField(double mu1, double mu2, double l1, double l2) => DynamicModel.Create("mean-field", t =>
