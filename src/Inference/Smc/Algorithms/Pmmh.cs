@@ -7,7 +7,7 @@ namespace Ppl.Inference.Smc;
 /// current state's estimate is kept, never recomputed. The likelihood estimator is any function of θ that
 /// returns an unbiased Ẑ on the log scale: <see cref="StateSpaceSmc"/>, <see cref="UnfoldSmc"/>, <see cref="BootstrapSmc"/>.
 /// </summary>
-public static class Pmmh
+public static partial class Pmmh
 {
     /// <summary>Runs one PMMH chain.</summary>
     /// <param name="logLikelihoodEstimate">log Ẑ(θ) from an SMC run with the given stream; Ẑ must be unbiased.</param>
