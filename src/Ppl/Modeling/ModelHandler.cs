@@ -64,6 +64,17 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
     public int Current;
     public ChoiceMap Discard;
 
+    /// <summary>
+    /// Assess only: the families (by the generator's number) whose visits this run leaves unrecorded
+    /// (<see cref="ObserveOnce{TD, T}"/>), and those already decided. When <see cref="OnceAllowed"/> is not zero after
+    /// a run that threw, the records the error message or the constraint check needed may be missing: Assess reruns
+    /// with <see cref="OnceDisabled"/> set, which records every visit.
+    /// </summary>
+    public ulong OnceAllowed, OnceChecked;
+
+    /// <inheritdoc cref="OnceAllowed"/>
+    public bool OnceDisabled;
+
     /// <summary>Update and regenerate only: the slots' dependency masks (null: recompute every site), see <see cref="SiteDependencies"/>.</summary>
     public ulong[]? DepMasks;
     public SiteDependencies? Deps;
@@ -505,6 +516,70 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
             TraceStore.Write(value, out var tag, out var num, out var r);
             (New!.FamilyObservations ??= new())[address] = new TraceStore.Entry { Tag = tag, Num = num, Ref = r, LogDensity = logDensity };
         }
+    }
+
+    /// <summary>
+    /// An observation at <paramref name="name"/>/<paramref name="index"/>, a family the generator proved this run visits at
+    /// most once per address (<paramref name="family"/> numbers it, below 64; see the generator's <c>OnceFamilies</c>).
+    /// Assess needs no trace, and the proof makes the duplicate check redundant, so it skips the address, the slot
+    /// lookup and the visit record: it only checks the value and the log density and adds the latter to the score.
+    /// The skipped records only matter to the checks after the run and to error messages; <c>GeneratedFunction.Assess</c>
+    /// therefore runs the body again with every visit recorded whenever this run throws (see <see cref="OnceDisabled"/>).
+    /// The other operations store the observation under its address, as <see cref="ObserveAt{TD, T}"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void ObserveOnce<TD, T>(int family, string name, int index, TD distribution, T value) where TD : IDistribution<T>
+    {
+        if (IsAssess && (OnceAllowed & (1UL << family)) != 0 && SelfChecking<TD>.Value && typeof(T) == typeof(double)
+            && !double.IsNaN(Unsafe.As<T, double>(ref value)))
+        {
+            // Ppl's distributions check their parameters inside LogDensity (an error there makes Assess rerun and name the address).
+            var logDensity = distribution.LogDensity(value);
+            if (double.IsNaN(logDensity)) ThrowOnceNaNDensity(name, index, value, distribution.Family);
+            Score += logDensity;
+            return;
+        }
+        ObserveOnceSlow(family, name, index, distribution, value);
+    }
+
+    /// <summary>
+    /// The first visit of a family in this Assess (decides whether it may skip its records), any other value type or
+    /// distribution, and every other operation.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ObserveOnceSlow<TD, T>(int family, string name, int index, TD distribution, T value) where TD : IDistribution<T>
+    {
+        var bit = 1UL << family;
+        if (IsAssess && !OnceDisabled && (OnceChecked & bit) == 0)
+        {
+            OnceChecked |= bit;
+            if (OnceMaySkipRecords(name)) OnceAllowed |= bit;
+        }
+        var address = new Address(name, index);
+        if (IsAssess && (OnceAllowed & bit) != 0)
+        {
+            // Unrecorded, as the fast path; the usual checks and messages.
+            ObserveDensity<TD, T>(address, distribution, value);
+            return;
+        }
+        ObserveAt(address, distribution, value);
+    }
+
+    /// <summary>
+    /// Whether visits to the family <paramref name="name"/> may go unrecorded in this Assess: the records are read
+    /// after the run only for addresses among the constraints, so a family with none under its name needs none. Choices
+    /// that are a trace of this model (<see cref="Source"/>) hold no observation of it (the proof makes this site the
+    /// only one under <paramref name="name"/>); a plain choice map is asked.
+    /// </summary>
+    private readonly bool OnceMaySkipRecords(string name) =>
+        Source is not null || !HasConstraints || Constraints.GetSubmap(new AddressSegment(name)).IsEmpty;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowOnceNaNDensity<T>(string name, int index, T value, string family)
+    {
+        var address = new Address(name, index);
+        throw new ModelException(
+            $"The log density of the observation at '{address}' is NaN (value {ValueConversion.Describe(value)} under {family}).", address);
     }
 
     public void Factor(double logWeight)

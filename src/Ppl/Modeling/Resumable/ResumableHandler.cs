@@ -46,6 +46,10 @@ public struct ResumableHandler : IModelHandler
         ObserveAt(_execution.Metadata.AddressOf(slot), distribution, value);
 
     /// <inheritdoc />
+    public void ObserveOnce<TD, T>(int family, string name, int index, TD distribution, T value) where TD : IDistribution<T> =>
+        ObserveAt(new Address(name, index), distribution, value);
+
+    /// <inheritdoc />
     public void ObserveAt<TD, T>(Address address, TD distribution, T value) where TD : IDistribution<T>
     {
         Check(address, distribution);
