@@ -530,8 +530,7 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void ObserveOnce<TD, T>(int family, string name, int index, TD distribution, T value) where TD : IDistribution<T>
     {
-        if (IsAssess && (OnceAllowed & (1UL << family)) != 0 && SelfChecking<TD>.Value && typeof(T) == typeof(double)
-            && !double.IsNaN(Unsafe.As<T, double>(ref value)))
+        if (IsAssess && (OnceAllowed & (1UL << family)) != 0 && OnceFast<TD, T>(value))
         {
             // Ppl's distributions check their parameters inside LogDensity (an error there makes Assess rerun and name the address).
             var logDensity = distribution.LogDensity(value);
@@ -553,7 +552,15 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
         if (IsAssess && !OnceDisabled && (OnceChecked & bit) == 0)
         {
             OnceChecked |= bit;
-            if (OnceMaySkipRecords(name)) OnceAllowed |= bit;
+            if (OnceMaySkipRecords(name))
+            {
+                OnceAllowed |= bit;
+                if (OnceFast<TD, T>(value))
+                {
+                    ObserveOnce(family, name, index, distribution, value); // the fast path now: no address even for the first visit
+                    return;
+                }
+            }
         }
         var address = new Address(name, index);
         if (IsAssess && (OnceAllowed & bit) != 0)
@@ -564,6 +571,11 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
         }
         ObserveAt(address, distribution, value);
     }
+
+    /// <summary>A double observation (not NaN) under one of Ppl's distributions, which check their own parameters.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool OnceFast<TD, T>(T value) =>
+        SelfChecking<TD>.Value && typeof(T) == typeof(double) && !double.IsNaN(Unsafe.As<T, double>(ref value));
 
     /// <summary>
     /// Whether visits to the family <paramref name="name"/> may go unrecorded in this Assess: the records are read
