@@ -350,8 +350,9 @@ namespace Ppl.Generators
 
         /// <summary>
         /// The handler (or, when <paramref name="dynamic"/>, dynamic-tracer) call that replaces a site, given its rewritten
-        /// arguments; shared with the resumable form. With <paramref name="once"/> (the handler body only), an observation of a
-        /// proven family (OnceFamilies.cs) calls <c>ObserveOnce</c> with its name and index instead of building its address.
+        /// arguments; shared with the resumable form. With <paramref name="once"/> (the handler body only), a choice or observation
+        /// of a proven family (OnceFamilies.cs) calls <c>SampleOnce</c>/<c>ObserveOnce</c> with its name and index instead of
+        /// building its address.
         /// </summary>
         internal static string SiteCode(SiteData s, string?[] args, bool dynamic, bool once = false)
         {
@@ -372,6 +373,8 @@ namespace Ppl.Generators
             var h = dynamic ? "__t" : "__h";
             switch (s.Kind)
             {
+                case SiteKind.Sample when once && s.OnceFamily >= 0:
+                    return $"{h}.SampleOnce<{s.DistType}, {s.ValueType}>({s.OnceFamily}, {Literal(s.FamilyName!)}, {Arg(s.AddressStart + 1)}, {Arg(0)})";
                 case SiteKind.Sample:
                     return dynamic ? $"{h}.Sample<{s.ValueType}>({Address()}, {Arg(0)})" : $"{h}.Sample{at}<{s.DistType}, {s.ValueType}>({Address()}, {Arg(0)})";
                 case SiteKind.Observe when once && s.OnceFamily >= 0:

@@ -92,8 +92,8 @@ namespace Ppl.Generators
         string MetadataAddress)
     {
         /// <summary>
-        /// The number (0–63) of the proven family this observation forms alone (OnceFamilies.cs), or −1: the handler body
-        /// then calls <c>ObserveOnce</c>, which Assess runs without building or recording the address.
+        /// The number (0–63) of the proven family this choice or observation forms alone (OnceFamilies.cs), or −1: the handler
+        /// body then calls <c>SampleOnce</c>/<c>ObserveOnce</c>, which Assess runs without recording the visit.
         /// </summary>
         public int OnceFamily { get; init; } = -1;
     }

@@ -8,8 +8,8 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace Ppl.Generators
 {
     /// <summary>
-    /// Proves, where it can, that an observation in a loop visits each of its addresses at most once per run, so that
-    /// the handler may skip the address, the slot lookup and the duplicate check (<c>ObserveOnce</c>). The proof is
+    /// Proves, where it can, that an observation or choice in a loop visits each of its addresses at most once per run, so
+    /// that the handler may skip the address, the slot lookup and the duplicate check (<c>ObserveOnce</c>, <c>SampleOnce</c>). The proof is
     /// syntactic and deliberately narrow; anything it does not recognise keeps the recorded path:
     /// <list type="bullet">
     /// <item>the site's address is <c>("name", i)</c>: a literal and a local <c>int</c>;</item>
@@ -38,7 +38,7 @@ namespace Ppl.Generators
             foreach (var s in addressed)
             {
                 ct.ThrowIfCancellationRequested();
-                if (s.Kind != SiteKind.Observe || s.FamilyName == null || s.AddressCount != 2) continue;
+                if (s.Kind != SiteKind.Observe && s.Kind != SiteKind.Sample || s.FamilyName == null || s.AddressCount != 2) continue;
                 if (addressed.Any(o => o != s && (o.FamilyName == s.FamilyName || o.StaticName == s.FamilyName))) continue;
                 if (!IndexedByOwnLoop(model, body, s, ct)) continue;
                 if (next == MaxFamilies) return;

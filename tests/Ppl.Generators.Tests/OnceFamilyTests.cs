@@ -36,6 +36,22 @@ public class OnceFamilyTests
     public void AnObservationIndexedByItsOwnLoopIsProven(string body) => Assert.Equal(new[] { "0" }, Once(body));
 
     [Fact]
+    public void AChoiceIndexedByItsOwnLoopIsProvenToo()
+    {
+        var (run, compile) = Harness.Run(Harness.Model(
+            "var w = new double[3]; for (var j = 0; j < w.Length; j++) w[j] = Sample(Normal(0, 1), \"w\", j); " +
+            "for (var i = 0; i < ys.Length; i++) Observe(Normal(w[0], 1), ys[i], \"y\", i); " +
+            "var v = new double[2]; for (var r = 0; r < 2; r++) for (var j = 0; j < 2; j++) v[j] = Sample(Normal(0, 1), \"v\", j); return w[0];", Signature));
+        Assert.Empty(compile.Where(d => d.Severity == DiagnosticSeverity.Error));
+        var text = Assert.Single(run.GeneratedSources).SourceText.ToString();
+        Assert.Contains(".SampleOnce<global::Ppl.Distributions.Normal, double>(0, \"w\", (j), (Normal(0, 1)))", text);
+        Assert.Contains(".ObserveOnce<global::Ppl.Distributions.Normal, double>(1, \"y\", (i),", text);
+        // v/j is visited again for every r: recorded.
+        Assert.DoesNotContain("\"v\", (j)", text.Replace("(global::Ppl.AddressSegment)(\"v\"), (global::Ppl.AddressSegment)(j)", ""));
+        Assert.Contains("SampleAt<global::Ppl.Distributions.Normal, double>(new global::Ppl.Address((global::Ppl.AddressSegment)(\"v\")", text);
+    }
+
+    [Fact]
     public void SeparateFamiliesAreNumbered()
     {
         Assert.Equal(new[] { "0", "1" }, Once(

@@ -228,7 +228,7 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
             }
             catch (Exception e) when (h.OnceAllowed != 0 && e is not OutOfMemoryException)
             {
-                // Visits of proven families went unrecorded (ModelHandler.ObserveOnce), and the error may need them (the
+                // Visits of proven families went unrecorded (ModelHandler.ObserveOnce, SampleOnce), and the error may need them (the
                 // last address visited, the visited list, the address of a distribution's parameter error): below.
             }
         }

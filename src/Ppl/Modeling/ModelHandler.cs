@@ -57,6 +57,12 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
     /// <summary>Static choices and calls read from <see cref="Source"/> (for the O(1) all-constraints-used check).</summary>
     public int SourceReads;
 
+    /// <summary>
+    /// Choices at run-time addresses read from <see cref="Source"/>'s families: each read is of a distinct address (a
+    /// recorded visit throws on a second one; a proven family has none), so equal to the families' count means all were used.
+    /// </summary>
+    public int SourceFamilyReads;
+
     /// <summary>Old static choices the new run visited as choices again (update and regenerate).</summary>
     public int OldSeen;
 
@@ -366,6 +372,7 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
                 if (src.Family is { } f && f.TryGetValue(address, out var e))
                 {
                     value = TraceStore.Read<T>(e.Tag, e.Num, e.Ref, address);
+                    SourceFamilyReads++;
                     fresh = false;
                 }
                 else if (IsAssess) throw MissingForAssess(address);
@@ -572,6 +579,43 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
         ObserveAt(address, distribution, value);
     }
 
+    /// <summary>
+    /// A choice at <paramref name="name"/>/<paramref name="index"/>, a family proven as for <see cref="ObserveOnce{TD, T}"/>.
+    /// Assess still builds the address to look the value up, but skips the slot lookup and the visit record (counting
+    /// reads from a trace instead, see <see cref="SourceFamilyReads"/>); the other operations go through
+    /// <see cref="SampleAt{TD, T}"/> unchanged.
+    /// </summary>
+    public T SampleOnce<TD, T>(int family, string name, int index, TD distribution) where TD : IDistribution<T>
+    {
+        var bit = 1UL << family;
+        if (IsAssess && !OnceDisabled && (OnceChecked & bit) == 0)
+        {
+            OnceChecked |= bit;
+            if (OnceMaySkipRecords(name)) OnceAllowed |= bit;
+        }
+        var address = new Address(name, index);
+        if (!IsAssess || (OnceAllowed & bit) == 0) return SampleAt<TD, T>(address, distribution);
+        // Unrecorded: the reads and checks of SampleAt's Assess branch.
+        if (!SelfChecking<TD>.Value) CheckParameters(address, distribution);
+        T value;
+        if (Source is { } src)
+        {
+            if (src.Family is not { } f || !f.TryGetValue(address, out var e)) throw MissingForAssess(address);
+            value = TraceStore.Read<T>(e.Tag, e.Num, e.Ref, address);
+            SourceFamilyReads++;
+        }
+        else if (HasConstraints && Constraints.TryGetValue(address, out var c))
+        {
+            value = ValueConversion.To<T>(c!, address);
+            ConsumedConstraints++;
+        }
+        else throw MissingForAssess(address);
+        var logDensity = distribution.LogDensity(value);
+        if (double.IsNaN(logDensity)) throw NaNDensity(address, value, distribution.Family);
+        Score += logDensity;
+        return value;
+    }
+
     /// <summary>A double observation (not NaN) under one of Ppl's distributions, which check their own parameters.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool OnceFast<TD, T>(T value) =>
@@ -765,7 +809,7 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
     private readonly bool SourceFullyVisited(TraceStore src)
     {
         // Every read from the source is of a distinct slot (a second visit throws), so equal counts mean all were used.
-        if (src.Family is null && src.FamilyCalls is null && SourceReads == src.ChoiceCount + src.CallCount) return true;
+        if (src.FamilyCalls is null && SourceReads == src.ChoiceCount + src.CallCount && SourceFamilyReads == (src.Family?.Count ?? 0)) return true;
         for (var k = 0; k < src.Tag.Length; k++)
         {
             var tag = src.Tag[k];

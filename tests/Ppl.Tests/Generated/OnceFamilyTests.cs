@@ -23,6 +23,22 @@ public static partial class OnceFamilyModels
         return a;
     }
 
+    /// <summary>Proven: a vector of coefficients and the observations, each in its own loop (the loop regression benchmark).</summary>
+    [Model]
+    public static double Coefficients(double[][] xs, double[] ys)
+    {
+        var d = xs[0].Length;
+        var w = new double[d];
+        for (var j = 0; j < d; j++) w[j] = Sample(Normal(0, 1), "w", j);
+        for (var i = 0; i < xs.Length; i++)
+        {
+            var mean = 0.0;
+            for (var j = 0; j < d; j++) mean += xs[i][j] * w[j];
+            Observe(Normal(mean, 1), ys[i], "y", i);
+        }
+        return w[0];
+    }
+
     /// <summary>Proven; the data can hold a NaN, a bad scale, or an index out of range (model code failing after visits).</summary>
     [Model]
     public static double Checked(double[] ys, double[] sigmas, int[] which)
@@ -83,6 +99,21 @@ public static class OnceFamilyDyn
         return a;
     });
 
+    public static readonly DynamicModel<(double[][], double[]), double> Coefficients = DynamicModel.Create<(double[][], double[]), double>("Coefficients", (tr, args) =>
+    {
+        var (xs, ys) = args;
+        var d = xs[0].Length;
+        var w = new double[d];
+        for (var j = 0; j < d; j++) w[j] = tr.Sample(new Address("w", j), new Normal(0, 1));
+        for (var i = 0; i < xs.Length; i++)
+        {
+            var mean = 0.0;
+            for (var j = 0; j < d; j++) mean += xs[i][j] * w[j];
+            tr.Observe(new Address("y", i), new Normal(mean, 1), ys[i]);
+        }
+        return w[0];
+    });
+
     public static readonly DynamicModel<(double[], double[], int[]), double> Checked = DynamicModel.Create<(double[], double[], int[]), double>("Checked", (tr, args) =>
     {
         var (ys, sigmas, which) = args;
@@ -103,6 +134,43 @@ public class OnceFamilyTests
     [InlineData(3)]
     public void EveryOperationAgreesWithTheDynamicTracer(int seed) =>
         Assert.True(Equivalence.Check(OnceFamilyModels.RegressionModel, OnceFamilyDyn.Regression, (Xs, Ys), (Xs, Ys.Select(y => y + 1).ToArray()), seed));
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void ProvenChoicesAgreeWithTheDynamicTracerInEveryOperation(int seed)
+    {
+        var xs = Xs.Select((x, i) => new[] { 1.0, x, x * i }).ToArray();
+        Assert.True(Equivalence.Check(OnceFamilyModels.CoefficientsModel, OnceFamilyDyn.Coefficients, (xs, Ys), (xs, Ys.Select(y => y - 1).ToArray()), seed));
+    }
+
+    [Fact]
+    public void AssessOfProvenChoicesNeedsEveryOneAndUsesEveryOne()
+    {
+        var xs = Xs.Select(x => new[] { 1.0, x }).ToArray();
+        var g = OnceFamilyModels.CoefficientsModel.Simulate((xs, Ys), new Rng(3));
+        var d = OnceFamilyDyn.Coefficients.Simulate((xs, Ys), new Rng(3));
+        // A trace of a model with three coefficients has one the two-coefficient run does not use.
+        var wide = Xs.Select(x => new[] { 1.0, x, -x }).ToArray();
+        var gw = OnceFamilyModels.CoefficientsModel.Simulate((wide, Ys), new Rng(3));
+        var dw = OnceFamilyDyn.Coefficients.Simulate((wide, Ys), new Rng(3));
+        var missing = ChoiceMap.Empty.Set(new Address("w", 0), 0.5);
+        var cases = new (Func<object> Gen, Func<object> Dyn)[]
+        {
+            (() => OnceFamilyModels.CoefficientsModel.Assess((wide, Ys), g.Choices), () => OnceFamilyDyn.Coefficients.Assess((wide, Ys), d.Choices)),
+            (() => OnceFamilyModels.CoefficientsModel.Assess((xs, Ys), gw.Choices), () => OnceFamilyDyn.Coefficients.Assess((xs, Ys), dw.Choices)),
+            (() => OnceFamilyModels.CoefficientsModel.Assess((xs, Ys), missing), () => OnceFamilyDyn.Coefficients.Assess((xs, Ys), missing)),
+        };
+        foreach (var (gen, dyn) in cases)
+        {
+            var eg = Assert.ThrowsAny<ModelException>(gen);
+            var ed = Assert.ThrowsAny<ModelException>(dyn);
+            Assert.Equal(ed.GetType(), eg.GetType());
+            Assert.Equal(ed.Message, eg.Message);
+        }
+        Assert.Equal(d.Score, OnceFamilyModels.CoefficientsModel.Assess((xs, Ys), g.Choices).Weight, 10);
+    }
 
     [Fact]
     public void AssessThroughATraceAndThroughPlainMapsMatchesTheHandWrittenDensity()
