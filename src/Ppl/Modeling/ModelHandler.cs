@@ -78,6 +78,12 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
     /// </summary>
     public ulong OnceAllowed, OnceChecked;
 
+    /// <summary>Assess only: the proven observation families with values under their name in a plain map, and those submaps by family.</summary>
+    public ulong OnceCounted;
+
+    /// <inheritdoc cref="OnceCounted"/>
+    public ChoiceMap[]? OnceMaps;
+
     /// <inheritdoc cref="OnceAllowed"/>
     public bool OnceDisabled;
 
@@ -539,6 +545,7 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
     {
         if (IsAssess && (OnceAllowed & (1UL << family)) != 0 && OnceFast<TD, T>(value))
         {
+            if ((OnceCounted & (1UL << family)) != 0) CountOnceConstraint(family, index);
             // Ppl's distributions check their parameters inside LogDensity (an error there makes Assess rerun and name the address).
             var logDensity = distribution.LogDensity(value);
             if (double.IsNaN(logDensity)) ThrowOnceNaNDensity(name, index, value, distribution.Family);
@@ -556,23 +563,20 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
     private void ObserveOnceSlow<TD, T>(int family, string name, int index, TD distribution, T value) where TD : IDistribution<T>
     {
         var bit = 1UL << family;
-        if (IsAssess && !OnceDisabled && (OnceChecked & bit) == 0)
+        if (IsAssess && (OnceChecked & bit) == 0)
         {
-            OnceChecked |= bit;
-            if (OnceMaySkipRecords(name))
+            DecideOnce(family, name, observation: true);
+            if ((OnceAllowed & bit) != 0 && OnceFast<TD, T>(value))
             {
-                OnceAllowed |= bit;
-                if (OnceFast<TD, T>(value))
-                {
-                    ObserveOnce(family, name, index, distribution, value); // the fast path now: no address even for the first visit
-                    return;
-                }
+                ObserveOnce(family, name, index, distribution, value); // the fast path now: no address even for the first visit
+                return;
             }
         }
         var address = new Address(name, index);
         if (IsAssess && (OnceAllowed & bit) != 0)
         {
             // Unrecorded, as the fast path; the usual checks and messages.
+            if ((OnceCounted & bit) != 0) CountOnceConstraint(family, index);
             ObserveDensity<TD, T>(address, distribution, value);
             return;
         }
@@ -582,17 +586,13 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
     /// <summary>
     /// A choice at <paramref name="name"/>/<paramref name="index"/>, a family proven as for <see cref="ObserveOnce{TD, T}"/>.
     /// Assess still builds the address to look the value up, but skips the slot lookup and the visit record (counting
-    /// reads from a trace instead, see <see cref="SourceFamilyReads"/>); the other operations go through
-    /// <see cref="SampleAt{TD, T}"/> unchanged.
+    /// reads from a trace instead, see <see cref="SourceFamilyReads"/>, and from a choice map as every read is counted);
+    /// the other operations go through <see cref="SampleAt{TD, T}"/> unchanged.
     /// </summary>
     public T SampleOnce<TD, T>(int family, string name, int index, TD distribution) where TD : IDistribution<T>
     {
         var bit = 1UL << family;
-        if (IsAssess && !OnceDisabled && (OnceChecked & bit) == 0)
-        {
-            OnceChecked |= bit;
-            if (OnceMaySkipRecords(name)) OnceAllowed |= bit;
-        }
+        if (IsAssess && (OnceChecked & bit) == 0) DecideOnce(family, name, observation: false);
         var address = new Address(name, index);
         if (!IsAssess || (OnceAllowed & bit) == 0) return SampleAt<TD, T>(address, distribution);
         // Unrecorded: the reads and checks of SampleAt's Assess branch.
@@ -622,13 +622,32 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
         SelfChecking<TD>.Value && typeof(T) == typeof(double) && !double.IsNaN(Unsafe.As<T, double>(ref value));
 
     /// <summary>
-    /// Whether visits to the family <paramref name="name"/> may go unrecorded in this Assess: the records are read
-    /// after the run only for addresses among the constraints, so a family with none under its name needs none. Choices
-    /// that are a trace of this model (<see cref="Source"/>) hold no observation of it (the proof makes this site the
-    /// only one under <paramref name="name"/>); a plain choice map is asked.
+    /// Assess, first visit of a proven family: its visits go unrecorded unless this is the recorded rerun. After the run
+    /// the records are read only to check that every constraint was used, which counts instead: choices count their reads
+    /// (from a trace, <see cref="SourceFamilyReads"/>; from a map, <see cref="ConsumedConstraints"/>), and observations
+    /// given values in a plain map (Assess accepts those) count them (<see cref="OnceCounted"/>). A trace of this model holds
+    /// no value under an observation family's name (the proof makes its site the only one there).
     /// </summary>
-    private readonly bool OnceMaySkipRecords(string name) =>
-        Source is not null || !HasConstraints || Constraints.GetSubmap(new AddressSegment(name)).IsEmpty;
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void DecideOnce(int family, string name, bool observation)
+    {
+        var bit = 1UL << family;
+        OnceChecked |= bit;
+        if (OnceDisabled) return;
+        if (observation && Source is null && HasConstraints && Constraints.GetSubmap(new AddressSegment(name)) is { IsEmpty: false } given)
+        {
+            (OnceMaps ??= new ChoiceMap[64])[family] = given;
+            OnceCounted |= bit;
+        }
+        OnceAllowed |= bit;
+    }
+
+    /// <summary>An observation of a counted family (<see cref="OnceCounted"/>): its value among the constraints is used.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void CountOnceConstraint(int family, int index)
+    {
+        if (OnceMaps![family].GetSubmap(new AddressSegment(index)).HasValue) ConsumedConstraints++;
+    }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowOnceNaNDensity<T>(string name, int index, T value, string family)

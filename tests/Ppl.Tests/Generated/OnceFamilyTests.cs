@@ -230,12 +230,24 @@ public class OnceFamilyTests
                 Assert.Equal(address, eg.Address?.ToString());
             }
         }
-        // A constraint the model never visits: the list of visited addresses in the message includes the family.
-        var stray = ChoiceMap.Empty.Set("m", 0.3).Set("zz", 1.0);
-        var ug = Assert.ThrowsAny<ModelException>(() => OnceFamilyModels.CheckedModel.Assess((ys, sigmas, ok), stray));
-        var ud = Assert.ThrowsAny<ModelException>(() => OnceFamilyDyn.Checked.Assess((ys, sigmas, ok), stray));
-        Assert.Equal(ud.GetType(), ug.GetType());
-        Assert.Equal(ud.Message, ug.Message);
+        // Constraints the model never visits (the list of visited addresses in the message includes the family), also
+        // beside the observations' own values (counted, not recorded) and under the family's name.
+        var withValues = ys.Select((y, i) => (i, y)).Aggregate(ChoiceMap.Empty.Set("m", 0.3), (m, p) => m.Set(new Address("y", p.i), p.y));
+        var strays = new[]
+        {
+            ChoiceMap.Empty.Set("m", 0.3).Set("zz", 1.0),
+            withValues.Set("zz", 1.0),
+            withValues.Set(new Address("y", 9), 1.0),
+            ChoiceMap.Empty.Set("m", 0.3).Set(new Address("y", 9), 1.0),
+        };
+        foreach (var stray in strays)
+        {
+            var ug = Assert.ThrowsAny<ModelException>(() => OnceFamilyModels.CheckedModel.Assess((ys, sigmas, ok), stray));
+            var ud = Assert.ThrowsAny<ModelException>(() => OnceFamilyDyn.Checked.Assess((ys, sigmas, ok), stray));
+            Assert.Equal(ud.GetType(), ug.GetType());
+            Assert.Equal(ud.Message, ug.Message);
+        }
+        Assert.Equal(OnceFamilyDyn.Checked.Assess((ys, sigmas, ok), withValues).Weight, OnceFamilyModels.CheckedModel.Assess((ys, sigmas, ok), withValues).Weight, 12);
     }
 
     [Fact]
