@@ -78,8 +78,12 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
     /// </summary>
     public ulong OnceAllowed, OnceChecked;
 
-    /// <summary>Assess only: the proven observation families with values under their name in a plain map, and those submaps by family.</summary>
-    public ulong OnceCounted;
+    /// <summary>
+    /// Assess only: the proven observation families with values under their name in a plain map (their visits count
+    /// those values), and those submaps by family; <see cref="OnceFastBits"/>: the allowed rest whose observations are
+    /// doubles under Ppl's own distributions, the inlined path's one test.
+    /// </summary>
+    public ulong OnceCounted, OnceFastBits;
 
     /// <inheritdoc cref="OnceCounted"/>
     public ChoiceMap[]? OnceMaps;
@@ -543,12 +547,13 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void ObserveOnce<TD, T>(int family, string name, int index, TD distribution, T value) where TD : IDistribution<T>
     {
-        if (IsAssess && (OnceAllowed & (1UL << family)) != 0 && OnceFast<TD, T>(value))
+        // OnceFastBits holds only families of double observations under Ppl's own distributions (decided on the first visit),
+        // which check their parameters inside LogDensity (an error there makes Assess rerun and name the address). The throw
+        // statements keep the values from living across a call, so the JIT keeps them in registers on this path.
+        if (IsAssess && typeof(T) == typeof(double) && (OnceFastBits & (1UL << family)) != 0 && !double.IsNaN(Unsafe.As<T, double>(ref value)))
         {
-            if ((OnceCounted & (1UL << family)) != 0) CountOnceConstraint(family, index);
-            // Ppl's distributions check their parameters inside LogDensity (an error there makes Assess rerun and name the address).
             var logDensity = distribution.LogDensity(value);
-            if (double.IsNaN(logDensity)) ThrowOnceNaNDensity(name, index, value, distribution.Family);
+            if (double.IsNaN(logDensity)) throw OnceNaNDensity(name, index, value, distribution.Family);
             Score += logDensity;
             return;
         }
@@ -563,24 +568,21 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
     private void ObserveOnceSlow<TD, T>(int family, string name, int index, TD distribution, T value) where TD : IDistribution<T>
     {
         var bit = 1UL << family;
-        if (IsAssess && (OnceChecked & bit) == 0)
-        {
-            DecideOnce(family, name, observation: true);
-            if ((OnceAllowed & bit) != 0 && OnceFast<TD, T>(value))
-            {
-                ObserveOnce(family, name, index, distribution, value); // the fast path now: no address even for the first visit
-                return;
-            }
-        }
-        var address = new Address(name, index);
+        if (IsAssess && (OnceChecked & bit) == 0) DecideOnce(family, name, observation: true, fast: SelfChecking<TD>.Value && typeof(T) == typeof(double));
         if (IsAssess && (OnceAllowed & bit) != 0)
         {
-            // Unrecorded, as the fast path; the usual checks and messages.
             if ((OnceCounted & bit) != 0) CountOnceConstraint(family, index);
-            ObserveDensity<TD, T>(address, distribution, value);
+            if (SelfChecking<TD>.Value && typeof(T) == typeof(double) && !double.IsNaN(Unsafe.As<T, double>(ref value)))
+            {
+                // As the fast path (no address even for the first visit), for a family that counts its constraints.
+                var logDensity = distribution.LogDensity(value);
+                if (double.IsNaN(logDensity)) throw OnceNaNDensity(name, index, value, distribution.Family);
+                Score += logDensity;
+            }
+            else ObserveDensity<TD, T>(new Address(name, index), distribution, value); // unrecorded; the usual checks and messages
             return;
         }
-        ObserveAt(address, distribution, value);
+        ObserveAt(new Address(name, index), distribution, value);
     }
 
     /// <summary>
@@ -592,7 +594,7 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
     public T SampleOnce<TD, T>(int family, string name, int index, TD distribution) where TD : IDistribution<T>
     {
         var bit = 1UL << family;
-        if (IsAssess && (OnceChecked & bit) == 0) DecideOnce(family, name, observation: false);
+        if (IsAssess && (OnceChecked & bit) == 0) DecideOnce(family, name, observation: false, fast: false);
         var address = new Address(name, index);
         if (!IsAssess || (OnceAllowed & bit) == 0) return SampleAt<TD, T>(address, distribution);
         // Unrecorded: the reads and checks of SampleAt's Assess branch.
@@ -616,11 +618,6 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
         return value;
     }
 
-    /// <summary>A double observation (not NaN) under one of Ppl's distributions, which check their own parameters.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool OnceFast<TD, T>(T value) =>
-        SelfChecking<TD>.Value && typeof(T) == typeof(double) && !double.IsNaN(Unsafe.As<T, double>(ref value));
-
     /// <summary>
     /// Assess, first visit of a proven family: its visits go unrecorded unless this is the recorded rerun. After the run
     /// the records are read only to check that every constraint was used, which counts instead: choices count their reads
@@ -629,7 +626,7 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
     /// no value under an observation family's name (the proof makes its site the only one there).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void DecideOnce(int family, string name, bool observation)
+    private void DecideOnce(int family, string name, bool observation, bool fast)
     {
         var bit = 1UL << family;
         OnceChecked |= bit;
@@ -640,6 +637,7 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
             OnceCounted |= bit;
         }
         OnceAllowed |= bit;
+        if (fast && (OnceCounted & bit) == 0) OnceFastBits |= bit;
     }
 
     /// <summary>An observation of a counted family (<see cref="OnceCounted"/>): its value among the constraints is used.</summary>
@@ -650,10 +648,10 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowOnceNaNDensity<T>(string name, int index, T value, string family)
+    private static ModelException OnceNaNDensity<T>(string name, int index, T value, string family)
     {
         var address = new Address(name, index);
-        throw new ModelException(
+        return new ModelException(
             $"The log density of the observation at '{address}' is NaN (value {ValueConversion.Describe(value)} under {family}).", address);
     }
 

@@ -79,11 +79,11 @@ public readonly struct VonMises : IDistribution<double>, IHasBijector<double>
 
     private void Check()
     {
-        if (!(double.IsFinite(Mu) && Kappa > 0 && !double.IsPositiveInfinity(Kappa))) ThrowParameterError(this);
+        if (!(double.IsFinite(Mu) && Kappa > 0 && !double.IsPositiveInfinity(Kappa))) throw ParameterErrorOf(this);
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static void ThrowParameterError(VonMises d) => throw new DistributionParameterException(d.Family, d.ParameterError ?? "invalid parameters");
+    private static DistributionParameterException ParameterErrorOf(VonMises d) => new(d.Family, d.ParameterError ?? "invalid parameters");
 
     /// <inheritdoc />
     public override string ToString() => $"VonMises({Mu}, {Kappa})";
