@@ -587,33 +587,41 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
 
     /// <summary>
     /// A choice at <paramref name="name"/>/<paramref name="index"/>, a family proven as for <see cref="ObserveOnce{TD, T}"/>.
-    /// Assess still builds the address to look the value up, but skips the slot lookup and the visit record (counting
-    /// reads from a trace instead, see <see cref="SourceFamilyReads"/>, and from a choice map as every read is counted);
+    /// Assess skips the slot lookup and the visit record (counting reads from a trace instead, see
+    /// <see cref="SourceFamilyReads"/>, and from a choice map as every read is counted), and reads a trace's value from its
+    /// column for the family (<see cref="TraceStore.Column"/>) without building the address;
     /// the other operations go through <see cref="SampleAt{TD, T}"/> unchanged.
     /// </summary>
     public T SampleOnce<TD, T>(int family, string name, int index, TD distribution) where TD : IDistribution<T>
     {
         var bit = 1UL << family;
         if (IsAssess && (OnceChecked & bit) == 0) DecideOnce(family, name, observation: false, fast: false);
-        var address = new Address(name, index);
-        if (!IsAssess || (OnceAllowed & bit) == 0) return SampleAt<TD, T>(address, distribution);
-        // Unrecorded: the reads and checks of SampleAt's Assess branch.
-        if (!SelfChecking<TD>.Value) CheckParameters(address, distribution);
+        if (!IsAssess || (OnceAllowed & bit) == 0) return SampleAt<TD, T>(new Address(name, index), distribution);
+        // Unrecorded: the reads and checks of SampleAt's Assess branch. A trace's column needs no address (built for errors only).
+        if (!SelfChecking<TD>.Value) CheckParameters(new Address(name, index), distribution);
         T value;
         if (Source is { } src)
         {
-            if (src.Family is not { } f || !f.TryGetValue(address, out var e)) throw MissingForAssess(address);
-            value = TraceStore.Read<T>(e.Tag, e.Num, e.Ref, address);
+            TraceStore.Entry e;
+            if (src.Column(name) is { } column)
+            {
+                if ((uint)index >= (uint)column.Length || column[index].Tag == TraceStore.Absent) throw MissingForAssess(new Address(name, index));
+                e = column[index];
+            }
+            else if (src.Family is not { } f || !f.TryGetValue(new Address(name, index), out e)) throw MissingForAssess(new Address(name, index));
+            if (typeof(T) == typeof(double) && e.Tag == TraceStore.Double) value = Unsafe.As<double, T>(ref e.Num);
+            else value = TraceStore.Read<T>(e.Tag, e.Num, e.Ref, new Address(name, index));
             SourceFamilyReads++;
         }
-        else if (HasConstraints && Constraints.TryGetValue(address, out var c))
+        else
         {
+            var address = new Address(name, index);
+            if (!HasConstraints || !Constraints.TryGetValue(address, out var c)) throw MissingForAssess(address);
             value = ValueConversion.To<T>(c!, address);
             ConsumedConstraints++;
         }
-        else throw MissingForAssess(address);
         var logDensity = distribution.LogDensity(value);
-        if (double.IsNaN(logDensity)) throw NaNDensity(address, value, distribution.Family);
+        if (double.IsNaN(logDensity)) throw NaNDensity(new Address(name, index), value, distribution.Family);
         Score += logDensity;
         return value;
     }

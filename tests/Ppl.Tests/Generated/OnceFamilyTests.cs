@@ -39,6 +39,16 @@ public static partial class OnceFamilyModels
         return w[0];
     }
 
+    /// <summary>Proven: choices whose indices start anywhere (a trace's column index holds dense ones from 0 only).</summary>
+    [Model]
+    public static double Offset(int start)
+    {
+        var total = 0.0;
+        for (var j = start; j < start + 3; j++) total += Sample(Normal(total, 1), "w", j);
+        Observe(Normal(total, 1), 0.5, "y");
+        return total;
+    }
+
     /// <summary>Proven; the data can hold a NaN, a bad scale, or an index out of range (model code failing after visits).</summary>
     [Model]
     public static double Checked(double[] ys, double[] sigmas, int[] which)
@@ -114,6 +124,14 @@ public static class OnceFamilyDyn
         return w[0];
     });
 
+    public static readonly DynamicModel<int, double> Offset = DynamicModel.Create<int, double>("Offset", (tr, start) =>
+    {
+        var total = 0.0;
+        for (var j = start; j < start + 3; j++) total += tr.Sample(new Address("w", j), new Normal(total, 1));
+        tr.Observe("y", new Normal(total, 1), 0.5);
+        return total;
+    });
+
     public static readonly DynamicModel<(double[], double[], int[]), double> Checked = DynamicModel.Create<(double[], double[], int[]), double>("Checked", (tr, args) =>
     {
         var (ys, sigmas, which) = args;
@@ -143,6 +161,23 @@ public class OnceFamilyTests
     {
         var xs = Xs.Select((x, i) => new[] { 1.0, x, x * i }).ToArray();
         Assert.True(Equivalence.Check(OnceFamilyModels.CoefficientsModel, OnceFamilyDyn.Coefficients, (xs, Ys), (xs, Ys.Select(y => y - 1).ToArray()), seed));
+    }
+
+    [Theory]
+    [InlineData(0, 2, 1)]
+    [InlineData(-2, 0, 2)]   // negative indices: no column, the table is read
+    [InlineData(1000, 1001, 3)] // sparse from 0: no column
+    [InlineData(5, 3, 4)]    // a column with holes below, and other arguments whose addresses are partly absent
+    public void ChoicesAtAnyIndicesAgreeWithTheDynamicTracer(int start, int otherStart, int seed)
+    {
+        Assert.True(Equivalence.Check(OnceFamilyModels.OffsetModel, OnceFamilyDyn.Offset, start, otherStart, seed));
+        // Assess under the other start with this start's trace: some addresses are missing, some unused.
+        var g = OnceFamilyModels.OffsetModel.Simulate(start, new Rng(seed));
+        var d = OnceFamilyDyn.Offset.Simulate(start, new Rng(seed));
+        var eg = Assert.ThrowsAny<ModelException>(() => OnceFamilyModels.OffsetModel.Assess(otherStart, g.Choices));
+        var ed = Assert.ThrowsAny<ModelException>(() => OnceFamilyDyn.Offset.Assess(otherStart, d.Choices));
+        Assert.Equal(ed.GetType(), eg.GetType());
+        Assert.Equal(ed.Message, eg.Message);
     }
 
     [Fact]
