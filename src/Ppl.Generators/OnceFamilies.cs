@@ -128,7 +128,8 @@ namespace Ppl.Generators
                 if (id.Identifier.ValueText != v.Name || !SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(id, ct).Symbol, v)) continue;
                 SyntaxNode use = id;
                 while (use.Parent is ParenthesizedExpressionSyntax) use = use.Parent;
-                if (use.Parent is RefExpressionSyntax || use.Parent is ArgumentSyntax a && !a.RefKindKeyword.IsKind(SyntaxKind.None)
+                if (use.Parent is RefExpressionSyntax || use.Parent is MakeRefExpressionSyntax
+                    || use.Parent is ArgumentSyntax a && !a.RefKindKeyword.IsKind(SyntaxKind.None)
                     || use.Parent is PrefixUnaryExpressionSyntax u && u.IsKind(SyntaxKind.AddressOfExpression))
                     return true;
             }
