@@ -74,6 +74,7 @@ public class OnceFamilyTests
     [InlineData("for (var i = 0; i < ys.Length; i++) { void Back() => i--; Observe(Normal(0, 1), ys[i], \"y\", i); if (ys[i] > 3) Back(); } return 0;")]
     [InlineData("for (var i = 0; i < ys.Length; i++) { Action back = () => i--; Observe(Normal(0, 1), ys[i], \"y\", i); if (ys[i] > 3) back(); } return 0;")]
     [InlineData("for (var i = 0; i < ys.Length; i++) { Observe(Normal(0, 1), ys[i], \"y\", i); i -= ys[i] > 3 ? 1 : 0; } return 0;")]
+    [InlineData("for (var i = 0; i < ys.Length; i++) { Observe(Normal(0, 1), ys[i], \"y\", i); if (ys[i] > 3) (i, _) = (i - 1, 0); } return 0;")]
     // Two sites share the family.
     [InlineData("for (var i = 0; i < ys.Length; i++) Observe(Normal(0, 1), ys[i], \"y\", i); for (var k = 0; k < 2; k++) Observe(Normal(0, 2), ys[k], \"y\", k); return 0;")]
     [InlineData("for (var i = 0; i < ys.Length; i++) Observe(Normal(0, 1), ys[i], \"y\", i); var s = Sample(Normal(0, 1), \"y\", 0); return s;")]
