@@ -341,15 +341,20 @@ namespace Ppl.Generators
                 if (site.Span.Start < at) continue; // nested inside a site already replaced: handled through its arguments
                 sb.Append(_b.BodyText, at, site.Span.Start - at);
                 var args = site.Args.Select(a => a.Start < 0 ? null : Rewrite(a.Start, a.End, dynamic).Trim()).ToArray();
-                sb.Append(SiteCode(site, args, dynamic));
+                sb.Append(SiteCode(site, args, dynamic, once: !dynamic));
                 at = site.Span.End;
             }
             sb.Append(_b.BodyText, at, end - at);
             return sb.ToString();
         }
 
-        /// <summary>The handler (or, when <paramref name="dynamic"/>, dynamic-tracer) call that replaces a site, given its rewritten arguments; shared with the resumable form.</summary>
-        internal static string SiteCode(SiteData s, string?[] args, bool dynamic)
+        /// <summary>
+        /// The handler (or, when <paramref name="dynamic"/>, dynamic-tracer) call that replaces a site, given its rewritten
+        /// arguments; shared with the resumable form. With <paramref name="once"/> (the handler body only), a choice or observation
+        /// of a proven family (OnceFamilies.cs) calls <c>SampleOnce</c>/<c>ObserveOnce</c> with its name and index instead of
+        /// building its address.
+        /// </summary>
+        internal static string SiteCode(SiteData s, string?[] args, bool dynamic, bool once = false)
         {
             string Arg(int i) => "(" + (args[i] ?? "default") + ")";
             string Address()
@@ -368,8 +373,13 @@ namespace Ppl.Generators
             var h = dynamic ? "__t" : "__h";
             switch (s.Kind)
             {
+                case SiteKind.Sample when once && s.OnceFamily >= 0:
+                    return $"{h}.SampleOnce<{s.DistType}, {s.ValueType}>({s.OnceFamily}, {Literal(s.FamilyName!)}, {Arg(s.AddressStart + 1)}, {Arg(0)})";
                 case SiteKind.Sample:
                     return dynamic ? $"{h}.Sample<{s.ValueType}>({Address()}, {Arg(0)})" : $"{h}.Sample{at}<{s.DistType}, {s.ValueType}>({Address()}, {Arg(0)})";
+                case SiteKind.Observe when once && s.OnceFamily >= 0:
+                    // (The name is a literal and the index a loop variable: evaluating them first reorders nothing observable.)
+                    return $"{h}.ObserveOnce<{s.DistType}, {s.ValueType}>({s.OnceFamily}, {Literal(s.FamilyName!)}, {Arg(s.AddressStart + 1)}, {Arg(0)}, {Arg(1)})";
                 case SiteKind.Observe:
                     return dynamic ? $"{h}.Observe<{s.ValueType}>({Address()}, {Arg(0)}, {Arg(1)})" : $"{h}.Observe{at}<{s.DistType}, {s.ValueType}>({Address()}, {Arg(0)}, {Arg(1)})";
                 case SiteKind.Factor:

@@ -35,6 +35,8 @@ namespace Ppl.Generators
         public string RetType = "";
         public string? Callee;
         public string CalleeArgsCode = "";
+        /// <summary>The proven family's number (OnceFamilies.cs), or −1.</summary>
+        public int OnceFamily = -1;
     }
 
     /// <summary>Analyses one [Model] method and produces its generated source and diagnostics.</summary>
@@ -118,6 +120,7 @@ namespace Ppl.Generators
             if (_failed) return Output(null);
             if (_fallbackReason != null && !_fallbackByParam)
                 Report("PPL0008", _fallbackLocation ?? _syntax.Identifier.GetLocation(), ModelName, _fallbackReason);
+            if (Specialised) OnceFamilies.Prove(_model, bodyNode, _sites, _ct);
             var resumable = Specialised ? ResumableLowering.Lower(_model, _method, bodyNode, _sites.Select(s => (s.Node, s.Kind)), _ct) : default;
             if (resumable.Data?.Reason is { } notLowered)
                 Report("PPL0010", resumable.Where ?? _syntax.Identifier.GetLocation(), ModelName, notLowered);
@@ -184,7 +187,7 @@ namespace Ppl.Generators
             var sites = _sites.Select(s => new SiteData(
                 s.Kind, Rel(s.Node), s.Args.Select(a => Rel(a)).ToEquatableArray(), s.AddressStart, s.AddressCount, s.StaticName, s.Slot,
                 s.FamilyName, s.ValueType, s.DistType, s.DistName, s.Discrete, s.ArgsType, s.RetType, s.Callee,
-                s.StaticName ?? s.FamilyName ?? s.Args.ElementAtOrDefault(Math.Max(s.AddressStart, 0))?.ToString() ?? "?"));
+                s.StaticName ?? s.FamilyName ?? s.Args.ElementAtOrDefault(Math.Max(s.AddressStart, 0))?.ToString() ?? "?") { OnceFamily = s.OnceFamily });
             return new ModelData(
                 HintName(),
                 _method.ToDisplayString(),

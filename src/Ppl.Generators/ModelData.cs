@@ -89,7 +89,14 @@ namespace Ppl.Generators
         string ArgsType,
         string RetType,
         string? Callee,
-        string MetadataAddress);
+        string MetadataAddress)
+    {
+        /// <summary>
+        /// The number (0–63) of the proven family this choice or observation forms alone (OnceFamilies.cs), or −1: the handler
+        /// body then calls <c>SampleOnce</c>/<c>ObserveOnce</c>, which Assess runs without recording the visit.
+        /// </summary>
+        public int OnceFamily { get; init; } = -1;
+    }
 
     /// <summary>
     /// Everything the transformation of one [Model] method needs, extracted from the semantic model: an

@@ -422,6 +422,8 @@ namespace Ppl.Generators
         /// </summary>
         private static bool InfersName(TupleExpressionSyntax tuple, string name)
         {
+            // The left of a deconstruction, `(k, _) = …`, has no element names, and writing one there is an error (CS8187).
+            if (IsDeconstructionTarget(tuple)) return false;
             if (name == "Rest" || name == "ToString" || name == "GetHashCode" || name == "Equals" || name == "CompareTo" || name == "Deconstruct"
                 || (name.StartsWith("Item", System.StringComparison.Ordinal) && name.Length > 4)) return false;
             var count = 0;
@@ -436,6 +438,15 @@ namespace Ppl.Generators
                 if (n == name) count++;
             }
             return count == 1;
+        }
+
+        /// <summary>Whether <paramref name="tuple"/> is (or is nested in) the target of a deconstructing assignment or foreach.</summary>
+        private static bool IsDeconstructionTarget(TupleExpressionSyntax tuple)
+        {
+            SyntaxNode n = tuple;
+            while (n.Parent is ArgumentSyntax a && a.Parent is TupleExpressionSyntax outer) n = outer;
+            return n.Parent is AssignmentExpressionSyntax assignment && assignment.Left == n
+                   || n.Parent is ForEachVariableStatementSyntax loop && loop.Variable == n;
         }
     }
 }

@@ -142,6 +142,20 @@ public class ResumableTests
     }
 
     [Fact]
+    public void ADeconstructionIntoHoistedLocalsNamesNoElements()
+    {
+        // (k, _) = … and ((k, m), _) = … assign the state machine's fields; `k:` on the left would not compile (CS8187).
+        var body = "var k = 0; var m = 0.0; var a = Sample(Normal(0, 1)); (k, _) = (1, 2); ((k, m), _) = ((k + 1, a), 3); " +
+                   "Observe(Normal(a + k + m, 1), x, \"y\"); return a;";
+        var (run, assembly) = Load(Harness.Model(body));
+        Assert.DoesNotContain(run.Diagnostics, d => d.Id == "PPL0010");
+        var r = (ResumableModel<double, double>)assembly.GetType("C")!.GetProperty("MResumable")!.GetValue(null)!;
+        var e = r.Start(0.5);
+        while (!e.Finished) e.Advance(new Rng(1));
+        Assert.Equal(r.Function.Assess(0.5, e.Choices).Weight, e.Score, 12);
+    }
+
+    [Fact]
     public void AnExpressionBodiedModelAndAModelWithoutObservationsAreLowered()
     {
         var (run, assembly) = Load(Harness.Model("var a = Sample(Normal(x, 1)); return a;") .Replace("public static partial class C {",

@@ -223,6 +223,36 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
         try
         {
             var h = Handler<AssessMode>(null, seq, choices, null, Selection.None, null, null);
+            try
+            {
+                var ret = Run(ref h, args, "Assess");
+                h.CheckConstraintsVisited();
+                return new(h.Score, ret);
+            }
+            catch (Exception e) when (h.OnceAllowed != 0 && e is not OutOfMemoryException)
+            {
+                // Visits of proven families went unrecorded (ModelHandler.ObserveOnce, SampleOnce), and the error may need them (the
+                // last address visited, the visited list, the address of a distribution's parameter error): below.
+            }
+        }
+        finally
+        {
+            SeqPool.Return(seq, Metadata.SlotCount);
+        }
+        return AssessRecorded(args, choices);
+    }
+
+    /// <summary>
+    /// Assess with every visit recorded, after a run that threw: it runs the same (deterministic) body again, so it
+    /// raises the error the reference path raises, with the same message and address.
+    /// </summary>
+    private AssessResult<TRet> AssessRecorded(TArgs args, ChoiceMap choices)
+    {
+        var seq = SeqPool.Rent(Metadata.SlotCount);
+        try
+        {
+            var h = Handler<AssessMode>(null, seq, choices, null, Selection.None, null, null);
+            h.OnceDisabled = true;
             var ret = Run(ref h, args, "Assess");
             h.CheckConstraintsVisited();
             return new(h.Score, ret);

@@ -24,6 +24,20 @@ public interface IModelHandler
     /// <summary>An observation at an address computed at run time.</summary>
     void ObserveAt<TD, T>(Address address, TD distribution, T value) where TD : IDistribution<T>;
 
+    /// <summary>
+    /// A random choice at <paramref name="name"/>/<paramref name="index"/>, proven to be the only visit of that address in a
+    /// run as for <see cref="ObserveOnce{TD, T}"/>.
+    /// </summary>
+    T SampleOnce<TD, T>(int family, string name, int index, TD distribution) where TD : IDistribution<T>;
+
+    /// <summary>
+    /// An observation at <paramref name="name"/>/<paramref name="index"/> that the generator proved to be the only visit
+    /// of that address in a run (the site is the only one under <paramref name="name"/>, and <paramref name="index"/> is the
+    /// variable of a <c>for</c> loop that runs once per run and never writes it elsewhere); <paramref name="family"/>
+    /// numbers such families (0–63). Handlers may then skip building the address and recording the visit.
+    /// </summary>
+    void ObserveOnce<TD, T>(int family, string name, int index, TD distribution, T value) where TD : IDistribution<T>;
+
     /// <summary>Adds a log weight to the score.</summary>
     void Factor(double logWeight);
 

@@ -57,12 +57,39 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
     /// <summary>Static choices and calls read from <see cref="Source"/> (for the O(1) all-constraints-used check).</summary>
     public int SourceReads;
 
+    /// <summary>
+    /// Choices at run-time addresses read from <see cref="Source"/>'s families: each read is of a distinct address (a
+    /// recorded visit throws on a second one; a proven family has none), so equal to the families' count means all were used.
+    /// </summary>
+    public int SourceFamilyReads;
+
     /// <summary>Old static choices the new run visited as choices again (update and regenerate).</summary>
     public int OldSeen;
 
     /// <summary>The static slot whose distribution is being evaluated by the fast path, or −1: names the address in a parameter error.</summary>
     public int Current;
     public ChoiceMap Discard;
+
+    /// <summary>
+    /// Assess only: the families (by the generator's number) whose visits this run leaves unrecorded
+    /// (<see cref="ObserveOnce{TD, T}"/>), and those already decided. When <see cref="OnceAllowed"/> is not zero after
+    /// a run that threw, the records the error message or the constraint check needed may be missing: Assess reruns
+    /// with <see cref="OnceDisabled"/> set, which records every visit.
+    /// </summary>
+    public ulong OnceAllowed, OnceChecked;
+
+    /// <summary>
+    /// Assess only: the proven observation families with values under their name in a plain map (their visits count
+    /// those values), and those submaps by family; <see cref="OnceFastBits"/>: the allowed rest whose observations are
+    /// doubles under Ppl's own distributions, the inlined path's one test.
+    /// </summary>
+    public ulong OnceCounted, OnceFastBits;
+
+    /// <inheritdoc cref="OnceCounted"/>
+    public ChoiceMap[]? OnceMaps;
+
+    /// <inheritdoc cref="OnceAllowed"/>
+    public bool OnceDisabled;
 
     /// <summary>Update and regenerate only: the slots' dependency masks (null: recompute every site), see <see cref="SiteDependencies"/>.</summary>
     public ulong[]? DepMasks;
@@ -355,6 +382,7 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
                 if (src.Family is { } f && f.TryGetValue(address, out var e))
                 {
                     value = TraceStore.Read<T>(e.Tag, e.Num, e.Ref, address);
+                    SourceFamilyReads++;
                     fresh = false;
                 }
                 else if (IsAssess) throw MissingForAssess(address);
@@ -505,6 +533,134 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
             TraceStore.Write(value, out var tag, out var num, out var r);
             (New!.FamilyObservations ??= new())[address] = new TraceStore.Entry { Tag = tag, Num = num, Ref = r, LogDensity = logDensity };
         }
+    }
+
+    /// <summary>
+    /// An observation at <paramref name="name"/>/<paramref name="index"/>, a family the generator proved this run visits at
+    /// most once per address (<paramref name="family"/> numbers it, below 64; see the generator's <c>OnceFamilies</c>).
+    /// Assess needs no trace, and the proof makes the duplicate check redundant, so it skips the address, the slot
+    /// lookup and the visit record: it only checks the value and the log density and adds the latter to the score.
+    /// The skipped records only matter to the checks after the run and to error messages; <c>GeneratedFunction.Assess</c>
+    /// therefore runs the body again with every visit recorded whenever this run throws (see <see cref="OnceDisabled"/>).
+    /// The other operations store the observation under its address, as <see cref="ObserveAt{TD, T}"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void ObserveOnce<TD, T>(int family, string name, int index, TD distribution, T value) where TD : IDistribution<T>
+    {
+        // OnceFastBits holds only families of double observations under Ppl's own distributions (decided on the first visit),
+        // which check their parameters inside LogDensity (an error there makes Assess rerun and name the address). The throw
+        // statements keep the values from living across a call, so the JIT keeps them in registers on this path.
+        if (IsAssess && typeof(T) == typeof(double) && (OnceFastBits & (1UL << family)) != 0 && !double.IsNaN(Unsafe.As<T, double>(ref value)))
+        {
+            var logDensity = distribution.LogDensity(value);
+            if (double.IsNaN(logDensity)) throw OnceNaNDensity(name, index, value, distribution.Family);
+            Score += logDensity;
+            return;
+        }
+        ObserveOnceSlow(family, name, index, distribution, value);
+    }
+
+    /// <summary>
+    /// The first visit of a family in this Assess (decides whether it may skip its records), any other value type or
+    /// distribution, and every other operation.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ObserveOnceSlow<TD, T>(int family, string name, int index, TD distribution, T value) where TD : IDistribution<T>
+    {
+        var bit = 1UL << family;
+        if (IsAssess && (OnceChecked & bit) == 0) DecideOnce(family, name, observation: true, fast: SelfChecking<TD>.Value && typeof(T) == typeof(double));
+        if (IsAssess && (OnceAllowed & bit) != 0)
+        {
+            if ((OnceCounted & bit) != 0) CountOnceConstraint(family, index);
+            if (SelfChecking<TD>.Value && typeof(T) == typeof(double) && !double.IsNaN(Unsafe.As<T, double>(ref value)))
+            {
+                // As the fast path (no address even for the first visit), for a family that counts its constraints.
+                var logDensity = distribution.LogDensity(value);
+                if (double.IsNaN(logDensity)) throw OnceNaNDensity(name, index, value, distribution.Family);
+                Score += logDensity;
+            }
+            else ObserveDensity<TD, T>(new Address(name, index), distribution, value); // unrecorded; the usual checks and messages
+            return;
+        }
+        ObserveAt(new Address(name, index), distribution, value);
+    }
+
+    /// <summary>
+    /// A choice at <paramref name="name"/>/<paramref name="index"/>, a family proven as for <see cref="ObserveOnce{TD, T}"/>.
+    /// Assess skips the slot lookup and the visit record (counting reads from a trace instead, see
+    /// <see cref="SourceFamilyReads"/>, and from a choice map as every read is counted), and reads a trace's value from its
+    /// column for the family (<see cref="TraceStore.Column"/>) without building the address;
+    /// the other operations go through <see cref="SampleAt{TD, T}"/> unchanged.
+    /// </summary>
+    public T SampleOnce<TD, T>(int family, string name, int index, TD distribution) where TD : IDistribution<T>
+    {
+        var bit = 1UL << family;
+        if (IsAssess && (OnceChecked & bit) == 0) DecideOnce(family, name, observation: false, fast: false);
+        if (!IsAssess || (OnceAllowed & bit) == 0) return SampleAt<TD, T>(new Address(name, index), distribution);
+        // Unrecorded: the reads and checks of SampleAt's Assess branch. A trace's column needs no address (built for errors only).
+        if (!SelfChecking<TD>.Value) CheckParameters(new Address(name, index), distribution);
+        T value;
+        if (Source is { } src)
+        {
+            TraceStore.Entry e;
+            if (src.Column(name) is { } column)
+            {
+                if ((uint)index >= (uint)column.Length || column[index].Tag == TraceStore.Absent) throw MissingForAssess(new Address(name, index));
+                e = column[index];
+            }
+            else if (src.Family is not { } f || !f.TryGetValue(new Address(name, index), out e)) throw MissingForAssess(new Address(name, index));
+            if (typeof(T) == typeof(double) && e.Tag == TraceStore.Double) value = Unsafe.As<double, T>(ref e.Num);
+            else value = TraceStore.Read<T>(e.Tag, e.Num, e.Ref, new Address(name, index));
+            SourceFamilyReads++;
+        }
+        else
+        {
+            var address = new Address(name, index);
+            if (!HasConstraints || !Constraints.TryGetValue(address, out var c)) throw MissingForAssess(address);
+            value = ValueConversion.To<T>(c!, address);
+            ConsumedConstraints++;
+        }
+        var logDensity = distribution.LogDensity(value);
+        if (double.IsNaN(logDensity)) throw NaNDensity(new Address(name, index), value, distribution.Family);
+        Score += logDensity;
+        return value;
+    }
+
+    /// <summary>
+    /// Assess, first visit of a proven family: its visits go unrecorded unless this is the recorded rerun. After the run
+    /// the records are read only to check that every constraint was used, which counts instead: choices count their reads
+    /// (from a trace, <see cref="SourceFamilyReads"/>; from a map, <see cref="ConsumedConstraints"/>), and observations
+    /// given values in a plain map (Assess accepts those) count them (<see cref="OnceCounted"/>). A trace of this model holds
+    /// no value under an observation family's name (the proof makes its site the only one there).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void DecideOnce(int family, string name, bool observation, bool fast)
+    {
+        var bit = 1UL << family;
+        OnceChecked |= bit;
+        if (OnceDisabled) return;
+        if (observation && Source is null && HasConstraints && Constraints.GetSubmap(new AddressSegment(name)) is { IsEmpty: false } given)
+        {
+            (OnceMaps ??= new ChoiceMap[64])[family] = given;
+            OnceCounted |= bit;
+        }
+        OnceAllowed |= bit;
+        if (fast && (OnceCounted & bit) == 0) OnceFastBits |= bit;
+    }
+
+    /// <summary>An observation of a counted family (<see cref="OnceCounted"/>): its value among the constraints is used.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void CountOnceConstraint(int family, int index)
+    {
+        if (OnceMaps![family].GetSubmap(new AddressSegment(index)).HasValue) ConsumedConstraints++;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ModelException OnceNaNDensity<T>(string name, int index, T value, string family)
+    {
+        var address = new Address(name, index);
+        return new ModelException(
+            $"The log density of the observation at '{address}' is NaN (value {ValueConversion.Describe(value)} under {family}).", address);
     }
 
     public void Factor(double logWeight)
@@ -678,7 +834,7 @@ internal struct ModelHandler<TMode> : IModelHandler where TMode : struct
     private readonly bool SourceFullyVisited(TraceStore src)
     {
         // Every read from the source is of a distinct slot (a second visit throws), so equal counts mean all were used.
-        if (src.Family is null && src.FamilyCalls is null && SourceReads == src.ChoiceCount + src.CallCount) return true;
+        if (src.FamilyCalls is null && SourceReads == src.ChoiceCount + src.CallCount && SourceFamilyReads == (src.Family?.Count ?? 0)) return true;
         for (var k = 0; k < src.Tag.Length; k++)
         {
             var tag = src.Tag[k];

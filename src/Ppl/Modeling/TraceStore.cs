@@ -33,6 +33,45 @@ internal sealed class TraceStore
     /// <summary>Choices at run-time addresses, in visit order.</summary>
     public Dictionary<Address, Entry>? Family;
 
+    /// <summary>
+    /// The choices of <see cref="Family"/> at <c>name/k</c> (an integer <c>k</c> from 0), by name, as arrays indexed by
+    /// <c>k</c> (an absent one has tag <see cref="Absent"/>); a name with indices too sparse for an array maps to null.
+    /// Built on first use, for Assess of proven families (<c>ModelHandler.SampleOnce</c>): one pass over the table costs
+    /// about what the lookups it replaces cost, and each read then needs neither an address nor a hash of one. A store is
+    /// not written after its run, so the index stays exact; concurrent first uses build equal indices.
+    /// </summary>
+    private Dictionary<string, Entry[]?>? _columns;
+
+    /// <summary>The column of <paramref name="name"/> (see <see cref="_columns"/>), or null: look the address up in <see cref="Family"/>.</summary>
+    public Entry[]? Column(string name)
+    {
+        var columns = Volatile.Read(ref _columns) ?? BuildColumns();
+        return columns.TryGetValue(name, out var c) ? c : null;
+    }
+
+    private Dictionary<string, Entry[]?> BuildColumns()
+    {
+        var max = new Dictionary<string, (int Max, int Count)>(StringComparer.Ordinal);
+        if (Family is { } f)
+            foreach (var a in f.Keys)
+            {
+                if (a.Length != 2 || !a[0].IsName || a[1].IsName) continue;
+                var name = a[0].Name;
+                var k = a[1].Index;
+                max.TryGetValue(name, out var m);
+                max[name] = (k < 0 || m.Max < 0 ? -1 : Math.Max(m.Max, k), m.Count + 1);
+            }
+        var columns = new Dictionary<string, Entry[]?>(StringComparer.Ordinal);
+        foreach (var (name, (top, count)) in max)
+            // Dense enough for an array (a few holes at most); otherwise the table stays the only index.
+            columns[name] = top >= 0 && top < 2 * count + 16 ? new Entry[top + 1] : null;
+        if (Family is { } g)
+            foreach (var (a, e) in g)
+                if (a.Length == 2 && a[0].IsName && !a[1].IsName && columns.TryGetValue(a[0].Name, out var col) && col is not null)
+                    col[a[1].Index] = e;
+        return Interlocked.CompareExchange(ref _columns, columns, null) ?? columns;
+    }
+
     /// <summary>Observations at run-time addresses.</summary>
     public Dictionary<Address, Entry>? FamilyObservations;
 

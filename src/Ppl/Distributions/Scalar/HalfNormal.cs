@@ -90,11 +90,11 @@ public readonly struct HalfNormal : IDistribution<double>, IHasMoments<double>, 
     // model code (one inlined site per choice) does not carry the string formatting.
     private void Check()
     {
-        if (!(Sigma > 0 && !double.IsPositiveInfinity(Sigma))) ThrowParameterError();
+        if (!(Sigma > 0 && !double.IsPositiveInfinity(Sigma))) throw ParameterErrorOf(this);
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private void ThrowParameterError() => throw new DistributionParameterException(Family, ParameterError ?? "invalid parameters");
+    private static DistributionParameterException ParameterErrorOf(HalfNormal d) => new(d.Family, d.ParameterError ?? "invalid parameters");
 
     /// <inheritdoc />
     public override string ToString() => $"HalfNormal({Sigma})";

@@ -92,11 +92,11 @@ public readonly struct HalfStudentT : IDistribution<double>, IHasMoments<double>
 
     private void Check()
     {
-        if (!(Nu > 0 && !double.IsPositiveInfinity(Nu) && Sigma > 0 && !double.IsPositiveInfinity(Sigma))) ThrowParameterError();
+        if (!(Nu > 0 && !double.IsPositiveInfinity(Nu) && Sigma > 0 && !double.IsPositiveInfinity(Sigma))) throw ParameterErrorOf(this);
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private void ThrowParameterError() => throw new DistributionParameterException(Family, ParameterError ?? "invalid parameters");
+    private static DistributionParameterException ParameterErrorOf(HalfStudentT d) => new(d.Family, d.ParameterError ?? "invalid parameters");
 
     /// <inheritdoc />
     public override string ToString() => $"HalfStudentT({Nu}, {Sigma})";

@@ -96,14 +96,17 @@ public readonly struct Normal : IDistribution<double>, IHasMoments<double>, IHas
     public double LogDensityBoxed(object value) => LogDensity((double)value);
 
     // The test is inlined into every Sample/LogDensity; the message is built out of line, so that generated
-    // model code (one inlined site per choice) does not carry the string formatting.
+    // model code (one inlined site per choice) does not carry the string formatting. The helper is static and takes a
+    // copy: an instance call would take this struct's address, and the JIT then keeps its fields in memory and cannot
+    // fold a constant σ (Normal(mean, 1) in a loop would test σ and divide by it on every row). It returns the exception
+    // for a `throw` here, so that nothing is live after the call and the caller's values stay in registers.
     private void Check()
     {
-        if (!(double.IsFinite(Mu) && Sigma > 0 && !double.IsPositiveInfinity(Sigma))) ThrowParameterError();
+        if (!(double.IsFinite(Mu) && Sigma > 0 && !double.IsPositiveInfinity(Sigma))) throw ParameterErrorOf(this);
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private void ThrowParameterError() => throw new DistributionParameterException(Family, ParameterError ?? "invalid parameters");
+    private static DistributionParameterException ParameterErrorOf(Normal d) => new(d.Family, d.ParameterError ?? "invalid parameters");
 
     /// <inheritdoc />
     public override string ToString() => $"Normal({Mu}, {Sigma})";

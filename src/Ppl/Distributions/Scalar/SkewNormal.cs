@@ -79,11 +79,11 @@ public readonly struct SkewNormal : IDistribution<double>, IHasMoments<double>, 
 
     private void Check()
     {
-        if (!(double.IsFinite(Xi) && Omega > 0 && !double.IsPositiveInfinity(Omega) && double.IsFinite(Alpha))) ThrowParameterError();
+        if (!(double.IsFinite(Xi) && Omega > 0 && !double.IsPositiveInfinity(Omega) && double.IsFinite(Alpha))) throw ParameterErrorOf(this);
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private void ThrowParameterError() => throw new DistributionParameterException(Family, ParameterError ?? "invalid parameters");
+    private static DistributionParameterException ParameterErrorOf(SkewNormal d) => new(d.Family, d.ParameterError ?? "invalid parameters");
 
     /// <inheritdoc />
     public override string ToString() => $"SkewNormal({Xi}, {Omega}, {Alpha})";

@@ -79,11 +79,11 @@ public readonly struct VonMises : IDistribution<double>, IHasBijector<double>
 
     private void Check()
     {
-        if (!(double.IsFinite(Mu) && Kappa > 0 && !double.IsPositiveInfinity(Kappa))) ThrowParameterError();
+        if (!(double.IsFinite(Mu) && Kappa > 0 && !double.IsPositiveInfinity(Kappa))) throw ParameterErrorOf(this);
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private void ThrowParameterError() => throw new DistributionParameterException(Family, ParameterError ?? "invalid parameters");
+    private static DistributionParameterException ParameterErrorOf(VonMises d) => new(d.Family, d.ParameterError ?? "invalid parameters");
 
     /// <inheritdoc />
     public override string ToString() => $"VonMises({Mu}, {Kappa})";

@@ -42,8 +42,16 @@ public struct ResumableHandler : IModelHandler
     }
 
     /// <inheritdoc />
+    public readonly T SampleOnce<TD, T>(int family, string name, int index, TD distribution) where TD : IDistribution<T> =>
+        SampleAt<TD, T>(new Address(name, index), distribution);
+
+    /// <inheritdoc />
     public void Observe<TD, T>(int slot, TD distribution, T value) where TD : IDistribution<T> =>
         ObserveAt(_execution.Metadata.AddressOf(slot), distribution, value);
+
+    /// <inheritdoc />
+    public void ObserveOnce<TD, T>(int family, string name, int index, TD distribution, T value) where TD : IDistribution<T> =>
+        ObserveAt(new Address(name, index), distribution, value);
 
     /// <inheritdoc />
     public void ObserveAt<TD, T>(Address address, TD distribution, T value) where TD : IDistribution<T>
