@@ -25,6 +25,8 @@ public enum SupportKind
     Point,
     /// <summary>Whatever the components of a mixture allow.</summary>
     Mixed,
+    /// <summary>Strictly increasing vectors of the given dimension with entries in [Lower, Upper) (Stan's <c>ordered</c>; <c>positive_ordered</c> when Lower is 0).</summary>
+    Ordered,
 }
 
 /// <summary>A description of a distribution's support.</summary>
