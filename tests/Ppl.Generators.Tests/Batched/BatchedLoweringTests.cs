@@ -22,7 +22,7 @@ public class BatchedLoweringTests
         "var a = Sample(Normal(0, 1)); return Math.Floor(a) + Math.Round(x);")]
     [InlineData("var a = Sample(Normal(0, 1)); if (a > 0) return 1.0; return a;", "a return inside a branch on a random value",
         "var a = Sample(Normal(0, 1)); if (x > 0) return 1.0; return a;")]
-    [InlineData("var v = Sample(Dirichlet(new[] { 1.0, 1.0 })); return v[0];", "a choice of type double[]",
+    [InlineData("var v = Sample(Dirichlet(new[] { 1.0, 1.0 })); return v[0];", "a choice or observation of type double[]",
         "var v = Sample(Beta(1, 1)); return v;")]
     [InlineData("Func<double> f = () => Sample(Normal(0, 1), \"a\"); return f();", "dynamic tracer",
         "var a = Sample(Normal(0, 1), \"a\"); return a;")]

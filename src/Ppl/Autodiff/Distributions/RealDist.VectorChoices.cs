@@ -70,4 +70,10 @@ public static partial class RealDist
 
     /// <summary>Positive ordered half-normal draws with a constant scale.</summary>
     public static RealOrdered<RealHalfNormal> Ordered(HalfNormal distribution, int length) => new(new RealHalfNormal(distribution.Sigma), length);
+
+    /// <summary>Multinomial counts of <paramref name="n"/> draws with random probabilities (e.g. a Dirichlet choice).</summary>
+    public static RealMultinomial Multinomial(int n, Real[] probs) => new(n, probs, null);
+
+    /// <summary>Multinomial counts of <paramref name="n"/> draws with data probabilities.</summary>
+    public static RealMultinomial Multinomial(int n, double[] probs) => new(n, null, probs);
 }
