@@ -1,0 +1,229 @@
+using MathNet.Numerics.LinearAlgebra;
+using Ppl.Inference.Mcmc;
+using Ppl.Modeling;
+using Ppl.Tests.Shared;
+using Xunit;
+using M = Ppl.Inference.Tests.Mcmc.Differentiable.VectorChoiceModels;
+using MN = MathNet.Numerics.Distributions;
+
+namespace Ppl.Inference.Tests.Mcmc.Differentiable;
+
+/// <summary>
+/// Vector- and matrix-valued choices in the differentiable form (simplex, multivariate normal, ordered vector,
+/// correlation Cholesky factor): the form against Assess plus a finite-difference log-Jacobian over the free entries
+/// and finite-difference gradients, with data and random parameters; draws named by entry; NUTS against conjugate
+/// posteriors and known order statistics and LKJ marginals, each with a negative control.
+/// </summary>
+public class VectorChoiceFormTests
+{
+    private static void CheckAgainstAssess<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> model, TArgs args, ulong seed, int points = 10, double radius = 1.5)
+    {
+        var d = Assert.IsType<ModelDensity<TArgs>>(ModelDensity.Create(model, args, ChoiceMap.Empty));
+        var rng = new Rng(seed);
+        for (var p = 0; p < points; p++)
+        {
+            var u = Enumerable.Range(0, d.Dimension).Select(_ => radius * (2 * rng.NextDouble() - 1)).ToArray();
+            Assert.Null(DifferentiableFormCheck.Mismatch(DifferentiableFormCheck.Form.Of(d, d.Layout), u, choices => model.Assess(args, choices).Weight));
+        }
+    }
+
+    [Fact]
+    public void Dirichlet_with_data_concentrations_matches_assess_and_finite_differences()
+    {
+        Assert.Null(M.DirichletCategoricalModel.DifferentiableFormMissingReason);
+        var args = (new[] { 1.5, 2.0, 0.7, 3.0 }, new[] { 0, 3, 3, 1, 2, 3, 0 });
+        CheckAgainstAssess(M.DirichletCategoricalModel, args, 1);
+        var d = Assert.IsType<ModelDensity<(double[], int[])>>(ModelDensity.Create(M.DirichletCategoricalModel, args, ChoiceMap.Empty));
+        // K − 1 coordinates, K reported entries.
+        Assert.Equal(["p/0", "p/1", "p/2"], d.Addresses.Select(a => a.ToString()));
+        Assert.Equal(["p/0", "p/1", "p/2", "p/3"], d.ValueAddresses.Select(a => a.ToString()));
+    }
+
+    [Fact]
+    public void Dirichlet_with_random_concentrations_multinomial_and_an_observed_simplex_matches_assess_and_finite_differences()
+    {
+        Assert.Null(M.DirichletRandomModel.DifferentiableFormMissingReason);
+        CheckAgainstAssess(M.DirichletRandomModel, (new[] { 3, 0, 5 }, new[] { 0.2, 0.5, 0.3 }), 2);
+    }
+
+    [Fact]
+    public void Multivariate_normals_with_random_means_covariances_and_factors_match_assess_and_finite_differences()
+    {
+        Assert.Null(M.MvNormalsModel.DifferentiableFormMissingReason);
+        CheckAgainstAssess(M.MvNormalsModel, (new[] { 0.3, -0.8 }, new double[,] { { 1.0, 0.3 }, { 0.3, 0.5 } }), 3);
+    }
+
+    [Fact]
+    public void Lkj_cholesky_with_a_random_shape_matches_assess_and_finite_differences()
+    {
+        Assert.Null(M.LkjModel.DifferentiableFormMissingReason);
+        CheckAgainstAssess(M.LkjModel, new[] { 0.4, -0.2, 1.1 }, 4);
+        var d = Assert.IsType<ModelDensity<double[]>>(ModelDensity.Create(M.LkjModel, new[] { 0.4, -0.2, 1.1 }, ChoiceMap.Empty));
+        Assert.Equal(["eta", "L/1/0", "L/2/0", "L/2/1"], d.Addresses.Take(4).Select(a => a.ToString()));
+        Assert.Equal(["eta", "L/0/0", "L/0/1", "L/0/2", "L/1/0"], d.ValueAddresses.Take(5).Select(a => a.ToString()));
+    }
+
+    [Fact]
+    public void Ordered_vectors_with_random_base_parameters_match_assess_and_finite_differences()
+    {
+        Assert.Null(M.OrderedsModel.DifferentiableFormMissingReason);
+        CheckAgainstAssess(M.OrderedsModel, 0.7, 5);
+    }
+
+    [Fact]
+    public void A_start_given_as_choices_round_trips_and_choices_are_set_whole()
+    {
+        var args = (new[] { 1.5, 2.0, 0.7, 3.0 }, new[] { 0, 3, 3, 1 });
+        var d = Assert.IsType<ModelDensity<(double[], int[])>>(ModelDensity.Create(M.DirichletCategoricalModel, args, ChoiceMap.Empty));
+        var p = new[] { 0.1, 0.2, 0.3, 0.4 };
+        var u = d.Unconstrain(ChoiceMap.Empty.Set("p", p));
+        Assert.Equal(3, u.Length);
+        var back = d.Constrain(u);
+        for (var k = 0; k < 4; k++) Assert.Equal(p[k], back[k], 12);
+        var choices = d.ToChoices(u);
+        var whole = choices.Get<double[]>("p");
+        for (var k = 0; k < 4; k++) Assert.Equal(p[k], whole[k], 12);
+        Assert.Equal(M.DirichletCategoricalModel.Assess(args, choices).Weight + 0, d.LogDensity(u) - LogStickBreakingJacobian(p), 8);
+
+        var l = new double[,] { { 1, 0, 0 }, { 0.6, 0.8, 0 }, { -0.28, 0.96 * 0.5, 0 } };
+        l[2, 2] = Math.Sqrt(1 - l[2, 0] * l[2, 0] - l[2, 1] * l[2, 1]);
+        var lkj = Assert.IsType<ModelDensity<double>>(ModelDensity.Create(M.LkjPriorModel, 2.0, ChoiceMap.Empty));
+        var entries = lkj.Constrain(lkj.Unconstrain(ChoiceMap.Empty.Set("L", l)));
+        for (var i = 0; i < 3; i++)
+            for (var j = 0; j < 3; j++) Assert.Equal(l[i, j], entries[3 * i + j], 12);
+    }
+
+    /// <summary>log |det ∂(p₀…p_{K−2})/∂u| of the stick-breaking map, written from the value: Πₖ zₖ(1 − zₖ)·remainingₖ with zₖ = pₖ/remainingₖ.</summary>
+    private static double LogStickBreakingJacobian(double[] p)
+    {
+        double remaining = 1, total = 0;
+        for (var k = 0; k < p.Length - 1; k++)
+        {
+            var z = p[k] / remaining;
+            total += Math.Log(z) + Math.Log(1 - z) + Math.Log(remaining);
+            remaining -= p[k];
+        }
+        return total;
+    }
+
+    [Fact]
+    public void Nuts_on_a_dirichlet_prior_with_categorical_observations_matches_the_conjugate_posterior()
+    {
+        var alpha = new[] { 4.0, 1.0, 2.0 };
+        var rng = new Rng(11);
+        var truth = new[] { 0.2, 0.5, 0.3 };
+        var ys = Enumerable.Range(0, 30).Select(_ => { var v = rng.NextDouble(); return v < truth[0] ? 0 : v < truth[0] + truth[1] ? 1 : 2; }).ToArray();
+        var r = McmcSampler.Sample(M.DirichletCategoricalModel, (alpha, ys), ChoiceMap.Empty, new NutsKernel(),
+            new McmcSettings { Chains = 4, Warmup = 400, Draws = 1000 }, new Rng(12));
+        Assert.Equal(["p/0", "p/1", "p/2"], r.Names);
+        Assert.All(r.Draws.SelectMany(c => c), draw => Assert.Equal(1.0, draw.Sum(), 10));
+        (Func<double[], double>, double)[] Moments(double[] a)
+        {
+            var total = a.Sum();
+            return Enumerable.Range(0, 3).SelectMany(k => new (Func<double[], double>, double)[]
+            {
+                (w => w[k], a[k] / total),
+                (w => (w[k] - a[k] / total) * (w[k] - a[k] / total), a[k] * (total - a[k]) / (total * total * (total + 1))),
+            }).ToArray();
+        }
+        var posterior = alpha.Select((a, k) => a + ys.Count(y => y == k)).ToArray();
+        MomentCheck.AssertMatches(r, 5, Moments(posterior));
+        // Negative control: the posterior under a flat prior (the concentrations forgotten) is rejected by the same check.
+        Assert.True(MomentCheck.MaxZ(r, Moments(posterior.Select((a, k) => a - alpha[k] + 1).ToArray())) > 5);
+    }
+
+    [Fact]
+    public void Nuts_on_a_multivariate_normal_mean_matches_the_conjugate_gaussian_posterior()
+    {
+        var m0 = new[] { 0.5, -0.5 };
+        var s0 = new double[,] { { 2.0, 0.3 }, { 0.3, 1.0 } };
+        var sigma = new double[,] { { 1.0, 0.4 }, { 0.4, 0.8 } };
+        var rng = new Rng(21);
+        var chol = Matrix<double>.Build.DenseOfArray(sigma).Cholesky().Factor;
+        var ys = Enumerable.Range(0, 15).Select(_ =>
+        {
+            var e = chol * Vector<double>.Build.Dense(2, _ => rng.NextGaussian());
+            return new[] { 1.0 + e[0], -2.0 + e[1] };
+        }).ToArray();
+        (Vector<double> Mean, Matrix<double> Cov) Posterior(double scale)
+        {
+            var s0Inv = Matrix<double>.Build.DenseOfArray(s0).Inverse();
+            var sInv = (Matrix<double>.Build.DenseOfArray(sigma) * scale).Inverse();
+            var cov = (s0Inv + ys.Length * sInv).Inverse();
+            var sum = ys.Aggregate(Vector<double>.Build.Dense(2), (acc, y) => acc + Vector<double>.Build.DenseOfArray(y));
+            return (cov * (s0Inv * Vector<double>.Build.DenseOfArray(m0) + sInv * sum), cov);
+        }
+        var r = McmcSampler.Sample(M.MvNormalMeanModel, (m0, s0, ys, sigma), ChoiceMap.Empty, new NutsKernel(),
+            new McmcSettings { Chains = 4, Warmup = 300, Draws = 1000 }, new Rng(22));
+        Assert.Equal(["mu/0", "mu/1"], r.Names);
+        (Func<double[], double>, double)[] Moments((Vector<double> Mean, Matrix<double> Cov) p) =>
+        [
+            (w => w[0], p.Mean[0]),
+            (w => w[1], p.Mean[1]),
+            (w => (w[0] - p.Mean[0]) * (w[0] - p.Mean[0]), p.Cov[0, 0]),
+            (w => (w[1] - p.Mean[1]) * (w[1] - p.Mean[1]), p.Cov[1, 1]),
+            (w => (w[0] - p.Mean[0]) * (w[1] - p.Mean[1]), p.Cov[0, 1]),
+        ];
+        MomentCheck.AssertMatches(r, 5, Moments(Posterior(1)));
+        // Negative control: the posterior with the observation covariance four times too large.
+        Assert.True(MomentCheck.MaxZ(r, Moments(Posterior(4))) > 5);
+    }
+
+    /// <summary>E[X₍ₖ₎ʲ] for the k-th of n order statistics of standard normals, by Simpson's rule on [−12, 12] (MathNet's Φ and φ).</summary>
+    private static double NormalOrderMoment(int n, int k, int power)
+    {
+        double Coefficient() => MathNet.Numerics.SpecialFunctions.Factorial(n) / (MathNet.Numerics.SpecialFunctions.Factorial(k - 1) * MathNet.Numerics.SpecialFunctions.Factorial(n - k));
+        double F(double x)
+        {
+            var phi = MN.Normal.CDF(0, 1, x);
+            return Coefficient() * Math.Pow(phi, k - 1) * Math.Pow(1 - phi, n - k) * MN.Normal.PDF(0, 1, x) * Math.Pow(x, power);
+        }
+        const int steps = 20000;
+        const double a = -12, b = 12, h = (b - a) / steps;
+        var sum = F(a) + F(b);
+        for (var i = 1; i < steps; i++) sum += (i % 2 == 1 ? 4 : 2) * F(a + i * h);
+        return sum * h / 3;
+    }
+
+    [Fact]
+    public void Nuts_on_ordered_vectors_draws_the_order_statistics()
+    {
+        var r = McmcSampler.Sample(M.OrderStatisticsModel, Unit.Value, ChoiceMap.Empty, new NutsKernel(),
+            new McmcSettings { Chains = 4, Warmup = 400, Draws = 1000 }, new Rng(31));
+        Assert.Equal(["c/0", "c/1", "c/2", "d/0", "d/1"], r.Names);
+        Assert.All(r.Draws.SelectMany(c => c), w => Assert.True(w[0] < w[1] && w[1] < w[2] && 0 < w[3] && w[3] < w[4], string.Join(", ", w)));
+        // Normal order statistics by quadrature; exponential ones exactly (Rényi: X₍₁₎ = E₁/2, X₍₂₎ = E₁/2 + E₂).
+        var moments = Enumerable.Range(0, 3).SelectMany(k => new (Func<double[], double>, double)[]
+        {
+            (w => w[k], NormalOrderMoment(3, k + 1, 1)),
+            (w => w[k] * w[k], NormalOrderMoment(3, k + 1, 2)),
+        }).Concat(
+        [
+            (w => w[3], 0.5), (w => w[4], 1.5), (w => w[3] * w[3], 0.5), (w => w[4] * w[4], 3.5),
+        ]).ToArray();
+        Assert.Equal(-1.5 / Math.Sqrt(Math.PI), moments[0].Item2, 6); // E[min of 3] = −3/(2√π), a check of the quadrature
+        MomentCheck.AssertMatches(r, 5, moments);
+        // Negative control: the unordered marginals (mean 0, second moment 1 for every entry) are rejected.
+        Assert.True(MomentCheck.MaxZ(r, (w => w[0], 0.0), (w => w[2], 0.0)) > 5);
+    }
+
+    [Fact]
+    public void Nuts_on_an_lkj_cholesky_prior_matches_the_marginal_correlations()
+    {
+        const double eta = 2.0;
+        var r = McmcSampler.Sample(M.LkjPriorModel, eta, ChoiceMap.Empty, new NutsKernel(),
+            new McmcSettings { Chains = 4, Warmup = 400, Draws = 1000 }, new Rng(41));
+        Assert.Equal(9, r.Names.Count);
+        Assert.Equal("L/1/0", r.Names[3]);
+        // Each correlation of LKJ(η) in dimension d is Beta(b, b) on (−1, 1) with b = η − 1 + d/2: mean 0, E[r²] = 1/(2b + 1).
+        (Func<double[], double>, double)[] Moments(double b) =>
+        [
+            (w => w[3], 0.0), (w => w[6], 0.0), (w => w[3] * w[6] + w[4] * w[7], 0.0),
+            (w => w[3] * w[3], 1 / (2 * b + 1)), (w => w[6] * w[6], 1 / (2 * b + 1)),
+            (w => Math.Pow(w[3] * w[6] + w[4] * w[7], 2), 1 / (2 * b + 1)),
+        ];
+        MomentCheck.AssertMatches(r, 5, Moments(eta - 1 + 1.5));
+        // Negative control: the marginals of the uniform LKJ (η = 1).
+        Assert.True(MomentCheck.MaxZ(r, Moments(1 - 1 + 1.5)) > 5);
+    }
+}
