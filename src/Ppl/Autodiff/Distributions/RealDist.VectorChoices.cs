@@ -71,6 +71,15 @@ public static partial class RealDist
     /// <summary>Positive ordered half-normal draws with a constant scale.</summary>
     public static RealOrdered<RealHalfNormal> Ordered(HalfNormal distribution, int length) => new(new RealHalfNormal(distribution.Sigma), length);
 
+    /// <summary>Positive ordered inverse-gamma draws with constant parameters.</summary>
+    public static RealOrdered<RealInverseGamma> Ordered(InverseGamma distribution, int length) => new(new RealInverseGamma(distribution.Shape, distribution.Scale), length);
+
+    /// <summary>Positive ordered half-Cauchy draws with a constant scale.</summary>
+    public static RealOrdered<RealHalfCauchy> Ordered(HalfCauchy distribution, int length) => new(new RealHalfCauchy(distribution.Scale), length);
+
+    /// <summary>Positive ordered half-Student-t draws with constant parameters.</summary>
+    public static RealOrdered<RealHalfStudentT> Ordered(HalfStudentT distribution, int length) => new(new RealHalfStudentT(distribution.Nu, distribution.Sigma), length);
+
     /// <summary>Multinomial counts of <paramref name="n"/> draws with random probabilities (e.g. a Dirichlet choice).</summary>
     public static RealMultinomial Multinomial(int n, Real[] probs) => new(n, probs, null);
 

@@ -88,11 +88,31 @@ public readonly struct RealMvNormal : IRealVectorContinuous, IRealVectorObservat
         var n = Length;
         if (n == 0 || (_matrix?.GetLength(0) ?? _matrixData?.GetLength(0)) != n || (_matrix?.GetLength(1) ?? _matrixData?.GetLength(1)) != n) return null;
         if (_matrix is { } r) return _cholesky ? r : RealLinearAlgebra.Cholesky(r);
-        var data = _cholesky ? _matrixData! : RealLinearAlgebra.Cholesky(_matrixData!);
+        var data = _cholesky ? _matrixData! : DataFactor(_matrixData!);
         var l = new Real[n, n];
         for (var i = 0; i < n; i++)
             for (var j = 0; j <= i; j++) l[i, j] = data is null ? double.NaN : data[i, j];
         return l;
+    }
+
+    [ThreadStatic]
+    private static double[,]? t_lastCovariance;
+
+    [ThreadStatic]
+    private static double[,]? t_lastFactor;
+
+    /// <summary>
+    /// The factor of a data covariance, remembered for the last covariance array this thread saw: a model observes many
+    /// rows against one covariance, and every gradient evaluates it again, so factoring it once saves O(K³) per site.
+    /// The array is compared by reference (the families do not copy their arrays: they must not change afterwards).
+    /// </summary>
+    private static double[,]? DataFactor(double[,] covariance)
+    {
+        if (ReferenceEquals(covariance, t_lastCovariance)) return t_lastFactor;
+        var factor = RealLinearAlgebra.Cholesky(covariance);
+        t_lastCovariance = covariance;
+        t_lastFactor = factor;
+        return factor;
     }
 
     /// <inheritdoc />
