@@ -113,5 +113,15 @@ public static partial class VectorChoiceModels
         var l = Sample(LkjCholesky(3, eta), "L");
         return l[1, 0];
     }
+
+    /// <summary>A discrete component drawn with simplex weights, and one observation of its location (for Gibbs on z cycled with NUTS on p).</summary>
+    [Model]
+    public static double SimplexMixture(double[] alpha, double[] mus, double y)
+    {
+        var p = Sample(Dirichlet(alpha), "p");
+        var z = Sample(Categorical(p), "z");
+        Observe(Normal(mus[z], 1), y, "y");
+        return p[0];
+    }
 #pragma warning restore PPL0011
 }
