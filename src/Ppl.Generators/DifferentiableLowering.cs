@@ -454,6 +454,10 @@ namespace Ppl.Generators
                 case InitializerExpressionSyntax _:
                 case ExpressionElementSyntax _:
                     return;
+                // The initializer of an array of random values (new[] { a, b }): the creation becomes a Real[] (checked as a use itself).
+                case ArrayCreationExpressionSyntax ac when ac.Initializer == e:
+                case ImplicitArrayCreationExpressionSyntax iac when iac.Initializer == e:
+                    return;
                 case ReturnStatementSyntax _:
                 case ArrowExpressionClauseSyntax _:
                     if (RealTypeOf(_method.ReturnType) != null) return;

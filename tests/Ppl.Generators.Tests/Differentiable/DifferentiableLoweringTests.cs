@@ -136,7 +136,8 @@ public class DifferentiableLoweringTests
             Observe(MvNormal(z, new double[,] { { 1, 0, 0 }, { 0, 1, 0 }, { 0, 0, 1 } }), new[] { 0.1, 0.2, 0.3 }, "obs");
             var c = Sample(Ordered(Normal(w[0], 1), 3), "c");
             var d = Sample(Ordered(Exponential(1), 2), "d");
-            return c[0] + d[1] + z[2] + L[2, 1];
+            var v = Sample(MvNormal(new[] { z[0], 1.0 }, new double[,] { { 1, 0 }, { 0, 1 } }), "v");
+            return c[0] + d[1] + z[2] + L[2, 1] + v[1];
             """;
         var (run, compile) = Harness.Run(Harness.Model(body, "public static double M(int[] ys, double x)"));
         Assert.Null(run.Exception);
@@ -147,6 +148,7 @@ public class DifferentiableLoweringTests
         Assert.Contains("global::Ppl.Autodiff.Real[,] f = new global::Ppl.Autodiff.Real[3, 3]", source);
         Assert.Contains("__dc.ObserveVector(", source);
         Assert.Contains("global::Ppl.Autodiff.RealDist.Ordered(Normal(w[0], 1), 3)", source);
+        Assert.Contains("global::Ppl.Autodiff.RealDist.MvNormal(new global::Ppl.Autodiff.Real[] { z[0], 1.0 }", source);
         Assert.DoesNotContain(compile, x => x.Severity >= DiagnosticSeverity.Warning);
     }
 }

@@ -71,6 +71,16 @@ public class VectorChoiceFormTests
     }
 
     [Fact]
+    public void Families_with_every_parameter_data_match_assess_and_finite_differences()
+    {
+        var ys = new[] { new[] { 0.4, -1.0 }, new[] { 1.3, 0.2 } };
+        CheckAgainstAssess(M.MvNormalMeanModel, (new[] { 0.5, -0.5 }, new double[,] { { 2.0, 0.3 }, { 0.3, 1.0 } }, ys, new double[,] { { 1.0, 0.4 }, { 0.4, 0.8 } }), 6);
+        CheckAgainstAssess(M.LkjPriorModel, 1.7, 7);
+        CheckAgainstAssess(M.OrderStatisticsModel, Unit.Value, 8);
+        CheckAgainstAssess(M.LkjPriorModel, 0.6, 9, radius: 3);
+    }
+
+    [Fact]
     public void A_start_given_as_choices_round_trips_and_choices_are_set_whole()
     {
         var args = (new[] { 1.5, 2.0, 0.7, 3.0 }, new[] { 0, 3, 3, 1 });
