@@ -81,6 +81,25 @@ public class VectorChoiceFormTests
     }
 
     [Fact]
+    public void A_vector_choice_given_as_an_observation_is_held_and_the_rest_matches_assess()
+    {
+        var args = (new[] { 3, 0, 5 }, new[] { 0.2, 0.5, 0.3 });
+        var observations = ChoiceMap.Empty.Set("p", new[] { 0.25, 0.15, 0.6 });
+        var d = Assert.IsType<ModelDensity<(int[], double[])>>(ModelDensity.Create(M.DirichletRandomModel, args, observations));
+        Assert.Equal(["alpha/0", "alpha/1", "alpha/2"], d.Addresses.Select(a => a.ToString()));
+        var rng = new Rng(10);
+        for (var p = 0; p < 6; p++)
+        {
+            var u = Enumerable.Range(0, d.Dimension).Select(_ => 2 * rng.NextDouble() - 1).ToArray();
+            Assert.Null(DifferentiableFormCheck.Mismatch(DifferentiableFormCheck.Form.Of(d, d.Layout), u,
+                choices => M.DirichletRandomModel.Assess(args, observations.Merge(choices)).Weight));
+        }
+        var wrong = ChoiceMap.Empty.Set("p", new[] { 0.25, 0.15 });
+        var e = Assert.Throws<DifferentiableLayoutException>(() => ModelDensity.Create(M.DirichletRandomModel, args, wrong));
+        Assert.Contains("2 entries", e.Message);
+    }
+
+    [Fact]
     public void A_start_given_as_choices_round_trips_and_choices_are_set_whole()
     {
         var args = (new[] { 1.5, 2.0, 0.7, 3.0 }, new[] { 0, 3, 3, 1 });
