@@ -99,8 +99,7 @@ public readonly struct RealDirichlet : IRealVectorContinuous, IRealVectorObserva
         if (!(Math.Abs(sum - 1) <= 1e-8 * Math.Max(1, n))) return double.NegativeInfinity;
         var value = SpecialFunctions.GammaLn(total) - logGammas;
         var digammaTotal = SpecialFunctions.DiGamma(total);
-        var parents = new Real[2 * n];
-        var partials = new double[2 * n];
+        RealVectorBuffers.Partials(2 * n, out var parents, out var partials);
         for (var k = 0; k < n; k++)
         {
             var a = Alpha(k);

@@ -125,8 +125,7 @@ public readonly struct RealLkjCholesky : IRealMatrixContinuous, IRealVectorObser
             value += (n - j) * (-(2 * b - 1) * Ln2 - SpecialFunctions.BetaLn(b, b));
             dEta += (n - j) * (-2 * Ln2 - 2 * SpecialFunctions.DiGamma(b) + 2 * SpecialFunctions.DiGamma(2 * b));
         }
-        var parents = new Real[n];
-        var partials = new double[n];
+        RealVectorBuffers.Partials(n, out var parents, out var partials);
         parents[0] = Eta;
         for (var i = 1; i < n; i++)
         {

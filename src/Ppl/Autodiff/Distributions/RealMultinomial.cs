@@ -52,7 +52,7 @@ public readonly struct RealMultinomial : IRealVectorObservation<int[]>
         if (!(Math.Abs(sum - 1) <= 1e-8 * Math.Max(1, n))) return double.NaN;
         var total = 0L;
         var lp = SpecialFunctions.FactorialLn(_n);
-        var partials = new double[n];
+        RealVectorBuffers.Partials(n, out _, out var partials);
         for (var k = 0; k < n; k++)
         {
             if (value[k] < 0) return double.NegativeInfinity;
