@@ -100,6 +100,18 @@ public class VectorChoiceFormTests
     }
 
     [Fact]
+    public void A_covariance_that_is_not_positive_definite_is_named_at_its_site()
+    {
+        var ys = new[] { new[] { 0.4, -1.0 } };
+        var bad = new double[,] { { 1.0, 2.0 }, { 2.0, 1.0 } };
+        var e = Assert.Throws<DistributionParameterException>(() => McmcSampler.Sample(M.MvNormalMeanModel,
+            (new[] { 0.0, 0.0 }, new double[,] { { 1.0, 0.0 }, { 0.0, 1.0 } }, ys, bad), ChoiceMap.Empty,
+            new NutsKernel(), new McmcSettings { Chains = 1, Warmup = 10, Draws = 10 }, new Rng(1)));
+        Assert.Contains("'y/0'", e.Message);
+        Assert.Contains("positive definite", e.Message);
+    }
+
+    [Fact]
     public void A_start_given_as_choices_round_trips_and_choices_are_set_whole()
     {
         var args = (new[] { 1.5, 2.0, 0.7, 3.0 }, new[] { 0, 3, 3, 1 });
