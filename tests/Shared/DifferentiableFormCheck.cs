@@ -11,7 +11,7 @@ namespace Ppl.Tests.Shared;
 /// <para>
 /// A vector or matrix choice may have more entries than coordinates (a K-simplex has K − 1 coordinates, an n×n
 /// correlation Cholesky factor n(n − 1)/2): its density is with respect to Lebesgue measure on its free entries (the
-/// first K − 1 of a simplex, the strictly lower triangle of a correlation factor), so the Jacobian is taken of the map
+/// first K − 1 of a simplex, the strictly lower triangle of a correlation factor, the lower triangle of a covariance), so the Jacobian is taken of the map
 /// onto those entries. Which entries are free is this check's own knowledge of the families, not the layout's.
 /// </para>
 /// </summary>
@@ -50,6 +50,7 @@ internal static class DifferentiableFormCheck
                         {
                             "Dirichlet" => i < c.Rows - 1,
                             "LkjCholesky" => i > j,
+                            "InverseWishart" => i >= j,
                             _ => true,
                         };
                         if (keep) free.Add(c.ValueStart + i * c.Columns + j);

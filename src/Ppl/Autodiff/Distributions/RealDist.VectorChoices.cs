@@ -38,6 +38,12 @@ public static partial class RealDist
     /// <summary>N(mean, LLᵀ) with a data mean and a data factor.</summary>
     public static RealMvNormal MvNormalCholesky(double[] mean, double[,] choleskyFactor) => new(null, mean, null, choleskyFactor, cholesky: true);
 
+    /// <summary>Inverse-Wishart over covariance matrices with a data scale.</summary>
+    public static RealInverseWishart InverseWishart(Real nu, double[,] scale) => new(nu, null, scale);
+
+    /// <summary>Inverse-Wishart over covariance matrices with a random scale.</summary>
+    public static RealInverseWishart InverseWishart(Real nu, Real[,] scale) => new(nu, scale, null);
+
     /// <summary>LKJ over Cholesky factors of <paramref name="dimension"/>×<paramref name="dimension"/> correlation matrices with shape <paramref name="eta"/>.</summary>
     public static RealLkjCholesky LkjCholesky(int dimension, Real eta) => new(dimension, eta);
 

@@ -123,5 +123,32 @@ public static partial class VectorChoiceModels
         Observe(Normal(mus[z], 1), y, "y");
         return p[0];
     }
+
+    /// <summary>Inverse-Wishart covariances: random degrees of freedom over a data scale, a random scale, observations through MvNormal and of a matrix.</summary>
+    [Model]
+    public static double Covariances(double[][] ys, double[,] psi)
+    {
+        var nu = 2 + Sample(Gamma(2, 1), "nu");
+        var s = Sample(InverseWishart(nu, psi), "S");
+        for (var i = 0; i < ys.Length; i++) Observe(MvNormal(new[] { 0.0, 0.0 }, s), ys[i], "y", i);
+        var a = Sample(HalfNormal(1), "a");
+        var scale = new double[2, 2];
+        scale[0, 0] = 1 + a;
+        scale[1, 1] = 1 + a * a;
+        scale[0, 1] = 0.3 * a;
+        scale[1, 0] = 0.3 * a;
+        var t = Sample(InverseWishart(4, scale), "T");
+        Observe(InverseWishart(nu, scale), new double[,] { { 1.0, 0.2 }, { 0.2, 0.7 } }, "W");
+        return s[0, 1] + t[1, 1];
+    }
+
+    /// <summary>A covariance with an inverse-Wishart prior and zero-mean normal rows (conjugate).</summary>
+    [Model]
+    public static double CovarianceConjugate(double nu, double[,] psi, double[][] ys)
+    {
+        var s = Sample(InverseWishart(nu, psi), "S");
+        for (var i = 0; i < ys.Length; i++) Observe(MvNormal(new[] { 0.0, 0.0 }, s), ys[i], "y", i);
+        return s[0, 0];
+    }
 #pragma warning restore PPL0011
 }
