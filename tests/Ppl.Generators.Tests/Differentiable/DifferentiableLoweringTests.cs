@@ -137,7 +137,9 @@ public class DifferentiableLoweringTests
             var c = Sample(Ordered(Normal(w[0], 1), 3), "c");
             var d = Sample(Ordered(Exponential(1), 2), "d");
             var v = Sample(MvNormal(new[] { z[0], 1.0 }, new double[,] { { 1, 0 }, { 0, 1 } }), "v");
-            return c[0] + d[1] + z[2] + L[2, 1] + v[1];
+            var cv = Sample(InverseWishart(4, new double[,] { { 1, 0 }, { 0, 1 } }), "cv");
+            var u = Sample(MvNormal(v, cv), "u");
+            return c[0] + d[1] + z[2] + L[2, 1] + v[1] + u[0];
             """;
         var (run, compile) = Harness.Run(Harness.Model(body, "public static double M(int[] ys, double x)"));
         Assert.Null(run.Exception);
@@ -145,6 +147,7 @@ public class DifferentiableLoweringTests
         var source = Source(run);
         Assert.Contains("global::Ppl.Autodiff.Real[] p = __dc.SampleVector(", source);
         Assert.Contains("global::Ppl.Autodiff.Real[,] L = __dc.SampleMatrix(", source);
+        Assert.Contains("global::Ppl.Autodiff.Real[,] cv = __dc.SampleMatrix(", source);
         Assert.Contains("global::Ppl.Autodiff.Real[,] f = new global::Ppl.Autodiff.Real[3, 3]", source);
         Assert.Contains("__dc.ObserveVector(", source);
         Assert.Contains("global::Ppl.Autodiff.RealDist.Ordered(Normal(w[0], 1), 3)", source);
