@@ -54,7 +54,7 @@ namespace Ppl.Generators
     /// Every use of a random value is checked against a whitelist (arithmetic, comparisons, Math functions, sites,
     /// locals and arrays of random values, the compilation's static helpers (lowered once each into copies over
     /// <c>Real</c>) and sub-models (through their callable forms)); anything else — a random value stored outside a
-    /// local, a choice of a vector type, a call the generator cannot see — stops the lowering with PPL0012 naming the
+    /// local, a sampled vectorised observation family, a call the generator cannot see — stops the lowering with PPL0012 naming the
     /// construct, and gradient-based inference on the model (<c>ModelDensity.Create</c>) then says so.
     /// </para>
     /// </summary>
@@ -76,12 +76,24 @@ namespace Ppl.Generators
 
         /// <summary>
         /// Ppl's vectorised and fused families (one site observes a whole vector) with a <c>RealDist</c> counterpart, and
-        /// the observed vector's type. They are observed only: a vector choice has no differentiable form yet.
+        /// the observed vector's type. They are observed only (<c>__dc.ObserveVector</c>): a sample of them is PPL0012.
         /// </summary>
         private static readonly Dictionary<string, string> VectorFamilies = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["IndependentNormal"] = "double[]", ["NormalIdGlm"] = "double[]", ["BernoulliLogitGlm"] = "bool[]", ["PoissonLogGlm"] = "int[]",
-            ["NegBinomial2LogGlm"] = "int[]",
+            ["NegBinomial2LogGlm"] = "int[]", ["Multinomial"] = "int[]",
+        };
+
+        /// <summary>
+        /// Ppl's continuous families over vectors and matrices with a <c>RealDist</c> counterpart, and their value type: a
+        /// sample of them is a choice with several coordinates (<c>__dc.SampleVector</c>, <c>__dc.SampleMatrix</c>: a
+        /// simplex, a multivariate normal draw, an ordered vector, a correlation Cholesky factor) held in a <c>Real[]</c> or
+        /// <c>Real[,]</c> local; an observation of them is one fused node (<c>__dc.ObserveVector</c>).
+        /// </summary>
+        private static readonly Dictionary<string, string> VectorChoiceFamilies = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["Dirichlet"] = "double[]", ["MvNormal"] = "double[]", ["MvNormalCholesky"] = "double[]", ["Ordered"] = "double[]",
+            ["LkjCholesky"] = "double[,]", ["InverseWishart"] = "double[,]",
         };
 
         private static readonly HashSet<string> MathFunctions = new HashSet<string>(StringComparer.Ordinal)
@@ -256,7 +268,7 @@ namespace Ppl.Generators
             foreach (var s in _random)
                 if (s is ILocalSymbol l && RealTypeOf(l.Type) == null)
                     throw new Unsupported(l.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct) ?? _body,
-                        $"the local '{l.Name}' of type {l.Type.ToDisplayString()}, which holds a random value (only double locals and double[] arrays can)");
+                        $"the local '{l.Name}' of type {l.Type.ToDisplayString()}, which holds a random value (only double locals, double[] and double[,] arrays can)");
             Validate();
         }
 
@@ -318,7 +330,7 @@ namespace Ppl.Generators
             {
                 case InvocationExpressionSyntax inv when _sites.TryGetValue(inv, out var site):
                     if (site.Kind == SiteKind.ModelCall) return _model.GetSymbolInfo(inv, _ct).Symbol is IMethodSymbol callee && RealTypeOf(callee.ReturnType) != null;
-                    return site.Kind == SiteKind.Sample && IsContinuousDouble(site) || site.Kind == SiteKind.Call;
+                    return site.Kind == SiteKind.Sample && (IsContinuousDouble(site) || VectorChoiceFamily(site) != null) || site.Kind == SiteKind.Call;
                 case InvocationExpressionSyntax inv:
                     {
                         if (IsDeterministic(inv)) return true;
@@ -376,6 +388,7 @@ namespace Ppl.Generators
         {
             if (IsFloating(t)) return RealType;
             if (t is IArrayTypeSymbol a && a.Rank == 1 && IsFloating(a.ElementType)) return RealType + "[]";
+            if (t is IArrayTypeSymbol m && m.Rank == 2 && IsFloating(m.ElementType)) return RealType + "[,]";
             return null;
         }
 
@@ -441,13 +454,18 @@ namespace Ppl.Generators
                 case InitializerExpressionSyntax _:
                 case ExpressionElementSyntax _:
                     return;
+                // The initializer of an array of random values (new[] { a, b }): the creation becomes a Real[] (checked as a use itself).
+                case ArrayCreationExpressionSyntax ac when ac.Initializer == e:
+                case ImplicitArrayCreationExpressionSyntax iac when iac.Initializer == e:
+                    return;
                 case ReturnStatementSyntax _:
                 case ArrowExpressionClauseSyntax _:
                     if (RealTypeOf(_method.ReturnType) != null) return;
                     throw new Unsupported(parent, $"returning a random value as {_method.ReturnType.ToDisplayString()} (the differentiable form returns double and double[] values as Real)");
                 case ElementAccessExpressionSyntax ea when ea.Expression == e:
                     return;
-                case MemberAccessExpressionSyntax ma when ma.Expression == e && ma.Name.Identifier.ValueText == "Length" && _model.GetTypeInfo(e, _ct).Type is IArrayTypeSymbol:
+                case MemberAccessExpressionSyntax ma when ma.Expression == e && (ma.Name.Identifier.ValueText == "Length" || ma.Name.Identifier.ValueText == "GetLength") &&
+                                                          _model.GetTypeInfo(e, _ct).Type is IArrayTypeSymbol:
                     return;
                 case AssignmentExpressionSyntax a:
                     {
@@ -619,10 +637,16 @@ namespace Ppl.Generators
             {
                 case SiteKind.Sample:
                 case SiteKind.Observe:
-                    if (VectorFamily(s) is { } vector)
+                    if (VectorChoiceFamily(s) is { } vectorChoice)
+                    {
+                        if (s.Kind == SiteKind.Observe && s.Args.Length > 1 && s.Args[1] is { } observedChoice &&
+                            observedChoice.DescendantNodesAndSelf().Any(n => n is ExpressionSyntax x && IsRandom(x)))
+                            throw new Unsupported(observedChoice, $"an observed {vectorChoice} value that depends on a random value ('{Short(observedChoice)}')");
+                    }
+                    else if (VectorFamily(s) is { } vector)
                     {
                         if (s.Kind == SiteKind.Sample)
-                            throw new Unsupported(inv, $"a {vector} choice (vector choices have no differentiable form yet; the vector families are observed)");
+                            throw new Unsupported(inv, $"a {vector} choice (the vectorised and fused families are observed, not sampled, in the differentiable form: draw the entries one by one, or sample a vector choice with MvNormal, Dirichlet or Ordered)");
                         if (s.Args.Length > 1 && s.Args[1] is { } observed && observed.DescendantNodesAndSelf().Any(n => n is ExpressionSyntax x && IsRandom(x)))
                             throw new Unsupported(observed, $"an observed vector that depends on a random value ('{Short(observed)}')");
                     }
@@ -658,6 +682,13 @@ namespace Ppl.Generators
             return family != null && VectorFamilies.ContainsKey(family) ? family : null;
         }
 
+        /// <summary>The vector- or matrix-valued continuous family written at a site (Dirichlet, MvNormal, …), or null for any other distribution.</summary>
+        private string? VectorChoiceFamily(Site s)
+        {
+            var family = LoweringSyntax.DistributionAtSite(_model, s.Args.Length > 0 ? s.Args[0] : null, _ct)?.Family;
+            return family != null && VectorChoiceFamilies.ContainsKey(family) ? family : null;
+        }
+
         /// <summary>The family of the distribution written at a site, checked to have a <c>RealDist</c> counterpart.</summary>
         private string Family(InvocationExpressionSyntax site, Site s)
         {
@@ -668,9 +699,14 @@ namespace Ppl.Generators
                 if (s.ValueType != vectorType) throw new Unsupported(site, $"a {family} observation of type {s.ValueType}");
                 return family;
             }
+            if (family != null && VectorChoiceFamilies.TryGetValue(family, out var choiceType))
+            {
+                if (s.ValueType != choiceType) throw new Unsupported(site, $"a {family} choice of type {s.ValueType}");
+                return family;
+            }
             if (family == null || !Families.TryGetValue(family, out var discrete))
                 throw new Unsupported(dist ?? (SyntaxNode)site,
-                    $"the distribution '{Short(dist ?? (SyntaxNode)site)}' (differentiable forms exist for {string.Join(", ", Families.Keys.Concat(VectorFamilies.Keys))}, written at the site)");
+                    $"the distribution '{Short(dist ?? (SyntaxNode)site)}' (differentiable forms exist for {string.Join(", ", Families.Keys.Concat(VectorChoiceFamilies.Keys).Concat(VectorFamilies.Keys))}, written at the site)");
             if (discrete != (s.ValueType != "double"))
                 throw new Unsupported(site, $"a {family} choice of type {s.ValueType}");
             return family;
@@ -761,6 +797,8 @@ namespace Ppl.Generators
                 case SiteKind.Sample:
                     {
                         var family = Family(inv, s);
+                        if (VectorChoiceFamilies.TryGetValue(family, out var choiceType))
+                            return (choiceType == "double[,]" ? "__dc.SampleMatrix(" : "__dc.SampleVector(") + Address(s) + ", " + Distribution(s.Args[0]!, family) + ")";
                         if (s.ValueType == "double") return "__dc.Sample(" + Address(s) + ", " + Distribution(s.Args[0]!, family) + ")";
                         return "__dc.SampleDiscrete<" + s.ValueType + ", global::Ppl.Autodiff.Real" + family + ">(" + Address(s) + ", " + Distribution(s.Args[0]!, family) + ")";
                     }
@@ -768,7 +806,7 @@ namespace Ppl.Generators
                     {
                         var family = Family(inv, s);
                         var value = EmitTrimmed(s.Args[1] ?? throw new Unsupported(inv, "an Observe without a value"));
-                        if (VectorFamilies.ContainsKey(family)) return "__dc.ObserveVector(" + Address(s) + ", " + Distribution(s.Args[0]!, family) + ", " + value + ")";
+                        if (VectorFamilies.ContainsKey(family) || VectorChoiceFamilies.ContainsKey(family)) return "__dc.ObserveVector(" + Address(s) + ", " + Distribution(s.Args[0]!, family) + ", " + value + ")";
                         if (s.ValueType == "double") return "__dc.Observe(" + Address(s) + ", " + Distribution(s.Args[0]!, family) + ", " + value + ")";
                         return "__dc.ObserveDiscrete<" + s.ValueType + ", global::Ppl.Autodiff.Real" + family + ">(" + Address(s) + ", " + Distribution(s.Args[0]!, family) + ", " + value + ")";
                     }

@@ -305,7 +305,8 @@ internal sealed class FuzzModels
     /// built from earlier choices with arithmetic and Math functions (a Uniform's bounds move with them), loops over
     /// the data array with observations and families of choices, branches on data (which may hold sites) and on
     /// random values (which change only values: both arms visit the same kinds of sites, so the model keeps a fixed
-    /// set of coordinates), locals, arrays of choices and factors. Every parameter stays in its domain (positive
+    /// set of coordinates), locals, arrays of choices, vector and matrix choices (simplex, multivariate normal, ordered,
+    /// LKJ-Cholesky) and factors. Every parameter stays in its domain (positive
     /// ones are <c>exp(tanh(…))</c>), and every function is smooth away from the branches, so the form's value and
     /// gradient can be checked by finite differences at random points.
     /// </summary>
@@ -474,8 +475,51 @@ internal sealed class FuzzModels
                 Line(indent, $"for (var {j} = 0; {j} < {a}.Length; {j}++) acc += {a}[{j}] * {DiffExpr(scope, 2)};");
                 break;
             }
+            case 10 when inLoop == null:
+                DiffVectorSite(scope, indent);
+                break;
             default:
                 Line(indent, $"acc *= {Positive(DiffExpr(scope, 1))};");
+                break;
+        }
+    }
+
+    /// <summary>
+    /// A vector- or matrix-valued choice (a simplex, a multivariate normal draw, an ordered vector, a correlation Cholesky
+    /// factor) whose parameters depend on the scope, its entries read into the scope.
+    /// </summary>
+    private void DiffVectorSite(List<string> scope, string indent)
+    {
+        var v = Fresh("m");
+        switch (Next(5))
+        {
+            case 0:
+                Line(indent, $"var {v} = Sample(Dirichlet(new[] {{ {Positive(DiffExpr(scope, 1))}, {Positive(DiffExpr(scope, 2))}, 1.5 }}), \"{v}\");");
+                scope.Add($"{v}[0]");
+                scope.Add($"{v}[2]");
+                break;
+            case 1:
+                Line(indent, $"var {v} = Sample(MvNormal(new[] {{ {DiffExpr(scope, 1)}, {DiffExpr(scope, 2)} }}, new double[,] {{ {{ 1.0, 0.3 }}, {{ 0.3, 0.5 }} }}), \"{v}\");");
+                scope.Add($"{v}[1]");
+                break;
+            case 2:
+            {
+                // A covariance factor built from the scope: a positive diagonal and a free off-diagonal entry.
+                var f = Fresh("f");
+                Line(indent, $"var {f} = new double[2, 2];");
+                Line(indent, $"{f}[0, 0] = {Positive(DiffExpr(scope, 1))}; {f}[1, 0] = Math.Tanh({DiffExpr(scope, 2)}); {f}[1, 1] = {Positive(DiffExpr(scope, 2))};");
+                Line(indent, $"var {v} = Sample(MvNormalCholesky(new[] {{ 0.0, {DiffExpr(scope, 2)} }}, {f}), \"{v}\");");
+                scope.Add($"{v}[0]");
+                break;
+            }
+            case 3:
+                Line(indent, $"var {v} = Sample(Ordered(Normal({DiffExpr(scope, 1)}, {Positive(DiffExpr(scope, 2))}), 3), \"{v}\");");
+                scope.Add($"{v}[0]");
+                scope.Add($"{v}[2]");
+                break;
+            default:
+                Line(indent, $"var {v} = Sample(LkjCholesky(3, {Positive(DiffExpr(scope, 1))}), \"{v}\");");
+                scope.Add($"{v}[2, 1]");
                 break;
         }
     }

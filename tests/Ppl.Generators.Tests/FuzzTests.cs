@@ -175,7 +175,7 @@ public class FuzzTests
                 for (var p = 0; p < 3; p++)
                 {
                     var u = Enumerable.Range(0, density.Dimension).Select(_ => 2 * rng.NextDouble() - 1).ToArray();
-                    if (DifferentiableFormCheck.Mismatch(DifferentiableFormCheck.Form.Of(density), u, choices => model.Assess(args, choices).Weight) is { } why) failures.Add($"D{m} (data [{string.Join(", ", data)}]): {why}");
+                    if (DifferentiableFormCheck.Mismatch(DifferentiableFormCheck.Form.Of(density, (density as ModelDensity<(double[], double)>)?.Layout), u, choices => model.Assess(args, choices).Weight) is { } why) failures.Add($"D{m} (data [{string.Join(", ", data)}]): {why}");
                 }
             }
             catch (Exception e)

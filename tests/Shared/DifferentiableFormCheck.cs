@@ -1,4 +1,5 @@
 using Ppl.Inference.Mcmc;
+using Ppl.Modeling;
 
 namespace Ppl.Tests.Shared;
 
@@ -7,6 +8,12 @@ namespace Ppl.Tests.Shared;
 /// inference tests (linked into both projects): its value must be <c>Assess</c> of the constrained values plus
 /// log |det ∂x/∂u| (the Jacobian by central differences, so no bijector code of ours is trusted), and its gradient the
 /// central difference of its value.
+/// <para>
+/// A vector or matrix choice may have more entries than coordinates (a K-simplex has K − 1 coordinates, an n×n
+/// correlation Cholesky factor n(n − 1)/2): its density is with respect to Lebesgue measure on its free entries (the
+/// first K − 1 of a simplex, the strictly lower triangle of a correlation factor, the lower triangle of a covariance), so the Jacobian is taken of the map
+/// onto those entries. Which entries are free is this check's own knowledge of the families, not the layout's.
+/// </para>
 /// </summary>
 internal static class DifferentiableFormCheck
 {
@@ -17,7 +24,40 @@ internal static class DifferentiableFormCheck
         Func<double[], double> LogDensity,
         Func<double[], double[], double> LogDensityAndGradient)
     {
-        public static Form Of(IModelDensity d) => new(d.Addresses, u => d.Constrain(u), u => d.LogDensity(u), (u, g) => d.LogDensityAndGradient(u, g));
+        /// <summary>The choices from a draw's entries (default: entry i at address i).</summary>
+        public Func<double[], ChoiceMap>? Choices { get; init; }
+
+        /// <summary>The indices of the free entries among the constrained values, one per coordinate (default: all of them).</summary>
+        public int[]? Free { get; init; }
+
+        public static Form Of(IModelDensity d, DifferentiableLayout? layout = null) =>
+            new(d.Addresses, u => d.Constrain(u), u => d.LogDensity(u), (u, g) => d.LogDensityAndGradient(u, g))
+            {
+                Choices = x => d.SetValues(ChoiceMap.Empty, x),
+                Free = layout is null ? null : FreeEntries(layout),
+            };
+
+        /// <summary>The free entries of each choice: all but the last of a simplex, the strictly lower triangle of a correlation Cholesky factor, every entry otherwise.</summary>
+        private static int[] FreeEntries(DifferentiableLayout layout)
+        {
+            var free = new List<int>();
+            foreach (var c in layout.Choices)
+            {
+                for (var i = 0; i < c.Rows; i++)
+                    for (var j = 0; j < c.Columns; j++)
+                    {
+                        var keep = c.Family switch
+                        {
+                            "Dirichlet" => i < c.Rows - 1,
+                            "LkjCholesky" => i > j,
+                            "InverseWishart" => i >= j,
+                            _ => true,
+                        };
+                        if (keep) free.Add(c.ValueStart + i * c.Columns + j);
+                    }
+            }
+            return [.. free];
+        }
     }
 
     /// <summary>
@@ -29,8 +69,12 @@ internal static class DifferentiableFormCheck
     {
         var n = u.Length;
         var x = d.Constrain(u);
+        var free = d.Free ?? Enumerable.Range(0, n).ToArray();
+        if (free.Length != n) return $"{free.Length} free entries for {n} coordinates";
         var choices = ChoiceMap.Empty;
-        for (var i = 0; i < n; i++) choices = choices.Set(d.Addresses[i], x[i]);
+        if (d.Choices is { } build) choices = build(x);
+        else
+            for (var i = 0; i < n; i++) choices = choices.Set(d.Addresses[i], x[i]);
         var jacobian = new double[n, n];
         for (var k = 0; k < n; k++)
         {
@@ -41,7 +85,7 @@ internal static class DifferentiableFormCheck
             um[k] -= h;
             var xp = d.Constrain(up);
             var xm = d.Constrain(um);
-            for (var i = 0; i < n; i++) jacobian[i, k] = (xp[i] - xm[i]) / (2 * h);
+            for (var i = 0; i < n; i++) jacobian[i, k] = (xp[free[i]] - xm[free[i]]) / (2 * h);
         }
         var lp = d.LogDensity(u);
         var expected = assess(choices) + LogAbsDeterminant(jacobian);

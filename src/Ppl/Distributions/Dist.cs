@@ -106,6 +106,9 @@ public static partial class Dist
     /// <summary>LKJ over Cholesky factors of <paramref name="dimension"/>×<paramref name="dimension"/> correlation matrices with shape <paramref name="eta"/>.</summary>
     public static LkjCholesky LkjCholesky(int dimension, double eta) => new(dimension, eta);
 
+    /// <summary>Inverse-Wishart over covariance matrices with <paramref name="nu"/> degrees of freedom and scale <paramref name="scale"/> (not copied).</summary>
+    public static InverseWishart InverseWishart(double nu, double[,] scale) => new(nu, scale);
+
     /// <summary>The mixture of <paramref name="components"/> with <paramref name="weights"/>.</summary>
     public static Mixture<T> Mixture<T>(double[] weights, params IDistribution<T>[] components) => new(weights, components);
 

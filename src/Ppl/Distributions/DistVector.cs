@@ -22,4 +22,11 @@ public static partial class Dist
 
     /// <summary>Negative-binomial regression yᵢ ~ NB2(exp(α + xᵢ·β), φ) over the rows of <paramref name="x"/> (Stan's <c>neg_binomial_2_log_glm</c>).</summary>
     public static NegBinomial2LogGlm NegBinomial2LogGlm(double[][] x, double alpha, double[] beta, double phi) => new(x, alpha, beta, phi);
+
+    /// <summary>
+    /// The ordered vector of <paramref name="length"/> independent draws from <paramref name="distribution"/> (their order
+    /// statistics; Stan's <c>ordered</c>, or <c>positive_ordered</c> with a base on [0, ∞)): a choice of it is a
+    /// strictly increasing vector.
+    /// </summary>
+    public static Ordered<D> Ordered<D>(D distribution, int length) where D : struct, IDistribution<double> => new(distribution, length);
 }

@@ -25,6 +25,10 @@ public enum SupportKind
     Point,
     /// <summary>Whatever the components of a mixture allow.</summary>
     Mixed,
+    /// <summary>Strictly increasing vectors of the given dimension with entries in [Lower, Upper) (Stan's <c>ordered</c>; <c>positive_ordered</c> when Lower is 0).</summary>
+    Ordered,
+    /// <summary>Symmetric positive-definite matrices of the given dimension (covariance matrices).</summary>
+    PositiveDefinite,
 }
 
 /// <summary>A description of a distribution's support.</summary>
@@ -60,6 +64,9 @@ public sealed record Support(SupportKind Kind, double Lower = double.NegativeInf
 
     /// <summary>The simplex in ℝⁿ.</summary>
     public static Support SimplexOf(int dimension) => new(SupportKind.Simplex, 0, 1, dimension);
+
+    /// <summary>Symmetric positive-definite n×n matrices.</summary>
+    public static Support PositiveDefiniteOf(int dimension) => new(SupportKind.PositiveDefinite, Dimension: dimension);
 
     /// <summary>Cholesky factors of n×n correlation matrices.</summary>
     public static Support CorrelationCholeskyOf(int dimension) => new(SupportKind.CorrelationCholesky, -1, 1, dimension);

@@ -478,6 +478,9 @@ public abstract class GeneratedFunction<TArgs, TRet, TBody> : IGenerativeFunctio
             // Exact: one run of the differentiable form with the selected continuous choices as tape variables at their
             // values (no bijector), every other choice held, and one backward sweep.
             var layout = DifferentiableContext.Discover(Name, body, t.Args, ChoiceMap.Empty, choices, selection);
+            if (layout.Choices.FirstOrDefault(c => c.Shape != DifferentiableChoiceShape.Scalar) is { } vector)
+                throw new NotSupportedException(
+                    $"ChoiceGradients of '{Name}': the selected choice '{vector.Address}' is a {vector.Family} vector; gradients with respect to the entries of vector choices are not supported yet (gradient MCMC moves them on their unconstrained coordinates).");
             var tape = Autodiff.Tape.Current;
             tape.Reset();
             var theta = new Autodiff.Real[layout.Dimension];

@@ -19,8 +19,8 @@ public class DifferentiableLoweringTests
         "var a = Sample(Normal(0, 1)); Observe(Normal(Sq(Sq(a)) + Fact(3), 1), 1.0, \"y\"); return a;")]
     [InlineData("var a = Sample(Normal(0, 1)); var l = new System.Collections.Generic.List<double>(); l.Add(a); return l[0];", "a call to 'Add' with a random argument",
         "var a = Sample(Normal(0, 1)); var l = new double[1]; l[0] = a; return l[0];")]
-    [InlineData("var v = Sample(Dirichlet(new[] { 1.0, 1.0 })); return v[0];", "a choice of type double[]",
-        "var v = Sample(Beta(1, 1)); return v;")]
+    [InlineData("var v = Sample(IndependentNormal(new[] { 0.0, 1.0 }, 1)); return v[0];", "a IndependentNormal choice",
+        "var v = Sample(MvNormal(new[] { 0.0, 1.0 }, new double[,] { { 1, 0 }, { 0, 1 } })); return v[0];")]
     [InlineData("var a = Sample(Normal(0, 1)); var t = (a, 1.0); return t.Item1;", "tuple",
         "var a = Sample(Normal(0, 1)); var t = (x, 1.0); return t.Item1 + a;")]
     [InlineData("var a = Sample(Normal(0, 1)); var b = M(Sample(Normal(0, 1), \"c\")); return b;", "an effect inside the arguments of the call to the model",
@@ -112,6 +112,46 @@ public class DifferentiableLoweringTests
         Assert.Contains("global::Ppl.Autodiff.Real mean = 0", source);
         Assert.Contains("global::Ppl.Autodiff.RealMath.Log(", source);
         Assert.Contains("global::Ppl.Autodiff.RealDist.Uniform(0, 1 - global::Ppl.Autodiff.RealMath.Exp(-s))", source);
+        Assert.DoesNotContain(compile, x => x.Severity >= DiagnosticSeverity.Warning);
+    }
+
+    [Fact]
+    public void VectorAndMatrixChoicesLowerToRealArrays_WithTheirParametersRandomOrData()
+    {
+        var body = """
+            var p = Sample(Dirichlet(new[] { 1.0, 2.0, 3.0 }), "p");
+            for (var i = 0; i < ys.Length; i++) Observe(Categorical(p), ys[i], "y", i);
+            var alpha = new double[3];
+            for (var k = 0; k < 3; k++) alpha[k] = Sample(Gamma(2, 1), "alpha", k);
+            var q = Sample(Dirichlet(alpha), "q");
+            Observe(Multinomial(5, q), new[] { 1, 3, 1 }, "counts");
+            var L = Sample(LkjCholesky(3, 2.0), "L");
+            var tau = Sample(HalfNormal(1), "tau");
+            var f = new double[3, 3];
+            for (var i = 0; i < 3; i++) for (var j = 0; j <= i; j++) f[i, j] = tau * L[i, j];
+            var mu = new double[3];
+            for (var k = 0; k < 3; k++) mu[k] = p[k] * x;
+            var z = Sample(MvNormalCholesky(mu, f), "z");
+            var w = Sample(MvNormal(new[] { 0.0, 0.0 }, new double[,] { { 1, 0.5 }, { 0.5, 1 } }), "w");
+            Observe(MvNormal(z, new double[,] { { 1, 0, 0 }, { 0, 1, 0 }, { 0, 0, 1 } }), new[] { 0.1, 0.2, 0.3 }, "obs");
+            var c = Sample(Ordered(Normal(w[0], 1), 3), "c");
+            var d = Sample(Ordered(Exponential(1), 2), "d");
+            var v = Sample(MvNormal(new[] { z[0], 1.0 }, new double[,] { { 1, 0 }, { 0, 1 } }), "v");
+            var cv = Sample(InverseWishart(4, new double[,] { { 1, 0 }, { 0, 1 } }), "cv");
+            var u = Sample(MvNormal(v, cv), "u");
+            return c[0] + d[1] + z[2] + L[2, 1] + v[1] + u[0];
+            """;
+        var (run, compile) = Harness.Run(Harness.Model(body, "public static double M(int[] ys, double x)"));
+        Assert.Null(run.Exception);
+        Assert.DoesNotContain(run.Diagnostics, x => x.Id == "PPL0012" || x.Id == "PPL0009");
+        var source = Source(run);
+        Assert.Contains("global::Ppl.Autodiff.Real[] p = __dc.SampleVector(", source);
+        Assert.Contains("global::Ppl.Autodiff.Real[,] L = __dc.SampleMatrix(", source);
+        Assert.Contains("global::Ppl.Autodiff.Real[,] cv = __dc.SampleMatrix(", source);
+        Assert.Contains("global::Ppl.Autodiff.Real[,] f = new global::Ppl.Autodiff.Real[3, 3]", source);
+        Assert.Contains("__dc.ObserveVector(", source);
+        Assert.Contains("global::Ppl.Autodiff.RealDist.Ordered(Normal(w[0], 1), 3)", source);
+        Assert.Contains("global::Ppl.Autodiff.RealDist.MvNormal(new global::Ppl.Autodiff.Real[] { z[0], 1.0 }", source);
         Assert.DoesNotContain(compile, x => x.Severity >= DiagnosticSeverity.Warning);
     }
 }

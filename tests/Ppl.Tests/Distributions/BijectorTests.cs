@@ -103,4 +103,38 @@ public class BijectorTests
         Assert.Equal([1.0, 2.0, 3.0], b.Forward([1, 2, 3]));
         Assert.Equal(0.0, b.LogAbsDetJacobian([1, 2, 3]));
     }
+
+    [Property(MaxTest = 100)]
+    public void OrderedRoundTripsAndJacobianMatches(int a, int b, int c, bool bounded)
+    {
+        var bij = new OrderedBijector(3, bounded ? 0.5 : double.NegativeInfinity);
+        double[] u = [U(a), U(b), U(c)];
+        var x = bij.Forward(u);
+        Assert.True(x[0] < x[1] && x[1] < x[2]);
+        if (bounded) Assert.True(x[0] > 0.5);
+        var back = new double[3];
+        bij.Inverse(x, back);
+        for (var k = 0; k < 3; k++) Assert.True(Math.Abs(back[k] - u[k]) < 1e-9, $"coordinate {k}: {back[k]} vs {u[k]}");
+        var numeric = TestStats.NumericLogAbsDet(v => bij.Forward(v), u, 1e-5);
+        TestStats.Close(numeric, bij.LogAbsDetJacobian(u), 1e-5, "ordered log-Jacobian");
+    }
+
+    [Property(MaxTest = 100)]
+    public void CovarianceRoundTripsAndJacobianMatches(int a, int b, int c, int d, int e, int f)
+    {
+        var bij = new CovarianceBijector(3);
+        double[] u = [U(a) / 2, U(b) / 2, U(c) / 2, U(d) / 2, U(e) / 2, U(f) / 2];
+        var s = bij.Forward(u);
+        Assert.True(new InverseWishart(4, new double[,] { { 1, 0, 0 }, { 0, 1, 0 }, { 0, 0, 1 } }).LogDensity(s) > double.NegativeInfinity);
+        var back = new double[6];
+        bij.Inverse(s, back);
+        for (var k = 0; k < 6; k++) Assert.True(Math.Abs(back[k] - u[k]) < 1e-8, $"coordinate {k}: {back[k]} vs {u[k]}");
+        // The density of a covariance is on its lower triangle, diagonal included.
+        var numeric = TestStats.NumericLogAbsDet(v =>
+        {
+            var m = bij.Forward(v);
+            return [m[0, 0], m[1, 0], m[1, 1], m[2, 0], m[2, 1], m[2, 2]];
+        }, u, 1e-5);
+        TestStats.Close(numeric, bij.LogAbsDetJacobian(u), 1e-5, "covariance log-Jacobian");
+    }
 }

@@ -72,16 +72,15 @@ public static class McmcSampler
         ArgumentNullException.ThrowIfNull(settings);
         if (settings.Init is InitStrategy.ChoicesInit start) settings = settings with { Init = InitStrategy.Values(density.Unconstrain(start.Map)) };
         // Draws: the choices, then the model's deterministic quantities (Deterministic(value, address)).
-        var names = density.Addresses.Concat(density.DerivedAddresses).Select(a => a.ToString()).ToList();
+        var names = density.ValueAddresses.Concat(density.DerivedAddresses).Select(a => a.ToString()).ToList();
         if (returnNames is null) return Sample(density, kernel, settings, rng, options, names, u => density.Report(u));
         names.AddRange(returnNames);
-        var chosen = density.Addresses;
+        var valueCount = density.ValueAddresses.Count;
         return Sample(density, kernel, settings, rng, options, names, u =>
         {
-            // The report starts with the choices' values (one per coordinate): one run of the form gives both.
+            // The report starts with the choices' values (a vector choice's entries in a row): one run of the form gives both.
             var reported = density.Report(u);
-            var choices = observations;
-            for (var i = 0; i < chosen.Count; i++) choices = choices.Set(chosen[i], reported[i]);
+            var choices = density.SetValues(observations, reported.AsSpan(0, valueCount));
             var ret = model.Assess(args, choices).Return;
             double[] derived = ret switch
             {

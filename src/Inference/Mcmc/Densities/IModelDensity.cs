@@ -10,13 +10,31 @@ public interface IModelDensity : IDifferentiableDensity
     /// <summary>The address of each coordinate.</summary>
     IReadOnlyList<Address> Addresses { get; }
 
-    /// <summary>The choices' values (constrained) at the unconstrained position <paramref name="u"/>, one per coordinate.</summary>
+    /// <summary>
+    /// The name of each entry of a draw's choice values (<see cref="Constrain"/>): the coordinates' addresses when every
+    /// choice is a scalar; a vector choice <c>p</c> reports <c>p/0</c> … <c>p/K−1</c> (a K-simplex: K entries for K − 1
+    /// coordinates), a matrix choice <c>L</c> its entries <c>L/i/j</c>.
+    /// </summary>
+    IReadOnlyList<Address> ValueAddresses => Addresses;
+
+    /// <summary>The choices' values (constrained) at the unconstrained position <paramref name="u"/>, one per entry of <see cref="ValueAddresses"/>.</summary>
     double[] Constrain(ReadOnlySpan<double> u);
+
+    /// <summary>
+    /// <paramref name="map"/> with the choices set to the values in <paramref name="values"/> (a draw's entries, as
+    /// <see cref="Constrain"/> gives them): a vector or matrix choice is set whole, as the model's other forms hold it.
+    /// </summary>
+    ChoiceMap SetValues(ChoiceMap map, ReadOnlySpan<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        for (var i = 0; i < Addresses.Count; i++) map = map.Set(Addresses[i], values[i]);
+        return map;
+    }
 
     /// <summary>The addresses of the deterministic quantities the model reports (<c>Deterministic(value, address)</c>), after the coordinates in a draw.</summary>
     IReadOnlyList<Address> DerivedAddresses { get; }
 
-    /// <summary>The choices' values at <paramref name="u"/> followed by the deterministic quantities' values: one draw as reported.</summary>
+    /// <summary>The choices' values at <paramref name="u"/> (as <see cref="Constrain"/>) followed by the deterministic quantities' values: one draw as reported.</summary>
     double[] Report(ReadOnlySpan<double> u);
 
     /// <summary>The log density at <paramref name="u"/> when finite; otherwise an exception that names the site and value at fault.</summary>

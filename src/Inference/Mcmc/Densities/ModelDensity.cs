@@ -68,10 +68,13 @@ public sealed class ModelDensity<TArgs> : IModelDensity
     /// <inheritdoc />
     public double LogDensityAndGradient(ReadOnlySpan<double> x, Span<double> gradient) => Evaluate(x, gradient, gradient: true, record: null, diagnose: false);
 
-    /// <summary>The choices' values (constrained) at the unconstrained position <paramref name="u"/>, one per coordinate.</summary>
+    /// <inheritdoc />
+    public IReadOnlyList<Address> ValueAddresses => Layout.Values;
+
+    /// <summary>The choices' values (constrained) at the unconstrained position <paramref name="u"/>, one per entry of <see cref="ValueAddresses"/>.</summary>
     public double[] Constrain(ReadOnlySpan<double> u)
     {
-        var values = new double[Dimension];
+        var values = new double[Layout.Values.Count];
         Evaluate(u, default, gradient: false, record: values, diagnose: false);
         return values;
     }
@@ -82,7 +85,7 @@ public sealed class ModelDensity<TArgs> : IModelDensity
     /// <inheritdoc />
     public double[] Report(ReadOnlySpan<double> u)
     {
-        var values = new double[Dimension];
+        var values = new double[Layout.Values.Count];
         var derived = new double[Layout.Deterministics.Count];
         Evaluate(u, default, gradient: false, record: values, diagnose: false, derived);
         return [.. values, .. derived];
@@ -92,7 +95,7 @@ public sealed class ModelDensity<TArgs> : IModelDensity
     public double[] Unconstrain(ChoiceMap choices)
     {
         ArgumentNullException.ThrowIfNull(choices);
-        var layout = DifferentiableContext.Discover(Name, _body, _args, _observations, choices.Merge(_held), Selection.At([.. Addresses]));
+        var layout = DifferentiableContext.Discover(Name, _body, _args, _observations, choices.Merge(_held), Selection.At([.. Layout.Choices.Select(c => c.Address)]));
         if (layout.Dimension != Dimension)
             throw new ArgumentException($"The choices give a layout of {layout.Dimension} coordinates; '{Name}' has {Dimension} here.", nameof(choices));
         return layout.Start.ToArray();
@@ -101,9 +104,14 @@ public sealed class ModelDensity<TArgs> : IModelDensity
     /// <summary>The held values and observations with the coordinates' choices set to their values at <paramref name="u"/>.</summary>
     public ChoiceMap ToChoices(ReadOnlySpan<double> u)
     {
-        var values = Constrain(u);
-        var map = _held.Merge(_observations);
-        for (var i = 0; i < values.Length; i++) map = map.Set(Addresses[i], values[i]);
+        return SetValues(_held.Merge(_observations), Constrain(u));
+    }
+
+    /// <summary><paramref name="map"/> with each coordinate's choice set to its value from a draw's entries (a double, a double[] or a double[,]).</summary>
+    public ChoiceMap SetValues(ChoiceMap map, ReadOnlySpan<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        foreach (var c in Layout.Choices) map = map.Set(c.Address, c.ValueFrom(values));
         return map;
     }
 
@@ -117,7 +125,7 @@ public sealed class ModelDensity<TArgs> : IModelDensity
         var lp = Evaluate(u, default, gradient: false, record: null, diagnose: true);
         if (double.IsFinite(lp)) return lp;
         var values = Constrain(u);
-        var shown = string.Join(", ", values.Select((v, i) => $"{Addresses[i]} = {v:G6}").Take(8)) + (values.Length > 8 ? ", …" : "");
+        var shown = string.Join(", ", values.Select((v, i) => $"{Layout.Values[i]} = {v:G6}").Take(8)) + (values.Length > 8 ? ", …" : "");
         throw new ModelException($"The log density of '{Name}' is {lp} at {shown}: a value outside its support, or an observation impossible under the model.");
     }
 

@@ -55,9 +55,8 @@ public sealed record GradientOnSelection<TArgs, TRet>(Selection Selection, IGrad
             var md = new ModelDensity<TArgs>(trace.GenerativeFunction.Name, body, trace.Args, ChoiceMap.Empty, trace.Choices, Selection);
             return (md, md.Layout.Start.ToArray(), (u, rng) =>
             {
-                var values = md.Constrain(u);
-                var c = ChoiceMap.Empty;
-                for (var i = 0; i < values.Length; i++) c = c.Set(md.Addresses[i], values[i]);
+                // Vector and matrix choices are set whole, as the trace holds them.
+                var c = md.SetValues(ChoiceMap.Empty, md.Constrain(u));
                 return trace.GenerativeFunction.Update(trace, trace.Args, c, rng).Trace;
             });
         }

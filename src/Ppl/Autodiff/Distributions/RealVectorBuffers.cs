@@ -24,6 +24,29 @@ internal static class RealVectorBuffers
         return buffer.AsSpan(0, values.Length);
     }
 
+    [ThreadStatic]
+    private static Real[]? t_parents;
+
+    [ThreadStatic]
+    private static double[]? t_partials;
+
+    /// <summary>
+    /// Cleared scratch of <paramref name="length"/> parents and partials for one <see cref="Real.FromPartials"/> call (a
+    /// vector family's log density), reused by the thread: unset parents are constants, which FromPartials skips.
+    /// </summary>
+    public static void Partials(int length, out Span<Real> parents, out Span<double> partials)
+    {
+        if (t_parents is null || t_parents.Length < length)
+        {
+            t_parents = new Real[Math.Max(length, 64)];
+            t_partials = new double[t_parents.Length];
+        }
+        parents = t_parents.AsSpan(0, length);
+        partials = t_partials!.AsSpan(0, length);
+        parents.Clear();
+        partials.Clear();
+    }
+
     /// <summary>Booleans as 0/1.</summary>
     public static ReadOnlySpan<double> Outcomes(bool[] values)
     {

@@ -42,6 +42,8 @@ public sealed class DifferentiableContext
     private List<string>? _families;
     private List<double>? _start;
     private List<Address>? _deterministics;
+    private List<DifferentiableChoice>? _choices;
+    private List<Address>? _values;
     private double[]? _derived;
     private List<Real>? _discoveredTheta;
     private ChoiceMap _observations = ChoiceMap.Empty;
@@ -83,6 +85,8 @@ public sealed class DifferentiableContext
         c._families = [];
         c._start = [];
         c._deterministics = [];
+        c._choices = [];
+        c._values = [];
         c._discoveredTheta = [];
         c._observations = observations ?? ChoiceMap.Empty;
         c._held = held ?? ChoiceMap.Empty;
@@ -94,7 +98,8 @@ public sealed class DifferentiableContext
         {
             body(c, args);
             var total = c.Total();
-            return new DifferentiableLayout(c._found.ToArray(), c._coordinates.ToArray(), c._families.ToArray(), c._start.ToArray(), total.Value, c._deterministics.ToArray());
+            return new DifferentiableLayout(c._found.ToArray(), c._coordinates.ToArray(), c._families.ToArray(), c._start.ToArray(), total.Value, c._deterministics.ToArray(),
+                c._choices.ToArray(), c._values.ToArray());
         }
         finally
         {
@@ -104,6 +109,8 @@ public sealed class DifferentiableContext
             c._families = null;
             c._start = null;
             c._deterministics = null;
+            c._choices = null;
+            c._values = null;
             c._discoveredTheta = null;
             c._observations = c._held = ChoiceMap.Empty;
             c._prefixes.Clear();
@@ -166,7 +173,10 @@ public sealed class DifferentiableContext
             _start!.Add(u);
             var variable = Tape.Current.Variable(u);
             _discoveredTheta!.Add(variable);
-            _found!.Add(new Visit(VisitKind.Coordinate, index, 0, address, d.Family));
+            var valueIndex = _values!.Count;
+            _values.Add(address);
+            _choices!.Add(new DifferentiableChoice(address, d.Family, DifferentiableChoiceShape.Scalar, index, 1, valueIndex, 1, 1));
+            _found!.Add(new Visit(VisitKind.Coordinate, index, 0, address, d.Family, 1, valueIndex));
             Real logJ = 0.0;
             var x = d.Constrain(variable, ref logJ);
             AddTerm(logJ);
@@ -178,6 +188,83 @@ public sealed class DifferentiableContext
         var held = ToDouble(heldValue, address);
         _found!.Add(new Visit(VisitKind.Held, -1, held, address, d.Family));
         return held;
+    }
+
+    /// <summary>
+    /// Lays out a vector or matrix choice: held at its observed or held value (entries row by row), or owning
+    /// <paramref name="coordinates"/> coordinates named by <paramref name="coordinateName"/>, started from the held
+    /// value's unconstrained coordinates (through <paramref name="unconstrain"/>) where one is given, else at 0.
+    /// Returns the held entries, or null for a coordinate visit (the caller constrains the discovered variables).
+    /// </summary>
+    private double[]? DiscoverMulti(Address address, IRealDistribution d, DifferentiableChoiceShape shape, int rows, int columns, int coordinates,
+        Func<int, Address> coordinateName, Func<object, Address, double[]> entries, Action<object, Span<double>> unconstrain, out int start)
+    {
+        start = -1;
+        Probe(address, d);
+        if (_observations.TryGetValue(address, out var observed))
+        {
+            var held = entries(observed!, address);
+            _found!.Add(new Visit(VisitKind.Held, -1, 0, address, d.Family, 0, -1, held));
+            return held;
+        }
+        var hasHeld = _held.TryGetValue(address, out var heldValue);
+        if (_selection.Contains(address))
+        {
+            start = _coordinates!.Count;
+            var u = new double[coordinates];
+            if (hasHeld)
+            {
+                unconstrain(heldValue!, u);
+                // A value outside the support (or on its edge) starts at the centre of the unconstrained scale, as a scalar does.
+                if (u.Any(x => !double.IsFinite(x))) Array.Clear(u);
+            }
+            var valueIndex = _values!.Count;
+            for (var k = 0; k < coordinates; k++)
+            {
+                _coordinates.Add(coordinateName(k));
+                _families!.Add(d.Family);
+                _start!.Add(u[k]);
+                _discoveredTheta!.Add(Tape.Current.Variable(u[k]));
+            }
+            for (var i = 0; i < rows; i++)
+                for (var j = 0; j < columns; j++) _values.Add(shape == DifferentiableChoiceShape.Matrix ? address / i / j : address / i);
+            _choices!.Add(new DifferentiableChoice(address, d.Family, shape, start, coordinates, valueIndex, rows, columns));
+            _found!.Add(new Visit(VisitKind.Coordinate, start, 0, address, d.Family, coordinates, valueIndex));
+            return null;
+        }
+        if (!hasHeld)
+            throw new DifferentiableLayoutException(
+                $"The continuous choice at '{address}' of '{_model}' is neither selected nor given a value: select it, observe it, or give the values of the choices the kernel does not move.", address);
+        var values = entries(heldValue!, address);
+        _found!.Add(new Visit(VisitKind.Held, -1, 0, address, d.Family, 0, -1, values));
+        return values;
+    }
+
+    private static double[] VectorEntries(object value, Address address, int length) => value switch
+    {
+        double[] a when a.Length == length => (double[])a.Clone(),
+        double[] a => throw new DifferentiableLayoutException($"The value at '{address}' has {a.Length} entries; the site draws {length}.", address),
+        _ => throw new DifferentiableLayoutException($"The value at '{address}' is a {value?.GetType().Name ?? "null"}; the site draws a double[].", address),
+    };
+
+    private static double[] MatrixEntries(object value, Address address, int rows, int columns)
+    {
+        if (value is not double[,] m)
+            throw new DifferentiableLayoutException($"The value at '{address}' is a {value?.GetType().Name ?? "null"}; the site draws a double[,].", address);
+        if (m.GetLength(0) != rows || m.GetLength(1) != columns)
+            throw new DifferentiableLayoutException($"The value at '{address}' is {m.GetLength(0)}×{m.GetLength(1)}; the site draws {rows}×{columns}.", address);
+        var e = new double[rows * columns];
+        for (var i = 0; i < rows; i++)
+            for (var j = 0; j < columns; j++) e[i * columns + j] = m[i, j];
+        return e;
+    }
+
+    private static double[,] Matrix(double[] entries, int rows, int columns)
+    {
+        var m = new double[rows, columns];
+        for (var i = 0; i < rows; i++)
+            for (var j = 0; j < columns; j++) m[i, j] = entries[i * columns + j];
+        return m;
     }
 
     private double DiscoverDiscrete(in SiteAddress site, IRealDistribution d)
@@ -330,12 +417,108 @@ public sealed class DifferentiableContext
             Real logJ = 0.0;
             x = distribution.Constrain(_theta[v.Coordinate], ref logJ);
             AddTerm(logJ);
-            if (_record is { } r) r[v.Coordinate] = x.Value;
+            if (_record is { } r) r[v.ValueIndex] = x.Value;
         }
         else x = v.Value;
         AddSiteTerm(distribution.LogDensity(x), v, distribution);
         return x;
     }
+
+    /// <summary>
+    /// A vector-valued continuous choice (a simplex, a multivariate normal draw, an ordered vector): its value from its
+    /// coordinates of the position through the distribution's map onto the support (adding the log-Jacobian), or held;
+    /// adds its log density.
+    /// </summary>
+    public Real[] SampleVector<D>(in SiteAddress address, D distribution) where D : struct, IRealVectorContinuous
+    {
+        Real[] x;
+        if (_discovering)
+        {
+            var full = Full(address);
+            var length = distribution.Length;
+            var held = DiscoverMulti(full, distribution, DifferentiableChoiceShape.Vector, length, 1, distribution.UnconstrainedLength, k => full / k,
+                (value, at) => VectorEntries(value, at, length), (value, u) => distribution.Unconstrain(VectorEntries(value, full, length), u), out var start);
+            if (held is null)
+            {
+                Real logJ = 0.0;
+                x = distribution.Constrain(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_discoveredTheta).Slice(start, distribution.UnconstrainedLength), ref logJ);
+                AddTerm(logJ);
+            }
+            else x = Lift(held);
+            AddTerm(distribution.LogDensity(x));
+            return x;
+        }
+        ref readonly var v = ref Next(VisitKind.Coordinate);
+        if (v.Kind == VisitKind.Coordinate)
+        {
+            if (_constrained) throw ConstrainedMulti(v);
+            if (distribution.UnconstrainedLength != v.Count) ShapeChanged(v, distribution.UnconstrainedLength);
+            Real logJ = 0.0;
+            x = distribution.Constrain(_theta.AsSpan(v.Coordinate, v.Count), ref logJ);
+            AddTerm(logJ);
+            if (_record is { } r)
+                for (var i = 0; i < x.Length; i++) r[v.ValueIndex + i] = x[i].Value;
+        }
+        else x = Lift(v.Held ?? throw new DifferentiableLayoutException($"The layout holds a scalar at '{v.Address}'; the site draws a vector.", v.Address));
+        AddSiteTerm(distribution.LogDensity(x), v, distribution);
+        return x;
+    }
+
+    /// <summary>A matrix-valued continuous choice (the Cholesky factor of a correlation matrix), as <see cref="SampleVector{D}"/>.</summary>
+    public Real[,] SampleMatrix<D>(in SiteAddress address, D distribution) where D : struct, IRealMatrixContinuous
+    {
+        Real[,] x;
+        var rows = distribution.Rows;
+        var columns = distribution.Columns;
+        if (_discovering)
+        {
+            var full = Full(address);
+            var held = DiscoverMulti(full, distribution, DifferentiableChoiceShape.Matrix, rows, columns, distribution.UnconstrainedLength,
+                k => full / distribution.CoordinateEntry(k).Row / distribution.CoordinateEntry(k).Column,
+                (value, at) => MatrixEntries(value, at, rows, columns), (value, u) => distribution.Unconstrain(Matrix(MatrixEntries(value, full, rows, columns), rows, columns), u), out var start);
+            if (held is null)
+            {
+                Real logJ = 0.0;
+                x = distribution.Constrain(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_discoveredTheta).Slice(start, distribution.UnconstrainedLength), ref logJ);
+                AddTerm(logJ);
+            }
+            else x = LiftMatrix(held, rows, columns);
+            AddTerm(distribution.LogDensity(x));
+            return x;
+        }
+        ref readonly var v = ref Next(VisitKind.Coordinate);
+        if (v.Kind == VisitKind.Coordinate)
+        {
+            if (_constrained) throw ConstrainedMulti(v);
+            if (distribution.UnconstrainedLength != v.Count) ShapeChanged(v, distribution.UnconstrainedLength);
+            Real logJ = 0.0;
+            x = distribution.Constrain(_theta.AsSpan(v.Coordinate, v.Count), ref logJ);
+            AddTerm(logJ);
+            if (_record is { } r)
+                for (var i = 0; i < rows; i++)
+                    for (var j = 0; j < columns; j++) r[v.ValueIndex + i * columns + j] = x[i, j].Value;
+        }
+        else x = LiftMatrix(v.Held ?? throw new DifferentiableLayoutException($"The layout holds a scalar at '{v.Address}'; the site draws a matrix.", v.Address), rows, columns);
+        AddSiteTerm(distribution.LogDensity(x), v, distribution);
+        return x;
+    }
+
+    private static Real[,] LiftMatrix(double[] entries, int rows, int columns)
+    {
+        var m = new Real[rows, columns];
+        if (entries.Length != rows * columns) return m;
+        for (var i = 0; i < rows; i++)
+            for (var j = 0; j < columns; j++) m[i, j] = entries[i * columns + j];
+        return m;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ShapeChanged(in Visit v, int coordinates) => throw new DifferentiableLayoutException(
+        $"A run of '{_model}' drew the choice at '{v.Address}' with {coordinates} coordinates where its layout has {v.Count}: the choice's dimension depends on the values of continuous choices, so the model has no fixed set of coordinates.",
+        v.Address);
+
+    private NotSupportedException ConstrainedMulti(in Visit v) => new(
+        $"The choice at '{v.Address}' of '{_model}' is a vector or matrix ({v.Family}): gradients with respect to the entries of a constrained vector choice are not supported (ChoiceGradients); gradient-based MCMC moves it on its unconstrained coordinates.");
 
     /// <summary>A discrete choice, held at its value; adds its log probability (differentiated in the distribution's parameters).</summary>
     public T SampleDiscrete<T, D>(in SiteAddress address, D distribution) where D : struct, IRealDiscrete<T>

@@ -28,8 +28,12 @@ internal enum VisitKind : byte
     Deterministic,
 }
 
-/// <summary>One effect of a run, in visit order.</summary>
-internal readonly record struct Visit(VisitKind Kind, int Coordinate, double Value, Address Address, string Family);
+/// <summary>
+/// One effect of a run, in visit order. A coordinate visit owns <paramref name="Count"/> coordinates from
+/// <paramref name="Coordinate"/> and writes its value's entries from <paramref name="ValueIndex"/> in a recorded draw; a
+/// held vector or matrix choice keeps its entries (row by row) in <paramref name="Held"/>.
+/// </summary>
+internal readonly record struct Visit(VisitKind Kind, int Coordinate, double Value, Address Address, string Family, int Count = 1, int ValueIndex = -1, double[]? Held = null);
 
 /// <summary>
 /// The layout of a model's differentiable form for given arguments, observations and selection: the
@@ -42,8 +46,11 @@ internal readonly record struct Visit(VisitKind Kind, int Coordinate, double Val
 /// </summary>
 public sealed class DifferentiableLayout
 {
-    internal DifferentiableLayout(Visit[] visits, Address[] coordinates, string[] families, double[] start, double startLogDensity, Address[] deterministics)
+    internal DifferentiableLayout(Visit[] visits, Address[] coordinates, string[] families, double[] start, double startLogDensity, Address[] deterministics,
+        DifferentiableChoice[] choices, Address[] values)
     {
+        Choices = choices;
+        Values = values;
         Deterministics = deterministics;
         Visits = visits;
         Coordinates = coordinates;
@@ -54,7 +61,23 @@ public sealed class DifferentiableLayout
 
     internal Visit[] Visits { get; }
 
-    /// <summary>The address of each unconstrained coordinate, in the order the model visits them.</summary>
+    /// <summary>
+    /// The continuous choices the position moves, in visit order, with their coordinates and their entries in a draw
+    /// (a vector or matrix choice has several of each, not always as many entries as coordinates).
+    /// </summary>
+    public IReadOnlyList<DifferentiableChoice> Choices { get; }
+
+    /// <summary>
+    /// The name of each entry of a draw (the constrained values, as reported): a scalar choice's address, <c>p/k</c> for
+    /// entry k of a vector choice <c>p</c>, <c>L/i/j</c> for entry (i, j) of a matrix choice <c>L</c>.
+    /// </summary>
+    public IReadOnlyList<Address> Values { get; }
+
+    /// <summary>
+    /// The address of each unconstrained coordinate, in the order the model visits them: a scalar choice's address;
+    /// for a vector choice <c>p</c>, <c>p/k</c> for its k-th coordinate (a K-simplex has K − 1, each the stick broken
+    /// at entry k); for a matrix choice, the entry the coordinate moves (<c>L/i/j</c>, strictly lower for LKJ).
+    /// </summary>
     public IReadOnlyList<Address> Coordinates { get; }
 
     /// <summary>The addresses of the deterministic quantities the model reports (<c>Deterministic(value, address)</c>), in visit order.</summary>

@@ -59,7 +59,7 @@ public class VectorFamilyFormTests
         var reason = M.SampledVectorModel.DifferentiableFormMissingReason;
         Assert.NotNull(reason);
         Assert.Contains("IndependentNormal choice", reason);
-        Assert.Contains("vector choices", reason);
+        Assert.Contains("MvNormal", reason);
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public static partial class VectorFamilyModels
         return alpha;
     }
 
-    /// <summary>A vector family sampled rather than observed: no differentiable form (vector choices are not supported yet).</summary>
+    /// <summary>A vectorised observation family sampled rather than observed: no differentiable form (vector choices are MvNormal, Dirichlet, Ordered…).</summary>
 #pragma warning disable PPL0012 // on purpose: the test reads the reason
     [Model]
     public static double[] SampledVector(double[] mu)
