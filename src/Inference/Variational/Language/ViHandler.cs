@@ -24,6 +24,14 @@ internal readonly struct ViHandler(ViTracer tracer, ModelMetadata metadata) : IM
     public void ObserveAt<TD, T>(Address address, TD distribution, T value) where TD : IDistribution<T> => tracer.Observe<T>(address, distribution, value);
 
     /// <inheritdoc />
+    public T SampleOnce<TD, T>(int family, string name, int index, TD distribution) where TD : IDistribution<T> =>
+        tracer.Sample<T>(new Address(name, index), distribution);
+
+    /// <inheritdoc />
+    public void ObserveOnce<TD, T>(int family, string name, int index, TD distribution, T value) where TD : IDistribution<T> =>
+        tracer.Observe<T>(new Address(name, index), distribution, value);
+
+    /// <inheritdoc />
     public void Factor(double logWeight) => tracer.Factor(logWeight);
 
     /// <inheritdoc />
