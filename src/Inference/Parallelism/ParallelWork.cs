@@ -74,7 +74,9 @@ internal static class ParallelWork
                             first = e;
                         }
                     }
-                    state.Stop();
+                    // Break, not Stop: iterations below i that have not started yet still run (one of them may fail
+                    // too, and its error is the one a sequential loop reports); only those above i are skipped.
+                    state.Break();
                 }
             });
         }
