@@ -111,8 +111,9 @@ public sealed class McmcDiagnosticsTests
         // others' at the bottom.
         var shifted = RankHistogram.Counts(Iid(4, n, 21, shiftOfFirst: 1), bins);
         Assert.True(RankHistogram.ChiSquare(shifted[0]) > 10 * limit, $"chi-square {RankHistogram.ChiSquare(shifted[0])}");
-        Assert.True(shifted[0][bins - 1] > 3 * n / bins);
-        Assert.True(RankHistogram.ChiSquare(shifted[1]) > limit);
+        // About 14% of the shifted chain lies above the pooled 95% quantile (2.07), against 5% for uniform ranks.
+        Assert.True(shifted[0][bins - 1] > 2 * n / bins, $"{shifted[0][bins - 1]} draws in the top bin");
+        Assert.True(RankHistogram.ChiSquare(shifted[1]) > limit, $"chi-square {RankHistogram.ChiSquare(shifted[1])}");
     }
 
     [Fact]
