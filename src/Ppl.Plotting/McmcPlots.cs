@@ -32,7 +32,7 @@ public static class McmcPlots
         for (var c = 0; c < counts.Length; c++)
         {
             var color = plot.Add.Palette.GetColor(c);
-            var bars = plot.Add.Bars(Enumerable.Range(0, bins).Select(b => new Bar
+            plot.Add.Bars(Enumerable.Range(0, bins).Select(b => new Bar
             {
                 Position = (b + 0.5) * total / bins,
                 ValueBase = c,
@@ -41,7 +41,6 @@ public static class McmcPlots
                 FillColor = color,
                 LineWidth = 0,
             }).ToArray());
-            bars.LegendText = $"chain {c}";
             var expected = plot.Add.HorizontalLine(c + counts[c].Sum() / (double)bins * scale);
             expected.LinePattern = LinePattern.Dashed;
             expected.LineColor = Colors.Black;
@@ -119,7 +118,7 @@ public static class McmcPlots
         }
         plot.ShowLegend();
         var bfmi = EnergyFraction.PerChain(energy);
-        plot.Title("E-BFMI " + string.Join(", ", bfmi.Select(b => b.ToString("F2", System.Globalization.CultureInfo.InvariantCulture))));
+        plot.Title("E-BFMI per chain: " + string.Join(", ", bfmi.Select(b => b.ToString("F2", System.Globalization.CultureInfo.InvariantCulture))));
         plot.XLabel("energy − mean");
         plot.YLabel("density");
         plot.Axes.Margins(bottom: 0);
@@ -185,8 +184,8 @@ public static class McmcPlots
         plot.Axes.Left.SetTicks(Enumerable.Range(0, chosen.Count).Select(i => -(i * rowsPerName + (result.Chains - 1) / 2.0)).ToArray(),
             chosen.ToArray());
         plot.Axes.SetLimitsY(-(chosen.Count * rowsPerName - 1), 1);
-        if (result.Chains > 1) plot.ShowLegend();
-        plot.Title($"mean and {probability:P0} interval per chain");
+        if (result.Chains > 1) plot.ShowLegend(Edge.Right);   // outside the data, which fill the width
+        plot.Title(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"mean and {probability * 100:0.#}% interval per chain"));
         plot.XLabel("value");
         return plot;
     }
