@@ -80,7 +80,7 @@ public static class ResultPlots
         return Plots.Curve(result.Losses, title: "Distribution Transformer training loss", xLabel: "step", yLabel: "loss");
     }
 
-    private static int Index(McmcResult result, string name)
+    internal static int Index(McmcResult result, string name)
     {
         for (var i = 0; i < result.Names.Count; i++)
             if (result.Names[i] == name) return i;

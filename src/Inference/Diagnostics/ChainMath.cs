@@ -21,27 +21,36 @@ public static class ChainMath
     }
 
     /// <summary>
-    /// Rank normalisation: each draw replaced by Φ⁻¹((r − 3/8) / (S + 1/4)), r its rank among all S draws
-    /// (ties get their average rank).
+    /// The rank of every draw among all S draws pooled over chains, 1 … S, ties given their average rank, returned in
+    /// the chains' shape (what rank normalisation and rank plots are built from).
     /// </summary>
-    public static double[][] RankNormalize(double[][] chains)
+    public static double[][] Ranks(double[][] chains)
     {
+        ArgumentNullException.ThrowIfNull(chains);
         var all = chains.SelectMany((c, ci) => c.Select((v, i) => (v, ci, i))).ToArray();
         var s = all.Length;
         var order = Enumerable.Range(0, s).OrderBy(k => all[k].v).ToArray();
-        var ranks = new double[s];
+        var result = chains.Select(c => new double[c.Length]).ToArray();
         for (var i = 0; i < s;)
         {
             var j = i;
             while (j + 1 < s && all[order[j + 1]].v == all[order[i]].v) j++;
             var avg = (i + j) / 2.0 + 1;
-            for (var k = i; k <= j; k++) ranks[order[k]] = avg;
+            for (var k = i; k <= j; k++) result[all[order[k]].ci][all[order[k]].i] = avg;
             i = j + 1;
         }
-        var result = chains.Select(c => new double[c.Length]).ToArray();
-        for (var k = 0; k < s; k++)
-            result[all[k].ci][all[k].i] = Normal.InvCDF(0, 1, (ranks[k] - 0.375) / (s + 0.25));
         return result;
+    }
+
+    /// <summary>
+    /// Rank normalisation: each draw replaced by Φ⁻¹((r − 3/8) / (S + 1/4)), r its rank among all S draws
+    /// (ties get their average rank).
+    /// </summary>
+    public static double[][] RankNormalize(double[][] chains)
+    {
+        var ranks = Ranks(chains);
+        var s = ranks.Sum(c => c.Length);
+        return ranks.Select(c => c.Select(r => Normal.InvCDF(0, 1, (r - 0.375) / (s + 0.25))).ToArray()).ToArray();
     }
 
     /// <summary>Folding: |x − median of all draws|, which turns differences in scale into differences in location.</summary>

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using Ppl.Inference.Diagnostics;
 
 namespace Ppl.Inference.Mcmc;
@@ -76,4 +78,28 @@ public sealed class McmcResult
 
     /// <summary>The summary table (mean, sd, quantiles, MCSE, ESS, R-hat) of every parameter.</summary>
     public Summary Summarize() => Summary.Of(Names, Enumerable.Range(0, Names.Count).Select(Parameter).ToArray());
+
+    /// <summary>The Hamiltonian at each kept draw as [chain][draw] (NaN where the kernel has none, e.g. random-walk Metropolis).</summary>
+    public double[][] Energy() => Stats.Select(c => c.Select(s => s.Energy).ToArray()).ToArray();
+
+    /// <summary>The E-BFMI of each chain (<see cref="EnergyFraction"/>); NaN for chains without energies.</summary>
+    public double[] Ebfmi() => EnergyFraction.PerChain(Energy());
+
+    /// <summary>
+    /// The summary table (<see cref="Summarize"/>) followed by a line with the number of chains and draws and, when
+    /// sampler statistics were recorded, the number of divergent transitions.
+    /// </summary>
+    public override string ToString()
+    {
+        var sb = new StringBuilder();
+        if (Names.Count > 0 && Chains > 0 && DrawsPerChain > 0) sb.Append(Summarize().ToString());
+        var draws = Chains > 0 ? DrawsPerChain : 0;
+        sb.Append(CultureInfo.InvariantCulture, $"{Chains} chain{(Chains == 1 ? "" : "s")} × {draws} draw{(draws == 1 ? "" : "s")}");
+        if (Stats.Any(c => c.Length > 0))
+        {
+            var divergences = Divergences;
+            sb.Append(CultureInfo.InvariantCulture, $", {divergences} divergent transition{(divergences == 1 ? "" : "s")}");
+        }
+        return sb.ToString();
+    }
 }
