@@ -41,5 +41,9 @@ public class PmmhModelTests(ITestOutputHelper output)
             Pmmh.RandomWalk(new Dictionary<Address, double> { [new Address("sigma")] = 2.0 }), 5, 200, new Rng(3));
         Assert.All(chain.Chain, c => Assert.True(c.Get<double>("sigma") > 0));
         Assert.InRange(chain.AcceptanceRate, 0.01, 0.99);
+        // A misspelled parameter address at the start is the model's own error, not a zero likelihood.
+        var e = Assert.ThrowsAny<ModelException>(() => Pmmh.Model(PmmhModels.ScaleModel, [0.3], ChoiceMap.Empty, ChoiceMap.Empty.Set("sigmaa", 1.0),
+            Pmmh.RandomWalk(new Dictionary<Address, double> { [new Address("sigmaa")] = 1.0 }), 5, 10, new Rng(3)));
+        Assert.Contains("sigmaa", e.Message);
     }
 }

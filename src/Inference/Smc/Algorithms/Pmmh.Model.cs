@@ -30,8 +30,16 @@ public static partial class Pmmh
         ArgumentNullException.ThrowIfNull(initial);
         if (initial.IsEmpty) throw new ArgumentException("PMMH needs at least one parameter: give θ₀ as choices by address.", nameof(initial));
         var inner = new RunOptions { MaxDegreeOfParallelism = 1, Cancellation = options?.Cancellation ?? default };
+        // The start is evaluated without the rejection below, so a model or observation error (a misspelled address, a
+        // θ₀ outside the support) surfaces with its own message instead of as a zero likelihood.
+        var started = false;
         double LogJoint(ChoiceMap theta, Rng r)
         {
+            if (!started)
+            {
+                started = true;
+                return BootstrapSmc.Run(model, args, observations.Merge(theta), particles, r, smc, inner).LogEvidence;
+            }
             try
             {
                 return BootstrapSmc.Run(model, args, observations.Merge(theta), particles, r, smc, inner).LogEvidence;
