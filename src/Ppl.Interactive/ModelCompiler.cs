@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Reflection;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace Ppl.Interactive;
@@ -52,7 +53,7 @@ public static class ModelCompiler
         var all = generatorDiagnostics.Concat(output.GetDiagnostics());
         if (!analyzers.IsEmpty)
             all = all.Concat(output.WithAnalyzers(analyzers).GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult());
-        var diagnostics = all.Where(Shown).Distinct()
+        var diagnostics = all.Where(Shown).Where(d => !DisabledByPragma(d)).Distinct()
             .OrderBy(d => d.Location.SourceTree?.FilePath == path ? 0 : 1)
             .ThenBy(d => d.Location.SourceSpan.Start)
             .ToList();
@@ -69,6 +70,27 @@ public static class ModelCompiler
                 return new ModelCompilation(diagnostics.Concat(emit.Diagnostics.Where(Shown)).Distinct().ToList(), null, generated);
         }
         return new ModelCompilation(diagnostics, file, generated);
+    }
+
+    /// <summary>
+    /// True for a warning or info that a <c>#pragma warning disable</c> before it (and not restored) turns off. The
+    /// compiler applies pragmas to its own and the analyzers' diagnostics, but those a generator reports come back
+    /// from the driver unfiltered; a build filters them when it reports them, so the cell does the same.
+    /// </summary>
+    private static bool DisabledByPragma(Diagnostic d)
+    {
+        if (d.Severity == DiagnosticSeverity.Error || d.IsSuppressed) return d.IsSuppressed;
+        if (d.Location.SourceTree is not { } tree) return false;
+        var at = d.Location.SourceSpan.Start;
+        var disabled = false;
+        foreach (var pragma in tree.GetRoot().DescendantNodes(descendIntoTrivia: true).OfType<PragmaWarningDirectiveTriviaSyntax>()
+                     .Where(p => p.SpanStart < at).OrderBy(p => p.SpanStart))
+        {
+            // No codes: every warning; otherwise the listed ones (ids as identifiers, numbers as CSnnnn).
+            var applies = pragma.ErrorCodes.Count == 0 || pragma.ErrorCodes.Any(c => c.ToString().Trim() == d.Id);
+            if (applies) disabled = pragma.DisableOrRestoreKeyword.IsKind(SyntaxKind.DisableKeyword);
+        }
+        return disabled;
     }
 
     /// <summary>

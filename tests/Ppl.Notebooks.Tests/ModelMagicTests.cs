@@ -58,6 +58,32 @@ public sealed class ModelMagicTests
     }
 
     [Fact]
+    public void A_pragma_in_the_cell_turns_a_generator_warning_off_as_in_a_build()
+    {
+        static string Source(bool pragma) => $$"""
+            using Ppl.Modeling;
+            using static Ppl.Dist;
+            using static Ppl.Modeling.Effects;
+            public static partial class PragmaCheck{{(pragma ? "A" : "B")}}
+            {
+            {{(pragma ? "#pragma warning disable PPL0002 // on purpose" : "")}}
+                [Model]
+                public static double Same()
+                {
+                    var s = 0.0;
+                    for (var i = 0; i < 3; i++) s += Sample(Normal(0, 1), "a");
+                    return s;
+                }
+            {{(pragma ? "#pragma warning restore PPL0002" : "")}}
+            }
+            """;
+        var warned = Ppl.Interactive.ModelCompiler.Compile(Source(pragma: false));
+        Assert.Contains(warned.Diagnostics, d => d.Id == "PPL0002");
+        var quiet = Ppl.Interactive.ModelCompiler.Compile(Source(pragma: true));
+        Assert.DoesNotContain(quiet.Diagnostics, d => d.Id == "PPL0002");
+    }
+
+    [Fact]
     public async Task Magic_works_under_a_composite_kernel_as_in_polyglot_notebooks()
     {
         // Polyglot Notebooks and Jupyter run the C# kernel inside a composite kernel, which parses the cell and routes
