@@ -17,6 +17,21 @@ namespace Ppl.Tests.Shared;
 /// </summary>
 internal static class DifferentiableFormCheck
 {
+    /// <summary>
+    /// Asserts <see cref="Mismatch"/> finds nothing for <paramref name="model"/>'s form at <paramref name="points"/> random
+    /// positions u ∈ [−<paramref name="radius"/>, <paramref name="radius"/>]ᵈ, against its <c>Assess</c>.
+    /// </summary>
+    public static void AgainstAssess<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> model, TArgs args, ulong seed, int points, double radius = 1)
+    {
+        var d = Xunit.Assert.IsType<ModelDensity<TArgs>>(ModelDensity.Create(model, args, ChoiceMap.Empty));
+        var rng = new Rng(seed);
+        for (var p = 0; p < points; p++)
+        {
+            var u = Enumerable.Range(0, d.Dimension).Select(_ => radius * (2 * rng.NextDouble() - 1)).ToArray();
+            Xunit.Assert.Null(Mismatch(Form.Of(d, d.Layout), u, choices => model.Assess(args, choices).Weight));
+        }
+    }
+
     /// <summary>The parts of a model's density that <see cref="Mismatch"/> checks (a record, so that a negative control can replace one).</summary>
     public sealed record Form(
         IReadOnlyList<Address> Addresses,

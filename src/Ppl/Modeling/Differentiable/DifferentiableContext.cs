@@ -555,21 +555,15 @@ public sealed class DifferentiableContext
 
     /// <summary>An observation of a continuous value.</summary>
     public void Observe<D>(in SiteAddress address, D distribution, Real value) where D : struct, IRealContinuous
-    {
-        var term = distribution.LogDensity(value);
-        if (_discovering)
-        {
-            _found!.Add(new Visit(VisitKind.Observe, -1, 0, Full(address), distribution.Family));
-            AddTerm(term);
-            return;
-        }
-        AddSiteTerm(term, Next(VisitKind.Observe), distribution);
-    }
+        => ObserveTerm(address, distribution.LogDensity(value), distribution);
 
     /// <summary>An observation of a discrete value.</summary>
     public void ObserveDiscrete<T, D>(in SiteAddress address, D distribution, T value) where D : struct, IRealDiscrete<T>
+        => ObserveTerm(address, distribution.LogProbability(value), distribution);
+
+    /// <summary>What every observation does with its term: records the visit while discovering, else adds it at its visit.</summary>
+    private void ObserveTerm<D>(in SiteAddress address, Real term, D distribution) where D : IRealDistribution
     {
-        var term = distribution.LogProbability(value);
         if (_discovering)
         {
             _found!.Add(new Visit(VisitKind.Observe, -1, 0, Full(address), distribution.Family));
@@ -581,16 +575,7 @@ public sealed class DifferentiableContext
 
     /// <summary>An observation of a whole vector (a vectorised family or a fused GLM), one term on the tape.</summary>
     public void ObserveVector<T, D>(in SiteAddress address, D distribution, T value) where D : struct, IRealVectorObservation<T>
-    {
-        var term = distribution.LogDensity(value);
-        if (_discovering)
-        {
-            _found!.Add(new Visit(VisitKind.Observe, -1, 0, Full(address), distribution.Family));
-            AddTerm(term);
-            return;
-        }
-        AddSiteTerm(term, Next(VisitKind.Observe), distribution);
-    }
+        => ObserveTerm(address, distribution.LogDensity(value), distribution);
 
     /// <summary>Adds <paramref name="logWeight"/> to the log density.</summary>
     public void Factor(Real logWeight)

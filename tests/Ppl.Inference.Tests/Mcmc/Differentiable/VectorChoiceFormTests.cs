@@ -16,16 +16,8 @@ namespace Ppl.Inference.Tests.Mcmc.Differentiable;
 /// </summary>
 public class VectorChoiceFormTests
 {
-    private static void CheckAgainstAssess<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> model, TArgs args, ulong seed, int points = 10, double radius = 1.5)
-    {
-        var d = Assert.IsType<ModelDensity<TArgs>>(ModelDensity.Create(model, args, ChoiceMap.Empty));
-        var rng = new Rng(seed);
-        for (var p = 0; p < points; p++)
-        {
-            var u = Enumerable.Range(0, d.Dimension).Select(_ => radius * (2 * rng.NextDouble() - 1)).ToArray();
-            Assert.Null(DifferentiableFormCheck.Mismatch(DifferentiableFormCheck.Form.Of(d, d.Layout), u, choices => model.Assess(args, choices).Weight));
-        }
-    }
+    private static void CheckAgainstAssess<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> model, TArgs args, ulong seed, int points = 10, double radius = 1.5) =>
+        DifferentiableFormCheck.AgainstAssess(model, args, seed, points, radius);
 
     [Fact]
     public void Dirichlet_with_data_concentrations_matches_assess_and_finite_differences()
