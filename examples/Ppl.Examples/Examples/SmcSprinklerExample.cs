@@ -1,5 +1,4 @@
 using System.Globalization;
-using Ppl.Distributions;
 using Ppl.Enumeration;
 using Ppl.Inference.Smc;
 using Spectre.Console;
@@ -16,14 +15,8 @@ internal sealed class SmcSprinklerExample : IExample
 
     public string Description => "exact distribution of 2-particle SMC's output (by enumeration) vs the sprinkler model's posterior";
 
-    private static readonly DynamicModel<Unit, bool> Sprinkler = DynamicModel.Create<bool>("sprinkler", t =>
-    {
-        var rain = t.Sample("rain", new Bernoulli(0.3));
-        if (rain) t.Factor(Math.Log(0.2));
-        var sprinkler = t.Sample("sprinkler", new Bernoulli(rain ? 0.1 : 0.4));
-        if (sprinkler) t.Factor(Math.Log(0.1));
-        return rain;
-    });
+    /// <summary>The model, written once as a [Model] method (<see cref="SmcSprinklerModels.Sprinkler"/>); SMC runs its generated state machine.</summary>
+    private static IGenerativeFunction<Unit, bool> Sprinkler => SmcSprinklerModels.SprinklerModel;
 
     public IReadOnlyDictionary<string, object> Run(ExampleContext context)
     {
@@ -35,7 +28,7 @@ internal sealed class SmcSprinklerExample : IExample
         {
             var smc = Enumerate.Program(rng =>
             {
-                var result = BootstrapSmc.Run(Sprinkler, Unit.Value, 2, rng, new SmcOptions { Resampler = resampler, Steps = 2 });
+                var result = BootstrapSmc.Run(Sprinkler, Unit.Value, ChoiceMap.Empty, 2, rng, new SmcOptions { Resampler = resampler, Steps = 2 });
                 var (particle, logWeight) = result.Population.Collapse(rng);
                 return (Rain: particle.Return.Return, LogWeight: logWeight);
             }, v => v.LogWeight);
