@@ -92,17 +92,12 @@ public class ImportanceSamplingTests
     public void ProgressIsReportedAndCancellationStopsTheRun()
     {
         var reports = new List<Progress>();
-        var progress = new SynchronousProgress(p => { lock (reports) reports.Add(p); });
+        var progress = new SyncProgress<Progress>(p => { lock (reports) reports.Add(p); });
         ImportanceSampling.Run(ConjugateNormal.Model, 3, ConjugateNormal.Observations, 500, new Rng(1), new RunOptions { Progress = progress });
         Assert.Contains(reports, p => p.Done == 500);
         using var cts = new CancellationTokenSource();
         cts.Cancel();
         Assert.ThrowsAny<OperationCanceledException>(() =>
             ImportanceSampling.Run(ConjugateNormal.Model, 3, ConjugateNormal.Observations, 500, new Rng(1), new RunOptions { Cancellation = cts.Token }));
-    }
-
-    private sealed class SynchronousProgress(Action<Progress> action) : IProgress<Progress>
-    {
-        public void Report(Progress value) => action(value);
     }
 }

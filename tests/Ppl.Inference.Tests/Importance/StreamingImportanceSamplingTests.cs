@@ -74,7 +74,7 @@ public class StreamingImportanceSamplingTests
     {
         using var cts = new CancellationTokenSource();
         var reports = new List<Progress>();
-        var progress = new SynchronousProgress(p =>
+        var progress = new SyncProgress<Progress>(p =>
         {
             lock (reports)
             {
@@ -96,10 +96,5 @@ public class StreamingImportanceSamplingTests
         var e = Assert.Throws<InferenceException>(() => ImportanceSampling.Stream(DifferentiableModels.NormalMeanModel, Args,
             ConjugateNormal.Observations.Set(new Address("y", 0), double.PositiveInfinity), 100, new Rng(1)));
         Assert.Contains("zero", e.Message);
-    }
-
-    private sealed class SynchronousProgress(Action<Progress> report) : IProgress<Progress>
-    {
-        public void Report(Progress value) => report(value);
     }
 }

@@ -89,7 +89,7 @@ public class GradientKernelTests
     {
         using var cts = new CancellationTokenSource();
         var reports = 0;
-        var progress = new SyncProgress(p =>
+        var progress = new SyncProgress<Progress>(p =>
         {
             reports++;
             if (p.Fraction > 0.2) cts.Cancel();
@@ -106,11 +106,6 @@ public class GradientKernelTests
         var d = new AutodiffDensity(2, x => Ppl.Autodiff.RealDensity.Normal(x[0], 0, 3) + Ppl.Autodiff.RealDensity.Normal(x[1], 0, Ppl.Autodiff.RealMath.Exp(0.5 * x[0])));
         var r = McmcSampler.Sample(d, new NutsKernel(), new McmcSettings { Chains = 2, Warmup = 300, Draws = 500 }, new Rng(3));
         Assert.True(r.Divergences > 0);
-    }
-
-    private sealed class SyncProgress(Action<Progress> report) : IProgress<Progress>
-    {
-        public void Report(Progress value) => report(value);
     }
 
     /// <summary>HMC that always accepts: the wrong acceptance ratio.</summary>

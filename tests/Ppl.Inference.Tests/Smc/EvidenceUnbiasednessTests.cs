@@ -193,7 +193,7 @@ public class EvidenceUnbiasednessTests(ITestOutputHelper output)
     {
         var model = SmcModels.Lgssm();
         var reports = new List<Progress>();
-        BootstrapSmc.Run(model, Data10, 50, new Rng(1), null, new RunOptions { Progress = new SyncProgress(reports.Add) });
+        BootstrapSmc.Run(model, Data10, 50, new Rng(1), null, new RunOptions { Progress = new SyncProgress<Progress>(reports.Add) });
         Assert.Equal(11, reports.Count);
         using var cts = new CancellationTokenSource();
         cts.Cancel();
@@ -211,10 +211,5 @@ public class EvidenceUnbiasednessTests(ITestOutputHelper output)
         });
         var e = Assert.Throws<InferenceException>(() => BootstrapSmc.Run(model, Unit.Value, 10, new Rng(1)));
         Assert.Contains("zero", e.Message);
-    }
-
-    private sealed class SyncProgress(Action<Progress> report) : IProgress<Progress>
-    {
-        public void Report(Progress value) => report(value);
     }
 }

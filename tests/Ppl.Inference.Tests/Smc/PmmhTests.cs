@@ -50,7 +50,7 @@ public class PmmhTests(ITestOutputHelper output)
     {
         var reports = 0;
         Pmmh.Run<double>((_, _) => 0.0, _ => 0.0, (a, r) => (a + r.NextGaussian(), 0), 0.0, 50, new Rng(1),
-            new RunOptions { Progress = new SyncProgress(_ => reports++) });
+            new RunOptions { Progress = new SyncProgress<Progress>(_ => reports++) });
         Assert.Equal(50, reports);
         using var cts = new CancellationTokenSource();
         cts.Cancel();
@@ -60,10 +60,5 @@ public class PmmhTests(ITestOutputHelper output)
             k => new LgssmStruct(GridPosterior.Data, GridPosterior.Grid[k]), (_, k, _) => k, 0, 5, 50, new Rng(1), cancelled));
         Assert.ThrowsAny<OperationCanceledException>(() => Smc2.Run<LgssmStruct, double, int>(k => new LgssmStruct(GridPosterior.Data, GridPosterior.Grid[k]),
             r => r.Next(3), _ => 0, GridPosterior.ProposeOther, 4, 4, new Rng(1), options: cancelled));
-    }
-
-    private sealed class SyncProgress(Action<Progress> report) : IProgress<Progress>
-    {
-        public void Report(Progress value) => report(value);
     }
 }

@@ -116,7 +116,7 @@ public class StateSpaceSmcTests
     public void ProgressCancellationAndBadObservationsAreHandled()
     {
         var reports = new List<Progress>();
-        var filter = new ParticleFilter<LgssmStruct, double>(new LgssmStruct(Data10), 50, new Rng(1), options: new RunOptions { Progress = new SyncProgress(reports.Add) });
+        var filter = new ParticleFilter<LgssmStruct, double>(new LgssmStruct(Data10), 50, new Rng(1), options: new RunOptions { Progress = new SyncProgress<Progress>(reports.Add) });
         filter.Finish();
         Assert.Equal(10, reports.Count);
         using var cts = new CancellationTokenSource();
@@ -126,10 +126,5 @@ public class StateSpaceSmcTests
         Assert.Contains("NaN", Assert.Throws<InferenceException>(() => StateSpaceSmc.Run<StateSpaceModel<double>, double>(nan, 10, new Rng(1))).Message);
         var impossible = new StateSpaceModel<double>(3, r => r.NextGaussian(), (_, x, r) => x + r.NextGaussian(), (_, _) => double.NegativeInfinity);
         Assert.Contains("zero", Assert.Throws<InferenceException>(() => StateSpaceSmc.Run<StateSpaceModel<double>, double>(impossible, 10, new Rng(1))).Message);
-    }
-
-    private sealed class SyncProgress(Action<Progress> report) : IProgress<Progress>
-    {
-        public void Report(Progress value) => report(value);
     }
 }

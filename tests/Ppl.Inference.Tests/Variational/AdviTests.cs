@@ -106,7 +106,7 @@ public class AdviTests
     {
         using var cts = new CancellationTokenSource();
         var reports = new List<int>();
-        var progress = new InlineProgress(p =>
+        var progress = new SyncProgress<(int Step, double Elbo)>(p =>
         {
             reports.Add(p.Step);
             if (p.Step >= 200) cts.Cancel();
@@ -117,10 +117,5 @@ public class AdviTests
         Assert.Equal(200, fit.Steps);
         Assert.Throws<ArgumentException>(() => Advi.Fit(DM.NormalMeanModel, (Data, 0.5, 2.0, 1.3), Observations(Data),
             new AdviSettings { InitialMean = [0.0, 1.0] }, new Rng(5)));
-    }
-
-    private sealed class InlineProgress(Action<(int Step, double Elbo)> report) : IProgress<(int Step, double Elbo)>
-    {
-        public void Report((int Step, double Elbo) value) => report(value);
     }
 }
