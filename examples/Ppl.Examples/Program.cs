@@ -14,6 +14,7 @@ var examples = new IExample[]
     new NutsEightSchoolsExample(),
     new SmcLgssmExample(),
     new SmcSprinklerExample(),
+    new EveryAlgorithmExample(),
     new VaeExample(),
 }.ToDictionary(e => e.Name, StringComparer.OrdinalIgnoreCase);
 

@@ -27,6 +27,7 @@ public sealed partial class ReadmeTests
         ["smc-lgssm"] = CheckSmcLgssm,
         ["smc-sprinkler"] = CheckSprinkler,
         ["vi-cone"] = CheckViCone,
+        ["every-algorithm"] = CheckEveryAlgorithm,
     };
 
     /// <summary>
@@ -44,6 +45,9 @@ public sealed partial class ReadmeTests
     // An "ELBO" above log p(z), and one that training did not move.
     [InlineData("vi-cone", """{"log_marginal":-5.323232,"elbo":-4.0,"elbo_se":0.1,"elbo_start":-800,"elbo_start_se":50,"iwelbo5":-12.5,"iwelbo5_se":0.35,"iwelbo5_start":-243,"iwelbo5_start_se":19,"hvi":-11.6,"hvi_se":0.36,"hvi_start":-318,"hvi_start_se":21,"iwhvi5":-11.4,"iwhvi5_se":0.49,"iwhvi5_start":-314,"iwhvi5_start_se":24,"diwhvi55":-10.0,"diwhvi55_se":0.47,"diwhvi55_start":-36,"diwhvi55_start_se":2.5}""")]
     [InlineData("vi-cone", """{"log_marginal":-5.323232,"elbo":-14.7,"elbo_se":0.86,"elbo_start":-15.0,"elbo_start_se":0.9,"iwelbo5":-12.5,"iwelbo5_se":0.35,"iwelbo5_start":-243,"iwelbo5_start_se":19,"hvi":-11.6,"hvi_se":0.36,"hvi_start":-318,"hvi_start_se":21,"iwhvi5":-11.4,"iwhvi5_se":0.49,"iwhvi5_start":-314,"iwhvi5_start_se":24,"diwhvi55":-10.0,"diwhvi55_se":0.47,"diwhvi55_start":-36,"diwhvi55_start_se":2.5}""")]
+    // One algorithm 6 standard errors off; a wrong "exact" value (every z small against it, but not the model's answer).
+    [InlineData("every-algorithm", """{"data":[0.3,1.6,0.9,1.8,0.7],"shift":1,"rows":[{"algorithm":"MH","quantity":"E[mu]","estimate":0.49,"exact":0.371171,"se":0.02,"z":5.9}]}""")]
+    [InlineData("every-algorithm", """{"data":[0.3,1.6,0.9,1.8,0.7],"shift":1,"rows":[{"algorithm":"MH","quantity":"E[mu]","estimate":0.5,"exact":0.5,"se":0.02,"z":0}]}""")]
     public void Figure_checks_reject_degraded_figures(string example, string figures)
     {
         using var json = JsonDocument.Parse(figures);
@@ -128,6 +132,42 @@ public sealed partial class ReadmeTests
         Assert.Equal(z, D(f, "exact_evidence"), 1e-9);
         Assert.Equal(rain / z, D(f, "exact_p_rain"), 1e-9);
         Assert.True(D(f, "max_abs_difference") <= 1e-12, $"smc-sprinkler: enumerated SMC differs from the posterior by {D(f, "max_abs_difference")}");
+    }
+
+    /// <summary>
+    /// One [Model] through every algorithm: each row's exact value is the model's (log Z and E[μ] by quadrature over μ
+    /// and a sum over s, computed here from the data the example reports), and its estimate is within K standard errors.
+    /// </summary>
+    private static void CheckEveryAlgorithm(JsonElement f)
+    {
+        var data = f.GetProperty("data").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        var shift = D(f, "shift");
+        // p(y, μ) summed over s, on a grid over μ (the posterior lies well inside ±8 prior sds), trapezoid rule.
+        double Joint(double mu) => 0.5 * Enumerable.Range(0, 2).Sum(s =>
+            Math.Exp(-0.5 * mu * mu - 0.5 * data.Sum(y => (y - mu - s * shift) * (y - mu - s * shift))) / Math.Pow(2 * Math.PI, (data.Length + 1) / 2.0));
+        double z = 0, first = 0;
+        const int steps = 20_000;
+        for (var i = 0; i <= steps; i++)
+        {
+            var mu = -8 + 16.0 * i / steps;
+            var w = (i == 0 || i == steps ? 0.5 : 1.0) * 16.0 / steps;
+            z += w * Joint(mu);
+            first += w * mu * Joint(mu);
+        }
+        var exact = new Dictionary<string, double> { ["log Z"] = Math.Log(z), ["E[mu]"] = first / z };
+        var rows = f.GetProperty("rows").EnumerateArray().ToList();
+        Assert.NotEmpty(rows);
+        foreach (var row in rows)
+        {
+            var name = $"{row.GetProperty("algorithm").GetString()} {row.GetProperty("quantity").GetString()}";
+            var quantity = row.GetProperty("quantity").GetString()!;
+            Assert.True(exact.ContainsKey(quantity), $"every-algorithm: unknown quantity in '{name}'");
+            Assert.Equal(exact[quantity], D(row, "exact"), 1e-5);
+            var se = D(row, "se");
+            Assert.True(se > 0 && double.IsFinite(se), $"every-algorithm: {name} has standard error {se}");
+            Assert.True(Math.Abs(D(row, "estimate") - exact[quantity]) <= K * se,
+                $"every-algorithm: {name} = {D(row, "estimate")} is more than {K} standard errors ({se}) from {exact[quantity]}");
+        }
     }
 
     /// <summary>

@@ -52,7 +52,7 @@ public sealed partial class ViContext
         {
             var held = ChoiceMap.Empty;
             foreach (var (address, _, values, discrete) in leaves)
-                held = held.Set(address, discrete ?? (values.Length == 1 ? values[0] : values[i]));
+                held = held.Set(address, discrete ?? Held(values.Length == 1 ? values[0] : values[i]));
             // Laid out per particle: discrete choices (held) may differ between particles.
             var layout = DifferentiableContext.Discover(modelName, form, args, ChoiceMap.Empty, held, Selection.All);
             var theta = new Real[layout.Dimension];
@@ -88,4 +88,12 @@ public sealed partial class ViContext
         }
         return result;
     }
+
+    /// <summary>
+    /// A tensor value as the form holds it. A guide's draw at a discrete site is a float tensor (TorchSharp's Bernoulli and
+    /// categorical draws are floats), and the form's discrete sites take an int or a bool, so a whole number is held as an
+    /// int, which a discrete site reads as its value and a continuous one as the same double.
+    /// </summary>
+    private static object Held(double value) =>
+        value == Math.Floor(value) && Math.Abs(value) <= int.MaxValue ? (object)(int)value : value;
 }
