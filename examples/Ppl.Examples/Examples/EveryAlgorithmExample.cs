@@ -1,6 +1,5 @@
 using System.Globalization;
 using Ppl.Inference;
-using Ppl.Inference.Diagnostics;
 using Ppl.Inference.Importance;
 using Ppl.Inference.Mcmc;
 using Ppl.Inference.Smc;
@@ -48,9 +47,10 @@ internal sealed class EveryAlgorithmExample : IExample
             rows.Add(new Row(algorithm, quantity, e.Estimate, quantity == "log Z" ? exact.LogEvidence : exact.PosteriorMeanMu, e.Se));
 
         // Importance sampling with the prior as proposal: one weighted population.
-        var imp = ImportanceSampling.Run(model, Data, ChoiceMap.Empty, Size(20_000), new Rng(seed));
-        Add("importance sampling", "log Z", LogMeanExp(imp.LogWeights));
-        Add("importance sampling", "E[mu]", SelfNormalised(imp.LogWeights, i => imp.Traces[i].Get<double>(Mu)));
+        // Every result converts to one Posterior (draws or weighted draws by address, means with their Monte Carlo error).
+        var imp = ImportanceSampling.Run(model, Data, ChoiceMap.Empty, Size(20_000), new Rng(seed)).ToPosterior();
+        Add("importance sampling", "log Z", (imp.LogEvidence, imp.LogEvidenceStandardError));
+        Add("importance sampling", "E[mu]", imp.Mean("mu"));
 
         // SMC: independent runs; Ẑ is unbiased, so the runs' mean Ẑ is compared (its log, with the delta-method error).
         var runs = Size(40);
@@ -68,21 +68,21 @@ internal sealed class EveryAlgorithmExample : IExample
         // PMMH: μ is the parameter, s the state that the inner SMC sums over; the chain's mean of μ with its MCSE.
         var pmmh = Pmmh.Model(model, Data, ChoiceMap.Empty, ChoiceMap.Empty.Set(Mu, 0.0),
             Pmmh.RandomWalk(new Dictionary<Address, double> { [Mu] = 0.8 }), 30, Size(4000), new Rng(seed + 300));
-        Add("PMMH", "E[mu]", ChainMean([pmmh.Chain.Skip(pmmh.Chain.Count / 10).Select(c => (double)c[Mu]!).ToArray()]));
+        Add("PMMH", "E[mu]", pmmh.ToPosterior(warmup: pmmh.Chain.Count / 10).Mean("mu"));
 
         // MCMC over traces: MH with the prior as proposal at each choice, and Gibbs on s with NUTS on μ.
         var settings = new McmcSettings { Chains = 4, Warmup = Size(500), Draws = Size(2000) };
         var mh = McmcSampler.Sample(model, Data, ChoiceMap.Empty,
             Kernel.Cycle(Kernel.Mh<double[], double>(Selection.At(Mu)), Kernel.Mh<double[], double>(Selection.At(S))),
             settings, new Rng(seed + 400), ["mu"], t => [t.Get<double>(Mu)]);
-        Add("MH", "E[mu]", Summarised(mh));
+        Add("MH", "E[mu]", mh.ToPosterior().Mean("mu"));
         var gibbs = McmcSampler.Sample(model, Data, ChoiceMap.Empty,
             Kernel.Cycle(Kernel.Gibbs<double[], double>(S), Kernel.On<double[], double>(Selection.At(Mu), new NutsKernel(), settings.Warmup)),
             settings with { Draws = Size(1000) }, new Rng(seed + 500), ["mu"], t => [t.Get<double>(Mu)]);
-        Add("Gibbs(s) + NUTS(mu)", "E[mu]", Summarised(gibbs));
+        Add("Gibbs(s) + NUTS(mu)", "E[mu]", gibbs.ToPosterior().Mean("mu"));
         var nuts = McmcSampler.Sample(EveryAlgorithmModels.SwitchMarginalisedModel, Data, ChoiceMap.Empty, new NutsKernel(),
             settings with { Draws = Size(1000) }, new Rng(seed + 600));
-        Add("NUTS (s summed out)", "E[mu]", Summarised(nuts));
+        Add("NUTS (s summed out)", "E[mu]", nuts.ToPosterior().Mean("mu"));
 
         // Variational inference: a guide q(s) q(μ | s) trained by ELBO and by IWELBO, then used as an importance proposal
         // (the fitted guide's weights p/q make its estimates exact asymptotically, so its error is Monte Carlo error).
@@ -184,19 +184,6 @@ internal sealed class EveryAlgorithmExample : IExample
         var estimate = values.Select((v, i) => w[i] * v).Sum() / total;
         var se = Math.Sqrt(values.Select((v, i) => w[i] * w[i] * (v - estimate) * (v - estimate)).Sum()) / total;
         return (estimate, se);
-    }
-
-    /// <summary>The mean of μ over chains with its MCSE (Vehtari et al.'s bulk ESS).</summary>
-    private static (double, double) ChainMean(double[][] chains)
-    {
-        var row = Summary.Of(["mu"], [chains])["mu"];
-        return (row.Mean, row.McseMean);
-    }
-
-    private static (double, double) Summarised(McmcResult result)
-    {
-        var row = result.Summarize()["mu"];
-        return (row.Mean, row.McseMean);
     }
 
     private static string F(double x) => x.ToString("F4", CultureInfo.InvariantCulture);

@@ -88,6 +88,17 @@ public static class SummaryExtensions
         return seen;
     }
 
+    /// <summary>The scalar choices (double, float, int, long, bool) present in every trace, in first-seen order.</summary>
+    internal static IReadOnlyList<Address> ScalarAddressesInEvery<TTrace>(WeightedSamples<TTrace> samples) where TTrace : ITrace
+    {
+        var candidates = DiscoverScalarAddresses(samples);
+        return candidates.Where(a => samples.Traces.All(t => t.Choices.TryGetValue(a, out var v) && TryScalar(v, out _))).ToList();
+    }
+
+    /// <summary>A scalar choice's value as a double (a bool as 0/1).</summary>
+    internal static double Scalar(object? value) =>
+        TryScalar(value, out var x) ? x : throw new ArgumentException($"{value?.GetType().Name ?? "null"} is not a scalar choice.");
+
     private static bool TryScalar(object? value, out double x)
     {
         switch (value)

@@ -6,7 +6,7 @@ namespace Ppl.Inference;
 /// particle's weight is p/q; the average over particles estimates Z).
 /// </summary>
 /// <typeparam name="TTrace">The trace type.</typeparam>
-public sealed class WeightedSamples<TTrace> where TTrace : ITrace
+public sealed class WeightedSamples<TTrace> : IPosteriorResult where TTrace : ITrace
 {
     private readonly double[] _logWeights;
     private double[]? _normalized;
@@ -88,5 +88,27 @@ public sealed class WeightedSamples<TTrace> where TTrace : ITrace
         var s = w.Sum();
         for (var i = 0; i < w.Length; i++) w[i] /= s;
         return w;
+    }
+
+    /// <summary>
+    /// The weighted particles as a <see cref="Posterior"/>: every scalar choice (double, int, bool as 0/1) present in
+    /// every trace, by address, with the particles' weights and the log evidence with its delta-method standard error
+    /// sd(w)/(√N·mean w).
+    /// </summary>
+    public Posterior ToPosterior() => ToPosterior("weighted samples");
+
+    /// <summary>
+    /// As <see cref="ToPosterior()"/>, naming the algorithm that produced the particles. The delta-method standard error of
+    /// log Ẑ holds for independent particles only (importance sampling), not for a population that was resampled.
+    /// </summary>
+    internal Posterior ToPosterior(string algorithm, bool independent = true)
+    {
+        var addresses = SummaryExtensions.ScalarAddressesInEvery(this);
+        var values = Traces.Select(t => addresses.Select(a => SummaryExtensions.Scalar(t.Choices[a])).ToArray()).ToArray();
+        var max = _logWeights.Max();
+        var w = _logWeights.Select(l => Math.Exp(l - max)).ToArray();
+        var mean = w.Average();
+        var se = independent && w.Length > 1 ? Math.Sqrt(w.Sum(x => (x - mean) * (x - mean)) / (w.Length - 1) / w.Length) / mean : double.NaN;
+        return new Posterior(algorithm, addresses.Select(a => a.ToString()).ToArray(), values, _logWeights, logEvidence: LogEvidence, logEvidenceStandardError: se);
     }
 }

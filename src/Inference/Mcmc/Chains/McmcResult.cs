@@ -8,7 +8,7 @@ namespace Ppl.Inference.Mcmc;
 /// The kept draws of several chains: <c>Draws[chain][draw][parameter]</c> with parameter names, the
 /// sampler statistics of each kept draw, and the wall time of warm-up and sampling.
 /// </summary>
-public sealed class McmcResult
+public sealed class McmcResult : IPosteriorResult
 {
     /// <summary>Creates a result.</summary>
     /// <param name="names">Parameter names.</param>
@@ -101,5 +101,16 @@ public sealed class McmcResult
             sb.Append(CultureInfo.InvariantCulture, $", {divergences} divergent transition{(divergences == 1 ? "" : "s")}");
         }
         return sb.ToString();
+    }
+
+    /// <summary>The chains' draws as a <see cref="Posterior"/> (equal weights, means with MCSE from the bulk ESS).</summary>
+    public Posterior ToPosterior() => ToPosterior("MCMC");
+
+    /// <summary>As <see cref="ToPosterior()"/>, naming the algorithm.</summary>
+    public Posterior ToPosterior(string algorithm)
+    {
+        var values = Draws.SelectMany(chain => chain).ToArray();
+        var chains = Draws.SelectMany((chain, c) => Enumerable.Repeat(c, chain.Length)).ToArray();
+        return new Posterior(algorithm, Names, values, chains: chains);
     }
 }

@@ -4,7 +4,7 @@ namespace Ppl.Inference.Smc;
 /// The outcome of an SMC run: the final weighted particles (whose weights sum to Ẑ), the log evidence,
 /// what happened at each pause, and the genealogy of the particles for path-degeneracy diagnostics.
 /// </summary>
-public sealed class SmcResult<TArgs, TRet>
+public sealed class SmcResult<TArgs, TRet> : IPosteriorResult
 {
     private readonly IGenerativeFunction<TArgs, TRet> _model;
     private readonly TArgs _args;
@@ -74,6 +74,12 @@ public sealed class SmcResult<TArgs, TRet>
         var logN = Math.Log(n);
         return new WeightedSamples<ITrace<TArgs, TRet>>(traces, Population.LogWeights.Select(w => w + logN).ToArray());
     }
+
+    /// <summary>
+    /// The final particles as a <see cref="Posterior"/> (scalar choices by address, SMC weights, log Ẑ). A single run
+    /// gives no standard error of log Ẑ: its particles are not independent; repeat the run for one.
+    /// </summary>
+    public Posterior ToPosterior() => Samples.ToPosterior(Algorithm, independent: false);
 
     /// <summary>A printable summary: the settings, log Ẑ, and one row per pause (ESS, resampling, log Ẑ so far, lineages).</summary>
     public string Summary(int maxRows = 20) =>

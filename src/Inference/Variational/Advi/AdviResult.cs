@@ -77,4 +77,7 @@ public sealed class AdviResult
         logDensities[0] = new double[count];
         return new McmcResult(Names, [draws], stats, logDensities, TimeSpan.Zero, TimeSpan.Zero);
     }
+
+    /// <summary><paramref name="count"/> independent draws from the fitted approximation as a <see cref="Posterior"/>.</summary>
+    public Posterior ToPosterior(int count, Rng rng) => ToResult(count, rng).ToPosterior("ADVI");
 }
