@@ -145,7 +145,8 @@ public sealed partial class ReadmeTests
         // p(y, μ) summed over s, on a grid over μ (the posterior lies well inside ±8 prior sds), trapezoid rule.
         double Joint(double mu) => 0.5 * Enumerable.Range(0, 2).Sum(s =>
             Math.Exp(-0.5 * mu * mu - 0.5 * data.Sum(y => (y - mu - s * shift) * (y - mu - s * shift))) / Math.Pow(2 * Math.PI, (data.Length + 1) / 2.0));
-        double z = 0, first = 0;
+        double Shifted(double mu) => 0.5 * Math.Exp(-0.5 * mu * mu - 0.5 * data.Sum(y => (y - mu - shift) * (y - mu - shift))) / Math.Pow(2 * Math.PI, (data.Length + 1) / 2.0);
+        double z = 0, first = 0, p1 = 0;
         const int steps = 20_000;
         for (var i = 0; i <= steps; i++)
         {
@@ -153,8 +154,9 @@ public sealed partial class ReadmeTests
             var w = (i == 0 || i == steps ? 0.5 : 1.0) * 16.0 / steps;
             z += w * Joint(mu);
             first += w * mu * Joint(mu);
+            p1 += w * Shifted(mu);
         }
-        var exact = new Dictionary<string, double> { ["log Z"] = Math.Log(z), ["E[mu]"] = first / z };
+        var exact = new Dictionary<string, double> { ["log Z"] = Math.Log(z), ["E[mu]"] = first / z, ["P(s=1)"] = p1 / z };
         var rows = f.GetProperty("rows").EnumerateArray().ToList();
         Assert.NotEmpty(rows);
         foreach (var row in rows)

@@ -44,13 +44,14 @@ internal sealed class EveryAlgorithmExample : IExample
         var seed = (ulong)context.Seed;
         var rows = new List<Row>();
         void Add(string algorithm, string quantity, (double Estimate, double Se) e) =>
-            rows.Add(new Row(algorithm, quantity, e.Estimate, quantity == "log Z" ? exact.LogEvidence : exact.PosteriorMeanMu, e.Se));
+            rows.Add(new Row(algorithm, quantity, e.Estimate, Exact(exact, quantity), e.Se));
 
         // Importance sampling with the prior as proposal: one weighted population.
         // Every result converts to one Posterior (draws or weighted draws by address, means with their Monte Carlo error).
         var imp = ImportanceSampling.Run(model, Data, ChoiceMap.Empty, Size(20_000), new Rng(seed)).ToPosterior();
         Add("importance sampling", "log Z", (imp.LogEvidence, imp.LogEvidenceStandardError));
         Add("importance sampling", "E[mu]", imp.Mean("mu"));
+        Add("importance sampling", "P(s=1)", imp.Mean("s"));
 
         // SMC: independent runs; Ẑ is unbiased, so the runs' mean Ẑ is compared (its log, with the delta-method error).
         var runs = Size(40);
@@ -74,12 +75,14 @@ internal sealed class EveryAlgorithmExample : IExample
         var settings = new McmcSettings { Chains = 4, Warmup = Size(500), Draws = Size(2000) };
         var mh = McmcSampler.Sample(model, Data, ChoiceMap.Empty,
             Kernel.Cycle(Kernel.Mh<double[], double>(Selection.At(Mu)), Kernel.Mh<double[], double>(Selection.At(S))),
-            settings, new Rng(seed + 400), ["mu"], t => [t.Get<double>(Mu)]);
+            settings, new Rng(seed + 400), ["mu", "s"], t => [t.Get<double>(Mu), t.Get<bool>(S) ? 1 : 0]);
         Add("MH", "E[mu]", mh.ToPosterior().Mean("mu"));
+        Add("MH", "P(s=1)", mh.ToPosterior().Mean("s"));
         var gibbs = McmcSampler.Sample(model, Data, ChoiceMap.Empty,
             Kernel.Cycle(Kernel.Gibbs<double[], double>(S), Kernel.On<double[], double>(Selection.At(Mu), new NutsKernel(), settings.Warmup)),
-            settings with { Draws = Size(1000) }, new Rng(seed + 500), ["mu"], t => [t.Get<double>(Mu)]);
+            settings with { Draws = Size(1000) }, new Rng(seed + 500), ["mu", "s"], t => [t.Get<double>(Mu), t.Get<bool>(S) ? 1 : 0]);
         Add("Gibbs(s) + NUTS(mu)", "E[mu]", gibbs.ToPosterior().Mean("mu"));
+        Add("Gibbs(s) + NUTS(mu)", "P(s=1)", gibbs.ToPosterior().Mean("s"));
         var nuts = McmcSampler.Sample(EveryAlgorithmModels.SwitchMarginalisedModel, Data, ChoiceMap.Empty, new NutsKernel(),
             settings with { Draws = Size(1000) }, new Rng(seed + 600));
         Add("NUTS (s summed out)", "E[mu]", nuts.ToPosterior().Mean("mu"));
@@ -92,12 +95,13 @@ internal sealed class EveryAlgorithmExample : IExample
             var q = Vi.Guide(guide, Unit.Value);
             var objective = iw == 1 ? Objectives.Elbo(model, Data, q) : Objectives.Iwelbo(model, Data, q, iw);
             Trainer.Maximize(objective, [guide.Parameters], new TrainOptions { Steps = Size(300), LearningRate = 0.05, Particles = 16 }, new Rng(seed + 700 + (ulong)iw));
-            var (logZ, mean) = GuideAsProposal(model, q, Size(4000), new Rng(seed + 800 + (ulong)iw));
+            var (logZ, mean, shifted) = GuideAsProposal(model, q, Size(4000), new Rng(seed + 800 + (ulong)iw));
             Add(name, "log Z", logZ);
             Add(name, "E[mu]", mean);
+            Add(name, "P(s=1)", shifted);
         }
 
-        var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"every algorithm on one [Model] (exact log Z {F(exact.LogEvidence)}, E[mu] {F(exact.PosteriorMeanMu)})"))
+        var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"every algorithm on one [Model] (exact log Z {F(exact.LogEvidence)}, E[mu] {F(exact.PosteriorMeanMu)}, P(s=1) {F(exact.ProbabilityShifted)})"))
             .AddColumns("algorithm", "quantity", "estimate", "exact", "MC s.e.", "z");
         foreach (var r in rows) table.AddRow(Markup.Escape(r.Algorithm), Markup.Escape(r.Quantity), F(r.Estimate), F(r.Exact), F(r.Se), r.Z.ToString("F2", CultureInfo.InvariantCulture));
         context.Console.Write(table);
@@ -135,10 +139,11 @@ internal sealed class EveryAlgorithmExample : IExample
     });
 
     /// <summary>Importance sampling of the model with the trained guide as proposal, through the VI language: log Z and E[μ].</summary>
-    private static ((double, double) LogZ, (double, double) Mean) GuideAsProposal(IGenerativeFunction<double[], double> model, ISpDistribution q, int particles, Rng rng)
+    private static ((double, double) LogZ, (double, double) Mean, (double, double) Shifted) GuideAsProposal(IGenerativeFunction<double[], double> model, ISpDistribution q, int particles, Rng rng)
     {
         double[] logWeights = [];
         double[] mus = [];
+        double[] shifted = [];
         using (var scope = NewDisposeScope())
         {
             new Expectation(vi =>
@@ -147,11 +152,21 @@ internal sealed class EveryAlgorithmExample : IExample
                 var logW = vi.Density(model, Data, choices) - logQ;
                 logWeights = logW.detach().to(ScalarType.Float64).cpu().data<double>().ToArray();
                 mus = ((Tensor)choices[Mu]!).detach().to(ScalarType.Float64).cpu().data<double>().ToArray();
+                shifted = ((Tensor)choices[S]!).detach().to(ScalarType.Float64).cpu().data<double>().ToArray();
                 return logW.mean();
             }).Value(rng, particles);
         }
-        return (LogMeanExp(logWeights), SelfNormalised(logWeights, i => mus[i]));
+        return (LogMeanExp(logWeights), SelfNormalised(logWeights, i => mus[i]), SelfNormalised(logWeights, i => shifted[i]));
     }
+
+    /// <summary>The exact value of a quantity.</summary>
+    private static double Exact(EveryAlgorithmExact exact, string quantity) => quantity switch
+    {
+        "log Z" => exact.LogEvidence,
+        "E[mu]" => exact.PosteriorMeanMu,
+        "P(s=1)" => exact.ProbabilityShifted,
+        _ => throw new ArgumentException($"No exact value for '{quantity}'.", nameof(quantity)),
+    };
 
     /// <summary>Rows from independent runs: log of the runs' mean Ẑ (delta method) and the runs' mean estimate of E[μ].</summary>
     private static void AddRuns(List<Row> rows, EveryAlgorithmExact exact, string algorithm, int runs, Func<int, (double LogZ, double Mean)> run)
