@@ -74,8 +74,9 @@ internal sealed class EveryAlgorithmExample : IExample
         // MCMC over traces: MH with the prior as proposal at each choice, and Gibbs on s with NUTS on μ.
         var settings = new McmcSettings { Chains = 4, Warmup = Size(500), Draws = Size(2000) };
         var mh = McmcSampler.Sample(model, Data, ChoiceMap.Empty,
-            Kernel.Cycle(Kernel.Mh<double[], double>(Selection.At(Mu)), Kernel.Mh<double[], double>(Selection.At(S))),
-            settings, new Rng(seed + 400), ["mu", "s"], t => [t.Get<double>(Mu), t.Get<bool>(S) ? 1 : 0]);
+            // Single-site moves, and a joint one: μ and s are correlated a posteriori, so s alone rarely switches.
+            Kernel.Cycle(Kernel.Mh<double[], double>(Selection.At(Mu)), Kernel.Mh<double[], double>(Selection.At(S)), Kernel.Mh<double[], double>(Selection.At(Mu, S))),
+            settings with { Draws = Size(4000) }, new Rng(seed + 400), ["mu", "s"], t => [t.Get<double>(Mu), t.Get<bool>(S) ? 1 : 0]);
         Add("MH", "E[mu]", mh.ToPosterior().Mean("mu"));
         Add("MH", "P(s=1)", mh.ToPosterior().Mean("s"));
         var gibbs = McmcSampler.Sample(model, Data, ChoiceMap.Empty,
