@@ -14,7 +14,7 @@ public static class SelectionCheck
     /// </summary>
     /// <param name="traces">Traces of the model the selection is meant for.</param>
     /// <param name="selection">The selection.</param>
-    /// <param name="who">Who uses the selection, for the message (e.g. "MetropolisHastings.Move").</param>
+    /// <param name="who">Who uses the selection, for the message (e.g. "Kernel.Mh").</param>
     public static void Require(IReadOnlyList<ITrace> traces, Selection selection, string who)
     {
         ArgumentNullException.ThrowIfNull(traces);

@@ -261,7 +261,7 @@ public class ExactEnumerationTests
             {
                 var moves = Enumerate.Program(rng =>
                 {
-                    var (t, _) = MetropolisHastings.Step(from, Selection.At(site), rng);
+                    var (t, _) = Ppl.Inference.Mcmc.MetropolisHastings<Unit, bool>.Step(from, Selection.At(site), rng);
                     return (t.Choices.Get<bool>("rain"), t.Choices.Get<bool>("sprinkler"));
                 });
                 // Single-site: pick the site uniformly (probability 1/2 each).

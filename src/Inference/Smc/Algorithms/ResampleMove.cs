@@ -36,7 +36,7 @@ public static class ResampleMove
         ArgumentNullException.ThrowIfNull(selection);
         smc ??= SmcOptions.Default;
         var resample = SmcEngine.Resampling<ITrace<(TArgs Args, int Pauses), Paused<TRet>>>(smc);
-        var move = MetropolisHastings.Move<(TArgs Args, int Pauses), Paused<TRet>>(selection, mhSteps);
+        var move = MhMove.Population<(TArgs Args, int Pauses), Paused<TRet>>(selection, mhSteps);
         // A misspelled address in a selection: known once any particle at any pause has it, an error if none had it by the end.
         var unseen = new Dictionary<(Address Address, bool Subtree), bool>();
         PopulationTransform<ITrace<(TArgs Args, int Pauses), Paused<TRet>>> step = (p, k, rng2, o) =>
