@@ -142,22 +142,44 @@ public sealed class TracedMetaModel<TArgs, TRet> : IMetaModel
     /// <param name="transformer">A network trained on this problem (built with <see cref="Transform"/>).</param>
     /// <param name="args">The model's arguments.</param>
     /// <param name="observations">The observed values at the observed addresses.</param>
-    public DtPosterior Posterior(DistributionTransformer transformer, TArgs args, ChoiceMap observations)
+    public DtPosterior Posterior(DistributionTransformer transformer, TArgs args, ChoiceMap observations) =>
+        Posteriors(transformer, [(args, observations)])[0];
+
+    /// <summary>
+    /// The network's posteriors for many problems in one batched pass (the amortized speed: one forward pass
+    /// for all of them). Every problem must have the same number of observations.
+    /// </summary>
+    /// <param name="transformer">A network trained on this problem (built with <see cref="Transform"/>).</param>
+    /// <param name="problems">Each problem's arguments and observed values.</param>
+    public IReadOnlyList<DtPosterior> Posteriors(DistributionTransformer transformer, IReadOnlyList<(TArgs Args, ChoiceMap Observations)> problems)
     {
         ArgumentNullException.ThrowIfNull(transformer);
-        ArgumentNullException.ThrowIfNull(observations);
+        ArgumentNullException.ThrowIfNull(problems);
+        if (problems.Count == 0) return [];
         if (transformer.Config.StateDimension != Latents.Count)
             throw new ArgumentException($"The transformer infers {transformer.Config.StateDimension} dimensions; model '{Model.Name}' names {Latents.Count} latents ({string.Join(", ", Latents.Select(l => l.Address))}).", nameof(transformer));
         for (var dim = 0; dim < Latents.Count; dim++)
             if (!ReferenceEquals(transformer.Transform.OfDimension(dim), Latents[dim].Transform))
                 throw new ArgumentException($"The transformer's sample-space transform differs from that of latent '{Latents[dim].Address}' (build the network with this problem's Transform).", nameof(transformer));
+        var rows = new double[problems.Count][][];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            rows[i] = Observed.Read(problems[i].Observations ?? throw new ArgumentException($"Problem {i} has no observations (null).", nameof(problems)), Model.Name);
+            if (rows[i].Length != rows[0].Length)
+                throw new ArgumentException($"Problem {i} has {rows[i].Length} observations, problem 0 has {rows[0].Length}; one batched pass needs the same number (call Posterior per problem).", nameof(problems));
+        }
         using var scope = NewDisposeScope();
         using var ng = no_grad();
-        var output = transformer.Forward(PriorOf(args), [ObservationsOf(observations)]).Posterior.ToGmm();
-        var weights = output.Weights[0].data<double>().ToArray();
-        var means = output.Means[0].data<double>().ToArray();
-        var trils = output.ScaleTrils[0].data<double>().ToArray();
-        return new DtPosterior(Model.Name, Latents, weights, means, trils);
+        var output = transformer.Forward(PriorBatch([.. problems.Select(p => p.Args)]), [ObservationTensor(rows)]).Posterior.ToGmm();
+        var weights = output.Weights.data<double>().ToArray();
+        var means = output.Means.data<double>().ToArray();
+        var trils = output.ScaleTrils.data<double>().ToArray();
+        var k = (int)output.Means.shape[1];
+        var d = Latents.Count;
+        var result = new DtPosterior[problems.Count];
+        for (var i = 0; i < result.Length; i++)
+            result[i] = new DtPosterior(Model.Name, Latents, weights[(i * k)..((i + 1) * k)], means[(i * k * d)..((i + 1) * k * d)], trils[(i * k * d * d)..((i + 1) * k * d * d)]);
+        return result;
     }
 
     private void ReadLatents(ChoiceMap choices, Span<double> into)
