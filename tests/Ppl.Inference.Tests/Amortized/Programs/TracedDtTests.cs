@@ -174,6 +174,23 @@ public class TracedDtTests(NormalInverseGammaDt nig, ITestOutputHelper output) :
     }
 
     [Fact]
+    public void FittedPriorTokenHasThePriorsMomentsAndAGivenMixtureIsUsedAsIs()
+    {
+        using var scope = NewDisposeScope();
+        // Under the prior, E[μ] = 0 and E[log σ²] = log β − ψ(α) = log 2 − ψ(3); Var[log σ²] = ψ′(3).
+        var fitted = nig.Meta.PriorMixture!;
+        var mean = fitted.Mean.data<double>().ToArray();
+        Assert.Equal(0, mean[0], 1);
+        Assert.Equal(Math.Log(2) - 0.92278433509846713, mean[1], 1);
+        var given = new Ppl.Distributions.Tensors.Gmm(tensor(new[] { 1.0 }), tensor(new[] { 0.0, -0.2 }).reshape(1, 2), eye(2, dtype: ScalarType.Float64).reshape(1, 2, 2));
+        var meta = new TracedMetaModel<int, double>(ProgramModels.NormalInverseGammaModel, 3,
+            [DtLatent.Real("mu"), DtLatent.Positive("sigma2")], DtObserved.Indexed(i => new Address("y", i)), DtPriorToken<int>.Mixture(given));
+        var token = Assert.IsType<DtPrior.Mixture>(meta.PriorOf(3));
+        Assert.Equal([0.0, -0.2], token.Value.Means.reshape(-1).data<double>().ToArray());
+        Assert.Throws<ArgumentException>(() => DtPriorToken<int>.Mixture(new Ppl.Distributions.Tensors.Gmm(tensor(new[] { 1.0 }).reshape(1, 1), tensor(new[] { 0.0, -0.2 }).reshape(1, 1, 2), eye(2, dtype: ScalarType.Float64).reshape(1, 1, 2, 2))));
+    }
+
+    [Fact]
     public void BatchedPosteriorsEqualOneAtATime()
     {
         double[] other = [0.2, 0.1, -0.3, 0.4, 0.0, 0.3, -0.1, 0.2];
