@@ -17,6 +17,12 @@ public sealed record DtLatent(Address Address, SampleSpaceTransform Transform)
     /// <summary>A positive choice such as a variance (the mixture is over its logarithm).</summary>
     public static DtLatent Positive(Address address) => new(address, SampleSpaceTransform.Log);
 
+    /// <summary>A real-valued choice at a path such as <c>"w/2"</c> (parsed by <see cref="Address.Parse"/>).</summary>
+    public static DtLatent Real(string path) => Real(Address.Parse(path));
+
+    /// <summary>A positive choice at a path such as <c>"scale/1"</c> (parsed by <see cref="Address.Parse"/>).</summary>
+    public static DtLatent Positive(string path) => Positive(Address.Parse(path));
+
     /// <summary>Real-valued latents at <paramref name="addresses"/>, in that order.</summary>
     public static IReadOnlyList<DtLatent> Reals(params Address[] addresses) => [.. addresses.Select(Real)];
 }

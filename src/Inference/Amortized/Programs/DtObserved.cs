@@ -17,8 +17,26 @@ public abstract class DtObserved
         return new Fixed([.. addresses]);
     }
 
+    /// <summary>Observations at the paths (such as <c>"y/3"</c>, parsed by <see cref="Address.Parse"/>), in this order.</summary>
+    public static DtObserved At(params string[] paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        return new Fixed([.. paths.Select(Address.Parse)]);
+    }
+
     /// <summary>Observations at <paramref name="address"/>(0), (1), … up to the first index the choices lack.</summary>
     public static DtObserved Indexed(Func<int, Address> address) => new IndexedFamily(address ?? throw new ArgumentNullException(nameof(address)));
+
+    /// <summary>
+    /// Observations at the paths <paramref name="path"/>(0), (1), … (such as <c>i =&gt; $"y/{i}"</c>, parsed by
+    /// <see cref="Address.Parse"/>, so "y/3" is the index 3 under "y", not one segment named "y/3"), up to the first
+    /// index the choices lack.
+    /// </summary>
+    public static DtObserved Indexed(Func<int, string> path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return new IndexedFamily(i => Address.Parse(path(i)));
+    }
 
     /// <summary>The addresses of the observations present in <paramref name="choices"/>, in token order.</summary>
     public abstract IReadOnlyList<Address> Resolve(ChoiceMap choices);

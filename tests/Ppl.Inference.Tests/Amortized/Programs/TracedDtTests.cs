@@ -243,6 +243,16 @@ public class TracedDtTests(NormalInverseGammaDt nig, ITestOutputHelper output) :
     }
 
     [Fact]
+    public void ObservationPathsAreParsed()
+    {
+        var byPath = DtObserved.Indexed(i => $"y/{i}").Resolve(nig.Observations);
+        Assert.Equal(DtObserved.Indexed(i => new Address("y", i)).Resolve(nig.Observations), byPath);
+        Assert.Equal(NormalInverseGammaDt.N, byPath.Count);
+        Assert.Equal(new Address("y", 2), DtObserved.At("y/2", "y/0").Resolve(nig.Observations)[0]);
+        Assert.Equal(new Address("w", 2), DtLatent.Real("w/2").Address);
+    }
+
+    [Fact]
     public void LatentsCanBeNamedByASelection()
     {
         var meta = new TracedMetaModel<int, double>(ProgramModels.NormalInverseGammaModel, 3, Selection.At("mu", "sigma2"), DtObserved.Indexed(i => new Address("y", i)),
