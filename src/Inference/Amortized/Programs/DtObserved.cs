@@ -42,6 +42,8 @@ public abstract class DtObserved
     public abstract IReadOnlyList<Address> Resolve(ChoiceMap choices);
 
     /// <summary>Reads the observations from <paramref name="choices"/> as rows of numbers (one row per observation).</summary>
+    /// <param name="choices">A trace's choices (training) or the observed values (inference).</param>
+    /// <param name="model">The model's name, for messages.</param>
     /// <exception cref="ModelException">An observation is missing, of a type the network cannot read, or not finite.</exception>
     public double[][] Read(ChoiceMap choices, string model)
     {
