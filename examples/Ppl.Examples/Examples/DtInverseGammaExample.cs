@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using Ppl.Distributions;
 using Ppl.Inference.Amortized.Exact;
+using Ppl.Inference.Importance;
 using Ppl.Inference.Amortized.Mixtures;
+using Ppl.Inference.Amortized.Programs;
 using Ppl.Inference.Amortized.Standardisation;
 using Ppl.Inference.Amortized.Training;
 using Ppl.Inference.Amortized.Transformer;
@@ -26,17 +28,19 @@ internal sealed class DtInverseGammaExample : IExample
 
     public string Description => "Distribution Transformer on the inverse-gamma conjugate task (--steps, --batch, --lr, --reuse, --raw, --problems, --svi-problems)";
 
-    /// <summary>The meta-model p(φ) p(σ² | φ) p(z | σ²) as a Ppl model.</summary>
-    public static readonly DynamicModel<Unit, MetaDraw> MetaModel = DynamicModel.Create("invgamma-meta", t =>
-    {
-        // Floors keep every simulated variance (and its observations) finite in double precision.
-        var a = Math.Max(t.Sample("alpha", new Gamma(1, 1)), 0.05);
-        var b = Math.Max(t.Sample("beta", new Gamma(1, 1)), 1e-3);
-        var s2 = t.Sample("sigma2", new InverseGamma(a, b));
-        var z = new double[N][];
-        for (var i = 0; i < N; i++) z[i] = [t.Sample(new Address("z", i), new Normal(0, Math.Sqrt(s2)))];
-        return new MetaDraw([a, b], [s2], z);
-    });
+    /// <summary>
+    /// The training problem read from the [Model] <see cref="DtInverseGammaModels.Variance"/> by address: the latent
+    /// σ² (on log σ²), the observations z(0), z(1), …, and the prior token InvGamma(α, β) from the model's arguments,
+    /// which <see cref="DtInverseGammaModels.Hyperprior"/> draws per simulation (on the simulation's own stream, just
+    /// before the model runs on it).
+    /// </summary>
+    public static readonly TracedMetaModel<(double, double, int), double> Problem = new(DtInverseGammaModels.VarianceModel,
+        rng =>
+        {
+            var h = DtInverseGammaModels.HyperpriorModel.Simulate(Unit.Value, rng).Return;
+            return (h[0], h[1], N);
+        },
+        [DtLatent.Positive("sigma2")], DtObserved.Indexed(i => new Address("z", i)), DtPriorToken<(double, double, int)>.FromArguments(a => [a.Item1, a.Item2]));
 
     public IReadOnlyDictionary<string, object> Run(ExampleContext context)
     {
@@ -65,9 +69,9 @@ internal sealed class DtInverseGammaExample : IExample
         }
         else
         {
-            model = new DistributionTransformer(config, SampleSpaceTransform.Log, seed: context.Seed, standardisation: standardisation);
+            model = Problem.CreateTransformer(config, seed: context.Seed, standardisation: standardisation);
             context.Console.MarkupLine($"DT-5: {model.ParameterCount:N0} parameters; {steps} steps of {batch} fresh simulations.");
-            var result = context.WithProgress("Training", progress => DtTrainer.Train(model, new ModelMetaModel(MetaModel),
+            var result = context.WithProgress("Training", progress => DtTrainer.Train(model, Problem,
                 new DtTrainingOptions { Steps = steps, BatchSize = batch, LearningRate = learningRate, WarmupSteps = Math.Min(200, steps / 10), CheckpointPath = path },
                 new Rng(context.Seed), new Ppl.Inference.RunOptions { Progress = progress }));
             trainSeconds = result.Seconds;
@@ -76,7 +80,7 @@ internal sealed class DtInverseGammaExample : IExample
         model.eval();
 
         // Held-out problems from a seed the training never used.
-        var held = new ModelMetaModel(MetaModel).Simulate(problems, new Rng(context.Seed + 1_000_003));
+        var held = Problem.Simulate(problems, new Rng(context.Seed + 1_000_003));
         var phi = ((DtPrior.Parametric)held.Prior).Parameters.to_type(ScalarType.Float64);
         var prior = new Ppl.Distributions.Tensors.InverseGamma(phi[.., 0], phi[.., 1]);
         var z = held.Observations[0].squeeze(-1).to_type(ScalarType.Float64);
@@ -123,6 +127,32 @@ internal sealed class DtInverseGammaExample : IExample
         context.Console.MarkupLine($"DT KL quantiles: median {F(sorted[problems / 2].item<double>())}, 90% {F(sorted[problems * 9 / 10].item<double>())}, 99% {F(sorted[problems * 99 / 100].item<double>())}, max {F(sorted[^1].item<double>())}");
         context.Console.MarkupLine($"DT speed-up per problem over SVI: [bold]{sviSeconds / (dtSeconds / 1000):N0}x[/]");
 
+        // The trained DT as an importance proposal on the [Model] itself (its posterior over σ² by address): the
+        // estimate of log p(z) is exact asymptotically whatever the network's error; its z-scores against the exact
+        // evidence should look standard normal, and its effective sample size shows how good the proposal is.
+        var isProblems = Math.Min(context.Int("is-problems", 20), problems);
+        var particles = context.Int("particles", 1000);
+        var exactLogZ = InverseGammaConjugate.LogEvidence(prior, z);
+        var zScores = new List<double>();
+        var essDt = new List<double>();
+        var essPrior = new List<double>();
+        var isSw = Stopwatch.StartNew();
+        for (var i = 0; i < isProblems; i++)
+        {
+            var args = (phi[i, 0].ToDoubleValue(), phi[i, 1].ToDoubleValue(), N);
+            var obs = ChoiceMap.Empty;
+            for (var k = 0; k < N; k++) obs = obs.Set(new Address("z", k), z[i, k].ToDoubleValue());
+            var posterior = Problem.Posterior(model, args, obs);
+            var s = ImportanceSampling.Run(DtInverseGammaModels.VarianceModel, args, obs, posterior.Proposal, Unit.Value, particles, new Rng(context.Seed + 31 * i));
+            zScores.Add((s.LogEvidence - exactLogZ[i].ToDoubleValue()) / LogEvidenceSe(s.LogWeights));
+            essDt.Add(s.EffectiveSampleSize);
+            essPrior.Add(ImportanceSampling.Run(DtInverseGammaModels.VarianceModel, args, obs, particles, new Rng(context.Seed + 31 * i)).EffectiveSampleSize);
+        }
+        var isSeconds = isSw.Elapsed.TotalSeconds / Math.Max(1, isProblems);
+        context.Console.MarkupLine($"Importance sampling on the [[Model]] with the DT proposal ({isProblems} problems, {particles} particles): " +
+            $"log-evidence z-scores mean {F(zScores.Average())}, mean |z| {F(zScores.Average(Math.Abs))}, max |z| {F(zScores.Max(Math.Abs))}; " +
+            $"ESS {essDt.Average():F0} (prior proposal {essPrior.Average():F0}); {isSeconds:F3} s / problem for both runs");
+
         return new Dictionary<string, object>
         {
             ["kl"] = Math.Round(K(klDt), 6),
@@ -131,6 +161,9 @@ internal sealed class DtInverseGammaExample : IExample
             ["dt_seconds_per_1000"] = Math.Round(dtSeconds, 6),
             ["svi_seconds_per_problem"] = Math.Round(sviSeconds, 6),
             ["train_seconds"] = Math.Round(trainSeconds, 3),
+            ["is_mean_abs_z"] = Math.Round(zScores.Average(Math.Abs), 4),
+            ["is_ess_dt"] = Math.Round(essDt.Average(), 1),
+            ["is_ess_prior"] = Math.Round(essPrior.Average(), 1),
         };
     }
 
@@ -168,6 +201,15 @@ internal sealed class DtInverseGammaExample : IExample
         var s = logS.exp();
         var logQ = (((yi - m) / s).Squared().Times(-0.5) - s.log()).Minus(0.5 * Math.Log(2 * Math.PI));
         return (logP[.., i] - logQ).mean().item<double>();
+    }
+
+    /// <summary>The standard error of log Ẑ from the weights (delta method: the standard error of the mean weight over the mean weight).</summary>
+    private static double LogEvidenceSe(IReadOnlyList<double> logWeights)
+    {
+        var max = logWeights.Max();
+        var w = logWeights.Select(l => Math.Exp(l - max)).ToArray();
+        var m = w.Average();
+        return Math.Sqrt(w.Sum(v => (v - m) * (v - m)) / (w.Length - 1) / w.Length) / m;
     }
 
     private static string F(double x) => x.ToString("F5", CultureInfo.InvariantCulture);
