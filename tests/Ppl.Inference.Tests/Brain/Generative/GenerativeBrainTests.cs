@@ -261,6 +261,73 @@ public sealed class GenerativeBrainTests
     }
 
     [Fact]
+    public void A_tensor_family_distils_a_program_target_through_a_projection_of_its_outputs()
+    {
+        // The policy is a TorchSharp family over token arrays; the target is the [Model] (choices at tokens/y/i). The
+        // projection maps a token array to the prior's choices (scalar tensors, as the prior draws them) and back.
+        static int[] FromChoices(ChoiceMap y) => [(int)Tok(y, 0), (int)Tok(y, 1), (int)Tok(y, 2)];
+        static ChoiceMap ToChoices(int[] y) => ChoiceMap.From(
+            (new Address("y", 0), tensor((double)y[0])), (new Address("y", 1), tensor((double)y[1])), (new Address("y", 2), tensor((double)y[2])));
+        var program = new GenerativeTarget<int, Tensor>(BrainGfModels.TargetModel, Tokens).ToDistillationTarget();
+        var target = new ProjectedTarget<int, int[]>(program, FromChoices, ToChoices).ToDistillationTarget();
+
+        // The same settings and tolerance as the generative policy's test (same Monte Carlo floor); the control is the
+        // prior projected the same way.
+        var options = new BrainTrainingOptions { SamplesPerPrompt = 8, GroupsPerStep = 2, Steps = 40, RefreshEvery = 40, LearningRate = 0.15, Seed = 3 };
+        double Kl(TabularTokenPolicy q) => Prompts.Average(x =>
+        {
+            var exact = Exact(BrainGfModels.TargetModel, x, Tokens);
+            using var lq = q.LogProb([x], exact.Select(e => FromChoices(e.Y)).ToArray());
+            var v = lq.data<double>().ToArray();
+            return exact.Select((e, k) => Math.Exp(e.LogProb) * (e.LogProb - v[k])).Sum();
+        });
+        var policy = new TabularTokenPolicy();
+        BrainTrainer.Train(target, policy, Prompts, options);
+        var trained = Kl(policy);
+        var control = new TabularTokenPolicy();
+        var prior = new ProjectedTarget<int, int[]>(new GenerativeTarget<int, Tensor>(BrainGfModels.PriorModel).ToDistillationTarget(), FromChoices, ToChoices);
+        BrainTrainer.Train(prior.ToDistillationTarget(), control, Prompts, options);
+        var wrong = Kl(control);
+        // The same draws (same seed, same prior proposal) and the same gradients give the same Adam trajectory as the
+        // generative policy's, whose gradients come from AccumulateParameterGradients with no tape of the trainer's.
+        var family = NewFamily();
+        GenerativeBrain.Distill(Policy, BrainGfModels.TargetModel, Prompts, options, priorAddress: Tokens);
+        for (var i = 0; i < 3; i++)
+        {
+            using var a = nn.functional.log_softmax(family.Parameters[i].detach(), -1);
+            using var b = nn.functional.log_softmax(policy.Parameters[i].detach(), -1);
+            var gap = (a - b).abs().max().item<double>();
+            Assert.True(gap < 1e-9, $"{family.ParameterNames[i]}: the two policies differ by {gap}");
+        }
+        _output.WriteLine($"KL(π* ‖ q): BRAIn {trained:F4}, control {wrong:F4}");
+        Assert.True(trained < 0.15, $"KL(π* ‖ q) = {trained}");
+        Assert.True(wrong > 0.45, $"control KL(π* ‖ q) = {wrong}");
+
+        // A projection that does not invert is refused at the first draw, naming the address.
+        var broken = new ProjectedTarget<int, int[]>(program, FromChoices, y => ToChoices([y[0], y[1], (y[2] + 1) % 3]));
+        var e = Assert.Throws<ArgumentException>(() => broken.Sample([0], 1, new Rng(1)));
+        Assert.Contains("y/2", e.Message);
+    }
+
+    [Fact]
+    public void A_policy_snapshot_keeps_its_values_while_the_policy_trains()
+    {
+        using var scope = NewDisposeScope();
+        var family = NewFamily(OptimalTable);
+        var snapshot = family.Snapshot();
+        var ys = family.Sample(Prompts, 5, new Rng(4));
+        var before = family.LogProb(Prompts, ys).data<double>().ToArray();
+        using (no_grad())
+            foreach (var p in family.Parameters) p.copy_(zeros_like(p));
+        var live = family.LogProb(Prompts, ys).data<double>().ToArray();
+        Assert.Equal(before, snapshot.LogProb(Prompts, ys).data<double>().ToArray());
+        // The live policy is unchanged by the snapshot's call (uniform: 3 tokens of 3 values).
+        Assert.Equal(live, family.LogProb(Prompts, ys).data<double>().ToArray());
+        Assert.All(live, v => Assert.Equal(-3 * Math.Log(3), v, 12));
+        ((IDisposable)snapshot).Dispose();
+    }
+
+    [Fact]
     public void Bad_programs_are_refused_with_their_names()
     {
         // A proposal with a factor is not a distribution over its choices.
