@@ -17,10 +17,13 @@ namespace Ppl.Inference.Amortized.Brain.Generative;
 /// target's trace.
 /// </para>
 /// </summary>
-/// <typeparam name="TX">The prompt type: the target's arguments.</typeparam>
+/// <typeparam name="TX">The prompt type.</typeparam>
+/// <typeparam name="TArgs">The target's arguments: the prompt with whatever fixed data the program reads (a network, tables).</typeparam>
 /// <typeparam name="TRet">The target's return type (not used).</typeparam>
-public sealed class GenerativeTarget<TX, TRet> : IConditionalModel<TX, ChoiceMap>, IRewardModel<TX, ChoiceMap>
+public class GenerativeTarget<TX, TArgs, TRet> : IConditionalModel<TX, ChoiceMap>, IRewardModel<TX, ChoiceMap>
 {
+    private readonly Func<TX, TArgs> _arguments;
+
     // The trainer scores the same outputs as prior and as reward one after the other; one pass computes both.
     private (IReadOnlyList<TX> Prompts, IReadOnlyList<ChoiceMap> Outputs, double[] LogPrior, double[] LogGoodness)? _last;
     private readonly object _gate = new();
@@ -30,21 +33,24 @@ public sealed class GenerativeTarget<TX, TRet> : IConditionalModel<TX, ChoiceMap
 
     private sealed record DrawScores(TX Prompt, double LogPrior, double LogGoodness);
 
-    /// <summary>Wraps <paramref name="target"/>.</summary>
+    /// <summary>Wraps <paramref name="target"/>, run at <paramref name="arguments"/>(x) for prompt x.</summary>
     /// <param name="target">The program: the prior's choices, then the reward's factor.</param>
+    /// <param name="arguments">The program's arguments for a prompt.</param>
     /// <param name="priorAddress">
     /// Where the prior's choices sit in the target's trace (the address of the call to the prior, e.g.
     /// <c>"tokens"</c> for <c>var tokens = Prior(x);</c>); null when the target makes them at its root.
     /// </param>
-    public GenerativeTarget(IGenerativeFunction<TX, TRet> target, Address? priorAddress = null)
+    public GenerativeTarget(IGenerativeFunction<TArgs, TRet> target, Func<TX, TArgs> arguments, Address? priorAddress = null)
     {
         ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(arguments);
         Function = target;
+        _arguments = arguments;
         PriorAddress = priorAddress ?? Address.Root;
     }
 
     /// <summary>The target program.</summary>
-    public IGenerativeFunction<TX, TRet> Function { get; }
+    public IGenerativeFunction<TArgs, TRet> Function { get; }
 
     /// <summary>The address of the prior's choices inside the target (the root when they are made inline).</summary>
     public Address PriorAddress { get; }
@@ -67,7 +73,7 @@ public sealed class GenerativeTarget<TX, TRet> : IConditionalModel<TX, ChoiceMap
             for (var i = 0; i < samplesPerPrompt; i++)
             {
                 using var scope = NewDisposeScope();
-                var trace = Function.Simulate(prompts[b], rng);
+                var trace = Function.Simulate(_arguments(prompts[b]), rng);
                 var choices = trace.Choices;
                 var y = PriorAddress.IsRoot ? choices : choices.GetSubmap(PriorAddress);
                 if (!PriorAddress.IsRoot)
@@ -128,7 +134,7 @@ public sealed class GenerativeTarget<TX, TRet> : IConditionalModel<TX, ChoiceMap
         using var _ = no_grad();
         var given = ToTarget(output);
         // Every choice is given, so Generate draws nothing: the stream is never read.
-        var trace = Function.Generate(prompt, given, NoDraws).Trace;
+        var trace = Function.Generate(_arguments(prompt), given, NoDraws).Trace;
         GenerativeChecks.FullyConstrained(Function, trace.Choices, given, prompt, "Target");
         var logGoodness = Function.Project(trace, Selection.None);
         var logPrior = trace.Score - logGoodness;
@@ -138,6 +144,19 @@ public sealed class GenerativeTarget<TX, TRet> : IConditionalModel<TX, ChoiceMap
     }
 
     private static Rng NoDraws => new(0);
+}
+
+/// <summary>A program target whose arguments are the prompt itself (see <see cref="GenerativeTarget{TX, TArgs, TRet}"/>).</summary>
+/// <typeparam name="TX">The prompt type: the target's arguments.</typeparam>
+/// <typeparam name="TRet">The target's return type (not used).</typeparam>
+public sealed class GenerativeTarget<TX, TRet> : GenerativeTarget<TX, TX, TRet>
+{
+    /// <summary>Wraps <paramref name="target"/>, run at the prompt.</summary>
+    /// <param name="target">The program: the prior's choices, then the reward's factor.</param>
+    /// <param name="priorAddress">Where the prior's choices sit in the target's trace (null: at its root).</param>
+    public GenerativeTarget(IGenerativeFunction<TX, TRet> target, Address? priorAddress = null) : base(target, static x => x, priorAddress)
+    {
+    }
 }
 
 /// <summary>

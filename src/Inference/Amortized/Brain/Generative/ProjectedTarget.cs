@@ -26,7 +26,7 @@ public sealed class ProjectedTarget<TX, TY> : IConditionalModel<TX, TY>, IReward
     private (IReadOnlyList<TY> Outputs, ChoiceMap[] Choices)? _last;
 
     /// <summary>Projects <paramref name="target"/> (prior and reward over choice maps) onto outputs of type <typeparamref name="TY"/>.</summary>
-    /// <param name="target">A target over choice maps, e.g. <see cref="GenerativeTarget{TX, TRet}.ToDistillationTarget"/>.</param>
+    /// <param name="target">A target over choice maps, e.g. <see cref="GenerativeTarget{TX, TArgs, TRet}.ToDistillationTarget"/>.</param>
     /// <param name="fromChoices">The output for the prior's choices.</param>
     /// <param name="toChoices">The prior's choices for an output.</param>
     public ProjectedTarget(DistillationTarget<TX, ChoiceMap> target, Func<ChoiceMap, TY> fromChoices, Func<TY, ChoiceMap> toChoices)
