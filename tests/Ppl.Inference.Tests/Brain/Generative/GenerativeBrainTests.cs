@@ -328,6 +328,35 @@ public sealed class GenerativeBrainTests
     }
 
     [Fact]
+    public void Every_preset_trains_a_policy_program()
+    {
+        // The estimator family runs unchanged on programs: DPG and GDC++ with the exact log Z (by enumeration), RWS, DPO-sft
+        // (n = 2, argmax) and on-policy REINFORCE (a policy snapshot per step, so the target scores the policy's draws,
+        // not its own). Ten steps each from the uniform start (KL ≈ 2.4) must move the policy towards π*.
+        var logZ = Prompts.Select(x => Enumerate.Model(BrainGfModels.TargetModel, x).LogEvidence).ToArray();
+        var presets = new[]
+        {
+            new BrainTrainingOptions { Objective = DistillationOptions.Dpg, LogNormalizer = i => logZ[i] },
+            new BrainTrainingOptions { Objective = DistillationOptions.GdcPlusPlus, LogNormalizer = i => logZ[i] },
+            new BrainTrainingOptions { Objective = DistillationOptions.RwsWake },
+            new BrainTrainingOptions { Objective = DistillationOptions.Dpo, SamplesPerPrompt = 2 },
+            new BrainTrainingOptions { Objective = DistillationOptions.Reinforce, Proposal = ProposalSource.PolicySnapshot, RefreshEvery = 1 },
+        };
+        foreach (var preset in presets)
+        {
+            var family = NewFamily();
+            var start = Prompts.Average(x => ForwardKl(family, x));
+            var options = preset with { SamplesPerPrompt = preset.Objective == DistillationOptions.Dpo ? 2 : 8, GroupsPerStep = 2, Steps = 10, LearningRate = 0.15, Seed = 5 };
+            var result = GenerativeBrain.Distill(Policy, BrainGfModels.TargetModel, Prompts, options, priorAddress: Tokens);
+            var end = Prompts.Average(x => ForwardKl(family, x));
+            _output.WriteLine($"{preset.Objective.Name}: KL {start:F3} → {end:F3}");
+            Assert.Equal(10, result.Steps);
+            Assert.All(result.Losses, l => Assert.True(double.IsFinite(l)));
+            Assert.True(end < start - 0.2, $"{preset.Objective.Name}: KL(π* ‖ q) {start} → {end}");
+        }
+    }
+
+    [Fact]
     public void Bad_programs_are_refused_with_their_names()
     {
         // A proposal with a factor is not a distribution over its choices.
