@@ -25,7 +25,8 @@ public class GenerativeTarget<TX, TArgs, TRet> : IConditionalModel<TX, ChoiceMap
     private readonly Func<TX, TArgs> _arguments;
 
     // The trainer scores the same outputs as prior and as reward one after the other; one pass computes both.
-    private (IReadOnlyList<TX> Prompts, IReadOnlyList<ChoiceMap> Outputs, double[] LogPrior, double[] LogGoodness)? _last;
+    // Keyed by the elements (choice maps are immutable, so the same objects mean the same outputs), not by the lists.
+    private (TX[] Prompts, ChoiceMap[] Outputs, double[] LogPrior, double[] LogGoodness)? _last;
     private readonly object _gate = new();
 
     // Scores of this target's own draws, by output (the table holds them only as long as the output lives).
@@ -115,13 +116,14 @@ public class GenerativeTarget<TX, TArgs, TRet> : IConditionalModel<TX, ChoiceMap
     {
         var n = GenerativeChecks.SamplesPerPrompt(prompts, outputs);
         lock (_gate)
-            if (_last is { } last && ReferenceEquals(last.Prompts, prompts) && ReferenceEquals(last.Outputs, outputs))
+            if (_last is { } last && last.Prompts.SequenceEqual(prompts) && last.Outputs.Length == outputs.Count
+                && last.Outputs.Select((o, k) => ReferenceEquals(o, outputs[k])).All(same => same))
                 return (last.LogPrior, last.LogGoodness);
         var logPrior = new double[outputs.Count];
         var logGoodness = new double[outputs.Count];
         for (var k = 0; k < outputs.Count; k++)
             (logPrior[k], logGoodness[k]) = ScoreOne(prompts[k / n], outputs[k]);
-        lock (_gate) _last = (prompts, outputs, logPrior, logGoodness);
+        lock (_gate) _last = (prompts.ToArray(), outputs.ToArray(), logPrior, logGoodness);
         return (logPrior, logGoodness);
     }
 

@@ -21,9 +21,10 @@ public sealed class ProjectedTarget<TX, TY> : IConditionalModel<TX, TY>, IReward
     private readonly object _gate = new();
 
     // The choice map each drawn output came from (so the program's scores of its own draws are reused), and the last
-    // converted list (so that scoring as prior and as reward hands the program the same list).
+    // converted list, matched element by element (so that scoring as prior and then as reward hands the program the
+    // same choice maps, whose scores it keeps).
     private readonly ConditionalWeakTable<object, ChoiceMap> _drawn = new();
-    private (IReadOnlyList<TY> Outputs, ChoiceMap[] Choices)? _last;
+    private (TY[] Outputs, ChoiceMap[] Choices)? _last;
 
     /// <summary>Projects <paramref name="target"/> (prior and reward over choice maps) onto outputs of type <typeparamref name="TY"/>.</summary>
     /// <param name="target">A target over choice maps, e.g. <see cref="GenerativeTarget{TX, TArgs, TRet}.ToDistillationTarget"/>.</param>
@@ -72,7 +73,8 @@ public sealed class ProjectedTarget<TX, TY> : IConditionalModel<TX, TY>, IReward
     {
         ArgumentNullException.ThrowIfNull(outputs);
         lock (_gate)
-            if (_last is { } last && ReferenceEquals(last.Outputs, outputs))
+            if (_last is { } last && last.Outputs.Length == outputs.Count
+                && last.Outputs.Select((o, k) => typeof(TY).IsValueType ? EqualityComparer<TY>.Default.Equals(o, outputs[k]) : ReferenceEquals(o, outputs[k])).All(same => same))
                 return last.Choices;
         var choices = new ChoiceMap[outputs.Count];
         for (var k = 0; k < outputs.Count; k++)
@@ -82,7 +84,7 @@ public sealed class ProjectedTarget<TX, TY> : IConditionalModel<TX, TY>, IReward
                 ? c
                 : _toChoices(y) ?? throw new InvalidOperationException($"toChoices returned null for output {k}.");
         }
-        lock (_gate) _last = (outputs, choices);
+        lock (_gate) _last = (outputs.ToArray(), choices);
         return choices;
     }
 
