@@ -1,0 +1,47 @@
+using Ppl.Modeling;
+using static Ppl.Dist;
+using static Ppl.Modeling.Effects;
+
+namespace Ppl.Inference.Tests.Smc;
+
+/// <summary>[Model] methods for tempered SMC on a generative function: the conjugate normal mean three ways, and a discrete shift.</summary>
+public static partial class TemperedSmcModels
+{
+    /// <summary>μ ~ N(0, 1), yᵢ ~ N(μ, 1) as Sample sites, observed through a choice map at "y"/i.</summary>
+    [Model]
+    public static double NormalMean(int n)
+    {
+        var mu = Sample(Normal(0, 1));
+        for (var i = 0; i < n; i++) _ = Sample(Normal(mu, 1), "y", i);
+        return mu;
+    }
+
+    /// <summary>The same model observing its data with Observe.</summary>
+    [Model]
+    public static double NormalMeanObserved(double[] ys)
+    {
+        var mu = Sample(Normal(0, 1));
+        for (var i = 0; i < ys.Length; i++) Observe(Normal(mu, 1), ys[i], "y", i);
+        return mu;
+    }
+
+    /// <summary>The same model scoring its data with Factor (the normal log density written out).</summary>
+    [Model]
+    public static double NormalMeanFactor(double[] ys)
+    {
+        var mu = Sample(Normal(0, 1));
+        for (var i = 0; i < ys.Length; i++) Factor(-0.5 * (ys[i] - mu) * (ys[i] - mu) - 0.9189385332046727);
+        return mu;
+    }
+
+    /// <summary>μ ~ N(0, 1), s ~ Bernoulli(1/2), yᵢ ~ N(μ + s·δ, 1): a continuous and a discrete latent, a bimodal posterior when δ is large.</summary>
+    [Model]
+    public static double Shifted(double[] ys, double delta)
+    {
+        var mu = Sample(Normal(0, 1));
+        var s = Sample(Bernoulli(0.5));
+        var m = s ? mu + delta : mu;
+        for (var i = 0; i < ys.Length; i++) Observe(Normal(m, 1), ys[i], "y", i);
+        return m;
+    }
+}
