@@ -65,44 +65,105 @@ public class ParticleGibbsModelTests(ITestOutputHelper output)
     [Fact]
     public void Conditional_smc_on_a_model_has_the_smoothing_means_and_unconditional_sweeps_do_not()
     {
-        // N = 3 particles: conditional SMC is exact for any N ≥ 2, while the draw of an unconditional 3-particle filter
-        // (the same sweep without the reference: the negative control) is biased. Late states mix well; without
-        // ancestor sampling the early ones mix slowly when T ≫ N, so the check is on x_T and x_{T−1}.
+        // N = 4 particles: conditional SMC is exact for any N ≥ 2, while the draw of an unconditional 4-particle filter
+        // (the same sweep without the reference: the negative control) is biased. With ancestor sampling every state
+        // mixes; without it the early states barely move when T ≫ N (path degeneracy), so that chain is checked at x_T only.
         var exact = SmoothingMeans(Data);
         var model = ResumableModels.LgssmModel;
         var single = new RunOptions { MaxDegreeOfParallelism = 1 };
         var reference = ConditionalSmc.Initial(model, Data, ChoiceMap.Empty, 10, new Rng(1), single);
         Assert.Equal(Data.Length + 1, reference.Count);
         Assert.False(reference.Contains(new Address("y", 1)));
-        double[][] Run(bool conditional)
+        int[] states = [0, Data.Length / 2, Data.Length];
+        double[][][] Run(Func<ChoiceMap, Rng, ChoiceMap> sweep)
         {
             var rng = new Rng(11);
-            return Enumerable.Range(0, 4).Select(_ =>
+            var chains = Enumerable.Range(0, 4).Select(_ =>
             {
                 var r = rng.Split();
                 var current = reference;
-                var draws = new double[2 * 500];
-                for (var i = 0; i < 500; i++)
+                var draws = new double[300][];
+                for (var i = 0; i < draws.Length; i++)
                 {
-                    current = conditional
-                        ? ConditionalSmc.Run(model, Data, ChoiceMap.Empty, current, 3, r, single)
-                        : ConditionalSmc.Initial(model, Data, ChoiceMap.Empty, 3, r, single);
-                    draws[2 * i] = current.Get<double>(new Address("x", Data.Length));
-                    draws[2 * i + 1] = current.Get<double>(new Address("x", Data.Length - 1));
+                    current = sweep(current, r);
+                    draws[i] = states.Select(t => current.Get<double>(new Address("x", t))).ToArray();
                 }
                 return draws;
             }).ToArray();
+            return states.Select((_, j) => chains.Select(c => c.Select(d => d[j]).ToArray()).ToArray()).ToArray();
         }
-        var csmc = Run(conditional: true);
-        var filter = Run(conditional: false);
-        for (var lag = 0; lag < 2; lag++)
+        var ancestor = Run((c, r) => ConditionalSmc.Run(model, Data, ChoiceMap.Empty, c, 4, r, single));
+        var plain = Run((c, r) => ConditionalSmc.Run(model, Data, ChoiceMap.Empty, c, 4, r, single, ancestorSampling: false));
+        var filter = Run((_, r) => ConditionalSmc.Initial(model, Data, ChoiceMap.Empty, 4, r, single));
+        for (var j = 0; j < states.Length; j++)
         {
-            var t = Data.Length - lag;
-            var good = MomentCheck.Of(csmc.Select(c => c.Where((_, j) => j % 2 == lag).ToArray()).ToArray(), exact[t], minEss: 150);
-            var bad = MomentCheck.Of(filter.Select(c => c.Where((_, j) => j % 2 == lag).ToArray()).ToArray(), exact[t], minEss: 150);
-            output.WriteLine($"E[x_{t}]: conditional SMC {good}; unconditional 3-particle draws (negative control) {bad}");
-            Assert.True(Math.Abs(good.Z) <= 5, $"E[x_{t}]: {good}");
-            if (lag == 0) Assert.True(Math.Abs(bad.Z) > 5, $"negative control passed: {bad}");
+            var t = states[j];
+            var good = MomentCheck.Of(ancestor[j], exact[t], minEss: 200);
+            var noAs = MomentCheck.Of(plain[j], exact[t], minEss: 200);
+            var bad = MomentCheck.Of(filter[j], exact[t], minEss: 200);
+            output.WriteLine($"E[x_{t}]: ancestor sampling {good}; without {noAs}; unconditional 4-particle draws (negative control) {bad}");
+            Assert.True(Math.Abs(good.Z) <= 5, $"E[x_{t}] with ancestor sampling: {good}");
+            if (t == Data.Length)
+            {
+                Assert.True(Math.Abs(noAs.Z) <= 5, $"E[x_{t}] without ancestor sampling: {noAs}");
+                Assert.True(Math.Abs(bad.Z) > 5, $"negative control passed: {bad}");
+            }
         }
+    }
+
+    [Fact]
+    public void Particle_gibbs_on_a_model_recovers_the_grid_posterior_as_the_struct_version_does()
+    {
+        // a = grid[k] is a choice of the [Model]; each iteration: a CSMC sweep at the current k, then MH on k (prior proposals).
+        var exact = GridPosterior.Posterior;
+        var settings = new ParticleGibbsSettings { Parameters = Selection.At("k"), ParameterSteps = 2 };
+        var single = new RunOptions { MaxDegreeOfParallelism = 1 };
+        var rng = new Rng(23);
+        var runs = Enumerable.Range(0, 4).Select(_ => ParticleGibbs.Model(PmmhModels.LgssmWithUnknownAModel, (GridPosterior.Data, GridPosterior.Grid),
+            ChoiceMap.Empty, 5, 200, rng.Split(), settings, single)).ToArray();
+        // The chains start from one draw of a 5-particle filter: the first 50 iterations are burn-in.
+        var model = GridPosterior.Frequencies(runs.Select(r => r.Values("k").Skip(50).Select(v => (int)v).ToArray()).ToArray());
+        var ok = GridPosterior.Matches(model, exact, out var report);
+        output.WriteLine($"particle Gibbs on the [Model]: {report}; MH acceptance on k {runs.Average(r => r.ParameterAcceptanceRate):F2}");
+        Assert.True(ok, report);
+        Assert.All(runs[0].Chain, c => Assert.Equal(GridPosterior.Data.Length + 2, c.Count));
+
+        // The struct-based particle Gibbs (exact Gibbs update of a) on the same model and data: the two chains' grid frequencies agree.
+        var structRng = new Rng(29);
+        var structChains = Enumerable.Range(0, 4).Select(_ => ParticleGibbs.Run<LgssmStruct, double, int>(
+            k => new LgssmStruct(GridPosterior.Data, GridPosterior.Grid[k]), ParticleGibbsTests.UpdateA, 1, 5, 600, structRng.Split()).Parameters).ToArray();
+        var byStruct = GridPosterior.Frequencies(structChains);
+        for (var k = 0; k < exact.Length; k++)
+        {
+            static double Se((double Mean, double Mcse, int Draws) f, double p) => Math.Max(f.Mcse, Math.Sqrt(p * (1 - p) / f.Draws));
+            var se = Math.Sqrt(Math.Pow(Se(model[k], exact[k]), 2) + Math.Pow(Se(byStruct[k], exact[k]), 2));
+            output.WriteLine($"a = {GridPosterior.Grid[k]}: [Model] {model[k].Mean:F3}, struct {byStruct[k].Mean:F3}, exact {exact[k]:F3}, SE of the difference {se:F3}");
+            Assert.True(Math.Abs(model[k].Mean - byStruct[k].Mean) <= 5 * se, $"a = {GridPosterior.Grid[k]}: {model[k].Mean} vs {byStruct[k].Mean} ± {se}");
+        }
+
+        // Negative control: the same chain with the parameter held by the sweeps but never moved stays at its start.
+        var stuck = ParticleGibbs.Model(PmmhModels.LgssmWithUnknownAModel, (GridPosterior.Data, GridPosterior.Grid), ChoiceMap.Empty, 5, 100, new Rng(23),
+            settings with { ParameterSteps = 0 }, single);
+        var bad = GridPosterior.Matches(GridPosterior.Frequencies([stuck.Values("k").Select(v => (int)v).ToArray()]), exact, out var wrongReport);
+        output.WriteLine($"negative control: {wrongReport}");
+        Assert.False(bad, "negative control passed: " + wrongReport);
+    }
+
+    [Fact]
+    public void Bad_references_and_parameters_are_named()
+    {
+        var model = ResumableModels.LgssmModel;
+        var reference = ConditionalSmc.Initial(model, Data, ChoiceMap.Empty, 4, new Rng(1));
+        var missing = Assert.Throws<ArgumentException>(() => ConditionalSmc.Run(model, Data, ChoiceMap.Empty, reference.Without(new Address("x", 3)), 4, new Rng(2)));
+        Assert.Contains("x/3", missing.Message.Replace(" ", ""));
+        var extra = Assert.ThrowsAny<ModelException>(() => ConditionalSmc.Run(model, Data, ChoiceMap.Empty, reference.Set(new Address("z"), 1.0), 4, new Rng(2)));
+        Assert.Contains("z", extra.Message);
+        var unknown = Assert.Throws<UnknownAddressException>(() => ParticleGibbs.Model(model, Data, ChoiceMap.Empty, 4, 2, new Rng(3),
+            new ParticleGibbsSettings { Parameters = Selection.At("sigma") }));
+        Assert.Contains("sigma", unknown.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => ConditionalSmc.Run(model, Data, ChoiceMap.Empty, reference, 1, new Rng(2)));
+        var chain = ParticleGibbs.Model(model, Data, ChoiceMap.Empty, 4, 3, new Rng(3));
+        Assert.Throws<ArgumentException>(() => chain.Values(new Address("y", 1)));
+        Assert.True(double.IsNaN(chain.ParameterAcceptanceRate));
     }
 }

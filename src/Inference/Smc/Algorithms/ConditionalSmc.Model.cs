@@ -21,18 +21,23 @@ public static partial class ConditionalSmc
     /// <param name="particles">N ≥ 2 (including the reference).</param>
     /// <param name="rng">Random source.</param>
     /// <param name="options">Parallelism (particles) and cancellation.</param>
+    /// <param name="ancestorSampling">Draw the reference's ancestor at each pause (Lindsten, Jordan and Schön 2014) ∝ the
+    /// particle's weight times the density of the reference's remaining choices given its prefix (one Assess per particle
+    /// per pause, the order of cost of replay itself): the early choices then mix even when the pauses far outnumber the
+    /// particles, which they barely do without it (path degeneracy).</param>
     /// <returns>The new latent choices.</returns>
     /// <exception cref="ArgumentException">The reference lacks a choice the model makes, or has zero density.</exception>
     public static ChoiceMap Run<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> model, TArgs args, ChoiceMap observations, ChoiceMap reference,
-        int particles, Rng rng, RunOptions? options = null)
+        int particles, Rng rng, RunOptions? options = null, bool ancestorSampling = true)
     {
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentOutOfRangeException.ThrowIfLessThan(particles, 2);
-        return new ModelConditionalSmc<TArgs, TRet>(model, args, observations).Sweep(reference, ChoiceMap.Empty, particles, rng, options ?? RunOptions.Default);
+        return new ModelConditionalSmc<TArgs, TRet>(model, args, observations).Sweep(reference, ChoiceMap.Empty, particles, rng, options ?? RunOptions.Default,
+            ancestorSampling);
     }
 
     /// <summary>
-    /// A starting reference for <see cref="Run{TArgs, TRet}(IGenerativeFunction{TArgs, TRet}, TArgs, ChoiceMap, ChoiceMap, int, Rng, RunOptions?)"/>:
+    /// A starting reference for <see cref="Run{TArgs, TRet}(IGenerativeFunction{TArgs, TRet}, TArgs, ChoiceMap, ChoiceMap, int, Rng, RunOptions?, bool)"/>:
     /// the latent choices of one particle of an unconditional bootstrap filter (resampling at every pause), drawn ∝ its final weight.
     /// </summary>
     /// <param name="model">The model.</param>
@@ -98,7 +103,7 @@ internal sealed class ModelConditionalSmc<TArgs, TRet>
     /// observations, so every particle has them and weighs them by the same log density, which cancels. With a null
     /// reference it is an unconditional filter. Returns the drawn particle's latent choices, the fixed ones included.
     /// </summary>
-    public ChoiceMap Sweep(ChoiceMap? reference, ChoiceMap fixedChoices, int n, Rng rng, RunOptions options)
+    public ChoiceMap Sweep(ChoiceMap? reference, ChoiceMap fixedChoices, int n, Rng rng, RunOptions options, bool ancestorSampling = false)
     {
         ArgumentNullException.ThrowIfNull(rng);
         var paused = new PausingModel<TArgs, TRet>(_replay, Observations.Merge(fixedChoices)).Function;
@@ -123,7 +128,22 @@ internal sealed class ModelConditionalSmc<TArgs, TRet>
         {
             options.Cancellation.ThrowIfCancellationRequested();
             if (Enumerable.Range(0, n).All(i => traces[i].Return.Finished || double.IsNegativeInfinity(lw[i]))) break;
-            if (k > 1) Resample(traces, lw, reference is not null, rng);
+            if (k > 1)
+            {
+                // Ancestor sampling (Lindsten, Jordan and Schön 2014): the reference's remaining choices are grafted onto a
+                // prefix drawn ∝ its weight times how well it explains them, γ(prefix ∪ rest) / γₖ₋₁(prefix). It is drawn
+                // from the same weights the others resample from, before they do.
+                var before = (ITrace<(TArgs Args, int Pauses), Paused<TRet>>[])traces.Clone();
+                var graft = full is not null && ancestorSampling ? SampleAncestor(paused, full, referencePrefix, before, lw, rng) : 0;
+                Resample(traces, lw, full is not null, rng);
+                if (graft > 0)
+                {
+                    // The new reference: that particle's prefix (its trace at pause k − 1) with the old reference's rest.
+                    full = paused.Generate((_args, int.MaxValue), Graft(before[graft].Choices, Rest(full!, referencePrefix)), rng).Trace;
+                    traces[0] = before[graft];
+                    referencePrefix = before[graft];
+                }
+            }
             var previous = referencePrefix;
             ParticleParallel.For(n, rng, options, (i, r) =>
             {
@@ -149,6 +169,43 @@ internal sealed class ModelConditionalSmc<TArgs, TRet>
         var max = lw.Max();
         var chosen = traces[rng.DrawIndex(lw.Select(w => Math.Exp(w - max)).ToArray())];
         return Without(chosen.Choices, Observed).Merge(fixedChoices);
+    }
+
+    /// <summary>The reference's choices made after its prefix (those its prefix trace does not have).</summary>
+    private static ChoiceMap Rest(ITrace full, ITrace prefix)
+    {
+        var rest = ChoiceMap.Empty;
+        foreach (var (a, v) in full.Choices.Leaves)
+            if (!prefix.Choices.Contains(a)) rest = rest.Set(a, v);
+        return rest;
+    }
+
+    private static ChoiceMap Graft(ChoiceMap prefix, ChoiceMap rest) => prefix.Merge(rest);
+
+    /// <summary>
+    /// The ancestor of the reference's rest: i ∝ wᵢ γ(xᵢ ∪ rest) / γₖ₋₁(xᵢ), with γ the paused model's joint density
+    /// (Assess at the end; the trace's score at pause k − 1). A graft the model cannot run (a choice it needs missing, or
+    /// one it never visits, when the structure depends on the prefix) has density zero.
+    /// </summary>
+    private int SampleAncestor(IGenerativeFunction<(TArgs Args, int Pauses), Paused<TRet>> paused, ITrace<(TArgs Args, int Pauses), Paused<TRet>> full,
+        ITrace<(TArgs Args, int Pauses), Paused<TRet>> referencePrefix, ITrace<(TArgs Args, int Pauses), Paused<TRet>>[] traces, double[] lw, Rng rng)
+    {
+        var rest = Rest(full, referencePrefix);
+        var logs = new double[traces.Length];
+        for (var i = 0; i < traces.Length; i++)
+        {
+            if (double.IsNegativeInfinity(lw[i]) || double.IsNegativeInfinity(traces[i].Score)) { logs[i] = double.NegativeInfinity; continue; }
+            double joint;
+            if (i == 0) joint = full.Score;
+            else
+            {
+                try { joint = paused.Assess((_args, int.MaxValue), Graft(traces[i].Choices, rest)).Weight; }
+                catch (ModelException e) when (e is not ModelCodeException) { joint = double.NegativeInfinity; }
+            }
+            logs[i] = double.IsNegativeInfinity(joint) ? double.NegativeInfinity : lw[i] + joint - traces[i].Score;
+        }
+        var max = logs.Max();
+        return rng.DrawIndex(logs.Select(l => double.IsNaN(l) ? 0 : Math.Exp(l - max)).ToArray());
     }
 
     /// <summary>

@@ -7,7 +7,7 @@ public static partial class ParticleGibbs
     /// <summary>
     /// Runs a particle Gibbs chain on any model Ppl can pause at its observations (a <c>[Model]</c> method's generated
     /// function, through its replay form, or a <see cref="DynamicModel{TArgs, TRet}"/>). Each iteration (1) runs a
-    /// conditional SMC sweep (<see cref="ConditionalSmc.Run{TArgs, TRet}(IGenerativeFunction{TArgs, TRet}, TArgs, ChoiceMap, ChoiceMap, int, Rng, RunOptions?)"/>)
+    /// conditional SMC sweep (<see cref="ConditionalSmc.Run{TArgs, TRet}(IGenerativeFunction{TArgs, TRet}, TArgs, ChoiceMap, ChoiceMap, int, Rng, RunOptions?, bool)"/>)
     /// with the current choices as reference and the parameters (<see cref="ParticleGibbsSettings.Parameters"/>) held
     /// at their current values, then (2) moves the parameters by Metropolis–Hastings on the full trace, proposing them
     /// from their prior through <c>Regenerate</c>. Both steps leave the posterior of all latent choices invariant.
@@ -48,7 +48,7 @@ public static partial class ParticleGibbs
         {
             options.Cancellation.ThrowIfCancellationRequested();
             var held = parameters.IsNone ? ChoiceMap.Empty : Select(current, parameters);
-            current = csmc.Sweep(current, held, particles, rng.Split(), inner);
+            current = csmc.Sweep(current, held, particles, rng.Split(), inner, settings.AncestorSampling);
             if (!parameters.IsNone && settings.ParameterSteps > 0)
             {
                 var trace = Full(current);
@@ -87,6 +87,9 @@ public sealed record ParticleGibbsSettings
     /// proposals (null: none). They must be drawn, in every run of the model, no later than they are in the reference.
     /// </summary>
     public Selection? Parameters { get; init; }
+
+    /// <summary>Ancestor sampling in the conditional SMC sweeps (see <see cref="ConditionalSmc"/>'s model overload).</summary>
+    public bool AncestorSampling { get; init; } = true;
 
     /// <summary>MH steps on the parameters per iteration.</summary>
     public int ParameterSteps { get; init; } = 1;
