@@ -45,3 +45,20 @@ public static partial class TemperedSmcModels
         return m;
     }
 }
+
+/// <summary>The LGSSM of <see cref="SmcModels.Lgssm"/> (a = 0.9, same addresses) observing its data through Sample sites given as a choice map.</summary>
+public static partial class TemperedSmcModels
+{
+    /// <summary>x₀ ~ N(0, 1), xₜ ~ N(0.9 xₜ₋₁, 1), yₜ ~ N(xₜ, 0.5²) as Sample sites at "y"/t.</summary>
+    [Model]
+    public static double LgssmSampled(int steps)
+    {
+        var x = Sample(Normal(0, 1), "x", 0);
+        for (var t = 1; t <= steps; t++)
+        {
+            x = Sample(Normal(0.9 * x, 1), "x", t);
+            _ = Sample(Normal(x, 0.5), "y", t);
+        }
+        return x;
+    }
+}
