@@ -109,6 +109,25 @@ public class TemperedSmcModelTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_choice_that_comes_and_goes_is_moved_with_the_tempered_ratio()
+    {
+        // Regenerating s adds or drops μ; Regenerate's weight carries the proposal terms, so the tempered ratio stays exact.
+        // Exact: Z = ½ N(y; 0, I + 11ᵀ) + ½ N(y; 0, I), and E[μ | y, s] = Σy/(n + 1).
+        var l1 = Math.Log(0.5) + LogEvidence(Ys, 0);
+        var l0 = Math.Log(0.5) + Ys.Sum(y => -0.5 * y * y - HalfLog2Pi);
+        var logZ = MathUtil.LogSumExp(new[] { l0, l1 });
+        var p1 = Math.Exp(l1 - logZ);
+        var result = TemperedSmc.Run(TemperedSmcModels.SwitchingModel, Ys, ChoiceMap.Empty, 1000, new Rng(4));
+        var p = result.Probability(t => t.Return);
+        var m = result.Mean(t => t.Return ? t.Get<double>("mu") : 0.0);
+        var exactMean = p1 * Ys.Sum() / (Ys.Length + 1);
+        output.WriteLine($"log Ẑ {result.LogEvidence:F4} (exact {logZ:F4}); P(s) {p:F4} (exact {p1:F4}); E[μ] {m:F4} (exact {exactMean:F4}); acceptance {result.AcceptanceRate:F2}");
+        Assert.True(Math.Abs(p - p1) <= 5 * Math.Sqrt(p1 * (1 - p1) / 250), $"P(s) {p} vs {p1}");
+        Assert.True(Math.Abs(m - exactMean) <= 5 * Math.Sqrt(1.0 / 250), $"E[μ] {m} vs {exactMean}");
+        Assert.True(Math.Abs(result.LogEvidence - logZ) <= 0.1, $"{result.LogEvidence} vs {logZ}");
+    }
+
+    [Fact]
     public void Fixed_schedule_evidence_is_unbiased_on_a_model_and_the_untempered_acceptance_is_not()
     {
         var (logZ, _, _) = ShiftedExact();

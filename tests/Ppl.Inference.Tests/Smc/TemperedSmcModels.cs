@@ -44,6 +44,17 @@ public static partial class TemperedSmcModels
         for (var i = 0; i < ys.Length; i++) Observe(Normal(m, 1), ys[i], "y", i);
         return m;
     }
+
+    /// <summary>s ~ Bernoulli(1/2); μ ~ N(0, 1) only when s, else μ = 0; yᵢ ~ N(μ, 1): a choice that comes and goes with s.</summary>
+    [Model]
+    public static bool Switching(double[] ys)
+    {
+        var s = Sample(Bernoulli(0.5));
+        var mu = 0.0;
+        if (s) mu = Sample(Normal(0, 1), "mu");
+        for (var i = 0; i < ys.Length; i++) Observe(Normal(mu, 1), ys[i], "y", i);
+        return s;
+    }
 }
 
 /// <summary>The LGSSM of <see cref="SmcModels.Lgssm"/> (a = 0.9, same addresses) observing its data through Sample sites given as a choice map.</summary>

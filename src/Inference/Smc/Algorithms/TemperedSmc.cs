@@ -3,7 +3,9 @@ namespace Ppl.Inference.Smc;
 /// <summary>
 /// Tempered (annealed) SMC from the prior to the posterior (Neal 2001; Del Moral, Doucet and Jasra 2006):
 /// targets πₖ(x) ∝ p(x) L(x)^βₖ with 0 = β₀ &lt; … &lt; β_K = 1. Each stage reweights by L^(βₖ − βₖ₋₁),
-/// resamples when the ESS is low and moves every particle by random-walk MH steps that leave πₖ invariant.
+/// resamples when the ESS is low and moves every particle by MH steps that leave πₖ invariant: random-walk steps for a
+/// density over ℝᵈ given as delegates, single-site prior proposals through <c>Regenerate</c> for a generative function
+/// (both front ends share one loop).
 /// With a fixed schedule and proposal scale, the weight sum is an unbiased estimate of Z = ∫ p(x) L(x) dx.
 /// An adaptive schedule picks each βₖ by bisection so the conditional ESS of the reweighting is a set
 /// fraction of N (consistent, with a small bias in Ẑ).
