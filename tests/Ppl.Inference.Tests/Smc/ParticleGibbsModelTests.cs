@@ -150,6 +150,23 @@ public class ParticleGibbsModelTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Particle_gibbs_on_a_model_with_an_enumerative_gibbs_parameter_kernel_recovers_the_grid_posterior()
+    {
+        // The exact Gibbs update of k given the path, as the struct-based test's UpdateA, through an MCMC trace kernel.
+        var exact = GridPosterior.Posterior;
+        var settings = new ParticleGibbsSettings { Parameters = Selection.At("k") };
+        var kernel = new Ppl.Inference.Mcmc.EnumerativeGibbs<(double[], double[]), double>("k");
+        var rng = new Rng(31);
+        var runs = Enumerable.Range(0, 4).Select(_ => ParticleGibbs.Model(PmmhModels.LgssmWithUnknownAModel, (GridPosterior.Data, GridPosterior.Grid),
+            ChoiceMap.Empty, 5, 120, rng.Split(), settings, new RunOptions { MaxDegreeOfParallelism = 1 }, kernel)).ToArray();
+        var ok = GridPosterior.Matches(GridPosterior.Frequencies(runs.Select(r => r.Values("k").Skip(20).Select(v => (int)v).ToArray()).ToArray()), exact, out var report);
+        output.WriteLine($"particle Gibbs with enumerative Gibbs on k: {report}");
+        Assert.True(ok, report);
+        Assert.Throws<ArgumentException>(() => ParticleGibbs.Model(PmmhModels.LgssmWithUnknownAModel, (GridPosterior.Data, GridPosterior.Grid),
+            ChoiceMap.Empty, 5, 1, new Rng(1), parameterKernel: kernel));
+    }
+
+    [Fact]
     public void Bad_references_and_parameters_are_named()
     {
         var model = ResumableModels.LgssmModel;

@@ -21,9 +21,15 @@ public static partial class ParticleGibbs
     /// <param name="rng">Random source.</param>
     /// <param name="settings">Parameters, MH steps per iteration, starting choices.</param>
     /// <param name="options">Progress (per iteration) and cancellation; sweeps run on one thread.</param>
+    /// <param name="parameterKernel">Another kernel for the parameter moves in place of prior-proposal MH (e.g.
+    /// <see cref="Mcmc.EnumerativeGibbs{TArgs, TRet}"/> for a discrete parameter): an MCMC trace kernel, run
+    /// <see cref="ParticleGibbsSettings.ParameterSteps"/> times per iteration on the full trace of the model's replay form (a
+    /// <see cref="DynamicModel{TArgs, TRet}"/>); its private state is kept between iterations. It must change only the
+    /// parameters' values, which the next sweep then holds.</param>
     /// <exception cref="UnknownAddressException">A parameter address that names no choice of the model.</exception>
     public static ParticleGibbsModelResult Model<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> model, TArgs args, ChoiceMap observations,
-        int particles, int iterations, Rng rng, ParticleGibbsSettings? settings = null, RunOptions? options = null)
+        int particles, int iterations, Rng rng, ParticleGibbsSettings? settings = null, RunOptions? options = null,
+        Mcmc.IKernel<Mcmc.TraceState<TArgs, TRet>>? parameterKernel = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(rng);
@@ -42,6 +48,9 @@ public static partial class ParticleGibbs
         // that the selection names choices of the model (a misspelled parameter would otherwise never move).
         ITrace<TArgs, TRet> Full(ChoiceMap choices) => csmc.Replay.Generate(args, observations.Merge(choices), rng).Trace;
         if (!parameters.IsNone) SelectionCheck.Require(new ITrace[] { Full(current) }, parameters, "ParticleGibbs.Model");
+        if (parameterKernel is not null && parameters.IsNone)
+            throw new ArgumentException("A parameter kernel needs the parameters it moves named in settings.Parameters (the sweeps hold them).", nameof(parameterKernel));
+        var kernelStates = new Mcmc.TraceState<TArgs, TRet>(Full(current)).KernelStates;
         var chain = new ChoiceMap[iterations];
         long tried = 0, accepted = 0;
         for (var i = 0; i < iterations; i++)
@@ -54,8 +63,13 @@ public static partial class ParticleGibbs
                 var trace = Full(current);
                 for (var s = 0; s < settings.ParameterSteps; s++)
                 {
-                    var (next, moved) = MetropolisHastings.Step(trace, parameters, rng);
-                    trace = next;
+                    bool moved;
+                    if (parameterKernel is null) (trace, moved) = MetropolisHastings.Step(trace, parameters, rng);
+                    else
+                    {
+                        var state = parameterKernel.Step(new Mcmc.TraceState<TArgs, TRet>(trace, kernelStates, default), rng);
+                        (trace, kernelStates, moved) = (state.Trace, state.KernelStates, state.Stats.Accepted);
+                    }
                     tried++;
                     if (moved) accepted++;
                 }
@@ -101,7 +115,7 @@ public sealed record ParticleGibbsSettings
 /// <summary>A particle Gibbs chain on a model: the latent choices after each iteration.</summary>
 /// <param name="ModelName">The model's name, for messages.</param>
 /// <param name="Chain">The latent choices (observed addresses excluded) after each iteration.</param>
-/// <param name="ParameterAcceptanceRate">Fraction of parameter MH proposals accepted (NaN without parameters).</param>
+/// <param name="ParameterAcceptanceRate">Fraction of parameter moves that changed the trace (NaN without parameters).</param>
 public sealed record ParticleGibbsModelResult(string ModelName, IReadOnlyList<ChoiceMap> Chain, double ParameterAcceptanceRate)
 {
     /// <summary>
