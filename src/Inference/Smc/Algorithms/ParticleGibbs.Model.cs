@@ -50,7 +50,7 @@ public static partial class ParticleGibbs
         if (!parameters.IsNone) SelectionCheck.Require(new ITrace[] { Full(current) }, parameters, "ParticleGibbs.Model");
         if (parameterKernel is not null && parameters.IsNone)
             throw new ArgumentException("A parameter kernel needs the parameters it moves named in settings.Parameters (the sweeps hold them).", nameof(parameterKernel));
-        var kernelStates = new Mcmc.TraceState<TArgs, TRet>(Full(current)).KernelStates;
+        var kernelStates = System.Collections.Immutable.ImmutableDictionary<object, object>.Empty.WithComparers(ReferenceEqualityComparer.Instance);
         var chain = new ChoiceMap[iterations];
         long tried = 0, accepted = 0;
         for (var i = 0; i < iterations; i++)
