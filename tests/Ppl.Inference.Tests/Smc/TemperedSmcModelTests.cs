@@ -146,6 +146,23 @@ public class TemperedSmcModelTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Enumerated_over_every_draw_the_fixed_schedule_evidence_has_mean_exactly_Z()
+    {
+        // Under the exact enumerator every draw of the run (initial particles, resampling, proposals, accept decisions) is a
+        // branch, so E[Ẑ] is computed exactly: unbiasedness is an identity (1e-12), and the untempered acceptance breaks it.
+        const double y = 1.7;
+        var z = 0.3 * Math.Exp(-0.5 * (y - 1) * (y - 1) - HalfLog2Pi) + 0.7 * Math.Exp(-0.5 * y * y - HalfLog2Pi);
+        var settings = new TemperedSmcSettings { Temperatures = new[] { 0, 0.4, 1.0 }, MoveSteps = 1, EssThreshold = 1.0 };
+        double Mean(TemperedSmcSettings s) => Ppl.Enumeration.Enumerate.Program(
+            rng => TemperedSmc.Run(TemperedSmcModels.CoinModel, y, ChoiceMap.Empty, 2, rng, s).LogEvidence, lz => lz).Evidence;
+        var exact = Mean(settings);
+        var untempered = Mean(settings with { UntemperedAcceptance = true });
+        output.WriteLine($"E[Ẑ] {exact:R}, Z {z:R}; untempered acceptance {untempered:R}");
+        Assert.Equal(z, exact, 12);
+        Assert.True(Math.Abs(untempered - z) > 1e-3, $"negative control passed: {untempered} vs {z}");
+    }
+
+    [Fact]
     public void Bad_observations_are_named()
     {
         var unvisited = Assert.Throws<UnvisitedConstraintsException>(() =>

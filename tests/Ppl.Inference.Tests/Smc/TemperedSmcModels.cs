@@ -55,6 +55,15 @@ public static partial class TemperedSmcModels
         for (var i = 0; i < ys.Length; i++) Observe(Normal(mu, 1), ys[i], "y", i);
         return s;
     }
+
+    /// <summary>s ~ Bernoulli(0.3), y ~ N(s, 1): small enough to enumerate a whole tempered SMC run.</summary>
+    [Model]
+    public static bool Coin(double y)
+    {
+        var s = Sample(Bernoulli(0.3));
+        Observe(Normal(s ? 1.0 : 0.0, 1), y, "y");
+        return s;
+    }
 }
 
 /// <summary>The LGSSM of <see cref="SmcModels.Lgssm"/> (a = 0.9, same addresses) observing its data through Sample sites given as a choice map.</summary>
