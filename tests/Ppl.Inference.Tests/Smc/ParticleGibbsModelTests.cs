@@ -167,6 +167,38 @@ public class ParticleGibbsModelTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Enumerated_over_every_draw_conditional_smc_leaves_the_posterior_invariant()
+    {
+        // A reference drawn from the exact posterior of a two-step discrete chain, then one sweep with N = 2: under the
+        // exact enumerator the output's distribution is computed exactly and must be the posterior again (1e-12), with and
+        // without ancestor sampling. The unconditional 2-particle filter's draw (negative control) is not.
+        double[] ys = [1.4, -0.3];
+        static double N(double y, bool s) => Math.Exp(-0.5 * (y - (s ? 1 : 0)) * (y - (s ? 1 : 0)));
+        var states = new[] { (false, false), (false, true), (true, false), (true, true) };
+        var joint = states.Select(s => (s.Item1 ? 0.4 : 0.6) * N(ys[0], s.Item1) * (s.Item2 ? (s.Item1 ? 0.8 : 0.3) : (s.Item1 ? 0.2 : 0.7)) * N(ys[1], s.Item2)).ToArray();
+        var posterior = joint.Select(j => j / joint.Sum()).ToArray();
+        ChoiceMap Choices((bool, bool) s) => ChoiceMap.Empty.Set("s1", s.Item1).Set("s2", s.Item2);
+        int Index(ChoiceMap c) => Array.IndexOf(states, (c.Get<bool>("s1"), c.Get<bool>("s2")));
+        double[] After(Func<ChoiceMap, Rng, ChoiceMap> sweep)
+        {
+            var result = Ppl.Enumeration.Enumerate.Program(rng => Index(sweep(Choices(states[rng.DrawIndex(posterior)]), rng)));
+            return Enumerable.Range(0, states.Length).Select(i => result.Probability(e => e.Value == i)).ToArray();
+        }
+        var model = TemperedSmcModels.TwoStepModel;
+        var withAs = After((c, r) => ConditionalSmc.Run(model, ys, ChoiceMap.Empty, c, 2, r));
+        var withoutAs = After((c, r) => ConditionalSmc.Run(model, ys, ChoiceMap.Empty, c, 2, r, ancestorSampling: false));
+        var filter = After((_, r) => ConditionalSmc.Initial(model, ys, ChoiceMap.Empty, 2, r));
+        output.WriteLine($"posterior {string.Join(", ", posterior.Select(p => p.ToString("F6")))}; after CSMC with AS {string.Join(", ", withAs.Select(p => p.ToString("F6")))}; " +
+            $"without {string.Join(", ", withoutAs.Select(p => p.ToString("F6")))}; 2-particle filter {string.Join(", ", filter.Select(p => p.ToString("F6")))}");
+        for (var i = 0; i < states.Length; i++)
+        {
+            Assert.Equal(posterior[i], withAs[i], 12);
+            Assert.Equal(posterior[i], withoutAs[i], 12);
+        }
+        Assert.True(posterior.Zip(filter).Max(p => Math.Abs(p.First - p.Second)) > 1e-3, "negative control passed");
+    }
+
+    [Fact]
     public void Bad_references_and_parameters_are_named()
     {
         var model = ResumableModels.LgssmModel;

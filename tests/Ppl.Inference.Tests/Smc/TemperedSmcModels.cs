@@ -64,6 +64,17 @@ public static partial class TemperedSmcModels
         Observe(Normal(s ? 1.0 : 0.0, 1), y, "y");
         return s;
     }
+
+    /// <summary>A two-step discrete chain: s₁ ~ Bernoulli(0.4), y₁ ~ N(s₁, 1); s₂ ~ Bernoulli(s₁ ? 0.8 : 0.3), y₂ ~ N(s₂, 1).</summary>
+    [Model]
+    public static bool TwoStep(double[] ys)
+    {
+        var s1 = Sample(Bernoulli(0.4));
+        Observe(Normal(s1 ? 1.0 : 0.0, 1), ys[0], "y", 1);
+        var s2 = Sample(Bernoulli(s1 ? 0.8 : 0.3));
+        Observe(Normal(s2 ? 1.0 : 0.0, 1), ys[1], "y", 2);
+        return s2;
+    }
 }
 
 /// <summary>The LGSSM of <see cref="SmcModels.Lgssm"/> (a = 0.9, same addresses) observing its data through Sample sites given as a choice map.</summary>
