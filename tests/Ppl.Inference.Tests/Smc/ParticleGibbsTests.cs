@@ -8,7 +8,7 @@ namespace Ppl.Inference.Tests.Smc;
 public class ParticleGibbsTests(ITestOutputHelper output)
 {
     /// <summary>Exact Gibbs update of a given the path: p(a | x) ∝ Πₜ N(xₜ; a xₜ₋₁, 1) on the grid.</summary>
-    private static int UpdateA(double[] path, int _, Rng rng)
+    internal static int UpdateA(double[] path, int _, Rng rng)
     {
         var logp = GridPosterior.Grid.Select(a =>
         {

@@ -6,7 +6,7 @@ namespace Ppl.Inference.Smc;
 /// The map reference → new path is a Markov kernel that leaves the smoothing posterior p(x₀..x_T | y)
 /// invariant for any N ≥ 2; it is the state update of particle Gibbs.
 /// </summary>
-public static class ConditionalSmc
+public static partial class ConditionalSmc
 {
     /// <summary>One conditional SMC sweep; returns the new path x₀..x_T.</summary>
     /// <param name="model">The model.</param>

@@ -5,7 +5,7 @@ namespace Ppl.Inference.Smc;
 /// exact or MCMC update) and x₀..x_T ~ <see cref="ConditionalSmc"/> at θ. Both updates leave p(θ, x | y)
 /// invariant, so the θ chain targets p(θ | y).
 /// </summary>
-public static class ParticleGibbs
+public static partial class ParticleGibbs
 {
     /// <summary>Runs one particle Gibbs chain.</summary>
     /// <param name="model">The state-space model at θ.</param>

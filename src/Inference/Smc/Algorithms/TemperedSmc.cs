@@ -3,12 +3,14 @@ namespace Ppl.Inference.Smc;
 /// <summary>
 /// Tempered (annealed) SMC from the prior to the posterior (Neal 2001; Del Moral, Doucet and Jasra 2006):
 /// targets πₖ(x) ∝ p(x) L(x)^βₖ with 0 = β₀ &lt; … &lt; β_K = 1. Each stage reweights by L^(βₖ − βₖ₋₁),
-/// resamples when the ESS is low and moves every particle by random-walk MH steps that leave πₖ invariant.
+/// resamples when the ESS is low and moves every particle by MH steps that leave πₖ invariant: random-walk steps for a
+/// density over ℝᵈ given as delegates, single-site prior proposals through <c>Regenerate</c> for a generative function
+/// (both front ends share one loop).
 /// With a fixed schedule and proposal scale, the weight sum is an unbiased estimate of Z = ∫ p(x) L(x) dx.
 /// An adaptive schedule picks each βₖ by bisection so the conditional ESS of the reweighting is a set
 /// fraction of N (consistent, with a small bias in Ẑ).
 /// </summary>
-public static class TemperedSmc
+public static partial class TemperedSmc
 {
     /// <summary>Runs tempered SMC on a density over ℝᵈ.</summary>
     /// <param name="samplePrior">Draws x from the prior.</param>
@@ -25,6 +27,7 @@ public static class TemperedSmc
         ArgumentNullException.ThrowIfNull(logPrior);
         ArgumentNullException.ThrowIfNull(logLikelihood);
         ArgumentNullException.ThrowIfNull(rng);
+        ArgumentOutOfRangeException.ThrowIfLessThan(particles, 1);
         settings ??= TemperedSmcSettings.Default;
         options ??= RunOptions.Default;
         var xs = new double[particles][];
@@ -35,6 +38,56 @@ public static class TemperedSmc
             logL[i] = logLikelihood(xs[i]);
         });
         var dim = xs[0].Length;
+        var run = Core(xs, logL, rng, settings, options, (x, population, beta) =>
+        {
+            // Random-walk scale per coordinate: fixed, or 2.38/√d times the particles' weighted sd.
+            var scale = settings.ProposalScale is { } s ? Enumerable.Repeat(s, dim).ToArray() : AdaptiveScale(x, population, dim);
+            return (current, currentL, r) =>
+            {
+                var accepted = 0;
+                var currentLog = logPrior(current) + beta * currentL;
+                for (var m = 0; m < settings.MoveSteps; m++)
+                {
+                    var proposal = new double[dim];
+                    for (var j = 0; j < dim; j++) proposal[j] = current[j] + scale[j] * r.NextGaussian();
+                    var prior = logPrior(proposal);
+                    if (!(prior > double.NegativeInfinity)) continue;
+                    var lik = logLikelihood(proposal);
+                    var log = prior + (double.IsNegativeInfinity(lik) ? double.NegativeInfinity : beta * lik);
+                    if (log - currentLog >= 0 || Math.Log(r.NextOpenDouble()) < log - currentLog)
+                    {
+                        (current, currentL, currentLog) = (proposal, lik, log);
+                        accepted++;
+                    }
+                }
+                return (current, currentL, accepted, settings.MoveSteps);
+            };
+        });
+        return new TemperedSmcResult(run.Particles, run.LogWeights, run.LogEvidence, run.Temperatures, run.Steps, run.Ancestry, run.AcceptanceRate);
+    }
+
+    /// <summary>
+    /// One particle's moves at one stage: from (particle, log L) with its own stream to the moved particle, its log L,
+    /// and how many proposals were accepted out of how many tried. It must leave πβ ∝ p·L^β invariant.
+    /// </summary>
+    private delegate (T Particle, double LogLikelihood, int Accepted, int Tried) TemperedMove<T>(T particle, double logLikelihood, Rng rng);
+
+    /// <summary>What <see cref="Core{T}"/> returns; each front end wraps it in its own result type.</summary>
+    private sealed record TemperedRun<T>(T[] Particles, double[] LogWeights, double LogEvidence, List<double> Temperatures,
+        List<SmcStep> Steps, List<int[]?> Ancestry, double AcceptanceRate);
+
+    /// <summary>
+    /// The tempered SMC loop shared by every front end (a density over ℝᵈ, a generative function): pick the next
+    /// temperature (fixed or by conditional-ESS bisection), reweight by L^(β′−β), resample when the ESS is low, then
+    /// move every live particle with the kernel <paramref name="movesAt"/> builds for this stage (after resampling,
+    /// so it may adapt to the population: with a fixed schedule and a kernel that does not look at the population,
+    /// Ẑ is unbiased). The particles start as prior draws with log L given in <paramref name="logL"/>.
+    /// </summary>
+    private static TemperedRun<T> Core<T>(T[] xs, double[] logL, Rng rng, TemperedSmcSettings settings, RunOptions options,
+        Func<T[], Population<int>, double, TemperedMove<T>> movesAt)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(settings.MoveSteps);
+        var particles = xs.Length;
         var population = Population<int>.Spawn(particles, i => i);
         var schedule = new List<double> { 0.0 };
         var steps = new List<SmcStep>();
@@ -66,41 +119,25 @@ public static class TemperedSmc
                 logL = parents.Select(a => logL[a]).ToArray();
                 population = new Population<int>(Enumerable.Range(0, particles).ToArray(), population.LogWeights);
             }
-            // Random-walk scale per coordinate: fixed, or 2.38/√d times the particles' weighted sd.
-            var scale = settings.ProposalScale is { } s ? Enumerable.Repeat(s, dim).ToArray() : AdaptiveScale(xs, population, dim);
+            var move = movesAt(xs, population, beta);
             var accepted = new int[particles];
-            var b = beta;
+            var proposed = new int[particles];
             var x = xs;
             var l = logL;
+            var lw = population.LogWeights;
             ParticleParallel.For(particles, rng, options, (i, r) =>
             {
-                var current = x[i];
-                var currentL = l[i];
-                var currentLog = logPrior(current) + b * currentL;
-                for (var m = 0; m < settings.MoveSteps; m++)
-                {
-                    var proposal = new double[dim];
-                    for (var j = 0; j < dim; j++) proposal[j] = current[j] + scale[j] * r.NextGaussian();
-                    var prior = logPrior(proposal);
-                    if (!(prior > double.NegativeInfinity)) continue;
-                    var lik = logLikelihood(proposal);
-                    var log = prior + (double.IsNegativeInfinity(lik) ? double.NegativeInfinity : b * lik);
-                    if (log - currentLog >= 0 || Math.Log(r.NextOpenDouble()) < log - currentLog)
-                    {
-                        (current, currentL, currentLog) = (proposal, lik, log);
-                        accepted[i]++;
-                    }
-                }
-                x[i] = current;
-                l[i] = currentL;
+                // A particle of weight zero stays as it is: it carries no mass, and its −∞ log L would make the ratio NaN.
+                if (double.IsNegativeInfinity(lw[i])) return;
+                (x[i], l[i], accepted[i], proposed[i]) = move(x[i], l[i], r);
             });
-            tried += (long)particles * settings.MoveSteps;
-            moved += accepted.Sum();
+            tried += proposed.Sum(p => (long)p);
+            moved += accepted.Sum(a => (long)a);
             ancestry.Add(parents);
             steps.Add(new SmcStep(stage, ess, parents is not null, evidence, parents is null ? particles : parents.Distinct().Count()));
             options.Progress?.Report(new Progress(stage, settings.Temperatures?.Count - 1 ?? stage + 1));
         }
-        return new TemperedSmcResult(xs, population.LogWeights.ToArray(), population.LogEvidence, schedule, steps, ancestry,
+        return new TemperedRun<T>(xs, population.LogWeights.ToArray(), population.LogEvidence, schedule, steps, ancestry,
             tried == 0 ? double.NaN : (double)moved / tried);
     }
 
@@ -162,10 +199,16 @@ public sealed record TemperedSmcSettings
     /// <summary>For the adaptive schedule: the conditional ESS fraction each stage aims at.</summary>
     public double TargetConditionalEss { get; init; } = 0.5;
 
-    /// <summary>Random-walk MH steps per particle per stage.</summary>
+    /// <summary>
+    /// MH steps per particle per stage: random-walk steps for a density; for a generative function, sweeps, each
+    /// proposing every latent choice once.
+    /// </summary>
     public int MoveSteps { get; init; } = 5;
 
-    /// <summary>A fixed random-walk sd, or null to use 2.38/√d times the particles' sd per coordinate.</summary>
+    /// <summary>
+    /// A fixed random-walk sd, or null to use 2.38/√d times the particles' sd per coordinate. Used by the density
+    /// front end only: on a generative function the moves propose from the prior (see the generative function overload).
+    /// </summary>
     public double? ProposalScale { get; init; }
 
     /// <summary>Resample when ESS &lt; threshold · N.</summary>
@@ -173,6 +216,12 @@ public sealed record TemperedSmcSettings
 
     /// <summary>The resampling scheme.</summary>
     public IResampler Resampler { get; init; } = Resamplers.Systematic;
+
+    /// <summary>
+    /// Negative control for tests only: accept generative-function moves by the untempered ratio (the Regenerate
+    /// weight alone, i.e. as if β were 1), so the moves target the posterior instead of πβ and Ẑ is biased.
+    /// </summary>
+    internal bool UntemperedAcceptance { get; init; }
 }
 
 /// <summary>The outcome of <see cref="TemperedSmc"/>.</summary>
