@@ -2,37 +2,39 @@ using Ppl.Autodiff;
 using Ppl.Modeling;
 using static Ppl.Dist;
 using static Ppl.Modeling.Effects;
+using static TorchSharp.torch;
 
 namespace Ppl.Examples;
 
 /// <summary>
 /// The model every algorithm of <see cref="EveryAlgorithmExample"/> runs on, written once as a [Model] method: a
 /// continuous latent μ ~ N(0, 1), a discrete latent s ~ Bernoulli(½) that shifts the data's mean by
-/// <see cref="Shift"/>, and n observations yᵢ ~ N(μ + s·shift, 1). Given s the model is conjugate, so its posterior
-/// and evidence are exact by enumeration over s and conjugacy over μ (<see cref="EveryAlgorithmExact"/>).
+/// <see cref="Shift"/>, and n data yᵢ ~ N(μ + s·shift, 1). The data are Sample sites, given as observations (a choice
+/// map), so the same method is the simulator the Distribution Transformer trains on and the model every algorithm
+/// conditions. Given s the model is conjugate, so its posterior and evidence are exact (<see cref="EveryAlgorithmExact"/>).
 /// </summary>
 public static partial class EveryAlgorithmModels
 {
     /// <summary>How far s = 1 moves the data's mean.</summary>
     public const double Shift = 1.0;
 
-    /// <summary>The model: μ ~ N(0, 1), s ~ Bernoulli(½), yᵢ ~ N(μ + s·shift, 1) observed at "y"/i.</summary>
+    /// <summary>The model: μ ~ N(0, 1), s ~ Bernoulli(½), yᵢ ~ N(μ + s·shift, 1) at "y"/i for i &lt; n.</summary>
     [Model]
-    public static double Switch(double[] ys)
+    public static double Switch(int n)
     {
         var mu = Sample(Normal(0, 1), "mu");
         var s = Sample(Bernoulli(0.5), "s");
         var offset = s ? Shift : 0.0;
-        for (var i = 0; i < ys.Length; i++) Observe(Normal(mu + offset, 1), ys[i], "y", i);
+        for (var i = 0; i < n; i++) _ = Sample(Normal(mu + offset, 1), "y", i);
         return mu;
     }
 
+    // log_mix over Real has no tensor counterpart in the batched form; NUTS runs the differentiable form.
+#pragma warning disable PPL0011
     /// <summary>
     /// The same model with s summed out by hand, as a Stan user writes it for NUTS (which moves only continuous
     /// choices): p(y | μ) = ½ Πᵢ N(yᵢ; μ, 1) + ½ Πᵢ N(yᵢ; μ + shift, 1), added with <c>Factor</c> through log_mix.
     /// </summary>
-    // log_mix over Real has no tensor counterpart in the batched form; NUTS runs the differentiable form.
-#pragma warning disable PPL0011
     [Model]
     public static double SwitchMarginalised(double[] ys)
     {
@@ -50,4 +52,23 @@ public static partial class EveryAlgorithmModels
         return mu;
     }
 #pragma warning restore PPL0011
+
+    // A policy with trainable parameters is a tensor program (Param, tensor sites): it has no batched, resumable or
+    // differentiable form over doubles, and needs none; BRAIn runs its handler body.
+#pragma warning disable PPL0010, PPL0011, PPL0012
+    /// <summary>
+    /// The BRAIn policy q(s, μ): s ~ Bernoulli(σ(ℓ)), μ | s ~ N(m_s, exp(log σ_s)²), with ℓ, m and log σ trainable.
+    /// </summary>
+    [Model]
+    public static Tensor SwitchPolicy(int n)
+    {
+        var logit = Param("s_logit", () => tensor(0.0, ScalarType.Float64));
+        var means = Param("mu_mean", () => tensor(new[] { 0.0, 0.0 }, ScalarType.Float64));
+        var logSds = Param("mu_log_sd", () => tensor(new[] { 0.0, 0.0 }, ScalarType.Float64));
+        var s = Sample(BernoulliLogits(logit), "s");
+        var k = (long)s.item<double>();
+        var mu = Sample(Normal(means[k], logSds[k].exp()), "mu");
+        return mu;
+    }
+#pragma warning restore PPL0010, PPL0011, PPL0012
 }

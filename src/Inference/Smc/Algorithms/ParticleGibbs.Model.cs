@@ -64,7 +64,7 @@ public static partial class ParticleGibbs
                 for (var s = 0; s < settings.ParameterSteps; s++)
                 {
                     bool moved;
-                    if (parameterKernel is null) (trace, moved) = MetropolisHastings.Step(trace, parameters, rng);
+                    if (parameterKernel is null) (trace, moved) = Mcmc.MetropolisHastings<TArgs, TRet>.Step(trace, parameters, rng);
                     else
                     {
                         var state = parameterKernel.Step(new Mcmc.TraceState<TArgs, TRet>(trace, kernelStates, default), rng);
@@ -118,6 +118,9 @@ public sealed record ParticleGibbsSettings
 /// <param name="ParameterAcceptanceRate">Fraction of parameter moves that changed the trace (NaN without parameters).</param>
 public sealed record ParticleGibbsModelResult(string ModelName, IReadOnlyList<ChoiceMap> Chain, double ParameterAcceptanceRate)
 {
+    /// <summary>The chain's scalar choices as a one-chain <see cref="Posterior"/>, dropping the first <paramref name="burnIn"/> sweeps.</summary>
+    public Posterior ToPosterior(int burnIn = 0) => ChoiceChain.ToPosterior("particle Gibbs", Chain, burnIn);
+
     /// <summary>
     /// The chain of the scalar choice at <paramref name="address"/> (double, int or bool as 0/1), e.g. for
     /// <see cref="Diagnostics.ConvergenceDiagnostics"/>. Throws <see cref="ArgumentException"/> naming the address when a draw lacks it.

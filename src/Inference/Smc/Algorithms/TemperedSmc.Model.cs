@@ -86,19 +86,15 @@ public static partial class TemperedSmc
     /// and choices that appear or vanish with other choices' values, and needs nothing the GFI does not give; the
     /// differentiable form covers only continuous, fixed-structure [Model] methods. Proposing one site at a time keeps
     /// the acceptance reasonable as the posterior narrows; the population, not the kernel, carries the particles
-    /// between modes. The decision is drawn through <see cref="Rng.DrawIndex"/>, as the SMC MH move is, so a run
-    /// stays enumerable.
+    /// between modes. The decision is the one MH accept rule (<c>Mcmc.Accept.Draw</c>, drawn through
+    /// <see cref="Rng.DrawIndex"/>), so a run stays enumerable.
     /// </remarks>
     private static bool Accept(double weight, double logL, double proposedL, double beta, bool untempered, Rng rng)
     {
         // L′ = 0: πβ(t′) = 0 for β > 0 (every move happens at β > 0), so reject; this also avoids −∞ − (−∞).
         if (double.IsNegativeInfinity(proposedL) || double.IsNaN(weight) || double.IsNaN(proposedL)) return false;
         var logRatio = untempered ? weight : weight - (1 - beta) * (proposedL - logL);
-        if (double.IsNaN(logRatio)) return false;
-        if (logRatio >= 0) return true;
-        var accept = Math.Exp(logRatio);
-        Span<double> w = stackalloc double[] { 1 - accept, accept };
-        return rng.DrawIndex(w) == 1;
+        return Mcmc.Accept.Draw(logRatio, rng).Accepted;
     }
 }
 

@@ -10,17 +10,6 @@ public static class PmmhResults
     public static Posterior ToPosterior(this PmmhResult<ChoiceMap> result, int warmup = 0)
     {
         ArgumentNullException.ThrowIfNull(result);
-        if (warmup < 0 || warmup >= result.Chain.Count)
-            throw new ArgumentOutOfRangeException(nameof(warmup), warmup, $"The warm-up must leave at least one of the chain's {result.Chain.Count} states.");
-        var kept = result.Chain.Skip(warmup).ToArray();
-        var addresses = kept[0].Leaves.Where(l => l.Value is double or int or bool).Select(l => l.Address).ToArray();
-        var values = kept.Select(theta => addresses.Select(a => theta[a] switch
-        {
-            double d => d,
-            int i => i,
-            bool b => b ? 1.0 : 0.0,
-            var v => throw new InvalidOperationException($"PMMH's parameter at '{a}' changed type to {v?.GetType().Name ?? "null"}."),
-        }).ToArray()).ToArray();
-        return new Posterior("PMMH", addresses.Select(a => a.ToString()).ToArray(), values, chains: new int[kept.Length]);
+        return ChoiceChain.ToPosterior("PMMH", result.Chain, warmup);
     }
 }

@@ -16,6 +16,39 @@ public static partial class Objectives
         });
     }
 
+    /// <summary>
+    /// ELBO of a model conditioned on <paramref name="observations"/> (values of its observed Sample sites, as importance
+    /// sampling, SMC and MCMC take them): E_{x~q}[log p(x, y) − log q̂(x)] with y merged into the guide's choices.
+    /// </summary>
+    public static Expectation Elbo<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> model, TArgs args, ChoiceMap observations, ISpDistribution guide)
+    {
+        ArgumentNullException.ThrowIfNull(guide);
+        ArgumentNullException.ThrowIfNull(observations);
+        return Vi.E(vi =>
+        {
+            var (x, logq) = guide.RandomWeighted(vi);
+            return vi.Density(model, args, x.Merge(observations)) - logq;
+        });
+    }
+
+    /// <summary>IWELBO_n of a model conditioned on <paramref name="observations"/> (values of observed Sample sites).</summary>
+    public static Expectation Iwelbo<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> model, TArgs args, ChoiceMap observations, ISpDistribution guide, int n)
+    {
+        ArgumentNullException.ThrowIfNull(guide);
+        ArgumentNullException.ThrowIfNull(observations);
+        if (n < 1) throw new ArgumentOutOfRangeException(nameof(n), n, "n must be at least 1.");
+        return Vi.E(vi =>
+        {
+            var logw = new List<Tensor>(n);
+            for (var k = 0; k < n; k++)
+            {
+                var (x, logq) = guide.RandomWeighted(vi);
+                logw.Add(vi.Density(model, args, x.Merge(observations)) - logq);
+            }
+            return ViMath.LogMeanExp(logw);
+        });
+    }
+
     /// <summary>IWELBO_n: E[log (1/n) Σₖ exp(log p(xₖ, y) − log q̂(xₖ))], xₖ ~ q i.i.d.</summary>
     public static Expectation Iwelbo<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> model, TArgs args, ISpDistribution guide, int n)
     {

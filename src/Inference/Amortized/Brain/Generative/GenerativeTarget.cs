@@ -23,6 +23,7 @@ namespace Ppl.Inference.Amortized.Brain.Generative;
 public class GenerativeTarget<TX, TArgs, TRet> : IConditionalModel<TX, ChoiceMap>, IRewardModel<TX, ChoiceMap>
 {
     private readonly Func<TX, TArgs> _arguments;
+    private readonly Func<TX, ChoiceMap>? _observations;
 
     // The trainer scores the same outputs as prior and as reward one after the other; one pass computes both.
     // Keyed by the elements (choice maps are immutable, so the same objects mean the same outputs), not by the lists.
@@ -41,12 +42,18 @@ public class GenerativeTarget<TX, TArgs, TRet> : IConditionalModel<TX, ChoiceMap
     /// Where the prior's choices sit in the target's trace (the address of the call to the prior, e.g.
     /// <c>"tokens"</c> for <c>var tokens = Prior(x);</c>); null when the target makes them at its root.
     /// </param>
-    public GenerativeTarget(IGenerativeFunction<TArgs, TRet> target, Func<TX, TArgs> arguments, Address? priorAddress = null)
+    /// <param name="observations">
+    /// Values of the program's observed Sample sites for a prompt (conditioning as one concept: a model that observes
+    /// its data through constrained Sample sites is a target as one written with <c>Observe</c> is): they are scored
+    /// as part of log ℓ and never part of the output. Null when the program observes everything itself.
+    /// </param>
+    public GenerativeTarget(IGenerativeFunction<TArgs, TRet> target, Func<TX, TArgs> arguments, Address? priorAddress = null, Func<TX, ChoiceMap>? observations = null)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(arguments);
         Function = target;
         _arguments = arguments;
+        _observations = observations;
         PriorAddress = priorAddress ?? Address.Root;
     }
 
@@ -74,15 +81,16 @@ public class GenerativeTarget<TX, TArgs, TRet> : IConditionalModel<TX, ChoiceMap
             for (var i = 0; i < samplesPerPrompt; i++)
             {
                 using var scope = NewDisposeScope();
-                var trace = Function.Simulate(_arguments(prompts[b]), rng);
-                var choices = trace.Choices;
+                var observed = Observed(prompts[b]);
+                var trace = observed.IsEmpty ? Function.Simulate(_arguments(prompts[b]), rng) : Function.Generate(_arguments(prompts[b]), observed, rng).Trace;
+                var choices = WithoutObserved(trace.Choices, observed);
                 var y = PriorAddress.IsRoot ? choices : choices.GetSubmap(PriorAddress);
                 if (!PriorAddress.IsRoot)
                     GenerativeChecks.FullyConstrained(Function, choices, ToTarget(y), prompts[b], "Target");
                 outputs[b * samplesPerPrompt + i] = GenerativeChecks.Keep(y);
                 // The draw's own trace already holds log p + log ℓ: keep it, so that scoring the draw (the prior
                 // proposal's log q′ = log p, and the reward) does not run the program again.
-                var logGoodness = Function.Project(trace, Selection.None);
+                var logGoodness = Function.Project(trace, ObservedSelection(observed));
                 _drawn.AddOrUpdate(y, new DrawScores(prompts[b], trace.Score - logGoodness, logGoodness));
             }
         return outputs;
@@ -134,11 +142,12 @@ public class GenerativeTarget<TX, TArgs, TRet> : IConditionalModel<TX, ChoiceMap
             return (known.LogPrior, known.LogGoodness);
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var given = ToTarget(output);
+        var observed = Observed(prompt);
+        var given = observed.IsEmpty ? ToTarget(output) : ToTarget(output).Merge(observed);
         // Every choice is given, so Generate draws nothing: the stream is never read.
         var trace = Function.Generate(_arguments(prompt), given, NoDraws).Trace;
         GenerativeChecks.FullyConstrained(Function, trace.Choices, given, prompt, "Target");
-        var logGoodness = Function.Project(trace, Selection.None);
+        var logGoodness = Function.Project(trace, ObservedSelection(observed));
         var logPrior = trace.Score - logGoodness;
         if (double.IsNaN(logPrior) || double.IsNaN(logGoodness))
             throw new InferenceException($"Target '{Function.Name}' at prompt {prompt} scores the output {output} as NaN (log p {logPrior}, log ℓ {logGoodness}).");
@@ -146,6 +155,18 @@ public class GenerativeTarget<TX, TArgs, TRet> : IConditionalModel<TX, ChoiceMap
     }
 
     private static Rng NoDraws => new(0);
+
+    private ChoiceMap Observed(TX prompt) => _observations?.Invoke(prompt) ?? ChoiceMap.Empty;
+
+    /// <summary>The observed Sample sites: Project on them is their log density plus the factors and observations, log ℓ.</summary>
+    private static Selection ObservedSelection(ChoiceMap observed) =>
+        observed.IsEmpty ? Selection.None : Selection.At(observed.Leaves.Select(l => l.Address).ToArray());
+
+    private static ChoiceMap WithoutObserved(ChoiceMap choices, ChoiceMap observed)
+    {
+        foreach (var (address, _) in observed.Leaves) choices = choices.Without(address);
+        return choices;
+    }
 }
 
 /// <summary>A program target whose arguments are the prompt itself (see <see cref="GenerativeTarget{TX, TArgs, TRet}"/>).</summary>
