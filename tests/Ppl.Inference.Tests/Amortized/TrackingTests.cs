@@ -1,9 +1,9 @@
 using Ppl.Distributions.Tensors;
+using Ppl.Examples.Tasks.Tracking;
 using Ppl.Inference.Amortized.Exact;
 using Ppl.Inference.Amortized.Mixtures;
 using Ppl.Inference.Amortized.Operators;
 using Ppl.Inference.Amortized.Standardisation;
-using Ppl.Inference.Amortized.Tracking;
 using Ppl.Inference.Amortized.Training;
 using Ppl.Inference.Amortized.Transformer;
 using Xunit;

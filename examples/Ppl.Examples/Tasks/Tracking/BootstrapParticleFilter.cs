@@ -1,8 +1,9 @@
 using Ppl.Distributions.Tensors;
+using Ppl.Inference;
 using Ppl.Inference.Amortized.Exact;
 using static TorchSharp.torch;
 
-namespace Ppl.Inference.Amortized.Tracking;
+namespace Ppl.Examples.Tasks.Tracking;
 
 /// <summary>
 /// The bootstrap particle filter for linear-Gaussian dynamics and any likelihood, batched over independent
