@@ -1,4 +1,5 @@
 using System.Globalization;
+using Ppl.Examples.Tasks.Brain;
 using Ppl.Inference.Amortized.Brain;
 using Spectre.Console;
 

@@ -1,3 +1,4 @@
+using Ppl.Examples.Tasks.Brain;
 using Ppl.Inference.Amortized.Brain;
 using Ppl.Modeling;
 using static Ppl.Dist;

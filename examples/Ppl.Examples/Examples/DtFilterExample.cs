@@ -1,5 +1,5 @@
 using System.Globalization;
-using Ppl.Inference.Amortized.Tracking;
+using Ppl.Examples.Tasks.Tracking;
 using Ppl.Inference.Amortized.Training;
 using Ppl.Inference.Amortized.Transformer;
 using Spectre.Console;

@@ -1,9 +1,9 @@
 using Ppl.Distributions.Tensors;
+using Ppl.Examples.Tasks.Tracking;
 using Ppl.Inference.Amortized.Exact;
 using Ppl.Inference.Amortized.Mixtures;
 using Ppl.Inference.Amortized.Operators;
 using Ppl.Inference.Amortized.Standardisation;
-using Ppl.Inference.Amortized.Tracking;
 using Ppl.Inference.Amortized.Training;
 using Ppl.Inference.Amortized.Transformer;
 using Xunit;
@@ -45,11 +45,13 @@ public class TrackingTests
     {
         var (pm, pv, km, kv, ess) = Compare(1.0);
         // Particle error after resampling at every step exceeds sd / √ESS (the particles share ancestors), so the
-        // bound is on the error in posterior standard deviations.
+        // bound is on the error in posterior standard deviations. Bounds from 40 filter seeds with multinomial
+        // resampling: the largest of the 24 mean errors ranged 0.03 to 0.13 and the largest |variance ratio − 1|
+        // 0.05 to 0.17, so 0.1 and ±0.15 failed 5 and 2 of the 40; these leave a margin of about 1.5 over the worst.
         var err = ((pm - km) / kv.sqrt()).abs().max().item<double>();
-        Assert.True(err < 0.1, $"max |mean error| / posterior sd = {err} (ESS {string.Join(" ", ess.data<double>().ToArray().Select(v => v.ToString("F0")))})");
+        Assert.True(err < 0.2, $"max |mean error| / posterior sd = {err} (ESS {string.Join(" ", ess.data<double>().ToArray().Select(v => v.ToString("F0")))})");
         var ratio = (pv / kv).data<double>().ToArray();
-        Assert.True(ratio.All(r => r is > 0.85 and < 1.15), $"variance ratios {string.Join(" ", ratio.Select(v => v.ToString("F2")))}");
+        Assert.True(ratio.All(r => r is > 0.75 and < 1.25), $"variance ratios {string.Join(" ", ratio.Select(v => v.ToString("F2")))}");
         var (_, badVar, _, kv2, _) = Compare(4.0);
         Assert.True((badVar / kv2).mean().item<double>() > 1.5, "a particle filter with 4x the noise variance gave the Kalman variances");
     }

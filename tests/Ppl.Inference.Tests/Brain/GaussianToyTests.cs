@@ -1,3 +1,4 @@
+using Ppl.Examples.Tasks.Brain;
 using Ppl.Inference.Amortized.Brain;
 using Xunit;
 using Xunit.Abstractions;

@@ -1,4 +1,5 @@
 using Ppl.Enumeration;
+using Ppl.Examples.Tasks.Brain;
 using Ppl.Inference.Amortized.Brain;
 using Xunit;
 using Xunit.Abstractions;

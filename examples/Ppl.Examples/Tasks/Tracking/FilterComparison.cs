@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using Ppl.Distributions.Tensors;
+using Ppl.Inference;
 using Ppl.Inference.Amortized.Operators;
 using Ppl.Inference.Amortized.Transformer;
 using static TorchSharp.torch;
 
-namespace Ppl.Inference.Amortized.Tracking;
+namespace Ppl.Examples.Tasks.Tracking;
 
 /// <summary>The NLL of the true state at every step [T, S] for both filters, and their time per step (for all S series at once).</summary>
 /// <param name="TransformerNll">−log q(xₜ) under the DT filter's posterior.</param>

@@ -1,4 +1,5 @@
 using Ppl.Distributions.Tensors;
+using Ppl.Inference;
 using Ppl.Inference.Amortized.Exact;
 using Ppl.Inference.Amortized.Mixtures;
 using Ppl.Inference.Amortized.Standardisation;
@@ -6,7 +7,7 @@ using Ppl.Inference.Amortized.Training;
 using Ppl.Inference.Amortized.Transformer;
 using static TorchSharp.torch;
 
-namespace Ppl.Inference.Amortized.Tracking;
+namespace Ppl.Examples.Tasks.Tracking;
 
 /// <summary>
 /// A 2-D constant-velocity target, state (pₓ, vₓ, p_y, v_y), seen by a sensor at the origin that reads its

@@ -1,6 +1,8 @@
+using Ppl.Inference;
+using Ppl.Inference.Amortized.Brain;
 using static TorchSharp.torch;
 
-namespace Ppl.Inference.Amortized.Brain;
+namespace Ppl.Examples.Tasks.Brain;
 
 /// <summary>Settings of <see cref="ToySequenceTask"/> (papers.md 4.6 T2 by default).</summary>
 public sealed record ToySequenceTaskOptions

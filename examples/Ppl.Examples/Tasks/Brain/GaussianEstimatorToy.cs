@@ -1,6 +1,8 @@
+using Ppl.Inference;
+using Ppl.Inference.Amortized.Brain;
 using static TorchSharp.torch;
 
-namespace Ppl.Inference.Amortized.Brain;
+namespace Ppl.Examples.Tasks.Brain;
 
 /// <summary>
 /// The estimator-variance toy T1 of papers.md 4.6: target N(0, 1), policy q_θ = N(θ, 1) with θ = 1,
