@@ -137,8 +137,10 @@ internal sealed class ModelSmc2<TArgs, TRet>
                 // A θ-particle of weight zero is not run further (its filter may be dead: −∞ − (−∞) would be NaN).
                 if (!double.IsNegativeInfinity(weights[i])) parts[i] = Advance(parts[i], r);
             });
-            // No live θ-particle met an observation: the models ran to their ends, nothing more to weigh.
-            if (!Enumerable.Range(0, m).Any(i => !double.IsNegativeInfinity(lw[i]) && parts[i].Observations == t)) break;
+            // No live θ-particle met an observation or died trying (its filter's every particle ruled out): the models ran
+            // to their ends, nothing more to weigh.
+            if (!Enumerable.Range(0, m).Any(i => !double.IsNegativeInfinity(lw[i])
+                    && (parts[i].Observations == t || double.IsNegativeInfinity(parts[i].LogLikelihood)))) break;
             for (var i = 0; i < m; i++)
             {
                 if (double.IsNegativeInfinity(lw[i])) continue;
