@@ -171,6 +171,47 @@ public class Smc2ModelTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Data_given_as_observed_sample_sites_gives_the_same_run_as_observe()
+    {
+        var settings = new Smc2Settings { Proposal = Walk, EssThreshold = 0.8 };
+        var observed = Smc2.Model(Smc2Models.LgssmWithUniformAModel, Data, ChoiceMap.Empty, A, 8, 8, new Rng(5), settings, Serial);
+        var observations = ChoiceMap.Empty;
+        for (var t = 1; t <= Data.Length; t++) observations = observations.Set(new Address("y", t), Data[t - 1]);
+        var sampled = Smc2.Model(Smc2Models.LgssmWithUniformASampledYModel, Data.Length, observations, A, 8, 8, new Rng(5), settings, Serial);
+        Assert.Contains(observed.Steps, s => s.Resampled);
+        Assert.Equal(observed.LogEvidence, sampled.LogEvidence, 12);
+        Assert.Equal(observed.Parameters.Select(c => c.Get<double>("a")), sampled.Parameters.Select(c => c.Get<double>("a")));
+    }
+
+    [Fact]
+    public void The_default_proposal_from_the_prior_gives_unbiased_evidence_and_the_grid_posterior()
+    {
+        const int runs = 60;
+        var (logZ, exact) = ExactGrid();
+        var rng = new Rng(17);
+        var ratios = new double[runs];
+        var masses = Enumerable.Range(0, 3).Select(_ => new double[runs]).ToArray();
+        var acceptance = 0.0;
+        for (var r = 0; r < runs; r++)
+        {
+            var result = Smc2.Model(PmmhModels.LgssmWithUnknownAModel, (Data, GridPosterior.Grid), ChoiceMap.Empty, K, 8, 16, rng.Split(), options: Serial);
+            ratios[r] = Math.Exp(result.LogEvidence - logZ);
+            for (var k = 0; k < 3; k++) masses[k][r] = result.WeightedSum(c => c.Get<int>("k") == k ? 1 : 0) / Math.Exp(logZ);
+            if (!double.IsNaN(result.AcceptanceRate)) acceptance += result.AcceptanceRate / runs;
+        }
+        var (m, se) = SmcModels.MeanAndSe(ratios);
+        output.WriteLine($"prior proposal: mean Ẑ/Z {m:F4} ± {se:F4}; acceptance {acceptance:F2}");
+        Assert.True(Math.Abs(m - 1) <= 5 * se, $"mean Ẑ/Z = {m} ± {se}");
+        for (var k = 0; k < 3; k++)
+        {
+            var (mk, sek) = SmcModels.MeanAndSe(masses[k]);
+            output.WriteLine($"a = {GridPosterior.Grid[k]}: {mk:F4} ± {sek:F4} vs exact {exact[k]:F4}");
+            Assert.True(Math.Abs(mk - exact[k]) <= 5 * sek, $"a = {GridPosterior.Grid[k]}: {mk} ± {sek} vs {exact[k]}");
+        }
+        Assert.InRange(acceptance, 0.05, 0.95);
+    }
+
+    [Fact]
     public void Bad_parameters_are_named()
     {
         var e = Assert.Throws<ArgumentException>(() => Smc2.Model(Smc2Models.LgssmWithUniformAModel, GridPosterior.Data, ChoiceMap.Empty,

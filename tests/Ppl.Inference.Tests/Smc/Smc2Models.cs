@@ -24,6 +24,20 @@ public static partial class Smc2Models
         return x;
     }
 
+    /// <summary><see cref="LgssmWithUniformA"/> with its data as Sample sites ("y", t), observed by values given from outside.</summary>
+    [Model]
+    public static double LgssmWithUniformASampledY(int steps)
+    {
+        var a = Sample(Uniform(0.2, 1.0));
+        var x = Sample(Normal(0, 1), "x", 0);
+        for (var t = 1; t <= steps; t++)
+        {
+            x = Sample(Normal(a * x, 1), "x", t);
+            _ = Sample(Normal(x, 0.5), "y", t);
+        }
+        return x;
+    }
+
     /// <summary>A parameter drawn after the first observation, which SMC² refuses (its θ-weights start at the first observation).</summary>
     [Model]
     public static double LateParameter(double[] ys)

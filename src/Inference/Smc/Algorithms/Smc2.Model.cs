@@ -175,10 +175,14 @@ internal sealed class ModelSmc2<TArgs, TRet>
             proposals == 0 ? double.NaN : (double)accepted / proposals);
     }
 
-    /// <summary>θ from the model's prior: the selected choices of one simulation of the model.</summary>
+    /// <summary>
+    /// θ from the model's prior: the selected choices of one run of the model with the observed Sample sites given (an
+    /// unconstrained choice is a prior draw, and θ comes before every observation), so the run draws the same random
+    /// numbers however the model is conditioned.
+    /// </summary>
     private ChoiceMap DrawTheta(Rng rng)
     {
-        var trace = _replay.Simulate(_args, rng);
+        var trace = _replay.Generate(_args, _observations, rng).Trace;
         var theta = ChoiceMap.Empty;
         foreach (var (a, v) in trace.Choices.Leaves)
             if (_parameters.Contains(a))
