@@ -212,6 +212,27 @@ public class Smc2ModelTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_stepper_stepped_to_the_end_is_bootstrap_smc()
+    {
+        // The seam SMC² steps its inner filters through: one pause of Sequentially per step, the same random numbers.
+        var model = SmcModels.Lgssm(0.7);
+        var smc = new SmcOptions { EssThreshold = 0.5 };
+        var reference = BootstrapSmc.Run(model, Data, 32, new Rng(3), smc, Serial);
+        var rng = new Rng(3);
+        var stepper = SmcStepper<double[], double>.Start(new PausingModel<double[], double>(model).Function, Data, 32, smc, rng);
+        var evidence = new List<double>();
+        while (!stepper.Finished)
+        {
+            stepper = stepper.Step(rng, Serial);
+            if (!stepper.Finished) evidence.Add(stepper.LogEvidence);
+        }
+        Assert.Equal(Data.Length, stepper.Pauses);
+        Assert.Equal(reference.LogEvidence, stepper.LogEvidence, 12);
+        Assert.Equal(Data.Length, evidence.Count);
+        for (var k = 0; k < evidence.Count; k++) Assert.Equal(reference.Steps[k].LogEvidence, evidence[k], 10);
+    }
+
+    [Fact]
     public void Bad_parameters_are_named()
     {
         var e = Assert.Throws<ArgumentException>(() => Smc2.Model(Smc2Models.LgssmWithUniformAModel, GridPosterior.Data, ChoiceMap.Empty,
