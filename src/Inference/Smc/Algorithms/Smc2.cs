@@ -7,7 +7,7 @@ namespace Ppl.Inference.Smc;
 /// (inner filters copied) and moved by PMMH steps that rerun a fresh inner filter up to t. The outer weight
 /// sum is an unbiased estimate of p(y₁..y_T), and the weighted θ-particles target p(θ | y).
 /// </summary>
-public static class Smc2
+public static partial class Smc2
 {
     /// <summary>Runs SMC².</summary>
     /// <param name="model">The state-space model at θ (every θ must give the same number of steps).</param>
@@ -100,7 +100,7 @@ public static class Smc2
 }
 
 /// <summary>The outcome of <see cref="Smc2"/>.</summary>
-public sealed class Smc2Result<TParam>
+public sealed class Smc2Result<TParam> : IPosteriorResult
 {
     internal Smc2Result(TParam[] parameters, double[] logWeights, double logEvidence, IReadOnlyList<SmcStep> steps, IReadOnlyList<int[]?> ancestry, double acceptanceRate)
     {
@@ -146,6 +146,28 @@ public sealed class Smc2Result<TParam>
         double s = 0;
         for (var i = 0; i < Parameters.Count; i++) s += Math.Exp(LogWeights[i] - LogEvidence) * f(Parameters[i]);
         return s;
+    }
+
+    /// <summary>
+    /// The weighted θ-particles as a <see cref="Posterior"/> with the log evidence: for θ given as choices
+    /// (<see cref="Smc2.Model{TArgs, TRet}"/>) its scalar choices by address; for a scalar θ (double, int, bool) one
+    /// quantity named "θ". The evidence's standard error is NaN (one SMC run gives none).
+    /// </summary>
+    public Posterior ToPosterior()
+    {
+        var algorithm = $"SMC² ({Parameters.Count} θ-particles)";
+        if (Parameters is IReadOnlyList<ChoiceMap> choices) return ChoiceChain.ToWeightedPosterior(algorithm, choices, LogWeights, LogEvidence);
+        var values = Parameters.Select(p => new[]
+        {
+            p switch
+            {
+                double d => d,
+                int i => i,
+                bool b => b ? 1.0 : 0.0,
+                _ => throw new NotSupportedException($"SMC²'s θ of type {typeof(TParam).Name} has no scalar quantities to convert; compute them with Mean(f) or WeightedSum(f)."),
+            },
+        }).ToArray();
+        return new Posterior(algorithm, ["θ"], values, LogWeights, logEvidence: LogEvidence);
     }
 
     /// <summary>A printable summary of the outer SMC.</summary>
