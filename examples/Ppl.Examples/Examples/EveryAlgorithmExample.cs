@@ -84,6 +84,14 @@ internal sealed class EveryAlgorithmExample : IExample
             return (smc.LogEvidence, smc.Mean(Mu));
         });
 
+        // SMC²: μ as the parameter (θ-particles from its prior, each with an inner filter over s), PMMH rejuvenation.
+        AddRuns(rows, exact, "SMC² (θ = mu)", Size(20), r =>
+        {
+            var smc2 = Smc2.Model(model, n, observations, Selection.At(Mu), 50, 10, new Rng(seed + 270 + (ulong)r),
+                new Smc2Settings { Proposal = Pmmh.RandomWalk(new Dictionary<Address, double> { [Mu] = 0.5 }) });
+            return (smc2.LogEvidence, smc2.ToPosterior().Mean("mu").Mean);
+        });
+
         // PMMH: μ is the parameter, s the state that the inner SMC sums over; the chain's mean of μ with its MCSE.
         var pmmh = Pmmh.Model(model, n, observations, ChoiceMap.Empty.Set(Mu, 0.0),
             Pmmh.RandomWalk(new Dictionary<Address, double> { [Mu] = 0.8 }), 30, Size(4000), new Rng(seed + 300));
