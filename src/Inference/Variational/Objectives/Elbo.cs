@@ -6,15 +6,8 @@ namespace Ppl.Inference.Variational;
 public static partial class Objectives
 {
     /// <summary>ELBO: E_{x~q}[log p(x, y) − log q̂(x)] (with an SP guide, log q̂ is its weight).</summary>
-    public static Expectation Elbo<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> model, TArgs args, ISpDistribution guide)
-    {
-        ArgumentNullException.ThrowIfNull(guide);
-        return Vi.E(vi =>
-        {
-            var (x, logq) = guide.RandomWeighted(vi);
-            return vi.Density(model, args, x) - logq;
-        });
-    }
+    public static Expectation Elbo<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> model, TArgs args, ISpDistribution guide) =>
+        Elbo(model, args, ChoiceMap.Empty, guide);
 
     /// <summary>
     /// ELBO of a model conditioned on <paramref name="observations"/> (values of its observed Sample sites, as importance
@@ -50,21 +43,8 @@ public static partial class Objectives
     }
 
     /// <summary>IWELBO_n: E[log (1/n) Σₖ exp(log p(xₖ, y) − log q̂(xₖ))], xₖ ~ q i.i.d.</summary>
-    public static Expectation Iwelbo<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> model, TArgs args, ISpDistribution guide, int n)
-    {
-        ArgumentNullException.ThrowIfNull(guide);
-        if (n < 1) throw new ArgumentOutOfRangeException(nameof(n), n, "n must be at least 1.");
-        return Vi.E(vi =>
-        {
-            var logw = new List<Tensor>(n);
-            for (var k = 0; k < n; k++)
-            {
-                var (x, logq) = guide.RandomWeighted(vi);
-                logw.Add(vi.Density(model, args, x) - logq);
-            }
-            return ViMath.LogMeanExp(logw);
-        });
-    }
+    public static Expectation Iwelbo<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> model, TArgs args, ISpDistribution guide, int n) =>
+        Iwelbo(model, args, ChoiceMap.Empty, guide, n);
 
     /// <summary>HVI: the ELBO of the marginal over <paramref name="selection"/> of an expressive guide, estimated with sir(1).</summary>
     public static Expectation Hvi<TArgs, TRet, TGArgs, TGRet>(IGenerativeFunction<TArgs, TRet> model, TArgs args,

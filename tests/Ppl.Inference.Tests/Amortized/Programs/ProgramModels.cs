@@ -20,27 +20,6 @@ public static partial class ProgramModels
         return mu;
     }
 
-    /// <summary>The inverse-gamma variance model with its prior's parameters as arguments: σ² ~ InvGamma(α, β), zᵢ ~ N(0, σ²), i &lt; n.</summary>
-    [Model]
-    public static double Variance(double alpha, double beta, int n)
-    {
-        var sigma2 = Sample(InverseGamma(alpha, beta), "sigma2");
-        for (var i = 0; i < n; i++) _ = Sample(Normal(0, Math.Sqrt(sigma2)), "z", i);
-        return sigma2;
-    }
-
-    // Returning [α, β] gives no batched form; the meta-prior is only simulated, so it needs none.
-#pragma warning disable PPL0011
-    /// <summary>α, β ~ Gamma(1, 1), floored as in <see cref="MetaModels.InverseGamma"/>, returned as [α, β].</summary>
-    [Model]
-    public static double[] Hyperprior()
-    {
-        var alpha = Math.Max(Sample(Gamma(1, 1), "alpha"), 0.05);
-        var beta = Math.Max(Sample(Gamma(1, 1), "beta"), 1e-3);
-        return [alpha, beta];
-    }
-#pragma warning restore PPL0011
-
     /// <summary>The exact posterior and evidence of <see cref="NormalInverseGamma"/> for data <paramref name="y"/>.</summary>
     public static (double LogEvidence, double MeanMu, double MeanSigma2) NormalInverseGammaExact(double[] y)
     {

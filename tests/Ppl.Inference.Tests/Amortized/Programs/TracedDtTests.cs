@@ -276,7 +276,7 @@ public class TracedParametricDtTests(ITestOutputHelper output)
     {
         using var scope = NewDisposeScope();
         const int n = 5;
-        var meta = new TracedMetaModel<(double, double, int), double>(ProgramModels.VarianceModel,
+        var meta = new TracedMetaModel<(double, double, int), double>(Ppl.Examples.DtInverseGammaModels.VarianceModel,
             rng => (Math.Max(-Math.Log(rng.NextOpenDouble()), 0.05), Math.Max(-Math.Log(rng.NextOpenDouble()), 1e-3), n),
             [DtLatent.Positive("sigma2")], DtObserved.Indexed(i => new Address("z", i)), DtPriorToken<(double, double, int)>.FromArguments(a => [a.Item1, a.Item2]));
         var dt = meta.CreateTransformer(NormalInverseGammaDt.Sizes, seed: 2);
@@ -293,7 +293,7 @@ public class TracedParametricDtTests(ITestOutputHelper output)
         var mean = post.Beta[0].ToDoubleValue() / (post.Alpha[0].ToDoubleValue() - 1);
         IsCheck Run(IGenerativeFunction<Unit, Unit> q)
         {
-            var s = ImportanceSampling.Run(ProgramModels.VarianceModel, args, obs, q, Unit.Value, 4000, new Rng(8));
+            var s = ImportanceSampling.Run(Ppl.Examples.DtInverseGammaModels.VarianceModel, args, obs, q, Unit.Value, 4000, new Rng(8));
             var s2 = s.Traces.Select(t => t.Choices.Get<double>("sigma2")).ToArray();
             return IsCheck.Of(s.LogWeights, s2, s2);
         }
@@ -319,8 +319,8 @@ public class TracedSimulatorTests
     {
         using var scope = NewDisposeScope();
         const int n = 4, b = 64;
-        var traced = new TracedMetaModel<(double, double, int), double>(ProgramModels.VarianceModel,
-            rng => { var h = ProgramModels.HyperpriorModel.Simulate(Unit.Value, rng).Return; return (h[0], h[1], n); },
+        var traced = new TracedMetaModel<(double, double, int), double>(Ppl.Examples.DtInverseGammaModels.VarianceModel,
+            rng => { var h = Ppl.Examples.DtInverseGammaModels.HyperpriorModel.Simulate(Unit.Value, rng).Return; return (h[0], h[1], n); },
             [DtLatent.Positive("sigma2")], DtObserved.Indexed(i => new Address("z", i)), DtPriorToken<(double, double, int)>.FromArguments(a => [a.Item1, a.Item2]));
         var x = traced.Simulate(b, new Rng(3));
         var y = new ModelMetaModel(MetaModels.InverseGamma(n)).Simulate(b, new Rng(3));
