@@ -24,23 +24,13 @@ public class GenerativeConditionalModel<TX, TRet> : IConditionalModel<TX, Choice
     public IGenerativeFunction<TX, TRet> Function { get; }
 
     /// <inheritdoc />
-    public virtual ChoiceMap[] Sample(IReadOnlyList<TX> prompts, int samplesPerPrompt, Rng rng)
-    {
-        ArgumentNullException.ThrowIfNull(prompts);
-        ArgumentNullException.ThrowIfNull(rng);
-        if (samplesPerPrompt < 1) throw new ArgumentOutOfRangeException(nameof(samplesPerPrompt), samplesPerPrompt, "Need at least one sample per prompt.");
-        using var _ = no_grad();
-        var outputs = new ChoiceMap[prompts.Count * samplesPerPrompt];
-        for (var b = 0; b < prompts.Count; b++)
-            for (var i = 0; i < samplesPerPrompt; i++)
-            {
-                using var scope = NewDisposeScope();
-                var trace = Function.Simulate(prompts[b], rng);
-                GenerativeChecks.NormalisedDraw(Function, trace, prompts[b]);
-                outputs[b * samplesPerPrompt + i] = GenerativeChecks.Keep(trace.Choices);
-            }
-        return outputs;
-    }
+    public virtual ChoiceMap[] Sample(IReadOnlyList<TX> prompts, int samplesPerPrompt, Rng rng) =>
+        GenerativeChecks.Draw(prompts, samplesPerPrompt, rng, (prompt, r) =>
+        {
+            var trace = Function.Simulate(prompt, r);
+            GenerativeChecks.NormalisedDraw(Function, trace, prompt);
+            return GenerativeChecks.Keep(trace.Choices);
+        });
 
     /// <inheritdoc />
     public virtual Tensor LogProb(IReadOnlyList<TX> prompts, IReadOnlyList<ChoiceMap> outputs)
@@ -60,6 +50,26 @@ public class GenerativeConditionalModel<TX, TRet> : IConditionalModel<TX, Choice
 /// <summary>Checks shared by the generative adapters, with messages that name the function, prompt and address.</summary>
 internal static class GenerativeChecks
 {
+    /// <summary>
+    /// <paramref name="samplesPerPrompt"/> draws per prompt, prompt-major, each made by <paramref name="draw"/> without a
+    /// gradient tape and in its own dispose scope (what every sampler of a program does around its draw).
+    /// </summary>
+    public static ChoiceMap[] Draw<TX>(IReadOnlyList<TX> prompts, int samplesPerPrompt, Rng rng, Func<TX, Rng, ChoiceMap> draw)
+    {
+        ArgumentNullException.ThrowIfNull(prompts);
+        ArgumentNullException.ThrowIfNull(rng);
+        if (samplesPerPrompt < 1) throw new ArgumentOutOfRangeException(nameof(samplesPerPrompt), samplesPerPrompt, "Need at least one sample per prompt.");
+        using var _ = no_grad();
+        var outputs = new ChoiceMap[prompts.Count * samplesPerPrompt];
+        for (var b = 0; b < prompts.Count; b++)
+            for (var i = 0; i < samplesPerPrompt; i++)
+            {
+                using var scope = NewDisposeScope();
+                outputs[b * samplesPerPrompt + i] = draw(prompts[b], rng);
+            }
+        return outputs;
+    }
+
     /// <summary>n = outputs / prompts, or a clear error.</summary>
     public static int SamplesPerPrompt<TX>(IReadOnlyList<TX> prompts, IReadOnlyList<ChoiceMap> outputs)
     {

@@ -70,31 +70,22 @@ public class GenerativeTarget<TX, TArgs, TRet> : IConditionalModel<TX, ChoiceMap
     public DistillationTarget<TX, ChoiceMap> ToDistillationTarget() => new(this, this, FactorGoodness.Instance);
 
     /// <summary>Draws from the prior p(y | x): the target run ancestrally, its choices under <see cref="PriorAddress"/>.</summary>
-    public ChoiceMap[] Sample(IReadOnlyList<TX> prompts, int samplesPerPrompt, Rng rng)
-    {
-        ArgumentNullException.ThrowIfNull(prompts);
-        ArgumentNullException.ThrowIfNull(rng);
-        if (samplesPerPrompt < 1) throw new ArgumentOutOfRangeException(nameof(samplesPerPrompt), samplesPerPrompt, "Need at least one sample per prompt.");
-        using var _ = no_grad();
-        var outputs = new ChoiceMap[prompts.Count * samplesPerPrompt];
-        for (var b = 0; b < prompts.Count; b++)
-            for (var i = 0; i < samplesPerPrompt; i++)
-            {
-                using var scope = NewDisposeScope();
-                var observed = Observed(prompts[b]);
-                var trace = observed.IsEmpty ? Function.Simulate(_arguments(prompts[b]), rng) : Function.Generate(_arguments(prompts[b]), observed, rng).Trace;
-                var choices = WithoutObserved(trace.Choices, observed);
-                var y = PriorAddress.IsRoot ? choices : choices.GetSubmap(PriorAddress);
-                if (!PriorAddress.IsRoot)
-                    GenerativeChecks.FullyConstrained(Function, choices, ToTarget(y), prompts[b], "Target");
-                outputs[b * samplesPerPrompt + i] = GenerativeChecks.Keep(y);
-                // The draw's own trace already holds log p + log ℓ: keep it, so that scoring the draw (the prior
-                // proposal's log q′ = log p, and the reward) does not run the program again.
-                var logGoodness = Function.Project(trace, ObservedSelection(observed));
-                _drawn.AddOrUpdate(y, new DrawScores(prompts[b], trace.Score - logGoodness, logGoodness));
-            }
-        return outputs;
-    }
+    public ChoiceMap[] Sample(IReadOnlyList<TX> prompts, int samplesPerPrompt, Rng rng) =>
+        GenerativeChecks.Draw(prompts, samplesPerPrompt, rng, (prompt, r) =>
+        {
+            var observed = Observed(prompt);
+            var trace = observed.IsEmpty ? Function.Simulate(_arguments(prompt), r) : Function.Generate(_arguments(prompt), observed, r).Trace;
+            var choices = WithoutObserved(trace.Choices, observed);
+            var y = PriorAddress.IsRoot ? choices : choices.GetSubmap(PriorAddress);
+            if (!PriorAddress.IsRoot)
+                GenerativeChecks.FullyConstrained(Function, choices, ToTarget(y), prompt, "Target");
+            var output = GenerativeChecks.Keep(y);
+            // The draw's own trace already holds log p + log ℓ: keep it, so that scoring the draw (the prior
+            // proposal's log q′ = log p, and the reward) does not run the program again.
+            var logGoodness = Function.Project(trace, ObservedSelection(observed));
+            _drawn.AddOrUpdate(y, new DrawScores(prompt, trace.Score - logGoodness, logGoodness));
+            return output;
+        });
 
     /// <summary>log p(y | x): the target's score on y minus its factors and observations, [B, n] float64.</summary>
     public Tensor LogProb(IReadOnlyList<TX> prompts, IReadOnlyList<ChoiceMap> outputs)
