@@ -13,8 +13,15 @@ public class ImportanceSamplingTests
         return (m, sd / Math.Sqrt(xs.Count));
     }
 
-    [Fact]
-    public void EvidenceEstimateIsUnbiased_AndAnEstimatorThatForgetsToDivideByNFails()
+    /// <summary>The conjugate model as the dynamic model or as the [Model] written once for the MCMC tests.</summary>
+    private static IGenerativeFunction<int, double> ModelOf(string form) =>
+        form == "model" ? Mcmc.Differentiable.DifferentiableModels.ConjugateNormalModel : ConjugateNormal.Model;
+
+    public static TheoryData<string> Forms => new() { "dynamic", "model" };
+
+    [Theory]
+    [MemberData(nameof(Forms))]
+    public void EvidenceEstimateIsUnbiased_AndAnEstimatorThatForgetsToDivideByNFails(string form)
     {
         var logZ = ConjugateNormal.LogEvidence;
         var rng = new Rng(2024);
@@ -23,7 +30,7 @@ public class ImportanceSamplingTests
         const int particles = 5;
         for (var r = 0; r < 3000; r++)
         {
-            var samples = ImportanceSampling.Run(ConjugateNormal.Model, 3, ConjugateNormal.Observations, particles, rng);
+            var samples = ImportanceSampling.Run(ModelOf(form), 3, ConjugateNormal.Observations, particles, rng);
             ratios.Add(Math.Exp(samples.LogEvidence - logZ));
             // Negative control: the sum of weights instead of their mean.
             wrongRatios.Add(Math.Exp(MathUtil.LogSumExp(samples.LogWeights.ToArray()) - logZ));
@@ -34,10 +41,11 @@ public class ImportanceSamplingTests
         Assert.True(Math.Abs(wrongMean - 1) > 5 * wrongSe, $"the negative control passed: {wrongMean} ± {wrongSe}");
     }
 
-    [Fact]
-    public void PosteriorMeanMatchesConjugacy()
+    [Theory]
+    [MemberData(nameof(Forms))]
+    public void PosteriorMeanMatchesConjugacy(string form)
     {
-        var samples = ImportanceSampling.Run(ConjugateNormal.Model, 3, ConjugateNormal.Observations, 20_000, new Rng(5));
+        var samples = ImportanceSampling.Run(ModelOf(form), 3, ConjugateNormal.Observations, 20_000, new Rng(5));
         var (mean, variance) = ConjugateNormal.Posterior;
         var estimate = samples.Mean(t => t.Return);
         // Self-normalised IS: standard error ≈ sd / sqrt(ESS).

@@ -1,6 +1,9 @@
 using Ppl.Distributions;
 using Ppl.Inference.Mcmc;
+using Ppl.Modeling;
 using Xunit;
+using static Ppl.Dist;
+using static Ppl.Modeling.Effects;
 
 namespace Ppl.Inference.Tests.Mcmc;
 
@@ -26,11 +29,16 @@ public class GewekeTests
     private static readonly (Func<double[], double>, double)[] Moments =
         [MomentCheck.M(x => x[0], 0), MomentCheck.M(x => x[0] * x[0], 1), MomentCheck.M(x => x[0] * x[1], 1)];
 
-    private static double TraceGeweke(IKernel<TraceState<int, double>> kernel, ulong seed)
+    /// <summary>The joint as the dynamic model or as the [Model] <see cref="GewekeModels.Joint"/>.</summary>
+    private static IGenerativeFunction<int, double> JointOf(string form) => form == "model" ? GewekeModels.JointModel : Joint;
+
+    public static TheoryData<string> Forms => new() { "dynamic", "model" };
+
+    private static double TraceGeweke(IKernel<TraceState<int, double>> kernel, ulong seed, string form = "dynamic")
     {
         // Regenerating y (a leaf) from its prior is an exact Gibbs step for y, so the cycle is the successive-conditional simulator.
         var cycle = Kernel.Cycle(Kernel.Mh<int, double>(Selection.At("y")), kernel);
-        var r = McmcSampler.Sample(Joint, 0, ChoiceMap.Empty, cycle, new McmcSettings { Chains = 4, Warmup = 100, Draws = Steps, Init = InitStrategy.Prior() },
+        var r = McmcSampler.Sample(JointOf(form), 0, ChoiceMap.Empty, cycle, new McmcSettings { Chains = 4, Warmup = 100, Draws = Steps, Init = InitStrategy.Prior() },
             new Rng(seed), ["theta", "y"], t => [t.Get<double>("theta"), t.Get<double>("y")]);
         return MomentCheck.MaxZ(r, Moments);
     }
@@ -60,14 +68,17 @@ public class GewekeTests
         return MomentCheck.MaxZ(r, Moments);
     }
 
-    [Fact]
-    public void MetropolisHastingsPasses() => Assert.True(TraceGeweke(Kernel.Mh<int, double>(Selection.At("theta")), 1) < 5);
+    [Theory]
+    [MemberData(nameof(Forms))]
+    public void MetropolisHastingsPasses(string form) => Assert.True(TraceGeweke(Kernel.Mh<int, double>(Selection.At("theta")), 1, form) < 5);
 
-    [Fact]
-    public void CustomProposalMhPasses() => Assert.True(TraceGeweke(new CustomProposalMh<int, double, double, double>(Walk, t => t.Get<double>("theta")), 2) < 5);
+    [Theory]
+    [MemberData(nameof(Forms))]
+    public void CustomProposalMhPasses(string form) => Assert.True(TraceGeweke(new CustomProposalMh<int, double, double, double>(Walk, t => t.Get<double>("theta")), 2, form) < 5);
 
-    [Fact]
-    public void EllipticalSlicePasses() => Assert.True(TraceGeweke(Kernel.EllipticalSlice<int, double>("theta"), 3) < 5);
+    [Theory]
+    [MemberData(nameof(Forms))]
+    public void EllipticalSlicePasses(string form) => Assert.True(TraceGeweke(Kernel.EllipticalSlice<int, double>("theta"), 3, form) < 5);
 
     [Fact]
     public void HmcPasses() => Assert.True(GradientGeweke(new HmcKernel(3), 4) < 5);
@@ -93,10 +104,11 @@ public class GewekeTests
     }
 
     /// <summary>Negative control: random-walk MH whose acceptance ratio counts the prior twice fails.</summary>
-    [Fact]
-    public void BrokenAcceptanceRatioFails()
+    [Theory]
+    [MemberData(nameof(Forms))]
+    public void BrokenAcceptanceRatioFails(string form)
     {
-        var z = TraceGeweke(new PriorTwiceMh(), 1);
+        var z = TraceGeweke(new PriorTwiceMh(), 1, form);
         Assert.True(z > 5, $"max |z| = {z}");
     }
 
@@ -113,5 +125,17 @@ public class GewekeTests
                            + 2 * (new Normal(0, 1).LogDensity(proposed) - new Normal(0, 1).LogDensity(theta));
             return Math.Log(rng.NextOpenDouble()) < logRatio ? state with { Trace = nt } : state;
         }
+    }
+}
+
+/// <summary>The Geweke joint written once as a [Model]: θ ~ N(0, 1), y ~ N(θ, 1), both choices (y is redrawn by the test).</summary>
+public static partial class GewekeModels
+{
+    /// <summary>θ ~ N(0, 1), y ~ N(θ, 1); returns y (the argument is unused: the tests share the dynamic model's signature).</summary>
+    [Model]
+    public static double Joint(int unused)
+    {
+        var theta = Sample(Normal(0, 1), "theta");
+        return Sample(Normal(theta, 1), "y");
     }
 }
