@@ -50,97 +50,119 @@ internal sealed class EveryAlgorithmExample : IExample
         int Size(int count) => Math.Max(10, (int)(count * scale));
         var seed = (ulong)context.Seed;
         var rows = new List<Row>();
-        void Add(string algorithm, string quantity, (double Estimate, double Se) e) =>
-            rows.Add(new Row(algorithm, quantity, e.Estimate, Exact(exact, quantity), e.Se));
-        void AddPosterior(string algorithm, Posterior p, bool evidence)
-        {
-            if (evidence) Add(algorithm, "log Z", (p.LogEvidence, p.LogEvidenceStandardError));
-            Add(algorithm, "E[mu]", p.Mean("mu"));
-            Add(algorithm, "P(s=1)", p.Mean("s"));
-        }
 
-        // Every result converts to one Posterior (draws or weighted draws by address, means with their Monte Carlo error).
-        // Importance sampling with the prior as proposal: one weighted population.
-        AddPosterior("importance sampling", ImportanceSampling.Run(model, n, observations, Size(20_000), new Rng(seed)).ToPosterior(), evidence: true);
-
-        // SMC: independent runs; Ẑ is unbiased, so the runs' mean Ẑ is compared (its log, with the delta-method error).
-        // The observations are values of Sample sites: each is a pause, as an Observe would be.
-        var runs = Size(40);
-        AddRuns(rows, exact, "bootstrap SMC", runs, r =>
+        // One progress step per algorithm family (the rows arrive as each finishes).
+        const int families = 14;
+        context.WithProgress("every algorithm", progress =>
         {
-            var smc = BootstrapSmc.Run(model, n, observations, 200, new Rng(seed + 100 + (ulong)r));
-            return (smc.LogEvidence, smc.Samples.Mean(t => t.Get<double>(Mu)));
+            void Add(string algorithm, string quantity, (double Estimate, double Se) e) =>
+                rows.Add(new Row(algorithm, quantity, e.Estimate, Exact(exact, quantity), e.Se));
+            void AddPosterior(string algorithm, Posterior p, bool evidence)
+            {
+                if (evidence) Add(algorithm, "log Z", (p.LogEvidence, p.LogEvidenceStandardError));
+                Add(algorithm, "E[mu]", p.Mean("mu"));
+                Add(algorithm, "P(s=1)", p.Mean("s"));
+            }
+            var done = 0;
+            void Done() => progress.Report(new Ppl.Inference.Progress(++done, families));
+
+            // Every result converts to one Posterior (draws or weighted draws by address, means with their Monte Carlo error).
+            // Importance sampling with the prior as proposal: one weighted population.
+            AddPosterior("importance sampling", ImportanceSampling.Run(model, n, observations, Size(20_000), new Rng(seed)).ToPosterior(), evidence: true);
+            Done();
+
+            // SMC: independent runs; Ẑ is unbiased, so the runs' mean Ẑ is compared (its log, with the delta-method error).
+            // The observations are values of Sample sites: each is a pause, as an Observe would be.
+            var runs = Size(40);
+            AddRuns(rows, exact, "bootstrap SMC", runs, r =>
+            {
+                var smc = BootstrapSmc.Run(model, n, observations, 200, new Rng(seed + 100 + (ulong)r));
+                return (smc.LogEvidence, smc.Samples.Mean(t => t.Get<double>(Mu)));
+            });
+            Done();
+            AddRuns(rows, exact, "resample-move SMC", runs, r =>
+            {
+                var smc = ResampleMove.Run(model, n, observations, 100, _ => Selection.At(Mu, S), new Rng(seed + 200 + (ulong)r), mhSteps: 2);
+                return (smc.LogEvidence, smc.Samples.Mean(t => t.Get<double>(Mu)));
+            });
+            Done();
+            // Tempered SMC from the prior to the posterior on a fixed schedule (so Ẑ stays unbiased), MH moves at every stage.
+            var schedule = new TemperedSmcSettings { Temperatures = [0, 0.05, 0.2, 0.5, 1], MoveSteps = 2 };
+            AddRuns(rows, exact, "tempered SMC", runs, r =>
+            {
+                var smc = TemperedSmc.Run(model, n, observations, 100, new Rng(seed + 250 + (ulong)r), schedule);
+                return (smc.LogEvidence, smc.Mean(Mu));
+            });
+            Done();
+
+            // SMC²: μ as the parameter (θ-particles from its prior, each with an inner filter over s), PMMH rejuvenation.
+            AddRuns(rows, exact, "SMC² (θ = mu)", Size(20), r =>
+            {
+                var smc2 = Smc2.Model(model, n, observations, Selection.At(Mu), 50, 10, new Rng(seed + 270 + (ulong)r),
+                    new Smc2Settings { Proposal = Pmmh.RandomWalk(new Dictionary<Address, double> { [Mu] = 0.5 }) });
+                return (smc2.LogEvidence, smc2.ToPosterior().Mean("mu").Mean);
+            });
+            Done();
+
+            // PMMH: μ is the parameter, s the state that the inner SMC sums over; the chain's mean of μ with its MCSE.
+            var pmmh = Pmmh.Model(model, n, observations, ChoiceMap.Empty.Set(Mu, 0.0),
+                Pmmh.RandomWalk(new Dictionary<Address, double> { [Mu] = 0.8 }), 30, Size(4000), new Rng(seed + 300));
+            Add("PMMH", "E[mu]", pmmh.ToPosterior(warmup: pmmh.Chain.Count / 10).Mean("mu"));
+            Done();
+            // Particle Gibbs: conditional SMC sweeps (the reference path kept, ancestor sampling) move μ and s together.
+            var pg = ParticleGibbs.Model(model, n, observations, 20, Size(3000), new Rng(seed + 350));
+            AddPosterior("particle Gibbs", pg.ToPosterior(burnIn: pg.Chain.Count / 10), evidence: false);
+            Done();
+
+            // MCMC over traces: MH with the prior as proposal at each choice, and Gibbs on s with NUTS on μ.
+            var settings = new McmcSettings { Chains = 4, Warmup = Size(500), Draws = Size(2000) };
+            var mh = McmcSampler.Sample(model, n, observations,
+                // Single-site moves, and a joint one: μ and s are correlated a posteriori, so s alone rarely switches.
+                Kernel.Cycle(Kernel.Mh<int, double>(Selection.At(Mu)), Kernel.Mh<int, double>(Selection.At(S)), Kernel.Mh<int, double>(Selection.At(Mu, S))),
+                settings with { Draws = Size(4000) }, new Rng(seed + 400), ["mu", "s"], t => [t.Get<double>(Mu), t.Get<bool>(S) ? 1 : 0]);
+            AddPosterior("MH", mh.ToPosterior("MH"), evidence: false);
+            Done();
+            var gibbs = McmcSampler.Sample(model, n, observations,
+                Kernel.Cycle(Kernel.Gibbs<int, double>(S), Kernel.On<int, double>(Selection.At(Mu), new NutsKernel(), settings.Warmup)),
+                settings with { Draws = Size(1000) }, new Rng(seed + 500), ["mu", "s"], t => [t.Get<double>(Mu), t.Get<bool>(S) ? 1 : 0]);
+            AddPosterior("Gibbs(s) + NUTS(mu)", gibbs.ToPosterior("Gibbs + NUTS"), evidence: false);
+            Done();
+            var nuts = McmcSampler.Sample(EveryAlgorithmModels.SwitchMarginalisedModel, Data, ChoiceMap.Empty, new NutsKernel(),
+                settings with { Draws = Size(1000) }, new Rng(seed + 600));
+            Add("NUTS (s summed out)", "E[mu]", nuts.ToPosterior("NUTS").Mean("mu"));
+            Done();
+
+            // Variational inference: a guide q(s) q(μ | s) trained by ELBO and by IWELBO, then used as an importance proposal
+            // (the fitted guide's weights p/q make its estimates exact asymptotically, so its error is Monte Carlo error).
+            foreach (var (name, iw) in new[] { ("VI (ELBO)", 1), ("VI (IWELBO, K=8)", 8) })
+            {
+                var guide = Guide();
+                var q = Vi.Guide(guide, Unit.Value);
+                var objective = iw == 1 ? Objectives.Elbo(model, n, observations, q) : Objectives.Iwelbo(model, n, observations, q, iw);
+                Trainer.Maximize(objective, [guide.Parameters], new TrainOptions { Steps = Size(300), LearningRate = 0.05, Particles = 16 }, new Rng(seed + 700 + (ulong)iw));
+                AddPosterior(name, GuideAsProposal(model, n, observations, q, Size(4000), new Rng(seed + 800 + (ulong)iw)), evidence: true);
+                Done();
+            }
+
+            // The Distribution Transformer, trained on simulations of the same [Model] (μ latent, y observed, by address), its
+            // posterior for these data the importance proposal of μ (s from its prior): exact asymptotically.
+            var dt = new TracedMetaModel<int, double>(model, n, [DtLatent.Real("mu")], DtObserved.Indexed(i => new Address("y", i)), DtPriorToken<int>.FittedToPrior(2));
+            var transformer = dt.CreateTransformer(DtSizes, seed: (long)seed + 900);
+            DtTrainer.Train(transformer, dt, new DtTrainingOptions { Steps = Size(300), BatchSize = 128, LearningRate = 3e-3, WarmupSteps = 30 }, new Rng(seed + 901));
+            var dtPosterior = dt.Posterior(transformer, n, observations);
+            AddPosterior("DT proposal (IS)", ImportanceSampling.Run(model, n, observations, dtPosterior.Proposal, Unit.Value, Size(4000), new Rng(seed + 902)).ToPosterior(), evidence: true);
+            Done();
+
+            // BRAIn: a policy [Model] q(s, μ) distilled towards the target p(s, μ) · p(y | s, μ), the model conditioned on the
+            // data (log ℓ = the observed sites' log density); then importance sampling with the trained policy.
+            var target = new GenerativeTarget<int, int, double>(model, x => x, observations: _ => observations).ToDistillationTarget();
+            var projected = new ProjectedTarget<int, ChoiceMap>(target, ToTensors, ToDoubles).ToDistillationTarget();
+            var policy = new GenerativeFamily<int, Tensor>(EveryAlgorithmModels.SwitchPolicyModel, [n]);
+            BrainTrainer.Train(projected, policy, [n], new BrainTrainingOptions { SamplesPerPrompt = 32, GroupsPerStep = 1, Steps = Size(300), RefreshEvery = 50, Proposal = ProposalSource.PolicySnapshot, LearningRate = 0.05, Seed = seed + 1000 });
+            AddPosterior("BRAIn policy (IS)", PolicyAsProposal(model, n, observations, EveryAlgorithmModels.SwitchPolicyModel, Size(4000), new Rng(seed + 1001)), evidence: true);
+            Done();
+            return rows.Count;
         });
-        AddRuns(rows, exact, "resample-move SMC", runs, r =>
-        {
-            var smc = ResampleMove.Run(model, n, observations, 100, _ => Selection.At(Mu, S), new Rng(seed + 200 + (ulong)r), mhSteps: 2);
-            return (smc.LogEvidence, smc.Samples.Mean(t => t.Get<double>(Mu)));
-        });
-        // Tempered SMC from the prior to the posterior on a fixed schedule (so Ẑ stays unbiased), MH moves at every stage.
-        var schedule = new TemperedSmcSettings { Temperatures = [0, 0.05, 0.2, 0.5, 1], MoveSteps = 2 };
-        AddRuns(rows, exact, "tempered SMC", runs, r =>
-        {
-            var smc = TemperedSmc.Run(model, n, observations, 100, new Rng(seed + 250 + (ulong)r), schedule);
-            return (smc.LogEvidence, smc.Mean(Mu));
-        });
-
-        // SMC²: μ as the parameter (θ-particles from its prior, each with an inner filter over s), PMMH rejuvenation.
-        AddRuns(rows, exact, "SMC² (θ = mu)", Size(20), r =>
-        {
-            var smc2 = Smc2.Model(model, n, observations, Selection.At(Mu), 50, 10, new Rng(seed + 270 + (ulong)r),
-                new Smc2Settings { Proposal = Pmmh.RandomWalk(new Dictionary<Address, double> { [Mu] = 0.5 }) });
-            return (smc2.LogEvidence, smc2.ToPosterior().Mean("mu").Mean);
-        });
-
-        // PMMH: μ is the parameter, s the state that the inner SMC sums over; the chain's mean of μ with its MCSE.
-        var pmmh = Pmmh.Model(model, n, observations, ChoiceMap.Empty.Set(Mu, 0.0),
-            Pmmh.RandomWalk(new Dictionary<Address, double> { [Mu] = 0.8 }), 30, Size(4000), new Rng(seed + 300));
-        Add("PMMH", "E[mu]", pmmh.ToPosterior(warmup: pmmh.Chain.Count / 10).Mean("mu"));
-        // Particle Gibbs: conditional SMC sweeps (the reference path kept, ancestor sampling) move μ and s together.
-        var pg = ParticleGibbs.Model(model, n, observations, 20, Size(3000), new Rng(seed + 350));
-        AddPosterior("particle Gibbs", pg.ToPosterior(burnIn: pg.Chain.Count / 10), evidence: false);
-
-        // MCMC over traces: MH with the prior as proposal at each choice, and Gibbs on s with NUTS on μ.
-        var settings = new McmcSettings { Chains = 4, Warmup = Size(500), Draws = Size(2000) };
-        var mh = McmcSampler.Sample(model, n, observations,
-            // Single-site moves, and a joint one: μ and s are correlated a posteriori, so s alone rarely switches.
-            Kernel.Cycle(Kernel.Mh<int, double>(Selection.At(Mu)), Kernel.Mh<int, double>(Selection.At(S)), Kernel.Mh<int, double>(Selection.At(Mu, S))),
-            settings with { Draws = Size(4000) }, new Rng(seed + 400), ["mu", "s"], t => [t.Get<double>(Mu), t.Get<bool>(S) ? 1 : 0]);
-        AddPosterior("MH", mh.ToPosterior("MH"), evidence: false);
-        var gibbs = McmcSampler.Sample(model, n, observations,
-            Kernel.Cycle(Kernel.Gibbs<int, double>(S), Kernel.On<int, double>(Selection.At(Mu), new NutsKernel(), settings.Warmup)),
-            settings with { Draws = Size(1000) }, new Rng(seed + 500), ["mu", "s"], t => [t.Get<double>(Mu), t.Get<bool>(S) ? 1 : 0]);
-        AddPosterior("Gibbs(s) + NUTS(mu)", gibbs.ToPosterior("Gibbs + NUTS"), evidence: false);
-        var nuts = McmcSampler.Sample(EveryAlgorithmModels.SwitchMarginalisedModel, Data, ChoiceMap.Empty, new NutsKernel(),
-            settings with { Draws = Size(1000) }, new Rng(seed + 600));
-        Add("NUTS (s summed out)", "E[mu]", nuts.ToPosterior("NUTS").Mean("mu"));
-
-        // Variational inference: a guide q(s) q(μ | s) trained by ELBO and by IWELBO, then used as an importance proposal
-        // (the fitted guide's weights p/q make its estimates exact asymptotically, so its error is Monte Carlo error).
-        foreach (var (name, iw) in new[] { ("VI (ELBO)", 1), ("VI (IWELBO, K=8)", 8) })
-        {
-            var guide = Guide();
-            var q = Vi.Guide(guide, Unit.Value);
-            var objective = iw == 1 ? Objectives.Elbo(model, n, observations, q) : Objectives.Iwelbo(model, n, observations, q, iw);
-            Trainer.Maximize(objective, [guide.Parameters], new TrainOptions { Steps = Size(300), LearningRate = 0.05, Particles = 16 }, new Rng(seed + 700 + (ulong)iw));
-            AddPosterior(name, GuideAsProposal(model, n, observations, q, Size(4000), new Rng(seed + 800 + (ulong)iw)), evidence: true);
-        }
-
-        // The Distribution Transformer, trained on simulations of the same [Model] (μ latent, y observed, by address), its
-        // posterior for these data the importance proposal of μ (s from its prior): exact asymptotically.
-        var dt = new TracedMetaModel<int, double>(model, n, [DtLatent.Real("mu")], DtObserved.Indexed(i => new Address("y", i)), DtPriorToken<int>.FittedToPrior(2));
-        var transformer = dt.CreateTransformer(DtSizes, seed: (long)seed + 900);
-        DtTrainer.Train(transformer, dt, new DtTrainingOptions { Steps = Size(300), BatchSize = 128, LearningRate = 3e-3, WarmupSteps = 30 }, new Rng(seed + 901));
-        var dtPosterior = dt.Posterior(transformer, n, observations);
-        AddPosterior("DT proposal (IS)", ImportanceSampling.Run(model, n, observations, dtPosterior.Proposal, Unit.Value, Size(4000), new Rng(seed + 902)).ToPosterior(), evidence: true);
-
-        // BRAIn: a policy [Model] q(s, μ) distilled towards the target p(s, μ) · p(y | s, μ), the model conditioned on the
-        // data (log ℓ = the observed sites' log density); then importance sampling with the trained policy.
-        var target = new GenerativeTarget<int, int, double>(model, x => x, observations: _ => observations).ToDistillationTarget();
-        var projected = new ProjectedTarget<int, ChoiceMap>(target, ToTensors, ToDoubles).ToDistillationTarget();
-        var policy = new GenerativeFamily<int, Tensor>(EveryAlgorithmModels.SwitchPolicyModel, [n]);
-        BrainTrainer.Train(projected, policy, [n], new BrainTrainingOptions { SamplesPerPrompt = 32, GroupsPerStep = 1, Steps = Size(300), RefreshEvery = 50, Proposal = ProposalSource.PolicySnapshot, LearningRate = 0.05, Seed = seed + 1000 });
-        AddPosterior("BRAIn policy (IS)", PolicyAsProposal(model, n, observations, EveryAlgorithmModels.SwitchPolicyModel, Size(4000), new Rng(seed + 1001)), evidence: true);
 
         var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"every algorithm on one [Model] (exact log Z {F(exact.LogEvidence)}, E[mu] {F(exact.PosteriorMeanMu)}, P(s=1) {F(exact.ProbabilityShifted)})"))
             .AddColumns("algorithm", "quantity", "estimate", "exact", "MC s.e.", "z");
