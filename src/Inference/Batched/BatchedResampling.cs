@@ -24,17 +24,6 @@ public static class BatchedResampling
         return idx.MoveToOuterDisposeScope();
     }
 
-    /// <summary>Multinomial resampling: N independent ancestor indices drawn with probabilities ∝ exp(log weights).</summary>
-    public static Tensor Multinomial(Tensor logWeights, Rng rng)
-    {
-        ArgumentNullException.ThrowIfNull(logWeights);
-        ArgumentNullException.ThrowIfNull(rng);
-        using var g = rng.TorchGenerator(logWeights.device);
-        using var ng = no_grad();
-        var p = (logWeights - logWeights.logsumexp(0)).exp();
-        return multinomial(p, logWeights.shape[0], replacement: true, generator: g);
-    }
-
     /// <summary>The effective sample size (Σw)²/Σw² of the log weights [N].</summary>
     public static double EffectiveSampleSize(Tensor logWeights)
     {
