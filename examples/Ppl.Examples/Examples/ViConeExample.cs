@@ -63,40 +63,17 @@ internal sealed class ViConeExample : IExample
     /// <summary>The model: <see cref="ViConeModels.Cone"/>, a [Model] method (x, y ~ N(0, 10); z ~ N(r², 0.1 + r²/100); z = 5 observed).</summary>
     public static IGenerativeFunction<Unit, Tensor> Cone => ViConeModels.ConeModel;
 
-    /// <summary>Mean-field q(x, y) = N(μ₁, e^{ℓ₁}) N(μ₂, e^{ℓ₂}) (standard deviations), started at (μ, ℓ).</summary>
-    public static DynamicModel<Unit, Unit> MeanField(double mu1, double mu2, double l1, double l2) => DynamicModel.Create("mean-field", t =>
-    {
-        var mu = t.Param("mu", () => tensor(new[] { mu1, mu2 }));
-        var ls = t.Param("log_sigma", () => tensor(new[] { l1, l2 }));
-        t.Sample("x", Dist.Normal(mu[0], ls[0].exp()));
-        t.Sample("y", Dist.Normal(mu[1], ls[1].exp()));
-        return Unit.Value;
-    });
+    /// <summary>A guide's variational parameter, owned by its run: a fresh leaf tensor that training moves.</summary>
+    private static Tensor Parameter(params double[] values) => tensor(values).requires_grad_(true);
 
     /// <summary>
-    /// <paramref name="replicates"/> independent copies of <see cref="MeanField(double, double, double, double)"/>, one per
-    /// particle: parameters of shape [R, 2], each draw of batch shape [R] (the particle dimension), so one
-    /// vectorised run trains R independent guides, each on its own single-sample estimate.
+    /// Mean-field parameters (μ, ℓ) started at (μ₁, μ₂, ℓ₁, ℓ₂), repeated <paramref name="replicates"/> times ([R, 2]) for
+    /// R independent guides trained at once, or [2] for one.
     /// </summary>
-    public static DynamicModel<Unit, Unit> MeanField(double mu1, double mu2, double l1, double l2, int replicates) => DynamicModel.Create("mean-field", t =>
-    {
-        var mu = t.Param("mu", () => tensor(new[] { mu1, mu2 }).repeat(replicates, 1));
-        var ls = t.Param("log_sigma", () => tensor(new[] { l1, l2 }).repeat(replicates, 1));
-        t.Sample("x", Dist.Normal(mu[.., 0], ls[.., 0].exp()));
-        t.Sample("y", Dist.Normal(mu[.., 1], ls[.., 1].exp()));
-        return Unit.Value;
-    });
-
-    /// <summary>Expressive: u ~ U(0, 1), θ = 2πu, x ~ N(√5 cos θ, e^{ℓ₁}), y ~ N(√5 sin θ, e^{ℓ₂}); ℓ starts at 0.</summary>
-    public static DynamicModel<Unit, Unit> Expressive() => DynamicModel.Create("expressive", t =>
-    {
-        var ls = t.Param("log_sigma", () => tensor(new[] { 0.0, 0.0 }));
-        var u = t.Sample("u", Dist.Uniform(tensor(0.0), tensor(1.0)));
-        var theta = u.Times(2 * Math.PI);
-        t.Sample("x", Dist.Normal(theta.cos().Times(Math.Sqrt(5)), ls[0].exp()));
-        t.Sample("y", Dist.Normal(theta.sin().Times(Math.Sqrt(5)), ls[1].exp()));
-        return Unit.Value;
-    });
+    private static (Tensor Mu, Tensor LogSigma) MeanFieldStart(double mu1, double mu2, double l1, double l2, int replicates = 0) =>
+        replicates == 0
+            ? (Parameter(mu1, mu2), Parameter(l1, l2))
+            : (tensor(new[] { mu1, mu2 }).repeat(replicates, 1).requires_grad_(true), tensor(new[] { l1, l2 }).repeat(replicates, 1).requires_grad_(true));
 
     public IReadOnlyDictionary<string, object> Run(ExampleContext context)
     {
@@ -109,13 +86,15 @@ internal sealed class ViConeExample : IExample
         var rows = new List<(string Key, string Label, double Paper, double Ours, double Se, double Start, double StartSe)>();
         var curves = new List<ScottPlot.Plot>();
 
-        (string, string, double, Func<(Expectation, DynamicModel<Unit, Unit>)>, int)[] runs =
+        var meanField = ViConeModels.MeanFieldModel;
+        var expressive = ViConeModels.ExpressiveModel;
+        (string, string, double, Func<(Expectation, Tensor[])>, int)[] runs =
         [
-            ("elbo", "ELBO", -8.08, () => { var q = MeanField(0, 0, 1, 1); return (Objectives.Elbo(Cone, Unit.Value, Vi.Guide(q, Unit.Value)), q); }, 64),
-            ("iwelbo5", "IWELBO (n = 5)", -7.79, () => { var q = MeanField(3, 0, 1, 1, replicates); return (Objectives.Iwelbo(Cone, Unit.Value, Vi.Guide(q, Unit.Value), 5), q); }, replicates),
-            ("hvi", "HVI", -9.75, () => { var q = Expressive(); return (Objectives.Hvi(Cone, Unit.Value, q, Unit.Value, xy), q); }, 64),
-            ("iwhvi5", "IWHVI (m = 5)", -8.18, () => { var q = Expressive(); return (Objectives.Iwhvi(Cone, Unit.Value, q, Unit.Value, xy, 5), q); }, 64),
-            ("diwhvi55", "DIWHVI (n = 5, m = 5)", -7.33, () => { var q = Expressive(); return (Objectives.Diwhvi(Cone, Unit.Value, q, Unit.Value, xy, 5, 5), q); }, 64),
+            ("elbo", "ELBO", -8.08, () => { var (m, l) = MeanFieldStart(0, 0, 1, 1); return (Objectives.Elbo(Cone, Unit.Value, Vi.Guide(meanField, (m, l))), [m, l]); }, 64),
+            ("iwelbo5", "IWELBO (n = 5)", -7.79, () => { var (m, l) = MeanFieldStart(3, 0, 1, 1, replicates); return (Objectives.Iwelbo(Cone, Unit.Value, Vi.Guide(meanField, (m, l)), 5), [m, l]); }, replicates),
+            ("hvi", "HVI", -9.75, () => { var l = Parameter(0, 0); return (Objectives.Hvi(Cone, Unit.Value, expressive, l, xy), [l]); }, 64),
+            ("iwhvi5", "IWHVI (m = 5)", -8.18, () => { var l = Parameter(0, 0); return (Objectives.Iwhvi(Cone, Unit.Value, expressive, l, xy, 5), [l]); }, 64),
+            ("diwhvi55", "DIWHVI (n = 5, m = 5)", -7.33, () => { var l = Parameter(0, 0); return (Objectives.Diwhvi(Cone, Unit.Value, expressive, l, xy, 5, 5), [l]); }, 64),
         ];
         var seed = (ulong)context.Seed;
         foreach (var (key, label, paper, build, particles) in runs)
@@ -123,9 +102,9 @@ internal sealed class ViConeExample : IExample
             var rng = new Rng(seed++);
             // --elbo-only, --iwelbo5-only, …: run just those objectives (each keeps its own seed).
             if (runs.Any(r => context.Flag(r.Item1 + "-only")) && !context.Flag(key + "-only")) continue;
-            var (objective, guide) = build();
+            var (objective, parameters) = build();
             // The objective at the guide's starting point, so that what training gained is visible (and checked).
-            var (start, startSe) = Evaluate(key == "iwelbo5" ? Objectives.Iwelbo(Cone, Unit.Value, Vi.Guide(MeanField(3, 0, 1, 1), Unit.Value), 5) : objective, rng, evals);
+            var (start, startSe) = Evaluate(key == "iwelbo5" ? Objectives.Iwelbo(Cone, Unit.Value, Vi.Guide(meanField, MeanFieldStart(3, 0, 1, 1)), 5) : objective, rng, evals);
             // IWELBO trains on one estimate per step (papers.md 2.8), so where a run ends up varies a lot with
             // its random numbers: over training seeds the final value has a standard deviation of about 0.3 and a
             // long lower tail, wider than the paper's tolerance, and one run (the paper's) is one draw from that.
@@ -134,21 +113,21 @@ internal sealed class ViConeExample : IExample
             // gradient by 1/R; plain SGD is linear in the gradient, so the learning rate R·1e-3 is exactly 1e-3 per run.
             var replicated = key == "iwelbo5";
             var trained = context.WithProgress($"{label}: {steps} steps" + (replicated ? $", {replicates} independent runs" : ""), progress =>
-                Trainer.Maximize(objective, [guide.Parameters], new TrainOptions
+                Trainer.Maximize(objective, [], new TrainOptions
                 {
                     Steps = steps, LearningRate = replicated ? 1e-3 * replicates : 1e-3, Optimizer = OptimizerKind.Sgd, Particles = particles,
                     Run = new RunOptions { Progress = progress },
-                }, rng));
+                }, rng, parameters));
             if (replicated)
             {
                 // Each run evaluated on its own as the mean of `evals` fresh estimates, as the single runs are.
-                var mu = guide.Parameters.All["mu"].detach().to_type(ScalarType.Float64).data<double>().ToArray();
-                var ls = guide.Parameters.All["log_sigma"].detach().to_type(ScalarType.Float64).data<double>().ToArray();
+                var mu = parameters[0].detach().to_type(ScalarType.Float64).data<double>().ToArray();
+                var ls = parameters[1].detach().to_type(ScalarType.Float64).data<double>().ToArray();
                 var values = new double[replicates];
                 for (var r = 0; r < replicates; r++)
                 {
-                    var q = MeanField(mu[2 * r], mu[2 * r + 1], ls[2 * r], ls[2 * r + 1]);
-                    values[r] = Objectives.Iwelbo(Cone, Unit.Value, Vi.Guide(q, Unit.Value), 5).Value(rng, evals);
+                    var q = MeanFieldStart(mu[2 * r], mu[2 * r + 1], ls[2 * r], ls[2 * r + 1]);
+                    values[r] = Objectives.Iwelbo(Cone, Unit.Value, Vi.Guide(meanField, q), 5).Value(rng, evals);
                 }
                 var mean = values.Average();
                 var sorted = values.Order().ToArray();

@@ -20,5 +20,32 @@ public static partial class ViConeModels
         Observe(Normal(r2, r2.Over(100).Plus(0.1)), tensor(5.0), "z");
         return r2;
     }
+
+    // The guides take their variational parameters as arguments: the caller owns them (a fresh pair per run, trained
+    // as Trainer.Maximize's extra tensors), so one [Model] serves every run with no parameter store shared between them.
+
+    /// <summary>
+    /// Mean-field q(x, y) = N(μ₁, e^{ℓ₁}) N(μ₂, e^{ℓ₂}) (standard deviations), μ = <paramref name="mu"/>, ℓ =
+    /// <paramref name="logSigma"/>, each of shape [2], or [R, 2] for R independent guides, one per particle (each draw
+    /// then has batch shape [R], the particle dimension).
+    /// </summary>
+    [Model]
+    public static Tensor MeanField(Tensor mu, Tensor logSigma)
+    {
+        var x = Sample(Normal(mu.select(-1, 0), logSigma.select(-1, 0).exp()), "x");
+        _ = Sample(Normal(mu.select(-1, 1), logSigma.select(-1, 1).exp()), "y");
+        return x;
+    }
+
+    /// <summary>Expressive: u ~ U(0, 1), θ = 2πu, x ~ N(√5 cos θ, e^{ℓ₁}), y ~ N(√5 sin θ, e^{ℓ₂}), ℓ = <paramref name="logSigma"/>.</summary>
+    [Model]
+    public static Tensor Expressive(Tensor logSigma)
+    {
+        var u = Sample(Uniform(tensor(0.0), tensor(1.0)), "u");
+        var theta = u.Times(2 * Math.PI);
+        var x = Sample(Normal(theta.cos().Times(Math.Sqrt(5)), logSigma[0].exp()), "x");
+        _ = Sample(Normal(theta.sin().Times(Math.Sqrt(5)), logSigma[1].exp()), "y");
+        return x;
+    }
 #pragma warning restore PPL0011, PPL0012
 }
