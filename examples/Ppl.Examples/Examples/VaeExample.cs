@@ -7,7 +7,6 @@ using Spectre.Console;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using T = Ppl.Distributions.Tensors;
 
 [assembly: InternalsVisibleTo("Ppl.Inference.Tests")]
 
@@ -25,7 +24,7 @@ namespace Ppl.Examples;
 internal sealed class VaeExample : IExample
 {
     private const int Hidden = 200;
-    private const int Latent = 10;
+    internal const int Latent = 10;
 
     public string Name => "vae";
 
@@ -86,22 +85,8 @@ internal sealed class VaeExample : IExample
         var test = tensor(VaeShapes.Draw(s.Test, rng), [s.Test, VaeShapes.Pixels]);
         var net = new Networks();
 
-        // The generative model p(z) p(x | z), one choice for the whole batch of latents and one observation for all pixels.
-        var model = DynamicModel.Create<Tensor, Unit>("vae", (t, x) =>
-        {
-            var b = x.shape[0];
-            var z = t.Sample("z", new T.Normal(zeros(b, Latent), ones(b, Latent)));
-            t.Observe("x", new T.Bernoulli(logits: net.Decode(z)), x);
-            return Unit.Value;
-        });
-        // The amortised guide q(z | x): an encoder module inside an ordinary model; its site is reparameterised.
-        var guide = DynamicModel.Create<Tensor, Unit>("encoder", (t, x) =>
-        {
-            var (mu, sigma) = net.Encode(x);
-            t.Sample("z", new T.Normal(mu, sigma));
-            return Unit.Value;
-        });
-        Expectation Elbo(Tensor x) => Objectives.Elbo(model, x, Vi.Guide(guide, x));
+        // The model p(z) p(x | z) and the amortised guide q(z | x) are [Model] methods taking the batch and the networks.
+        Expectation Elbo(Tensor x) => Objectives.Elbo(VaeModels.GenerativeModel, (x, net), Vi.Guide(VaeModels.EncoderModel, (x, net)));
         double TestElbo() => Elbo(test).Value(rng) / s.Test;
 
         // TorchSharp's optim.Adam update, with its scalars kept alive during each libtorch call (see TensorArithmetic).
