@@ -11,7 +11,6 @@ using Ppl.Inference.Smc;
 using Ppl.Inference.Variational;
 using Spectre.Console;
 using static TorchSharp.torch;
-using T = Ppl.Distributions.Tensors;
 
 namespace Ppl.Examples;
 
@@ -136,10 +135,11 @@ internal sealed class EveryAlgorithmExample : IExample
             // (the fitted guide's weights p/q make its estimates exact asymptotically, so its error is Monte Carlo error).
             foreach (var (name, iw) in new[] { ("VI (ELBO)", 1), ("VI (IWELBO, K=8)", 8) })
             {
-                var guide = Guide();
-                var q = Vi.Guide(guide, Unit.Value);
+                // The guide's parameters, owned by this run: σ⁻¹(q(s)), m_s and log σ_s (see EveryAlgorithmModels.SwitchGuide).
+                Tensor[] parameters = [tensor(0.0).requires_grad_(true), tensor(new[] { 0.0, 0.0 }).requires_grad_(true), tensor(new[] { -0.5, -0.5 }).requires_grad_(true)];
+                var q = Vi.Guide(EveryAlgorithmModels.SwitchGuideModel, (parameters[0], parameters[1], parameters[2]));
                 var objective = iw == 1 ? Objectives.Elbo(model, n, observations, q) : Objectives.Iwelbo(model, n, observations, q, iw);
-                Trainer.Maximize(objective, [guide.Parameters], new TrainOptions { Steps = Size(300), LearningRate = 0.05, Particles = 16 }, new Rng(seed + 700 + (ulong)iw));
+                Trainer.Maximize(objective, [], new TrainOptions { Steps = Size(300), LearningRate = 0.05, Particles = 16 }, new Rng(seed + 700 + (ulong)iw), parameters);
                 AddPosterior(name, GuideAsProposal(model, n, observations, q, Size(4000), new Rng(seed + 800 + (ulong)iw)), evidence: true);
                 Done();
             }
@@ -187,20 +187,6 @@ internal sealed class EveryAlgorithmExample : IExample
             ["shift"] = EveryAlgorithmModels.Shift,
         };
     }
-
-    /// <summary>q(s) = Bernoulli(σ(ℓ)), q(μ | s) = N(m_s, exp(log σ_s)²): the guide the VI rows train (REINFORCE at s).</summary>
-    private static DynamicModel<Unit, Unit> Guide() => DynamicModel.Create("switch-guide", t =>
-    {
-        var logit = t.Param("s_logit", () => tensor(0.0));
-        var means = t.Param("mu_mean", () => tensor(new[] { 0.0, 0.0 }));
-        var logSds = t.Param("mu_log_sd", () => tensor(new[] { -0.5, -0.5 }));
-        var s = t.Sample(S, new T.Bernoulli(logits: logit).Reinforce(Baseline.RunningAverage(0.9)));
-        using var index = s.to(ScalarType.Int64);
-        var mean = means.index_select(0, index.reshape(-1)).reshape(s.shape);
-        var sd = logSds.index_select(0, index.reshape(-1)).reshape(s.shape).exp();
-        t.Sample(Mu, new T.Normal(mean, sd).Reparam());
-        return Unit.Value;
-    });
 
     /// <summary>Importance sampling of the model with the trained guide as proposal, through the VI language.</summary>
     private static Posterior GuideAsProposal(IGenerativeFunction<int, double> model, int n, ChoiceMap observations, ISpDistribution q, int particles, Rng rng)

@@ -1,4 +1,5 @@
 using Ppl.Autodiff;
+using Ppl.Inference.Variational;
 using Ppl.Modeling;
 using static Ppl.Dist;
 using static Ppl.Modeling.Effects;
@@ -56,6 +57,21 @@ public static partial class EveryAlgorithmModels
     // A policy with trainable parameters is a tensor program (Param, tensor sites): it has no batched, resumable or
     // differentiable form over doubles, and needs none; BRAIn runs its handler body.
 #pragma warning disable PPL0010, PPL0011, PPL0012
+    /// <summary>
+    /// The VI guide q(s) q(μ | s): s ~ Bernoulli(σ(<paramref name="logit"/>)), scored by REINFORCE with a running-average
+    /// baseline, and μ | s ~ N(<paramref name="means"/>[s], exp(<paramref name="logSds"/>[s])²), reparameterised. Its
+    /// parameters are arguments, owned by the run that trains them, so each VI run starts fresh.
+    /// </summary>
+    [Model]
+    public static Tensor SwitchGuide(Tensor logit, Tensor means, Tensor logSds)
+    {
+        var s = Sample(BernoulliLogits(logit).Reinforce(Baseline.RunningAverage(0.9)), "s");
+        var index = s.to(ScalarType.Int64).reshape(-1);
+        var mean = means.index_select(0, index).reshape(s.shape);
+        var sd = logSds.index_select(0, index).reshape(s.shape).exp();
+        return Sample(Normal(mean, sd).Reparam(), "mu");
+    }
+
     /// <summary>
     /// The BRAIn policy q(s, μ): s ~ Bernoulli(σ(ℓ)), μ | s ~ N(m_s, exp(log σ_s)²), with ℓ, m and log σ trainable.
     /// </summary>
