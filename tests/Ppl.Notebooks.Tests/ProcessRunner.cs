@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Text;
+using Ppl.Tests.Shared;
 using Xunit;
 
 namespace Ppl.Notebooks.Tests;
@@ -10,20 +10,8 @@ internal static class ProcessRunner
     /// <summary>Starts <paramref name="info"/> (its streams must be redirected) and returns its standard output.</summary>
     public static string Run(ProcessStartInfo info, TimeSpan timeout, string label)
     {
-        using var process = Process.Start(info)!;
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (stdout) stdout.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (stderr) stderr.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        if (!process.WaitForExit(timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{label} did not finish in {timeout.TotalMinutes:0} minutes.\n{stdout}\n{stderr}");
-        }
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{label} exited {process.ExitCode}:\n{stdout}\n{stderr}");
-        return stdout.ToString();
+        var outcome = ChildProcess.Run(info, timeout, label);
+        Assert.True(outcome.ExitCode == 0, $"{label} exited {outcome.ExitCode}:\n{outcome.Stdout}\n{outcome.Stderr}");
+        return outcome.Stdout;
     }
 }

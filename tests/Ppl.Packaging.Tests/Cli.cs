@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Text;
+using Ppl.Tests.Shared;
 using Xunit;
 
 namespace Ppl.Packaging.Tests;
@@ -36,20 +36,7 @@ internal static class Cli
         if (environment is not null)
             foreach (var (k, v) in environment) info.Environment[k] = v;
 
-        using var process = Process.Start(info)!;
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (stdout) stdout.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (stderr) stderr.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var timeout = TimeSpan.FromMinutes(6);
-        if (!process.WaitForExit(timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"dotnet {string.Join(' ', args)} did not finish in {timeout.TotalMinutes:0} minutes.\n{stdout}\n{stderr}");
-        }
-        process.WaitForExit();
-        return new Result(process.ExitCode, stdout.ToString() + stderr);
+        var outcome = ChildProcess.Run(info, TimeSpan.FromMinutes(6), $"dotnet {string.Join(' ', args)}");
+        return new Result(outcome.ExitCode, outcome.Stdout + outcome.Stderr);
     }
 }
