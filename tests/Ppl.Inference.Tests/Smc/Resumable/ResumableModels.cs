@@ -100,15 +100,4 @@ public static partial class ResumableModels
         return x;
     }
     #pragma warning restore PPL0010, PPL0011
-
-    /// <summary>The sprinkler of <see cref="SmcModels.Sprinkler"/> as a [Model]: Z = 0.5026, P(rain | ·) = 0.108635.</summary>
-    [Model]
-    public static bool Sprinkler()
-    {
-        var rain = Sample(Bernoulli(0.3));
-        if (rain) Factor(Math.Log(0.2));
-        var sprinkler = Sample(Bernoulli(rain ? 0.1 : 0.4));
-        if (sprinkler) Factor(Math.Log(0.1));
-        return rain;
-    }
 }

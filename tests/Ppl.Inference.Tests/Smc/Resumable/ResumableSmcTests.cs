@@ -145,7 +145,7 @@ public class ResumableSmcTests(ITestOutputHelper output)
         var r = Resamplers.All.Single(x => x.Name == resampler);
         var result = Enumerate.Program(rng =>
         {
-            var smc = ResumableSmc.Run(ResumableModels.SprinklerResumable, Unit.Value, 2, rng, new SmcOptions { Resampler = r });
+            var smc = ResumableSmc.Run(Ppl.Examples.SmcSprinklerModels.SprinklerResumable, Unit.Value, 2, rng, new SmcOptions { Resampler = r });
             Assert.StartsWith("SMC (resumable", smc.Algorithm);
             var (particle, lw) = smc.Population.Collapse(rng);
             return (Rain: particle.Return.Return, LogWeight: lw);
