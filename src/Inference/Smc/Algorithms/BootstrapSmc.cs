@@ -62,6 +62,17 @@ public static class BootstrapSmc
         };
     }
 
+    /// <summary>
+    /// A model as a dynamic model SMC can replay to any pause (for moves, constraints and conditioning on a reference):
+    /// a <see cref="DynamicModel{TArgs, TRet}"/> itself, or a <c>[Model]</c>'s replay form.
+    /// </summary>
+    internal static DynamicModel<TArgs, TRet> ReplayForm<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> model) => model switch
+    {
+        DynamicModel<TArgs, TRet> d => d,
+        Modeling.IHasResumableForm<TArgs, TRet> r => r.Resumable.Replay,
+        _ => throw new NotSupportedException(Unpausable(model)),
+    };
+
     /// <summary>The message for a generative function SMC cannot pause.</summary>
     internal static string Unpausable<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> model) =>
         $"SMC pauses a model at its observations, which needs a DynamicModel or a [Model] method's generated function; '{model.Name}' is a {model.GetType().Name}. " +

@@ -70,12 +70,7 @@ internal sealed class ModelConditionalSmc<TArgs, TRet>
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(observations);
         ObservationCheck.RequireNoNaN(observations, model.Name);
-        _replay = model switch
-        {
-            DynamicModel<TArgs, TRet> d => d,
-            Modeling.IHasResumableForm<TArgs, TRet> r => r.Resumable.Replay,
-            _ => throw new NotSupportedException(BootstrapSmc.Unpausable(model)),
-        };
+        _replay = BootstrapSmc.ReplayForm(model);
         _args = args;
         Observations = observations;
         Observed = Selection.At(observations.Leaves.Select(l => l.Address).ToArray());

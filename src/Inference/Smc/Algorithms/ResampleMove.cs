@@ -72,12 +72,7 @@ public static class ResampleMove
         Func<int, Selection> selection, Rng rng, int mhSteps = 1, SmcOptions? smc = null, RunOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var dynamic = model switch
-        {
-            DynamicModel<TArgs, TRet> d => d,
-            Modeling.IHasResumableForm<TArgs, TRet> r => r.Resumable.Replay,
-            _ => throw new NotSupportedException(BootstrapSmc.Unpausable(model)),
-        };
+        var dynamic = BootstrapSmc.ReplayForm(model);
         return Run(dynamic, args, observations, particles, selection, rng, mhSteps, smc, options);
     }
 }

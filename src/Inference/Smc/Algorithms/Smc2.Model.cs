@@ -102,12 +102,7 @@ internal sealed class ModelSmc2<TArgs, TRet>
     public ModelSmc2(IGenerativeFunction<TArgs, TRet> model, TArgs args, ChoiceMap observations, Selection parameters, int innerParticles,
         Smc2Settings settings, RunOptions options)
     {
-        _replay = model switch
-        {
-            DynamicModel<TArgs, TRet> d => d,
-            Modeling.IHasResumableForm<TArgs, TRet> r => r.Resumable.Replay,
-            _ => throw new NotSupportedException(BootstrapSmc.Unpausable(model)),
-        };
+        _replay = BootstrapSmc.ReplayForm(model);
         _args = args;
         _observations = observations;
         _parameters = parameters;
