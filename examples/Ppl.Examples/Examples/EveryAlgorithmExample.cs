@@ -206,7 +206,7 @@ internal sealed class EveryAlgorithmExample : IExample
                 return logW.mean();
             }).Value(rng, particles);
         }
-        var (logZ, se) = LogMeanExp(logWeights);
+        var (logZ, se) = Posterior.LogMeanExp(logWeights);
         return new Posterior("VI guide as proposal", ["mu", "s"], mus.Select((m, i) => new[] { m, shifted[i] }).ToArray(), logWeights,
             logEvidence: logZ, logEvidenceStandardError: se);
     }
@@ -228,7 +228,7 @@ internal sealed class EveryAlgorithmExample : IExample
             logWeights[i] = model.Assess(n, choices.Merge(observations)).Weight - trace.Score;
             draws[i] = [choices.Get<double>(Mu), choices.Get<bool>(S) ? 1 : 0];
         }
-        var (logZ, se) = LogMeanExp(logWeights);
+        var (logZ, se) = Posterior.LogMeanExp(logWeights);
         return new Posterior("BRAIn policy as proposal", ["mu", "s"], draws, logWeights, logEvidence: logZ, logEvidenceStandardError: se);
     }
 
@@ -269,33 +269,11 @@ internal sealed class EveryAlgorithmExample : IExample
     private static void AddRuns(List<Row> rows, EveryAlgorithmExact exact, string algorithm, int runs, Func<int, (double LogZ, double Mean)> run)
     {
         var results = Enumerable.Range(0, runs).Select(run).ToArray();
-        var logZ = LogMeanExp(results.Select(r => r.LogZ).ToArray());
-        rows.Add(new Row(algorithm, "log Z", logZ.Estimate, exact.LogEvidence, logZ.Se));
+        var logZ = Posterior.LogMeanExp(results.Select(r => r.LogZ).ToArray());
+        rows.Add(new Row(algorithm, "log Z", logZ.Estimate, exact.LogEvidence, logZ.StandardError));
         var means = results.Select(r => r.Mean).ToArray();
         var m = means.Average();
         rows.Add(new Row(algorithm, "E[mu]", m, exact.PosteriorMeanMu, Math.Sqrt(means.Sum(x => (x - m) * (x - m)) / (runs - 1) / runs)));
-    }
-
-    /// <summary>log of the mean of exp(lᵢ), with the delta-method standard error sd(w)/(√n·mean(w)).</summary>
-    private static (double Estimate, double Se) LogMeanExp(IReadOnlyList<double> logWeights)
-    {
-        var max = logWeights.Max();
-        var w = logWeights.Select(l => Math.Exp(l - max)).ToArray();
-        var mean = w.Average();
-        var variance = w.Sum(x => (x - mean) * (x - mean)) / (w.Length - 1);
-        return (max + Math.Log(mean), Math.Sqrt(variance / w.Length) / mean);
-    }
-
-    /// <summary>The self-normalised estimate Σ Wᵢ f(i) with its delta-method standard error √(Σ Wᵢ² (f(i) − estimate)²).</summary>
-    private static (double Estimate, double Se) SelfNormalised(IReadOnlyList<double> logWeights, Func<int, double> f)
-    {
-        var max = logWeights.Max();
-        var w = logWeights.Select(l => Math.Exp(l - max)).ToArray();
-        var total = w.Sum();
-        var values = Enumerable.Range(0, w.Length).Select(f).ToArray();
-        var estimate = values.Select((v, i) => w[i] * v).Sum() / total;
-        var se = Math.Sqrt(values.Select((v, i) => w[i] * w[i] * (v - estimate) * (v - estimate)).Sum()) / total;
-        return (estimate, se);
     }
 
     private static string F(double x) => x.ToString("F4", CultureInfo.InvariantCulture);

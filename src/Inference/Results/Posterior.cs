@@ -124,6 +124,21 @@ public sealed class Posterior
     /// <inheritdoc />
     public override string ToString() => $"{Algorithm}: " + Summarize();
 
+    /// <summary>
+    /// log of the mean of exp(lᵢ) over independent draws, with its delta-method standard error sd(w)/(√n·mean w) (NaN for
+    /// one draw): the log evidence of independent importance weights, or of the Ẑ of independent SMC runs.
+    /// </summary>
+    public static (double Estimate, double StandardError) LogMeanExp(IReadOnlyList<double> logValues)
+    {
+        ArgumentNullException.ThrowIfNull(logValues);
+        if (logValues.Count == 0) throw new ArgumentException("No values to average.", nameof(logValues));
+        var max = logValues.Max();
+        var w = logValues.Select(l => Math.Exp(l - max)).ToArray();
+        var mean = w.Average();
+        var se = w.Length > 1 ? Math.Sqrt(w.Sum(x => (x - mean) * (x - mean)) / (w.Length - 1) / w.Length) / mean : double.NaN;
+        return (max + Math.Log(mean), se);
+    }
+
     private int IndexOf(string name) =>
         _index.TryGetValue(name, out var k)
             ? k

@@ -105,10 +105,7 @@ public sealed class WeightedSamples<TTrace> : IPosteriorResult where TTrace : IT
     {
         var addresses = SummaryExtensions.ScalarAddressesInEvery(this);
         var values = Traces.Select(t => addresses.Select(a => SummaryExtensions.Scalar(t.Choices[a])).ToArray()).ToArray();
-        var max = _logWeights.Max();
-        var w = _logWeights.Select(l => Math.Exp(l - max)).ToArray();
-        var mean = w.Average();
-        var se = independent && w.Length > 1 ? Math.Sqrt(w.Sum(x => (x - mean) * (x - mean)) / (w.Length - 1) / w.Length) / mean : double.NaN;
+        var se = independent ? Posterior.LogMeanExp(_logWeights).StandardError : double.NaN;
         return new Posterior(algorithm, addresses.Select(a => a.ToString()).ToArray(), values, _logWeights, logEvidence: LogEvidence, logEvidenceStandardError: se);
     }
 }
