@@ -29,6 +29,10 @@ internal sealed class ExampleContext(IReadOnlyDictionary<string, string?> option
             ? double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : throw new ArgumentException($"--{name} expects a number, got '{v}'.")
             : fallback;
 
+    /// <summary>A text option.</summary>
+    public string String(string name, string fallback) =>
+        options.TryGetValue(name, out var v) ? v ?? throw new ArgumentException($"--{name} expects a value.") : fallback;
+
     /// <summary>True when a flag is present.</summary>
     public bool Flag(string name) => options.ContainsKey(name);
 

@@ -7,6 +7,7 @@ var examples = new IExample[]
     new QuickstartExample(),
     new BrainGaussianExample(),
     new BrainToyExample(),
+    new BrainSentimentExample(),
     new ViConeExample(),
     new DtInverseGammaExample(),
     new DtGmmExample(),
