@@ -63,7 +63,7 @@ internal sealed class BrainSentimentExample : IExample
         var logZ = task.EstimateLogNormalizers(context.Int("logz-samples", 512), new Rng((ulong)context.Seed + 7));
         double LogZ(int prompt) => logZ[prompt];
         var minibatch = task.Prompts.Take(8).ToArray();
-        var variance = new Dictionary<string, (double Total, double Se)>();
+        var variance = new Dictionary<string, GradientVarianceEstimate>();
         foreach (var o in new[] { DistillationOptions.Brain, DistillationOptions.Dpg, DistillationOptions.GdcPlusPlus })
         {
             using var policy = task.NewPolicy();
@@ -119,7 +119,13 @@ internal sealed class BrainSentimentExample : IExample
                 $"{F(m.WinRate)} ± {F(m.WinRateSe)}");
         context.Console.Write(table);
         context.Console.WriteLine("Gradient variance at initialisation (tr Cov, prior proposal, 8 prompts × 8 samples): " +
-                                  string.Join(", ", variance.Select(kv => $"{kv.Key} {kv.Value.Total:G3} ± {kv.Value.Se:G2}")));
+                                  string.Join(", ", variance.Select(kv => $"{kv.Key} {kv.Value.Total:G3} ± {kv.Value.StandardError:G2}")));
+        // DPG's and GDC++'s weights exp(r/β)/Z are heavy-tailed, so their means' standard errors are loose; the tail bound
+        // V ≥ c·P(X ≥ c) at c = 10 × BRAIn's upper bound (mean + 5 SE) gives a lower bound that holds regardless.
+        var brainUpper = variance["brain"].Total + 5 * variance["brain"].StandardError;
+        var lowerBounds = variance.Where(kv => kv.Key != "brain").ToDictionary(kv => kv.Key, kv => kv.Value.LowerBound(10 * brainUpper));
+        context.Console.WriteLine($"BRAIn's variance is at most {brainUpper:G3} (mean + 5 SE); lower bounds (5 SE): " +
+                                  string.Join(", ", lowerBounds.Select(kv => $"{kv.Key} ≥ {kv.Value:G3}")));
         var brain = results["brain"];
         var margin = (brain.Reward - prior.Reward) / Math.Sqrt(brain.RewardSe * brain.RewardSe + prior.RewardSe * prior.RewardSe);
         var dpgKl = KlAtReward(frontiers["dpg"], brain.Reward);
@@ -136,7 +142,9 @@ internal sealed class BrainSentimentExample : IExample
         {
             ["methods"] = results.ToDictionary(kv => kv.Key, kv => Method(kv.Value)),
             ["init_grad_variance"] = variance.ToDictionary(kv => kv.Key, kv => kv.Value.Total),
-            ["init_grad_variance_se"] = variance.ToDictionary(kv => kv.Key, kv => kv.Value.Se),
+            ["init_grad_variance_se"] = variance.ToDictionary(kv => kv.Key, kv => kv.Value.StandardError),
+            ["init_grad_variance_brain_upper"] = brainUpper,
+            ["init_grad_variance_lower_bound"] = lowerBounds,
             ["frontier"] = frontiers.ToDictionary(kv => kv.Key, kv => kv.Value.Select(p => new[] { p.Step, p.Reward, p.Kl }).ToArray()),
             ["brain_reward_margin_se"] = margin,
             ["dpg_kl_at_brain_reward"] = dpgKl is { } v ? v : double.NaN,

@@ -136,7 +136,7 @@ public sealed class SentimentTask : IDisposable
         using var scope = NewDisposeScope();
         var samples = Prior.Sample(Prompts, samplesPerPrompt, rng);
         var logGoodness = Target.Goodness.LogLikelihood(Reward.Score(Prompts, samples));
-        return (logGoodness.logsumexp(1) - Math.Log(samplesPerPrompt)).data<double>().ToArray();
+        return logGoodness.logsumexp(1).Minus(Math.Log(samplesPerPrompt)).data<double>().ToArray();
     }
 
     /// <summary>Metrics of <paramref name="policy"/> from <paramref name="samplesPerPrompt"/> continuations per prompt.</summary>

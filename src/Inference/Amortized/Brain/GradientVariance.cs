@@ -25,8 +25,8 @@ public static class GradientVariance
     /// <param name="pairs">Independent pairs of minibatches.</param>
     /// <param name="rng">The random stream.</param>
     /// <param name="logNormalizer">log Z per prompt (index into <paramref name="prompts"/>), for estimators that need it (DPG, GDC++).</param>
-    /// <returns>The estimate and its standard error (0 with a single pair).</returns>
-    public static (double Total, double StandardError) Estimate<TX, TY>(DistillationTarget<TX, TY> target, IAmortizedFamily<TX, TY> family,
+    /// <returns>The estimate, its standard error, and the per-pair estimates.</returns>
+    public static GradientVarianceEstimate Estimate<TX, TY>(DistillationTarget<TX, TY> target, IAmortizedFamily<TX, TY> family,
         IConditionalModel<TX, TY> proposal, IReadOnlyList<TX> prompts, DistillationOptions estimator, int samplesPerPrompt, int pairs, Rng rng,
         Func<int, double>? logNormalizer = null)
     {
@@ -46,11 +46,9 @@ public static class GradientVariance
             using var scope = NewDisposeScope();
             var first = Gradient(target, family, proposal, prompts, indices, estimator, samplesPerPrompt, rng, logNormalizer);
             var second = Gradient(target, family, proposal, prompts, indices, estimator, samplesPerPrompt, rng, logNormalizer);
-            estimates[k] = 0.5 * (first - second).square().sum().item<double>();
+            estimates[k] = 0.5 * (first - second).Squared().sum().item<double>();
         }
-        var mean = estimates.Average();
-        var se = pairs > 1 ? Math.Sqrt(estimates.Sum(e => (e - mean) * (e - mean)) / (pairs - 1) / pairs) : 0.0;
-        return (mean, se);
+        return new GradientVarianceEstimate(estimates);
     }
 
     /// <summary>One minibatch gradient (−∇ loss, flattened over every parameter, float64 on the CPU).</summary>
@@ -63,8 +61,45 @@ public static class GradientVariance
         var weights = DistillationObjective.LossWeights(batch, family.LogProb(ps, ys), estimator);
         foreach (var p in family.Parameters) p.grad?.zero_();
         family.AccumulateGradients(ps, ys, weights);
-        var gradient = cat(family.Parameters.Select(p => (p.grad ?? zeros_like(p)).detach().flatten().to(CPU).to_type(ScalarType.Float64)).ToArray());
+        // clone: with one parameter every step here can alias the gradient's storage, which is zeroed next.
+        var gradient = cat(family.Parameters.Select(p => (p.grad ?? zeros_like(p)).detach().flatten().to(CPU).to_type(ScalarType.Float64)).ToArray()).clone();
         foreach (var p in family.Parameters) p.grad?.zero_();
         return gradient;
+    }
+}
+
+/// <summary>
+/// The paired estimates ½‖g − g′‖² of a gradient's total variance V (each unbiased for V, independent of each other).
+/// </summary>
+/// <param name="Pairs">One estimate per pair of minibatches.</param>
+public sealed record GradientVarianceEstimate(IReadOnlyList<double> Pairs)
+{
+    /// <summary>The mean of the pair estimates: unbiased for V.</summary>
+    public double Total => Pairs.Average();
+
+    /// <summary>The standard error of <see cref="Total"/> (0 with a single pair).</summary>
+    public double StandardError
+    {
+        get
+        {
+            if (Pairs.Count < 2) return 0.0;
+            var mean = Total;
+            return Math.Sqrt(Pairs.Sum(e => (e - mean) * (e - mean)) / (Pairs.Count - 1) / Pairs.Count);
+        }
+    }
+
+    /// <summary>
+    /// A lower confidence bound on V that holds however heavy the estimates' tail is: each estimate X is non-negative
+    /// with mean V, so V ≥ c · P(X ≥ c) for any threshold c, and P is bounded below by its frequency minus
+    /// <paramref name="z"/> binomial standard errors. Where weights are heavy-tailed (DPG's exp(r / β) / Z) the mean's
+    /// own standard error is unreliable, and this bound is what a claim "larger than" should rest on.
+    /// </summary>
+    /// <param name="threshold">c, fixed before looking at the estimates (e.g. a multiple of another estimator's upper bound).</param>
+    /// <param name="z">Standard errors taken off the frequency.</param>
+    public double LowerBound(double threshold, double z = 5)
+    {
+        if (!(threshold > 0)) throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "The threshold must be positive.");
+        var p = Pairs.Count(e => e >= threshold) / (double)Pairs.Count;
+        return threshold * Math.Max(0.0, p - z * Math.Sqrt(p * (1 - p) / Pairs.Count));
     }
 }

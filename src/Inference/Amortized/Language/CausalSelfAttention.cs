@@ -33,7 +33,7 @@ public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
         var (q, k, v) = (qkv[0], qkv[1], qkv[2]);
         var scores = q.matmul(k.transpose(-2, -1)).Times(1.0 / Math.Sqrt(headWidth));
         var future = ones(t, t, ScalarType.Bool, device: x.device).triu(1);
-        var attention = nn.functional.softmax(scores.masked_fill(future, double.NegativeInfinity), -1);
+        var attention = nn.functional.softmax(scores.MaskedFill(future, double.NegativeInfinity), -1);
         var mixed = attention.matmul(v).transpose(1, 2).reshape(n, t, d);
         return output.forward(mixed).MoveToOuterDisposeScope();
     }

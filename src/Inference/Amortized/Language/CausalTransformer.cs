@@ -50,8 +50,8 @@ public sealed class CausalTransformer : nn.Module<Tensor, Tensor>
         if (t > Options.ContextLength)
             throw new ArgumentException($"A sequence of {t} tokens is longer than the model's context of {Options.ContextLength}.", nameof(tokens));
         using var scope = NewDisposeScope();
-        var positions = arange(t, ScalarType.Int64, device: tokens.device);
-        var x = token_embedding.forward(tokens) + position_embedding.forward(positions).unsqueeze(0);
+        var positions = TensorArithmetic.Arange(t, ScalarType.Int64, tokens.device);
+        var x = token_embedding.forward(tokens).Plus(position_embedding.forward(positions).unsqueeze(0));
         foreach (var block in blocks) x = block.forward(x);
         return head.forward(final_norm.forward(x)).MoveToOuterDisposeScope();
     }
@@ -63,7 +63,7 @@ public sealed class CausalTransformer : nn.Module<Tensor, Tensor>
         foreach (var (name, p) in named_parameters())
         {
             if (name.EndsWith("bias", StringComparison.Ordinal)) p.zero_();
-            else if (name.Contains("norm", StringComparison.Ordinal)) p.fill_(1.0);
+            else if (name.Contains("norm", StringComparison.Ordinal)) p.FillInPlace(1.0);
             else p.copy_(randn(p.shape, p.dtype, generator: generator).Times(0.02));
         }
     }

@@ -24,7 +24,7 @@ public static class LanguageModelTrainer
         if (tokens.Count < window) throw new ArgumentException($"The stream has {tokens.Count} tokens; training needs at least one window of {window}.", nameof(tokens));
         var stream = tokens.Select(t => (long)CheckToken(t, model.Vocabulary)).ToArray();
         var rng = new Rng(options.Seed);
-        using var optimizer = optim.AdamW(model.Network.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
+        using var optimizer = new Optimization.AdamWOptimizer(model.Parameters, options.LearningRate, weightDecay: options.WeightDecay);
         var losses = new List<double>(options.Steps);
         var reportEvery = Math.Max(1, options.Steps / 100);
         var batch = new long[options.BatchSize * window];
@@ -39,10 +39,10 @@ public static class LanguageModelTrainer
             var logits = model.Network.forward(data.narrow(1, 0, window - 1));
             var loss = nn.functional.cross_entropy(logits.reshape(-1, model.Vocabulary), data.narrow(1, 1, window - 1).reshape(-1));
             var rate = options.LearningRate * (1.0 - 0.9 * step / Math.Max(1, options.Steps));
-            foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
-            optimizer.zero_grad();
+            optimizer.LearningRate = rate;
+            optimizer.ZeroGradients();
             loss.backward();
-            optimizer.step();
+            optimizer.Step();
             var value = loss.item<float>();
             if (!float.IsFinite(value)) throw new InferenceException($"Language-model training step {step + 1}: the loss is {value}; lower the learning rate.");
             losses.Add(value);

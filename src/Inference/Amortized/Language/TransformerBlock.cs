@@ -28,8 +28,8 @@ public sealed class TransformerBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var h = x + attention.forward(attention_norm.forward(x));
-        var y = h + mlp_out.forward(nn.functional.gelu(mlp_in.forward(mlp_norm.forward(h))));
+        var h = x.Plus(attention.forward(attention_norm.forward(x)));
+        var y = h.Plus(mlp_out.forward(nn.functional.gelu(mlp_in.forward(mlp_norm.forward(h)))));
         return y.MoveToOuterDisposeScope();
     }
 }

@@ -98,6 +98,7 @@ public sealed class TransformerLanguageModel : TensorAmortizedFamily<int[], int[
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"No saved language model at '{path}'.", path);
         var network = new CausalTransformer(options, new Rng(0));
+        network.to(dtype ?? ScalarType.Float32); // the saved tensors' type must match the module's to load
         network.load(path);
         return new TransformerLanguageModel(network, continuationLength, device, dtype);
     }
