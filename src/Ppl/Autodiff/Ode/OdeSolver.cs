@@ -6,9 +6,9 @@ namespace Ppl.Autodiff;
 /// <list type="bullet">
 /// <item><see cref="Rk45(OdeRhs, double[], double[], double, double[], OdeOptions?)"/>: the explicit Dormand–Prince 5(4)
 /// pair, for non-stiff problems (Stan's <c>ode_rk45</c>).</item>
-/// <item><see cref="Rosenbrock(RealOdeRhs, Real[], Real[], double, double[], OdeOptions?)"/>: the L-stable,
-/// linearly implicit ROS2 method, for stiff problems (fast decaying modes that force an explicit method into tiny
-/// steps); second order, so best at moderate tolerances.</item>
+/// <item><see cref="Rosenbrock(RealOdeRhs, Real[], Real[], double, double[], OdeOptions?)"/>: the L-stable, linearly
+/// implicit Rosenbrock 2(3) triple of MATLAB's <c>ode23s</c>, for stiff problems (fast decaying modes that hold an
+/// explicit method to tiny steps); second order, so best at moderate tolerances (rtol ≳ 1e-8).</item>
 /// </list>
 /// <para>
 /// <b>Gradients.</b> The overloads over <see cref="Real"/> differentiate the solution with respect to the entries of y₀
@@ -65,7 +65,7 @@ public static class OdeSolver
     public static OdeResult<Real> Rk45(RealOdeRhs rhs, Real[] y0, Real[] theta, double t0, double[] times, OdeOptions? options = null) =>
         SolveReal(rhs, y0, theta, t0, times, options, "Rk45 (Dormand–Prince)", (s, o) => new DormandPrinceSolver(s, o));
 
-    /// <summary>Solves the stiff y′ = f(t, y, θ) with the ROS2 Rosenbrock method, over doubles (the Jacobian ∂f/∂y is taken on a scratch tape).</summary>
+    /// <summary>Solves the stiff y′ = f(t, y, θ) with the Rosenbrock 2(3) method, over doubles (the Jacobian ∂f/∂y is taken on a scratch tape).</summary>
     /// <param name="rhs">f over <see cref="Real"/>.</param>
     /// <param name="y0">The state at <paramref name="t0"/>.</param>
     /// <param name="theta">The parameters passed to f (may be empty).</param>
@@ -78,14 +78,14 @@ public static class OdeSolver
         ArgumentNullException.ThrowIfNull(y0);
         ArgumentNullException.ThrowIfNull(theta);
         var result = SolveReal(rhs, Array.ConvertAll(y0, v => (Real)v), Array.ConvertAll(theta, v => (Real)v), t0, times, options,
-            "Rosenbrock (ROS2)", (s, o) => new Ros2Solver(s, o));
+            "Rosenbrock23", (s, o) => new Rosenbrock23Solver(s, o));
         var states = new double[result.States.Count][];
         for (var k = 0; k < states.Length; k++) states[k] = Array.ConvertAll(result.States[k], v => v.Value);
         return new OdeResult<double>((double[])times.Clone(), states, result.Statistics);
     }
 
     /// <summary>
-    /// Solves the stiff y′ = f(t, y, θ) with the ROS2 Rosenbrock method and differentiates the solution with respect to
+    /// Solves the stiff y′ = f(t, y, θ) with the Rosenbrock 2(3) method and differentiates the solution with respect to
     /// <paramref name="y0"/> and <paramref name="theta"/> by forward sensitivities (see <see cref="OdeSolver"/>).
     /// </summary>
     /// <param name="rhs">f over <see cref="Real"/>; its Jacobians are taken on a scratch tape.</param>
@@ -96,7 +96,7 @@ public static class OdeSolver
     /// <param name="options">Tolerances and limits (<see cref="OdeOptions.Default"/> when null).</param>
     /// <exception cref="OdeSolverException">The solve failed (step size underflow, too many steps, a non-finite state).</exception>
     public static OdeResult<Real> Rosenbrock(RealOdeRhs rhs, Real[] y0, Real[] theta, double t0, double[] times, OdeOptions? options = null) =>
-        SolveReal(rhs, y0, theta, t0, times, options, "Rosenbrock (ROS2)", (s, o) => new Ros2Solver(s, o));
+        SolveReal(rhs, y0, theta, t0, times, options, "Rosenbrock23", (s, o) => new Rosenbrock23Solver(s, o));
 
     private static OdeResult<Real> SolveReal(RealOdeRhs rhs, Real[] y0, Real[] theta, double t0, double[] times, OdeOptions? options,
         string name, Func<OdeSystem, OdeOptions, AdaptiveOdeSolver> create)
