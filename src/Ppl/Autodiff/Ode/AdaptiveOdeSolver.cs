@@ -1,8 +1,8 @@
 namespace Ppl.Autodiff;
 
 /// <summary>
-/// The stepping loop shared by the adaptive one-step methods: output times are hit exactly (a step that would pass the
-/// next one is shortened to end on it), each attempt's error estimate is measured in the scaled root-mean-square norm
+/// The stepping loop shared by the adaptive one-step methods: output times inside a step come from the method's dense
+/// output where it has one, otherwise each is hit exactly (a step that would pass it is shortened to end on it); each attempt's error estimate is measured in the scaled root-mean-square norm
 /// of <see cref="OdeOptions"/> over every component of z, and the step size follows the elementary controller
 /// h · clamp(0.9 · err^(−1/(q+1)), 0.2, 10) with q the order of the error estimate (no growth right after a rejection).
 /// An attempt with a non-finite error shrinks the step tenfold. Failures throw <see cref="OdeSolverException"/>.
@@ -43,6 +43,19 @@ internal abstract class AdaptiveOdeSolver
     /// <summary>Tries a step of size <paramref name="h"/> from (t, z) into <paramref name="zNew"/>; returns the scaled error norm (≤ 1 accepts; NaN or ∞ when a stage was not finite).</summary>
     protected abstract double Attempt(double t, double h, double[] z, double[] zNew);
 
+    /// <summary>
+    /// Whether <see cref="Interpolate"/> gives the solution inside an accepted step; then steps are not shortened to
+    /// land on each output time, only on the last.
+    /// </summary>
+    protected virtual bool HasDenseOutput => false;
+
+    /// <summary>
+    /// Writes the solution at t + <paramref name="fraction"/>·h into <paramref name="output"/>, for the attempt just
+    /// accepted from (t, <paramref name="z"/>) with step <paramref name="h"/> (called before <see cref="Accepted"/>).
+    /// </summary>
+    protected virtual void Interpolate(double fraction, double h, double[] z, double[] output) =>
+        throw new NotSupportedException($"{Name} has no dense output.");
+
     /// <summary>Told that the last attempt was accepted and the solution is now (t, z).</summary>
     protected abstract void Accepted(double t, double[] z);
 
@@ -72,52 +85,64 @@ internal abstract class AdaptiveOdeSolver
         var rejectedLast = false;
         var nonFiniteLast = false;
         var exponent = -1.0 / (EstimateOrder + 1);
-        for (var k = 0; k < times.Length; k++)
+        var next = 0;
+        while (next < times.Length && times[next] <= t0) outputs[next++] = (double[])z.Clone();
+        while (next < times.Length)
         {
-            var target = times[k];
-            while (t < target)
+            // With dense output the steps run freely up to the last output time; without, each output time is landed on.
+            var target = HasDenseOutput ? times[^1] : times[next];
+            var minStep = 16 * MachineEpsilon * Math.Max(Math.Abs(t), Math.Abs(span));
+            if (attempts >= Options.MaxSteps)
+                throw Fail(OdeFailure.TooManySteps, t, h, $"{Options.MaxSteps} steps (OdeOptions.MaxSteps) before reaching t = {times[next]:G6}");
+            var hTry = Math.Min(h, Options.MaxStep);
+            var land = false;
+            if (t + hTry + minStep >= target)
             {
-                var minStep = 16 * MachineEpsilon * Math.Max(Math.Abs(t), Math.Abs(span));
-                if (attempts >= Options.MaxSteps)
-                    throw Fail(OdeFailure.TooManySteps, t, h, $"{Options.MaxSteps} steps (OdeOptions.MaxSteps) before reaching t = {target:G6}");
-                var hTry = Math.Min(h, Options.MaxStep);
-                var land = false;
-                if (t + hTry + minStep >= target)
-                {
-                    hTry = target - t;
-                    land = true;
-                }
-                else if (hTry < minStep)
-                {
-                    throw nonFiniteLast
-                        ? Fail(OdeFailure.NonFiniteState, t, hTry, "shorter steps did not avoid non-finite stages")
-                        : Fail(OdeFailure.StepSizeUnderflow, t, hTry, $"the step is below the smallest resolvable one, {minStep:G3}");
-                }
-                attempts++;
-                var err = Attempt(t, hTry, z, zNew);
-                if (err <= 1.0)
-                {
-                    t = land ? target : t + hTry;
-                    (z, zNew) = (zNew, z);
-                    Accepted(t, z);
-                    Steps++;
-                    var factor = err == 0 ? MaxFactor : Math.Clamp(Safety * Math.Pow(err, exponent), MinFactor, MaxFactor);
-                    if (rejectedLast) factor = Math.Min(factor, 1.0);
-                    var hNew = hTry * factor;
-                    // A step shortened to land on an output time says little about the step size the solution allows.
-                    h = land && hTry < h ? Math.Max(hNew, h) : hNew;
-                    rejectedLast = false;
-                    nonFiniteLast = false;
-                }
-                else
-                {
-                    Rejected++;
-                    rejectedLast = true;
-                    nonFiniteLast = !double.IsFinite(err);
-                    h = nonFiniteLast ? hTry * 0.1 : hTry * Math.Max(MinFactor, Safety * Math.Pow(err, exponent));
-                }
+                hTry = target - t;
+                land = true;
             }
-            outputs[k] = (double[])z.Clone();
+            else if (hTry < minStep)
+            {
+                throw nonFiniteLast
+                    ? Fail(OdeFailure.NonFiniteState, t, hTry, "shorter steps did not avoid non-finite stages")
+                    : Fail(OdeFailure.StepSizeUnderflow, t, hTry, $"the step is below the smallest resolvable one, {minStep:G3}");
+            }
+            attempts++;
+            var err = Attempt(t, hTry, z, zNew);
+            if (err <= 1.0)
+            {
+                var tNew = land ? target : t + hTry;
+                for (; next < times.Length && times[next] <= tNew; next++)
+                {
+                    if (times[next] == tNew)
+                    {
+                        outputs[next] = (double[])zNew.Clone();
+                    }
+                    else
+                    {
+                        var o = outputs[next] = new double[N];
+                        Interpolate((times[next] - t) / hTry, hTry, z, o);
+                    }
+                }
+                t = tNew;
+                (z, zNew) = (zNew, z);
+                Accepted(t, z);
+                Steps++;
+                var factor = err == 0 ? MaxFactor : Math.Clamp(Safety * Math.Pow(err, exponent), MinFactor, MaxFactor);
+                if (rejectedLast) factor = Math.Min(factor, 1.0);
+                var hNew = hTry * factor;
+                // A step shortened to land on an output time says little about the step size the solution allows.
+                h = land && hTry < h ? Math.Max(hNew, h) : hNew;
+                rejectedLast = false;
+                nonFiniteLast = false;
+            }
+            else
+            {
+                Rejected++;
+                rejectedLast = true;
+                nonFiniteLast = !double.IsFinite(err);
+                h = nonFiniteLast ? hTry * 0.1 : hTry * Math.Max(MinFactor, Safety * Math.Pow(err, exponent));
+            }
         }
         return outputs;
     }

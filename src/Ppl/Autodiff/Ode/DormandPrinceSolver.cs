@@ -68,4 +68,31 @@ internal sealed class DormandPrinceSolver : AdaptiveOdeSolver
     }
 
     protected override void Accepted(double t, double[] z) => (_k1, _k7) = (_k7, _k1);
+
+    protected override bool HasDenseOutput => true;
+
+    /// <summary>
+    /// The fourth-order continuous extension (Shampine 1986; Hairer, Nørsett and Wanner II.6; the coefficients of SciPy's
+    /// RK45): y(t + xh) = y + h Σₛ kₛ Σⱼ Pₛⱼ x^{j+1}, which equals the step's solution at x = 1 and has derivative k₁ at
+    /// x = 0 and k₇ at x = 1.
+    /// </summary>
+    protected override void Interpolate(double fraction, double h, double[] z, double[] output)
+    {
+        var x = fraction;
+        double Weight(int s) => x * (P[s, 0] + x * (P[s, 1] + x * (P[s, 2] + x * P[s, 3])));
+        double w1 = Weight(0), w3 = Weight(2), w4 = Weight(3), w5 = Weight(4), w6 = Weight(5), w7 = Weight(6);
+        for (var i = 0; i < N; i++)
+            output[i] = z[i] + h * (w1 * _k1[i] + w3 * _k3[i] + w4 * _k4[i] + w5 * _k5[i] + w6 * _k6[i] + w7 * _k7[i]);
+    }
+
+    private static readonly double[,] P =
+    {
+        { 1, -8048581381.0 / 2820520608, 8663915743.0 / 2820520608, -12715105075.0 / 11282082432 },
+        { 0, 0, 0, 0 },
+        { 0, 131558114200.0 / 32700410799, -68118460800.0 / 10900136933, 87487479700.0 / 32700410799 },
+        { 0, -1754552775.0 / 470086768, 14199869525.0 / 1410260304, -10690763975.0 / 1880347072 },
+        { 0, 127303824393.0 / 49829197408, -318862633887.0 / 49829197408, 701980252875.0 / 199316789632 },
+        { 0, -282668133.0 / 205662961, 2019193451.0 / 616988883, -1453857185.0 / 822651844 },
+        { 0, 40617522.0 / 29380423, -110615467.0 / 29380423, 69997945.0 / 29380423 },
+    };
 }

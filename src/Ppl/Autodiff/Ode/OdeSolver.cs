@@ -2,10 +2,11 @@ namespace Ppl.Autodiff;
 
 /// <summary>
 /// Adaptive solvers for initial value problems y′ = f(t, y, θ), y(t₀) = y₀, with the solution reported at given output
-/// times (each reached exactly: a step that would pass one is shortened to end on it).
+/// times: <c>Rk45</c> takes them from its fourth-order dense output, so many output times do not shorten its steps;
+/// <c>Rosenbrock</c> shortens a step that would pass an output time to end on it. Neither steps past the last one.
 /// <list type="bullet">
 /// <item><see cref="Rk45(OdeRhs, double[], double[], double, double[], OdeOptions?)"/>: the explicit Dormand–Prince 5(4)
-/// pair, for non-stiff problems (Stan's <c>ode_rk45</c>).</item>
+/// pair with its continuous extension, for non-stiff problems (Stan's <c>ode_rk45</c>).</item>
 /// <item><see cref="Rosenbrock(RealOdeRhs, Real[], Real[], double, double[], OdeOptions?)"/>: the L-stable, linearly
 /// implicit Rosenbrock 2(3) triple of MATLAB's <c>ode23s</c>, for stiff problems (fast decaying modes that hold an
 /// explicit method to tiny steps); second order, so best at moderate tolerances (rtol ≳ 1e-8).</item>

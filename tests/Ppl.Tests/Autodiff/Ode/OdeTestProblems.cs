@@ -28,6 +28,13 @@ internal static class OdeTestProblems
         dy[1] = -th[0] * th[0] * y[0];
     };
 
+    /// <summary>x′ = v, v′ = −ω² x with ω = θ₀, over <see cref="Real"/>.</summary>
+    public static readonly RealOdeRhs Oscillator = (t, y, th, dy) =>
+    {
+        dy[0] = y[1];
+        dy[1] = -th[0] * th[0] * y[0];
+    };
+
     /// <summary>Lotka–Volterra: x′ = αx − βxy, y′ = δxy − γy with θ = (α, β, γ, δ).</summary>
     public static readonly RealOdeRhs LotkaVolterra = (t, y, th, dy) =>
     {
