@@ -2,8 +2,9 @@ namespace Ppl.Autodiff;
 
 /// <summary>
 /// The stepping loop shared by the adaptive one-step methods: output times inside a step come from the method's dense
-/// output where it has one, otherwise each is hit exactly (a step that would pass it is shortened to end on it); each attempt's error estimate is measured in the scaled root-mean-square norm
-/// of <see cref="OdeOptions"/> over every component of z, and the step size follows the elementary controller
+/// output where it has one, otherwise each is hit exactly (a step that would pass it is shortened to end on it); each
+/// attempt's error estimate is measured in the scaled root-mean-square norm of <see cref="OdeOptions"/> over every
+/// component of z (the sensitivities included), and the step size follows the elementary controller
 /// h · clamp(0.9 · err^(−1/(q+1)), 0.2, 10) with q the order of the error estimate (no growth right after a rejection).
 /// An attempt with a non-finite error shrinks the step tenfold. Failures throw <see cref="OdeSolverException"/>.
 /// </summary>

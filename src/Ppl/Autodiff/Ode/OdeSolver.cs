@@ -9,7 +9,7 @@ namespace Ppl.Autodiff;
 /// pair with its continuous extension, for non-stiff problems (Stan's <c>ode_rk45</c>).</item>
 /// <item><see cref="Rosenbrock(RealOdeRhs, Real[], Real[], double, double[], OdeOptions?)"/>: the L-stable, linearly
 /// implicit Rosenbrock 2(3) triple of MATLAB's <c>ode23s</c>, for stiff problems (fast decaying modes that hold an
-/// explicit method to tiny steps); second order, so best at moderate tolerances (rtol ≳ 1e-8).</item>
+/// explicit method to tiny steps); second order, so best at moderate tolerances (rtol 1e-3 to 1e-6).</item>
 /// </list>
 /// <para>
 /// <b>Gradients.</b> The overloads over <see cref="Real"/> differentiate the solution with respect to the entries of y₀
@@ -24,8 +24,8 @@ namespace Ppl.Autodiff;
 /// </para>
 /// <para>
 /// <b>Failures.</b> A step size that underflows, more than <see cref="OdeOptions.MaxSteps"/> steps, or a state that is
-/// not finite throw <see cref="OdeSolverException"/>, naming the time, the step size and the reason. Misuse (mismatched
-/// lengths, output times before t₀ or decreasing) throws <see cref="ArgumentException"/>.
+/// not finite throw <see cref="OdeSolverException"/>, naming the time, the step size and the reason. Misuse (an empty
+/// y₀, output times before t₀, decreasing or not finite, invalid options) throws <see cref="ArgumentException"/>.
 /// </para>
 /// </summary>
 public static class OdeSolver
