@@ -40,6 +40,18 @@ public sealed class Tape
 
     private static Tape NewCurrent() => t_current = new Tape();
 
+    /// <summary>
+    /// Makes <paramref name="tape"/> this thread's tape and returns the one it replaces (null when there was none yet), so
+    /// that a computation nested in a model's (a Jacobian taken by the ODE solvers) can record on a scratch tape of its
+    /// own and leave the model's untouched; the caller restores the old one in a <c>finally</c>.
+    /// </summary>
+    internal static Tape? Swap(Tape? tape)
+    {
+        var old = t_current;
+        t_current = tape;
+        return old;
+    }
+
     /// <summary>The number of nodes recorded since the last <see cref="Reset"/> (the sink included).</summary>
     public int Count => _count;
 

@@ -7,7 +7,8 @@ namespace Ppl;
 /// observation, two choices at one address, constraints the model never visits, an address that does not exist);
 /// its subclasses are <see cref="DistributionParameterException"/> (invalid parameters at a site),
 /// <see cref="UnvisitedConstraintsException"/>, <see cref="UnknownAddressException"/> (a misspelled address or
-/// selection) and <see cref="ModelCodeException"/> (the model's own code threw; the original is the inner exception).</item>
+/// selection), <see cref="ModelCodeException"/> (the model's own code threw; the original is the inner exception) and
+/// <see cref="OdeSolverException"/> (an ODE solve failed at a time and step size, for a reason).</item>
 /// <item><see cref="InferenceException"/>: an algorithm could not go on (no finite starting point, every particle
 /// weight zero, a step size that could not be found).</item>
 /// </list>
