@@ -120,6 +120,12 @@ internal sealed class BrainSentimentExample : IExample
         context.Console.Write(table);
         context.Console.WriteLine("Gradient variance at initialisation (tr Cov, prior proposal, 8 prompts × 8 samples): " +
                                   string.Join(", ", variance.Select(kv => $"{kv.Key} {kv.Value.Total:G3} ± {kv.Value.StandardError:G2}")));
+        foreach (var (name, estimate) in variance)
+        {
+            var sorted = estimate.Pairs.Order().ToArray();
+            double Q(double q) => sorted[(int)Math.Min(sorted.Length - 1, Math.Floor(q * sorted.Length))];
+            context.Console.WriteLine($"  {name}: pair estimates ½‖g − g′‖², quantiles 10/50/90/99%: {Q(0.1):G3} {Q(0.5):G3} {Q(0.9):G3} {Q(0.99):G3}, max {sorted[^1]:G3}");
+        }
         // DPG's and GDC++'s weights exp(r/β)/Z are heavy-tailed, so their means' standard errors are loose; the tail bound
         // V ≥ c·P(X ≥ c) at c = 10 × BRAIn's upper bound (mean + 5 SE) gives a lower bound that holds regardless.
         var brainUpper = variance["brain"].Total + 5 * variance["brain"].StandardError;
