@@ -213,11 +213,7 @@ public sealed class ModelDensity<TArgs> : IModelDensity
             context.Begin(Layout, theta, c == 0 ? record : null, diagnose, Name, derived: c == 0 ? derived : null, discreteValues: values);
             _body(context, _args);
             runs[c] = context.End();
-            for (var i = summed.Length - 1; i >= 0; i--)
-            {
-                if (++index[i] < summed[i].Size) break;
-                index[i] = 0;
-            }
+            Advance(index, summed);
         }
         var lp = RealMath.LogSumExp(runs.AsSpan(0, _combinations));
         if (derived is not null)
@@ -230,13 +226,19 @@ public sealed class ModelDensity<TArgs> : IModelDensity
             {
                 var w = double.IsFinite(lp.Value) ? Math.Exp(runs[c].Value - lp.Value) : 0.0;
                 for (var i = 0; i < summed.Length; i++) derived[offset + i] += w * (summed[i].Min + index[i]);
-                for (var i = summed.Length - 1; i >= 0; i--)
-                {
-                    if (++index[i] < summed[i].Size) break;
-                    index[i] = 0;
-                }
+                Advance(index, summed);
             }
         }
         return lp;
+    }
+
+    /// <summary>The next combination of the summed choices' values (an odometer, the last choice fastest).</summary>
+    private static void Advance(Span<int> index, SummedChoice[] summed)
+    {
+        for (var i = summed.Length - 1; i >= 0; i--)
+        {
+            if (++index[i] < summed[i].Size) return;
+            index[i] = 0;
+        }
     }
 }
