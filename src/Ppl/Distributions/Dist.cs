@@ -109,6 +109,9 @@ public static partial class Dist
     /// <summary>Inverse-Wishart over covariance matrices with <paramref name="nu"/> degrees of freedom and scale <paramref name="scale"/> (not copied).</summary>
     public static InverseWishart InverseWishart(double nu, double[,] scale) => new(nu, scale);
 
+    /// <summary>Wishart over symmetric positive-definite matrices with <paramref name="nu"/> degrees of freedom and scale <paramref name="scale"/> (not copied).</summary>
+    public static Wishart Wishart(double nu, double[,] scale) => new(nu, scale);
+
     /// <summary>The mixture of <paramref name="components"/> with <paramref name="weights"/>.</summary>
     public static Mixture<T> Mixture<T>(double[] weights, params IDistribution<T>[] components) => new(weights, components);
 

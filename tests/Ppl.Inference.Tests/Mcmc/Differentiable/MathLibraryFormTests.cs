@@ -116,4 +116,29 @@ public class MathLibraryFormTests
         var (wrongTau, wrongMu) = PosteriorByQuadrature(normalised: false);
         Assert.True(MomentCheck.MaxZ(r, (x => x[0], wrongTau), (x => x[1], wrongMu)) > 5, $"wrong E[tau] = {wrongTau}, E[mu] = {wrongMu}");
     }
+
+    [Fact]
+    public void The_wishart_form_matches_assess_and_finite_differences()
+    {
+        Assert.Null(M.WishartsModel.DifferentiableFormMissingReason);
+        var scale = new double[,] { { 1.5, 0.4 }, { 0.4, 0.9 } };
+        double[][] ys = [[0.4, -1.0], [1.3, 0.2], [-0.5, 0.1]];
+        CheckAgainstAssess(M.WishartsModel, (ys, scale), 23);
+        var d = Assert.IsType<ModelDensity<(double[][], double[,])>>(ModelDensity.Create(M.WishartsModel, (ys, scale), ChoiceMap.Empty));
+        Assert.Equal(["nu", "W/0/0", "W/1/0", "W/1/1", "a", "T/0/0", "T/1/0", "T/1/1"], d.Addresses.Select(a => a.ToString()));
+    }
+
+    [Fact]
+    public void Nuts_on_a_wishart_prior_has_mean_nu_times_the_scale()
+    {
+        const double nu = 4.5;
+        var scale = new double[,] { { 1.5, 0.4 }, { 0.4, 0.9 } };
+        var r = McmcSampler.Sample(M.WishartPriorModel, (nu, scale), ChoiceMap.Empty, new NutsKernel(),
+            new McmcSettings { Chains = 4, Warmup = 400, Draws = 1000 }, new Rng(2031));
+        Assert.Equal(["W/0/0", "W/0/1", "W/1/0", "W/1/1"], r.Names);
+        (Func<double[], double>, double)[] Moments(double dof) => [(w => w[0], dof * scale[0, 0]), (w => w[1], dof * scale[0, 1]), (w => w[3], dof * scale[1, 1])];
+        MomentCheck.AssertMatches(r, 5, Moments(nu));
+        // Negative control: the mean of W(ν + 1.5, S).
+        Assert.True(MomentCheck.MaxZ(r, Moments(nu + 1.5)) > 5);
+    }
 }

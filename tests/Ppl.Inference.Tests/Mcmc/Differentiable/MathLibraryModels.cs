@@ -48,4 +48,35 @@ public static partial class MathLibraryModels
         return m;
     }
     #pragma warning restore PPL0011
+
+    #pragma warning disable PPL0011 // Wishart on purpose (its differentiable form is what it tests); it has no tensor counterpart, so no batched form
+    /// <summary>
+    /// Wishart matrices: random degrees of freedom over a data scale, a random scale (a Wishart precision-like matrix used
+    /// as the covariance of normal rows), and an observed matrix with random ν and scale.
+    /// </summary>
+    [Model]
+    public static double Wisharts(double[][] ys, double[,] scale)
+    {
+        var nu = 2 + Sample(Gamma(2, 1), "nu");
+        var w = Sample(Wishart(nu, scale), "W");
+        var a = Sample(HalfNormal(1), "a");
+        var s = new double[2, 2];
+        s[0, 0] = 1 + a;
+        s[1, 1] = 1 + a * a;
+        s[0, 1] = 0.3 * a;
+        s[1, 0] = 0.3 * a;
+        var t = Sample(Wishart(4, s), "T");
+        for (var i = 0; i < ys.Length; i++) Observe(MvNormal(new[] { 0.0, 0.0 }, t), ys[i], "y", i);
+        Observe(Wishart(nu, s), new double[,] { { 1.0, 0.2 }, { 0.2, 0.7 } }, "V");
+        return w[0, 1] + t[1, 1];
+    }
+
+    /// <summary>A Wishart prior alone (its mean is νS).</summary>
+    [Model]
+    public static double WishartPrior(double nu, double[,] scale)
+    {
+        var w = Sample(Wishart(nu, scale), "W");
+        return w[0, 0];
+    }
+    #pragma warning restore PPL0011
 }
