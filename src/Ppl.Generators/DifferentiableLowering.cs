@@ -93,6 +93,7 @@ namespace Ppl.Generators
         private static readonly Dictionary<string, string> VectorChoiceFamilies = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["Dirichlet"] = "double[]", ["MvNormal"] = "double[]", ["MvNormalCholesky"] = "double[]", ["Ordered"] = "double[]",
+            ["UnitVector"] = "double[]", ["VonMisesFisher"] = "double[]",
             ["LkjCholesky"] = "double[,]", ["InverseWishart"] = "double[,]", ["Wishart"] = "double[,]",
         };
 

@@ -141,4 +141,71 @@ public class MathLibraryFormTests
         // Negative control: the mean of W(ν + 1.5, S).
         Assert.True(MomentCheck.MaxZ(r, Moments(nu + 1.5)) > 5);
     }
+
+    /// <summary>
+    /// Unit-vector choices have as many coordinates as entries but a map of rank n − 1, so the shared check's Jacobian does
+    /// not apply: the form must be Assess of the constrained values (densities on the sphere's surface measure) plus
+    /// Stan's adjustment −½‖y‖² for each unit vector's coordinates y, and its gradient the central difference of its value.
+    /// </summary>
+    [Fact]
+    public void The_unit_vector_form_is_assess_plus_minus_half_the_squared_norms_and_matches_finite_differences()
+    {
+        Assert.Null(M.UnitVectorsModel.DifferentiableFormMissingReason);
+        var args = (new[] { 0.6, 0.0, 0.8 }, 1.5);
+        var d = Assert.IsType<ModelDensity<(double[], double)>>(ModelDensity.Create(M.UnitVectorsModel, args, ChoiceMap.Empty));
+        Assert.Equal(["m", "x/0", "x/1", "x/2", "z/0", "z/1", "z/2"], d.Addresses.Select(a => a.ToString()));
+        var rng = new Rng(24);
+        for (var p = 0; p < 12; p++)
+        {
+            var u = Enumerable.Range(0, 7).Select(_ => 1.5 * (2 * rng.NextDouble() - 1)).ToArray();
+            var x = d.Constrain(u);
+            var expected = M.UnitVectorsModel.Assess(args, d.SetValues(ChoiceMap.Empty, x)).Weight - 0.5 * u.Skip(1).Sum(v => v * v);
+            var lp = d.LogDensity(u);
+            Assert.True(Math.Abs(lp - expected) < 1e-9 * (1 + Math.Abs(expected)), $"form {lp}, Assess − ½‖y‖² {expected}");
+            var g = new double[7];
+            Assert.Equal(lp, d.LogDensityAndGradient(u, g), 12);
+            for (var k = 0; k < 7; k++)
+            {
+                var h = 1e-5 * (1 + Math.Abs(u[k]));
+                var up = (double[])u.Clone();
+                var um = (double[])u.Clone();
+                up[k] += h;
+                um[k] -= h;
+                var fd = (d.LogDensity(up) - d.LogDensity(um)) / (2 * h);
+                Assert.True(Math.Abs(g[k] - fd) < 1e-5 * (1 + Math.Abs(fd)), $"coordinate {d.Addresses[k]}: gradient {g[k]}, finite difference {fd}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Nuts_on_a_unit_vector_with_a_von_mises_fisher_factor_has_the_closed_form_mean()
+    {
+        const double kappa = 3;
+        double[] mu = [1.0 / 3, 2.0 / 3, -2.0 / 3];
+        var r = McmcSampler.Sample(M.UnitVectorWithFactorModel, (mu, kappa), ChoiceMap.Empty, new NutsKernel(),
+            new McmcSettings { Chains = 4, Warmup = 400, Draws = 1000 }, new Rng(2032));
+        Assert.Equal(["x/0", "x/1", "x/2"], r.Names);
+        Assert.All(r.Draws.SelectMany(c => c), x => Assert.Equal(1, Math.Sqrt(x.Sum(v => v * v)), 10));
+        (Func<double[], double>, double)[] Moments(double k)
+        {
+            var a = 1 / Math.Tanh(k) - 1 / k;
+            return [(x => x[0], a * mu[0]), (x => x[1], a * mu[1]), (x => x[2], a * mu[2])];
+        }
+        MomentCheck.AssertMatches(r, 5, Moments(kappa));
+        // Negative control: the mean of half the concentration.
+        Assert.True(MomentCheck.MaxZ(r, Moments(kappa / 2)) > 5);
+    }
+
+    [Fact]
+    public void Nuts_on_a_von_mises_fisher_prior_in_five_dimensions_has_its_mean_resultant_length()
+    {
+        const double kappa = 6;
+        double[] mu = [0.5, -0.5, 0.5, 0.5, 0.0];
+        var r = McmcSampler.Sample(M.VonMisesFisherPriorModel, (mu, kappa), ChoiceMap.Empty, new NutsKernel(),
+            new McmcSettings { Chains = 4, Warmup = 400, Draws = 1000 }, new Rng(2033));
+        var a = Ppl.Distributions.VonMisesFisher.MeanResultantLength(5, kappa);
+        MomentCheck.AssertMatches(r, 5, (x => x.Zip(mu, (p, q) => p * q).Sum(), a), (x => x[0], a * mu[0]), (x => x[4], 0.0));
+        // Negative control: the three-dimensional A(κ) (coth κ − 1/κ) is not the five-dimensional one.
+        Assert.True(MomentCheck.MaxZ(r, (x => x.Zip(mu, (p, q) => p * q).Sum(), 1 / Math.Tanh(kappa) - 1 / kappa)) > 5);
+    }
 }

@@ -79,4 +79,37 @@ public static partial class MathLibraryModels
         return w[0, 0];
     }
     #pragma warning restore PPL0011
+
+    #pragma warning disable PPL0011 // unit vectors on purpose (their differentiable forms are what it tests); they have no tensor counterpart, so no batched form
+    /// <summary>
+    /// Unit vectors: a uniform direction, a von Mises–Fisher direction around it with a random concentration, and an
+    /// observed direction around that.
+    /// </summary>
+    [Model]
+    public static double UnitVectors(double[] observed, double kappa)
+    {
+        var m = Sample(Normal(0, 1), "m");
+        var x = Sample(UnitVector(3), "x");
+        var z = Sample(VonMisesFisher(x, kappa + m * m), "z");
+        Observe(VonMisesFisher(z, 2.0), observed, "obs");
+        return x[0];
+    }
+
+    /// <summary>A uniform unit vector with a von Mises–Fisher factor κ μᵀx (so E[x] = (coth κ − 1/κ) μ on S²).</summary>
+    [Model]
+    public static double UnitVectorWithFactor(double[] mu, double kappa)
+    {
+        var x = Sample(UnitVector(3), "x");
+        Factor(kappa * (mu[0] * x[0] + mu[1] * x[1] + mu[2] * x[2]));
+        return x[0];
+    }
+
+    /// <summary>A von Mises–Fisher prior alone.</summary>
+    [Model]
+    public static double VonMisesFisherPrior(double[] mu, double kappa)
+    {
+        var x = Sample(VonMisesFisher(mu, kappa), "x");
+        return x[0];
+    }
+    #pragma warning restore PPL0011
 }
