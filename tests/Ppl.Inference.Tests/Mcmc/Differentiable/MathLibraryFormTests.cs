@@ -208,4 +208,47 @@ public class MathLibraryFormTests
         // Negative control: the three-dimensional A(κ) (coth κ − 1/κ) is not the five-dimensional one.
         Assert.True(MomentCheck.MaxZ(r, (x => x.Zip(mu, (p, q) => p * q).Sum(), 1 / Math.Tanh(kappa) - 1 / kappa)) > 5);
     }
+
+    /// <summary>
+    /// The approximate GP's form against Assess plus the log-Jacobian and finite differences for each kernel, and Assess
+    /// itself against the density written out by hand (MathNet's normal, half-normal and log-normal densities, the basis
+    /// and scales from their formulas).
+    /// </summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void The_approximate_gp_form_matches_assess_the_hand_computation_and_finite_differences(int kernel)
+    {
+        Assert.Null(M.ApproximateGpModel.DifferentiableFormMissingReason);
+        double[] xs = [-1.0, -0.6, -0.1, 0.3, 0.8, 1.0];
+        double[] ys = [0.2, 0.9, 1.1, 0.4, -0.5, -0.8];
+        const int m = 6;
+        const double boundary = 1.5;
+        var args = (xs, ys, m, boundary, kernel);
+        CheckAgainstAssess(M.ApproximateGpModel, args, (ulong)(30 + kernel));
+        var d = ModelDensity.Create(M.ApproximateGpModel, args, ChoiceMap.Empty);
+        Assert.Equal(["alpha", "rho", "z/1", "z/2", "z/3", "z/4", "z/5", "z/6"], d.Addresses.Select(a => a.ToString()));
+        var x = d.Constrain([0.2, -0.4, 0.5, -1.2, 0.3, 0.8, -0.1, 0.6]);
+        var (alpha, rho) = (x[0], x[1]);
+        var hand = MN.Normal.PDFLn(0, 1, alpha) + Math.Log(2) + MN.LogNormal.PDFLn(-1, 0.5, rho);
+        for (var j = 1; j <= m; j++) hand += MN.Normal.PDFLn(0, 1, x[1 + j]);
+        for (var i = 0; i < xs.Length; i++)
+        {
+            double f = 0;
+            for (var j = 1; j <= m; j++)
+            {
+                var w = j * Math.PI / (2 * boundary);
+                var spectral = kernel switch
+                {
+                    0 => alpha * alpha * Math.Sqrt(2 * Math.PI) * rho * Math.Exp(-0.5 * rho * rho * w * w),
+                    1 => alpha * alpha * 12 * Math.Sqrt(3) / Math.Pow(rho, 3) / Math.Pow(3 / (rho * rho) + w * w, 2),
+                    _ => alpha * alpha * 400 * Math.Sqrt(5) / 3 / Math.Pow(rho, 5) / Math.Pow(5 / (rho * rho) + w * w, 3),
+                };
+                f += Math.Sin(w * (xs[i] + boundary)) / Math.Sqrt(boundary) * Math.Sqrt(spectral) * x[1 + j];
+            }
+            hand += MN.Normal.PDFLn(f, 0.3, ys[i]);
+        }
+        Assert.Equal(hand, M.ApproximateGpModel.Assess(args, d.SetValues(ChoiceMap.Empty, x)).Weight, 10);
+    }
 }

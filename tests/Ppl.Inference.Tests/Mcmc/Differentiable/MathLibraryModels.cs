@@ -112,4 +112,29 @@ public static partial class MathLibraryModels
         return x[0];
     }
     #pragma warning restore PPL0011
+
+    #pragma warning disable PPL0011 // the basis scales are Real functions (their differentiable form is what it tests), which the batched form does not take
+    /// <summary>
+    /// A Hilbert-space approximate GP regression: f(x) = Σⱼ φⱼ(x) √S(√λⱼ) zⱼ with m standard normal weights, the
+    /// exponentiated-quadratic (<paramref name="kernel"/> 0), Matérn 3/2 (1) or Matérn 5/2 (2) spectral density, a random
+    /// magnitude and length-scale, and normal observations.
+    /// </summary>
+    [Model]
+    public static double ApproximateGp(double[] xs, double[] ys, int m, double boundary, int kernel)
+    {
+        var alpha = Sample(HalfNormal(1), "alpha");
+        var rho = Sample(LogNormal(-1, 0.5), "rho");
+        var f = new double[xs.Length];
+        for (var j = 1; j <= m; j++)
+        {
+            var z = Sample(Normal(0, 1), "z", j);
+            var scale = kernel == 0 ? RealHilbertGp.ExpQuadScale(j, boundary, alpha, rho)
+                : kernel == 1 ? RealHilbertGp.Matern32Scale(j, boundary, alpha, rho)
+                : RealHilbertGp.Matern52Scale(j, boundary, alpha, rho);
+            for (var i = 0; i < xs.Length; i++) f[i] = f[i] + RealHilbertGp.Eigenfunction(j, boundary, xs[i]) * scale * z;
+        }
+        for (var i = 0; i < xs.Length; i++) Observe(Normal(f[i], 0.3), ys[i], "y", i);
+        return alpha;
+    }
+    #pragma warning restore PPL0011
 }
