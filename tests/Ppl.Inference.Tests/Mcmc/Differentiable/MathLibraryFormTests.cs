@@ -1,3 +1,4 @@
+using Ppl.Autodiff;
 using Ppl.Inference.Mcmc;
 using Ppl.Modeling;
 using Ppl.Tests.Shared;
@@ -250,5 +251,56 @@ public class MathLibraryFormTests
             hand += MN.Normal.PDFLn(f, 0.3, ys[i]);
         }
         Assert.Equal(hand, M.ApproximateGpModel.Assess(args, d.SetValues(ChoiceMap.Empty, x)).Weight, 10);
+    }
+
+    /// <summary>
+    /// NUTS on the approximate GP with a random magnitude against its posterior by quadrature: given α the weights are
+    /// Gaussian (y ~ N(0, α²BBᵀ + σ²I) with B the basis times the scales at α = 1, E[z | α, y] = αBᵀ(α²BBᵀ + σ²I)⁻¹y), so
+    /// E[α | y] and the posterior mean of f at a data point are one-dimensional integrals over α.
+    /// </summary>
+    [Fact]
+    public void Nuts_on_an_approximate_gp_with_a_random_magnitude_matches_the_posterior_by_quadrature()
+    {
+        double[] xs = [-1.0, -0.7, -0.4, -0.1, 0.2, 0.5, 0.8, 1.0];
+        var ys = xs.Select(x => 1.5 * Math.Sin(2.5 * x) + 0.2 * Math.Cos(7 * x)).ToArray();
+        const int m = 8;
+        const double boundary = 1.5, rho = 0.5, sigma = 0.3;
+        var b = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(xs.Length, m,
+            (i, j) => RealHilbertGp.Eigenfunction(j + 1, boundary, xs[i]) * RealHilbertGp.Matern52Scale(j + 1, boundary, 1.0, rho));
+        var y = MathNet.Numerics.LinearAlgebra.Vector<double>.Build.DenseOfArray(ys);
+        // E[α | y] and the posterior mean of f(x₄) = α (Bz)₄.
+        (double Alpha, double F4) Posterior(double noise)
+        {
+            double z = 0, ea = 0, ef = 0;
+            const int steps = 3000;
+            const double top = 8;
+            for (var k = 1; k <= steps; k++)
+            {
+                var a = (k - 0.5) * top / steps;
+                var cov = a * a * b * b.Transpose() + noise * noise * MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseIdentity(xs.Length);
+                var chol = cov.Cholesky();
+                var solved = chol.Solve(y);
+                var logMarginal = -0.5 * y.DotProduct(solved) - 0.5 * chol.DeterminantLn;
+                var w = Math.Exp(logMarginal - 0.5 * a * a);
+                z += w;
+                ea += w * a;
+                ef += w * a * a * (b * (b.Transpose() * solved))[4];
+            }
+            return (ea / z, ef / z);
+        }
+        double F4(double[] draw)
+        {
+            double f = 0;
+            for (var j = 0; j < m; j++) f += b[4, j] * draw[0] * draw[1 + j];
+            return f;
+        }
+        var (alpha, f4) = Posterior(sigma);
+        var r = McmcSampler.Sample(M.ApproximateGpMagnitudeModel, (xs, ys, m, boundary, rho), ChoiceMap.Empty, new NutsKernel(),
+            new McmcSettings { Chains = 4, Warmup = 500, Draws = 1000 }, new Rng(2034));
+        Assert.Equal(["alpha", "z/1"], r.Names.Take(2));
+        MomentCheck.AssertMatches(r, 5, (x => x[0], alpha), (F4, f4));
+        // Negative control: the posterior under twice the noise.
+        var (wrongAlpha, wrongF4) = Posterior(2 * sigma);
+        Assert.True(MomentCheck.MaxZ(r, (x => x[0], wrongAlpha), (F4, wrongF4)) > 5, $"wrong E[α] = {wrongAlpha}, E[f(x₄)] = {wrongF4}; right {alpha}, {f4}");
     }
 }

@@ -136,5 +136,25 @@ public static partial class MathLibraryModels
         for (var i = 0; i < xs.Length; i++) Observe(Normal(f[i], 0.3), ys[i], "y", i);
         return alpha;
     }
+
+    /// <summary>
+    /// An approximate Matérn 5/2 GP with a random magnitude α and a fixed length-scale (non-centred: f = Σⱼ φⱼ √S(√λⱼ) zⱼ,
+    /// √S proportional to α), observed with normal noise: given α the weights are Gaussian, so the posterior reduces to
+    /// one dimension.
+    /// </summary>
+    [Model]
+    public static double ApproximateGpMagnitude(double[] xs, double[] ys, int m, double boundary, double rho)
+    {
+        var alpha = Sample(HalfNormal(1), "alpha");
+        var f = new double[xs.Length];
+        for (var j = 1; j <= m; j++)
+        {
+            var z = Sample(Normal(0, 1), "z", j);
+            var scale = RealHilbertGp.Matern52Scale(j, boundary, alpha, rho);
+            for (var i = 0; i < xs.Length; i++) f[i] = f[i] + RealHilbertGp.Eigenfunction(j, boundary, xs[i]) * scale * z;
+        }
+        for (var i = 0; i < xs.Length; i++) Observe(Normal(f[i], 0.3), ys[i], "y", i);
+        return alpha;
+    }
     #pragma warning restore PPL0011
 }
