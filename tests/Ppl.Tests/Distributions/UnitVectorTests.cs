@@ -134,4 +134,25 @@ public class UnitVectorTests
         Assert.Throws<DistributionParameterException>(() => Dist.VonMisesFisher([1, 1], 1).Sample(new Rng(1)));
         Assert.Equal(double.NegativeInfinity, Dist.VonMisesFisher([1, 0, 0], 2).LogDensity([0.5, 0, 0]));
     }
+
+    /// <summary>
+    /// With Stan's adjustment the density on the unconstrained plane, p(y/‖y‖) e^(−‖y‖²/2), integrates to
+    /// ∫₀^∞ r e^(−r²/2) dr = 1 for any density p on the circle (midpoint rule over [−9, 9]²).
+    /// </summary>
+    [Fact]
+    public void TheAdjustedUnconstrainedDensityOfACircleIntegratesToOne()
+    {
+        var b = new UnitVectorBijector(2);
+        var d = Dist.VonMisesFisher([0.6, -0.8], 2.5);
+        const int steps = 300;
+        const double h = 18.0 / steps;
+        double total = 0;
+        for (var i = 0; i < steps; i++)
+            for (var j = 0; j < steps; j++)
+            {
+                double[] y = [-9 + (i + 0.5) * h, -9 + (j + 0.5) * h];
+                total += Math.Exp(d.LogDensity(b.Forward(y)) + b.LogAbsDetJacobian(y));
+            }
+        TestStats.Close(1, total * h * h, 1e-3, "mass on the plane");
+    }
 }

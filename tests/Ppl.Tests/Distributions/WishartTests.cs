@@ -1,3 +1,4 @@
+using FsCheck.Xunit;
 using MathNet.Numerics.LinearAlgebra;
 using Ppl.Distributions;
 using Xunit;
@@ -81,5 +82,14 @@ public class WishartTests
         Assert.Throws<DistributionParameterException>(() => new Wishart(0.5, S3).Sample(new Rng(1)));
         Assert.Equal(6, d.Bijector.UnconstrainedSize);
         Assert.Equal("Wishart", d.Family);
+    }
+
+    [Property(MaxTest = 100)]
+    public void LogDensityMatchesMathNetAtRandomCovariances(int a, int b, int c, int d, int e, int f, int g)
+    {
+        var w = new CovarianceBijector(3).Forward([a / 40.0, b / 20.0, c / 40.0, d / 20.0, e / 20.0, f / 40.0]);
+        var nu = 2.1 + Math.Abs(g % 100) / 10.0;
+        var expected = Math.Log(new MN.Wishart(nu, Matrix<double>.Build.DenseOfArray(S3)).Density(Matrix<double>.Build.DenseOfArray(w)));
+        TestStats.Close(expected, new Wishart(nu, S3).LogDensity(w), 1e-9, $"Wishart({nu})");
     }
 }
