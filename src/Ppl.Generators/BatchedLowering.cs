@@ -294,6 +294,30 @@ namespace Ppl.Generators
             return t.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat.AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier));
         }
 
+        /// <summary>True when <paramref name="s"/> is or contains a <c>return</c> with a value of this method (not of a lambda or local function inside it).</summary>
+        private static bool ReturnsValue(StatementSyntax s) =>
+            s.DescendantNodesAndSelf(n => !(n is AnonymousFunctionExpressionSyntax || n is LocalFunctionStatementSyntax))
+                .OfType<ReturnStatementSyntax>().Any(r => r.Expression != null);
+
+        /// <summary>An empty array written as <c>new double[0]</c>, <c>[]</c> or <c>Array.Empty&lt;double&gt;()</c>.</summary>
+        private bool IsEmptyArray(ExpressionSyntax e)
+        {
+            switch (e)
+            {
+                case CollectionExpressionSyntax c:
+                    return c.Elements.Count == 0;
+                case ArrayCreationExpressionSyntax ac:
+                    if (ac.Initializer != null) return ac.Initializer.Expressions.Count == 0;
+                    return ac.Type.RankSpecifiers.Count == 1 && ac.Type.RankSpecifiers[0].Sizes.Count == 1 &&
+                           _model.GetConstantValue(ac.Type.RankSpecifiers[0].Sizes[0], _ct) is { HasValue: true, Value: 0 };
+                case InvocationExpressionSyntax inv:
+                    return inv.ArgumentList.Arguments.Count == 0 && _model.GetSymbolInfo(inv, _ct).Symbol is IMethodSymbol m &&
+                           m.Name == "Empty" && m.ContainingType.ToDisplayString() == "System.Array";
+                default:
+                    return false;
+            }
+        }
+
         private string ReturnValue(ExpressionSyntax e)
         {
             var t = _method.ReturnType;
@@ -303,6 +327,8 @@ namespace Ppl.Generators
                 var inner = e;
                 while (inner is ParenthesizedExpressionSyntax p) inner = p.Expression;
                 if (inner is IdentifierNameSyntax id && _model.GetSymbolInfo(id, _ct).Symbol is ILocalSymbol l && _random.Contains(l)) return id.Identifier.ValueText;
+                // An empty result is the same for every particle: an empty array of tensors.
+                if (IsEmptyArray(inner)) return "global::System.Array.Empty<" + T + ">()";
                 throw new Unsupported(e, $"returning an array that is not a local filled with random values ('{e}')");
             }
             if (t is INamedTypeSymbol nt && nt.IsTupleType && nt.TupleElements.All(f => IsScalar(f.Type)))
@@ -323,7 +349,8 @@ namespace Ppl.Generators
             _ct.ThrowIfCancellationRequested();
             // A return always goes through ReturnValue: the batched form returns tensors, so even a value with no
             // random part (`return new double[0];`) must be lifted or refused, never copied as written.
-            if (!Touches(s) && !(s is BlockSyntax) && !(s is ReturnStatementSyntax { Expression: not null }))
+            // The same holds for a return nested in a statement with no random part (`if (n == 0) return new double[0];`).
+            if (!Touches(s) && !(s is BlockSyntax) && !ReturnsValue(s))
             {
                 sb.Append(indent).AppendLine(s.ToString());
                 return;

@@ -404,6 +404,13 @@ namespace Ppl.Generators
                     d.Add(Eval(ac.Initializer, ctrl));
                     return d;
                 }
+                case ICollectionExpressionOperation ce when ce.Type is IArrayTypeSymbol:
+                {
+                    // `[a, b, ..xs]` into an array: a new array built from its elements (a spread copies its operand).
+                    var d = new Deps();
+                    foreach (var e in ce.Elements) d.Add(Eval(e is ISpreadOperation spread ? spread.Operand : e, ctrl));
+                    return d;
+                }
                 case IArrayInitializerOperation ai:
                 {
                     var d = new Deps();

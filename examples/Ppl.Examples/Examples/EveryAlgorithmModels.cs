@@ -30,30 +30,6 @@ public static partial class EveryAlgorithmModels
         return mu;
     }
 
-    // log_mix over Real has no tensor counterpart in the batched form; NUTS runs the differentiable form.
-#pragma warning disable PPL0011
-    /// <summary>
-    /// The same model with s summed out by hand, as a Stan user writes it for NUTS (which moves only continuous
-    /// choices): p(y | μ) = ½ Πᵢ N(yᵢ; μ, 1) + ½ Πᵢ N(yᵢ; μ + shift, 1), added with <c>Factor</c> through log_mix.
-    /// </summary>
-    [Model]
-    public static double SwitchMarginalised(double[] ys)
-    {
-        var mu = Sample(Normal(0, 1), "mu");
-        var stay = 0.0;
-        var shifted = 0.0;
-        for (var i = 0; i < ys.Length; i++)
-        {
-            var d0 = ys[i] - mu;
-            var d1 = ys[i] - mu - Shift;
-            stay += -0.5 * d0 * d0;
-            shifted += -0.5 * d1 * d1;
-        }
-        Factor(RealMath.LogMix(0.5, stay, shifted) - 0.5 * ys.Length * Math.Log(2 * Math.PI));
-        return mu;
-    }
-#pragma warning restore PPL0011
-
     // A policy with trainable parameters is a tensor program (Param, tensor sites): it has no batched, resumable or
     // differentiable form over doubles, and needs none; BRAIn runs its handler body.
 #pragma warning disable PPL0010, PPL0011, PPL0012

@@ -118,4 +118,27 @@ public class BatchedLoweringTests
         Assert.Contains("CurveFitModel", Source(run));
         Assert.DoesNotContain(output.GetDiagnostics(), x => x.Severity == DiagnosticSeverity.Error);
     }
+
+    /// <summary>
+    /// An early return of an empty array with no random part (`if (n == 0) return new double[0];`, `[]`,
+    /// `Array.Empty&lt;double&gt;()`) is an empty array of tensors in the batched form, which compiles; it was once
+    /// copied as written and broke the user's build with CS0029 in generated code.
+    /// </summary>
+    [Theory]
+    [InlineData("return new double[0];")]
+    [InlineData("return [];")]
+    [InlineData("return System.Array.Empty<double>();")]
+    [InlineData("{ return new double[] { }; }")]
+    public void AnEarlyEmptyArrayReturnIsBatchedAndCompiles(string earlyReturn)
+    {
+        var body = "if (n <= 0) " + earlyReturn + "\n var mu = Sample(Normal(0, 1)); var xs = new double[n];\n" +
+                   "for (var i = 0; i < n; i++) xs[i] = Sample(Normal(mu, 1), \"x\", i);\n return xs;";
+        var (run, compile) = Harness.Run(Harness.Model(body, "public static double[] M(int n)"));
+        Assert.Null(run.Exception);
+        Assert.DoesNotContain(run.Diagnostics, x => x.Id == "PPL0011");
+        Assert.Contains("MBatched", Source(run));
+        Assert.Contains("global::System.Array.Empty<global::TorchSharp.torch.Tensor>()", Source(run));
+        Assert.DoesNotContain(compile, x => x.Severity == DiagnosticSeverity.Error);
+        Assert.Contains("SiteDependencies", Source(run)); // and the dependency analysis did not give up on it
+    }
 }

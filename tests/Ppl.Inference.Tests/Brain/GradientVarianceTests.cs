@@ -59,9 +59,9 @@ public sealed class GradientVarianceTests
             DistillationOptions.Dpg, samplesPerPrompt, pairs: 4000, new Rng(17), _ => 0.0);
         var (total, se) = (estimate.Total, estimate.StandardError);
         var exact = 1.0 / (prompts * samplesPerPrompt);
-        // The tail bound is a valid lower bound: below the exact value for any threshold (½ χ²₁-distributed pairs here).
-        foreach (var c in new[] { 0.1, 0.5, 1.0, 2.0 }) Assert.True(estimate.LowerBound(c * exact) <= exact, $"bound at {c}: {estimate.LowerBound(c * exact)}");
-        Assert.True(estimate.LowerBound(0.5 * exact) > 0.1 * exact, $"bound {estimate.LowerBound(0.5 * exact)}, exact {exact}, total {total} ± {se}"); // and not vacuous
+        // The distribution-free lower bound lies below the exact value and is not vacuous (½ χ²₁-distributed pairs here).
+        Assert.InRange(estimate.LowerBound(), 0.5 * exact, exact);
+        Assert.True(estimate.LowerBound(z: 3) > estimate.LowerBound(z: 5)); // less confidence, a tighter bound
         Assert.InRange(total, exact - 5 * se, exact + 5 * se);
         // Negative control: the unhalved squared difference (a wrong estimator) is twice the variance, far outside.
         Assert.False(Math.Abs(2 * total - exact) < 5 * 2 * se);

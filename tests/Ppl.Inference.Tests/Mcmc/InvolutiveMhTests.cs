@@ -9,7 +9,8 @@ namespace Ppl.Inference.Tests.Mcmc;
 /// Involutive MCMC on a model whose trace structure changes: k ~ Bernoulli(½) gates an extra shift
 /// b ~ N(0, 1); μ ~ N(0, 1); yᵢ ~ N(μ + k b, 1). The birth move splits μ into (μ w, μ (1 − w)) with
 /// w ~ Uniform(0, 1) (|Jacobian| = |μ|); death merges them back. The exact posterior follows from
-/// conjugacy: given k, the total shift s has prior N(0, 1 + k), so P(k | y) and E[μ | y] are closed form.
+/// conjugacy: given k, the total shift s has prior N(0, 1 + k), so P(k | y) and E[μ | y] are closed form. Each test runs
+/// on a dynamic model and on the same model written as [Model] methods (<see cref="InvolutiveMhModels"/>).
 /// </summary>
 public class InvolutiveMhTests(ITestOutputHelper output)
 {
@@ -31,7 +32,7 @@ public class InvolutiveMhTests(ITestOutputHelper output)
         return 0;
     });
 
-    private static InvolutionResult? SplitMerge(ITrace<int, double> t, ChoiceMap u, bool withJacobian)
+    private static InvolutionResult? SplitMerge<TArgs>(ITrace<TArgs, double> t, ChoiceMap u, bool withJacobian)
     {
         var mu = t.Get<double>("mu");
         if (!t.Get<bool>("k"))
@@ -48,10 +49,10 @@ public class InvolutiveMhTests(ITestOutputHelper output)
             withJacobian ? -Math.Log(Math.Abs(s)) : 0);
     }
 
-    private static ChoiceMap Observations()
+    private static ChoiceMap Observations(bool generated = false)
     {
         var c = ChoiceMap.Empty;
-        for (var i = 0; i < Ys.Length; i++) c = c.Set($"y{i}", Ys[i]);
+        for (var i = 0; i < Ys.Length; i++) c = generated ? c.Set(new Address("y", i), Ys[i]) : c.Set($"y{i}", Ys[i]);
         return c;
     }
 
@@ -67,12 +68,21 @@ public class InvolutiveMhTests(ITestOutputHelper output)
         return (pk, (1 - pk) * ShiftMean(1) + pk * ShiftMean(2) / 2);
     }
 
-    private static McmcResult Run(bool withJacobian, ulong seed)
+    private static McmcResult Run(bool withJacobian, ulong seed, bool generated = false)
     {
-        var move = Kernel.Involutive<int, double, bool, int>(SplitFraction, t => t.Get<bool>("k"), (t, u) => SplitMerge(t, u, withJacobian));
-        var kernel = Kernel.Cycle(move, Kernel.Mh<int, double>(Selection.At("mu")), Kernel.Mh<int, double>(Selection.At("b")));
-        return McmcSampler.Sample(Gated, 0, Observations(), kernel, new McmcSettings { Chains = 4, Warmup = 500, Draws = 5000 }, new Rng(seed),
-            ["k", "mu"], t => [t.Get<bool>("k") ? 1 : 0, t.Get<double>("mu")]);
+        var settings = new McmcSettings { Chains = 4, Warmup = 500, Draws = 5000 };
+        string[] names = ["k", "mu"];
+        if (generated)
+        {
+            var move = Kernel.Involutive<double[], double, bool, int>(InvolutiveMhModels.SplitFractionModel, t => t.Get<bool>("k"), (t, u) => SplitMerge(t, u, withJacobian));
+            var kernel = Kernel.Cycle(move, Kernel.Mh<double[], double>(Selection.At("mu")), Kernel.Mh<double[], double>(Selection.At("b")));
+            return McmcSampler.Sample(InvolutiveMhModels.GatedModel, Ys, Observations(generated: true), kernel, settings, new Rng(seed),
+                names, t => [t.Get<bool>("k") ? 1 : 0, t.Get<double>("mu")]);
+        }
+        var dynamicMove = Kernel.Involutive<int, double, bool, int>(SplitFraction, t => t.Get<bool>("k"), (t, u) => SplitMerge(t, u, withJacobian));
+        var dynamicKernel = Kernel.Cycle(dynamicMove, Kernel.Mh<int, double>(Selection.At("mu")), Kernel.Mh<int, double>(Selection.At("b")));
+        return McmcSampler.Sample(Gated, 0, Observations(), dynamicKernel, settings, new Rng(seed),
+            names, t => [t.Get<bool>("k") ? 1 : 0, t.Get<double>("mu")]);
     }
 
     [Fact]
@@ -89,22 +99,26 @@ public class InvolutiveMhTests(ITestOutputHelper output)
         Assert.Equal(0, h.LogAbsDetJacobian + back.LogAbsDetJacobian, 12);
     }
 
-    [Fact]
-    public void BirthDeathMatchesTheExactPosterior()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void BirthDeathMatchesTheExactPosterior(bool generated)
     {
         var (pk, eMu) = Exact();
-        var r = Run(true, 41);
+        var r = Run(true, 41, generated);
         (Func<double[], double>, double)[] moments = [MomentCheck.M(x => x[0], pk), MomentCheck.M(x => x[1], eMu)];
         output.WriteLine($"with Jacobian:\n{MomentCheck.Describe(r, moments)}");
         MomentCheck.AssertMatches(r, 5, moments);
     }
 
     /// <summary>Negative control: the same move without its Jacobian term targets the wrong P(k | y), and the check sees it.</summary>
-    [Fact]
-    public void MissingJacobianFails()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void MissingJacobianFails(bool generated)
     {
         var (pk, _) = Exact();
-        var r = Run(false, 41);
+        var r = Run(false, 41, generated);
         var z = Math.Abs(MomentCheck.Z(r, x => x[0], pk));
         output.WriteLine($"without Jacobian: |z| of P(k|y) = {z:F2}");
         Assert.True(z > 5, $"|z| = {z}");

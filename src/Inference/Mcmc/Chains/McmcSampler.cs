@@ -67,9 +67,9 @@ public static class McmcSampler
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(observations);
         ObservationCheck.RequireNoNaN(observations, model.Name);
-        var density = ModelDensity.Create(model, args, observations);
-        // A start given as choices is mapped to the unconstrained scale once (the density's own vector start).
         ArgumentNullException.ThrowIfNull(settings);
+        var density = ModelDensity.Create(model, args, observations, sumOutDiscrete: settings.SumOutDiscrete);
+        // A start given as choices is mapped to the unconstrained scale once (the density's own vector start).
         if (settings.Init is InitStrategy.ChoicesInit start) settings = settings with { Init = InitStrategy.Values(density.Unconstrain(start.Map)) };
         // Draws: the choices, then the model's deterministic quantities (Deterministic(value, address)).
         var names = density.ValueAddresses.Concat(density.DerivedAddresses).Select(a => a.ToString()).ToList();

@@ -18,6 +18,16 @@ public sealed record McmcSettings
     /// <summary>Initialisation (default: uniform in [−2, 2] unconstrained, as Stan).</summary>
     public InitStrategy Init { get; init; } = InitStrategy.Uniform();
 
+    /// <summary>
+    /// For a <c>[Model]</c> sampled through <c>McmcSampler.Sample(model, …)</c>: sum every unobserved discrete choice
+    /// with a finite support (Bernoulli, Categorical, Binomial, DiscreteUniform) out of the density exactly, as Stan's
+    /// <c>log_mix</c> or NumPyro's enumeration do, so that a gradient kernel samples the continuous choices of a model
+    /// with discrete latents, and report each summed choice's posterior mean given the draw (Rao–Blackwellised) after the
+    /// deterministic quantities. One run of the model per combination of values per gradient (default false: discrete
+    /// choices must be observed or given).
+    /// </summary>
+    public bool SumOutDiscrete { get; init; }
+
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(Chains, 1, nameof(Chains));

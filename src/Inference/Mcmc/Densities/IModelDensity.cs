@@ -58,18 +58,21 @@ public static class ModelDensity
     /// <param name="observations">The observed values.</param>
     /// <param name="held">Values of choices that are not coordinates (e.g. discrete ones a Gibbs kernel moves), and starting values.</param>
     /// <param name="selection">Which continuous choices are coordinates (default: all that are not observed).</param>
+    /// <param name="sumOutDiscrete">Sum the finite discrete choices out exactly (see <see cref="ModelDensity{TArgs}"/>); generated models only.</param>
     public static IModelDensity Create<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> model, TArgs args, ChoiceMap observations,
-        ChoiceMap? held = null, Selection? selection = null)
+        ChoiceMap? held = null, Selection? selection = null, bool sumOutDiscrete = false)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(observations);
         if (model is Modeling.IHasDifferentiableForm<TArgs> d)
         {
-            if (d.DifferentiableForm is { } body) return new ModelDensity<TArgs>(model.Name, body, args, observations, held, selection);
+            if (d.DifferentiableForm is { } body) return new ModelDensity<TArgs>(model.Name, body, args, observations, held, selection, sumOutDiscrete);
             throw new NotSupportedException(
                 $"'{model.Name}' has no differentiable form: {d.DifferentiableFormMissingReason} (diagnostic PPL0012). Gradient-based inference needs one; " +
                 "change that construct, or run a dynamic model (finite-difference gradients).");
         }
+        if (sumOutDiscrete)
+            throw new NotSupportedException($"'{model.Name}' is not a generated [Model] with a differentiable form: summing out discrete choices needs one.");
         System.Diagnostics.Trace.TraceWarning(
             $"'{model.Name}' is not a generated [Model] with a differentiable form: its gradient is taken by central differences (2 runs of the model per coordinate).");
         var trace = model.Generate(args, held is null ? observations : observations.Merge(held), new Rng(0)).Trace;

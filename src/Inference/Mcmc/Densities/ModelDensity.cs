@@ -34,18 +34,42 @@ public sealed class ModelDensity<TArgs> : IModelDensity
     /// <param name="observations">Observed values (constraints on choices, or values of observations).</param>
     /// <param name="held">Values of the choices that are not coordinates, and starting values of those that are (may be empty).</param>
     /// <param name="selection">Which continuous choices are coordinates (default: all that are not observed).</param>
-    public ModelDensity(string name, DifferentiableBody<TArgs> body, TArgs args, ChoiceMap observations, ChoiceMap? held = null, Selection? selection = null)
+    /// <param name="sumOutDiscrete">
+    /// Sum every unobserved discrete choice with a finite support out of the density exactly (as Stan's <c>log_mix</c>
+    /// or NumPyro's enumeration): the density is log Σ_k p(x, k) over every combination k of their values, one run of
+    /// the form per combination, and each draw reports E[k | x] for each of them (<see cref="DerivedAddresses"/>).
+    /// </param>
+    public ModelDensity(string name, DifferentiableBody<TArgs> body, TArgs args, ChoiceMap observations, ChoiceMap? held = null, Selection? selection = null,
+        bool sumOutDiscrete = false)
     {
         Name = name ?? throw new ArgumentNullException(nameof(name));
         _body = body ?? throw new ArgumentNullException(nameof(body));
         _args = args;
         _observations = observations ?? throw new ArgumentNullException(nameof(observations));
         _held = held ?? ChoiceMap.Empty;
-        Layout = DifferentiableContext.Discover(name, body, args, _observations, _held, selection ?? Selection.All);
+        _sumOut = sumOutDiscrete;
+        Layout = DifferentiableContext.Discover(name, body, args, _observations, _held, selection ?? Selection.All, sumOutDiscrete);
         if (Layout.Dimension == 0)
             throw new ArgumentException($"'{name}' has no continuous choice to infer: every continuous choice is observed or held.", nameof(observations));
         Addresses = Layout.Coordinates;
+        long combinations = 1;
+        foreach (var c in Layout.Summed)
+        {
+            combinations *= c.Size;
+            if (combinations > MaxCombinations)
+                throw new ArgumentException(
+                    $"Summing out {string.Join(", ", Layout.SummedOut)} of '{name}' takes more than {MaxCombinations} runs of the model per evaluation (one per combination of their values); hold some of them and move them with Gibbs instead.",
+                    nameof(sumOutDiscrete));
+        }
+        _combinations = (int)combinations;
+        DerivedAddresses = [.. Layout.Deterministics, .. Layout.SummedOut];
     }
+
+    /// <summary>The most combinations of summed-out values one evaluation may visit.</summary>
+    public const int MaxCombinations = 1 << 16;
+
+    private readonly bool _sumOut;
+    private readonly int _combinations;
 
     /// <summary>The model's name.</summary>
     public string Name { get; }
@@ -80,13 +104,14 @@ public sealed class ModelDensity<TArgs> : IModelDensity
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<Address> DerivedAddresses => Layout.Deterministics;
+    /// <remarks>The deterministic quantities, then each summed-out choice (its conditional mean given the position).</remarks>
+    public IReadOnlyList<Address> DerivedAddresses { get; }
 
     /// <inheritdoc />
     public double[] Report(ReadOnlySpan<double> u)
     {
         var values = new double[Layout.Values.Count];
-        var derived = new double[Layout.Deterministics.Count];
+        var derived = new double[DerivedAddresses.Count];
         Evaluate(u, default, gradient: false, record: values, diagnose: false, derived);
         return [.. values, .. derived];
     }
@@ -95,7 +120,7 @@ public sealed class ModelDensity<TArgs> : IModelDensity
     public double[] Unconstrain(ChoiceMap choices)
     {
         ArgumentNullException.ThrowIfNull(choices);
-        var layout = DifferentiableContext.Discover(Name, _body, _args, _observations, choices.Merge(_held), Selection.At([.. Layout.Choices.Select(c => c.Address)]));
+        var layout = DifferentiableContext.Discover(Name, _body, _args, _observations, choices.Merge(_held), Selection.At([.. Layout.Choices.Select(c => c.Address)]), _sumOut);
         if (layout.Dimension != Dimension)
             throw new ArgumentException($"The choices give a layout of {layout.Dimension} coordinates; '{Name}' has {Dimension} here.", nameof(choices));
         return layout.Start.ToArray();
@@ -142,9 +167,14 @@ public sealed class ModelDensity<TArgs> : IModelDensity
         else
             for (var i = 0; i < Dimension; i++) theta[i] = x[i];
         var context = DifferentiableContext.ForThread;
-        context.Begin(Layout, theta, record, diagnose, Name, derived: derived);
-        _body(context, _args);
-        var lp = context.End();
+        Real lp;
+        if (Layout.Summed.Length == 0)
+        {
+            context.Begin(Layout, theta, record, diagnose, Name, derived: derived);
+            _body(context, _args);
+            lp = context.End();
+        }
+        else lp = SumOut(context, theta, record, diagnose, derived);
         if (!gradient) return double.IsNaN(lp.Value) ? double.NegativeInfinity : lp.Value;
         if (double.IsNaN(lp.Value))
         {
@@ -154,5 +184,59 @@ public sealed class ModelDensity<TArgs> : IModelDensity
         tape.Backward(lp);
         for (var i = 0; i < Dimension; i++) gradientOut[i] = tape.Adjoint(theta[i]);
         return lp.Value;
+    }
+
+    [ThreadStatic]
+    private static double[]? t_discreteValues;
+
+    [ThreadStatic]
+    private static Real[]? t_runs;
+
+    /// <summary>
+    /// log Σ_k p(θ, k): one run of the form per combination k of the summed-out choices' values (an odometer over their
+    /// supports), combined by one log-sum-exp node. The draw's values come from the first run (they do not depend on k);
+    /// deterministic quantities too (those that depend on k are reported at the first combination), and each summed
+    /// choice's E[k | θ] is appended after them.
+    /// </summary>
+    private Real SumOut(DifferentiableContext context, Real[] theta, double[]? record, bool diagnose, double[]? derived)
+    {
+        var summed = Layout.Summed;
+        var values = t_discreteValues;
+        if (values is null || values.Length < Layout.VisitCount) t_discreteValues = values = new double[Math.Max(Layout.VisitCount, 16)];
+        values.AsSpan().Fill(double.NaN);
+        var runs = t_runs;
+        if (runs is null || runs.Length < _combinations) t_runs = runs = new Real[Math.Max(_combinations, 16)];
+        Span<int> index = stackalloc int[summed.Length];
+        for (var c = 0; c < _combinations; c++)
+        {
+            for (var i = 0; i < summed.Length; i++) values[summed[i].Visit] = summed[i].Min + index[i];
+            context.Begin(Layout, theta, c == 0 ? record : null, diagnose, Name, derived: c == 0 ? derived : null, discreteValues: values);
+            _body(context, _args);
+            runs[c] = context.End();
+            for (var i = summed.Length - 1; i >= 0; i--)
+            {
+                if (++index[i] < summed[i].Size) break;
+                index[i] = 0;
+            }
+        }
+        var lp = RealMath.LogSumExp(runs.AsSpan(0, _combinations));
+        if (derived is not null)
+        {
+            // E[k_i | θ] = Σ_c softmax(log p(θ, k_c)) k_i(c): the Rao–Blackwellised posterior of each summed choice.
+            var offset = Layout.Deterministics.Count;
+            for (var i = 0; i < summed.Length; i++) derived[offset + i] = 0;
+            index.Clear();
+            for (var c = 0; c < _combinations; c++)
+            {
+                var w = double.IsFinite(lp.Value) ? Math.Exp(runs[c].Value - lp.Value) : 0.0;
+                for (var i = 0; i < summed.Length; i++) derived[offset + i] += w * (summed[i].Min + index[i]);
+                for (var i = summed.Length - 1; i >= 0; i--)
+                {
+                    if (++index[i] < summed[i].Size) break;
+                    index[i] = 0;
+                }
+            }
+        }
+        return lp;
     }
 }

@@ -3,7 +3,7 @@ using Ppl.Distributions;
 namespace Ppl.Autodiff;
 
 /// <summary>The Bernoulli distribution over {false, true} with a <see cref="Real"/> P(true): the differentiable counterpart of <see cref="Bernoulli"/>.</summary>
-public readonly struct RealBernoulli : IRealDiscrete<bool>
+public readonly struct RealBernoulli : IRealDiscrete<bool>, IRealFiniteDiscrete
 {
     /// <summary>Creates Bernoulli(<paramref name="p"/>). Parameters are checked when the distribution is used.</summary>
     public RealBernoulli(Real p)
@@ -22,6 +22,12 @@ public readonly struct RealBernoulli : IRealDiscrete<bool>
 
     /// <inheritdoc />
     public IDistribution AtValues() => new Bernoulli(P.Value);
+
+    /// <inheritdoc />
+    public long SupportMin => 0;
+
+    /// <inheritdoc />
+    public long SupportMax => 1;
 
     /// <inheritdoc />
     public Real LogProbability(bool value)

@@ -4,7 +4,7 @@ using Ppl.Distributions;
 namespace Ppl.Autodiff;
 
 /// <summary>The binomial distribution with n trials of a <see cref="Real"/> probability p: the differentiable counterpart of <see cref="Binomial"/>.</summary>
-public readonly struct RealBinomial : IRealDiscrete<int>
+public readonly struct RealBinomial : IRealDiscrete<int>, IRealFiniteDiscrete
 {
     /// <summary>Creates Binomial(<paramref name="n"/>, <paramref name="p"/>). Parameters are checked when the distribution is used.</summary>
     public RealBinomial(int n, Real p)
@@ -27,6 +27,12 @@ public readonly struct RealBinomial : IRealDiscrete<int>
 
     /// <inheritdoc />
     public IDistribution AtValues() => new Binomial(N, P.Value);
+
+    /// <inheritdoc />
+    public long SupportMin => 0;
+
+    /// <inheritdoc />
+    public long SupportMax => N;
 
     /// <inheritdoc />
     public Real LogProbability(int value)

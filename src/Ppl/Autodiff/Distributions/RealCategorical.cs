@@ -9,7 +9,7 @@ namespace Ppl.Autodiff;
 /// 1e-8·max(1, K)), so <see cref="LogProbability"/> is O(1). log P(k) = log pₖ is differentiated in pₖ alone:
 /// the constraint Σ p = 1 is the caller's to keep.
 /// </summary>
-public readonly struct RealCategorical : IRealDiscrete<int>
+public readonly struct RealCategorical : IRealDiscrete<int>, IRealFiniteDiscrete
 {
     private readonly Real[] _probs;
     private readonly bool _valid;
@@ -47,6 +47,12 @@ public readonly struct RealCategorical : IRealDiscrete<int>
         for (var i = 0; i < values.Length; i++) values[i] = _probs![i].Value;
         return new Categorical(values);
     }
+
+    /// <inheritdoc />
+    public long SupportMin => 0;
+
+    /// <inheritdoc />
+    public long SupportMax => (_probs?.Length ?? 0) - 1;
 
     /// <inheritdoc />
     public Real LogProbability(int value)

@@ -7,7 +7,7 @@ namespace Ppl.Autodiff;
 /// among the <see cref="Real"/> families. It has no real parameter (its log probability is a constant), and
 /// exists so that every <c>Dist</c> factory has a <c>RealDist</c> twin.
 /// </summary>
-public readonly struct RealDiscreteUniform : IRealDiscrete<int>
+public readonly struct RealDiscreteUniform : IRealDiscrete<int>, IRealFiniteDiscrete
 {
     /// <summary>Creates DiscreteUniform(<paramref name="lower"/>, <paramref name="upper"/>). Parameters are checked when the distribution is used.</summary>
     public RealDiscreteUniform(int lower, int upper)
@@ -30,6 +30,12 @@ public readonly struct RealDiscreteUniform : IRealDiscrete<int>
 
     /// <inheritdoc />
     public IDistribution AtValues() => new DiscreteUniform(Lower, Upper);
+
+    /// <inheritdoc />
+    public long SupportMin => Lower;
+
+    /// <inheritdoc />
+    public long SupportMax => Upper;
 
     /// <inheritdoc />
     public Real LogProbability(int value)

@@ -22,6 +22,7 @@ public sealed class DifferentiableContext
     private static DifferentiableContext? t_context;
 
     private bool _discovering;
+    private bool _sumOut;
     private bool _diagnosing;
     private bool _constrained;
 
@@ -30,6 +31,7 @@ public sealed class DifferentiableContext
     private int _k;
     private Real[] _theta = [];
     private double[]? _record;
+    private double[]? _discreteValues; // per visit: the value a summed-out discrete choice takes in this run (NaN: the layout's)
 
     // The log density's terms, summed at the end as one fused node per two terms.
     private Real[] _terms = new Real[64];
@@ -41,6 +43,7 @@ public sealed class DifferentiableContext
     private List<Address>? _coordinates;
     private List<string>? _families;
     private List<double>? _start;
+    private List<SummedChoice>? _summed;
     private List<Address>? _deterministics;
     private List<DifferentiableChoice>? _choices;
     private List<Address>? _values;
@@ -71,13 +74,22 @@ public sealed class DifferentiableContext
     /// <param name="observations">Observed values: constraints on choices, never coordinates.</param>
     /// <param name="held">Values of the choices that are not coordinates (and starting values of those that are); may be empty.</param>
     /// <param name="selection">Which continuous choices are coordinates (those not observed).</param>
-    public static DifferentiableLayout Discover<TArgs>(string modelName, DifferentiableBody<TArgs> body, TArgs args, ChoiceMap observations, ChoiceMap held, Selection selection)
+    /// <param name="sumOutDiscrete">
+    /// Lay out every unobserved discrete choice with a finite support (<see cref="Autodiff.IRealFiniteDiscrete"/>:
+    /// Bernoulli, Categorical, Binomial, DiscreteUniform) to be summed out: a density evaluates the model at each
+    /// combination of their values (<see cref="DifferentiableLayout.SummedOut"/>) and takes the log-sum-exp.
+    /// </param>
+    public static DifferentiableLayout Discover<TArgs>(string modelName, DifferentiableBody<TArgs> body, TArgs args, ChoiceMap observations, ChoiceMap held, Selection selection,
+        bool sumOutDiscrete = false)
     {
         ArgumentNullException.ThrowIfNull(body);
         var c = ForThread;
         var tape = Tape.Current;
         tape.Reset();
         c._discovering = true;
+        c._sumOut = sumOutDiscrete;
+        c._summed = [];
+        c._discreteValues = null;
         c._diagnosing = false;
         c._model = modelName;
         c._found = [];
@@ -99,11 +111,13 @@ public sealed class DifferentiableContext
             body(c, args);
             var total = c.Total();
             return new DifferentiableLayout(c._found.ToArray(), c._coordinates.ToArray(), c._families.ToArray(), c._start.ToArray(), total.Value, c._deterministics.ToArray(),
-                c._choices.ToArray(), c._values.ToArray());
+                c._choices.ToArray(), c._values.ToArray(), c._summed.ToArray());
         }
         finally
         {
             c._discovering = false;
+            c._sumOut = false;
+            c._summed = null;
             c._found = null;
             c._coordinates = null;
             c._families = null;
@@ -267,11 +281,27 @@ public sealed class DifferentiableContext
         return m;
     }
 
+    /// <summary>The largest support a summed-out choice may have.</summary>
+    internal const int MaxSummedSupport = 4096;
+
     private double DiscoverDiscrete(in SiteAddress site, IRealDistribution d)
     {
         var family = d.Family;
         var address = Full(site);
         Probe(address, d);
+        if (_sumOut && !_observations.Contains(address))
+        {
+            if (d is not Autodiff.IRealFiniteDiscrete finite)
+                throw new DifferentiableLayoutException(
+                    $"The discrete choice at '{address}' of '{_model}' ({family}) has an infinite support and cannot be summed out; observe it, or give its value and move it with another kernel.", address);
+            var (min, max) = (finite.SupportMin, finite.SupportMax);
+            if (max < min || max - min >= MaxSummedSupport)
+                throw new DifferentiableLayoutException(
+                    $"The discrete choice at '{address}' of '{_model}' ({family}) has support {min} … {max}; summing out takes 1 … {MaxSummedSupport} values.", address);
+            _summed!.Add(new SummedChoice(_found!.Count, address, min, (int)(max - min + 1)));
+            _found.Add(new Visit(VisitKind.Discrete, -1, min, address, family));
+            return min;
+        }
         if (!_observations.TryGetValue(address, out var value) && !_held.TryGetValue(address, out value))
             throw new DifferentiableLayoutException(
                 $"The discrete choice at '{address}' of '{_model}' has no value: gradient-based inference moves only continuous choices, so observe it, " +
@@ -309,10 +339,12 @@ public sealed class DifferentiableContext
     /// <param name="modelName">The model's name, for messages.</param>
     /// <param name="constrained">The position holds the choices' values themselves (no bijector, no log-Jacobian): the log density of the trace, as <c>ChoiceGradients</c> differentiates it.</param>
     /// <param name="derived">Where to write each deterministic quantity's value (<see cref="DifferentiableLayout.Deterministics"/>), or null.</param>
+    /// <param name="discreteValues">Per visit, the value a summed-out discrete choice takes in this run (NaN or null: the layout's).</param>
     public void Begin(DifferentiableLayout layout, Real[] theta, double[]? record = null, bool diagnose = false, string modelName = "", bool constrained = false,
-        double[]? derived = null)
+        double[]? derived = null, double[]? discreteValues = null)
     {
         ArgumentNullException.ThrowIfNull(layout);
+        _discreteValues = discreteValues;
         _constrained = constrained;
         _derived = derived;
         _visits = layout.Visits;
@@ -528,7 +560,7 @@ public sealed class DifferentiableContext
         else
         {
             ref readonly var v = ref Next(VisitKind.Discrete);
-            raw = v.Value;
+            raw = _discreteValues is { } values && !double.IsNaN(values[_k - 1]) ? values[_k - 1] : v.Value;
         }
         T value;
         if (typeof(T) == typeof(bool))

@@ -35,6 +35,9 @@ internal enum VisitKind : byte
 /// </summary>
 internal readonly record struct Visit(VisitKind Kind, int Coordinate, double Value, Address Address, string Family, int Count = 1, int ValueIndex = -1, double[]? Held = null);
 
+/// <summary>A finite discrete choice that the density sums out: the visit that draws it and its support Min … Min + Size − 1.</summary>
+internal readonly record struct SummedChoice(int Visit, Address Address, long Min, int Size);
+
 /// <summary>
 /// The layout of a model's differentiable form for given arguments, observations and selection: the
 /// sequence of effects a run visits (Stan's fixed parameter set), which continuous choices are the
@@ -47,8 +50,9 @@ internal readonly record struct Visit(VisitKind Kind, int Coordinate, double Val
 public sealed class DifferentiableLayout
 {
     internal DifferentiableLayout(Visit[] visits, Address[] coordinates, string[] families, double[] start, double startLogDensity, Address[] deterministics,
-        DifferentiableChoice[] choices, Address[] values)
+        DifferentiableChoice[] choices, Address[] values, SummedChoice[]? summed = null)
     {
+        Summed = summed ?? [];
         Choices = choices;
         Values = values;
         Deterministics = deterministics;
@@ -60,6 +64,12 @@ public sealed class DifferentiableLayout
     }
 
     internal Visit[] Visits { get; }
+
+    /// <summary>The discrete choices summed out (laid out with <c>sumOutDiscrete</c>), in visit order.</summary>
+    internal SummedChoice[] Summed { get; }
+
+    /// <summary>The addresses of the discrete choices the density sums out exactly (empty unless asked for).</summary>
+    public IReadOnlyList<Address> SummedOut => Summed.Select(s => s.Address).ToArray();
 
     /// <summary>
     /// The continuous choices the position moves, in visit order, with their coordinates and their entries in a draw
