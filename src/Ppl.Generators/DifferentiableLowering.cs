@@ -93,7 +93,8 @@ namespace Ppl.Generators
         private static readonly Dictionary<string, string> VectorChoiceFamilies = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["Dirichlet"] = "double[]", ["MvNormal"] = "double[]", ["MvNormalCholesky"] = "double[]", ["Ordered"] = "double[]",
-            ["LkjCholesky"] = "double[,]", ["InverseWishart"] = "double[,]",
+            ["UnitVector"] = "double[]", ["VonMisesFisher"] = "double[]",
+            ["LkjCholesky"] = "double[,]", ["InverseWishart"] = "double[,]", ["Wishart"] = "double[,]",
         };
 
         private static readonly HashSet<string> MathFunctions = new HashSet<string>(StringComparer.Ordinal)

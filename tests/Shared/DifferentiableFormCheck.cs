@@ -65,7 +65,7 @@ internal static class DifferentiableFormCheck
                         {
                             "Dirichlet" => i < c.Rows - 1,
                             "LkjCholesky" => i > j,
-                            "InverseWishart" => i >= j,
+                            "InverseWishart" or "Wishart" => i >= j,
                             _ => true,
                         };
                         if (keep) free.Add(c.ValueStart + i * c.Columns + j);

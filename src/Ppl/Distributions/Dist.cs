@@ -109,6 +109,15 @@ public static partial class Dist
     /// <summary>Inverse-Wishart over covariance matrices with <paramref name="nu"/> degrees of freedom and scale <paramref name="scale"/> (not copied).</summary>
     public static InverseWishart InverseWishart(double nu, double[,] scale) => new(nu, scale);
 
+    /// <summary>Wishart over symmetric positive-definite matrices with <paramref name="nu"/> degrees of freedom and scale <paramref name="scale"/> (not copied).</summary>
+    public static Wishart Wishart(double nu, double[,] scale) => new(nu, scale);
+
+    /// <summary>Uniform on the unit sphere in ℝ^<paramref name="dimension"/> (a unit-vector choice).</summary>
+    public static UnitVector UnitVector(int dimension) => new(dimension);
+
+    /// <summary>Von Mises–Fisher on the unit sphere with mean direction <paramref name="mu"/> (a unit vector, not copied) and concentration <paramref name="kappa"/>.</summary>
+    public static VonMisesFisher VonMisesFisher(double[] mu, double kappa) => new(mu, kappa);
+
     /// <summary>The mixture of <paramref name="components"/> with <paramref name="weights"/>.</summary>
     public static Mixture<T> Mixture<T>(double[] weights, params IDistribution<T>[] components) => new(weights, components);
 

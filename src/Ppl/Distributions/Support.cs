@@ -29,6 +29,8 @@ public enum SupportKind
     Ordered,
     /// <summary>Symmetric positive-definite matrices of the given dimension (covariance matrices).</summary>
     PositiveDefinite,
+    /// <summary>Unit vectors of the given dimension: the sphere Sⁿ⁻¹ = {x ∈ ℝⁿ : ‖x‖ = 1}.</summary>
+    UnitSphere,
 }
 
 /// <summary>A description of a distribution's support.</summary>
@@ -68,6 +70,9 @@ public sealed record Support(SupportKind Kind, double Lower = double.NegativeInf
     /// <summary>Symmetric positive-definite n×n matrices.</summary>
     public static Support PositiveDefiniteOf(int dimension) => new(SupportKind.PositiveDefinite, Dimension: dimension);
 
+    /// <summary>Unit vectors in ℝⁿ (the sphere Sⁿ⁻¹).</summary>
+    public static Support UnitSphereOf(int dimension) => new(SupportKind.UnitSphere, -1, 1, dimension);
+
     /// <summary>Cholesky factors of n×n correlation matrices.</summary>
     public static Support CorrelationCholeskyOf(int dimension) => new(SupportKind.CorrelationCholesky, -1, 1, dimension);
 
@@ -88,6 +93,7 @@ public sealed record Support(SupportKind Kind, double Lower = double.NegativeInf
         SupportKind.CorrelationCholesky => $"correlation-cholesky {Dimension}x{Dimension}",
         SupportKind.IntegerVector => $"integer^{Dimension}",
         SupportKind.Point => "point",
+        SupportKind.UnitSphere => $"unit-vector^{Dimension}",
         _ => "mixed",
     };
 }

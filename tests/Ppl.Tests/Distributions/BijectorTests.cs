@@ -137,4 +137,26 @@ public class BijectorTests
         }, u, 1e-5);
         TestStats.Close(numeric, bij.LogAbsDetJacobian(u), 1e-5, "covariance log-Jacobian");
     }
+
+    [Property(MaxTest = 100)]
+    public void UnitVectorMapsOntoTheSphereIgnoringTheRadiusAndInvertsAtRadiusOne(int a, int b, int c, int d)
+    {
+        var bij = new UnitVectorBijector(4);
+        double[] y = [U(a), U(b), U(c), U(d)];
+        var squared = y.Sum(v => v * v);
+        if (squared < 1e-6) return;
+        var x = bij.Forward(y);
+        Assert.Equal(1.0, Math.Sqrt(x.Sum(v => v * v)), 12);
+        Assert.Equal(-0.5 * squared, bij.LogAbsDetJacobian(y), 12);
+        var scaled = bij.Forward(y.Select(v => 3.7 * v).ToArray());
+        for (var k = 0; k < 4; k++) Assert.Equal(x[k], scaled[k], 12);
+        var back = new double[4];
+        bij.Inverse(x, back);
+        var again = bij.Forward(back);
+        for (var k = 0; k < 4; k++)
+        {
+            Assert.Equal(x[k], back[k], 14);
+            Assert.Equal(x[k], again[k], 12);
+        }
+    }
 }

@@ -4,7 +4,7 @@ namespace Ppl.Autodiff;
 
 // The vector-valued continuous families over Real, mirroring Dist's (same names and parameter names): the
 // differentiable form rewrites Dirichlet(alpha), MvNormal(mean, covariance), MvNormalCholesky(mean, choleskyFactor),
-// LkjCholesky(dimension, eta) and Ordered(distribution, length) at a site into these, with each array argument a tape
+// LkjCholesky(dimension, eta), InverseWishart and Wishart(nu, scale), UnitVector(dimension), VonMisesFisher(mu, kappa) and Ordered(distribution, length) at a site into these, with each array argument a tape
 // array (random) or data, whichever the model holds.
 public static partial class RealDist
 {
@@ -43,6 +43,21 @@ public static partial class RealDist
 
     /// <summary>Inverse-Wishart over covariance matrices with a random scale.</summary>
     public static RealInverseWishart InverseWishart(Real nu, Real[,] scale) => new(nu, scale, null);
+
+    /// <summary>Wishart over symmetric positive-definite matrices with a data scale.</summary>
+    public static RealWishart Wishart(Real nu, double[,] scale) => new(nu, null, scale);
+
+    /// <summary>Wishart over symmetric positive-definite matrices with a random scale.</summary>
+    public static RealWishart Wishart(Real nu, Real[,] scale) => new(nu, scale, null);
+
+    /// <summary>Uniform on the unit sphere in ℝ^<paramref name="dimension"/>.</summary>
+    public static RealUnitVector UnitVector(int dimension) => new(dimension);
+
+    /// <summary>Von Mises–Fisher with a random mean direction (e.g. a unit-vector choice).</summary>
+    public static RealVonMisesFisher VonMisesFisher(Real[] mu, Real kappa) => new(mu, null, kappa);
+
+    /// <summary>Von Mises–Fisher with a data mean direction.</summary>
+    public static RealVonMisesFisher VonMisesFisher(double[] mu, Real kappa) => new(null, mu, kappa);
 
     /// <summary>LKJ over Cholesky factors of <paramref name="dimension"/>×<paramref name="dimension"/> correlation matrices with shape <paramref name="eta"/>.</summary>
     public static RealLkjCholesky LkjCholesky(int dimension, Real eta) => new(dimension, eta);

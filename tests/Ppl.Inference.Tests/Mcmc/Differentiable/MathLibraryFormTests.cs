@@ -1,3 +1,4 @@
+using Ppl.Autodiff;
 using Ppl.Inference.Mcmc;
 using Ppl.Modeling;
 using Ppl.Tests.Shared;
@@ -115,5 +116,191 @@ public class MathLibraryFormTests
         // Negative control: the posterior without the truncation's normaliser (which depends on τ) is told apart.
         var (wrongTau, wrongMu) = PosteriorByQuadrature(normalised: false);
         Assert.True(MomentCheck.MaxZ(r, (x => x[0], wrongTau), (x => x[1], wrongMu)) > 5, $"wrong E[tau] = {wrongTau}, E[mu] = {wrongMu}");
+    }
+
+    [Fact]
+    public void The_wishart_form_matches_assess_and_finite_differences()
+    {
+        Assert.Null(M.WishartsModel.DifferentiableFormMissingReason);
+        var scale = new double[,] { { 1.5, 0.4 }, { 0.4, 0.9 } };
+        double[][] ys = [[0.4, -1.0], [1.3, 0.2], [-0.5, 0.1]];
+        CheckAgainstAssess(M.WishartsModel, (ys, scale), 23);
+        var d = Assert.IsType<ModelDensity<(double[][], double[,])>>(ModelDensity.Create(M.WishartsModel, (ys, scale), ChoiceMap.Empty));
+        Assert.Equal(["nu", "W/0/0", "W/1/0", "W/1/1", "a", "T/0/0", "T/1/0", "T/1/1"], d.Addresses.Select(a => a.ToString()));
+    }
+
+    [Fact]
+    public void Nuts_on_a_wishart_prior_has_mean_nu_times_the_scale()
+    {
+        const double nu = 4.5;
+        var scale = new double[,] { { 1.5, 0.4 }, { 0.4, 0.9 } };
+        var r = McmcSampler.Sample(M.WishartPriorModel, (nu, scale), ChoiceMap.Empty, new NutsKernel(),
+            new McmcSettings { Chains = 4, Warmup = 400, Draws = 1000 }, new Rng(2031));
+        Assert.Equal(["W/0/0", "W/0/1", "W/1/0", "W/1/1"], r.Names);
+        (Func<double[], double>, double)[] Moments(double dof) => [(w => w[0], dof * scale[0, 0]), (w => w[1], dof * scale[0, 1]), (w => w[3], dof * scale[1, 1])];
+        MomentCheck.AssertMatches(r, 5, Moments(nu));
+        // Negative control: the mean of W(ν + 1.5, S).
+        Assert.True(MomentCheck.MaxZ(r, Moments(nu + 1.5)) > 5);
+    }
+
+    /// <summary>
+    /// Unit-vector choices have as many coordinates as entries but a map of rank n − 1, so the shared check's Jacobian does
+    /// not apply: the form must be Assess of the constrained values (densities on the sphere's surface measure) plus
+    /// Stan's adjustment −½‖y‖² for each unit vector's coordinates y, and its gradient the central difference of its value.
+    /// </summary>
+    [Fact]
+    public void The_unit_vector_form_is_assess_plus_minus_half_the_squared_norms_and_matches_finite_differences()
+    {
+        Assert.Null(M.UnitVectorsModel.DifferentiableFormMissingReason);
+        var args = (new[] { 0.6, 0.0, 0.8 }, 1.5);
+        var d = Assert.IsType<ModelDensity<(double[], double)>>(ModelDensity.Create(M.UnitVectorsModel, args, ChoiceMap.Empty));
+        Assert.Equal(["m", "x/0", "x/1", "x/2", "z/0", "z/1", "z/2"], d.Addresses.Select(a => a.ToString()));
+        var rng = new Rng(24);
+        for (var p = 0; p < 12; p++)
+        {
+            var u = Enumerable.Range(0, 7).Select(_ => 1.5 * (2 * rng.NextDouble() - 1)).ToArray();
+            var x = d.Constrain(u);
+            var expected = M.UnitVectorsModel.Assess(args, d.SetValues(ChoiceMap.Empty, x)).Weight - 0.5 * u.Skip(1).Sum(v => v * v);
+            var lp = d.LogDensity(u);
+            Assert.True(Math.Abs(lp - expected) < 1e-9 * (1 + Math.Abs(expected)), $"form {lp}, Assess − ½‖y‖² {expected}");
+            var g = new double[7];
+            Assert.Equal(lp, d.LogDensityAndGradient(u, g), 12);
+            for (var k = 0; k < 7; k++)
+            {
+                var h = 1e-5 * (1 + Math.Abs(u[k]));
+                var up = (double[])u.Clone();
+                var um = (double[])u.Clone();
+                up[k] += h;
+                um[k] -= h;
+                var fd = (d.LogDensity(up) - d.LogDensity(um)) / (2 * h);
+                Assert.True(Math.Abs(g[k] - fd) < 1e-5 * (1 + Math.Abs(fd)), $"coordinate {d.Addresses[k]}: gradient {g[k]}, finite difference {fd}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Nuts_on_a_unit_vector_with_a_von_mises_fisher_factor_has_the_closed_form_mean()
+    {
+        const double kappa = 3;
+        double[] mu = [1.0 / 3, 2.0 / 3, -2.0 / 3];
+        var r = McmcSampler.Sample(M.UnitVectorWithFactorModel, (mu, kappa), ChoiceMap.Empty, new NutsKernel(),
+            new McmcSettings { Chains = 4, Warmup = 400, Draws = 1000 }, new Rng(2032));
+        Assert.Equal(["x/0", "x/1", "x/2"], r.Names);
+        Assert.All(r.Draws.SelectMany(c => c), x => Assert.Equal(1, Math.Sqrt(x.Sum(v => v * v)), 10));
+        (Func<double[], double>, double)[] Moments(double k)
+        {
+            var a = 1 / Math.Tanh(k) - 1 / k;
+            return [(x => x[0], a * mu[0]), (x => x[1], a * mu[1]), (x => x[2], a * mu[2])];
+        }
+        MomentCheck.AssertMatches(r, 5, Moments(kappa));
+        // Negative control: the mean of half the concentration.
+        Assert.True(MomentCheck.MaxZ(r, Moments(kappa / 2)) > 5);
+    }
+
+    [Fact]
+    public void Nuts_on_a_von_mises_fisher_prior_in_five_dimensions_has_its_mean_resultant_length()
+    {
+        const double kappa = 6;
+        double[] mu = [0.5, -0.5, 0.5, 0.5, 0.0];
+        var r = McmcSampler.Sample(M.VonMisesFisherPriorModel, (mu, kappa), ChoiceMap.Empty, new NutsKernel(),
+            new McmcSettings { Chains = 4, Warmup = 400, Draws = 1000 }, new Rng(2033));
+        var a = Ppl.Distributions.VonMisesFisher.MeanResultantLength(5, kappa);
+        MomentCheck.AssertMatches(r, 5, (x => x.Zip(mu, (p, q) => p * q).Sum(), a), (x => x[0], a * mu[0]), (x => x[4], 0.0));
+        // Negative control: the three-dimensional A(κ) (coth κ − 1/κ) is not the five-dimensional one.
+        Assert.True(MomentCheck.MaxZ(r, (x => x.Zip(mu, (p, q) => p * q).Sum(), 1 / Math.Tanh(kappa) - 1 / kappa)) > 5);
+    }
+
+    /// <summary>
+    /// The approximate GP's form against Assess plus the log-Jacobian and finite differences for each kernel, and Assess
+    /// itself against the density written out by hand (MathNet's normal, half-normal and log-normal densities, the basis
+    /// and scales from their formulas).
+    /// </summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void The_approximate_gp_form_matches_assess_the_hand_computation_and_finite_differences(int kernel)
+    {
+        Assert.Null(M.ApproximateGpModel.DifferentiableFormMissingReason);
+        double[] xs = [-1.0, -0.6, -0.1, 0.3, 0.8, 1.0];
+        double[] ys = [0.2, 0.9, 1.1, 0.4, -0.5, -0.8];
+        const int m = 6;
+        const double boundary = 1.5;
+        var args = (xs, ys, m, boundary, kernel);
+        CheckAgainstAssess(M.ApproximateGpModel, args, (ulong)(30 + kernel));
+        var d = ModelDensity.Create(M.ApproximateGpModel, args, ChoiceMap.Empty);
+        Assert.Equal(["alpha", "rho", "z/1", "z/2", "z/3", "z/4", "z/5", "z/6"], d.Addresses.Select(a => a.ToString()));
+        var x = d.Constrain([0.2, -0.4, 0.5, -1.2, 0.3, 0.8, -0.1, 0.6]);
+        var (alpha, rho) = (x[0], x[1]);
+        var hand = MN.Normal.PDFLn(0, 1, alpha) + Math.Log(2) + MN.LogNormal.PDFLn(-1, 0.5, rho);
+        for (var j = 1; j <= m; j++) hand += MN.Normal.PDFLn(0, 1, x[1 + j]);
+        for (var i = 0; i < xs.Length; i++)
+        {
+            double f = 0;
+            for (var j = 1; j <= m; j++)
+            {
+                var w = j * Math.PI / (2 * boundary);
+                var spectral = kernel switch
+                {
+                    0 => alpha * alpha * Math.Sqrt(2 * Math.PI) * rho * Math.Exp(-0.5 * rho * rho * w * w),
+                    1 => alpha * alpha * 12 * Math.Sqrt(3) / Math.Pow(rho, 3) / Math.Pow(3 / (rho * rho) + w * w, 2),
+                    _ => alpha * alpha * 400 * Math.Sqrt(5) / 3 / Math.Pow(rho, 5) / Math.Pow(5 / (rho * rho) + w * w, 3),
+                };
+                f += Math.Sin(w * (xs[i] + boundary)) / Math.Sqrt(boundary) * Math.Sqrt(spectral) * x[1 + j];
+            }
+            hand += MN.Normal.PDFLn(f, 0.3, ys[i]);
+        }
+        Assert.Equal(hand, M.ApproximateGpModel.Assess(args, d.SetValues(ChoiceMap.Empty, x)).Weight, 10);
+    }
+
+    /// <summary>
+    /// NUTS on the approximate GP with a random magnitude against its posterior by quadrature: given α the weights are
+    /// Gaussian (y ~ N(0, α²BBᵀ + σ²I) with B the basis times the scales at α = 1, E[z | α, y] = αBᵀ(α²BBᵀ + σ²I)⁻¹y), so
+    /// E[α | y] and the posterior mean of f at a data point are one-dimensional integrals over α.
+    /// </summary>
+    [Fact]
+    public void Nuts_on_an_approximate_gp_with_a_random_magnitude_matches_the_posterior_by_quadrature()
+    {
+        double[] xs = [-1.0, -0.7, -0.4, -0.1, 0.2, 0.5, 0.8, 1.0];
+        var ys = xs.Select(x => 1.5 * Math.Sin(2.5 * x) + 0.2 * Math.Cos(7 * x)).ToArray();
+        const int m = 8;
+        const double boundary = 1.5, rho = 0.5, sigma = 0.3;
+        var b = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(xs.Length, m,
+            (i, j) => RealHilbertGp.Eigenfunction(j + 1, boundary, xs[i]) * RealHilbertGp.Matern52Scale(j + 1, boundary, 1.0, rho));
+        var y = MathNet.Numerics.LinearAlgebra.Vector<double>.Build.DenseOfArray(ys);
+        // E[α | y] and the posterior mean of f(x₄) = α (Bz)₄.
+        (double Alpha, double F4) Posterior(double noise)
+        {
+            double z = 0, ea = 0, ef = 0;
+            const int steps = 3000;
+            const double top = 8;
+            for (var k = 1; k <= steps; k++)
+            {
+                var a = (k - 0.5) * top / steps;
+                var cov = a * a * b * b.Transpose() + noise * noise * MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseIdentity(xs.Length);
+                var chol = cov.Cholesky();
+                var solved = chol.Solve(y);
+                var logMarginal = -0.5 * y.DotProduct(solved) - 0.5 * chol.DeterminantLn;
+                var w = Math.Exp(logMarginal - 0.5 * a * a);
+                z += w;
+                ea += w * a;
+                ef += w * a * a * (b * (b.Transpose() * solved))[4];
+            }
+            return (ea / z, ef / z);
+        }
+        double F4(double[] draw)
+        {
+            double f = 0;
+            for (var j = 0; j < m; j++) f += b[4, j] * draw[0] * draw[1 + j];
+            return f;
+        }
+        var (alpha, f4) = Posterior(sigma);
+        var r = McmcSampler.Sample(M.ApproximateGpMagnitudeModel, (xs, ys, m, boundary, rho), ChoiceMap.Empty, new NutsKernel(),
+            new McmcSettings { Chains = 4, Warmup = 500, Draws = 1000 }, new Rng(2034));
+        Assert.Equal(["alpha", "z/1"], r.Names.Take(2));
+        MomentCheck.AssertMatches(r, 5, (x => x[0], alpha), (F4, f4));
+        // Negative control: the posterior under twice the noise.
+        var (wrongAlpha, wrongF4) = Posterior(2 * sigma);
+        Assert.True(MomentCheck.MaxZ(r, (x => x[0], wrongAlpha), (F4, wrongF4)) > 5, $"wrong E[α] = {wrongAlpha}, E[f(x₄)] = {wrongF4}; right {alpha}, {f4}");
     }
 }

@@ -48,4 +48,113 @@ public static partial class MathLibraryModels
         return m;
     }
     #pragma warning restore PPL0011
+
+    #pragma warning disable PPL0011 // Wishart on purpose (its differentiable form is what it tests); it has no tensor counterpart, so no batched form
+    /// <summary>
+    /// Wishart matrices: random degrees of freedom over a data scale, a random scale (a Wishart precision-like matrix used
+    /// as the covariance of normal rows), and an observed matrix with random ν and scale.
+    /// </summary>
+    [Model]
+    public static double Wisharts(double[][] ys, double[,] scale)
+    {
+        var nu = 2 + Sample(Gamma(2, 1), "nu");
+        var w = Sample(Wishart(nu, scale), "W");
+        var a = Sample(HalfNormal(1), "a");
+        var s = new double[2, 2];
+        s[0, 0] = 1 + a;
+        s[1, 1] = 1 + a * a;
+        s[0, 1] = 0.3 * a;
+        s[1, 0] = 0.3 * a;
+        var t = Sample(Wishart(4, s), "T");
+        for (var i = 0; i < ys.Length; i++) Observe(MvNormal(new[] { 0.0, 0.0 }, t), ys[i], "y", i);
+        Observe(Wishart(nu, s), new double[,] { { 1.0, 0.2 }, { 0.2, 0.7 } }, "V");
+        return w[0, 1] + t[1, 1];
+    }
+
+    /// <summary>A Wishart prior alone (its mean is νS).</summary>
+    [Model]
+    public static double WishartPrior(double nu, double[,] scale)
+    {
+        var w = Sample(Wishart(nu, scale), "W");
+        return w[0, 0];
+    }
+    #pragma warning restore PPL0011
+
+    #pragma warning disable PPL0011 // unit vectors on purpose (their differentiable forms are what it tests); they have no tensor counterpart, so no batched form
+    /// <summary>
+    /// Unit vectors: a uniform direction, a von Mises–Fisher direction around it with a random concentration, and an
+    /// observed direction around that.
+    /// </summary>
+    [Model]
+    public static double UnitVectors(double[] observed, double kappa)
+    {
+        var m = Sample(Normal(0, 1), "m");
+        var x = Sample(UnitVector(3), "x");
+        var z = Sample(VonMisesFisher(x, kappa + m * m), "z");
+        Observe(VonMisesFisher(z, 2.0), observed, "obs");
+        return x[0];
+    }
+
+    /// <summary>A uniform unit vector with a von Mises–Fisher factor κ μᵀx (so E[x] = (coth κ − 1/κ) μ on S²).</summary>
+    [Model]
+    public static double UnitVectorWithFactor(double[] mu, double kappa)
+    {
+        var x = Sample(UnitVector(3), "x");
+        Factor(kappa * (mu[0] * x[0] + mu[1] * x[1] + mu[2] * x[2]));
+        return x[0];
+    }
+
+    /// <summary>A von Mises–Fisher prior alone.</summary>
+    [Model]
+    public static double VonMisesFisherPrior(double[] mu, double kappa)
+    {
+        var x = Sample(VonMisesFisher(mu, kappa), "x");
+        return x[0];
+    }
+    #pragma warning restore PPL0011
+
+    #pragma warning disable PPL0011 // the basis scales are Real functions (their differentiable form is what it tests), which the batched form does not take
+    /// <summary>
+    /// A Hilbert-space approximate GP regression: f(x) = Σⱼ φⱼ(x) √S(√λⱼ) zⱼ with m standard normal weights, the
+    /// exponentiated-quadratic (<paramref name="kernel"/> 0), Matérn 3/2 (1) or Matérn 5/2 (2) spectral density, a random
+    /// magnitude and length-scale, and normal observations.
+    /// </summary>
+    [Model]
+    public static double ApproximateGp(double[] xs, double[] ys, int m, double boundary, int kernel)
+    {
+        var alpha = Sample(HalfNormal(1), "alpha");
+        var rho = Sample(LogNormal(-1, 0.5), "rho");
+        var f = new double[xs.Length];
+        for (var j = 1; j <= m; j++)
+        {
+            var z = Sample(Normal(0, 1), "z", j);
+            var scale = kernel == 0 ? RealHilbertGp.ExpQuadScale(j, boundary, alpha, rho)
+                : kernel == 1 ? RealHilbertGp.Matern32Scale(j, boundary, alpha, rho)
+                : RealHilbertGp.Matern52Scale(j, boundary, alpha, rho);
+            for (var i = 0; i < xs.Length; i++) f[i] = f[i] + RealHilbertGp.Eigenfunction(j, boundary, xs[i]) * scale * z;
+        }
+        for (var i = 0; i < xs.Length; i++) Observe(Normal(f[i], 0.3), ys[i], "y", i);
+        return alpha;
+    }
+
+    /// <summary>
+    /// An approximate Matérn 5/2 GP with a random magnitude α and a fixed length-scale (non-centred: f = Σⱼ φⱼ √S(√λⱼ) zⱼ,
+    /// √S proportional to α), observed with normal noise: given α the weights are Gaussian, so the posterior reduces to
+    /// one dimension.
+    /// </summary>
+    [Model]
+    public static double ApproximateGpMagnitude(double[] xs, double[] ys, int m, double boundary, double rho)
+    {
+        var alpha = Sample(HalfNormal(1), "alpha");
+        var f = new double[xs.Length];
+        for (var j = 1; j <= m; j++)
+        {
+            var z = Sample(Normal(0, 1), "z", j);
+            var scale = RealHilbertGp.Matern52Scale(j, boundary, alpha, rho);
+            for (var i = 0; i < xs.Length; i++) f[i] = f[i] + RealHilbertGp.Eigenfunction(j, boundary, xs[i]) * scale * z;
+        }
+        for (var i = 0; i < xs.Length; i++) Observe(Normal(f[i], 0.3), ys[i], "y", i);
+        return alpha;
+    }
+    #pragma warning restore PPL0011
 }
