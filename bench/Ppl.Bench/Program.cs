@@ -19,6 +19,7 @@ var benchmarks = new Dictionary<string, Func<Dictionary<string, object>>>(String
     ["scalar-stress"] = () => ScalarStress.Run(args),
     ["is-stream"] = () => Ppl.Bench.StreamingBenchmark.Run(args),
     ["glm-gradient"] = () => GlmGradientBenchmark.Run(args),
+    ["gradients"] = () => GradientBenchmark.Run(args),
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var bench))

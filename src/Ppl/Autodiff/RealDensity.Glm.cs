@@ -266,6 +266,50 @@ public static partial class RealDensity
     }
 
     /// <summary>A design matrix in either layout, and the two passes a GLM makes over it.</summary>
+    /// <summary>η = α + X b for X given row by row (checked to be n × d by <see cref="Design"/>).</summary>
+    /// <remarks>
+    /// Why not a <see cref="Dot"/> per row: with a few dozen columns a row is a handful of vectors, and slicing two spans
+    /// per vector cost more than the arithmetic (3× the column-major form on 5,000 × 25). Here b stays in vectors on the
+    /// stack and each row is read with unchecked loads.
+    /// </remarks>
+    private static void RowsTimes(double[][] rows, ReadOnlySpan<double> b, double alpha, Span<double> eta)
+    {
+        var d = b.Length;
+        var width = Vector256<double>.Count;
+        var full = Vector256.IsHardwareAccelerated && d <= 64 ? d / width : 0;
+        Span<Vector256<double>> bv = stackalloc Vector256<double>[16];
+        for (var k = 0; k < full; k++) bv[k] = Vector256.Create(b.Slice(k * width, width));
+        for (var i = 0; i < rows.Length; i++)
+        {
+            ref var r = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(rows[i]);
+            var acc = Vector256<double>.Zero;
+            for (var k = 0; k < full; k++) acc += Vector256.LoadUnsafe(ref r, (nuint)(k * width)) * bv[k];
+            var sum = full > 0 ? Vector256.Sum(acc) : 0.0;
+            for (var j = full * width; j < d; j++) sum += System.Runtime.CompilerServices.Unsafe.Add(ref r, j) * b[j];
+            eta[i] = alpha + sum;
+        }
+    }
+
+    /// <summary>p = Xᵀ g for X given row by row: the accumulators stay in vectors on the stack over all rows.</summary>
+    private static void RowsTransposedTimes(double[][] rows, ReadOnlySpan<double> g, Span<double> p)
+    {
+        var d = p.Length;
+        var width = Vector256<double>.Count;
+        var full = Vector256.IsHardwareAccelerated && d <= 64 ? d / width : 0;
+        Span<Vector256<double>> acc = stackalloc Vector256<double>[16];
+        acc.Clear();
+        p.Clear();
+        for (var i = 0; i < rows.Length; i++)
+        {
+            ref var r = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(rows[i]);
+            var gi = g[i];
+            var gv = Vector256.Create(gi);
+            for (var k = 0; k < full; k++) acc[k] += gv * Vector256.LoadUnsafe(ref r, (nuint)(k * width));
+            for (var j = full * width; j < d; j++) p[j] += gi * System.Runtime.CompilerServices.Unsafe.Add(ref r, j);
+        }
+        for (var k = 0; k < full; k++) acc[k].CopyTo(p.Slice(k * width, width));
+    }
+
     private readonly ref struct Design
     {
         private readonly ReadOnlySpan<double> _columns;
@@ -308,7 +352,7 @@ public static partial class RealDensity
             {
                 Span<double> b = _d <= 256 ? stackalloc double[_d] : new double[_d];
                 for (var j = 0; j < _d; j++) b[j] = beta[j].Value;
-                for (var i = 0; i < _n; i++) eta[i] = alpha.Value + Dot(_rows[i], b);
+                RowsTimes(_rows, b, alpha.Value, eta);
             }
             return eta;
         }
@@ -330,8 +374,7 @@ public static partial class RealDensity
             else
             {
                 var p = partials.AsSpan(1, _d);
-                p.Clear();
-                for (var i = 0; i < _n; i++) Axpy(g[i], _rows[i], p);
+                RowsTransposedTimes(_rows, g, p);
                 for (var j = 0; j < _d; j++) p[j] *= scale;
             }
             if (hasExtra)

@@ -68,6 +68,8 @@ public class RealGlmTests
     [InlineData(1, 1, 1)]
     [InlineData(7, 3, 2)]
     [InlineData(50, 5, 3)]
+    [InlineData(9, 8, 4)] // whole vectors of four columns, no tail (the row-major kernels' vector path)
+    [InlineData(40, 27, 5)] // several vectors and a tail
     public void NormalIdGlmMatchesMathNetRowByRowRealAndFiniteDifferences(int n, int d, int seed)
     {
         var x = Design(n, d, seed);
@@ -99,6 +101,7 @@ public class RealGlmTests
     [InlineData(1, 1, 4)]
     [InlineData(9, 2, 5)]
     [InlineData(40, 4, 6)]
+    [InlineData(30, 13, 7)]
     public void PoissonLogGlmMatchesMathNetRowByRowRealAndFiniteDifferences(int n, int d, int seed)
     {
         var x = Design(n, d, seed);
