@@ -25,7 +25,7 @@ public static class ConformanceSbc
         {
             var rng = new Rng(seed * 1_000_003UL + (ulong)i);
             var problem = c.Simulate(rng);
-            var settings = new McmcSettings { Chains = 1, Warmup = size.Warmup, Draws = size.Draws, Thin = size.Thin };
+            var settings = new McmcSettings { Chains = 1, Warmup = size.Warmup, Draws = size.Draws, Thin = size.Thin, Init = c.Init };
             var result = problem.Sample(kernel(), settings, rng.Split());
             divergences[i] = result.Divergences;
             ranks[i] = c.Ranked.Select(name =>
