@@ -53,15 +53,20 @@ public static class ConformanceSuite
     /// <summary>The case named <paramref name="name"/>.</summary>
     public static ConformanceCase Named(string name) => All.Single(c => c.Name == name);
 
+    /// <summary>The cases whose density comes from an adaptive ODE solve.</summary>
+    public static IReadOnlyList<string> OdeCases { get; } = ["lotka-volterra", "stiff-two-compartment"];
+
     /// <summary>The names of every case, as xUnit theory data.</summary>
-    public static TheoryData<string> Names
+    public static TheoryData<string> Names => Data(All.Select(c => c.Name));
+
+    /// <summary>The names of the cases without an ODE solve, as xUnit theory data.</summary>
+    public static TheoryData<string> NamesWithoutOde => Data(All.Select(c => c.Name).Except(OdeCases));
+
+    private static TheoryData<string> Data(IEnumerable<string> names)
     {
-        get
-        {
-            var data = new TheoryData<string>();
-            foreach (var c in All) data.Add(c.Name);
-            return data;
-        }
+        var data = new TheoryData<string>();
+        foreach (var n in names) data.Add(n);
+        return data;
     }
 
     private static double HalfNormal(Rng rng, double scale) => Math.Abs(scale * rng.NextGaussian());
