@@ -14,6 +14,8 @@ public class ConformanceSbcTests(ITestOutputHelper output)
     /// <summary>Per-quantity p-value below which uniformity is rejected (Bonferroni-style over a few quantities per model).</summary>
     private const double Alpha = 1e-3;
 
+    private static readonly object OutLock = new();
+
     /// <summary>The suite covers at least the twelve classic models the issue lists, each with quantities to rank.</summary>
     [Fact]
     public void TheSuiteHasTheClassicModels()
@@ -31,6 +33,9 @@ public class ConformanceSbcTests(ITestOutputHelper output)
         var c = ConformanceSuite.Named(model);
         var outcome = ConformanceSbc.Run(c, c.SizeFor(SbcSize.FromEnvironment()), seed: 1);
         output.WriteLine(outcome.ToString());
+        // bench/conformance.sh collects one JSON line per model from here.
+        if (Environment.GetEnvironmentVariable("PPL_CONFORMANCE_OUT") is { Length: > 0 } path)
+            lock (OutLock) File.AppendAllText(path, outcome.ToJson() + "\n");
         Assert.All(outcome.P, (p, k) => Assert.True(p > Alpha, $"{outcome.Names[k]}: chi2 = {outcome.Chi2[k]}, p = {p}"));
     }
 

@@ -12,7 +12,7 @@ public sealed record SbcSize(int Replicates, int Warmup, int Draws, int Thin, in
     public static SbcSize Ci { get; } = new(Replicates: 30, Warmup: 80, Draws: 9, Thin: 2, Bins: 5);
 
     /// <summary>The larger run behind <c>bench/conformance.sh</c> (environment variable PPL_CONFORMANCE=bench).</summary>
-    public static SbcSize Bench { get; } = new(Replicates: 300, Warmup: 300, Draws: 19, Thin: 4, Bins: 10);
+    public static SbcSize Bench { get; } = new(Replicates: 200, Warmup: 300, Draws: 19, Thin: 4, Bins: 10);
 
     /// <summary><see cref="Bench"/> when the environment variable PPL_CONFORMANCE is <c>bench</c>, else <see cref="Ci"/>.</summary>
     public static SbcSize FromEnvironment() =>
