@@ -32,7 +32,7 @@ public class OdeStatesTests
                 for (var i = 0; i < 2; i++)
                 {
                     Assert.Equal(reference[k][i].Value, matrix[k, i].Value);
-                    // Without sensitivities in the error control the double solve takes other steps: equal to its tolerance.
+                    // Without sensitivities in the error control the double solve takes other steps: equal to the global error of either.
                     Assert.Equal(reference[k][i].Value, values[k, i], 1e-5 * Math.Abs(values[k, i]));
                 }
             // The same gradient through either: ∂(Σ weights · states)/∂(y0, θ).
