@@ -786,7 +786,8 @@ namespace Ppl.Generators
 
         /// <summary>
         /// The argument list of a call bound to its Real overload: a data array (double[], double[,]) where the overload takes
-        /// Real[] or Real[,] is lifted to tape constants (C# converts double to Real, but not arrays); the rest as written.
+        /// Real[] or Real[,] is lifted to tape constants (C# converts double to Real, but not arrays); the rest as written (the
+        /// expanded arguments of a params array too: the compile check of the lowered code turns a mismatch into PPL0012).
         /// </summary>
         private string OverloadArguments(InvocationExpressionSyntax inv, IMethodSymbol method, IMethodSymbol overload)
         {
@@ -794,7 +795,7 @@ namespace Ppl.Generators
             {
                 var text = EmitTrimmed(a.Expression);
                 var ordinal = a.NameColon != null ? method.Parameters.FirstOrDefault(q => q.Name == a.NameColon.Name.Identifier.ValueText)?.Ordinal ?? -1 : position;
-                if (ordinal >= 0 && ordinal < overload.Parameters.Length && !IsRandom(a.Expression) && method.Parameters[ordinal].Type is IArrayTypeSymbol &&
+                if (ordinal >= 0 && ordinal < overload.Parameters.Length && !method.Parameters[ordinal].IsParams && !IsRandom(a.Expression) && method.Parameters[ordinal].Type is IArrayTypeSymbol &&
                     RealTypeOf(method.Parameters[ordinal].Type) is { } lifted && overload.Parameters[ordinal].Type.ToDisplayString(ModelBuilder.TypeFormat) == lifted)
                     text = "global::Ppl.Modeling.DifferentiableContext.Lift(" + text + ")";
                 return (a.NameColon != null ? a.NameColon.Name.Identifier.ValueText + ": " : "") + text;
