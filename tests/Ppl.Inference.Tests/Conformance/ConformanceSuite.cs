@@ -36,8 +36,8 @@ public static class ConformanceSuite
             ["mu", "alpha0", "alpha1", "beta1"], Garch),
         new("ordered-mixture", "two-component normal mixture with ordered locations, log_mix of a lowered helper", 30,
             ["mu/0", "mu/1", "sigma", "theta"], OrderedMixture),
-        new("gp-poisson", "latent Gaussian process (MvNormal with a covariance built from choices), Poisson counts", 8,
-            ["alpha", "rho", "mu0", "f/0"], GpPoisson, CiReplicates: 20),
+        new("gp-poisson", "latent Gaussian process, non-centred (a Cholesky factor of a covariance built from choices, in the model), Poisson counts, f reported by Deterministic", 8,
+            ["alpha", "rho", "mu0", "eta/0", "f/3"], GpPoisson, CiReplicates: 20),
         new("simplex", "Dirichlet simplex with categorical observations (stick-breaking bijector); exact posterior", 20,
             ["p/0", "p/1", "p/2"], Simplex),
         new("lkj", "LKJ-Cholesky correlation prior, half-normal scales, MvNormal rows through the scaled factor", 20,
@@ -229,7 +229,7 @@ public static class ConformanceSuite
 
     /// <summary>
     /// <see cref="ConformanceModels.GpPoisson"/> on n equally spaced points of [0, 5]: the hyperparameters from their
-    /// priors, f = L z with L the Cholesky factor of the same covariance (MathNet), counts from the Poisson.
+    /// priors, η standard normal, f = L η with L the Cholesky factor of the same covariance (MathNet's), counts from the Poisson.
     /// </summary>
     private static ConformanceProblem GpPoisson(Rng rng, int n)
     {
@@ -239,11 +239,12 @@ public static class ConformanceSuite
         var mu0 = 2.5 + 0.5 * rng.NextGaussian();
         var k = Matrix<double>.Build.Dense(n, n, (i, j) =>
             alpha * alpha * Math.Exp(-0.5 * (x[i] - x[j]) * (x[i] - x[j]) / (rho * rho)) + (i == j ? ConformanceModels.GpJitter : 0));
-        var z = Vector<double>.Build.Dense(n, _ => rng.NextGaussian());
-        var f = k.Cholesky().Factor * z;
+        var eta = Vector<double>.Build.Dense(n, _ => rng.NextGaussian());
+        var f = k.Cholesky().Factor * eta;
         var y = new int[n];
         for (var i = 0; i < n; i++) y[i] = MathNet.Numerics.Distributions.Poisson.Sample(rng, Math.Exp(mu0 + f[i]));
-        return ConformanceProblem.Of(M.GpPoissonModel, (x, y), ChoiceMap.Empty, Truth(("alpha", alpha), ("rho", rho), ("mu0", mu0), ("f/0", f[0])));
+        return ConformanceProblem.Of(M.GpPoissonModel, (x, y), ChoiceMap.Empty,
+            Truth(("alpha", alpha), ("rho", rho), ("mu0", mu0), ("eta/0", eta[0]), ("f/3", f[3])));
     }
 
     /// <summary>
