@@ -339,7 +339,7 @@ namespace Ppl.Generators
                         // Math.Sign returns an int (RealMath.Sign too): not a Real.
                         if (MathCall(inv) != null) return IsFloating(_model.GetTypeInfo(inv, _ct).Type);
                         // A helper called with a random argument returns Real when it returns a double (its Real overload, or its lowered copy).
-                        return _model.GetSymbolInfo(inv, _ct).Symbol is IMethodSymbol h && (RealOverload(h) is { } o ? o.ReturnType.ToDisplayString() == "Ppl.Autodiff.Real" : RealTypeOf(h.ReturnType) != null);
+                        return _model.GetSymbolInfo(inv, _ct).Symbol is IMethodSymbol h && (RealOverload(h) is { } o ? IsRealValued(o.ReturnType) : RealTypeOf(h.ReturnType) != null);
                     }
                 case IdentifierNameSyntax id:
                     return _model.GetSymbolInfo(id, _ct).Symbol is { } s && _random.Contains(s);
@@ -371,6 +371,13 @@ namespace Ppl.Generators
                 default:
                     return false;
             }
+        }
+
+        /// <summary>True for Real, Real[] and Real[,]: the return types of a Real overload whose value is random (a local of the double counterpart holds it).</summary>
+        private static bool IsRealValued(ITypeSymbol t)
+        {
+            var text = t.ToDisplayString(ModelBuilder.TypeFormat);
+            return text == RealType || text == RealType + "[]" || text == RealType + "[,]";
         }
 
         private static bool IsArithmetic(BinaryExpressionSyntax b) =>
@@ -552,7 +559,11 @@ namespace Ppl.Generators
             return "__dc.Deterministic(" + address + ", " + value + ")";
         }
 
-        /// <summary>An overload of <paramref name="m"/> taking Real where it takes double (the user's own differentiable version), or null.</summary>
+        /// <summary>
+        /// An overload of <paramref name="m"/> taking Real where it takes double, Real[] where it takes double[] and Real[,] where
+        /// it takes double[,] (the user's own differentiable version, or a library's: <c>OdeSolver.Rk45States</c>), the other
+        /// parameters the same, or null.
+        /// </summary>
         private static IMethodSymbol? RealOverload(IMethodSymbol m)
         {
             if (m.ContainingType == null) return null;
@@ -565,7 +576,7 @@ namespace Ppl.Generators
                 {
                     var ot = o.Parameters[i].Type;
                     var mt = m.Parameters[i].Type;
-                    if (IsFloating(mt) && ot.ToDisplayString() == "Ppl.Autodiff.Real") real = true;
+                    if (RealTypeOf(mt) is { } lifted && ot.ToDisplayString(ModelBuilder.TypeFormat) == lifted) real = true;
                     else fits = SymbolEqualityComparer.Default.Equals(ot, mt);
                 }
                 if (fits && real) return o;
@@ -738,6 +749,9 @@ namespace Ppl.Generators
                     return Lead(n) + DeterministicCode(inv) + Trail(n);
                 case InvocationExpressionSyntax inv when MathCall(inv) is { } f && inv.ArgumentList.Arguments.Any(a => IsRandom(a.Expression)):
                     return Lead(n) + "global::Ppl.Autodiff.RealMath." + f + EmitTrimmed(inv.ArgumentList) + Trail(n);
+                case InvocationExpressionSyntax inv when inv.ArgumentList.Arguments.Any(a => IsRandom(a.Expression)) && MathCall(inv) == null &&
+                                                         _model.GetSymbolInfo(inv, _ct).Symbol is IMethodSymbol ho && RealOverload(ho) is { } overload:
+                    return Lead(n) + EmitTrimmed(inv.Expression) + OverloadArguments(inv, ho, overload) + Trail(n);
                 case InvocationExpressionSyntax inv when inv.ArgumentList.Arguments.Any(a => IsRandom(a.Expression)) &&
                                                          _model.GetSymbolInfo(inv, _ct).Symbol is IMethodSymbol h && RealOverload(h) == null && MathCall(inv) == null:
                     return Lead(n) + LowerHelper(h, inv) + EmitTrimmed(inv.ArgumentList) + Trail(n);
@@ -769,6 +783,25 @@ namespace Ppl.Generators
                 default:
                     return null;
             }
+        }
+
+        /// <summary>
+        /// The argument list of a call bound to its Real overload: a data array (double[], double[,]) where the overload takes
+        /// Real[] or Real[,] is lifted to tape constants (C# converts double to Real, but not arrays); the rest as written (the
+        /// expanded arguments of a params array too: the compile check of the lowered code turns a mismatch into PPL0012).
+        /// </summary>
+        private string OverloadArguments(InvocationExpressionSyntax inv, IMethodSymbol method, IMethodSymbol overload)
+        {
+            var parts = inv.ArgumentList.Arguments.Select((a, position) =>
+            {
+                var text = EmitTrimmed(a.Expression);
+                var ordinal = a.NameColon != null ? method.Parameters.FirstOrDefault(q => q.Name == a.NameColon.Name.Identifier.ValueText)?.Ordinal ?? -1 : position;
+                if (ordinal >= 0 && ordinal < overload.Parameters.Length && !method.Parameters[ordinal].IsParams && !IsRandom(a.Expression) && method.Parameters[ordinal].Type is IArrayTypeSymbol &&
+                    RealTypeOf(method.Parameters[ordinal].Type) is { } lifted && overload.Parameters[ordinal].Type.ToDisplayString(ModelBuilder.TypeFormat) == lifted)
+                    text = "global::Ppl.Modeling.DifferentiableContext.Lift(" + text + ")";
+                return (a.NameColon != null ? a.NameColon.Name.Identifier.ValueText + ": " : "") + text;
+            });
+            return "(" + string.Join(", ", parts) + ")";
         }
 
         /// <summary>True for an array creation whose array a random local holds (its initializer or an assignment to that local).</summary>

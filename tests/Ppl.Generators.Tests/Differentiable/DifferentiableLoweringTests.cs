@@ -74,6 +74,43 @@ public class DifferentiableLoweringTests
         Assert.DoesNotContain(compile, x => x.Severity >= DiagnosticSeverity.Warning);
     }
 
+    [Fact]
+    public void ALibraryFunctionWithRealArrayOverloadsIsCalledWithRandomArrays_AndDataArraysAreLifted()
+    {
+        // OdeSolver.Rk45States(RealOdeRhs, double[], double[], …) returns double[,]; its overload over Real takes Real[] and
+        // returns Real[,]. θ holds random values (a Real[]), y0 and the user's data matrix are data (lifted to tape constants).
+        var source = Harness.Usings + """
+            using Ppl.Autodiff;
+            public static partial class C
+            {
+                [Model] public static double M(double[] y0, double[] ts, double[] ys, double[,] w)
+                {
+                    var k = Sample(LogNormal(0, 0.5), "k");
+                    var s = Sample(HalfNormal(1), "s");
+                    double[] theta = [k, s];
+                    var z = OdeSolver.Rk45States(Decay, y0, theta, 0, ts, new OdeOptions { RelativeTolerance = 1e-6 });
+                    var m = Weigh(w, theta);
+                    for (var i = 0; i < ts.Length; i++) Observe(Normal(Math.Log(z[i, 0]) + m[0, 0], 0.1), ys[i], "y", i);
+                    return k;
+                }
+                static void Decay(Real t, ReadOnlySpan<Real> y, ReadOnlySpan<Real> th, Span<Real> dy) => dy[0] = -th[0] * y[0];
+                static double[,] Weigh(double[,] w, double[] v) => new double[,] { { w[0, 0] * v[0] } };
+                static Real[,] Weigh(Real[,] w, Real[] v) => new Real[,] { { w[0, 0] * v[0] } };
+            }
+            """;
+        var (run, compile) = Harness.Run(source);
+        Assert.Null(run.Exception);
+        Assert.DoesNotContain(run.Diagnostics, x => x.Id == "PPL0012" || x.Id == "PPL0009");
+        var text = Source(run);
+        Assert.Contains("DifferentiableForm { get; }", text);
+        Assert.Contains("global::Ppl.Autodiff.Real[] theta = [k, s]", text);
+        Assert.Contains("global::Ppl.Autodiff.Real[,] z = OdeSolver.Rk45States(Decay, global::Ppl.Modeling.DifferentiableContext.Lift(y0), theta, 0, ts,", text);
+        Assert.Contains("global::Ppl.Autodiff.Real[,] m = Weigh(global::Ppl.Modeling.DifferentiableContext.Lift(w), theta)", text);
+        Assert.Contains("global::Ppl.Autodiff.RealMath.Log(z[i, 0])", text);
+        Assert.DoesNotContain("__PplReal_Weigh", text);
+        Assert.DoesNotContain(compile, x => x.Severity >= DiagnosticSeverity.Warning);
+    }
+
     private static int CountOf(string text, string part)
     {
         var n = 0;

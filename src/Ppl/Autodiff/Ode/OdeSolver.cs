@@ -99,6 +99,90 @@ public static class OdeSolver
     public static OdeResult<Real> Rosenbrock(RealOdeRhs rhs, Real[] y0, Real[] theta, double t0, double[] times, OdeOptions? options = null) =>
         SolveReal(rhs, y0, theta, t0, times, options, "Rosenbrock23", (s, o) => new Rosenbrock23Solver(s, o));
 
+    /// <summary>
+    /// The states of <see cref="Rk45(RealOdeRhs, Real[], Real[], double, double[], OdeOptions?)"/> as a matrix (row k the
+    /// state at <paramref name="times"/>[k]), over doubles: for <c>[Model]</c> methods, whose differentiable form calls the
+    /// overload over <see cref="Real"/> (same name, <c>double[]</c> as <c>Real[]</c>), so that a model written once over
+    /// doubles gets the solution's forward-sensitivity gradients.
+    /// </summary>
+    /// <param name="rhs">f over <see cref="Real"/> (a static method: a captured <see cref="Real"/> would belong to another tape).</param>
+    /// <param name="y0">The state at <paramref name="t0"/>.</param>
+    /// <param name="theta">The parameters passed to f (may be empty).</param>
+    /// <param name="t0">The initial time.</param>
+    /// <param name="times">The output times: non-decreasing, none before <paramref name="t0"/>.</param>
+    /// <param name="options">Tolerances and limits (<see cref="OdeOptions.Default"/> when null).</param>
+    /// <exception cref="OdeSolverException">The solve failed (step size underflow, too many steps, a non-finite state).</exception>
+    public static double[,] Rk45States(RealOdeRhs rhs, double[] y0, double[] theta, double t0, double[] times, OdeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(y0);
+        ArgumentNullException.ThrowIfNull(theta);
+        return Values(Rk45States(rhs, Array.ConvertAll(y0, v => (Real)v), Array.ConvertAll(theta, v => (Real)v), t0, times, options));
+    }
+
+    /// <summary>
+    /// The states of <see cref="Rk45(RealOdeRhs, Real[], Real[], double, double[], OdeOptions?)"/> as a matrix (row k the
+    /// state at <paramref name="times"/>[k]), differentiated with respect to the variable entries of <paramref name="y0"/>
+    /// and <paramref name="theta"/>: what a <c>[Model]</c>'s differentiable form calls for <see cref="Rk45States(RealOdeRhs, double[], double[], double, double[], OdeOptions?)"/>.
+    /// </summary>
+    /// <param name="rhs">f over <see cref="Real"/>.</param>
+    /// <param name="y0">The state at <paramref name="t0"/>.</param>
+    /// <param name="theta">The parameters passed to f (may be empty).</param>
+    /// <param name="t0">The initial time.</param>
+    /// <param name="times">The output times: non-decreasing, none before <paramref name="t0"/>.</param>
+    /// <param name="options">Tolerances and limits (<see cref="OdeOptions.Default"/> when null).</param>
+    /// <exception cref="OdeSolverException">The solve failed (step size underflow, too many steps, a non-finite state).</exception>
+    public static Real[,] Rk45States(RealOdeRhs rhs, Real[] y0, Real[] theta, double t0, double[] times, OdeOptions? options = null) =>
+        Matrix(Rk45(rhs, y0, theta, t0, times, options), y0.Length);
+
+    /// <summary>
+    /// The states of <see cref="Rosenbrock(RealOdeRhs, Real[], Real[], double, double[], OdeOptions?)"/> as a matrix (row k
+    /// the state at <paramref name="times"/>[k]), over doubles: for <c>[Model]</c> methods with a stiff ODE, whose
+    /// differentiable form calls the overload over <see cref="Real"/>.
+    /// </summary>
+    /// <param name="rhs">f over <see cref="Real"/> (a static method: a captured <see cref="Real"/> would belong to another tape).</param>
+    /// <param name="y0">The state at <paramref name="t0"/>.</param>
+    /// <param name="theta">The parameters passed to f (may be empty).</param>
+    /// <param name="t0">The initial time.</param>
+    /// <param name="times">The output times: non-decreasing, none before <paramref name="t0"/>.</param>
+    /// <param name="options">Tolerances and limits (<see cref="OdeOptions.Default"/> when null).</param>
+    /// <exception cref="OdeSolverException">The solve failed (step size underflow, too many steps, a non-finite state).</exception>
+    public static double[,] RosenbrockStates(RealOdeRhs rhs, double[] y0, double[] theta, double t0, double[] times, OdeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(y0);
+        return Matrix(Rosenbrock(rhs, y0, theta, t0, times, options), y0.Length);
+    }
+
+    /// <summary>
+    /// The states of <see cref="Rosenbrock(RealOdeRhs, Real[], Real[], double, double[], OdeOptions?)"/> as a matrix (row k
+    /// the state at <paramref name="times"/>[k]), differentiated with respect to the variable entries of <paramref name="y0"/>
+    /// and <paramref name="theta"/>.
+    /// </summary>
+    /// <param name="rhs">f over <see cref="Real"/>.</param>
+    /// <param name="y0">The state at <paramref name="t0"/>.</param>
+    /// <param name="theta">The parameters passed to f (may be empty).</param>
+    /// <param name="t0">The initial time.</param>
+    /// <param name="times">The output times: non-decreasing, none before <paramref name="t0"/>.</param>
+    /// <param name="options">Tolerances and limits (<see cref="OdeOptions.Default"/> when null).</param>
+    /// <exception cref="OdeSolverException">The solve failed (step size underflow, too many steps, a non-finite state).</exception>
+    public static Real[,] RosenbrockStates(RealOdeRhs rhs, Real[] y0, Real[] theta, double t0, double[] times, OdeOptions? options = null) =>
+        Matrix(Rosenbrock(rhs, y0, theta, t0, times, options), y0.Length);
+
+    private static T[,] Matrix<T>(OdeResult<T> result, int n)
+    {
+        var m = new T[result.States.Count, n];
+        for (var k = 0; k < result.States.Count; k++)
+            for (var i = 0; i < n; i++) m[k, i] = result.States[k][i];
+        return m;
+    }
+
+    private static double[,] Values(Real[,] m)
+    {
+        var v = new double[m.GetLength(0), m.GetLength(1)];
+        for (var k = 0; k < v.GetLength(0); k++)
+            for (var i = 0; i < v.GetLength(1); i++) v[k, i] = m[k, i].Value;
+        return v;
+    }
+
     private static OdeResult<Real> SolveReal(RealOdeRhs rhs, Real[] y0, Real[] theta, double t0, double[] times, OdeOptions? options,
         string name, Func<OdeSystem, OdeOptions, AdaptiveOdeSolver> create)
     {

@@ -423,12 +423,25 @@ public sealed class DifferentiableContext
 
     // ------------------------------------------------------------------ the effects (called by generated code)
 
-    /// <summary>A probability vector given as data, as tape constants (for <c>RealDist.Categorical</c> in generated code).</summary>
+    /// <summary>
+    /// A vector given as data, as tape constants: a probability vector for <c>RealDist.Categorical</c>, or a data argument of
+    /// a library function called through its overload over <see cref="Real"/> (<c>Real[]</c> for <c>double[]</c>) in generated code.
+    /// </summary>
     public static Real[] Lift(double[] values)
     {
         ArgumentNullException.ThrowIfNull(values);
         var r = new Real[values.Length];
         for (var i = 0; i < r.Length; i++) r[i] = values[i];
+        return r;
+    }
+
+    /// <summary>A matrix given as data, as tape constants: a data argument of a library function called through its overload over <see cref="Real"/> (<c>Real[,]</c> for <c>double[,]</c>) in generated code.</summary>
+    public static Real[,] Lift(double[,] values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var r = new Real[values.GetLength(0), values.GetLength(1)];
+        for (var i = 0; i < r.GetLength(0); i++)
+            for (var j = 0; j < r.GetLength(1); j++) r[i, j] = values[i, j];
         return r;
     }
 

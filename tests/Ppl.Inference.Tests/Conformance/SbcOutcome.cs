@@ -1,0 +1,26 @@
+namespace Ppl.Inference.Tests.Conformance;
+
+/// <summary>The result of one SBC run on a <see cref="ConformanceCase"/>.</summary>
+/// <param name="Case">The case's name.</param>
+/// <param name="Names">The ranked quantities.</param>
+/// <param name="Chi2">The chi-square statistic of each quantity's binned ranks.</param>
+/// <param name="P">Its p-value under uniform ranks.</param>
+/// <param name="Divergences">Divergent transitions after warm-up, over all replicates.</param>
+/// <param name="Elapsed">Wall-clock time of the run.</param>
+public sealed record SbcOutcome(string Case, IReadOnlyList<string> Names, double[] Chi2, double[] P, int Divergences, TimeSpan Elapsed)
+{
+    /// <summary>The outcome as one line of JSON: the case, its smallest p-value, each quantity's p-value, the divergences and the seconds.</summary>
+    public string ToJson() => System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+    {
+        ["model"] = Case,
+        ["min_p"] = P.Min(),
+        ["p"] = Names.Select((n, k) => (n, P[k])).ToDictionary(x => x.n, x => x.Item2),
+        ["divergences"] = Divergences,
+        ["seconds"] = Math.Round(Elapsed.TotalSeconds, 1),
+    });
+
+    /// <summary>One line: each quantity's chi-square and p-value, the divergences and the time.</summary>
+    public override string ToString() =>
+        $"{Case}: " + string.Join(", ", Names.Select((n, k) => $"{n} chi2={Chi2[k]:F1} p={P[k]:G3}")) +
+        $"; {Divergences} divergences; {Elapsed.TotalSeconds:F1} s";
+}
