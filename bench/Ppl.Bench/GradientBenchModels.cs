@@ -28,21 +28,24 @@ public static partial class GradientBenchModels
 
     /// <summary>
     /// A Hilbert-space approximate GP regression with 66 parameters: α ~ HalfNormal(1), ρ ~ LogNormal(−1, 0.5),
-    /// σ ~ HalfNormal(1), 63 weights zⱼ ~ N(0, 1); f(x) = Σⱼ φⱼ(x) √S(√λⱼ; α, ρ) zⱼ (exponentiated quadratic), y ~ N(f, σ).
+    /// σ ~ HalfNormal(1), 63 weights zⱼ ~ N(0, 1); f(xᵢ) = Σⱼ φⱼ(xᵢ) √S(√λⱼ; α, ρ) zⱼ (exponentiated quadratic) with the
+    /// basis φ given as data row by row (Stan's transformed data), y ~ N(f, σ).
     /// </summary>
     [Model]
-    public static double ApproximateGp(double[] xs, double[] ys, int m, double boundary)
+    public static double ApproximateGp(double[][] basis, double[] ys, double boundary)
     {
+        var m = basis[0].Length;
         var alpha = Sample(HalfNormal(1), "alpha");
         var rho = Sample(LogNormal(-1, 0.5), "rho");
         var sigma = Sample(HalfNormal(1), "sigma");
-        var f = new double[xs.Length];
+        var weights = new double[m];
         for (var j = 1; j <= m; j++)
         {
             var z = Sample(Normal(0, 1), "z", j);
-            var weight = RealHilbertGp.ExpQuadScale(j, boundary, alpha, rho) * z;
-            for (var i = 0; i < xs.Length; i++) f[i] = f[i] + RealHilbertGp.Eigenfunction(j, boundary, xs[i]) * weight;
+            weights[j - 1] = RealHilbertGp.ExpQuadScale(j, boundary, alpha, rho) * z;
         }
+        var f = new double[ys.Length];
+        for (var i = 0; i < ys.Length; i++) f[i] = RealMath.Dot(basis[i], weights);
         Observe(IndependentNormal(f, sigma), ys, "y");
         return alpha;
     }

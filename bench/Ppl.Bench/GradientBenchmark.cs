@@ -44,7 +44,8 @@ internal static class GradientBenchmark
         // The approximate GP: y = sin(3x) + 0.3 x² + N(0, 0.2²) at 200 points of [−1, 1].
         var gx = Enumerable.Range(0, GpPoints).Select(i => -1 + 2.0 * i / (GpPoints - 1)).ToArray();
         var gy = gx.Select(x => Math.Sin(3 * x) + 0.3 * x * x + 0.2 * rng.NextGaussian()).ToArray();
-        var gp = ModelDensity.Create(GradientBenchModels.ApproximateGpModel, (gx, gy, GpBasis, GpBoundary), ChoiceMap.Empty);
+        var basis = gx.Select(x => Enumerable.Range(1, GpBasis).Select(j => Ppl.Autodiff.RealHilbertGp.Eigenfunction(j, GpBoundary, x)).ToArray()).ToArray();
+        var gp = ModelDensity.Create(GradientBenchModels.ApproximateGpModel, (basis, gy, GpBoundary), ChoiceMap.Empty);
         times["approximate_gp"] = Measure($"approximate GP ({gp.Dimension} parameters, {GpPoints} points)", gp, Point(gp.Dimension, rng), export, "approximate_gp",
             new Dictionary<string, object> { ["N"] = GpPoints, ["M"] = GpBasis, ["L"] = GpBoundary, ["x"] = gx, ["y"] = gy });
 

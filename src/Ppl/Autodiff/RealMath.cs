@@ -336,6 +336,27 @@ public static class RealMath
         return Real.FromPartials(acc, w, c);
     }
 
+    /// <summary>
+    /// Σⱼ dataⱼ weightsⱼ over doubles: what a <c>[Model]</c> writes (e.g. a basis row times weights); its differentiable
+    /// form calls the <see cref="Dot(double[], Real[])"/> overload when the weights are random, one operation instead of
+    /// two tape nodes per term.
+    /// </summary>
+    public static double Dot(double[] data, double[] weights)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(weights);
+        if (data.Length != weights.Length) throw new ArgumentException($"Dot needs arrays of equal length; got {data.Length} and {weights.Length}.");
+        return RealDensity.Dot(data, weights);
+    }
+
+    /// <summary>Σⱼ dataⱼ weightsⱼ with the weights on the tape, as one fused operation.</summary>
+    public static Real Dot(double[] data, Real[] weights)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(weights);
+        return Dot(weights, data);
+    }
+
     /// <summary>Sum of the terms, recorded as one fused operation (about one tape node per two terms).</summary>
     public static Real Sum(ReadOnlySpan<Real> xs)
     {

@@ -195,4 +195,21 @@ public class RealMathTests
         tape.Backward(plus * 2.0);
         Assert.Equal(2.0, tape.Adjoint(a));
     }
+
+    /// <summary>The array Dot a [Model] calls: its value is the plain sum of products, its partials the data entries.</summary>
+    [Fact]
+    public void ArrayDotOverDataAndWeightsHasTheDataAsItsGradient()
+    {
+        double[] data = [0.5, -1.25, 2.0, 0.0, 3.5];
+        double[] values = [1.5, 0.25, -2.0, 4.0, 0.75];
+        Assert.Equal(0.75 - 0.3125 - 4.0 + 0 + 2.625, RealMath.Dot(data, values), 14);
+        var tape = Tape.Current;
+        tape.Reset();
+        var weights = values.Select(v => tape.Variable(v)).ToArray();
+        var dot = RealMath.Dot(data, weights);
+        Assert.Equal(RealMath.Dot(data, values), dot.Value, 14);
+        tape.Backward(dot);
+        for (var j = 0; j < data.Length; j++) Assert.Equal(data[j], tape.Adjoint(weights[j]), 14);
+        Assert.Throws<ArgumentException>(() => RealMath.Dot(data, new double[4]));
+    }
 }
