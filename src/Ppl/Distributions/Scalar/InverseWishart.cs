@@ -21,34 +21,7 @@ public readonly struct InverseWishart : IDistribution<double[,]>, IHasBijector<d
     {
         Nu = nu;
         Scale = scale;
-        _logDetScale = double.NaN;
-        _error = Check(nu, scale);
-        if (_error is null)
-        {
-            var l = Autodiff.RealLinearAlgebra.Cholesky(scale);
-            if (l is null) _error = "scale must be positive definite, got a matrix whose Cholesky factorisation fails";
-            else
-            {
-                _logDetScale = 0;
-                for (var i = 0; i < l.GetLength(0); i++) _logDetScale += 2 * Math.Log(l[i, i]);
-            }
-        }
-    }
-
-    private static string? Check(double nu, double[,]? scale)
-    {
-        if (scale is null) return "scale must not be null";
-        var n = scale.GetLength(0);
-        if (n < 1 || scale.GetLength(1) != n) return $"scale must be a non-empty square matrix, got {scale.GetLength(0)}x{scale.GetLength(1)}";
-        for (var i = 0; i < n; i++)
-            for (var j = 0; j <= i; j++)
-            {
-                if (!double.IsFinite(scale[i, j])) return $"scale[{i},{j}] must be finite, got {ParameterChecks.Format(scale[i, j])}";
-                if (Math.Abs(scale[i, j] - scale[j, i]) > 1e-10 * (Math.Abs(scale[i, j]) + Math.Abs(scale[j, i]) + 1e-300))
-                    return $"scale must be symmetric, got scale[{i},{j}] = {ParameterChecks.Format(scale[i, j])} and scale[{j},{i}] = {ParameterChecks.Format(scale[j, i])}";
-            }
-        if (!(nu > n - 1) || !double.IsFinite(nu)) return $"nu must be finite and greater than dimension − 1 = {n - 1}, got {ParameterChecks.Format(nu)}";
-        return null;
+        (_, _logDetScale, _error) = WishartParameters.Validate(nu, scale);
     }
 
     /// <summary>The degrees of freedom ν.</summary>
