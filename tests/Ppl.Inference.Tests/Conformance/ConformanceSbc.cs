@@ -46,30 +46,8 @@ public static class ConformanceSbc
         throw new InvalidOperationException($"The conformance case '{model}' ranks '{name}', which is not a draw name ({string.Join(", ", result.Names)}).");
     }
 
-    /// <summary>Rank of <paramref name="truth"/> among the draws, ties broken uniformly at random.</summary>
-    private static int Rank(double truth, IEnumerable<double> draws, Rng rng)
-    {
-        int below = 0, ties = 0;
-        foreach (var d in draws)
-        {
-            if (d < truth) below++;
-            else if (d == truth) ties++;
-        }
-        return below + rng.Next(ties + 1);
-    }
+    private static int Rank(double truth, IEnumerable<double> draws, Rng rng) => Mcmc.SbcRanks.Rank(truth, draws, rng);
 
     /// <summary>The chi-square statistic and its p-value for ranks in {0, …, L} in <see cref="SbcSize.Bins"/> equal bins.</summary>
-    private static (double Chi2, double P) Uniformity(IEnumerable<int> ranks, SbcSize size)
-    {
-        var counts = new int[size.Bins];
-        var n = 0;
-        foreach (var r in ranks)
-        {
-            counts[r * size.Bins / (size.Draws + 1)]++;
-            n++;
-        }
-        var expected = (double)n / size.Bins;
-        var chi2 = counts.Sum(x => (x - expected) * (x - expected) / expected);
-        return (chi2, 1 - MathNet.Numerics.Distributions.ChiSquared.CDF(size.Bins - 1, chi2));
-    }
+    private static (double Chi2, double P) Uniformity(IEnumerable<int> ranks, SbcSize size) => Mcmc.SbcRanks.Uniformity(ranks, size.Draws, size.Bins);
 }

@@ -29,31 +29,9 @@ public class SbcTests(ITestOutputHelper output)
     private const double Alpha = 1e-3;
 
     /// <summary>The chi-square test's p-value for ranks in {0, …, L}.</summary>
-    private static double UniformityP(IEnumerable<int> ranks)
-    {
-        var counts = new int[Bins];
-        var n = 0;
-        foreach (var r in ranks)
-        {
-            counts[r * Bins / (L + 1)]++;
-            n++;
-        }
-        var expected = (double)n / Bins;
-        var chi2 = counts.Sum(c => (c - expected) * (c - expected) / expected);
-        return 1 - MathNet.Numerics.Distributions.ChiSquared.CDF(Bins - 1, chi2);
-    }
+    private static double UniformityP(IEnumerable<int> ranks) => SbcRanks.Uniformity(ranks, L, Bins).P;
 
-    /// <summary>Rank of <paramref name="truth"/> among the draws, ties broken uniformly at random (needed for discrete parameters).</summary>
-    private static int Rank(double truth, IEnumerable<double> draws, Rng rng)
-    {
-        int below = 0, ties = 0;
-        foreach (var d in draws)
-        {
-            if (d < truth) below++;
-            else if (d == truth) ties++;
-        }
-        return below + rng.Next(ties + 1);
-    }
+    private static int Rank(double truth, IEnumerable<double> draws, Rng rng) => SbcRanks.Rank(truth, draws, rng);
 
     /// <summary>Runs <paramref name="replicates"/> replicates in parallel; each returns one rank per parameter.</summary>
     private static int[][] Replicate(int replicates, ulong seed, Func<Rng, int[]> one)
