@@ -12,7 +12,7 @@ args <- commandArgs(trailingOnly = TRUE)
 if (length(args) < 2) stop("usage: Rscript gradients.R WORK_DIR OUT_JSON")
 work <- args[1]
 here <- dirname(normalizePath(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))))
-models <- c("normal_glm", "approximate_gp")
+models <- c("normal_glm", "approximate_gp", "lotka_volterra")
 
 compiled <- function(name) {
   rds <- file.path(work, paste0(name, ".rds")); src <- file.path(here, paste0(name, ".stan"))

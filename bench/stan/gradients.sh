@@ -3,7 +3,8 @@
 #   1. `dotnet run -c Release --project bench/Ppl.Bench -- gradients --export-data DIR` times the [Model] methods of
 #      bench/Ppl.Bench/GradientBenchModels.cs (their generated differentiable forms) and writes each model's data, an
 #      unconstrained point and Ppl's log density and gradient there;
-#   2. `Rscript bench/stan/gradients.R DIR` compiles the same models in Stan (normal_glm.stan, approximate_gp.stan;
+#   2. `Rscript bench/stan/gradients.R DIR` compiles the same models in Stan (normal_glm.stan, approximate_gp.stan,
+#      lotka_volterra.stan;
 #      compile time reported apart), checks that Stan's log density and gradient at that point equal Ppl's, and times
 #      Stan's grad_log_prob with the R call's own overhead subtracted.
 # Both sides report the fastest of 15 batches of repeated calls. Last line: JSON
