@@ -74,6 +74,9 @@ public static class McmcSampler
         // Draws: the choices, then the model's deterministic quantities (Deterministic(value, address)).
         var names = density.ValueAddresses.Concat(density.DerivedAddresses).Select(a => a.ToString()).ToList();
         if (returnNames is null) return Sample(density, kernel, settings, rng, options, names, u => density.Report(u));
+        if (settings.SumOutDiscrete)
+            throw new NotSupportedException(
+                $"returnNames assesses '{model.Name}' at each draw, which needs a value for every choice; with SumOutDiscrete the discrete choices have none (each draw reports their posterior means instead). Report the quantity with Deterministic(value, address).");
         names.AddRange(returnNames);
         var valueCount = density.ValueAddresses.Count;
         return Sample(density, kernel, settings, rng, options, names, u =>

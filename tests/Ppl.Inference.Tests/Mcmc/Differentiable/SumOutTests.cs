@@ -56,6 +56,10 @@ public sealed class SumOutTests
         var held = McmcSampler.Sample(EveryAlgorithmModels.SwitchModel, Ys.Length, Observations().Set(new Address("s"), false), new NutsKernel(),
             new McmcSettings { Chains = 4, Warmup = 300, Draws = 600 }, new Rng(21));
         Assert.True(MomentCheck.MaxZ(held, (x => x[0], exact.PosteriorMeanMu)) > 5);
+        // Return values need every choice's value, which a summed-out choice does not have: refused with the reason.
+        var e = Assert.Throws<NotSupportedException>(() => McmcSampler.Sample(EveryAlgorithmModels.SwitchModel, Ys.Length, Observations(), new NutsKernel(),
+            new McmcSettings { Chains = 1, Warmup = 10, Draws = 10, SumOutDiscrete = true }, new Rng(1), returnNames: ["ret"]));
+        Assert.Contains("SumOutDiscrete", e.Message);
     }
 
     [Fact]
