@@ -177,8 +177,8 @@ public sealed class ToySequenceTask
     /// <summary>
     /// The total variance (sum over parameter coordinates) of one minibatch gradient of
     /// <paramref name="estimator"/> at <paramref name="policy"/>, with one group of n samples per prompt
-    /// drawn from <paramref name="proposal"/>, over <paramref name="repetitions"/> independent minibatches.
-    /// DPG and GDC++ get the exact log Z.
+    /// drawn from <paramref name="proposal"/>, from <paramref name="repetitions"/> independent minibatches (in pairs:
+    /// <see cref="Ppl.Inference.Amortized.Brain.GradientVariance"/>). DPG and GDC++ get the exact log Z.
     /// </summary>
     public double GradientVariance(TokenSequenceModel policy, IConditionalModel<int, int[]> proposal, DistillationOptions estimator,
         int samplesPerPrompt, int repetitions, Rng rng)
@@ -186,31 +186,9 @@ public sealed class ToySequenceTask
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(proposal);
         ArgumentNullException.ThrowIfNull(estimator);
-        var prompts = PromptList;
-        var sum = new List<double[]>();
-        for (var r = 0; r < repetitions; r++)
-        {
-            using var scope = NewDisposeScope();
-            using var store = SampleStore<int, int[]>.Generate(Target, proposal, prompts, prompts, samplesPerPrompt, rng);
-            var (ps, ys, batch) = store.Slice(0, prompts.Count);
-            batch = batch with { LogNormalizer = LogNormalizer };
-            var w = DistillationObjective.LossWeights(batch, policy.LogProb(ps, ys), estimator);
-            foreach (var p in policy.Parameters) p.grad?.zero_();
-            policy.AccumulateGradients(ps, ys, w);
-            sum.Add(policy.Parameters.SelectMany(p => p.grad!.flatten().data<double>().ToArray()).ToArray());
-        }
-        var dim = sum[0].Length;
-        double total = 0;
-        for (var k = 0; k < dim; k++)
-        {
-            double m = 0, v = 0;
-            foreach (var g in sum) m += g[k];
-            m /= sum.Count;
-            foreach (var g in sum) v += (g[k] - m) * (g[k] - m);
-            total += v / (sum.Count - 1);
-        }
-        foreach (var p in policy.Parameters) p.grad?.zero_();
-        return total;
+        var logZ = LogNormalizer.data<double>().ToArray();
+        return Ppl.Inference.Amortized.Brain.GradientVariance.Estimate(Target, policy, proposal, PromptList, estimator, samplesPerPrompt,
+            Math.Max(1, repetitions / 2), rng, x => logZ[x]).Total;
     }
 
     private (Tensor Prompts, Tensor Tokens) Everything()
