@@ -50,38 +50,7 @@ public static partial class GradientBenchModels
         return alpha;
     }
 
-    /// <summary>The ODE tolerances of the Lotka–Volterra benchmark, matched in lotka_volterra.stan.</summary>
+    /// <summary>The ODE tolerances of the Lotka–Volterra benchmark (<see cref="Ppl.Tests.Shared.LotkaVolterraModels"/>), matched in lotka_volterra.stan.</summary>
     public static readonly OdeOptions LotkaVolterraOptions = new() { RelativeTolerance = 1e-6, AbsoluteTolerance = 1e-6, MaxSteps = 10_000 };
-
-    /// <summary>
-    /// Lotka–Volterra (Stan's case study, log-normal priors): α, γ ~ LogNormal(0, 0.25), β, δ ~ LogNormal(−3, 0.25), the
-    /// initial populations z0 ~ LogNormal(log 30, 0.25) and LogNormal(log 5, 0.25), σ ~ LogNormal(−1.5, 0.25); the solution
-    /// by RK45 with forward sensitivities, and every measured population log-normal around it.
-    /// </summary>
-    [Model]
-    public static double LotkaVolterra(double[] ts, double[] yInit, double[] y)
-    {
-        var alpha = Sample(LogNormal(0, 0.25), "alpha");
-        var beta = Sample(LogNormal(-3, 0.25), "beta");
-        var gamma = Sample(LogNormal(0, 0.25), "gamma");
-        var delta = Sample(LogNormal(-3, 0.25), "delta");
-        var prey0 = Sample(LogNormal(Math.Log(30), 0.25), "z0", 0);
-        var predator0 = Sample(LogNormal(Math.Log(5), 0.25), "z0", 1);
-        var sigma = Sample(LogNormal(-1.5, 0.25), "sigma");
-        double[] theta = [alpha, beta, gamma, delta];
-        double[] z0 = [prey0, predator0];
-        var z = OdeSolver.Rk45States(LotkaVolterraRhs, z0, theta, 0, ts, LotkaVolterraOptions);
-        for (var i = 0; i < 2; i++) Observe(LogNormal(Math.Log(z0[i]), sigma), yInit[i], "yInit", i);
-        for (var k = 0; k < ts.Length; k++)
-            for (var i = 0; i < 2; i++) Observe(LogNormal(Math.Log(z[k, i]), sigma), y[2 * k + i], "y", 2 * k + i);
-        return alpha;
-    }
 #pragma warning restore PPL0011
-
-    /// <summary>du/dt = (α − β v) u, dv/dt = (−γ + δ u) v with θ = (α, β, γ, δ).</summary>
-    public static void LotkaVolterraRhs(Real t, ReadOnlySpan<Real> z, ReadOnlySpan<Real> theta, Span<Real> dz)
-    {
-        dz[0] = (theta[0] - theta[1] * z[1]) * z[0];
-        dz[1] = (-theta[2] + theta[3] * z[0]) * z[1];
-    }
 }

@@ -54,10 +54,10 @@ internal static class GradientBenchmark
         // Lotka–Volterra: 20 yearly measurements of both populations around the solution at α = 0.55, β = 0.028,
         // γ = 0.8, δ = 0.024 from (33, 6), with log-normal noise 0.25 (the case study's values).
         var ts = Enumerable.Range(1, 20).Select(t => (double)t).ToArray();
-        var truth = OdeSolver.Rk45States(GradientBenchModels.LotkaVolterraRhs, [33.0, 6.0], [0.55, 0.028, 0.8, 0.024], 0, ts, GradientBenchModels.LotkaVolterraOptions);
+        var truth = OdeSolver.Rk45States(Ppl.Tests.Shared.LotkaVolterraModels.Rhs, [33.0, 6.0], [0.55, 0.028, 0.8, 0.024], 0, ts, GradientBenchModels.LotkaVolterraOptions);
         var yInit = new[] { 33.0, 6.0 }.Select(v => v * Math.Exp(0.25 * rng.NextGaussian())).ToArray();
         var ly = Enumerable.Range(0, 2 * ts.Length).Select(k => truth[k / 2, k % 2] * Math.Exp(0.25 * rng.NextGaussian())).ToArray();
-        var lv = ModelDensity.Create(GradientBenchModels.LotkaVolterraModel, (ts, yInit, ly), ChoiceMap.Empty);
+        var lv = ModelDensity.Create(Ppl.Tests.Shared.LotkaVolterraModels.LotkaVolterraModel, (ts, yInit, ly, GradientBenchModels.LotkaVolterraOptions), ChoiceMap.Empty);
         // The point: the truth on the unconstrained (log) scale, slightly moved, so that the solve is a typical one.
         double[] lvPoint = [.. new[] { 0.55, 0.028, 0.8, 0.024, 33.0, 6.0, 0.25 }.Select(v => Math.Log(v) + 0.05 * rng.NextGaussian())];
         times["lotka_volterra"] = Measure("Lotka-Volterra (7 parameters, 20 x 2 measurements)", lv, lvPoint, export, "lotka_volterra",

@@ -15,11 +15,11 @@ namespace Ppl.Inference.Tests.Conformance;
 public static partial class ConformanceModels
 {
     /// <summary>
-    /// Tolerances of the Lotka–Volterra solve: 10⁻⁵ (Stan's case study uses 10⁻⁶), far below the measurement noise; at most
+    /// Tolerances of the Lotka–Volterra solve (<see cref="Ppl.Tests.Shared.LotkaVolterraModels"/>): 10⁻⁵ (Stan's case study uses 10⁻⁶), far below the measurement noise; at most
     /// 1,000 steps, so that a wild starting point (an unconstrained coordinate far from the prior) is rejected quickly
     /// rather than solved for tens of thousands of steps (a typical draw takes well under a hundred).
     /// </summary>
-    private static readonly OdeOptions LotkaVolterraOptions = new() { RelativeTolerance = 1e-5, AbsoluteTolerance = 1e-5, MaxSteps = 1_000 };
+    public static readonly OdeOptions LotkaVolterraOptions = new() { RelativeTolerance = 1e-5, AbsoluteTolerance = 1e-5, MaxSteps = 1_000 };
 
     /// <summary>
     /// Tolerances of the stiff two-compartment solve: the Rosenbrock method is second order, so moderate ones (10⁻⁴ relative,
@@ -135,43 +135,6 @@ public static partial class ConformanceModels
             for (var j = 0; j <= i; j++) f[i, j] = tau[i] * l[i, j];
         for (var r = 0; r < y.Length; r++) Observe(MvNormalCholesky(new[] { 0.0, 0.0 }, f), y[r], "y", r);
         return l[1, 0];
-    }
-
-    /// <summary>
-    /// The Lotka–Volterra predator–prey model of Stan's case study (Carpenter 2018), solved with
-    /// <see cref="OdeSolver.Rk45States(RealOdeRhs, double[], double[], double, double[], OdeOptions?)"/>: α, γ ~ LogNormal(0, 0.25),
-    /// β, δ ~ LogNormal(−3, 0.25), initial populations z₀ ~ LogNormal(log 30, 0.25) and LogNormal(log 5, 0.25),
-    /// σ ~ LogNormal(−1.5, 0.25); the measured initial populations and those at <paramref name="ts"/> are log-normal
-    /// around the solution. (The case study's priors are wider; these keep every prior draw's dynamics tame, as SBC
-    /// needs.)
-    /// </summary>
-    /// <param name="ts">The measurement times (after 0).</param>
-    /// <param name="yInit">The measured populations at time 0 (prey, predator).</param>
-    /// <param name="y">The measured populations at <paramref name="ts"/>, flattened: prey at 2k, predator at 2k + 1.</param>
-    [Model]
-    public static double LotkaVolterra(double[] ts, double[] yInit, double[] y)
-    {
-        var alpha = Sample(LogNormal(0, 0.25));
-        var beta = Sample(LogNormal(-3, 0.25));
-        var gamma = Sample(LogNormal(0, 0.25));
-        var delta = Sample(LogNormal(-3, 0.25));
-        var prey0 = Sample(LogNormal(Math.Log(30), 0.25), "z0", 0);
-        var predator0 = Sample(LogNormal(Math.Log(5), 0.25), "z0", 1);
-        var sigma = Sample(LogNormal(-1.5, 0.25));
-        double[] theta = [alpha, beta, gamma, delta];
-        double[] z0 = [prey0, predator0];
-        var z = OdeSolver.Rk45States(LotkaVolterraRhs, z0, theta, 0, ts, LotkaVolterraOptions);
-        for (var i = 0; i < 2; i++) Observe(LogNormal(Math.Log(z0[i]), sigma), yInit[i], "yInit", i);
-        for (var k = 0; k < ts.Length; k++)
-            for (var i = 0; i < 2; i++) Observe(LogNormal(Math.Log(z[k, i]), sigma), y[2 * k + i], "y", 2 * k + i);
-        return alpha;
-    }
-
-    /// <summary>du/dt = (α − β v) u, dv/dt = (−γ + δ u) v with θ = (α, β, γ, δ).</summary>
-    public static void LotkaVolterraRhs(Real t, ReadOnlySpan<Real> z, ReadOnlySpan<Real> theta, Span<Real> dz)
-    {
-        dz[0] = (theta[0] - theta[1] * z[1]) * z[0];
-        dz[1] = (-theta[2] + theta[3] * z[0]) * z[1];
     }
 
     /// <summary>

@@ -298,7 +298,7 @@ public static class ConformanceSuite
     }
 
     /// <summary>
-    /// <see cref="ConformanceModels.LotkaVolterra"/> at t = 0.5, 1, …, n/2 (about one period): the parameters from their priors, the populations
+    /// <see cref="Ppl.Tests.Shared.LotkaVolterraModels.LotkaVolterra"/> at t = 0.5, 1, …, n/2 (about one period): the parameters from their priors, the populations
     /// from <see cref="OdeSolver.Rk45(OdeRhs, double[], double[], double, double[], OdeOptions?)"/> over doubles at a far
     /// tighter tolerance (10⁻¹⁰) than the model's, measurements log-normal around them.
     /// </summary>
@@ -321,12 +321,12 @@ public static class ConformanceSuite
         var y = new double[2 * n];
         for (var k = 0; k < n; k++)
             for (var i = 0; i < 2; i++) y[2 * k + i] = solution[k][i] * Math.Exp(sigma * rng.NextGaussian());
-        return ConformanceProblem.Of(M.LotkaVolterraModel, (ts, yInit, y), ChoiceMap.Empty,
+        return ConformanceProblem.Of(Ppl.Tests.Shared.LotkaVolterraModels.LotkaVolterraModel, (ts, yInit, y, M.LotkaVolterraOptions), ChoiceMap.Empty,
             Truth(("alpha", alpha), ("beta", beta), ("gamma", gamma), ("delta", delta), ("z0/0", prey0), ("sigma", sigma)));
     }
 
     /// <summary>
-    /// A start for <see cref="ConformanceModels.LotkaVolterra"/> drawn from its prior, on the unconstrained scale (the log of
+    /// A start for <see cref="Ppl.Tests.Shared.LotkaVolterraModels.LotkaVolterra"/> drawn from its prior, on the unconstrained scale (the log of
     /// each parameter, in the model's order). Stan's uniform start puts log β and log δ in (−2, 2), twenty times the prior's
     /// scale, where the populations crash or explode and each solve runs into its step limit: warm-up then costs more than
     /// the rest of the suite.
