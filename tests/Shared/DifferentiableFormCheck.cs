@@ -108,7 +108,13 @@ internal static class DifferentiableFormCheck
         var g = new double[n];
         var lp2 = d.LogDensityAndGradient(u, g);
         if (!(Math.Abs(lp2 - lp) <= 1e-12 * (1 + Math.Abs(lp)))) return $"value {lp} without the gradient, {lp2} with it";
-        for (var k = 0; k < n; k++)
+        return GradientMismatch(d, u, g);
+    }
+
+    /// <summary>The first coordinate where the gradient <paramref name="g"/> at <paramref name="u"/> differs from a central difference of the log density, or null.</summary>
+    public static string? GradientMismatch(Form d, double[] u, double[] g)
+    {
+        for (var k = 0; k < u.Length; k++)
         {
             var h = 1e-5 * (1 + Math.Abs(u[k]));
             var up = (double[])u.Clone();
