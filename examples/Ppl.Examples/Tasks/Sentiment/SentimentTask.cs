@@ -12,7 +12,7 @@ namespace Ppl.Examples.Tasks.Sentiment;
 /// </summary>
 public sealed class SentimentTask : IDisposable
 {
-    private readonly int[][] _referenceSamples; // prior samples per prompt, for win rates
+    private readonly double[] _referenceRewards; // rewards of prior samples, prompt-major, for win rates
     private readonly int _referencePerPrompt;
 
     private SentimentTask(SentimentTaskOptions options, BrownCorpus corpus, WordVocabulary vocabulary, TransformerLanguageModel prior,
@@ -29,7 +29,7 @@ public sealed class SentimentTask : IDisposable
         PriorFromCache = priorFromCache;
         Target = new DistillationTarget<int[], int[]>(prior, reward, new BradleyTerryGoodness(options.Beta));
         _referencePerPrompt = 32;
-        _referenceSamples = prior.Sample(prompts, _referencePerPrompt, rng);
+        _referenceRewards = prior.Sample(prompts, _referencePerPrompt, rng).Select(reward.Of).ToArray();
     }
 
     /// <summary>
@@ -164,7 +164,7 @@ public sealed class SentimentTask : IDisposable
             double w = 0;
             for (var j = 0; j < _referencePerPrompt; j++)
             {
-                var other = Reward.Of(_referenceSamples[prompt * _referencePerPrompt + j]);
+                var other = _referenceRewards[prompt * _referencePerPrompt + j];
                 w += rewards[i] > other ? 1 : rewards[i] == other ? 0.5 : 0;
             }
             wins[i] = w / _referencePerPrompt;
