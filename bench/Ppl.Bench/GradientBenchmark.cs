@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Ppl;
@@ -85,31 +84,8 @@ internal static class GradientBenchmark
             };
             File.WriteAllText(Path.Combine(export, name + ".json"), JsonSerializer.Serialize(payload));
         }
-        var ns = TimeNs(() => density.LogDensityAndGradient(point, gradient));
+        var ns = BenchTiming.FastestNs(() => density.LogDensityAndGradient(point, gradient), calibrate: 200);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label}: {ns / 1e3:F1} µs per gradient (log density {lp:F6})"));
         return Math.Round(ns);
-    }
-
-    private static double TimeNs(Func<double> f)
-    {
-        double sink = 0;
-        var warm = Stopwatch.StartNew();
-        var calls = 0;
-        while (warm.ElapsedMilliseconds < 300 || calls < 20) { sink += f(); calls++; }
-        var inner = Math.Max(1, (int)(calls * 40.0 / warm.ElapsedMilliseconds / 4));
-        var batches = new List<double>();
-        for (var b = 0; b < 15; b++)
-        {
-            var sw = Stopwatch.StartNew();
-            var n = 0;
-            while (sw.ElapsedMilliseconds < 40 || n == 0)
-            {
-                for (var i = 0; i < inner; i++) sink += f();
-                n += inner;
-            }
-            batches.Add(sw.Elapsed.TotalNanoseconds / n);
-        }
-        if (double.IsNaN(sink)) Console.WriteLine("(NaN)");
-        return batches.Min();
     }
 }

@@ -483,25 +483,5 @@ internal static class NutsBenchmark
         Console.WriteLine($"{label}: generated [Model] density matches the hand-written one (log density differences within {worst:E1})");
     }
 
-    private static double TimeNs(Func<double> f, int calibrate = 20000)
-    {
-        double sink = 0;
-        for (var i = 0; i < calibrate; i++) sink += f();
-        var batches = new List<double>();
-        for (var b = 0; b < 15; b++)
-        {
-            var sw = Stopwatch.StartNew();
-            var calls = 0;
-            var inner = Math.Max(1, calibrate / 20);
-            while (sw.ElapsedMilliseconds < 40)
-            {
-                for (var i = 0; i < inner; i++) sink += f();
-                calls += inner;
-            }
-            batches.Add(sw.Elapsed.TotalNanoseconds / calls);
-        }
-        if (double.IsNaN(sink)) Console.WriteLine("(NaN)");
-        // The fastest batch: the machine may be shared, and interference only ever adds time.
-        return batches.Min();
-    }
+    private static double TimeNs(Func<double> f, int calibrate = 20000) => BenchTiming.FastestNs(f, calibrate);
 }
