@@ -160,9 +160,6 @@ public static partial class RealDensity
         return Real.Binary(value, mu, sr * inv * inv, sigma, (ss * inv * inv - n) * inv);
     }
 
-    [ThreadStatic]
-    private static double[]? t_rows;
-
     /// <summary>
     /// The logistic-regression log-likelihood Σᵢ log Bernoulli(yᵢ | logit = α + xᵢ·β) over constant data,
     /// evaluated in one vectorised pass and recorded as a handful of tape nodes whatever the number of
@@ -173,65 +170,8 @@ public static partial class RealDensity
     /// entries [j·n, (j + 1)·n) for n = <paramref name="y"/>.Length, so the products vectorise over rows.</param>
     /// <param name="alpha">The intercept.</param>
     /// <param name="beta">The coefficients, one per column.</param>
-    public static Real BernoulliLogitGlm(ReadOnlySpan<double> y, ReadOnlySpan<double> xColumnMajor, Real alpha, ReadOnlySpan<Real> beta)
-    {
-        var d = beta.Length;
-        var n = y.Length;
-        if (xColumnMajor.Length != n * d)
-            throw new ArgumentException($"BernoulliLogitGlm: x has {xColumnMajor.Length} entries; {n} rows of {d} columns need {n * d}.", nameof(xColumnMajor));
-        var buffer = t_rows;
-        if (buffer is null || buffer.Length < n) t_rows = buffer = new double[Math.Max(n, 64)];
-        var eta = buffer.AsSpan(0, n);
-
-        // η = α + X β, column by column so that each pass is a vectorised axpy over the rows.
-        eta.Fill(alpha.Value);
-        for (var j = 0; j < d; j++) Axpy(beta[j].Value, xColumnMajor.Slice(j * n, n), eta);
-
-        // With e = exp(−|η|): softplus(η) = max(η, 0) + log(1 + e), σ(η) = 1 / (1 + e) or e / (1 + e);
-        // log p(y | η) = y η − softplus(η), and the residual y − σ(η) (kept in place of η) is ∂/∂η.
-        var value = LogLikelihoodAndResiduals(y, eta);
-
-        Span<double> partials = d + 1 <= 64 ? stackalloc double[d + 1] : new double[d + 1];
-        Span<Real> parents = d + 1 <= 64 ? stackalloc Real[d + 1] : new Real[d + 1];
-        partials[0] = Sum(eta);
-        for (var j = 0; j < d; j++) partials[j + 1] = Dot(xColumnMajor.Slice(j * n, n), eta);
-        parents[0] = alpha;
-        beta.CopyTo(parents[1..]);
-        return Real.FromPartials(value, parents, partials);
-    }
-
-    /// <summary>Turns η into the residuals y − σ(η) in place and returns Σ y η − softplus(η).</summary>
-    private static double LogLikelihoodAndResiduals(ReadOnlySpan<double> y, Span<double> eta)
-    {
-        var n = eta.Length;
-        var i = 0;
-        double value = 0;
-        if (Vector256.IsHardwareAccelerated && n >= Vector256<double>.Count)
-        {
-            var acc = Vector256<double>.Zero;
-            var one = Vector256<double>.One;
-            for (; i <= n - Vector256<double>.Count; i += Vector256<double>.Count)
-            {
-                var h = Vector256.Create(eta.Slice(i, Vector256<double>.Count));
-                var yv = Vector256.Create(y.Slice(i, Vector256<double>.Count));
-                var e = Vector256.Exp(-Vector256.Abs(h));
-                var onePlus = one + e;
-                var softplus = Vector256.Max(h, Vector256<double>.Zero) + Vector256.Log(onePlus);
-                acc += yv * h - softplus;
-                var sigma = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(h, Vector256<double>.Zero), one, e) / onePlus;
-                (yv - sigma).CopyTo(eta.Slice(i, Vector256<double>.Count));
-            }
-            value = Vector256.Sum(acc);
-        }
-        for (; i < n; i++)
-        {
-            var h = eta[i];
-            var e = Math.Exp(-Math.Abs(h));
-            value += y[i] * h - (Math.Max(h, 0) + MathUtil.Log1p(e));
-            eta[i] = y[i] - (h >= 0 ? 1.0 : e) / (1.0 + e);
-        }
-        return value;
-    }
+    public static Real BernoulliLogitGlm(ReadOnlySpan<double> y, ReadOnlySpan<double> xColumnMajor, Real alpha, ReadOnlySpan<Real> beta) =>
+        BernoulliLogitGlm(y, new GlmDesign(xColumnMajor, null, y.Length, beta.Length, nameof(BernoulliLogitGlm)), alpha, beta);
 
     internal static void Axpy(double a, ReadOnlySpan<double> x, Span<double> y)
     {
@@ -260,7 +200,7 @@ public static partial class RealDensity
         return s;
     }
 
-    private static double Sum(ReadOnlySpan<double> a)
+    internal static double Sum(ReadOnlySpan<double> a)
     {
         var i = 0;
         double s = 0;

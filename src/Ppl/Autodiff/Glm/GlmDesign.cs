@@ -1,0 +1,177 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Ppl.Autodiff;
+
+/// <summary>
+/// The design matrix of a fused GLM, given column by column (one span) or row by row (<c>double[][]</c>, as data reach
+/// a [Model] method), and the one pass over it that a GLM's value and gradient need: ηᵢ = α + xᵢ·β, then
+/// gᵢ = ∂ log p/∂ηᵢ from the link, then Σ gᵢ and Σ gᵢ xᵢ.
+/// </summary>
+/// <remarks>
+/// Row by row the pass is fused: each block of four rows is read once for η and again, still in the L1 cache, for
+/// Xᵀg, with four independent dot-product chains so that the floating-point latency is hidden. On 5,000 × 25 this
+/// halved the time of separate η and Xᵀg passes, which were bound by the latency of one row's dot product and its
+/// horizontal sum, not by memory. Column by column each pass is a vectorised axpy or dot over the rows instead.
+/// </remarks>
+internal readonly ref struct GlmDesign
+{
+    [ThreadStatic]
+    private static double[]? t_eta;
+
+    [ThreadStatic]
+    private static double[]? t_partials;
+
+    [ThreadStatic]
+    private static Real[]? t_parents;
+
+    private readonly ReadOnlySpan<double> _columns;
+    private readonly double[][]? _rows;
+    private readonly int _n, _d;
+
+    /// <summary>Checks the shape: <paramref name="n"/> rows of <paramref name="d"/> predictors; <paramref name="caller"/> names the GLM in errors.</summary>
+    public GlmDesign(ReadOnlySpan<double> columns, double[][]? rows, int n, int d, string caller)
+    {
+        _columns = columns;
+        _rows = rows;
+        _n = n;
+        _d = d;
+        if (rows is null)
+        {
+            if (columns.Length != n * d)
+                throw new ArgumentException($"{caller}: x has {columns.Length} entries; {n} rows of {d} columns need {n * d}.", "xColumnMajor");
+        }
+        else
+        {
+            if (rows.Length != n)
+                throw new ArgumentException($"{caller}: x has {rows.Length} rows; the outcomes have {n}.", "xRows");
+            for (var i = 0; i < n; i++)
+                if (rows[i] is null || rows[i].Length != d)
+                    throw new ArgumentException($"{caller}: row {i} of x has {rows[i]?.Length ?? 0} entries; {d} coefficients need {d}.", "xRows");
+        }
+    }
+
+    /// <summary>
+    /// Runs the link over every row and returns this thread's partials buffer (length d + 2): [0] = Σ gᵢ, [1 + j] =
+    /// Σ gᵢ xᵢⱼ, unscaled; <see cref="Record"/> turns it into the operation.
+    /// </summary>
+    public Span<double> Pass<TLink>(ref TLink link, Real alpha, ReadOnlySpan<Real> beta) where TLink : IGlmLink, allows ref struct
+    {
+        var partials = t_partials is { } tp && tp.Length >= _d + 2 ? tp : t_partials = new double[Math.Max(_d + 2, 64)];
+        var b = _d <= 256 ? stackalloc double[_d] : new double[_d];
+        for (var j = 0; j < _d; j++) b[j] = beta[j].Value;
+        var gradient = partials.AsSpan(1, _d);
+        if (_rows is not null) partials[0] = RowsPass(_rows, b, alpha.Value, ref link, gradient);
+        else
+        {
+            var eta = t_eta is { } te && te.Length >= _n ? te.AsSpan(0, _n) : (t_eta = new double[Math.Max(_n, 64)]).AsSpan(0, _n);
+            eta.Fill(alpha.Value);
+            for (var j = 0; j < _d; j++) RealDensity.Axpy(b[j], _columns.Slice(j * _n, _n), eta);
+            var i = 0;
+            if (Vector256.IsHardwareAccelerated)
+                for (; i <= _n - Vector256<double>.Count; i += Vector256<double>.Count)
+                    link.Apply4(i, Vector256.Create((ReadOnlySpan<double>)eta.Slice(i, Vector256<double>.Count))).CopyTo(eta.Slice(i, Vector256<double>.Count));
+            for (; i < _n; i++) eta[i] = link.Apply(i, eta[i]);
+            partials[0] = RealDensity.Sum(eta);
+            for (var j = 0; j < _d; j++) gradient[j] = RealDensity.Dot(_columns.Slice(j * _n, _n), eta);
+        }
+        return partials.AsSpan(0, _d + 2);
+    }
+
+    /// <summary>
+    /// Records the operation over α, β (and <paramref name="extra"/> when <paramref name="hasExtra"/>): the partials of
+    /// the last <see cref="Pass{TLink}"/> times <paramref name="scale"/>, and <paramref name="extraPartial"/>.
+    /// </summary>
+    public Real Record(double value, double scale, Real alpha, ReadOnlySpan<Real> beta, Real extra, double extraPartial, bool hasExtra)
+    {
+        var count = _d + (hasExtra ? 2 : 1);
+        var partials = t_partials!.AsSpan(0, count);
+        var parents = t_parents is { } tq && tq.Length >= count ? tq : t_parents = new Real[Math.Max(count, 64)];
+        parents[0] = alpha;
+        beta.CopyTo(parents.AsSpan(1));
+        for (var j = 0; j <= _d; j++) partials[j] *= scale;
+        if (hasExtra)
+        {
+            parents[_d + 1] = extra;
+            partials[_d + 1] = extraPartial;
+        }
+        return Real.FromPartials(value, parents.AsSpan(0, count), partials);
+    }
+
+    /// <summary>The fused pass over rows: returns Σ gᵢ and writes Σ gᵢ xᵢ into <paramref name="gradient"/>.</summary>
+    private static double RowsPass<TLink>(double[][] rows, scoped ReadOnlySpan<double> b, double alpha, ref TLink link, scoped Span<double> gradient)
+        where TLink : IGlmLink, allows ref struct
+    {
+        const int W = 4; // doubles per Vector256
+        var n = rows.Length;
+        var d = b.Length;
+        var full = d / W;
+        gradient.Clear();
+        ref var b0 = ref MemoryMarshal.GetReference(b);
+        ref var p0 = ref MemoryMarshal.GetReference(gradient);
+        var sumG = Vector256<double>.Zero;
+        var i = 0;
+        if (Avx.IsSupported && Fma.IsSupported)
+        {
+            var alphas = Vector256.Create(alpha);
+            for (; i + W <= n; i += W)
+            {
+                ref var r0 = ref MemoryMarshal.GetArrayDataReference(rows[i]);
+                ref var r1 = ref MemoryMarshal.GetArrayDataReference(rows[i + 1]);
+                ref var r2 = ref MemoryMarshal.GetArrayDataReference(rows[i + 2]);
+                ref var r3 = ref MemoryMarshal.GetArrayDataReference(rows[i + 3]);
+                // η for the four rows: four independent chains of fused multiply-adds.
+                Vector256<double> a0 = default, a1 = default, a2 = default, a3 = default;
+                for (var k = 0; k < full; k++)
+                {
+                    var o = (nuint)(k * W);
+                    var bk = Vector256.LoadUnsafe(ref b0, o);
+                    a0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref r0, o), bk, a0);
+                    a1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref r1, o), bk, a1);
+                    a2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref r2, o), bk, a2);
+                    a3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref r3, o), bk, a3);
+                }
+                // The four horizontal sums at once: [Σa0, Σa1, Σa2, Σa3].
+                var h01 = Avx.HorizontalAdd(a0, a1);
+                var h23 = Avx.HorizontalAdd(a2, a3);
+                var eta = Avx.Permute2x128(h01, h23, 0x20) + Avx.Permute2x128(h01, h23, 0x31) + alphas;
+                for (var j = full * W; j < d; j++)
+                    eta = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref r0, j), Unsafe.Add(ref r1, j), Unsafe.Add(ref r2, j), Unsafe.Add(ref r3, j)), Vector256.Create(Unsafe.Add(ref b0, j)), eta);
+
+                var g = link.Apply4(i, eta);
+                sumG += g;
+
+                // Xᵀg for the four rows, which are still in the L1 cache.
+                var g0 = Vector256.Create(g.GetElement(0));
+                var g1 = Vector256.Create(g.GetElement(1));
+                var g2 = Vector256.Create(g.GetElement(2));
+                var g3 = Vector256.Create(g.GetElement(3));
+                for (var k = 0; k < full; k++)
+                {
+                    var o = (nuint)(k * W);
+                    var s = Fma.MultiplyAdd(g0, Vector256.LoadUnsafe(ref r0, o), Vector256.LoadUnsafe(ref p0, o));
+                    s = Fma.MultiplyAdd(g1, Vector256.LoadUnsafe(ref r1, o), s);
+                    s = Fma.MultiplyAdd(g2, Vector256.LoadUnsafe(ref r2, o), s);
+                    Fma.MultiplyAdd(g3, Vector256.LoadUnsafe(ref r3, o), s).StoreUnsafe(ref p0, o);
+                }
+                for (var j = full * W; j < d; j++)
+                    Unsafe.Add(ref p0, j) += g.GetElement(0) * Unsafe.Add(ref r0, j) + g.GetElement(1) * Unsafe.Add(ref r1, j)
+                        + g.GetElement(2) * Unsafe.Add(ref r2, j) + g.GetElement(3) * Unsafe.Add(ref r3, j);
+            }
+        }
+        // The remaining rows (all of them without AVX and FMA), one at a time.
+        var total = Vector256.Sum(sumG);
+        for (; i < n; i++)
+        {
+            var row = rows[i];
+            var eta = alpha;
+            for (var j = 0; j < d; j++) eta += row[j] * b[j];
+            var g = link.Apply(i, eta);
+            total += g;
+            for (var j = 0; j < d; j++) gradient[j] += g * row[j];
+        }
+        return total;
+    }
+}
