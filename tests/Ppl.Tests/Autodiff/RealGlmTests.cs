@@ -98,6 +98,23 @@ public class RealGlmTests
     }
 
     [Theory]
+    [InlineData(2)] // inside a block of four rows
+    [InlineData(8)] // among the rows after the last whole block
+    public void ARaggedRowIsRefusedByItsIndex(int bad)
+    {
+        var x = Design(10, 5, 12);
+        var rows = x.Rows.Select(r => r.ToArray()).ToArray();
+        rows[bad] = rows[bad][..4];
+        var beta = new Real[] { 0.1, 0.2, 0.3, 0.4, 0.5 };
+        var y = new double[10];
+        var e = Assert.Throws<ArgumentException>(() => RealDensity.NormalIdGlm(y, rows, 0.0, beta, 1.0));
+        Assert.Contains($"row {bad} of x has 4 entries", e.Message);
+        rows[bad] = null!;
+        e = Assert.Throws<ArgumentException>(() => RealDensity.BernoulliLogitGlm(y, rows, 0.0, beta));
+        Assert.Contains($"row {bad} of x has 0 entries", e.Message);
+    }
+
+    [Theory]
     [InlineData(1, 1, 4)]
     [InlineData(9, 2, 5)]
     [InlineData(40, 4, 6)]
