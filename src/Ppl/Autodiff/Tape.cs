@@ -52,12 +52,19 @@ public sealed class Tape
         return old;
     }
 
+    /// <summary>
+    /// How many times the tape was <see cref="Reset"/>: an operation recorded in an earlier generation is no longer
+    /// referenced by the tape, so its object may be reused (<see cref="DotRowsOperation"/> does).
+    /// </summary>
+    internal int Generation { get; private set; }
+
     /// <summary>The number of nodes recorded since the last <see cref="Reset"/> (the sink included).</summary>
     public int Count => _count;
 
     /// <summary>Forgets every node; the <see cref="Real"/> values made before become invalid.</summary>
     public void Reset()
     {
+        Generation++;
         _count = 1;
         if (_opCount > 0)
         {
@@ -142,6 +149,19 @@ public sealed class Tape
         _ops[_opCount] = operation;
         _opFirst[_opCount++] = first;
         return first;
+    }
+
+    /// <summary>
+    /// Gives the last recorded operation one more output node when it is <paramref name="operation"/>, it has
+    /// <paramref name="outputs"/> outputs so far and nothing was recorded after them; returns the node's index, or 0
+    /// (the sink) when any of that does not hold. A run of calls that share their inputs then makes one operation.
+    /// </summary>
+    internal int ExtendLastOperation(TapeOperation operation, int outputs)
+    {
+        if (_opCount == 0 || !ReferenceEquals(_ops[_opCount - 1], operation) || _opFirst[_opCount - 1] + outputs != _count) return 0;
+        if (_count == _nodes.Length) Grow();
+        _nodes[_count] = default;
+        return _count++;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

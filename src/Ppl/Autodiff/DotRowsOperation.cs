@@ -1,0 +1,90 @@
+namespace Ppl.Autodiff;
+
+/// <summary>
+/// Dot products of constant rows with the same weights on the tape, xₖ·w for k = 1 … m, recorded as one operation
+/// with m outputs: w̄ += Σₖ x̄ₖ xₖ, one vectorised pass over the rows and one scatter into the weights' adjoints.
+/// </summary>
+/// <remarks>
+/// Why: a model computes f(xᵢ) = φ(xᵢ)·w row by row (a basis expansion, a regression's linear predictor). As
+/// separate operations each row costs ⌈n/2⌉ tape nodes for n weights and the sweep visits every one; the approximate
+/// GP's 200 rows of 63 made the gradient 2.4× Stan's. Consecutive calls with the same weights, with nothing recorded
+/// between them, extend the last operation by one output instead (<see cref="Tape.ExtendLastOperation"/>), so the
+/// row-by-row model costs what a matrix–vector product costs. The rows are copied, since a caller may reuse its row
+/// buffer; the object is reused once its tape has been reset, so a gradient allocates nothing in the steady state.
+/// </remarks>
+internal sealed class DotRowsOperation : TapeOperation
+{
+    /// <summary>Below this many weights a dot product is cheaper as ordinary nodes.</summary>
+    public const int MinWidth = 8;
+
+    [ThreadStatic]
+    private static DotRowsOperation? t_last;
+
+    private readonly Tape _tape;
+    private int _generation, _rows, _width;
+    private int[] _indices = [];
+    private double[] _data = [];
+    private double[] _sum = [];
+
+    private DotRowsOperation(Tape tape) => _tape = tape;
+
+    /// <summary>Records x·w (with <paramref name="value"/> its value) as an output of this thread's last dot operation when it can, of a new one otherwise.</summary>
+    public static Real Record(double value, ReadOnlySpan<Real> w, ReadOnlySpan<double> x)
+    {
+        var tape = Tape.Current;
+        var op = t_last;
+        if (op is not null && ReferenceEquals(op._tape, tape) && op._generation == tape.Generation && op.SameWeights(w))
+        {
+            var index = tape.ExtendLastOperation(op, op._rows);
+            if (index != 0)
+            {
+                op.Append(x);
+                return new Real(value, index);
+            }
+        }
+        // Reuse the object only when its tape has been reset since it was recorded: otherwise the tape still holds it.
+        if (op is null || !ReferenceEquals(op._tape, tape) || op._generation == tape.Generation) op = new DotRowsOperation(tape);
+        op.Start(tape.Generation, w);
+        op.Append(x);
+        t_last = op;
+        return new Real(value, tape.PushOperation(op, 1));
+    }
+
+    private bool SameWeights(ReadOnlySpan<Real> w)
+    {
+        if (w.Length != _width) return false;
+        for (var j = 0; j < w.Length; j++)
+            if (w[j].Index != _indices[j]) return false;
+        return true;
+    }
+
+    private void Start(int generation, ReadOnlySpan<Real> w)
+    {
+        _generation = generation;
+        _rows = 0;
+        _width = w.Length;
+        if (_indices.Length < _width) _indices = new int[_width];
+        for (var j = 0; j < _width; j++) _indices[j] = w[j].Index;
+    }
+
+    private void Append(ReadOnlySpan<double> x)
+    {
+        var at = _rows * _width;
+        if (_data.Length < at + _width) Array.Resize(ref _data, Math.Max(2 * _data.Length, at + _width));
+        x.CopyTo(_data.AsSpan(at, _width));
+        _rows++;
+    }
+
+    internal override void Backward(double[] adjoints, int first)
+    {
+        if (_sum.Length < _width) _sum = new double[_width];
+        var sum = _sum.AsSpan(0, _width);
+        sum.Clear();
+        for (var k = 0; k < _rows; k++)
+        {
+            var a = adjoints[first + k];
+            if (a != 0) RealDensity.Axpy(a, _data.AsSpan(k * _width, _width), sum);
+        }
+        for (var j = 0; j < _width; j++) adjoints[_indices[j]] += sum[j];
+    }
+}
