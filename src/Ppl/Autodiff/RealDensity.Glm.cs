@@ -36,7 +36,7 @@ public static partial class RealDensity
     /// <param name="beta">The coefficients, one per column.</param>
     /// <param name="sigma">The residual scale.</param>
     public static Real NormalIdGlm(ReadOnlySpan<double> y, ReadOnlySpan<double> xColumnMajor, Real alpha, ReadOnlySpan<Real> beta, Real sigma) =>
-        NormalIdGlm(y, new GlmDesign(xColumnMajor, null, y.Length, beta.Length, nameof(NormalIdGlm)), alpha, beta, sigma);
+        NormalIdGlm(y, new GlmKernel(xColumnMajor, null, y.Length, beta.Length, nameof(NormalIdGlm)), alpha, beta, sigma);
 
     /// <summary>The normal linear regression log-likelihood with the predictors given row by row (<paramref name="xRows"/>[i] is row i).</summary>
     /// <param name="y">The outcomes, one per row.</param>
@@ -45,9 +45,9 @@ public static partial class RealDensity
     /// <param name="beta">The coefficients, one per column.</param>
     /// <param name="sigma">The residual scale.</param>
     public static Real NormalIdGlm(ReadOnlySpan<double> y, double[][] xRows, Real alpha, ReadOnlySpan<Real> beta, Real sigma) =>
-        NormalIdGlm(y, new GlmDesign(default, xRows, y.Length, beta.Length, nameof(NormalIdGlm)), alpha, beta, sigma);
+        NormalIdGlm(y, new GlmKernel(default, xRows, y.Length, beta.Length, nameof(NormalIdGlm)), alpha, beta, sigma);
 
-    private static Real NormalIdGlm(ReadOnlySpan<double> y, in GlmDesign x, Real alpha, ReadOnlySpan<Real> beta, Real sigma)
+    private static Real NormalIdGlm(ReadOnlySpan<double> y, in GlmKernel x, Real alpha, ReadOnlySpan<Real> beta, Real sigma)
     {
         var n = y.Length;
         var link = new NormalIdLink(y);
@@ -68,7 +68,7 @@ public static partial class RealDensity
     /// <param name="alpha">The intercept.</param>
     /// <param name="beta">The coefficients, one per column.</param>
     public static Real PoissonLogGlm(ReadOnlySpan<int> counts, ReadOnlySpan<double> xColumnMajor, Real alpha, ReadOnlySpan<Real> beta) =>
-        PoissonLogGlm(counts, new GlmDesign(xColumnMajor, null, counts.Length, beta.Length, nameof(PoissonLogGlm)), alpha, beta);
+        PoissonLogGlm(counts, new GlmKernel(xColumnMajor, null, counts.Length, beta.Length, nameof(PoissonLogGlm)), alpha, beta);
 
     /// <summary>The Poisson regression log-likelihood with the predictors given row by row.</summary>
     /// <param name="counts">The counts, one per row.</param>
@@ -76,9 +76,9 @@ public static partial class RealDensity
     /// <param name="alpha">The intercept.</param>
     /// <param name="beta">The coefficients, one per column.</param>
     public static Real PoissonLogGlm(ReadOnlySpan<int> counts, double[][] xRows, Real alpha, ReadOnlySpan<Real> beta) =>
-        PoissonLogGlm(counts, new GlmDesign(default, xRows, counts.Length, beta.Length, nameof(PoissonLogGlm)), alpha, beta);
+        PoissonLogGlm(counts, new GlmKernel(default, xRows, counts.Length, beta.Length, nameof(PoissonLogGlm)), alpha, beta);
 
-    private static Real PoissonLogGlm(ReadOnlySpan<int> counts, in GlmDesign x, Real alpha, ReadOnlySpan<Real> beta)
+    private static Real PoissonLogGlm(ReadOnlySpan<int> counts, in GlmKernel x, Real alpha, ReadOnlySpan<Real> beta)
     {
         var link = new PoissonLogLink(counts);
         x.Pass(ref link, alpha, beta);
@@ -98,7 +98,7 @@ public static partial class RealDensity
     /// <param name="beta">The coefficients, one per column.</param>
     /// <param name="phi">The precision (inverse overdispersion) φ &gt; 0.</param>
     public static Real NegBinomial2LogGlm(ReadOnlySpan<int> counts, ReadOnlySpan<double> xColumnMajor, Real alpha, ReadOnlySpan<Real> beta, Real phi) =>
-        NegBinomial2LogGlm(counts, new GlmDesign(xColumnMajor, null, counts.Length, beta.Length, nameof(NegBinomial2LogGlm)), alpha, beta, phi);
+        NegBinomial2LogGlm(counts, new GlmKernel(xColumnMajor, null, counts.Length, beta.Length, nameof(NegBinomial2LogGlm)), alpha, beta, phi);
 
     /// <summary>The negative-binomial regression log-likelihood with the predictors given row by row.</summary>
     /// <param name="counts">The counts, one per row.</param>
@@ -107,9 +107,9 @@ public static partial class RealDensity
     /// <param name="beta">The coefficients, one per column.</param>
     /// <param name="phi">The precision φ &gt; 0.</param>
     public static Real NegBinomial2LogGlm(ReadOnlySpan<int> counts, double[][] xRows, Real alpha, ReadOnlySpan<Real> beta, Real phi) =>
-        NegBinomial2LogGlm(counts, new GlmDesign(default, xRows, counts.Length, beta.Length, nameof(NegBinomial2LogGlm)), alpha, beta, phi);
+        NegBinomial2LogGlm(counts, new GlmKernel(default, xRows, counts.Length, beta.Length, nameof(NegBinomial2LogGlm)), alpha, beta, phi);
 
-    private static Real NegBinomial2LogGlm(ReadOnlySpan<int> counts, in GlmDesign x, Real alpha, ReadOnlySpan<Real> beta, Real phi)
+    private static Real NegBinomial2LogGlm(ReadOnlySpan<int> counts, in GlmKernel x, Real alpha, ReadOnlySpan<Real> beta, Real phi)
     {
         var f = phi.Value;
         if (!(f > 0)) return double.NaN;
@@ -128,9 +128,9 @@ public static partial class RealDensity
     /// <param name="alpha">The intercept.</param>
     /// <param name="beta">The coefficients, one per column.</param>
     public static Real BernoulliLogitGlm(ReadOnlySpan<double> y, double[][] xRows, Real alpha, ReadOnlySpan<Real> beta) =>
-        BernoulliLogitGlm(y, new GlmDesign(default, xRows, y.Length, beta.Length, nameof(BernoulliLogitGlm)), alpha, beta);
+        BernoulliLogitGlm(y, new GlmKernel(default, xRows, y.Length, beta.Length, nameof(BernoulliLogitGlm)), alpha, beta);
 
-    private static Real BernoulliLogitGlm(ReadOnlySpan<double> y, in GlmDesign x, Real alpha, ReadOnlySpan<Real> beta)
+    private static Real BernoulliLogitGlm(ReadOnlySpan<double> y, in GlmKernel x, Real alpha, ReadOnlySpan<Real> beta)
     {
         var link = new BernoulliLogitLink(y);
         x.Pass(ref link, alpha, beta);

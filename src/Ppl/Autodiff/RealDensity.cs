@@ -171,7 +171,7 @@ public static partial class RealDensity
     /// <param name="alpha">The intercept.</param>
     /// <param name="beta">The coefficients, one per column.</param>
     public static Real BernoulliLogitGlm(ReadOnlySpan<double> y, ReadOnlySpan<double> xColumnMajor, Real alpha, ReadOnlySpan<Real> beta) =>
-        BernoulliLogitGlm(y, new GlmDesign(xColumnMajor, null, y.Length, beta.Length, nameof(BernoulliLogitGlm)), alpha, beta);
+        BernoulliLogitGlm(y, new GlmKernel(xColumnMajor, null, y.Length, beta.Length, nameof(BernoulliLogitGlm)), alpha, beta);
 
     internal static void Axpy(double a, ReadOnlySpan<double> x, Span<double> y)
     {

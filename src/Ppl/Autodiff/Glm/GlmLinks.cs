@@ -8,7 +8,7 @@ namespace Ppl.Autodiff;
 /// <summary>
 /// The per-row part of a fused generalised linear model: turns the linear predictor ηᵢ of row i into the derivative of
 /// the row's log-likelihood with respect to ηᵢ, accumulating whatever the model needs for its value (and for the
-/// partials of parameters other than α and β) in its own fields. <see cref="GlmDesign"/> calls it once per row, four
+/// partials of parameters other than α and β) in its own fields. <see cref="GlmKernel"/> calls it once per row, four
 /// rows at a time where it can, in row order; it never sees the design matrix.
 /// </summary>
 /// <remarks>

@@ -16,7 +16,7 @@ namespace Ppl.Autodiff;
 /// halved the time of separate η and Xᵀg passes, which were bound by the latency of one row's dot product and its
 /// horizontal sum, not by memory. Column by column each pass is a vectorised axpy or dot over the rows instead.
 /// </remarks>
-internal readonly ref struct GlmDesign
+internal readonly ref struct GlmKernel
 {
     [ThreadStatic]
     private static double[]? t_eta;
@@ -33,7 +33,7 @@ internal readonly ref struct GlmDesign
     private readonly string _caller;
 
     /// <summary>Checks the shape: <paramref name="n"/> rows of <paramref name="d"/> predictors; <paramref name="caller"/> names the GLM in errors.</summary>
-    public GlmDesign(ReadOnlySpan<double> columns, double[][]? rows, int n, int d, string caller)
+    public GlmKernel(ReadOnlySpan<double> columns, double[][]? rows, int n, int d, string caller)
     {
         _columns = columns;
         _rows = rows;
