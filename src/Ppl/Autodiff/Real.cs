@@ -55,35 +55,9 @@ public readonly struct Real : IEquatable<Real>
     {
         if (parents.Length != partials.Length)
             throw new ArgumentException($"FromPartials needs one partial per parent; got {parents.Length} parents and {partials.Length} partials.");
-        var tape = Tape.Current;
-        // Each node takes up to three parents; a node after the first passes the running node on with
-        // derivative 1 and takes two more, so the backward sweep needs no special case.
-        var prev = 0;
-        int p1 = 0, p2 = 0, p3 = 0;
-        double d1 = 0, d2 = 0, d3 = 0;
-        var slots = 0;
-        for (var i = 0; i < parents.Length; i++)
-        {
-            var idx = parents[i].Index;
-            if (idx == 0) continue;
-            if (slots == 3)
-            {
-                prev = tape.Push(p1, d1, p2, d2, p3, d3);
-                p1 = prev;
-                d1 = 1.0;
-                p2 = p3 = 0;
-                d2 = d3 = 0;
-                slots = 1;
-            }
-            switch (slots)
-            {
-                case 0: p1 = idx; d1 = partials[i]; break;
-                case 1: p2 = idx; d2 = partials[i]; break;
-                default: p3 = idx; d3 = partials[i]; break;
-            }
-            slots++;
-        }
-        return slots == 0 ? new Real(value, 0) : new Real(value, tape.Push(p1, d1, p2, d2, p3, d3));
+        var chain = new PartialsChain();
+        for (var i = 0; i < parents.Length; i++) chain.Add(parents[i], partials[i]);
+        return chain.Finish(value);
     }
 
     /// <summary>Sum.</summary>

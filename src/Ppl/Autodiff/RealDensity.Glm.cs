@@ -8,12 +8,6 @@ namespace Ppl.Autodiff;
 // partials are the analytic ones, so the tape cost does not grow with the number of rows.
 public static partial class RealDensity
 {
-    [ThreadStatic]
-    private static double[]? t_vecPartials;
-
-    [ThreadStatic]
-    private static Real[]? t_vecParents;
-
     private static readonly double[] LogFactorials = BuildLogFactorials(1024);
 
     private static double[] BuildLogFactorials(int size)
@@ -166,36 +160,56 @@ public static partial class RealDensity
 
     /// <summary>
     /// The vectorised normal: an empty <paramref name="mus"/> means the shared <paramref name="mu"/>, an empty
-    /// <paramref name="sigmas"/> the shared <paramref name="sigma"/>. The shared parameters come first among the parents.
+    /// <paramref name="sigmas"/> the shared <paramref name="sigma"/>. The partials go straight onto the tape as they are
+    /// computed (<see cref="PartialsChain"/>), with no copy of the parents.
     /// </summary>
     private static Real NormalVector(ReadOnlySpan<double> y, ReadOnlySpan<Real> mus, Real mu, ReadOnlySpan<Real> sigmas, Real sigma)
     {
         var n = y.Length;
-        var muShared = mus.IsEmpty && n > 0;
-        var sigmaShared = sigmas.IsEmpty && n > 0;
-        var count = (muShared ? 1 : n) + (sigmaShared ? 1 : n);
-        var partials = t_vecPartials is { } tp && tp.Length >= count ? tp : t_vecPartials = new double[Math.Max(count, 64)];
-        var parents = t_vecParents is { } tq && tq.Length >= count ? tq : t_vecParents = new Real[Math.Max(count, 64)];
-        var muAt = 0;
-        var sigmaAt = muShared ? 1 : n;
-        if (muShared) parents[0] = mu;
-        else mus.CopyTo(parents);
-        if (sigmaShared) parents[sigmaAt] = sigma;
-        else sigmas.CopyTo(parents.AsSpan(sigmaAt));
-        partials.AsSpan(0, count).Clear();
-        double value = 0;
+        var chain = new PartialsChain();
+        if (sigmas.IsEmpty)
+        {
+            // One scale: its logarithm and reciprocal once, and its partial (Σ zᵢ² − n)/σ summed.
+            var s = sigma.Value;
+            if (!(s > 0) && n > 0) return double.NaN;
+            var inv = 1 / s;
+            double squares = 0;
+            if (mus.IsEmpty)
+            {
+                double sum = 0;
+                for (var i = 0; i < n; i++)
+                {
+                    var z = (y[i] - mu.Value) * inv;
+                    squares += z * z;
+                    sum += z;
+                }
+                chain.Add(mu, sum * inv);
+            }
+            else
+                for (var i = 0; i < n; i++)
+                {
+                    var z = (y[i] - mus[i].Value) * inv;
+                    squares += z * z;
+                    chain.Add(mus[i], z * inv);
+                }
+            chain.Add(sigma, (squares - n) * inv);
+            return chain.Finish(n == 0 ? 0 : -0.5 * squares - n * (Math.Log(s) + HalfLog2Pi));
+        }
+        // A scale per observation (the location shared or not); the shared location's partial is summed first.
+        double value = 0, muPartial = 0;
         var bad = false;
         for (var i = 0; i < n; i++)
         {
-            var s = sigmaShared ? sigma.Value : sigmas[i].Value;
-            bad |= !(s > 0);
-            var inv = 1 / s;
-            var z = (y[i] - (muShared ? mu.Value : mus[i].Value)) * inv;
-            value += -0.5 * z * z - Math.Log(s);
-            partials[muAt + (muShared ? 0 : i)] += z * inv;
-            partials[sigmaAt + (sigmaShared ? 0 : i)] += (z * z - 1) * inv;
+            var si = sigmas[i].Value;
+            bad |= !(si > 0);
+            var inv = 1 / si;
+            var z = (y[i] - (mus.IsEmpty ? mu.Value : mus[i].Value)) * inv;
+            value += -0.5 * z * z - Math.Log(si);
+            if (mus.IsEmpty) muPartial += z * inv;
+            else chain.Add(mus[i], z * inv);
+            chain.Add(sigmas[i], (z * z - 1) * inv);
         }
-        value = bad ? double.NaN : value - n * HalfLog2Pi;
-        return Real.FromPartials(value, parents.AsSpan(0, count), partials.AsSpan(0, count));
+        if (mus.IsEmpty) chain.Add(mu, muPartial);
+        return bad ? double.NaN : chain.Finish(value - n * HalfLog2Pi);
     }
 }
