@@ -23,13 +23,17 @@ internal sealed class DotRowsOperation : TapeOperation
     private readonly Tape _tape;
     private int _generation, _rows, _width;
     private int[] _indices = [];
+    private double[] _values = [];
     private double[] _data = [];
     private double[] _sum = [];
 
     private DotRowsOperation(Tape tape) => _tape = tape;
 
-    /// <summary>Records x·w (with <paramref name="value"/> its value) as an output of this thread's last dot operation when it can, of a new one otherwise.</summary>
-    public static Real Record(double value, ReadOnlySpan<Real> w, ReadOnlySpan<double> x)
+    /// <summary>
+    /// x·w, recorded as an output of this thread's last dot operation when it can, of a new one otherwise. The weights'
+    /// values are kept by the operation (a node's value never changes), so each further row is one vectorised dot.
+    /// </summary>
+    public static Real Record(ReadOnlySpan<Real> w, ReadOnlySpan<double> x)
     {
         var tape = Tape.Current;
         var op = t_last;
@@ -39,7 +43,7 @@ internal sealed class DotRowsOperation : TapeOperation
             if (index != 0)
             {
                 op.Append(x);
-                return new Real(value, index);
+                return new Real(RealDensity.Dot(op._values.AsSpan(0, op._width), x), index);
             }
         }
         // Reuse the object only when its tape has been reset since it was recorded: otherwise the tape still holds it.
@@ -47,14 +51,16 @@ internal sealed class DotRowsOperation : TapeOperation
         op.Start(tape.Generation, w);
         op.Append(x);
         t_last = op;
+        var value = RealDensity.Dot(op._values.AsSpan(0, op._width), x);
         return new Real(value, tape.PushOperation(op, 1));
     }
 
     private bool SameWeights(ReadOnlySpan<Real> w)
     {
         if (w.Length != _width) return false;
+        // The values too: constants share index 0 whatever their value (a node's value is fixed by its index).
         for (var j = 0; j < w.Length; j++)
-            if (w[j].Index != _indices[j]) return false;
+            if (w[j].Index != _indices[j] || w[j].Value != _values[j]) return false;
         return true;
     }
 
@@ -63,8 +69,16 @@ internal sealed class DotRowsOperation : TapeOperation
         _generation = generation;
         _rows = 0;
         _width = w.Length;
-        if (_indices.Length < _width) _indices = new int[_width];
-        for (var j = 0; j < _width; j++) _indices[j] = w[j].Index;
+        if (_indices.Length < _width)
+        {
+            _indices = new int[_width];
+            _values = new double[_width];
+        }
+        for (var j = 0; j < _width; j++)
+        {
+            _indices[j] = w[j].Index;
+            _values[j] = w[j].Value;
+        }
     }
 
     private void Append(ReadOnlySpan<double> x)

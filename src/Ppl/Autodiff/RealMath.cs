@@ -330,11 +330,13 @@ public static class RealMath
     public static Real Dot(ReadOnlySpan<Real> w, ReadOnlySpan<double> c)
     {
         if (w.Length != c.Length) throw new ArgumentException($"Dot needs spans of equal length; got {w.Length} and {c.Length}.");
+        // Wide products go into one operation with the products before them that share the weights (a basis or design
+        // row by row), whose adjoint rule is one pass over the rows.
+        if (w.Length >= DotRowsOperation.MinWidth) return DotRowsOperation.Record(w, c);
         double acc = 0;
         for (var j = 0; j < w.Length; j++) acc += w[j].Value * c[j];
-        // The partial towards wⱼ is cⱼ itself. Wide products go into one operation with the products before them that
-        // share the weights (a basis or design row by row), whose adjoint rule is one pass over the rows.
-        return w.Length >= DotRowsOperation.MinWidth ? DotRowsOperation.Record(acc, w, c) : Real.FromPartials(acc, w, c);
+        // The partial towards wⱼ is cⱼ itself.
+        return Real.FromPartials(acc, w, c);
     }
 
     /// <summary>

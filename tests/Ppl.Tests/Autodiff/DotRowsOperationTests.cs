@@ -20,7 +20,7 @@ public class DotRowsOperationTests
 
     /// <summary>
     /// f = Σᵢ cᵢ sin(xᵢ·w) over the rows, with the awkward cases in one program: a row buffer reused (and overwritten
-    /// after each call), a node recorded between two products, a weight replaced half-way, a constant weight.
+    /// after each call), a node recorded between two products, a weight replaced half-way, a constant weight, then a different constant.
     /// </summary>
     private static Real Program(Real[] p, Func<ReadOnlySpan<Real>, ReadOnlySpan<double>, Real> dot)
     {
@@ -29,15 +29,18 @@ public class DotRowsOperationTests
         w[3] = 0.25; // a constant among the weights
         var buffer = new double[Width];
         Real total = 0;
+        var f = new Real[Rows];
+        // The products first, consecutively, as a model computes a basis expansion row by row: these extend one operation.
         for (var i = 0; i < Rows; i++)
         {
             basis[i].CopyTo(buffer);
-            var f = dot(w, buffer);
+            f[i] = dot(w, buffer);
             Array.Fill(buffer, double.NaN); // the caller reuses its buffer: the recorded row must be a copy
             if (i == 4) total += RealMath.Sin(p[Width]); // a node between two products
             if (i == 6) w[0] = p[Width] * 2; // different weights from here on
-            total += (i + 1) * RealMath.Sin(f);
+            if (i == 7) w[3] = 0.5; // a different constant: same index (0), different value
         }
+        for (var i = 0; i < Rows; i++) total += (i + 1) * RealMath.Sin(f[i]);
         return total;
     }
 
