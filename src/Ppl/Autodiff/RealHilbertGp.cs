@@ -13,7 +13,7 @@ namespace Ppl.Autodiff;
 /// S(ω) = α² (400√5/3) ρ⁻⁵ (5/ρ² + ω²)⁻³ (the Fourier transform ∫ k(τ) e^(−iωτ) dτ). A non-positive α or ρ gives NaN.
 /// Each function over <see cref="Real"/> has a double overload, so a <c>[Model]</c> can call it on its values.
 /// </summary>
-public static class RealHilbertGp
+public static partial class RealHilbertGp
 {
     private const double Sqrt2Pi = 2.5066282746310002;
     private static readonly double LogMatern32 = Math.Log(12 * Math.Sqrt(3));
