@@ -245,6 +245,54 @@ public class MathLibraryFormTests
     }
 
     /// <summary>
+    /// The plane's approximate GP (a length-scale per dimension, or isotropic Matérn 3/2): the form against Assess plus the
+    /// log-Jacobian and finite differences, and Assess against the density written out from the formulas.
+    /// </summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void The_approximate_gp_on_the_plane_matches_assess_the_hand_computation_and_finite_differences(int kernel)
+    {
+        Assert.Null(M.ApproximateGpPlaneModel.DifferentiableFormMissingReason);
+        double[][] xs = [[-0.8, 0.1], [-0.2, -0.6], [0.3, 0.4], [0.7, -0.1], [0.0, 0.9]];
+        double[] ys = [0.3, -0.4, 1.0, 0.2, -0.7];
+        int[] m = [3, 4];
+        double[] boundary = [1.5, 2.0];
+        var indices = RealHilbertGp.Indices(m);
+        var basis = RealHilbertGp.Basis(xs, m, boundary);
+        var args = (basis, indices, boundary, ys, kernel);
+        CheckAgainstAssess(M.ApproximateGpPlaneModel, args, (ulong)(40 + kernel));
+        var d = ModelDensity.Create(M.ApproximateGpPlaneModel, args, ChoiceMap.Empty);
+        Assert.Equal(3 + indices.Length, d.Dimension);
+        var u = Enumerable.Range(0, d.Dimension).Select(i => 0.3 * Math.Sin(1.7 * i + 0.4)).ToArray();
+        var x = d.Constrain(u);
+        var (alpha, rho0, rho1) = (x[0], x[1], x[2]);
+        var hand = MN.Normal.PDFLn(0, 1, alpha) + Math.Log(2) + MN.LogNormal.PDFLn(-1, 0.5, rho0) + MN.LogNormal.PDFLn(-1, 0.5, rho1);
+        var w = new double[indices.Length];
+        for (var k = 0; k < indices.Length; k++)
+        {
+            hand += MN.Normal.PDFLn(0, 1, x[3 + k]);
+            var w0 = indices[k][0] * Math.PI / (2 * boundary[0]);
+            var w1 = indices[k][1] * Math.PI / (2 * boundary[1]);
+            // S(ω) for the ARD exponentiated quadratic, and for the isotropic Matérn 3/2 in two dimensions, whose constant
+            // 2² π Γ(5/2) 3^(3/2) / Γ(3/2) is 4π · (3/2) · 3√3 = 18√3 π.
+            var spectral = kernel == 0
+                ? alpha * alpha * 2 * Math.PI * rho0 * rho1 * Math.Exp(-0.5 * (rho0 * rho0 * w0 * w0 + rho1 * rho1 * w1 * w1))
+                : alpha * alpha * 18 * Math.Sqrt(3) * Math.PI / Math.Pow(rho0, 3) * Math.Pow(3 / (rho0 * rho0) + w0 * w0 + w1 * w1, -2.5);
+            w[k] = Math.Sqrt(spectral) * x[3 + k];
+        }
+        for (var i = 0; i < xs.Length; i++)
+        {
+            double f = 0;
+            for (var k = 0; k < indices.Length; k++)
+                f += Math.Sin(indices[k][0] * Math.PI / (2 * boundary[0]) * (xs[i][0] + boundary[0])) / Math.Sqrt(boundary[0])
+                    * Math.Sin(indices[k][1] * Math.PI / (2 * boundary[1]) * (xs[i][1] + boundary[1])) / Math.Sqrt(boundary[1]) * w[k];
+            hand += MN.Normal.PDFLn(f, 0.3, ys[i]);
+        }
+        Assert.Equal(hand, M.ApproximateGpPlaneModel.Assess(args, d.SetValues(ChoiceMap.Empty, x)).Weight, 10);
+    }
+
+    /// <summary>
     /// NUTS on the approximate GP with a random magnitude against its posterior by quadrature: given α the weights are
     /// Gaussian (y ~ N(0, α²BBᵀ + σ²I) with B the basis times the scales at α = 1, E[z | α, y] = αBᵀ(α²BBᵀ + σ²I)⁻¹y), so
     /// E[α | y] and the posterior mean of f at a data point are one-dimensional integrals over α.

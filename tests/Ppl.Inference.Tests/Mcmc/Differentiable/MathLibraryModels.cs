@@ -138,6 +138,28 @@ public static partial class MathLibraryModels
     }
 
     /// <summary>
+    /// A Hilbert-space approximate GP on the plane: the basis of <see cref="RealHilbertGp.Basis(double[][], int[], double[])"/>
+    /// as data row by row, a weight per multi-index scaled by the exponentiated quadratic with a length-scale per
+    /// dimension (<paramref name="kernel"/> 0) or the isotropic Matérn 3/2 (1), and normal observations of f(xᵢ) = φ(xᵢ)·w.
+    /// </summary>
+    [Model]
+    public static double ApproximateGpPlane(double[][] basis, int[][] indices, double[] boundary, double[] ys, int kernel)
+    {
+        var alpha = Sample(HalfNormal(1), "alpha");
+        var rho = new double[2];
+        for (var d = 0; d < 2; d++) rho[d] = Sample(LogNormal(-1, 0.5), "rho", d);
+        var w = new double[indices.Length];
+        for (var k = 0; k < indices.Length; k++)
+        {
+            var z = Sample(Normal(0, 1), "z", k);
+            var scale = kernel == 0 ? RealHilbertGp.ExpQuadScale(indices[k], boundary, alpha, rho) : RealHilbertGp.Matern32Scale(indices[k], boundary, alpha, rho[0]);
+            w[k] = scale * z;
+        }
+        for (var i = 0; i < ys.Length; i++) Observe(Normal(RealMath.Dot(basis[i], w), 0.3), ys[i], "y", i);
+        return alpha;
+    }
+
+    /// <summary>
     /// An approximate Matérn 5/2 GP with a random magnitude α and a fixed length-scale (non-centred: f = Σⱼ φⱼ √S(√λⱼ) zⱼ,
     /// √S proportional to α), observed with normal noise: given α the weights are Gaussian, so the posterior reduces to
     /// one dimension.
