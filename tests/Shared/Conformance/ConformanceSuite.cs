@@ -1,6 +1,5 @@
 using MathNet.Numerics.LinearAlgebra;
 using Ppl.Autodiff;
-using Xunit;
 using D = Ppl.Inference.Tests.Mcmc.Differentiable.DifferentiableModels;
 using G = Ppl.Inference.Tests.Mcmc.Differentiable.SbcModels;
 using M = Ppl.Inference.Tests.Conformance.ConformanceModels;
@@ -55,19 +54,6 @@ public static class ConformanceSuite
 
     /// <summary>The cases whose density comes from an adaptive ODE solve.</summary>
     public static IReadOnlyList<string> OdeCases { get; } = ["lotka-volterra", "stiff-two-compartment"];
-
-    /// <summary>The names of every case, as xUnit theory data.</summary>
-    public static TheoryData<string> Names => Data(All.Select(c => c.Name));
-
-    /// <summary>The names of the cases without an ODE solve, as xUnit theory data.</summary>
-    public static TheoryData<string> NamesWithoutOde => Data(All.Select(c => c.Name).Except(OdeCases));
-
-    private static TheoryData<string> Data(IEnumerable<string> names)
-    {
-        var data = new TheoryData<string>();
-        foreach (var n in names) data.Add(n);
-        return data;
-    }
 
     private static double HalfNormal(Rng rng, double scale) => Math.Abs(scale * rng.NextGaussian());
 

@@ -11,6 +11,9 @@ namespace Ppl.Inference.Tests.Conformance;
 /// </summary>
 public static class ConformanceSbc
 {
+    /// <summary>Per-quantity p-value below which uniformity is rejected (Bonferroni-style over a few quantities per model).</summary>
+    public const double Alpha = 1e-3;
+
     /// <summary>Runs SBC on <paramref name="c"/> at <paramref name="size"/> with the kernels <paramref name="kernel"/> makes (NUTS by default).</summary>
     public static SbcOutcome Run(ConformanceCase c, SbcSize size, ulong seed, Func<IGradientKernel>? kernel = null)
     {
