@@ -21,6 +21,7 @@ var benchmarks = new Dictionary<string, Func<Dictionary<string, object>>>(String
     ["glm-gradient"] = () => GlmGradientBenchmark.Run(args),
     ["gradients"] = () => GradientBenchmark.Run(args),
     ["conformance"] = () => ConformanceBenchmark.Run(args),
+    ["gp-centred"] = () => GpCentredInvestigation.Run(args),
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var bench))

@@ -38,7 +38,11 @@ public static class ConformanceSbc
             }).ToArray();
         });
         var tests = c.Ranked.Select((_, k) => Uniformity(ranks.Select(r => r[k]), size)).ToArray();
-        return new SbcOutcome(c.Name, c.Ranked, tests.Select(t => t.Chi2).ToArray(), tests.Select(t => t.P).ToArray(), divergences.Sum(), clock.Elapsed);
+        return new SbcOutcome(c.Name, c.Ranked, tests.Select(t => t.Chi2).ToArray(), tests.Select(t => t.P).ToArray(), divergences.Sum(), clock.Elapsed)
+        {
+            Ranks = ranks,
+            ReplicateDivergences = divergences,
+        };
     }
 
     /// <summary>The index of draw name <paramref name="name"/>, or an exception listing the names there are.</summary>

@@ -9,6 +9,12 @@ namespace Ppl.Inference.Tests.Conformance;
 /// <param name="Elapsed">Wall-clock time of the run.</param>
 public sealed record SbcOutcome(string Case, IReadOnlyList<string> Names, double[] Chi2, double[] P, int Divergences, TimeSpan Elapsed)
 {
+    /// <summary>Each replicate's rank of each quantity's truth (replicate, quantity), or null.</summary>
+    public IReadOnlyList<int[]>? Ranks { get; init; }
+
+    /// <summary>Each replicate's divergent transitions after warm-up, or null.</summary>
+    public IReadOnlyList<int>? ReplicateDivergences { get; init; }
+
     /// <summary>Whether every quantity's ranks pass the uniformity test: each p-value above <see cref="ConformanceSbc.Alpha"/>.</summary>
     public bool Passed => P.All(p => p > ConformanceSbc.Alpha);
 
