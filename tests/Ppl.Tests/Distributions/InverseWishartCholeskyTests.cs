@@ -25,9 +25,10 @@ public class InverseWishartCholeskyTests
         foreach (var l in W.Factors(n, 37, 8))
         {
             var sigma = W.Gram(l);
-            var expected = Math.Log(new MN.InverseWishart(nu, Matrix<double>.Build.DenseOfArray(psi)).Density(Matrix<double>.Build.DenseOfArray(sigma)))
-                           + W.LogJacobianOfGram(l);
-            TestStats.Close(expected, d.LogDensity(l), 1e-7, $"InverseWishartCholesky({nu}), n = {n}, L00 = {l[0, 0]}");
+            var ofGram = Math.Log(new MN.InverseWishart(nu, Matrix<double>.Build.DenseOfArray(psi)).Density(Matrix<double>.Build.DenseOfArray(sigma)));
+            TestStats.Close(ofGram + W.LogJacobianOfGram(l), d.LogDensity(l), 1e-7, $"InverseWishartCholesky({nu}), n = {n}, L00 = {l[0, 0]}");
+            // Negative control: the inverse-Wishart density of LLᵀ alone (no Jacobian) is not the factor's density.
+            Assert.True(Math.Abs(ofGram - d.LogDensity(l)) > 1e-3, $"the Jacobian is negligible at L00 = {l[0, 0]}");
         }
     }
 

@@ -85,8 +85,10 @@ public class WishartCholeskyTests
         foreach (var l in Factors(n, 31, 8))
         {
             var w = Gram(l);
-            var expected = Math.Log(new MN.Wishart(nu, Matrix<double>.Build.DenseOfArray(s)).Density(Matrix<double>.Build.DenseOfArray(w))) + LogJacobianOfGram(l);
-            TestStats.Close(expected, d.LogDensity(l), 1e-7, $"WishartCholesky({nu}), n = {n}, L00 = {l[0, 0]}");
+            var ofGram = Math.Log(new MN.Wishart(nu, Matrix<double>.Build.DenseOfArray(s)).Density(Matrix<double>.Build.DenseOfArray(w)));
+            TestStats.Close(ofGram + LogJacobianOfGram(l), d.LogDensity(l), 1e-7, $"WishartCholesky({nu}), n = {n}, L00 = {l[0, 0]}");
+            // Negative control: the Wishart density of LLᵀ alone (no Jacobian) is not the factor's density.
+            Assert.True(Math.Abs(ofGram - d.LogDensity(l)) > 1e-3, $"the Jacobian is negligible at L00 = {l[0, 0]}");
         }
     }
 
