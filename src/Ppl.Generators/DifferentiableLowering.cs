@@ -95,6 +95,7 @@ namespace Ppl.Generators
             ["Dirichlet"] = "double[]", ["MvNormal"] = "double[]", ["MvNormalCholesky"] = "double[]", ["Ordered"] = "double[]",
             ["UnitVector"] = "double[]", ["VonMisesFisher"] = "double[]",
             ["LkjCholesky"] = "double[,]", ["InverseWishart"] = "double[,]", ["Wishart"] = "double[,]",
+            ["WishartCholesky"] = "double[,]", ["InverseWishartCholesky"] = "double[,]",
         };
 
         private static readonly HashSet<string> MathFunctions = new HashSet<string>(StringComparer.Ordinal)

@@ -52,7 +52,7 @@ internal static class DifferentiableFormCheck
                 Free = layout is null ? null : FreeEntries(layout),
             };
 
-        /// <summary>The free entries of each choice: all but the last of a simplex, the strictly lower triangle of a correlation Cholesky factor, every entry otherwise.</summary>
+        /// <summary>The free entries of each choice: all but the last of a simplex, the strictly lower triangle of a correlation Cholesky factor, the lower triangle of a covariance or its Cholesky factor, every entry otherwise.</summary>
         private static int[] FreeEntries(DifferentiableLayout layout)
         {
             var free = new List<int>();
@@ -65,7 +65,7 @@ internal static class DifferentiableFormCheck
                         {
                             "Dirichlet" => i < c.Rows - 1,
                             "LkjCholesky" => i > j,
-                            "InverseWishart" or "Wishart" => i >= j,
+                            "InverseWishart" or "Wishart" or "WishartCholesky" or "InverseWishartCholesky" => i >= j,
                             _ => true,
                         };
                         if (keep) free.Add(c.ValueStart + i * c.Columns + j);

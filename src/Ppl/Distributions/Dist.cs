@@ -112,6 +112,18 @@ public static partial class Dist
     /// <summary>Wishart over symmetric positive-definite matrices with <paramref name="nu"/> degrees of freedom and scale <paramref name="scale"/> (not copied).</summary>
     public static Wishart Wishart(double nu, double[,] scale) => new(nu, scale);
 
+    /// <summary>
+    /// The Cholesky factor L of a Wishart(<paramref name="nu"/>, S) matrix LLᵀ, with the scale given by its Cholesky factor
+    /// <paramref name="scaleCholesky"/> (S = L_S L_Sᵀ; not copied): Stan's <c>wishart_cholesky</c>.
+    /// </summary>
+    public static WishartCholesky WishartCholesky(double nu, double[,] scaleCholesky) => new(nu, scaleCholesky);
+
+    /// <summary>
+    /// The Cholesky factor L of an inverse-Wishart(<paramref name="nu"/>, Ψ) matrix LLᵀ, with the scale given by its
+    /// Cholesky factor <paramref name="scaleCholesky"/> (Ψ = L_Ψ L_Ψᵀ; not copied): Stan's <c>inv_wishart_cholesky</c>.
+    /// </summary>
+    public static InverseWishartCholesky InverseWishartCholesky(double nu, double[,] scaleCholesky) => new(nu, scaleCholesky);
+
     /// <summary>Uniform on the unit sphere in ℝ^<paramref name="dimension"/> (a unit-vector choice).</summary>
     public static UnitVector UnitVector(int dimension) => new(dimension);
 

@@ -31,6 +31,8 @@ public enum SupportKind
     PositiveDefinite,
     /// <summary>Unit vectors of the given dimension: the sphere Sⁿ⁻¹ = {x ∈ ℝⁿ : ‖x‖ = 1}.</summary>
     UnitSphere,
+    /// <summary>Lower-triangular matrices of the given dimension with a positive diagonal (Cholesky factors of covariance matrices).</summary>
+    CholeskyFactor,
 }
 
 /// <summary>A description of a distribution's support.</summary>
@@ -70,6 +72,9 @@ public sealed record Support(SupportKind Kind, double Lower = double.NegativeInf
     /// <summary>Symmetric positive-definite n×n matrices.</summary>
     public static Support PositiveDefiniteOf(int dimension) => new(SupportKind.PositiveDefinite, Dimension: dimension);
 
+    /// <summary>Lower-triangular n×n matrices with a positive diagonal (Cholesky factors of covariance matrices).</summary>
+    public static Support CholeskyFactorOf(int dimension) => new(SupportKind.CholeskyFactor, Dimension: dimension);
+
     /// <summary>Unit vectors in ℝⁿ (the sphere Sⁿ⁻¹).</summary>
     public static Support UnitSphereOf(int dimension) => new(SupportKind.UnitSphere, -1, 1, dimension);
 
@@ -94,6 +99,7 @@ public sealed record Support(SupportKind Kind, double Lower = double.NegativeInf
         SupportKind.IntegerVector => $"integer^{Dimension}",
         SupportKind.Point => "point",
         SupportKind.UnitSphere => $"unit-vector^{Dimension}",
+        SupportKind.CholeskyFactor => $"cholesky-factor {Dimension}x{Dimension}",
         _ => "mixed",
     };
 }

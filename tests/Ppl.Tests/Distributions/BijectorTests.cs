@@ -139,6 +139,25 @@ public class BijectorTests
     }
 
     [Property(MaxTest = 100)]
+    public void CholeskyFactorRoundTripsAndJacobianMatches(int a, int b, int c, int d, int e, int f)
+    {
+        var bij = new CholeskyFactorBijector(3);
+        double[] u = [U(a) / 2, U(b) / 2, U(c) / 2, U(d) / 2, U(e) / 2, U(f) / 2];
+        var l = bij.Forward(u);
+        Assert.True(l[0, 1] == 0 && l[0, 2] == 0 && l[1, 2] == 0 && l[0, 0] > 0 && l[1, 1] > 0 && l[2, 2] > 0);
+        var back = new double[6];
+        bij.Inverse(l, back);
+        for (var k = 0; k < 6; k++) Assert.True(Math.Abs(back[k] - u[k]) < 1e-12, $"coordinate {k}: {back[k]} vs {u[k]}");
+        // The density of a Cholesky factor is on its lower triangle, diagonal included.
+        var numeric = TestStats.NumericLogAbsDet(v =>
+        {
+            var m = bij.Forward(v);
+            return [m[0, 0], m[1, 0], m[1, 1], m[2, 0], m[2, 1], m[2, 2]];
+        }, u, 1e-5);
+        TestStats.Close(numeric, bij.LogAbsDetJacobian(u), 1e-5, "Cholesky-factor log-Jacobian");
+    }
+
+    [Property(MaxTest = 100)]
     public void UnitVectorMapsOntoTheSphereIgnoringTheRadiusAndInvertsAtRadiusOne(int a, int b, int c, int d)
     {
         var bij = new UnitVectorBijector(4);

@@ -32,6 +32,8 @@ public class ParameterValidationTests
         ["MvNormalCholesky"] = (MvNormal.FromCholesky([0, 0], new double[,] { { 1, 0 }, { 0.5, -1 } }), new double[2], ["choleskyFactor[1,1]", "-1"]),
         ["Multinomial"] = (new Multinomial(3, [0.5, 0.2]), new[] { 1, 2 }, ["probs", "0.7"]),
         ["LkjCholesky"] = (new LkjCholesky(3, 0), new double[3, 3], ["eta", "0"]),
+        ["WishartCholesky"] = (new WishartCholesky(0.5, new double[,] { { 1, 0 }, { 0, 1 } }), new double[,] { { 1, 0 }, { 0, 1 } }, ["nu", "0.5"]),
+        ["InverseWishartCholesky"] = (new InverseWishartCholesky(3, new double[,] { { 1, 0.2 }, { 0, 1 } }), new double[,] { { 1, 0 }, { 0, 1 } }, ["scaleCholesky", "lower-triangular"]),
         ["Mixture"] = (new Mixture<double>([0.5, 0.5], [new Normal(0, 1), new Exponential(-2)]), 1.0, ["components[1]", "rate", "-2"]),
         ["Delta"] = (new Delta(double.NaN), 0.0, ["value", "NaN"]),
         ["Gmm"] = (new Gmm([0.4, 0.4], [[0.0], [1.0]], [new double[,] { { 1 } }, new double[,] { { 1 } }]), new[] { 0.0 }, ["weights", "0.8"]),

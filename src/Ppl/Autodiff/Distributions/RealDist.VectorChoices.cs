@@ -4,7 +4,8 @@ namespace Ppl.Autodiff;
 
 // The vector-valued continuous families over Real, mirroring Dist's (same names and parameter names): the
 // differentiable form rewrites Dirichlet(alpha), MvNormal(mean, covariance), MvNormalCholesky(mean, choleskyFactor),
-// LkjCholesky(dimension, eta), InverseWishart and Wishart(nu, scale), UnitVector(dimension), VonMisesFisher(mu, kappa) and Ordered(distribution, length) at a site into these, with each array argument a tape
+// LkjCholesky(dimension, eta), InverseWishart and Wishart(nu, scale), their Cholesky forms
+// WishartCholesky and InverseWishartCholesky(nu, scaleCholesky), UnitVector(dimension), VonMisesFisher(mu, kappa) and Ordered(distribution, length) at a site into these, with each array argument a tape
 // array (random) or data, whichever the model holds.
 public static partial class RealDist
 {
@@ -49,6 +50,18 @@ public static partial class RealDist
 
     /// <summary>Wishart over symmetric positive-definite matrices with a random scale.</summary>
     public static RealWishart Wishart(Real nu, Real[,] scale) => new(nu, scale, null);
+
+    /// <summary>The Cholesky factor of a Wishart matrix with a data scale factor.</summary>
+    public static RealWishartCholesky WishartCholesky(Real nu, double[,] scaleCholesky) => new(nu, null, scaleCholesky);
+
+    /// <summary>The Cholesky factor of a Wishart matrix with a random scale factor (e.g. diag(τ) times an LKJ-Cholesky draw).</summary>
+    public static RealWishartCholesky WishartCholesky(Real nu, Real[,] scaleCholesky) => new(nu, scaleCholesky, null);
+
+    /// <summary>The Cholesky factor of an inverse-Wishart matrix with a data scale factor.</summary>
+    public static RealInverseWishartCholesky InverseWishartCholesky(Real nu, double[,] scaleCholesky) => new(nu, null, scaleCholesky);
+
+    /// <summary>The Cholesky factor of an inverse-Wishart matrix with a random scale factor.</summary>
+    public static RealInverseWishartCholesky InverseWishartCholesky(Real nu, Real[,] scaleCholesky) => new(nu, scaleCholesky, null);
 
     /// <summary>Uniform on the unit sphere in ℝ^<paramref name="dimension"/>.</summary>
     public static RealUnitVector UnitVector(int dimension) => new(dimension);

@@ -1,5 +1,3 @@
-using MN = MathNet.Numerics.Distributions;
-
 namespace Ppl.Distributions;
 
 /// <summary>
@@ -58,13 +56,7 @@ public readonly struct Wishart : IDistribution<double[,]>, IHasBijector<double[,
         ThrowIfInvalid();
         var n = Dimension;
         var l = _scaleFactor!;
-        var a = new double[n, n];
-        for (var i = 0; i < n; i++)
-        {
-            // χ²(k) = 2 Gamma(k/2, 1).
-            a[i, i] = Math.Sqrt(2 * MN.Gamma.Sample(rng, 0.5 * (Nu - i), 1.0));
-            for (var j = 0; j < i; j++) a[i, j] = rng.NextGaussian();
-        }
+        var a = WishartParameters.Bartlett(rng, Nu, n);
         // B = LA (lower triangular), W = BBᵀ.
         var b = new double[n, n];
         for (var i = 0; i < n; i++)
@@ -99,19 +91,7 @@ public readonly struct Wishart : IDistribution<double[,]>, IHasBijector<double[,
         double logDet = 0;
         for (var i = 0; i < n; i++) logDet += 2 * Math.Log(lw[i, i]);
         // tr(S⁻¹W) = ‖L_S⁻¹ L_W‖²_F: one forward solve per column of W's factor.
-        var ls = _scaleFactor!;
-        double trace = 0;
-        var z = new double[n];
-        for (var c = 0; c < n; c++)
-        {
-            for (var i = 0; i < n; i++)
-            {
-                var s = i >= c ? lw[i, c] : 0.0;
-                for (var k = 0; k < i; k++) s -= ls[i, k] * z[k];
-                z[i] = s / ls[i, i];
-                trace += z[i] * z[i];
-            }
-        }
+        var trace = WishartParameters.SolvedSquaredNorm(_scaleFactor!, lw);
         return 0.5 * (Nu - n - 1) * logDet - 0.5 * trace - 0.5 * Nu * n * Ln2 - 0.5 * Nu * _logDetScale
                - InverseWishart.LogMultivariateGamma(n, 0.5 * Nu);
     }

@@ -143,6 +143,55 @@ public class MathLibraryFormTests
         Assert.True(MomentCheck.MaxZ(r, Moments(nu + 1.5)) > 5);
     }
 
+    private static readonly double[,] Scale2 = { { 1.5, 0.4 }, { 0.4, 0.9 } };
+
+    private static readonly double[,] Scale3 = { { 1.5, 0.4, -0.2 }, { 0.4, 0.9, 0.1 }, { -0.2, 0.1, 2.0 } };
+
+    /// <summary>The Cholesky factor by MathNet (not this library's factorisation).</summary>
+    private static double[,] Factor(double[,] s) => MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseOfArray(s).Cholesky().Factor.ToArray();
+
+    [Fact]
+    public void The_cholesky_wishart_forms_match_assess_and_finite_differences()
+    {
+        Assert.Null(M.WishartCholeskysModel.DifferentiableFormMissingReason);
+        double[][] ys = [[0.4, -1.0], [1.3, 0.2], [-0.5, 0.1]];
+        CheckAgainstAssess(M.WishartCholeskysModel, (ys, Factor(Scale2)), 25);
+        var d = Assert.IsType<ModelDensity<(double[][], double[,])>>(ModelDensity.Create(M.WishartCholeskysModel, (ys, Factor(Scale2)), ChoiceMap.Empty));
+        Assert.Equal(["nu", "L/0/0", "L/1/0", "L/1/1", "a", "K/0/0", "K/1/0", "K/1/1"], d.Addresses.Select(a => a.ToString()));
+        // Three dimensions: six coordinates onto the lower triangle of each factor.
+        CheckAgainstAssess(M.WishartCholeskyPriorModel, (5.5, Factor(Scale3)), 26);
+        CheckAgainstAssess(M.InverseWishartCholeskyPriorModel, (5.5, Factor(Scale3)), 27);
+    }
+
+    /// <summary>The draws' LLᵀ = (L₀₀², L₁₀L₀₀, L₁₀² + L₁₁²) from a draw (L₀₀, L₀₁, L₁₀, L₁₁), against a 2×2 mean.</summary>
+    private static (Func<double[], double>, double)[] GramMoments(double[,] mean) =>
+        [(l => l[0] * l[0], mean[0, 0]), (l => l[2] * l[0], mean[1, 0]), (l => l[2] * l[2] + l[3] * l[3], mean[1, 1])];
+
+    private static double[,] Scaled(double[,] s, double c) => new[,] { { c * s[0, 0], c * s[0, 1] }, { c * s[1, 0], c * s[1, 1] } };
+
+    [Fact]
+    public void Nuts_on_a_cholesky_wishart_prior_has_gram_mean_nu_times_the_scale()
+    {
+        const double nu = 4.5;
+        var r = McmcSampler.Sample(M.WishartCholeskyPriorModel, (nu, Factor(Scale2)), ChoiceMap.Empty, new NutsKernel(),
+            new McmcSettings { Chains = 4, Warmup = 400, Draws = 1000 }, new Rng(2033));
+        Assert.Equal(["L/0/0", "L/0/1", "L/1/0", "L/1/1"], r.Names);
+        MomentCheck.AssertMatches(r, 5, GramMoments(Scaled(Scale2, nu)));
+        // Negative control: the mean of LLᵀ under ν + 1.5 degrees of freedom.
+        Assert.True(MomentCheck.MaxZ(r, GramMoments(Scaled(Scale2, nu + 1.5))) > 5);
+    }
+
+    [Fact]
+    public void Nuts_on_a_cholesky_inverse_wishart_prior_has_gram_mean_psi_over_nu_minus_n_minus_one()
+    {
+        const double nu = 10;
+        var r = McmcSampler.Sample(M.InverseWishartCholeskyPriorModel, (nu, Factor(Scale2)), ChoiceMap.Empty, new NutsKernel(),
+            new McmcSettings { Chains = 4, Warmup = 400, Draws = 1000 }, new Rng(2034));
+        MomentCheck.AssertMatches(r, 5, GramMoments(Scaled(Scale2, 1 / (nu - 3))));
+        // Negative control: the denominator ν − n, one degree of freedom off.
+        Assert.True(MomentCheck.MaxZ(r, GramMoments(Scaled(Scale2, 1 / (nu - 2)))) > 5);
+    }
+
     /// <summary>
     /// Unit-vector choices have as many coordinates as entries but a map of rank n − 1, so the shared check's Jacobian does
     /// not apply: the form must be Assess of the constrained values (densities on the sphere's surface measure) plus

@@ -80,6 +80,46 @@ public static partial class MathLibraryModels
     }
     #pragma warning restore PPL0011
 
+    #pragma warning disable PPL0011 // the Cholesky forms of the Wishart families on purpose (their differentiable forms are what it tests); they have no tensor counterpart, so no batched form
+    /// <summary>
+    /// Cholesky factors of Wishart and inverse-Wishart matrices: random degrees of freedom over a data scale factor, a
+    /// random scale factor (built from a half-normal choice) whose inverse-Wishart factor is the covariance factor of
+    /// normal rows, and observed factors with random ν and scale factor.
+    /// </summary>
+    [Model]
+    public static double WishartCholeskys(double[][] ys, double[,] scaleCholesky)
+    {
+        var nu = 2 + Sample(Gamma(2, 1), "nu");
+        var l = Sample(WishartCholesky(nu, scaleCholesky), "L");
+        var a = Sample(HalfNormal(1), "a");
+        var s = new double[2, 2];
+        s[0, 0] = 1 + a;
+        s[1, 0] = 0.3 * a;
+        s[1, 1] = 1 + a * a;
+        var k = Sample(InverseWishartCholesky(4, s), "K");
+        for (var i = 0; i < ys.Length; i++) Observe(MvNormalCholesky(new[] { 0.0, 0.0 }, k), ys[i], "y", i);
+        Observe(WishartCholesky(nu, s), new double[,] { { 1.0, 0.0 }, { 0.2, 0.7 } }, "V");
+        Observe(InverseWishartCholesky(nu + 1, s), new double[,] { { 0.8, 0.0 }, { -0.3, 0.5 } }, "U");
+        return l[1, 0] + k[1, 1];
+    }
+
+    /// <summary>A Wishart-Cholesky prior alone (the mean of LLᵀ is νS).</summary>
+    [Model]
+    public static double WishartCholeskyPrior(double nu, double[,] scaleCholesky)
+    {
+        var l = Sample(WishartCholesky(nu, scaleCholesky), "L");
+        return l[0, 0];
+    }
+
+    /// <summary>An inverse-Wishart-Cholesky prior alone (the mean of LLᵀ is Ψ/(ν − n − 1)).</summary>
+    [Model]
+    public static double InverseWishartCholeskyPrior(double nu, double[,] scaleCholesky)
+    {
+        var l = Sample(InverseWishartCholesky(nu, scaleCholesky), "L");
+        return l[0, 0];
+    }
+    #pragma warning restore PPL0011
+
     #pragma warning disable PPL0011 // unit vectors on purpose (their differentiable forms are what it tests); they have no tensor counterpart, so no batched form
     /// <summary>
     /// Unit vectors: a uniform direction, a von Mises–Fisher direction around it with a random concentration, and an

@@ -1,5 +1,4 @@
 using Ppl.Inference.Mcmc;
-using Ppl.Tests.Shared;
 
 namespace Ppl.Inference.Tests.Conformance;
 
@@ -10,16 +9,16 @@ namespace Ppl.Inference.Tests.Conformance;
 /// <param name="Truth">The simulated value of every ranked quantity, by draw name (<c>mu</c>, <c>beta/0</c>, <c>L/1/0</c>).</param>
 /// <param name="Sample">Runs <c>McmcSampler.Sample</c> on the [Model] with its arguments and observations, with the given kernel.</param>
 /// <param name="Density">The model's differentiable density on unconstrained space (<c>ModelDensity.Create</c>).</param>
-/// <param name="CheckForm">
-/// Asserts that the model's differentiable form at random points (seed, count, radius on the unconstrained scale) is its
-/// <c>Assess</c> plus the log-Jacobian, and its gradient the central difference of its value (<c>DifferentiableFormCheck</c>).
+/// <param name="Accept">
+/// Hands the [Model], its arguments and its observations at their own types to a visitor (the tests' check of the
+/// differentiable form against <c>Assess</c>, <c>DifferentiableFormCheck</c>, is one).
 /// </param>
 /// <param name="Exact">The exact posterior mean and standard deviation of some quantities, by draw name, where the model is conjugate; else null.</param>
 public sealed record ConformanceProblem(
     IReadOnlyDictionary<string, double> Truth,
     Func<IGradientKernel, McmcSettings, Rng, McmcResult> Sample,
     Func<IModelDensity> Density,
-    Action<ulong, int, double> CheckForm,
+    Action<IConformanceModelVisitor> Accept,
     IReadOnlyDictionary<string, (double Mean, double Sd)>? Exact = null)
 {
     /// <summary>The problem of <paramref name="model"/> with <paramref name="args"/> and <paramref name="observations"/>.</summary>
@@ -27,9 +26,5 @@ public sealed record ConformanceProblem(
         IReadOnlyDictionary<string, double> truth, IReadOnlyDictionary<string, (double Mean, double Sd)>? exact = null) =>
         new(truth, (kernel, settings, rng) => McmcSampler.Sample(model, args, observations, kernel, settings, rng),
             () => ModelDensity.Create(model, args, observations),
-            (seed, points, radius) =>
-            {
-                if (!observations.IsEmpty) throw new NotSupportedException("The form check takes the observations from the model's arguments.");
-                DifferentiableFormCheck.AgainstAssess(model, args, seed, points, radius);
-            }, exact);
+            visitor => visitor.Visit(model, args, observations), exact);
 }

@@ -11,6 +11,9 @@ namespace Ppl.Inference.Tests.Conformance;
 /// </summary>
 public static class ConformanceSbc
 {
+    /// <summary>Per-quantity p-value below which uniformity is rejected (Bonferroni-style over a few quantities per model).</summary>
+    public const double Alpha = 1e-3;
+
     /// <summary>Runs SBC on <paramref name="c"/> at <paramref name="size"/> with the kernels <paramref name="kernel"/> makes (NUTS by default).</summary>
     public static SbcOutcome Run(ConformanceCase c, SbcSize size, ulong seed, Func<IGradientKernel>? kernel = null)
     {
@@ -35,7 +38,11 @@ public static class ConformanceSbc
             }).ToArray();
         });
         var tests = c.Ranked.Select((_, k) => Uniformity(ranks.Select(r => r[k]), size)).ToArray();
-        return new SbcOutcome(c.Name, c.Ranked, tests.Select(t => t.Chi2).ToArray(), tests.Select(t => t.P).ToArray(), divergences.Sum(), clock.Elapsed);
+        return new SbcOutcome(c.Name, c.Ranked, tests.Select(t => t.Chi2).ToArray(), tests.Select(t => t.P).ToArray(), divergences.Sum(), clock.Elapsed)
+        {
+            Ranks = ranks,
+            ReplicateDivergences = divergences,
+        };
     }
 
     /// <summary>The index of draw name <paramref name="name"/>, or an exception listing the names there are.</summary>

@@ -9,15 +9,23 @@ namespace Ppl.Inference.Tests.Conformance;
 /// <param name="Elapsed">Wall-clock time of the run.</param>
 public sealed record SbcOutcome(string Case, IReadOnlyList<string> Names, double[] Chi2, double[] P, int Divergences, TimeSpan Elapsed)
 {
-    /// <summary>The outcome as one line of JSON: the case, its smallest p-value, each quantity's p-value, the divergences and the seconds.</summary>
-    public string ToJson() => System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+    /// <summary>Each replicate's rank of each quantity's truth (replicate, quantity), or null.</summary>
+    public IReadOnlyList<int[]>? Ranks { get; init; }
+
+    /// <summary>Each replicate's divergent transitions after warm-up, or null.</summary>
+    public IReadOnlyList<int>? ReplicateDivergences { get; init; }
+
+    /// <summary>Whether every quantity's ranks pass the uniformity test: each p-value above <see cref="ConformanceSbc.Alpha"/>.</summary>
+    public bool Passed => P.All(p => p > ConformanceSbc.Alpha);
+
+    /// <summary>The outcome as the bench command reports it: the smallest p-value, each quantity's p-value, the divergences and the seconds.</summary>
+    public Dictionary<string, object> Figures() => new()
     {
-        ["model"] = Case,
         ["min_p"] = P.Min(),
         ["p"] = Names.Select((n, k) => (n, P[k])).ToDictionary(x => x.n, x => x.Item2),
         ["divergences"] = Divergences,
         ["seconds"] = Math.Round(Elapsed.TotalSeconds, 1),
-    });
+    };
 
     /// <summary>One line: each quantity's chi-square and p-value, the divergences and the time.</summary>
     public override string ToString() =>

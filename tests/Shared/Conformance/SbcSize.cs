@@ -11,10 +11,6 @@ public sealed record SbcSize(int Replicates, int Warmup, int Draws, int Thin, in
     /// <summary>The size run by <c>dotnet test</c>: cheap enough for CI, with the power to catch a gross error.</summary>
     public static SbcSize Ci { get; } = new(Replicates: 30, Warmup: 80, Draws: 9, Thin: 2, Bins: 5);
 
-    /// <summary>The larger run behind <c>bench/conformance.sh</c> (environment variable PPL_CONFORMANCE=bench).</summary>
+    /// <summary>The larger run behind the bench command <c>dotnet run -c Release --project bench/Ppl.Bench -- conformance</c>.</summary>
     public static SbcSize Bench { get; } = new(Replicates: 200, Warmup: 300, Draws: 19, Thin: 4, Bins: 10);
-
-    /// <summary><see cref="Bench"/> when the environment variable PPL_CONFORMANCE is <c>bench</c>, else <see cref="Ci"/>.</summary>
-    public static SbcSize FromEnvironment() =>
-        string.Equals(Environment.GetEnvironmentVariable("PPL_CONFORMANCE"), "bench", StringComparison.OrdinalIgnoreCase) ? Bench : Ci;
 }
