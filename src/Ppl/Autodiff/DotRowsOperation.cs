@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace Ppl.Autodiff;
 
 /// <summary>
@@ -22,7 +26,7 @@ internal sealed class DotRowsOperation : TapeOperation
 
     private readonly Tape _tape;
     private int _generation, _rows, _width;
-    private int[] _indices = [];
+    private Real[] _weights = [];
     private double[] _values = [];
     private double[] _data = [];
     private double[] _sum = [];
@@ -46,6 +50,15 @@ internal sealed class DotRowsOperation : TapeOperation
                 return new Real(RealDensity.Dot(op._values.AsSpan(0, op._width), x), index);
             }
         }
+        // Constant weights (a pass that computes only the value) record nothing.
+        var constant = true;
+        foreach (var wj in w) constant &= wj.Index == 0;
+        if (constant)
+        {
+            double dot = 0;
+            for (var j = 0; j < w.Length; j++) dot += w[j].Value * x[j];
+            return dot;
+        }
         // Reuse the object only when its tape has been reset since it was recorded: otherwise the tape still holds it.
         if (op is null || !ReferenceEquals(op._tape, tape) || op._generation == tape.Generation) op = new DotRowsOperation(tape);
         op.Start(tape.Generation, w);
@@ -55,12 +68,30 @@ internal sealed class DotRowsOperation : TapeOperation
         return new Real(value, tape.PushOperation(op, 1));
     }
 
+    /// <summary>
+    /// Whether <paramref name="w"/> is the operation's weights: the same nodes, and the same values (constants all share
+    /// index 0, whatever their value). Compared as the structs' bits, four 64-bit words at a time, with each index's
+    /// padding word masked off; a 0.0 against a −0.0 reads as different, which only starts a new operation.
+    /// </summary>
     private bool SameWeights(ReadOnlySpan<Real> w)
     {
         if (w.Length != _width) return false;
-        // The values too: constants share index 0 whatever their value (a node's value is fixed by its index).
-        for (var j = 0; j < w.Length; j++)
-            if (w[j].Index != _indices[j] || w[j].Value != _values[j]) return false;
+        var mine = _weights.AsSpan(0, _width);
+        if (Unsafe.SizeOf<Real>() != 2 * sizeof(ulong) || !Vector256.IsHardwareAccelerated)
+        {
+            for (var j = 0; j < w.Length; j++)
+                if (w[j].Index != mine[j].Index || w[j].Value != mine[j].Value) return false;
+            return true;
+        }
+        var a = MemoryMarshal.Cast<Real, ulong>(w);
+        var b = MemoryMarshal.Cast<Real, ulong>(mine);
+        // Word 2j is Value's bits, word 2j + 1 holds Index in its low half (the struct is laid out sequentially).
+        var mask = Vector256.Create(ulong.MaxValue, 0xFFFF_FFFFUL, ulong.MaxValue, 0xFFFF_FFFFUL);
+        var k = 0;
+        for (; k + 4 <= a.Length; k += 4)
+            if (!Vector256.EqualsAll((Vector256.Create(a.Slice(k, 4)) ^ Vector256.Create(b.Slice(k, 4))) & mask, Vector256<ulong>.Zero)) return false;
+        for (; k < a.Length; k += 2)
+            if (a[k] != b[k] || (uint)a[k + 1] != (uint)b[k + 1]) return false;
         return true;
     }
 
@@ -69,16 +100,13 @@ internal sealed class DotRowsOperation : TapeOperation
         _generation = generation;
         _rows = 0;
         _width = w.Length;
-        if (_indices.Length < _width)
+        if (_weights.Length < _width)
         {
-            _indices = new int[_width];
+            _weights = new Real[_width];
             _values = new double[_width];
         }
-        for (var j = 0; j < _width; j++)
-        {
-            _indices[j] = w[j].Index;
-            _values[j] = w[j].Value;
-        }
+        w.CopyTo(_weights);
+        for (var j = 0; j < _width; j++) _values[j] = w[j].Value;
     }
 
     private void Append(ReadOnlySpan<double> x)
@@ -99,6 +127,6 @@ internal sealed class DotRowsOperation : TapeOperation
             var a = adjoints[first + k];
             if (a != 0) RealDensity.Axpy(a, _data.AsSpan(k * _width, _width), sum);
         }
-        for (var j = 0; j < _width; j++) adjoints[_indices[j]] += sum[j];
+        for (var j = 0; j < _width; j++) adjoints[_weights[j].Index] += sum[j];
     }
 }
