@@ -9,7 +9,9 @@ namespace Ppl.Autodiff;
 /// arithmetic records on the current thread's tape, so differentiable code reads like ordinary double
 /// code and allocates nothing once the arrays have grown to the model's size.
 /// <para>
-/// Node 0 is a sink that constants point to, so the backward sweep needs no branch on "has parent".
+/// A node's missing or constant parents point at the node itself with partial 0, so the backward sweep needs no branch
+/// on "has parent" and its steps share no memory cell; node 0 is the sink that a <see cref="Real"/> constant's index
+/// names, and a variable's (and an operation's output's) parents.
 /// </para>
 /// <para>
 /// An operation with many inputs and many outputs (a Cholesky factor, a triangular solve, a matrix–vector
@@ -74,7 +76,13 @@ public sealed class Tape
     }
 
     /// <summary>A new independent variable with value <paramref name="value"/>.</summary>
-    public Real Variable(double value) => new(value, Push(0, 0, 0, 0, 0, 0));
+    public Real Variable(double value)
+    {
+        // A variable keeps the sink (0) as its parents, so its adjoint stays exactly what the sweep accumulated.
+        if (_count == _nodes.Length) Grow();
+        _nodes[_count] = default;
+        return new(value, _count++);
+    }
 
     /// <summary>
     /// Runs the backward sweep from <paramref name="output"/>: afterwards <see cref="Adjoint"/> gives
@@ -122,12 +130,15 @@ public sealed class Tape
         if (_count == _nodes.Length) Grow();
         var i = _count++;
         ref var node = ref _nodes[i];
-        node.P1 = p1;
-        node.D1 = d1;
-        node.P2 = p2;
-        node.D2 = d2;
-        node.P3 = p3;
-        node.D3 = d3;
+        // A missing or constant parent (index 0) points at the node itself with partial 0. Were it the shared sink,
+        // every step of the backward sweep would add into one memory cell, and each step would wait for the previous
+        // step's store to it; the node's own cell is read before its parents are updated and never again in a sweep.
+        node.P1 = p1 == 0 ? i : p1;
+        node.D1 = p1 == 0 ? 0 : d1;
+        node.P2 = p2 == 0 ? i : p2;
+        node.D2 = p2 == 0 ? 0 : d2;
+        node.P3 = p3 == 0 ? i : p3;
+        node.D3 = p3 == 0 ? 0 : d3;
         return i;
     }
 
