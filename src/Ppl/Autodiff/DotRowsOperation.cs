@@ -50,14 +50,15 @@ internal sealed class DotRowsOperation : TapeOperation
                 return new Real(RealDensity.Dot(op._values.AsSpan(0, op._width), x), index);
             }
         }
-        // Constant weights (a pass that computes only the value) record nothing.
+        // Constant weights (a pass that computes only the value) record nothing; the dot is summed in the same order as
+        // when they are on the tape, so that a value-only pass and a gradient pass give the same log density.
         var constant = true;
         foreach (var wj in w) constant &= wj.Index == 0;
         if (constant)
         {
-            double dot = 0;
-            for (var j = 0; j < w.Length; j++) dot += w[j].Value * x[j];
-            return dot;
+            var values = w.Length <= 256 ? stackalloc double[w.Length] : new double[w.Length];
+            for (var j = 0; j < w.Length; j++) values[j] = w[j].Value;
+            return RealDensity.Dot(values, x);
         }
         // Reuse the object only when its tape has been reset since it was recorded: otherwise the tape still holds it.
         if (op is null || !ReferenceEquals(op._tape, tape) || op._generation == tape.Generation) op = new DotRowsOperation(tape);
