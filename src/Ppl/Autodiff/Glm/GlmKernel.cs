@@ -24,9 +24,6 @@ internal readonly ref struct GlmKernel
     [ThreadStatic]
     private static double[]? t_partials;
 
-    [ThreadStatic]
-    private static Real[]? t_parents;
-
     private readonly ReadOnlySpan<double> _columns;
     private readonly double[][]? _rows;
     private readonly int _n, _d;
@@ -87,18 +84,12 @@ internal readonly ref struct GlmKernel
     /// </summary>
     public Real Record(double value, double scale, Real alpha, ReadOnlySpan<Real> beta, Real extra, double extraPartial, bool hasExtra)
     {
-        var count = _d + (hasExtra ? 2 : 1);
-        var partials = t_partials!.AsSpan(0, count);
-        var parents = t_parents is { } tq && tq.Length >= count ? tq : t_parents = new Real[Math.Max(count, 64)];
-        parents[0] = alpha;
-        beta.CopyTo(parents.AsSpan(1));
-        for (var j = 0; j <= _d; j++) partials[j] *= scale;
-        if (hasExtra)
-        {
-            parents[_d + 1] = extra;
-            partials[_d + 1] = extraPartial;
-        }
-        return Real.FromPartials(value, parents.AsSpan(0, count), partials);
+        var partials = t_partials!;
+        var chain = new PartialsChain();
+        chain.Add(alpha, scale * partials[0]);
+        for (var j = 0; j < _d; j++) chain.Add(beta[j], scale * partials[j + 1]);
+        if (hasExtra) chain.Add(extra, extraPartial);
+        return chain.Finish(value);
     }
 
     /// <summary>The fused pass over rows: returns Σ gᵢ and writes Σ gᵢ xᵢ into <paramref name="gradient"/>.</summary>
