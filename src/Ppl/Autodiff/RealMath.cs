@@ -3,7 +3,7 @@ using MathNet.Numerics;
 namespace Ppl.Autodiff;
 
 /// <summary>Differentiable elementary functions over <see cref="Real"/>.</summary>
-public static class RealMath
+public static partial class RealMath
 {
     /// <summary>exp.</summary>
     public static Real Exp(Real x)
