@@ -27,6 +27,21 @@ public static partial class Dist
     /// <summary>Tensor Laplace distributions.</summary>
     public static T.Laplace Laplace(torch.Tensor loc, torch.Tensor scale) => new(loc, scale);
 
+    /// <summary>Tensor half-Student-t distributions: |X| for X ~ StudentT(nu, 0, sigma).</summary>
+    public static T.HalfStudentT HalfStudentT(torch.Tensor nu, torch.Tensor sigma) => new(nu, sigma);
+
+    /// <summary>Tensor skew-normal distributions with location xi, scale omega and shape alpha.</summary>
+    public static T.SkewNormal SkewNormal(torch.Tensor xi, torch.Tensor omega, torch.Tensor alpha) => new(xi, omega, alpha);
+
+    /// <summary>Tensor von Mises distributions of angles with mean direction mu and concentration kappa.</summary>
+    public static T.VonMises VonMises(torch.Tensor mu, torch.Tensor kappa) => new(mu, kappa);
+
+    /// <summary>A batch of improper flat priors on ℝ (log density 0; sampling throws).</summary>
+    public static T.Flat Flat(long[] batchShape, torch.ScalarType? dtype = null, torch.Device? device = null) => new(batchShape, dtype, device);
+
+    /// <summary>A batch of improper flat priors on [0, ∞) (log density 0 there; sampling throws).</summary>
+    public static T.HalfFlat HalfFlat(long[] batchShape, torch.ScalarType? dtype = null, torch.Device? device = null) => new(batchShape, dtype, device);
+
     /// <summary>Tensor exponential distributions.</summary>
     public static T.Exponential Exponential(torch.Tensor rate) => new(rate);
 
@@ -41,6 +56,9 @@ public static partial class Dist
 
     /// <summary>Tensor uniform distributions on [low, high).</summary>
     public static T.Uniform Uniform(torch.Tensor low, torch.Tensor high) => new(low, high);
+
+    /// <summary>Tensor uniform distributions on the integers lower, …, upper.</summary>
+    public static T.DiscreteUniform DiscreteUniform(torch.Tensor lower, torch.Tensor upper) => new(lower, upper);
 
     /// <summary>Tensor Bernoulli distributions with success probabilities.</summary>
     public static T.Bernoulli Bernoulli(torch.Tensor probs) => new(probs: probs);

@@ -79,6 +79,9 @@ internal static class TensorChecks
     public static string? NonNegativeInteger(string name, Tensor t) =>
         Check(name, t, x => x.isfinite().logical_and(x.Ge(0)).logical_and(x.eq(x.floor())), "a non-negative integer");
 
+    public static string? Integer(string name, Tensor t) =>
+        Check(name, t, x => x.isfinite().logical_and(x.eq(x.floor())), "a finite integer");
+
     public static string? Simplex(string name, Tensor t)
     {
         if (Check(name, t, x => x.isfinite().logical_and(x.Ge(0)), "non-negative and finite") is { } e) return e;
