@@ -10,20 +10,29 @@ namespace Ppl.Distributions.Tensors;
 internal static class TensorSpecial
 {
     private const double InvSqrt2 = 0.70710678118654752440;
+    private const double HalfLog2Pi = 0.91893853320467274178;
 
     /// <summary>
-    /// log Φ(z) for the standard normal CDF Φ, accurate in both tails: log(erfcx(−z/√2)/2) − z²/2 for z ≤ 0 (erfcx
-    /// keeps the lower tail from underflowing) and log1p(−erfc(z/√2)/2) for z &gt; 0.
+    /// log Φ(z) for the standard normal CDF Φ, accurate in both tails, as <see cref="SpecialMath.LogPhi"/>:
+    /// log1p(−erfc(z/√2)/2) above 0, log(erfc(−z/√2)/2) down to a cut (−30 in float64, −10 in lower precision, where
+    /// erfc is still far from underflow), and below it the asymptotic series of the Mills ratio. (erfcx would make this
+    /// one branch, but TorchSharp 0.107's <c>special.erfcx</c> computes erfc.)
     /// </summary>
     public static Tensor LogNdtr(Tensor z)
     {
-        // Each branch sees only its own half line: the other half would overflow erfcx, and an infinite value in
-        // the branch that where() discards still turns its gradient into NaN.
-        var zn = z.ClampMax(0.0);
+        var cut = z.dtype == ScalarType.Float64 ? -30.0 : -10.0;
+        // Each branch sees only its own part of the line, clamped: outside it a branch overflows or underflows, and an
+        // infinite value in the branch that where() discards still turns its gradient into NaN.
         var zp = z.ClampMin(0.0);
-        var lower = special.erfcx(zn.Times(-InvSqrt2)).Times(0.5).log() - zn.Times(0.5) * zn;
+        var zm = z.Clamp(cut, 0.0);
+        var zt = z.ClampMax(cut);
         var upper = special.erfc(zp.Times(InvSqrt2)).Times(-0.5).log1p();
-        return where(z.Le(0.0), lower, upper);
+        var middle = special.erfc(zm.Times(-InvSqrt2)).Times(0.5).log();
+        // Φ(z) = φ(z) Σ / (−z) with Σ = 1 − 1/z² + 3/z⁴ − 15/z⁶ + 105/z⁸ − 945/z¹⁰ (error below 1e-16 for z ≤ −30).
+        var w = zt.Squared().reciprocal();
+        var series = ((((w.Times(-945.0).Plus(105.0) * w).Minus(15.0) * w).Plus(3.0) * w).Minus(1.0) * w).Plus(1.0);
+        var tail = (zt.Times(-0.5) * zt - zt.neg().log() + series.log()).Minus(HalfLog2Pi);
+        return where(z.Gt(0.0), upper, where(z.Gt(cut), middle, tail));
     }
 
     /// <summary>log I₀(κ) for κ ≥ 0 as log(i0e(κ)) + κ, finite for every finite κ (I₀ itself overflows above ~700).</summary>

@@ -4,6 +4,7 @@ using TorchSharp;
 using static Ppl.Tests.Distributions.Tensors.TensorTestUtil;
 using static TorchSharp.torch;
 using MN = MathNet.Numerics.Distributions;
+using S = Ppl.Distributions;
 
 namespace Ppl.Tests.Distributions.Tensors;
 
@@ -45,6 +46,32 @@ public class TensorLogProbTests
         CheckAgainst(new Laplace(T(mu), T(sg)), (b, x) => MN.Laplace.PDFLn(mu[b], sg[b], x));
         CheckAgainst(new Exponential(T(sg)), (b, x) => MN.Exponential.PDFLn(sg[b], x));
         CheckAgainst(new Uniform(T(mu), T(mu.Zip(sg, (m, s) => m + s).ToArray())), (b, x) => MN.ContinuousUniform.PDFLn(mu[b], mu[b] + sg[b], x));
+    }
+
+    [Fact]
+    public void FamiliesWithAScalarCounterpartMatchItsLogDensity()
+    {
+        var r = new Rng(5);
+        var mu = U(r, B, -2, 2);
+        var sg = U(r, B, 0.3, 3);
+        var nu = U(r, B, 0.5, 8);
+        var alpha = U(r, B, -4, 4);
+        var kappa = new[] { 0.05, 1.3, 25.0, 900.0 };   // 900 is past the scalar log I₀'s switch to its asymptotic series
+        CheckAgainst(new HalfStudentT(T(nu), T(sg)), (b, x) => new S.HalfStudentT(nu[b], sg[b]).LogDensity(x));
+        CheckAgainst(new SkewNormal(T(mu), T(sg), T(alpha)), (b, x) => new S.SkewNormal(mu[b], sg[b], alpha[b]).LogDensity(x));
+        CheckAgainst(new VonMises(T(mu), T(kappa)), (b, x) => new S.VonMises(mu[b], kappa[b]).LogDensity(x));
+        // Angles outside the window score by periodicity, as the scalar family does.
+        CheckAgainst(new VonMises(T(mu), T(kappa)), (b, x) => new S.VonMises(mu[b], kappa[b]).LogDensity(x),
+            T(U(r, S * B, -12, 12), [S, B]));
+        // The skew-normal's log Φ(αz) far in both tails (z up to ±40 standard units).
+        CheckAgainst(new SkewNormal(T(mu), T(sg), T(alpha)), (b, x) => new S.SkewNormal(mu[b], sg[b], alpha[b]).LogDensity(x),
+            T(U(r, S * B, -40, 40), [S, B]));
+        var lo = new[] { -3.0, 0.0, 2.0, 5.0 };
+        var hi = new[] { 1.0, 0.0, 9.0, 6.0 };
+        CheckAgainst(new DiscreteUniform(T(lo), T(hi)), (b, x) => new S.DiscreteUniform((int)lo[b], (int)hi[b]).LogDensity((int)x));
+        var xs = T(U(r, S * B, -5, 5), [S, B]);
+        CheckAgainst(new Flat([B]), (_, x) => default(S.Flat).LogDensity(x), xs);
+        CheckAgainst(new HalfFlat([B]), (_, x) => default(S.HalfFlat).LogDensity(x), xs);
     }
 
     [Fact]
