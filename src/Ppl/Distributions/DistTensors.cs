@@ -60,6 +60,13 @@ public static partial class Dist
     /// <summary>Tensor uniform distributions on the integers lower, …, upper.</summary>
     public static T.DiscreteUniform DiscreteUniform(torch.Tensor lower, torch.Tensor upper) => new(lower, upper);
 
+    /// <summary>
+    /// Tensor truncations of a univariate family with a log CDF (e.g. <see cref="T.Normal"/>) to [lower, upper];
+    /// −∞/+∞ for no bound.
+    /// </summary>
+    public static T.Truncated<D> Truncated<D>(D distribution, torch.Tensor lower, torch.Tensor upper) where D : T.TensorDistribution, T.ITensorCdf =>
+        new(distribution, lower, upper);
+
     /// <summary>Tensor Bernoulli distributions with success probabilities.</summary>
     public static T.Bernoulli Bernoulli(torch.Tensor probs) => new(probs: probs);
 

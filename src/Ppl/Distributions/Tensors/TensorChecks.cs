@@ -82,6 +82,11 @@ internal static class TensorChecks
     public static string? Integer(string name, Tensor t) =>
         Check(name, t, x => x.isfinite().logical_and(x.eq(x.floor())), "a finite integer");
 
+    public static string? NotNaN(string name, Tensor t) => Check(name, t, x => x.isnan().logical_not(), "a number (not NaN)");
+
+    /// <summary>Positive, +∞ allowed (a width between bounds that may be infinite).</summary>
+    public static string? PositiveOrInfinite(string name, Tensor t) => Check(name, t, x => x.Gt(0.0), "positive");
+
     public static string? Simplex(string name, Tensor t)
     {
         if (Check(name, t, x => x.isfinite().logical_and(x.Ge(0)), "non-negative and finite") is { } e) return e;

@@ -75,6 +75,41 @@ public class TensorLogProbTests
     }
 
     [Fact]
+    public void TruncatedNormalMatchesTheScalarTruncation()
+    {
+        var inf = double.PositiveInfinity;
+        // Two-sided, lower-only, upper-half, upper-only; then far-tail intervals on both sides and a narrow one.
+        double[] mu = [0.3, -1.0, 0.5, 1.2], sg = [1.0, 2.0, 0.7, 0.4];
+        double[] lo = [-0.5, -2.0, 2.0, -inf], hi = [0.8, inf, 3.5, 0.0];
+        var d = new Truncated<Normal>(new Normal(T(mu), T(sg)), T(lo), T(hi));
+        CheckAgainst(d, (b, x) => new Ppl.Distributions.Truncated<Ppl.Distributions.Normal>(new Ppl.Distributions.Normal(mu[b], sg[b]), lo[b], hi[b]).LogDensity(x));
+        double[] lo2 = [8.0, -12.0, 35.0, -0.1], hi2 = [12.0, -8.0, 40.0, 0.1];
+        var far = new Truncated<Normal>(new Normal(T(0.0), T(1.0)), T(lo2), T(hi2));
+        Assert.Equal(new long[] { B }, far.BatchShape);
+        var x = far.Sample(new Rng(13), [S]);
+        // Draws stay inside their intervals, far tails included.
+        var xs = D(x);
+        for (var i = 0; i < xs.Length; i++) Assert.InRange(xs[i], lo2[i % B], hi2[i % B]);
+        CheckAgainst(far, (b, v) => new Ppl.Distributions.Truncated<Ppl.Distributions.Normal>(new Ppl.Distributions.Normal(0, 1), lo2[b], hi2[b]).LogDensity(v), x);
+        // The log CDF the truncation uses, against the scalar Normal's, tails included.
+        var n = new Normal(T(0.3), T(1.7));
+        var pts = new[] { -inf, -80.0, -30.0, -3.0, 0.0, 0.3, 4.0, 60.0, inf };
+        var lc = D(n.LogCdf(T(pts)));
+        var ls = D(n.LogCcdf(T(pts)));
+        var sn = new Ppl.Distributions.Normal(0.3, 1.7);
+        for (var i = 0; i < pts.Length; i++)
+        {
+            Close(sn.LogCdf(pts[i]), lc[i], 1e-10, 1e-14, $"log CDF at {pts[i]}");
+            Close(sn.LogCcdf(pts[i]), ls[i], 1e-10, 1e-14, $"log CCDF at {pts[i]}");
+        }
+        // And the quantiles invert them.
+        var q = D(n.Icdf(T(1e-20, 0.3, 0.999)));
+        Close(0.3 + 1.7 * MathNet.Numerics.Distributions.Normal.InvCDF(0, 1, 0.3), q[1], 1e-12, 1e-12, "icdf");
+        Close(Math.Log(1e-20), sn.LogCdf(q[0]), 1e-9, 1e-9, "icdf far tail");
+        Close(Math.Log(1e-20), sn.LogCcdf(D(n.Iccdf(T(1e-20)))[0]), 1e-9, 1e-9, "iccdf far tail");
+    }
+
+    [Fact]
     public void GammaFamilies()
     {
         var r = new Rng(2);

@@ -77,6 +77,20 @@ public class TensorMomentTests
     }
 
     [Fact]
+    public void TruncatedNormal()
+    {
+        var inf = double.PositiveInfinity;
+        // Two-sided, lower-only, upper-only, upper half, and an interval 8 to 12 standard deviations out.
+        CheckMoments(new Truncated<Normal>(new Normal(T(0.5, -1.0, 2.0, 0.0, 0.0), T(1.0, 2.0, 0.5, 1.0, 1.0)),
+            T(-inf, -2.0, -inf, 1.5, 8.0), T(1.0, inf, 1.8, 2.5, 12.0)));
+        // With no bound it is the normal itself.
+        var free = new Truncated<Normal>(new Normal(T(0.5), T(2.0)), T(-inf), T(inf));
+        Close(0.5, D(free.Mean)[0], 1e-12, 1e-12, "untruncated mean");
+        Close(4.0, D(free.Variance)[0], 1e-12, 1e-12, "untruncated variance");
+        Close(0.0, D(free.LogProb(T(0.7)) - new Normal(T(0.5), T(2.0)).LogProb(T(0.7)))[0], 0, 1e-14, "untruncated density");
+    }
+
+    [Fact]
     public void VonMisesHasCircularMeanMuAndMeanResultantLengthI1OverI0()
     {
         double[] mu = [0.5, -2.0, 3.0, 0.0], kappa = [0.3, 2.0, 50.0, 0.001];

@@ -20,7 +20,7 @@ public class TensorParameterAndSupportTests
         { "MvNormal", "scaleTril" }, { "Multinomial", "probs" }, { "LkjCholesky", "concentration" }, { "Gmm", "probs" },
         { "Normal", "mu" }, { "HalfStudentT", "nu" }, { "HalfStudentT", "sigma" }, { "SkewNormal", "omega" },
         { "SkewNormal", "alpha" }, { "VonMises", "kappa" }, { "VonMises", "mu" }, { "DiscreteUniform", "upper - lower" },
-        { "DiscreteUniform", "lower" },
+        { "DiscreteUniform", "lower" }, { "Truncated", "upper - lower" }, { "Truncated", "Normal: sigma" }, { "Truncated", "lower" },
     };
 
     private static TensorDistribution Bad(string family, string param) => (family, param) switch
@@ -57,6 +57,9 @@ public class TensorParameterAndSupportTests
         ("VonMises", "mu") => new VonMises(T(double.PositiveInfinity), T(1.0)),
         ("DiscreteUniform", "upper - lower") => new DiscreteUniform(T(3.0), T(2.0)),
         ("DiscreteUniform", "lower") => new DiscreteUniform(T(0.5), T(2.0)),
+        ("Truncated", "upper - lower") => new Truncated<Normal>(new Normal(T(0.0), T(1.0)), T(1.0, 0.0), T(2.0, 0.0)),
+        ("Truncated", "Normal: sigma") => new Truncated<Normal>(new Normal(T(0.0), T(-1.0)), T(0.0), T(1.0)),
+        ("Truncated", "lower") => new Truncated<Normal>(new Normal(T(0.0), T(1.0)), T(double.NaN), T(1.0)),
         _ => throw new ArgumentException(family),
     };
 
@@ -99,6 +102,7 @@ public class TensorParameterAndSupportTests
         Ninf(new Flat([3]), T(double.PositiveInfinity, double.NegativeInfinity, double.NaN));
         Ninf(new HalfFlat([4], ScalarType.Float64), T(-0.5, double.PositiveInfinity, double.NaN, -1e-300));
         Ninf(new DiscreteUniform(T(1.0), T(3.0)), T(0.0, 4.0, 1.5));
+        Ninf(new Truncated<Normal>(new Normal(T(0.0), T(1.0)), T(0.0), T(1.0)), T(-0.5, 1.5, double.NaN));
         // Gradients stay finite when a value is outside the support.
         var a = tensor(2.0, ScalarType.Float64).requires_grad_(true);
         new Gamma(a, T(1.0)).LogProb(T(-1.0, 1.0)).MaskedFill(T(-1.0, 1.0).Lt(0), 0.0).sum().backward();
@@ -147,6 +151,33 @@ public class TensorParameterAndSupportTests
     }
 
     [Fact]
+    public void TruncationOfNoMassIsRefusedAndTheBoundsBijectorMapsOntoEachInterval()
+    {
+        var none = new Truncated<Normal>(new Normal(T(0.0), T(1.0)), T(1e160), T(1e161));
+        Assert.Contains("probability 0", none.ParameterError);
+        Assert.Throws<DistributionParameterException>(() => none.Sample(new Rng(1)));
+
+        var inf = double.PositiveInfinity;
+        var bij = new BoundsTensorBijector(T(-inf, 0.0, -inf, 1.0), T(inf, inf, 2.0, 3.0));
+        var u = T(new[] { -2.0, 0.3, 1.5, -15.0, 2.0, 700.0, -1.0, 0.0 }, [2, 4]).requires_grad_(true);
+        var x = bij.Forward(u);
+        var xs = D(x);
+        var us = D(u);
+        double[] expect(double v, int k) => k switch { 0 => [v], 1 => [Math.Exp(v)], 2 => [2 - Math.Exp(v)], _ => [1 + 2 / (1 + Math.Exp(-v))] };
+        for (var i = 0; i < 8; i++) Close(expect(us[i], i % 4)[0], xs[i], 1e-12, 1e-12, $"forward {i}");
+        var back = D(bij.Inverse(x.detach()));
+        for (var i = 0; i < 8; i++)
+            Close(us[i], back[i], 1e-9, 1e-9, $"inverse {i}");
+        // log |dx/du| against autograd's derivative of the elementwise map; every gradient finite.
+        var ladj = D(bij.LogAbsDetJacobian(u.detach()));
+        x.sum().backward();
+        var g = D(u.grad!);
+        for (var i = 0; i < 8; i++)
+            if (g[i] > 0) Close(Math.Log(g[i]), ladj[i], 1e-9, 1e-9, $"log-Jacobian {i}");
+        Assert.All(g, v => Assert.True(double.IsFinite(v)));
+    }
+
+    [Fact]
     public void DiscreteUniformWithScalarBatchEnumeratesItsSupport()
     {
         var d = new DiscreteUniform(tensor(-1.0, ScalarType.Float64), tensor(2.0, ScalarType.Float64));
@@ -180,5 +211,6 @@ public class TensorParameterAndSupportTests
         Assert.IsType<Flat>(Dist.Flat([2]));
         Assert.IsType<HalfFlat>(Dist.HalfFlat([2]));
         Assert.IsType<DiscreteUniform>(Dist.DiscreteUniform(T(0.0), T(5.0)));
+        Assert.IsType<Truncated<Normal>>(Dist.Truncated(Dist.Normal(T(0.0), T(1.0)), T(0.0), T(double.PositiveInfinity)));
     }
 }
