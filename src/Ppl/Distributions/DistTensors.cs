@@ -103,6 +103,13 @@ public static partial class Dist
     /// <summary>Tensor LKJ distributions over Cholesky factors of correlation matrices.</summary>
     public static T.LkjCholesky LkjCholesky(int dimension, torch.Tensor concentration) => new(dimension, concentration);
 
+    /// <summary>A batch of uniform distributions on the unit sphere in ℝ^dimension (over the last dimension).</summary>
+    public static T.UnitVector UnitVector(long dimension, long[] batchShape, torch.ScalarType? dtype = null, torch.Device? device = null) =>
+        new(dimension, batchShape, dtype, device);
+
+    /// <summary>Tensor von Mises–Fisher distributions on the unit sphere: mean directions mu (batch + [n]) and concentrations kappa (batch).</summary>
+    public static T.VonMisesFisher VonMisesFisher(torch.Tensor mu, torch.Tensor kappa) => new(mu, kappa);
+
     /// <summary>A mixture of a batched component distribution.</summary>
     public static T.Mixture Mixture(T.Categorical mixing, T.TensorDistribution components) => new(mixing, components);
 

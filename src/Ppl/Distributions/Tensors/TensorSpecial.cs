@@ -31,7 +31,7 @@ internal static class TensorSpecial
         // Φ(z) = φ(z) Σ / (−z) with Σ = 1 − 1/z² + 3/z⁴ − 15/z⁶ + 105/z⁸ − 945/z¹⁰ (error below 1e-16 for z ≤ −30).
         var w = zt.Squared().reciprocal();
         var series = ((((w.Times(-945.0).Plus(105.0) * w).Minus(15.0) * w).Plus(3.0) * w).Minus(1.0) * w).Plus(1.0);
-        var tail = (zt.Times(-0.5) * zt - zt.neg().log() + series.log()).Minus(HalfLog2Pi);
+        var tail = (zt.Times(-0.5) * zt - zt.neg().log()).Plus(series.log()).Minus(HalfLog2Pi);
         return where(z.Gt(0.0), upper, where(z.Gt(cut), middle, tail));
     }
 

@@ -167,8 +167,8 @@ public sealed class Truncated<D> : TensorDistribution where D : TensorDistributi
         var v = RandOpen(shape, generator);
         var logZ = LogNormaliser();
         var upperHalf = UpperHalf().expand(shape);
-        var p = Distribution.LogCdf(Lower).logaddexp(v.log() + logZ).exp();
-        var q = Distribution.LogCcdf(Upper).logaddexp(v.neg().log1p() + logZ).exp();
+        var p = Distribution.LogCdf(Lower).logaddexp(v.log().Plus(logZ)).exp();
+        var q = Distribution.LogCcdf(Upper).logaddexp(v.neg().log1p().Plus(logZ)).exp();
         // Each quantile sees 0.5 where its form is not the one used: a p or q of 1 there would be an infinite quantile.
         var x = where(upperHalf, Distribution.Iccdf(where(upperHalf, q, q.FullLike(0.5))),
             Distribution.Icdf(where(upperHalf, p.FullLike(0.5), p)));

@@ -110,6 +110,52 @@ public class TensorLogProbTests
     }
 
     [Fact]
+    public void UnitVectorAndVonMisesFisherMatchTheScalarFamilies()
+    {
+        foreach (var n in new[] { 3, 4 })
+        {
+            var r = new Rng((ulong)(40 + n));
+            // Two random unit mean directions, one of them e₁ (the Householder reflection's identity case).
+            var raw = U(r, n, -1, 1);
+            var norm = Math.Sqrt(raw.Sum(v => v * v));
+            var mus = new[] { raw.Select(v => v / norm).ToArray(), Enumerable.Range(0, n).Select(i => i == 0 ? 1.0 : 0.0).ToArray() };
+            double[] kappa = [3.7, 0.0];
+            var kt = tensor(kappa, ScalarType.Float64).requires_grad_(true);
+            var d = new VonMisesFisher(T(mus.SelectMany(v => v).ToArray(), [2, n]), kt);
+            Assert.Equal(new long[] { 2 }, d.BatchShape);
+            Assert.Equal(new long[] { n }, d.EventShape);
+            var x = d.Sample(new Rng(7), [S]);
+            Assert.Equal(new long[] { S, 2, n }, x.shape);
+            var xs = D(x);
+            var lp = d.LogProb(x);
+            var lps = D(lp);
+            for (var i = 0; i < 2 * S; i++)
+            {
+                var v = xs.Skip(n * i).Take(n).ToArray();
+                Close(Math.Sqrt(v.Sum(t => t * t)), 1.0, 1e-12, 1e-12, "on the sphere");
+                Close(new Ppl.Distributions.VonMisesFisher(mus[i % 2], kappa[i % 2]).LogDensity(v), lps[i], 1e-10, 1e-10, $"vMF n={n} elem {i}");
+            }
+            // d/dκ of the summed log density against central differences of the scalar one.
+            lp.sum().backward();
+            var g = D(kt.grad!);
+            for (var b = 0; b < 2; b++)
+            {
+                const double h = 1e-6;
+                double Sum(double k) => Enumerable.Range(0, S).Sum(s => new Ppl.Distributions.VonMisesFisher(mus[b], k).LogDensity(xs.Skip(n * (2 * s + b)).Take(n).ToArray()));
+                var fd = b == 1 ? (Sum(h) - Sum(0)) / h : (Sum(kappa[b] + h) - Sum(kappa[b] - h)) / (2 * h);
+                Close(fd, g[b], 1e-5, 1e-5, $"d/dkappa n={n} b={b}");
+            }
+            var uv = new UnitVector(n, [2], ScalarType.Float64);
+            var ulp = D(uv.LogProb(x));
+            Assert.All(ulp, v => Close(new Ppl.Distributions.UnitVector(n).LogDensity(Enumerable.Repeat(1 / Math.Sqrt(n), n).ToArray()), v, 1e-12, 1e-12, "uniform"));
+            // Off the sphere both score −∞.
+            var off = x.Times(1.01);
+            Assert.All(D(d.LogProb(off)), v => Assert.True(double.IsNegativeInfinity(v)));
+            Assert.All(D(uv.LogProb(off)), v => Assert.True(double.IsNegativeInfinity(v)));
+        }
+    }
+
+    [Fact]
     public void GammaFamilies()
     {
         var r = new Rng(2);

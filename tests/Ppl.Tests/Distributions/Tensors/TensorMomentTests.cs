@@ -91,6 +91,16 @@ public class TensorMomentTests
     }
 
     [Fact]
+    public void UnitVectorAndVonMisesFisher()
+    {
+        CheckMoments(new UnitVector(4, [2], ScalarType.Float64));
+        var s = Math.Sqrt(0.5);
+        // Mean Aₙ(κ)μ and the coordinates' variances, in three and four dimensions, small and large κ.
+        CheckMoments(new VonMisesFisher(T(new[] { s, s, 0.0, 0.0, 0.6, -0.8 }, [2, 3]), T(0.5, 10.0)));
+        CheckMoments(new VonMisesFisher(T(new[] { 0.5, -0.5, 0.5, 0.5, 1.0, 0.0, 0.0, 0.0 }, [2, 4]), T(2.0, 300.0)));
+    }
+
+    [Fact]
     public void VonMisesHasCircularMeanMuAndMeanResultantLengthI1OverI0()
     {
         double[] mu = [0.5, -2.0, 3.0, 0.0], kappa = [0.3, 2.0, 50.0, 0.001];

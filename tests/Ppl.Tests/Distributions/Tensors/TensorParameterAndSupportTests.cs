@@ -21,6 +21,7 @@ public class TensorParameterAndSupportTests
         { "Normal", "mu" }, { "HalfStudentT", "nu" }, { "HalfStudentT", "sigma" }, { "SkewNormal", "omega" },
         { "SkewNormal", "alpha" }, { "VonMises", "kappa" }, { "VonMises", "mu" }, { "DiscreteUniform", "upper - lower" },
         { "DiscreteUniform", "lower" }, { "Truncated", "upper - lower" }, { "Truncated", "Normal: sigma" }, { "Truncated", "lower" },
+        { "VonMisesFisher", "kappa" }, { "VonMisesFisher", "mu" }, { "UnitVector", "dimension" },
     };
 
     private static TensorDistribution Bad(string family, string param) => (family, param) switch
@@ -60,6 +61,9 @@ public class TensorParameterAndSupportTests
         ("Truncated", "upper - lower") => new Truncated<Normal>(new Normal(T(0.0), T(1.0)), T(1.0, 0.0), T(2.0, 0.0)),
         ("Truncated", "Normal: sigma") => new Truncated<Normal>(new Normal(T(0.0), T(-1.0)), T(0.0), T(1.0)),
         ("Truncated", "lower") => new Truncated<Normal>(new Normal(T(0.0), T(1.0)), T(double.NaN), T(1.0)),
+        ("VonMisesFisher", "kappa") => new VonMisesFisher(T(new[] { 0.0, 1.0 }, [1, 2]), T(-1.0)),
+        ("VonMisesFisher", "mu") => new VonMisesFisher(T(new[] { 0.6, 0.6 }, [1, 2]), T(1.0)),
+        ("UnitVector", _) => new UnitVector(1),
         _ => throw new ArgumentException(family),
     };
 
@@ -211,6 +215,8 @@ public class TensorParameterAndSupportTests
         Assert.IsType<Flat>(Dist.Flat([2]));
         Assert.IsType<HalfFlat>(Dist.HalfFlat([2]));
         Assert.IsType<DiscreteUniform>(Dist.DiscreteUniform(T(0.0), T(5.0)));
+        Assert.IsType<VonMisesFisher>(Dist.VonMisesFisher(T(1.0, 0.0), T(2.0)));
+        Assert.IsType<UnitVector>(Dist.UnitVector(3, [2]));
         Assert.IsType<Truncated<Normal>>(Dist.Truncated(Dist.Normal(T(0.0), T(1.0)), T(0.0), T(double.PositiveInfinity)));
     }
 }
