@@ -10,9 +10,9 @@ namespace Ppl.Distributions.Tensors;
 /// digits, as the scalar <see cref="Ppl.Distributions.Truncated{D}"/> does. Either bound may be infinite (one-sided
 /// truncation), elementwise. Draws are by inverting the CDF (in survival form in the upper half), which is
 /// differentiable in the base's parameters where the base's quantiles are, so the family is reparameterised when the
-/// base is. Bounds should lie in the base's support (the base of today, <see cref="Normal"/>, has all of ℝ).
+/// base is. Bounds should lie in the base's support (for <see cref="Exponential"/>, lower ≥ 0).
 /// </summary>
-/// <typeparam name="D">The base family: a tensor family with a log CDF and quantiles (<see cref="ITensorCdf"/>), e.g. <see cref="Normal"/>.</typeparam>
+/// <typeparam name="D">The base family: a tensor family with a log CDF and quantiles (<see cref="ITensorCdf"/>): <see cref="Normal"/>, <see cref="Laplace"/>, <see cref="Cauchy"/>, <see cref="Exponential"/>.</typeparam>
 public sealed class Truncated<D> : TensorDistribution where D : TensorDistribution, ITensorCdf
 {
     private const double LogHalf = -0.69314718055994530942;

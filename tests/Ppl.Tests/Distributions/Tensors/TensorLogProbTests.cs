@@ -156,6 +156,44 @@ public class TensorLogProbTests
     }
 
     [Fact]
+    public void TruncatedLaplaceCauchyAndExponentialMatchTheScalarTruncation()
+    {
+        var inf = double.PositiveInfinity;
+        double[] loc = [0.3, -1.0, 0.5, 1.2], sc = [1.0, 2.0, 0.7, 0.4];
+        double[] lo = [-0.5, -2.0, 2.0, -inf], hi = [0.8, inf, 30.0, 0.0];
+        double[] elo = [0.0, 1.0, 0.2, 6.0], ehi = [2.0, inf, 0.3, 9.0];
+        CheckAgainst(new Truncated<Laplace>(new Laplace(T(loc), T(sc)), T(lo), T(hi)),
+            (b, x) => new Ppl.Distributions.Truncated<Ppl.Distributions.Laplace>(new Ppl.Distributions.Laplace(loc[b], sc[b]), lo[b], hi[b]).LogDensity(x));
+        CheckAgainst(new Truncated<Cauchy>(new Cauchy(T(loc), T(sc)), T(lo), T(hi)),
+            (b, x) => new Ppl.Distributions.Truncated<Ppl.Distributions.Cauchy>(new Ppl.Distributions.Cauchy(loc[b], sc[b]), lo[b], hi[b]).LogDensity(x));
+        CheckAgainst(new Truncated<Exponential>(new Exponential(T(sc)), T(elo), T(ehi)),
+            (b, x) => new Ppl.Distributions.Truncated<Ppl.Distributions.Exponential>(new Ppl.Distributions.Exponential(sc[b]), elo[b], ehi[b]).LogDensity(x));
+        // Their log CDFs and survival functions against the scalar families', tails and ends included, and the quantiles back.
+        var pts = new[] { -inf, -1e6, -40.0, -3.0, 0.0, 0.3, 4.0, 60.0, 1e6, inf };
+        var cases = new (ITensorCdf T, Ppl.Distributions.IHasCdf S)[]
+        {
+            (new Laplace(T(0.3), T(1.7)), new Ppl.Distributions.Laplace(0.3, 1.7)),
+            (new Cauchy(T(0.3), T(1.7)), new Ppl.Distributions.Cauchy(0.3, 1.7)),
+            (new Exponential(T(1.7)), new Ppl.Distributions.Exponential(1.7)),
+        };
+        foreach (var (t, sd) in cases)
+        {
+            var lc = D(t.LogCdf(T(pts)));
+            var ls = D(t.LogCcdf(T(pts)));
+            for (var i = 0; i < pts.Length; i++)
+            {
+                Close(sd.LogCdf(pts[i]), lc[i], 1e-10, 1e-14, $"{sd.Family} log CDF at {pts[i]}");
+                Close(sd.LogCcdf(pts[i]), ls[i], 1e-10, 1e-14, $"{sd.Family} log CCDF at {pts[i]}");
+            }
+            foreach (var pr in new[] { 1e-12, 0.2, 0.5, 0.9 })
+            {
+                Close(Math.Log(pr), sd.LogCdf(D(t.Icdf(T(pr)))[0]), 1e-9, 1e-12, $"{sd.Family} icdf({pr})");
+                Close(Math.Log(pr), sd.LogCcdf(D(t.Iccdf(T(pr)))[0]), 1e-9, 1e-12, $"{sd.Family} iccdf({pr})");
+            }
+        }
+    }
+
+    [Fact]
     public void GammaFamilies()
     {
         var r = new Rng(2);

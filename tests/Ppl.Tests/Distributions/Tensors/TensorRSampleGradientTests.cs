@@ -248,6 +248,32 @@ public class TensorRSampleGradientTests
     }
 
     [Fact]
+    public void TruncationsOfTheOtherBasesHaveFiniteGradientsAtEveryKindOfBound()
+    {
+        var inf = double.PositiveInfinity;
+        var lo = T(-0.5, -inf, 2.0, -inf, 0.0);
+        var hi = T(0.8, 1.0, inf, inf, 3.0);
+        var elo = T(0.0, 0.0, 2.0, 0.5, 7.0);
+        var ehi = T(0.8, inf, inf, 1.0, 9.0);
+        var a = P(0.3, -1.0, 0.5, 1.2, 0.0);
+        var b = P(1.0, 2.0, 0.7, 0.4, 1.5);
+        void Check(TensorDistribution d, string what)
+        {
+            a.grad?.zero_();
+            b.grad?.zero_();
+            Assert.True(d.HasRSample);
+            var x = d.RSample(new Rng(5), [20]);
+            x.sum().Plus(d.LogProb(x.detach()).sum()).backward();
+            Assert.All(D(b.grad!), v => Assert.True(double.IsFinite(v), $"{what}: {v}"));
+            if (a.grad is { } ga) Assert.All(D(ga), v => Assert.True(double.IsFinite(v), $"{what}: {v}"));
+        }
+        Check(new Truncated<Laplace>(new Laplace(a, b), lo, hi), "Laplace");
+        Check(new Truncated<Cauchy>(new Cauchy(a, b), lo, hi), "Cauchy");
+        Check(new Truncated<Normal>(new Normal(a, b), lo, hi), "Normal");
+        Check(new Truncated<Exponential>(new Exponential(b), elo, ehi), "Exponential");
+    }
+
+    [Fact]
     public void ImplicitGammaGradientIsUnbiasedForTheMean()
     {
         // d E[z]/dα = 1 for Gamma(α, 1): the average pathwise derivative must agree within 5 SE.
