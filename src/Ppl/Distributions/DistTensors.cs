@@ -110,6 +110,9 @@ public static partial class Dist
     /// <summary>Tensor von Mises–Fisher distributions on the unit sphere: mean directions mu (batch + [n]) and concentrations kappa (batch).</summary>
     public static T.VonMisesFisher VonMisesFisher(torch.Tensor mu, torch.Tensor kappa) => new(mu, kappa);
 
+    /// <summary>Tensor Wishart distributions with degrees of freedom nu and the Cholesky factor of the scale.</summary>
+    public static T.Wishart Wishart(torch.Tensor nu, torch.Tensor scaleTril) => new(nu, scaleTril);
+
     /// <summary>A mixture of a batched component distribution.</summary>
     public static T.Mixture Mixture(T.Categorical mixing, T.TensorDistribution components) => new(mixing, components);
 

@@ -101,6 +101,12 @@ public class TensorMomentTests
     }
 
     [Fact]
+    public void WishartFamily()
+    {
+        CheckMoments(new Wishart(T(3.5, 9.0), T(new[] { 1.0, 0.0, 0.5, 0.8, 0.7, 0.0, -0.3, 1.2 }, [2, 2, 2])));
+    }
+
+    [Fact]
     public void VonMisesHasCircularMeanMuAndMeanResultantLengthI1OverI0()
     {
         double[] mu = [0.5, -2.0, 3.0, 0.0], kappa = [0.3, 2.0, 50.0, 0.001];

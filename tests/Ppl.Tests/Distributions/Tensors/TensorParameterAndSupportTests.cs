@@ -22,6 +22,7 @@ public class TensorParameterAndSupportTests
         { "SkewNormal", "alpha" }, { "VonMises", "kappa" }, { "VonMises", "mu" }, { "DiscreteUniform", "upper - lower" },
         { "DiscreteUniform", "lower" }, { "Truncated", "upper - lower" }, { "Truncated", "Normal: sigma" }, { "Truncated", "lower" },
         { "VonMisesFisher", "kappa" }, { "VonMisesFisher", "mu" }, { "UnitVector", "dimension" },
+        { "Wishart", "nu - (dimension - 1)" }, { "Wishart", "scaleTril" },
     };
 
     private static TensorDistribution Bad(string family, string param) => (family, param) switch
@@ -64,6 +65,8 @@ public class TensorParameterAndSupportTests
         ("VonMisesFisher", "kappa") => new VonMisesFisher(T(new[] { 0.0, 1.0 }, [1, 2]), T(-1.0)),
         ("VonMisesFisher", "mu") => new VonMisesFisher(T(new[] { 0.6, 0.6 }, [1, 2]), T(1.0)),
         ("UnitVector", _) => new UnitVector(1),
+        ("Wishart", "scaleTril") => new Wishart(T(4.0), T(new[] { 1.0, 0, 0, -1 }, [2, 2])),
+        ("Wishart", _) => new Wishart(T(0.5), T(new[] { 1.0, 0, 0, 1 }, [2, 2])),
         _ => throw new ArgumentException(family),
     };
 
@@ -217,6 +220,7 @@ public class TensorParameterAndSupportTests
         Assert.IsType<DiscreteUniform>(Dist.DiscreteUniform(T(0.0), T(5.0)));
         Assert.IsType<VonMisesFisher>(Dist.VonMisesFisher(T(1.0, 0.0), T(2.0)));
         Assert.IsType<UnitVector>(Dist.UnitVector(3, [2]));
+        Assert.IsType<Wishart>(Dist.Wishart(T(3.0), T(new[] { 1.0, 0, 0, 1 }, [2, 2])));
         Assert.IsType<Truncated<Normal>>(Dist.Truncated(Dist.Normal(T(0.0), T(1.0)), T(0.0), T(double.PositiveInfinity)));
     }
 }

@@ -274,6 +274,23 @@ public class TensorRSampleGradientTests
     }
 
     [Fact]
+    public void WishartRSampleHasFiniteGradientsAndTheMeanGradient()
+    {
+        // E[W] = νS, so d E[tr W]/dν = tr S: the average pathwise derivative agrees within 5 SE.
+        const int n = 4000;
+        var nu = P(Enumerable.Repeat(4.0, n).ToArray());
+        var l = T(new[] { 1.0, 0.0, 0.5, 0.8 }, [2, 2]);
+        var w = new Wishart(nu, l).RSample(new Rng(51));
+        w.diagonal(0, -2, -1).sum().backward();
+        var g = D(nu.grad!);
+        Assert.All(g, v => Assert.True(double.IsFinite(v)));
+        var m = g.Average();
+        var se = Math.Sqrt(g.Select(v => (v - m) * (v - m)).Sum() / (n - 1) / n);
+        const double trS = 1.0 + 0.25 + 0.64;
+        Assert.True(Math.Abs(m - trS) < 5 * se, $"{m} vs {trS} ± {se}");
+    }
+
+    [Fact]
     public void ImplicitGammaGradientIsUnbiasedForTheMean()
     {
         // d E[z]/dα = 1 for Gamma(α, 1): the average pathwise derivative must agree within 5 SE.
