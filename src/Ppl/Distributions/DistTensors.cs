@@ -113,6 +113,9 @@ public static partial class Dist
     /// <summary>Tensor Wishart distributions with degrees of freedom nu and the Cholesky factor of the scale.</summary>
     public static T.Wishart Wishart(torch.Tensor nu, torch.Tensor scaleTril) => new(nu, scaleTril);
 
+    /// <summary>Tensor inverse-Wishart distributions with degrees of freedom nu and the Cholesky factor of the scale.</summary>
+    public static T.InverseWishart InverseWishart(torch.Tensor nu, torch.Tensor scaleTril) => new(nu, scaleTril);
+
     /// <summary>A mixture of a batched component distribution.</summary>
     public static T.Mixture Mixture(T.Categorical mixing, T.TensorDistribution components) => new(mixing, components);
 

@@ -194,7 +194,7 @@ public class TensorLogProbTests
     }
 
     [Fact]
-    public void WishartMatchesTheScalarFamily()
+    public void WishartAndInverseWishartMatchTheScalarFamilies()
     {
         double[][,] ls = [new double[,] { { 1.2, 0, 0 }, { 0.3, 0.8, 0 }, { -0.5, 0.4, 0.6 } }, new double[,] { { 0.7, 0, 0 }, { -0.2, 1.1, 0 }, { 0.1, 0.3, 0.9 } }];
         double[] nu = [2.5, 7.0];
@@ -204,18 +204,28 @@ public class TensorLogProbTests
         Assert.Equal(new long[] { 4, 2, 3, 3 }, w.shape);
         var ws = D(w);
         var lp = D(d.LogProb(w));
+        var iw = new InverseWishart(T(nu), T(ls.SelectMany(m => m.Cast<double>()).ToArray(), [2, 3, 3]));
+        var iwSample = iw.Sample(new Rng(18), [4]);
+        var iws = D(iwSample);
+        var ilp = D(iw.LogProb(iwSample));
+        double[,] At(double[] flat, int i)
+        {
+            var m = new double[3, 3];
+            for (var r = 0; r < 3; r++) for (var c = 0; c < 3; c++) m[r, c] = flat[9 * i + 3 * r + c];
+            return m;
+        }
         for (var i = 0; i < 8; i++)
         {
             var b = i % 2;
-            var m = new double[3, 3];
-            for (var r = 0; r < 3; r++) for (var c = 0; c < 3; c++) m[r, c] = ws[9 * i + 3 * r + c];
             var sMat = new double[3, 3];
             for (var r = 0; r < 3; r++) for (var c = 0; c < 3; c++) for (var k = 0; k < 3; k++) sMat[r, c] += ls[b][r, k] * ls[b][c, k];
-            Close(new Ppl.Distributions.Wishart(nu[b], sMat).LogDensity(m), lp[i], 1e-9, 1e-9, $"wishart {i}");
+            Close(new Ppl.Distributions.Wishart(nu[b], sMat).LogDensity(At(ws, i)), lp[i], 1e-9, 1e-9, $"wishart {i}");
+            Close(new Ppl.Distributions.InverseWishart(nu[b], sMat).LogDensity(At(iws, i)), ilp[i], 1e-9, 1e-9, $"inverse wishart {i}");
         }
         // Not symmetric, or not positive definite: −∞.
         var bad = T(new[] { 1.0, 0.5, 0, 0.4, 1.0, 0, 0, 0, 1.0, 1.0, 2.0, 0, 2.0, 1.0, 0, 0, 0, 1.0 }, [2, 3, 3]);
         Assert.All(D(d.LogProb(bad)), v => Assert.True(double.IsNegativeInfinity(v)));
+        Assert.All(D(iw.LogProb(bad)), v => Assert.True(double.IsNegativeInfinity(v)));
         // The bijector is the scalar CovarianceBijector's map.
         var u = U(new Rng(3), 6, -1, 1);
         var bij = d.Bijector;

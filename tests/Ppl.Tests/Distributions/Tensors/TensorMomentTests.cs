@@ -104,6 +104,8 @@ public class TensorMomentTests
     public void WishartFamily()
     {
         CheckMoments(new Wishart(T(3.5, 9.0), T(new[] { 1.0, 0.0, 0.5, 0.8, 0.7, 0.0, -0.3, 1.2 }, [2, 2, 2])));
+        // ν well above n + 3 so that the fourth moments the variance check needs exist.
+        CheckMoments(new InverseWishart(T(14.0, 20.0), T(new[] { 1.0, 0.0, 0.5, 0.8, 0.7, 0.0, -0.3, 1.2 }, [2, 2, 2])));
     }
 
     [Fact]

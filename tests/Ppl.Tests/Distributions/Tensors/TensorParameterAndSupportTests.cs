@@ -22,7 +22,7 @@ public class TensorParameterAndSupportTests
         { "SkewNormal", "alpha" }, { "VonMises", "kappa" }, { "VonMises", "mu" }, { "DiscreteUniform", "upper - lower" },
         { "DiscreteUniform", "lower" }, { "Truncated", "upper - lower" }, { "Truncated", "Normal: sigma" }, { "Truncated", "lower" },
         { "VonMisesFisher", "kappa" }, { "VonMisesFisher", "mu" }, { "UnitVector", "dimension" },
-        { "Wishart", "nu - (dimension - 1)" }, { "Wishart", "scaleTril" },
+        { "Wishart", "nu - (dimension - 1)" }, { "Wishart", "scaleTril" }, { "InverseWishart", "nu - (dimension - 1)" },
     };
 
     private static TensorDistribution Bad(string family, string param) => (family, param) switch
@@ -67,6 +67,7 @@ public class TensorParameterAndSupportTests
         ("UnitVector", _) => new UnitVector(1),
         ("Wishart", "scaleTril") => new Wishart(T(4.0), T(new[] { 1.0, 0, 0, -1 }, [2, 2])),
         ("Wishart", _) => new Wishart(T(0.5), T(new[] { 1.0, 0, 0, 1 }, [2, 2])),
+        ("InverseWishart", _) => new InverseWishart(T(0.5), T(new[] { 1.0, 0, 0, 1 }, [2, 2])),
         _ => throw new ArgumentException(family),
     };
 
@@ -221,6 +222,7 @@ public class TensorParameterAndSupportTests
         Assert.IsType<VonMisesFisher>(Dist.VonMisesFisher(T(1.0, 0.0), T(2.0)));
         Assert.IsType<UnitVector>(Dist.UnitVector(3, [2]));
         Assert.IsType<Wishart>(Dist.Wishart(T(3.0), T(new[] { 1.0, 0, 0, 1 }, [2, 2])));
+        Assert.IsType<InverseWishart>(Dist.InverseWishart(T(3.0), T(new[] { 1.0, 0, 0, 1 }, [2, 2])));
         Assert.IsType<Truncated<Normal>>(Dist.Truncated(Dist.Normal(T(0.0), T(1.0)), T(0.0), T(double.PositiveInfinity)));
     }
 }
