@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Ppl.Distributions.Tensors;
 
 /// <summary>A batch of Cauchy distributions with location and scale, with log CDF and quantiles (<see cref="ITensorCdf"/>) for truncation.</summary>
-public sealed class Cauchy : TensorDistribution, ITensorCdf
+public sealed class Cauchy : TensorDistribution, ITensorCdf, ITensorCdfUnchecked
 {
     /// <summary>Creates Cauchy(<paramref name="loc"/>, <paramref name="scale"/>).</summary>
     public Cauchy(Tensor loc, Tensor scale) : this(TensorParams.Broadcast(loc, scale)) { }
@@ -108,4 +108,12 @@ public sealed class Cauchy : TensorDistribution, ITensorCdf
         var s = p.Times(Math.PI).tan().reciprocal();
         return upper ? Loc.Plus(Scale * s) : Loc - Scale * s;
     }
+
+    Tensor ITensorCdfUnchecked.LogCdfUnchecked(Tensor x) => LogTail(x.to(DType, Device), upper: false);
+
+    Tensor ITensorCdfUnchecked.LogCcdfUnchecked(Tensor x) => LogTail(x.to(DType, Device), upper: true);
+
+    Tensor ITensorCdfUnchecked.IcdfUnchecked(Tensor p) => Quantile(p.to(DType, Device), upper: false);
+
+    Tensor ITensorCdfUnchecked.IccdfUnchecked(Tensor q) => Quantile(q.to(DType, Device), upper: true);
 }

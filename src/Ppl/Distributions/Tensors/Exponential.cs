@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Ppl.Distributions.Tensors;
 
 /// <summary>A batch of exponential distributions with the given rates, with log CDF and quantiles (<see cref="ITensorCdf"/>) for truncation.</summary>
-public sealed class Exponential : TensorDistribution, ITensorCdf
+public sealed class Exponential : TensorDistribution, ITensorCdf, ITensorCdfUnchecked
 {
     /// <summary>Creates Exponential(<paramref name="rate"/>), of mean 1/rate.</summary>
     public Exponential(Tensor rate) : base(rate.shape, [], rate.device, TensorParams.FloatType(rate)) =>
@@ -92,4 +92,12 @@ public sealed class Exponential : TensorDistribution, ITensorCdf
 
     // −log1p(−p)/λ, and −log(q)/λ for the upper tail (exact for a small q).
     private Tensor Quantile(Tensor p, bool upper) => (upper ? p.log() : p.neg().log1p()).neg() / Rate;
+
+    Tensor ITensorCdfUnchecked.LogCdfUnchecked(Tensor x) => LogTail(x.to(DType, Device), upper: false);
+
+    Tensor ITensorCdfUnchecked.LogCcdfUnchecked(Tensor x) => LogTail(x.to(DType, Device), upper: true);
+
+    Tensor ITensorCdfUnchecked.IcdfUnchecked(Tensor p) => Quantile(p.to(DType, Device), upper: false);
+
+    Tensor ITensorCdfUnchecked.IccdfUnchecked(Tensor q) => Quantile(q.to(DType, Device), upper: true);
 }

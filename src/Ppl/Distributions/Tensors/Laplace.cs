@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Ppl.Distributions.Tensors;
 
 /// <summary>A batch of Laplace (double exponential) distributions with location and scale, with log CDF and quantiles (<see cref="ITensorCdf"/>) for truncation.</summary>
-public sealed class Laplace : TensorDistribution, ITensorCdf
+public sealed class Laplace : TensorDistribution, ITensorCdf, ITensorCdfUnchecked
 {
     /// <summary>Creates Laplace(<paramref name="loc"/>, <paramref name="scale"/>).</summary>
     public Laplace(Tensor loc, Tensor scale) : this(TensorParams.Broadcast(loc, scale)) { }
@@ -115,4 +115,12 @@ public sealed class Laplace : TensorDistribution, ITensorCdf
     }
 
     private const double Log2 = 0.69314718055994530942;
+
+    Tensor ITensorCdfUnchecked.LogCdfUnchecked(Tensor x) => LogTail(x.to(DType, Device), upper: false);
+
+    Tensor ITensorCdfUnchecked.LogCcdfUnchecked(Tensor x) => LogTail(x.to(DType, Device), upper: true);
+
+    Tensor ITensorCdfUnchecked.IcdfUnchecked(Tensor p) => Quantile(p.to(DType, Device), upper: false);
+
+    Tensor ITensorCdfUnchecked.IccdfUnchecked(Tensor q) => Quantile(q.to(DType, Device), upper: true);
 }

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Ppl.Distributions.Tensors;
 
 /// <summary>A batch of normal distributions N(mu, sigma²), with log CDF and quantiles (<see cref="ITensorCdf"/>) for truncation.</summary>
-public sealed class Normal : TensorDistribution, ITensorCdf
+public sealed class Normal : TensorDistribution, ITensorCdf, ITensorCdfUnchecked
 {
     internal const double HalfLog2Pi = 0.91893853320467274178;
 
@@ -102,4 +102,12 @@ public sealed class Normal : TensorDistribution, ITensorCdf
         return lp.MaskedFill(x.Eq(double.PositiveInfinity), upper ? double.NegativeInfinity : 0.0)
                  .MaskedFill(x.Eq(double.NegativeInfinity), upper ? 0.0 : double.NegativeInfinity);
     }
+
+    Tensor ITensorCdfUnchecked.LogCdfUnchecked(Tensor x) => LogTail(x.to(DType, Device), upper: false);
+
+    Tensor ITensorCdfUnchecked.LogCcdfUnchecked(Tensor x) => LogTail(x.to(DType, Device), upper: true);
+
+    Tensor ITensorCdfUnchecked.IcdfUnchecked(Tensor p) => Mu.Plus(Sigma * special.ndtri(p.to(DType, Device)));
+
+    Tensor ITensorCdfUnchecked.IccdfUnchecked(Tensor q) => Mu - Sigma * special.ndtri(q.to(DType, Device));
 }

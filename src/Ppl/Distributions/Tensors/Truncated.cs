@@ -118,17 +118,27 @@ public sealed class Truncated<D> : TensorDistribution where D : TensorDistributi
     public override TensorDistribution Expand(long[] batchShape) =>
         new Truncated<D>((D)Distribution.Expand(batchShape), Lower.expand(batchShape), Upper.expand(batchShape));
 
+    // The base's CDF without its parameter check where the family offers that (every caller here runs after this
+    // distribution's own check, which includes the base's), with it otherwise.
+    private Tensor BaseLogCdf(Tensor x) => Distribution is ITensorCdfUnchecked u ? u.LogCdfUnchecked(x) : Distribution.LogCdf(x);
+
+    private Tensor BaseLogCcdf(Tensor x) => Distribution is ITensorCdfUnchecked u ? u.LogCcdfUnchecked(x) : Distribution.LogCcdf(x);
+
+    private Tensor BaseIcdf(Tensor p) => Distribution is ITensorCdfUnchecked u ? u.IcdfUnchecked(p) : Distribution.Icdf(p);
+
+    private Tensor BaseIccdf(Tensor q) => Distribution is ITensorCdfUnchecked u ? u.IccdfUnchecked(q) : Distribution.Iccdf(q);
+
     /// <summary>log Z = log P(lower ≤ X ≤ upper) under the base, elementwise (without the parameter check).</summary>
     internal Tensor LogNormaliser()
     {
         var upperHalf = UpperHalf();
-        var fromCdf = LogDiffExp(Distribution.LogCdf(Upper), Distribution.LogCdf(Lower));
-        var fromCcdf = LogDiffExp(Distribution.LogCcdf(Lower), Distribution.LogCcdf(Upper));
+        var fromCdf = LogDiffExp(BaseLogCdf(Upper), BaseLogCdf(Lower));
+        var fromCcdf = LogDiffExp(BaseLogCcdf(Lower), BaseLogCcdf(Upper));
         return where(upperHalf, fromCcdf, fromCdf);
     }
 
     /// <summary>True where the interval starts above the base's median: differences of survival functions keep the digits there.</summary>
-    private Tensor UpperHalf() => Distribution.LogCdf(Lower).Gt(LogHalf);
+    private Tensor UpperHalf() => BaseLogCdf(Lower).Gt(LogHalf);
 
     /// <summary>
     /// log(eˣ − eʸ) for x ≥ y, as x + log(−expm1(y − x)). The difference is held below 0 so that a branch where() discards
@@ -167,18 +177,19 @@ public sealed class Truncated<D> : TensorDistribution where D : TensorDistributi
         var v = RandOpen(shape, generator);
         var logZ = LogNormaliser();
         var upperHalf = UpperHalf().expand(shape);
-        var p = Distribution.LogCdf(Lower).logaddexp(v.log().Plus(logZ)).exp();
-        var q = Distribution.LogCcdf(Upper).logaddexp(v.neg().log1p().Plus(logZ)).exp();
+        var p = BaseLogCdf(Lower).logaddexp(v.log().Plus(logZ)).exp();
+        var q = BaseLogCcdf(Upper).logaddexp(v.neg().log1p().Plus(logZ)).exp();
         // Each quantile sees 0.5 where its form is not the one used: a p or q of 1 there would be an infinite quantile.
-        var x = where(upperHalf, Distribution.Iccdf(where(upperHalf, q, q.FullLike(0.5))),
-            Distribution.Icdf(where(upperHalf, p.FullLike(0.5), p)));
+        var x = where(upperHalf, BaseIccdf(where(upperHalf, q, q.FullLike(0.5))),
+            BaseIcdf(where(upperHalf, p.FullLike(0.5), p)));
         return minimum(maximum(x, Lower), Upper);
     }
 
     /// <inheritdoc />
     protected override Tensor LogProbCore(Tensor value)
     {
-        var lp = Distribution.LogProb(value) - LogNormaliser();
+        // The value is already in this dtype and device, and the base was checked with this distribution.
+        var lp = Distribution.LogProbOfOwnDraw(value) - LogNormaliser();
         return MaskSupport(lp, value.ge(Lower).logical_and(value.le(Upper)));
     }
 
