@@ -27,6 +27,21 @@ public static partial class Dist
     /// <summary>Tensor Laplace distributions.</summary>
     public static T.Laplace Laplace(torch.Tensor loc, torch.Tensor scale) => new(loc, scale);
 
+    /// <summary>Tensor half-Student-t distributions: |X| for X ~ StudentT(nu, 0, sigma).</summary>
+    public static T.HalfStudentT HalfStudentT(torch.Tensor nu, torch.Tensor sigma) => new(nu, sigma);
+
+    /// <summary>Tensor skew-normal distributions with location xi, scale omega and shape alpha.</summary>
+    public static T.SkewNormal SkewNormal(torch.Tensor xi, torch.Tensor omega, torch.Tensor alpha) => new(xi, omega, alpha);
+
+    /// <summary>Tensor von Mises distributions of angles with mean direction mu and concentration kappa.</summary>
+    public static T.VonMises VonMises(torch.Tensor mu, torch.Tensor kappa) => new(mu, kappa);
+
+    /// <summary>A batch of improper flat priors on ℝ (log density 0; sampling throws).</summary>
+    public static T.Flat Flat(long[] batchShape, torch.ScalarType? dtype = null, torch.Device? device = null) => new(batchShape, dtype, device);
+
+    /// <summary>A batch of improper flat priors on [0, ∞) (log density 0 there; sampling throws).</summary>
+    public static T.HalfFlat HalfFlat(long[] batchShape, torch.ScalarType? dtype = null, torch.Device? device = null) => new(batchShape, dtype, device);
+
     /// <summary>Tensor exponential distributions.</summary>
     public static T.Exponential Exponential(torch.Tensor rate) => new(rate);
 
@@ -41,6 +56,16 @@ public static partial class Dist
 
     /// <summary>Tensor uniform distributions on [low, high).</summary>
     public static T.Uniform Uniform(torch.Tensor low, torch.Tensor high) => new(low, high);
+
+    /// <summary>Tensor uniform distributions on the integers lower, …, upper.</summary>
+    public static T.DiscreteUniform DiscreteUniform(torch.Tensor lower, torch.Tensor upper) => new(lower, upper);
+
+    /// <summary>
+    /// Tensor truncations of a univariate family with a log CDF (e.g. <see cref="T.Normal"/>) to [lower, upper];
+    /// −∞/+∞ for no bound.
+    /// </summary>
+    public static T.Truncated<D> Truncated<D>(D distribution, torch.Tensor lower, torch.Tensor upper) where D : T.TensorDistribution, T.ITensorCdf =>
+        new(distribution, lower, upper);
 
     /// <summary>Tensor Bernoulli distributions with success probabilities.</summary>
     public static T.Bernoulli Bernoulli(torch.Tensor probs) => new(probs: probs);
@@ -77,6 +102,19 @@ public static partial class Dist
 
     /// <summary>Tensor LKJ distributions over Cholesky factors of correlation matrices.</summary>
     public static T.LkjCholesky LkjCholesky(int dimension, torch.Tensor concentration) => new(dimension, concentration);
+
+    /// <summary>A batch of uniform distributions on the unit sphere in ℝ^dimension (over the last dimension).</summary>
+    public static T.UnitVector UnitVector(long dimension, long[] batchShape, torch.ScalarType? dtype = null, torch.Device? device = null) =>
+        new(dimension, batchShape, dtype, device);
+
+    /// <summary>Tensor von Mises–Fisher distributions on the unit sphere: mean directions mu (batch + [n]) and concentrations kappa (batch).</summary>
+    public static T.VonMisesFisher VonMisesFisher(torch.Tensor mu, torch.Tensor kappa) => new(mu, kappa);
+
+    /// <summary>Tensor Wishart distributions with degrees of freedom nu and the Cholesky factor of the scale.</summary>
+    public static T.Wishart Wishart(torch.Tensor nu, torch.Tensor scaleTril) => new(nu, scaleTril);
+
+    /// <summary>Tensor inverse-Wishart distributions with degrees of freedom nu and the Cholesky factor of the scale.</summary>
+    public static T.InverseWishart InverseWishart(torch.Tensor nu, torch.Tensor scaleTril) => new(nu, scaleTril);
 
     /// <summary>A mixture of a batched component distribution.</summary>
     public static T.Mixture Mixture(T.Categorical mixing, T.TensorDistribution components) => new(mixing, components);

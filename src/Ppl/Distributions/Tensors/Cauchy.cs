@@ -2,8 +2,8 @@ using static TorchSharp.torch;
 
 namespace Ppl.Distributions.Tensors;
 
-/// <summary>A batch of Cauchy distributions with location and scale.</summary>
-public sealed class Cauchy : TensorDistribution
+/// <summary>A batch of Cauchy distributions with location and scale, with log CDF and quantiles (<see cref="ITensorCdf"/>) for truncation.</summary>
+public sealed class Cauchy : TensorDistribution, ITensorCdf, ITensorCdfUnchecked
 {
     /// <summary>Creates Cauchy(<paramref name="loc"/>, <paramref name="scale"/>).</summary>
     public Cauchy(Tensor loc, Tensor scale) : this(TensorParams.Broadcast(loc, scale)) { }
@@ -57,4 +57,63 @@ public sealed class Cauchy : TensorDistribution
         var z = (value - Loc) / Scale;
         return Scale.log().SubtractedFrom(-Math.Log(Math.PI)) - (z * z).log1p();
     }
+
+    /// <inheritdoc />
+    public Tensor LogCdf(Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        Check();
+        return LogTail(x.to(DType, Device), upper: false);
+    }
+
+    /// <inheritdoc />
+    public Tensor LogCcdf(Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        Check();
+        return LogTail(x.to(DType, Device), upper: true);
+    }
+
+    /// <inheritdoc />
+    public Tensor Icdf(Tensor p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        Check();
+        return Quantile(p.to(DType, Device), upper: false);
+    }
+
+    /// <inheritdoc />
+    public Tensor Iccdf(Tensor q)
+    {
+        ArgumentNullException.ThrowIfNull(q);
+        Check();
+        return Quantile(q.to(DType, Device), upper: true);
+    }
+
+    private Tensor LogTail(Tensor x, bool upper)
+    {
+        // F(z) = atan2(1, −z)/π and S(z) = atan2(1, z)/π: the same as ½ + atan(z)/π, without its cancellation in the
+        // lower tail. An infinite x is scored at the location (its z would give NaN gradients), the exact end put in after.
+        var infinite = x.isinf();
+        var z = (where(infinite, Loc, x) - Loc) / Scale;
+        var lp = atan2(z.FullLike(1.0), upper ? z : z.neg()).log().Minus(Math.Log(Math.PI));
+        return lp.MaskedFill(x.Eq(double.PositiveInfinity), upper ? double.NegativeInfinity : 0.0)
+                 .MaskedFill(x.Eq(double.NegativeInfinity), upper ? 0.0 : double.NegativeInfinity);
+    }
+
+    private Tensor Quantile(Tensor p, bool upper)
+    {
+        // tan(π(p − ½)) = −1/tan(πp): the reciprocal form keeps a small p's digits (and gives 0 at p = ½ to rounding);
+        // the upper-tail quantile is its reflection about the location.
+        var s = p.Times(Math.PI).tan().reciprocal();
+        return upper ? Loc.Plus(Scale * s) : Loc - Scale * s;
+    }
+
+    Tensor ITensorCdfUnchecked.LogCdfUnchecked(Tensor x) => LogTail(x.to(DType, Device), upper: false);
+
+    Tensor ITensorCdfUnchecked.LogCcdfUnchecked(Tensor x) => LogTail(x.to(DType, Device), upper: true);
+
+    Tensor ITensorCdfUnchecked.IcdfUnchecked(Tensor p) => Quantile(p.to(DType, Device), upper: false);
+
+    Tensor ITensorCdfUnchecked.IccdfUnchecked(Tensor q) => Quantile(q.to(DType, Device), upper: true);
 }

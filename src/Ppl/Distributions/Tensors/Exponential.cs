@@ -2,8 +2,8 @@ using static TorchSharp.torch;
 
 namespace Ppl.Distributions.Tensors;
 
-/// <summary>A batch of exponential distributions with the given rates.</summary>
-public sealed class Exponential : TensorDistribution
+/// <summary>A batch of exponential distributions with the given rates, with log CDF and quantiles (<see cref="ITensorCdf"/>) for truncation.</summary>
+public sealed class Exponential : TensorDistribution, ITensorCdf, ITensorCdfUnchecked
 {
     /// <summary>Creates Exponential(<paramref name="rate"/>), of mean 1/rate.</summary>
     public Exponential(Tensor rate) : base(rate.shape, [], rate.device, TensorParams.FloatType(rate)) =>
@@ -45,4 +45,59 @@ public sealed class Exponential : TensorDistribution
 
     /// <inheritdoc />
     protected override Tensor LogProbCore(Tensor value) => MaskSupport(Rate.log() - Rate * value, value.Ge(0));
+
+    /// <inheritdoc />
+    public Tensor LogCdf(Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        Check();
+        return LogTail(x.to(DType, Device), upper: false);
+    }
+
+    /// <inheritdoc />
+    public Tensor LogCcdf(Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        Check();
+        return LogTail(x.to(DType, Device), upper: true);
+    }
+
+    /// <inheritdoc />
+    public Tensor Icdf(Tensor p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        Check();
+        return Quantile(p.to(DType, Device), upper: false);
+    }
+
+    /// <inheritdoc />
+    public Tensor Iccdf(Tensor q)
+    {
+        ArgumentNullException.ThrowIfNull(q);
+        Check();
+        return Quantile(q.to(DType, Device), upper: true);
+    }
+
+    private Tensor LogTail(Tensor x, bool upper)
+    {
+        // log S = −λx and log F = log(−expm1(−λx)) on (0, ∞); at and below 0, and at +∞, the exact ends, with x scored
+        // at 1 there (0 and ∞ would give NaN gradients in λ).
+        var inside = x.Gt(0.0).logical_and(x.isfinite());
+        var xs = where(inside, x, x.FullLike(1.0));
+        var logS = (Rate * xs).neg();
+        var lp = upper ? logS : logS.expm1().neg().log();
+        return lp.MaskedFill(x.Eq(double.PositiveInfinity), upper ? double.NegativeInfinity : 0.0)
+                 .MaskedFill(x.Le(0.0), upper ? 0.0 : double.NegativeInfinity);
+    }
+
+    // −log1p(−p)/λ, and −log(q)/λ for the upper tail (exact for a small q).
+    private Tensor Quantile(Tensor p, bool upper) => (upper ? p.log() : p.neg().log1p()).neg() / Rate;
+
+    Tensor ITensorCdfUnchecked.LogCdfUnchecked(Tensor x) => LogTail(x.to(DType, Device), upper: false);
+
+    Tensor ITensorCdfUnchecked.LogCcdfUnchecked(Tensor x) => LogTail(x.to(DType, Device), upper: true);
+
+    Tensor ITensorCdfUnchecked.IcdfUnchecked(Tensor p) => Quantile(p.to(DType, Device), upper: false);
+
+    Tensor ITensorCdfUnchecked.IccdfUnchecked(Tensor q) => Quantile(q.to(DType, Device), upper: true);
 }

@@ -2,8 +2,8 @@ using static TorchSharp.torch;
 
 namespace Ppl.Distributions.Tensors;
 
-/// <summary>A batch of normal distributions N(mu, sigma²).</summary>
-public sealed class Normal : TensorDistribution
+/// <summary>A batch of normal distributions N(mu, sigma²), with log CDF and quantiles (<see cref="ITensorCdf"/>) for truncation.</summary>
+public sealed class Normal : TensorDistribution, ITensorCdf, ITensorCdfUnchecked
 {
     internal const double HalfLog2Pi = 0.91893853320467274178;
 
@@ -59,4 +59,55 @@ public sealed class Normal : TensorDistribution
         var z = (value - Mu) / Sigma;
         return (z.Times(-0.5) * z - Sigma.log()).Minus(HalfLog2Pi);
     }
+
+    /// <summary>log Φ((x − μ)/σ), broadcast against the batch; −∞ at x = −∞ and 0 at x = +∞.</summary>
+    public Tensor LogCdf(Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        Check();
+        return LogTail(x.to(DType, Device), upper: false);
+    }
+
+    /// <summary>log Φ(−(x − μ)/σ), broadcast against the batch; 0 at x = −∞ and −∞ at x = +∞.</summary>
+    public Tensor LogCcdf(Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        Check();
+        return LogTail(x.to(DType, Device), upper: true);
+    }
+
+    /// <summary>μ + σ Φ⁻¹(p).</summary>
+    public Tensor Icdf(Tensor p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        Check();
+        return Mu.Plus(Sigma * special.ndtri(p.to(DType, Device)));
+    }
+
+    /// <summary>μ − σ Φ⁻¹(q): by symmetry, the point with upper-tail probability q, without forming 1 − q.</summary>
+    public Tensor Iccdf(Tensor q)
+    {
+        ArgumentNullException.ThrowIfNull(q);
+        Check();
+        return Mu - Sigma * special.ndtri(q.to(DType, Device));
+    }
+
+    private Tensor LogTail(Tensor x, bool upper)
+    {
+        // An infinite x would make z infinite and its gradient in μ and σ NaN: score μ there instead and put in the exact
+        // end afterwards (NaN stays NaN).
+        var infinite = x.isinf();
+        var z = (where(infinite, Mu, x) - Mu) / Sigma;
+        var lp = TensorSpecial.LogNdtr(upper ? z.neg() : z);
+        return lp.MaskedFill(x.Eq(double.PositiveInfinity), upper ? double.NegativeInfinity : 0.0)
+                 .MaskedFill(x.Eq(double.NegativeInfinity), upper ? 0.0 : double.NegativeInfinity);
+    }
+
+    Tensor ITensorCdfUnchecked.LogCdfUnchecked(Tensor x) => LogTail(x.to(DType, Device), upper: false);
+
+    Tensor ITensorCdfUnchecked.LogCcdfUnchecked(Tensor x) => LogTail(x.to(DType, Device), upper: true);
+
+    Tensor ITensorCdfUnchecked.IcdfUnchecked(Tensor p) => Mu.Plus(Sigma * special.ndtri(p.to(DType, Device)));
+
+    Tensor ITensorCdfUnchecked.IccdfUnchecked(Tensor q) => Mu - Sigma * special.ndtri(q.to(DType, Device));
 }

@@ -79,6 +79,28 @@ internal static class TensorChecks
     public static string? NonNegativeInteger(string name, Tensor t) =>
         Check(name, t, x => x.isfinite().logical_and(x.Ge(0)).logical_and(x.eq(x.floor())), "a non-negative integer");
 
+    public static string? Integer(string name, Tensor t) =>
+        Check(name, t, x => x.isfinite().logical_and(x.eq(x.floor())), "a finite integer");
+
+    public static string? NotNaN(string name, Tensor t) => Check(name, t, x => x.isnan().logical_not(), "a number (not NaN)");
+
+    /// <summary>Positive, +∞ allowed (a width between bounds that may be infinite).</summary>
+    public static string? PositiveOrInfinite(string name, Tensor t) => Check(name, t, x => x.Gt(0.0), "positive");
+
+    public static string? NonNegative(string name, Tensor t) =>
+        Check(name, t, x => x.isfinite().logical_and(x.Ge(0.0)), "non-negative and finite");
+
+    /// <summary>Vectors (last dimension) of norm 1 within <paramref name="tolerance"/>; the message gives the first norm that is not.</summary>
+    public static string? UnitNorm(string name, Tensor t, double tolerance)
+    {
+        using var scope = NewDisposeScope();
+        using var ng = no_grad();
+        var norms = t.detach().Squared().sum(-1).sqrt();
+        var bad = norms.Minus(1.0).abs().Le(tolerance).logical_not();
+        if (!bad.any().item<bool>()) return null;
+        return $"{name} must be a unit vector, got one of norm {Show(norms.masked_select(bad)[0].to_type(ScalarType.Float64).item<double>())}";
+    }
+
     public static string? Simplex(string name, Tensor t)
     {
         if (Check(name, t, x => x.isfinite().logical_and(x.Ge(0)), "non-negative and finite") is { } e) return e;

@@ -4,6 +4,7 @@ using TorchSharp;
 using static Ppl.Tests.Distributions.Tensors.TensorTestUtil;
 using static TorchSharp.torch;
 using MN = MathNet.Numerics.Distributions;
+using S = Ppl.Distributions;
 
 namespace Ppl.Tests.Distributions.Tensors;
 
@@ -45,6 +46,196 @@ public class TensorLogProbTests
         CheckAgainst(new Laplace(T(mu), T(sg)), (b, x) => MN.Laplace.PDFLn(mu[b], sg[b], x));
         CheckAgainst(new Exponential(T(sg)), (b, x) => MN.Exponential.PDFLn(sg[b], x));
         CheckAgainst(new Uniform(T(mu), T(mu.Zip(sg, (m, s) => m + s).ToArray())), (b, x) => MN.ContinuousUniform.PDFLn(mu[b], mu[b] + sg[b], x));
+    }
+
+    [Fact]
+    public void FamiliesWithAScalarCounterpartMatchItsLogDensity()
+    {
+        var r = new Rng(5);
+        var mu = U(r, B, -2, 2);
+        var sg = U(r, B, 0.3, 3);
+        var nu = U(r, B, 0.5, 8);
+        var alpha = U(r, B, -4, 4);
+        var kappa = new[] { 0.05, 1.3, 25.0, 900.0 };   // 900 is past the scalar log I₀'s switch to its asymptotic series
+        CheckAgainst(new HalfStudentT(T(nu), T(sg)), (b, x) => new S.HalfStudentT(nu[b], sg[b]).LogDensity(x));
+        CheckAgainst(new SkewNormal(T(mu), T(sg), T(alpha)), (b, x) => new S.SkewNormal(mu[b], sg[b], alpha[b]).LogDensity(x));
+        CheckAgainst(new VonMises(T(mu), T(kappa)), (b, x) => new S.VonMises(mu[b], kappa[b]).LogDensity(x));
+        // Angles outside the window score by periodicity, as the scalar family does.
+        CheckAgainst(new VonMises(T(mu), T(kappa)), (b, x) => new S.VonMises(mu[b], kappa[b]).LogDensity(x),
+            T(U(r, S * B, -12, 12), [S, B]));
+        // The skew-normal's log Φ(αz) far in both tails (z up to ±40 standard units).
+        CheckAgainst(new SkewNormal(T(mu), T(sg), T(alpha)), (b, x) => new S.SkewNormal(mu[b], sg[b], alpha[b]).LogDensity(x),
+            T(U(r, S * B, -40, 40), [S, B]));
+        var lo = new[] { -3.0, 0.0, 2.0, 5.0 };
+        var hi = new[] { 1.0, 0.0, 9.0, 6.0 };
+        CheckAgainst(new DiscreteUniform(T(lo), T(hi)), (b, x) => new S.DiscreteUniform((int)lo[b], (int)hi[b]).LogDensity((int)x));
+        var xs = T(U(r, S * B, -5, 5), [S, B]);
+        CheckAgainst(new Flat([B]), (_, x) => default(S.Flat).LogDensity(x), xs);
+        CheckAgainst(new HalfFlat([B]), (_, x) => default(S.HalfFlat).LogDensity(x), xs);
+    }
+
+    [Fact]
+    public void TruncatedNormalMatchesTheScalarTruncation()
+    {
+        var inf = double.PositiveInfinity;
+        // Two-sided, lower-only, upper-half, upper-only; then far-tail intervals on both sides and a narrow one.
+        double[] mu = [0.3, -1.0, 0.5, 1.2], sg = [1.0, 2.0, 0.7, 0.4];
+        double[] lo = [-0.5, -2.0, 2.0, -inf], hi = [0.8, inf, 3.5, 0.0];
+        var d = new Truncated<Normal>(new Normal(T(mu), T(sg)), T(lo), T(hi));
+        CheckAgainst(d, (b, x) => new Ppl.Distributions.Truncated<Ppl.Distributions.Normal>(new Ppl.Distributions.Normal(mu[b], sg[b]), lo[b], hi[b]).LogDensity(x));
+        double[] lo2 = [8.0, -12.0, 35.0, -0.1], hi2 = [12.0, -8.0, 40.0, 0.1];
+        var far = new Truncated<Normal>(new Normal(T(0.0), T(1.0)), T(lo2), T(hi2));
+        Assert.Equal(new long[] { B }, far.BatchShape);
+        var x = far.Sample(new Rng(13), [S]);
+        // Draws stay inside their intervals, far tails included.
+        var xs = D(x);
+        for (var i = 0; i < xs.Length; i++) Assert.InRange(xs[i], lo2[i % B], hi2[i % B]);
+        CheckAgainst(far, (b, v) => new Ppl.Distributions.Truncated<Ppl.Distributions.Normal>(new Ppl.Distributions.Normal(0, 1), lo2[b], hi2[b]).LogDensity(v), x);
+        // The log CDF the truncation uses, against the scalar Normal's, tails included.
+        var n = new Normal(T(0.3), T(1.7));
+        var pts = new[] { -inf, -80.0, -30.0, -3.0, 0.0, 0.3, 4.0, 60.0, inf };
+        var lc = D(n.LogCdf(T(pts)));
+        var ls = D(n.LogCcdf(T(pts)));
+        var sn = new Ppl.Distributions.Normal(0.3, 1.7);
+        for (var i = 0; i < pts.Length; i++)
+        {
+            Close(sn.LogCdf(pts[i]), lc[i], 1e-10, 1e-14, $"log CDF at {pts[i]}");
+            Close(sn.LogCcdf(pts[i]), ls[i], 1e-10, 1e-14, $"log CCDF at {pts[i]}");
+        }
+        // And the quantiles invert them.
+        var q = D(n.Icdf(T(1e-20, 0.3, 0.999)));
+        Close(0.3 + 1.7 * MathNet.Numerics.Distributions.Normal.InvCDF(0, 1, 0.3), q[1], 1e-12, 1e-12, "icdf");
+        Close(Math.Log(1e-20), sn.LogCdf(q[0]), 1e-9, 1e-9, "icdf far tail");
+        Close(Math.Log(1e-20), sn.LogCcdf(D(n.Iccdf(T(1e-20)))[0]), 1e-9, 1e-9, "iccdf far tail");
+    }
+
+    [Fact]
+    public void UnitVectorAndVonMisesFisherMatchTheScalarFamilies()
+    {
+        foreach (var n in new[] { 3, 4 })
+        {
+            var r = new Rng((ulong)(40 + n));
+            // Two random unit mean directions, one of them e₁ (the Householder reflection's identity case).
+            var raw = U(r, n, -1, 1);
+            var norm = Math.Sqrt(raw.Sum(v => v * v));
+            var mus = new[] { raw.Select(v => v / norm).ToArray(), Enumerable.Range(0, n).Select(i => i == 0 ? 1.0 : 0.0).ToArray() };
+            double[] kappa = [3.7, 0.0];
+            var kt = tensor(kappa, ScalarType.Float64).requires_grad_(true);
+            var d = new VonMisesFisher(T(mus.SelectMany(v => v).ToArray(), [2, n]), kt);
+            Assert.Equal(new long[] { 2 }, d.BatchShape);
+            Assert.Equal(new long[] { n }, d.EventShape);
+            var x = d.Sample(new Rng(7), [S]);
+            Assert.Equal(new long[] { S, 2, n }, x.shape);
+            var xs = D(x);
+            var lp = d.LogProb(x);
+            var lps = D(lp);
+            for (var i = 0; i < 2 * S; i++)
+            {
+                var v = xs.Skip(n * i).Take(n).ToArray();
+                Close(Math.Sqrt(v.Sum(t => t * t)), 1.0, 1e-12, 1e-12, "on the sphere");
+                Close(new Ppl.Distributions.VonMisesFisher(mus[i % 2], kappa[i % 2]).LogDensity(v), lps[i], 1e-10, 1e-10, $"vMF n={n} elem {i}");
+            }
+            // d/dκ of the summed log density against central differences of the scalar one.
+            lp.sum().backward();
+            var g = D(kt.grad!);
+            for (var b = 0; b < 2; b++)
+            {
+                const double h = 1e-6;
+                double Sum(double k) => Enumerable.Range(0, S).Sum(s => new Ppl.Distributions.VonMisesFisher(mus[b], k).LogDensity(xs.Skip(n * (2 * s + b)).Take(n).ToArray()));
+                var fd = b == 1 ? (Sum(h) - Sum(0)) / h : (Sum(kappa[b] + h) - Sum(kappa[b] - h)) / (2 * h);
+                Close(fd, g[b], 1e-5, 1e-5, $"d/dkappa n={n} b={b}");
+            }
+            var uv = new UnitVector(n, [2], ScalarType.Float64);
+            var ulp = D(uv.LogProb(x));
+            Assert.All(ulp, v => Close(new Ppl.Distributions.UnitVector(n).LogDensity(Enumerable.Repeat(1 / Math.Sqrt(n), n).ToArray()), v, 1e-12, 1e-12, "uniform"));
+            // Off the sphere both score −∞.
+            var off = x.Times(1.01);
+            Assert.All(D(d.LogProb(off)), v => Assert.True(double.IsNegativeInfinity(v)));
+            Assert.All(D(uv.LogProb(off)), v => Assert.True(double.IsNegativeInfinity(v)));
+        }
+    }
+
+    [Fact]
+    public void TruncatedLaplaceCauchyAndExponentialMatchTheScalarTruncation()
+    {
+        var inf = double.PositiveInfinity;
+        double[] loc = [0.3, -1.0, 0.5, 1.2], sc = [1.0, 2.0, 0.7, 0.4];
+        double[] lo = [-0.5, -2.0, 2.0, -inf], hi = [0.8, inf, 30.0, 0.0];
+        double[] elo = [0.0, 1.0, 0.2, 6.0], ehi = [2.0, inf, 0.3, 9.0];
+        CheckAgainst(new Truncated<Laplace>(new Laplace(T(loc), T(sc)), T(lo), T(hi)),
+            (b, x) => new Ppl.Distributions.Truncated<Ppl.Distributions.Laplace>(new Ppl.Distributions.Laplace(loc[b], sc[b]), lo[b], hi[b]).LogDensity(x));
+        CheckAgainst(new Truncated<Cauchy>(new Cauchy(T(loc), T(sc)), T(lo), T(hi)),
+            (b, x) => new Ppl.Distributions.Truncated<Ppl.Distributions.Cauchy>(new Ppl.Distributions.Cauchy(loc[b], sc[b]), lo[b], hi[b]).LogDensity(x));
+        CheckAgainst(new Truncated<Exponential>(new Exponential(T(sc)), T(elo), T(ehi)),
+            (b, x) => new Ppl.Distributions.Truncated<Ppl.Distributions.Exponential>(new Ppl.Distributions.Exponential(sc[b]), elo[b], ehi[b]).LogDensity(x));
+        // Their log CDFs and survival functions against the scalar families', tails and ends included, and the quantiles back.
+        var pts = new[] { -inf, -1e6, -40.0, -3.0, 0.0, 0.3, 4.0, 60.0, 1e6, inf };
+        var cases = new (ITensorCdf T, Ppl.Distributions.IHasCdf S)[]
+        {
+            (new Laplace(T(0.3), T(1.7)), new Ppl.Distributions.Laplace(0.3, 1.7)),
+            (new Cauchy(T(0.3), T(1.7)), new Ppl.Distributions.Cauchy(0.3, 1.7)),
+            (new Exponential(T(1.7)), new Ppl.Distributions.Exponential(1.7)),
+        };
+        foreach (var (t, sd) in cases)
+        {
+            var lc = D(t.LogCdf(T(pts)));
+            var ls = D(t.LogCcdf(T(pts)));
+            for (var i = 0; i < pts.Length; i++)
+            {
+                Close(sd.LogCdf(pts[i]), lc[i], 1e-10, 1e-14, $"{sd.Family} log CDF at {pts[i]}");
+                Close(sd.LogCcdf(pts[i]), ls[i], 1e-10, 1e-14, $"{sd.Family} log CCDF at {pts[i]}");
+            }
+            foreach (var pr in new[] { 1e-12, 0.2, 0.5, 0.9 })
+            {
+                Close(Math.Log(pr), sd.LogCdf(D(t.Icdf(T(pr)))[0]), 1e-9, 1e-12, $"{sd.Family} icdf({pr})");
+                Close(Math.Log(pr), sd.LogCcdf(D(t.Iccdf(T(pr)))[0]), 1e-9, 1e-12, $"{sd.Family} iccdf({pr})");
+            }
+        }
+    }
+
+    [Fact]
+    public void WishartAndInverseWishartMatchTheScalarFamilies()
+    {
+        double[][,] ls = [new double[,] { { 1.2, 0, 0 }, { 0.3, 0.8, 0 }, { -0.5, 0.4, 0.6 } }, new double[,] { { 0.7, 0, 0 }, { -0.2, 1.1, 0 }, { 0.1, 0.3, 0.9 } }];
+        double[] nu = [2.5, 7.0];
+        var d = new Wishart(T(nu), T(ls.SelectMany(m => m.Cast<double>()).ToArray(), [2, 3, 3]));
+        Assert.Equal(new long[] { 3, 3 }, d.EventShape);
+        var w = d.Sample(new Rng(17), [4]);
+        Assert.Equal(new long[] { 4, 2, 3, 3 }, w.shape);
+        var ws = D(w);
+        var lp = D(d.LogProb(w));
+        var iw = new InverseWishart(T(nu), T(ls.SelectMany(m => m.Cast<double>()).ToArray(), [2, 3, 3]));
+        var iwSample = iw.Sample(new Rng(18), [4]);
+        var iws = D(iwSample);
+        var ilp = D(iw.LogProb(iwSample));
+        double[,] At(double[] flat, int i)
+        {
+            var m = new double[3, 3];
+            for (var r = 0; r < 3; r++) for (var c = 0; c < 3; c++) m[r, c] = flat[9 * i + 3 * r + c];
+            return m;
+        }
+        for (var i = 0; i < 8; i++)
+        {
+            var b = i % 2;
+            var sMat = new double[3, 3];
+            for (var r = 0; r < 3; r++) for (var c = 0; c < 3; c++) for (var k = 0; k < 3; k++) sMat[r, c] += ls[b][r, k] * ls[b][c, k];
+            Close(new Ppl.Distributions.Wishart(nu[b], sMat).LogDensity(At(ws, i)), lp[i], 1e-9, 1e-9, $"wishart {i}");
+            Close(new Ppl.Distributions.InverseWishart(nu[b], sMat).LogDensity(At(iws, i)), ilp[i], 1e-9, 1e-9, $"inverse wishart {i}");
+        }
+        // Not symmetric, or not positive definite: −∞.
+        var bad = T(new[] { 1.0, 0.5, 0, 0.4, 1.0, 0, 0, 0, 1.0, 1.0, 2.0, 0, 2.0, 1.0, 0, 0, 0, 1.0 }, [2, 3, 3]);
+        Assert.All(D(d.LogProb(bad)), v => Assert.True(double.IsNegativeInfinity(v)));
+        Assert.All(D(iw.LogProb(bad)), v => Assert.True(double.IsNegativeInfinity(v)));
+        // The bijector is the scalar CovarianceBijector's map.
+        var u = U(new Rng(3), 6, -1, 1);
+        var bij = d.Bijector;
+        var sb = new Ppl.Distributions.CovarianceBijector(3);
+        var fw = D(bij.Forward(T(u)));
+        var sf = sb.Forward(u);
+        for (var k = 0; k < 9; k++) Close(sf[k / 3, k % 3], fw[k], 1e-12, 1e-12, "covariance forward");
+        Close(sb.LogAbsDetJacobian(u), D(bij.LogAbsDetJacobian(T(u)))[0], 1e-12, 1e-12, "covariance log-Jacobian");
+        var back = D(bij.Inverse(bij.Forward(T(u))));
+        for (var k = 0; k < 6; k++) Close(u[k], back[k], 1e-9, 1e-9, "covariance inverse");
     }
 
     [Fact]

@@ -1,0 +1,43 @@
+using static TorchSharp.torch;
+
+namespace Ppl.Distributions.Tensors;
+
+/// <summary>
+/// A batch of improper flat priors on ℝ: log density 0 at every real number (Stan's unbounded parameter with no prior
+/// statement). It has no parameters, so the batch shape, dtype and device are given. It is not a probability
+/// distribution, so sampling throws <see cref="ImproperDistributionException"/>; use it only where the posterior is
+/// proper, with inference that starts from the density (NUTS, HMC, MALA) or for choices that are given a value.
+/// </summary>
+public sealed class Flat : TensorDistribution
+{
+    /// <summary>Creates the flat prior over a batch of shape <paramref name="batchShape"/> (default dtype and CPU unless given).</summary>
+    public Flat(long[] batchShape, ScalarType? dtype = null, Device? device = null)
+        : base(batchShape ?? throw new ArgumentNullException(nameof(batchShape)), [], device ?? CPU, dtype ?? get_default_dtype()) { }
+
+    /// <inheritdoc />
+    public override string Family => "Flat";
+
+    /// <inheritdoc />
+    public override Support Support => Support.Real;
+
+    /// <summary>Always null: the family has no parameters.</summary>
+    public override string? ParameterError => null;
+
+    /// <summary>NaN: an improper prior has no mean.</summary>
+    public override Tensor Mean => TensorArithmetic.Full(BatchShape, double.NaN, DType, Device);
+
+    /// <summary>NaN: an improper prior has no variance.</summary>
+    public override Tensor Variance => TensorArithmetic.Full(BatchShape, double.NaN, DType, Device);
+
+    /// <inheritdoc />
+    public override ITensorBijector Bijector => new IdentityTensorBijector([]);
+
+    /// <inheritdoc />
+    public override TensorDistribution Expand(long[] batchShape) => new Flat(batchShape, DType, Device);
+
+    /// <summary>Throws <see cref="ImproperDistributionException"/>: an improper prior cannot be sampled.</summary>
+    protected override Tensor SampleCore(long[] sampleShape, Generator? generator) => throw new ImproperDistributionException(Family);
+
+    /// <summary>0 for every finite value; −∞ for NaN and ±∞.</summary>
+    protected override Tensor LogProbCore(Tensor value) => ImproperLogProb.Zero(value, BatchShape, value.isfinite());
+}
