@@ -63,7 +63,24 @@ public class Rng : System.Random
     /// A new stream, statistically independent of this one, derived deterministically from this
     /// stream's state (this stream advances by one draw).
     /// </summary>
-    public virtual Rng Split() => new(NextUInt64() ^ 0x5851F42D4C957F2DUL);
+    public virtual Rng Split() => new(NextUInt64() ^ SplitSalt);
+
+    /// <summary>
+    /// Makes <paramref name="child"/> the stream <see cref="Split()"/> would return, without allocating one
+    /// (for loops that split a stream per particle at every step and keep the children). Only for the plain
+    /// stream: a subclass may override <see cref="Split()"/>.
+    /// </summary>
+    internal void SplitInto(Rng child)
+    {
+        var sm = NextUInt64() ^ SplitSalt;
+        child._s0 = SplitMix64(ref sm);
+        child._s1 = SplitMix64(ref sm);
+        child._s2 = SplitMix64(ref sm);
+        child._s3 = SplitMix64(ref sm);
+    }
+
+    /// <summary>Mixed into a split child's seed so that it differs from a stream seeded with the same draw.</summary>
+    private const ulong SplitSalt = 0x5851F42D4C957F2DUL;
 
     /// <summary><paramref name="count"/> independent streams split from this one, in order.</summary>
     public Rng[] Split(int count)

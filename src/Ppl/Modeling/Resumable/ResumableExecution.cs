@@ -52,7 +52,7 @@ public abstract class ResumableExecution
             var list = new List<ChoiceNode>();
             for (var n = _choices; n is not null; n = n.Previous) list.Add(n);
             var map = ChoiceMap.Empty;
-            for (var i = list.Count - 1; i >= 0; i--) map = map.Set(list[i].Address, list[i].Value);
+            for (var i = list.Count - 1; i >= 0; i--) map = map.Set(list[i].Address, list[i].BoxedValue);
             return _choiceMap = map;
         }
     }
@@ -109,9 +109,10 @@ public abstract class ResumableExecution
         return (T)(object)c;
     }
 
-    internal void Record(Address address, object value, double logDensity)
+    internal void Record<T>(Address address, T value, double logDensity)
     {
-        _choices = new ChoiceNode(address, value, _choices);
+        // Typed node: the value is boxed only if the choice map is asked for (SMC records a choice per particle-step).
+        _choices = new ChoiceNode<T>(address, value, _choices);
         _choiceMap = null;
         Score += logDensity;
         SiteVisits++;
@@ -125,12 +126,32 @@ public abstract class ResumableExecution
     }
 
     /// <summary>One choice in the persistent list of choices (newest first): clones share their common prefix.</summary>
-    private sealed class ChoiceNode(Address address, object value, ChoiceNode? previous)
+    private abstract class ChoiceNode(Address address, ChoiceNode? previous)
     {
         public Address Address { get; } = address;
-        public object Value { get; } = value;
         public ChoiceNode? Previous { get; } = previous;
+        public abstract object BoxedValue { get; }
     }
+
+    /// <summary>A choice of type <typeparamref name="T"/>, stored unboxed.</summary>
+    private sealed class ChoiceNode<T>(Address address, T value, ChoiceNode? previous) : ChoiceNode(address, previous)
+    {
+        public override object BoxedValue => value!;
+    }
+
+    /// <summary>
+    /// Scratch counters of the resumable particle driver of <c>Ppl.Inference.Smc</c>, which advances executions in place
+    /// and clones one only when several offspring of a resampling share it: how many particles will advance this
+    /// execution in the current step, how many have claimed it, and how many of those have finished their copy (the
+    /// last claimant advances the original once the others have copied it). Meaningless outside that driver's step.
+    /// </summary>
+    internal int Holders;
+
+    /// <summary>See <see cref="Holders"/>.</summary>
+    internal int Claims;
+
+    /// <summary>See <see cref="Holders"/>.</summary>
+    internal int Copies;
 }
 
 /// <summary>A paused execution of a generated model whose return type is <typeparamref name="TRet"/>.</summary>

@@ -37,7 +37,7 @@ public struct ResumableHandler : IModelHandler
         var logDensity = distribution.LogDensity(value);
         if (double.IsNaN(logDensity))
             throw new ModelException($"The log density of the choice at '{address}' is NaN (value {ValueConversion.Describe(value)} under {distribution.Family}).", address);
-        _execution.Record(address, value!, logDensity);
+        _execution.Record(address, value, logDensity);
         return value;
     }
 
