@@ -84,6 +84,15 @@ namespace Ppl.Generators
             foreach (var f in _r.Fields.Where(f => f.Parameter >= 0))
                 sb.AppendLine($"            {f.Name} = {(_b.Parameters.Count == 1 ? "args" : "args.Item" + (f.Parameter + 1))};");
             sb.AppendLine("        }");
+            // In-place copy for SMC's recycled executions: every field as MemberwiseClone copies it (owned arrays are then
+            // replaced by CopyOwnedState, as after a clone).
+            sb.AppendLine("        protected override bool CopyFieldsFrom(global::Ppl.Modeling.ResumableExecution source)");
+            sb.AppendLine("        {");
+            sb.AppendLine($"            var __o = ({cls})source;");
+            foreach (var f in _r.Fields) sb.AppendLine($"            {f.Name} = __o.{f.Name};");
+            sb.AppendLine("            Return = __o.Return;");
+            sb.AppendLine("            return true;");
+            sb.AppendLine("        }");
             var copied = _r.Fields.Where(f => f.Copied).ToList();
             if (copied.Count > 0)
             {
@@ -142,7 +151,7 @@ namespace Ppl.Generators
                 if (item.Site is { } site)
                 {
                     var args = site.Args.Select(a => a.Start < 0 ? null : Rewrite(a.Start, a.End, dynamic, edits).Trim()).ToArray();
-                    sb.Append(Emitter.SiteCode(site, args, dynamic));
+                    sb.Append(Emitter.SiteCode(site, args, dynamic, segments: !dynamic));
                 }
                 else
                 {

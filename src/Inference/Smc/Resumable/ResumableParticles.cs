@@ -35,26 +35,28 @@ internal static class ResumableParticles
         var runs = new bool[n];
         var scratch = new ResumableExecution<TRet>[n];
         var scratchPauses = new int[n];
+        var pool = new Pool<TRet>(n);
         var records = new List<SmcStep>();
         var ancestry = new List<int[]?>();
         var steps = smc.Steps;
         for (var k = 1; k <= steps; k++)
         {
             options.Cancellation.ThrowIfCancellationRequested();
-            AdvanceAll(x, pauses, lw, runs, streams, rng, options, finish: false);
+            AdvanceAll(x, pauses, lw, runs, streams, pool, rng, options, finish: false);
             var logEvidence = LogEvidence(lw);
             var done = true;
             for (var i = 0; i < n && done; i++) done = x[i].Finished || double.IsNegativeInfinity(lw[i]);
             var resampled = false;
+            // The normalised weights, once: the ESS and the resampler use the same values (Population computes them twice).
+            var ess = Ess(lw, logEvidence, weights);
             // The resampling transform of SmcEngine.Resampling; Resample leaves a population of zero evidence as it is.
-            var ess = Ess(lw, logEvidence);
             if (!done && !double.IsNegativeInfinity(logEvidence) &&
                 (smc.EssThreshold >= 1 || (smc.EssThreshold > 0 && ess < smc.EssThreshold * n)))
             {
-                for (var i = 0; i < n; i++) weights[i] = Math.Exp(lw[i] - logEvidence);
                 smc.Resampler.Ancestors(weights, ancestors, rng);
                 Gather(x, scratch, ancestors);
                 Gather(pauses, scratchPauses, ancestors);
+                pool.Release(scratch, x);
                 Array.Fill(lw, logEvidence - Math.Log(n));
                 resampled = true;
             }
@@ -66,7 +68,7 @@ internal static class ResumableParticles
             options.Progress?.Report(new Progress(k, steps == int.MaxValue ? k + (done ? 0 : 1) : steps));
             if (done) break;
         }
-        AdvanceAll(x, pauses, lw, runs, streams, rng, options, finish: true);
+        AdvanceAll(x, pauses, lw, runs, streams, pool, rng, options, finish: true);
         return new SmcResult<TArgs, TRet>(model.Function, args, algorithm, Population(function, args, x, pauses, lw), records, ancestry);
     }
 
@@ -74,8 +76,8 @@ internal static class ResumableParticles
     /// Sequential.AdvanceAll / FinishAll: every live particle runs to its next pause (or to the end), with stream i split
     /// from <paramref name="rng"/> in index order, and its log weight grows by the new observations' densities.
     /// </summary>
-    private static void AdvanceAll<TRet>(ResumableExecution<TRet>[] x, int[] pauses, double[] lw, bool[] runs, Rng[] streams, Rng rng,
-        RunOptions options, bool finish)
+    private static void AdvanceAll<TRet>(ResumableExecution<TRet>[] x, int[] pauses, double[] lw, bool[] runs, Rng[] streams, Pool<TRet> pool,
+        Rng rng, RunOptions options, bool finish)
     {
         var n = x.Length;
         var all = true;
@@ -85,27 +87,33 @@ internal static class ResumableParticles
         for (var i = 0; i < n; i++) rng.SplitInto(streams[i]);
         // Which particles run, and how many of them hold each execution (offspring of one parent share it).
         // Decided here, before anything moves: the body's threads must not read an execution a sibling is advancing.
+        var pass = pool.NextPass();
         for (var i = 0; i < n; i++)
-            if (runs[i] = Runs(x[i], pauses[i], lw[i]))
+        {
+            var e = x[i];
+            if (!(runs[i] = Runs(e, pauses[i], lw[i]))) continue;
+            if (e.Stamp != pass)
             {
-                var e = x[i];
+                // First holder seen in this pass: reset the counters.
+                e.Stamp = pass;
                 e.Holders = 0;
                 e.Claims = 0;
                 e.Copies = 0;
             }
-        for (var i = 0; i < n; i++)
-            if (runs[i]) x[i].Holders++;
+            e.Holders++;
+        }
         ParallelWork.For(n, options, WorkUnit.Particle, i =>
         {
             if (!runs[i]) return;
             var target = finish || pauses[i] == int.MaxValue ? int.MaxValue : pauses[i] + 1;
-            var e = Own(x[i]);
+            var e = Own(x[i], pool);
             var weight = 0.0;
             while (!e.Finished && e.ScorePoints < target) weight += e.Advance(streams[i]);
-            x[i] = e;
+            if (!ReferenceEquals(e, x[i])) x[i] = e;
             pauses[i] = target;
             lw[i] += weight;
         }, sequential: n < 8);
+        pool.Settle();
         for (var i = 0; i < n; i++)
             if (double.IsNaN(lw[i]) || double.IsPositiveInfinity(lw[i]))
                 throw new ArgumentException($"Particle {i} has log weight {lw[i]}.");
@@ -123,7 +131,7 @@ internal static class ResumableParticles
     /// clone, except for the last of its holders to claim it, which takes the original once every other holder has
     /// copied it (holders run in parallel, so the original must not move while a sibling copies it).
     /// </summary>
-    private static ResumableExecution<TRet> Own<TRet>(ResumableExecution<TRet> e)
+    private static ResumableExecution<TRet> Own<TRet>(ResumableExecution<TRet> e, Pool<TRet> pool)
     {
         if (e.Holders == 1) return e;
         var claim = Interlocked.Increment(ref e.Claims);
@@ -131,7 +139,7 @@ internal static class ResumableParticles
         {
             try
             {
-                return e.Clone();
+                return pool.Copy(e);
             }
             finally
             {
@@ -144,16 +152,66 @@ internal static class ResumableParticles
         return e;
     }
 
+    /// <summary>
+    /// Executions no particle holds after a resampling (parents that left no offspring), reused as the targets of the next
+    /// step's copies instead of allocating clones: in a long run most copies then allocate nothing. Taken from any thread.
+    /// </summary>
+    private sealed class Pool<TRet>(int capacity)
+    {
+        private readonly ResumableExecution<TRet>[] _free = new ResumableExecution<TRet>[capacity];
+        private int _count;
+        private int _stamp;
+        private bool _copies = true;
+
+        /// <summary>Adds the executions of <paramref name="before"/> that <paramref name="after"/> no longer holds (single-threaded).</summary>
+        public void Release(ResumableExecution<TRet>[] before, ResumableExecution<TRet>[] after)
+        {
+            if (!_copies) return;
+            var stamp = NextPass();
+            foreach (var e in after) e.Stamp = stamp;
+            foreach (var e in before)
+                if (e.Stamp != stamp)
+                {
+                    e.Stamp = stamp; // once, however many particles held it
+                    if (_count < _free.Length) _free[_count++] = e;
+                }
+        }
+
+        /// <summary>An independent copy of <paramref name="e"/>: a recycled execution made equal to it, or a clone.</summary>
+        public ResumableExecution<TRet> Copy(ResumableExecution<TRet> e)
+        {
+            var k = Interlocked.Decrement(ref _count);
+            if (k >= 0)
+            {
+                var target = _free[k];
+                _free[k] = null!;
+                if (target.TryCopyFrom(e)) return target;
+                _copies = false; // a class without an in-place copy: stop recycling
+            }
+            return e.Clone();
+        }
+
+        /// <summary>A new value for <see cref="ResumableExecution.Stamp"/>, the mark of one pass over the particles.</summary>
+        public int NextPass() => ++_stamp;
+
+        /// <summary>After a parallel step: the count went below zero once the pool ran dry.</summary>
+        public void Settle()
+        {
+            if (_count < 0) _count = 0;
+        }
+    }
+
     private static double LogEvidence(double[] lw) => MathUtil.LogSumExp(lw);
 
     /// <summary>Population.EffectiveSampleSize: Kish's ESS, 0 when every weight is zero.</summary>
-    private static double Ess(double[] lw, double logEvidence)
+    /// <remarks>Fills <paramref name="weights"/> with the normalised weights (Population.NormalizedWeights) on the way.</remarks>
+    private static double Ess(double[] lw, double logEvidence, double[] weights)
     {
         if (double.IsNegativeInfinity(logEvidence)) return 0;
         double s2 = 0;
-        foreach (var l in lw)
+        for (var i = 0; i < lw.Length; i++)
         {
-            var w = Math.Exp(l - logEvidence);
+            var w = weights[i] = Math.Exp(lw[i] - logEvidence);
             s2 += w * w;
         }
         return 1.0 / s2;

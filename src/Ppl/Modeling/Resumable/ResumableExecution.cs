@@ -85,6 +85,34 @@ public abstract class ResumableExecution
         return c;
     }
 
+    /// <summary>
+    /// Makes this execution an independent copy of <paramref name="source"/> (an execution of the same model), reusing
+    /// this object instead of allocating a clone: SMC recycles the executions of particles that left no offspring.
+    /// False, with nothing changed, when the generated class cannot copy in place (then clone instead).
+    /// </summary>
+    internal bool TryCopyFrom(ResumableExecution source)
+    {
+        if (source.GetType() != GetType() || !ReferenceEquals(source.Metadata, Metadata) || !CopyFieldsFrom(source)) return false;
+        _choices = source._choices;
+        _choiceMap = source._choiceMap;
+        State = source.State;
+        Finished = source.Finished;
+        Score = source.Score;
+        ScorePoints = source.ScorePoints;
+        SiteVisits = source.SiteVisits;
+        CopyOwnedState();
+        return true;
+    }
+
+    /// <summary>
+    /// Copies the generated class's own fields (the body's locals and arguments, and the return value) from
+    /// <paramref name="source"/>, an execution of the same class, as <c>MemberwiseClone</c> would (generated; the
+    /// default copies nothing and returns false, and the execution is cloned instead).
+    /// </summary>
+    /// <param name="source">The execution to copy, of this execution's class.</param>
+    /// <returns>True when the fields were copied.</returns>
+    protected virtual bool CopyFieldsFrom(ResumableExecution source) => false;
+
     /// <summary>Runs from the current state to the next pause or the end; true when the body returned (generated).</summary>
     protected abstract bool Resume(ref ResumableHandler handler);
 
@@ -118,6 +146,15 @@ public abstract class ResumableExecution
         SiteVisits++;
     }
 
+    /// <summary>Records a choice at the two-segment address first/second, built only when the choice map is asked for.</summary>
+    internal void Record<T>(AddressSegment first, AddressSegment second, T value, double logDensity)
+    {
+        _choices = new PairChoiceNode<T>(first, second, value, _choices);
+        _choiceMap = null;
+        Score += logDensity;
+        SiteVisits++;
+    }
+
     internal void Scored(double logWeight)
     {
         Score += logWeight;
@@ -126,16 +163,24 @@ public abstract class ResumableExecution
     }
 
     /// <summary>One choice in the persistent list of choices (newest first): clones share their common prefix.</summary>
-    private abstract class ChoiceNode(Address address, ChoiceNode? previous)
+    private abstract class ChoiceNode(ChoiceNode? previous)
     {
-        public Address Address { get; } = address;
         public ChoiceNode? Previous { get; } = previous;
+        public abstract Address Address { get; }
         public abstract object BoxedValue { get; }
     }
 
     /// <summary>A choice of type <typeparamref name="T"/>, stored unboxed.</summary>
-    private sealed class ChoiceNode<T>(Address address, T value, ChoiceNode? previous) : ChoiceNode(address, previous)
+    private sealed class ChoiceNode<T>(Address address, T value, ChoiceNode? previous) : ChoiceNode(previous)
     {
+        public override Address Address => address;
+        public override object BoxedValue => value!;
+    }
+
+    /// <summary>A choice at a two-segment address (the usual name/index in a loop), kept as its segments: one object per choice.</summary>
+    private sealed class PairChoiceNode<T>(AddressSegment first, AddressSegment second, T value, ChoiceNode? previous) : ChoiceNode(previous)
+    {
+        public override Address Address => new(first, second);
         public override object BoxedValue => value!;
     }
 
@@ -152,6 +197,9 @@ public abstract class ResumableExecution
 
     /// <summary>See <see cref="Holders"/>.</summary>
     internal int Copies;
+
+    /// <summary>The driver's mark of which executions a resampled population still holds (the others are recycled).</summary>
+    internal int Stamp;
 }
 
 /// <summary>A paused execution of a generated model whose return type is <typeparamref name="TRet"/>.</summary>
