@@ -16,6 +16,9 @@ namespace Ppl.Generators
         private readonly ResumableData? _r;
         private readonly string _m;
 
+        /// <summary>The state machine's cached name segments: literal → static field (see <see cref="CachedSegments"/>).</summary>
+        private readonly Dictionary<string, string> _segments = new Dictionary<string, string>();
+
         private ResumableEmitter(ModelData data)
         {
             _b = data;
@@ -117,6 +120,8 @@ namespace Ppl.Generators
             foreach (var line in code.ToString().Split('\n'))
                 if (line.Trim().Length > 0) sb.Append("            ").AppendLine(line.TrimEnd('\r'));
             sb.AppendLine("        }");
+            foreach (var kv in _segments.OrderBy(kv => kv.Value, System.StringComparer.Ordinal))
+                sb.AppendLine($"        private static readonly global::Ppl.AddressSegment {kv.Value} = {kv.Key};");
             sb.AppendLine("    }");
         }
 
@@ -151,6 +156,7 @@ namespace Ppl.Generators
                 if (item.Site is { } site)
                 {
                     var args = site.Args.Select(a => a.Start < 0 ? null : Rewrite(a.Start, a.End, dynamic, edits).Trim()).ToArray();
+                    if (!dynamic) CachedSegments(site, args);
                     sb.Append(Emitter.SiteCode(site, args, dynamic, segments: !dynamic));
                 }
                 else
@@ -164,6 +170,23 @@ namespace Ppl.Generators
             }
             sb.Append(_b.BodyText, at, end - at);
             return sb.ToString();
+        }
+
+        /// <summary>
+        /// In the state machine, a literal name segment of a two-segment address (the "x" of <c>Sample(…, "x", i)</c>)
+        /// becomes a static field, so that a particle-step does not convert (and validate) the string again. Only plain
+        /// literals that are valid segments (non-empty, no '/', no escapes): an invalid one still fails at its site.
+        /// </summary>
+        private void CachedSegments(SiteData site, string?[] args)
+        {
+            if (site.StaticName != null || site.AddressCount != 2 || (site.Kind != SiteKind.Sample && site.Kind != SiteKind.Observe)) return;
+            for (var i = site.AddressStart; i < site.AddressStart + 2; i++)
+            {
+                var a = args[i];
+                if (a == null || a.Length < 3 || a[0] != '"' || a[a.Length - 1] != '"' || a.Substring(1, a.Length - 2).Any(c => c == '"' || c == '\\' || c == '/')) continue;
+                if (!_segments.TryGetValue(a, out var field)) _segments[a] = field = $"__{_m}Segment{_segments.Count}";
+                args[i] = field;
+            }
         }
 
         private static string Literal(string s) => SymbolDisplay.FormatLiteral(s, quote: true);

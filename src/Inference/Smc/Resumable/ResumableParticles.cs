@@ -22,31 +22,22 @@ internal static class ResumableParticles
         var model = function.Model;
         // Sequential.Start: the execution at pause 0, shared by every particle (Start draws nothing).
         var start = model.Start(args);
-        var x = new ResumableExecution<TRet>[n];
-        Array.Fill(x, start);
-        var pauses = new int[n];
-        var lw = new double[n];
-        Array.Fill(lw, -Math.Log(n));
-        var streams = new Rng[n];
-        for (var i = 0; i < n; i++) streams[i] = new Rng(0);
+        var s = new State<TRet>(n, start);
         var ancestors = new int[n];
         var weights = new double[n];
-        var seen = new int[n];
-        var runs = new bool[n];
-        var scratch = new ResumableExecution<TRet>[n];
-        var scratchPauses = new int[n];
-        var pool = new Pool<TRet>(n);
         var records = new List<SmcStep>();
         var ancestry = new List<int[]?>();
         var steps = smc.Steps;
         for (var k = 1; k <= steps; k++)
         {
             options.Cancellation.ThrowIfCancellationRequested();
-            AdvanceAll(x, pauses, lw, runs, streams, pool, rng, options, finish: false);
-            var logEvidence = LogEvidence(lw);
+            AdvanceAll(s, rng, options, finish: false);
+            var lw = s.LogWeights;
+            var logEvidence = MathUtil.LogSumExp(lw);
             var done = true;
-            for (var i = 0; i < n && done; i++) done = x[i].Finished || double.IsNegativeInfinity(lw[i]);
+            for (var i = 0; i < n && done; i++) done = s.Particles[i].Finished || double.IsNegativeInfinity(lw[i]);
             var resampled = false;
+            var unique = n;
             // The normalised weights, once: the ESS and the resampler use the same values (Population computes them twice).
             var ess = Ess(lw, logEvidence, weights);
             // The resampling transform of SmcEngine.Resampling; Resample leaves a population of zero evidence as it is.
@@ -54,9 +45,7 @@ internal static class ResumableParticles
                 (smc.EssThreshold >= 1 || (smc.EssThreshold > 0 && ess < smc.EssThreshold * n)))
             {
                 smc.Resampler.Ancestors(weights, ancestors, rng);
-                Gather(x, scratch, ancestors);
-                Gather(pauses, scratchPauses, ancestors);
-                pool.Release(scratch, x);
+                unique = s.Resample(ancestors);
                 Array.Fill(lw, logEvidence - Math.Log(n));
                 resampled = true;
             }
@@ -64,146 +53,58 @@ internal static class ResumableParticles
                 throw new InferenceException(
                     $"SMC on '{model.Function.Name}': every one of the {n} particle weights is zero at pause {k}; the observations there have zero density under every particle. Check them against the model's support, or use more particles.");
             ancestry.Add(resampled ? (int[])ancestors.Clone() : null);
-            records.Add(new SmcStep(k, ess, resampled, logEvidence, resampled ? Distinct(ancestors, seen, k) : n));
+            records.Add(new SmcStep(k, ess, resampled, logEvidence, unique));
             options.Progress?.Report(new Progress(k, steps == int.MaxValue ? k + (done ? 0 : 1) : steps));
             if (done) break;
         }
-        AdvanceAll(x, pauses, lw, runs, streams, pool, rng, options, finish: true);
-        return new SmcResult<TArgs, TRet>(model.Function, args, algorithm, Population(function, args, x, pauses, lw), records, ancestry);
+        AdvanceAll(s, rng, options, finish: true);
+        return new SmcResult<TArgs, TRet>(model.Function, args, algorithm, Population(function, args, s), records, ancestry);
     }
 
     /// <summary>
     /// Sequential.AdvanceAll / FinishAll: every live particle runs to its next pause (or to the end), with stream i split
     /// from <paramref name="rng"/> in index order, and its log weight grows by the new observations' densities.
     /// </summary>
-    private static void AdvanceAll<TRet>(ResumableExecution<TRet>[] x, int[] pauses, double[] lw, bool[] runs, Rng[] streams, Pool<TRet> pool,
-        Rng rng, RunOptions options, bool finish)
+    private static void AdvanceAll<TRet>(State<TRet> s, Rng rng, RunOptions options, bool finish)
     {
-        var n = x.Length;
+        var n = s.Particles.Length;
         var all = true;
-        for (var i = 0; i < n && all; i++) all = x[i].Finished;
+        for (var i = 0; i < n && all; i++) all = s.Particles[i].Finished;
         if (all) return;
         options.Cancellation.ThrowIfCancellationRequested();
-        for (var i = 0; i < n; i++) rng.SplitInto(streams[i]);
-        // Which particles run, and how many of them hold each execution (offspring of one parent share it).
-        // Decided here, before anything moves: the body's threads must not read an execution a sibling is advancing.
-        var pass = pool.NextPass();
+        s.Streams.Split(rng);
+        // Which particles run, and how many of them hold each execution (the offspring of one parent share it), decided
+        // before anything moves, from the flat state alone.
+        Array.Clear(s.Holders);
+        Array.Clear(s.Claims);
+        Array.Clear(s.Copies);
         for (var i = 0; i < n; i++)
         {
-            var e = x[i];
-            if (!(runs[i] = Runs(e, pauses[i], lw[i]))) continue;
-            if (e.Stamp != pass)
-            {
-                // First holder seen in this pass: reset the counters.
-                e.Stamp = pass;
-                e.Holders = 0;
-                e.Claims = 0;
-                e.Copies = 0;
-            }
-            e.Holders++;
+            ref var q = ref s.Particles[i];
+            // Sequential.MoveTo: finished runs, runs already ruled out (score −∞) and particles of weight zero stay as
+            // they are, and so does a particle already at the target (a finished-trace update at the same arguments).
+            if (s.Runs[i] = !q.Stopped && !double.IsNegativeInfinity(s.LogWeights[i]) && q.Pauses != int.MaxValue) s.Holders[q.Group]++;
         }
         ParallelWork.For(n, options, WorkUnit.Particle, i =>
         {
-            if (!runs[i]) return;
-            var target = finish || pauses[i] == int.MaxValue ? int.MaxValue : pauses[i] + 1;
-            var e = Own(x[i], pool);
+            if (!s.Runs[i]) return;
+            ref var q = ref s.Particles[i];
+            var target = finish ? int.MaxValue : q.Pauses + 1;
+            var e = s.Own(q.Execution, q.Group);
             var weight = 0.0;
-            while (!e.Finished && e.ScorePoints < target) weight += e.Advance(streams[i]);
-            if (!ReferenceEquals(e, x[i])) x[i] = e;
-            pauses[i] = target;
-            lw[i] += weight;
+            var r = s.Streams.Stream(i);
+            while (!e.Finished && e.ScorePoints < target) weight += e.Advance(r);
+            // This particle now holds its execution alone: its group is its own index.
+            q = new Particle<TRet>(e, target, i);
+            s.LogWeights[i] += weight;
         }, sequential: n < 8);
-        pool.Settle();
+        s.Pool.Settle();
+        var lw = s.LogWeights;
         for (var i = 0; i < n; i++)
             if (double.IsNaN(lw[i]) || double.IsPositiveInfinity(lw[i]))
                 throw new ArgumentException($"Particle {i} has log weight {lw[i]}.");
     }
 
-    /// <summary>
-    /// Sequential.MoveTo's test: finished runs, runs already ruled out (score −∞) and particles of weight zero stay as they
-    /// are, and so does a particle already at the target (a finished-trace update at the same arguments).
-    /// </summary>
-    private static bool Runs<TRet>(ResumableExecution<TRet> e, int pauses, double lw) =>
-        !e.Finished && !double.IsNegativeInfinity(e.Score) && !double.IsNegativeInfinity(lw) && pauses != int.MaxValue;
-
-    /// <summary>
-    /// The execution this particle may advance in place: its own when no other particle runs it this step; otherwise a
-    /// clone, except for the last of its holders to claim it, which takes the original once every other holder has
-    /// copied it (holders run in parallel, so the original must not move while a sibling copies it).
-    /// </summary>
-    private static ResumableExecution<TRet> Own<TRet>(ResumableExecution<TRet> e, Pool<TRet> pool)
-    {
-        if (e.Holders == 1) return e;
-        var claim = Interlocked.Increment(ref e.Claims);
-        if (claim < e.Holders)
-        {
-            try
-            {
-                return pool.Copy(e);
-            }
-            finally
-            {
-                Interlocked.Increment(ref e.Copies);
-            }
-        }
-        // Every other holder has claimed, so each is copying now or done: the wait is bounded.
-        var spin = new SpinWait();
-        while (Volatile.Read(ref e.Copies) < e.Holders - 1) spin.SpinOnce();
-        return e;
-    }
-
-    /// <summary>
-    /// Executions no particle holds after a resampling (parents that left no offspring), reused as the targets of the next
-    /// step's copies instead of allocating clones: in a long run most copies then allocate nothing. Taken from any thread.
-    /// </summary>
-    private sealed class Pool<TRet>(int capacity)
-    {
-        private readonly ResumableExecution<TRet>[] _free = new ResumableExecution<TRet>[capacity];
-        private int _count;
-        private int _stamp;
-        private bool _copies = true;
-
-        /// <summary>Adds the executions of <paramref name="before"/> that <paramref name="after"/> no longer holds (single-threaded).</summary>
-        public void Release(ResumableExecution<TRet>[] before, ResumableExecution<TRet>[] after)
-        {
-            if (!_copies) return;
-            var stamp = NextPass();
-            foreach (var e in after) e.Stamp = stamp;
-            foreach (var e in before)
-                if (e.Stamp != stamp)
-                {
-                    e.Stamp = stamp; // once, however many particles held it
-                    if (_count < _free.Length) _free[_count++] = e;
-                }
-        }
-
-        /// <summary>An independent copy of <paramref name="e"/>: a recycled execution made equal to it, or a clone.</summary>
-        public ResumableExecution<TRet> Copy(ResumableExecution<TRet> e)
-        {
-            var k = Interlocked.Decrement(ref _count);
-            if (k >= 0)
-            {
-                var target = _free[k];
-                _free[k] = null!;
-                if (target.TryCopyFrom(e)) return target;
-                _copies = false; // a class without an in-place copy: stop recycling
-            }
-            return e.Clone();
-        }
-
-        /// <summary>A new value for <see cref="ResumableExecution.Stamp"/>, the mark of one pass over the particles.</summary>
-        public int NextPass() => ++_stamp;
-
-        /// <summary>After a parallel step: the count went below zero once the pool ran dry.</summary>
-        public void Settle()
-        {
-            if (_count < 0) _count = 0;
-        }
-    }
-
-    private static double LogEvidence(double[] lw) => MathUtil.LogSumExp(lw);
-
-    /// <summary>Population.EffectiveSampleSize: Kish's ESS, 0 when every weight is zero.</summary>
     /// <remarks>Fills <paramref name="weights"/> with the normalised weights (Population.NormalizedWeights) on the way.</remarks>
     private static double Ess(double[] lw, double logEvidence, double[] weights)
     {
@@ -217,36 +118,203 @@ internal static class ResumableParticles
         return 1.0 / s2;
     }
 
-    private static void Gather<T>(T[] values, T[] scratch, int[] ancestors)
-    {
-        values.CopyTo(scratch, 0);
-        for (var i = 0; i < values.Length; i++) values[i] = scratch[ancestors[i]];
-    }
-
-    /// <summary>The number of distinct ancestors (a stamp array instead of a set per step).</summary>
-    private static int Distinct(int[] ancestors, int[] seen, int stamp)
-    {
-        var count = 0;
-        foreach (var a in ancestors)
-            if (seen[a] != stamp)
-            {
-                seen[a] = stamp;
-                count++;
-            }
-        return count;
-    }
-
     /// <summary>The final particles as the paused model's traces; particles sharing an execution share its trace.</summary>
     private static Population<ITrace<(TArgs Args, int Pauses), Paused<TRet>>> Population<TArgs, TRet>(ResumableFunction<TArgs, TRet> function,
-        TArgs args, ResumableExecution<TRet>[] x, int[] pauses, double[] lw)
+        TArgs args, State<TRet> s)
     {
-        var traces = new ITrace<(TArgs Args, int Pauses), Paused<TRet>>[x.Length];
+        var n = s.Particles.Length;
+        var traces = new ITrace<(TArgs Args, int Pauses), Paused<TRet>>[n];
         var made = new Dictionary<(ResumableExecution<TRet>, int), ResumableTrace<TArgs, TRet>>();
-        for (var i = 0; i < x.Length; i++)
+        for (var i = 0; i < n; i++)
         {
-            if (!made.TryGetValue((x[i], pauses[i]), out var t)) made[(x[i], pauses[i])] = t = new ResumableTrace<TArgs, TRet>(function, (args, pauses[i]), x[i]);
+            var key = (s.Particles[i].Execution, s.Particles[i].Pauses);
+            if (!made.TryGetValue(key, out var t)) made[key] = t = new ResumableTrace<TArgs, TRet>(function, (args, key.Pauses), key.Execution);
             traces[i] = t;
         }
-        return new Population<ITrace<(TArgs Args, int Pauses), Paused<TRet>>>(traces, lw);
+        return new Population<ITrace<(TArgs Args, int Pauses), Paused<TRet>>>(traces, s.LogWeights);
+    }
+
+    /// <summary>
+    /// One particle: its execution, the pause its trace is at, and what the driver needs without touching the execution
+    /// (flat arrays of these, so the per-step passes do not chase N pointers). Running particles share an execution
+    /// exactly when they share <see cref="Group"/>: the index, at the last advance, of the particle they descend from.
+    /// </summary>
+    private readonly struct Particle<TRet>(ResumableExecution<TRet> execution, int pauses, int group)
+    {
+        public ResumableExecution<TRet> Execution { get; } = execution;
+
+        /// <summary>The trace's k (int.MaxValue once run to the end).</summary>
+        public int Pauses { get; } = pauses;
+
+        public int Group { get; } = group;
+
+        public bool Finished { get; } = execution.Finished;
+
+        /// <summary>Finished, or ruled out (score −∞): the execution never runs again.</summary>
+        public bool Stopped { get; } = execution.Finished || double.IsNegativeInfinity(execution.Score);
+    }
+
+    /// <summary>The particles, their weights, and the scratch of the steps (allocated once per run).</summary>
+    private sealed class State<TRet>
+    {
+        private Particle<TRet>[] _scratch;
+        private readonly int[] _offspring;
+
+        public State(int n, ResumableExecution<TRet> start)
+        {
+            Particles = new Particle<TRet>[n];
+            Array.Fill(Particles, new Particle<TRet>(start, 0, 0));
+            _scratch = new Particle<TRet>[n];
+            LogWeights = new double[n];
+            Array.Fill(LogWeights, -Math.Log(n));
+            Runs = new bool[n];
+            Holders = new int[n];
+            Claims = new int[n];
+            Copies = new int[n];
+            _offspring = new int[n];
+            Streams = new Streams(n);
+            Pool = new Pool<TRet>(n);
+        }
+
+        public Particle<TRet>[] Particles { get; private set; }
+
+        public double[] LogWeights { get; }
+
+        /// <summary>Whether each particle runs in the current (or ran in the last) advance: then it holds its execution alone.</summary>
+        public bool[] Runs { get; }
+
+        /// <summary>Per group: how many running particles hold its execution, how many have claimed it, how many have copied it.</summary>
+        public int[] Holders { get; }
+
+        /// <summary>See <see cref="Holders"/>.</summary>
+        public int[] Claims { get; }
+
+        /// <summary>See <see cref="Holders"/>.</summary>
+        public int[] Copies { get; }
+
+        public Streams Streams { get; }
+
+        public Pool<TRet> Pool { get; }
+
+        /// <summary>
+        /// The execution a particle of <paramref name="group"/> may advance in place: the original when it is the group's
+        /// only runner; otherwise a copy, except for the last runner to claim it, which takes the original once every other
+        /// has copied it (runners are on any thread, so the original must not move while a sibling copies it).
+        /// </summary>
+        public ResumableExecution<TRet> Own(ResumableExecution<TRet> e, int group)
+        {
+            var holders = Holders[group];
+            if (holders == 1) return e;
+            if (Interlocked.Increment(ref Claims[group]) < holders)
+            {
+                try
+                {
+                    return Pool.Copy(e);
+                }
+                finally
+                {
+                    Interlocked.Increment(ref Copies[group]);
+                }
+            }
+            // Every other runner has claimed, so each is copying now or done: the wait is bounded.
+            var spin = new SpinWait();
+            while (Volatile.Read(ref Copies[group]) < holders - 1) spin.SpinOnce();
+            return e;
+        }
+
+        /// <summary>
+        /// The offspring take their parents' places; the executions of parents that ran in the last advance (so held them
+        /// alone) and left no offspring go to the pool. Returns the number of distinct parents.
+        /// </summary>
+        public int Resample(int[] ancestors)
+        {
+            (Particles, _scratch) = (_scratch, Particles);
+            Array.Clear(_offspring);
+            var unique = 0;
+            for (var i = 0; i < ancestors.Length; i++)
+            {
+                var a = ancestors[i];
+                Particles[i] = _scratch[a];
+                if (_offspring[a]++ == 0) unique++;
+            }
+            for (var j = 0; j < _offspring.Length; j++)
+                if (_offspring[j] == 0 && Runs[j]) Pool.Add(_scratch[j].Execution);
+            return unique;
+        }
+    }
+
+    /// <summary>
+    /// Executions no particle holds after a resampling (parents that left no offspring), reused as the targets of the next
+    /// step's copies instead of allocating clones: in a long run most copies then allocate nothing. Taken from any thread.
+    /// </summary>
+    private sealed class Pool<TRet>(int capacity)
+    {
+        // Wrapped: storing into an array of the abstract execution type would type-check every store.
+        private readonly Held<TRet>[] _free = new Held<TRet>[capacity];
+        private int _count;
+        private bool _copies = true;
+
+        /// <summary>Adds an execution no particle holds (single-threaded, between advances).</summary>
+        public void Add(ResumableExecution<TRet> e)
+        {
+            if (_copies && _count < _free.Length) _free[_count++] = new Held<TRet>(e);
+        }
+
+        /// <summary>An independent copy of <paramref name="e"/>: a recycled execution made equal to it, or a clone.</summary>
+        public ResumableExecution<TRet> Copy(ResumableExecution<TRet> e)
+        {
+            var k = Interlocked.Decrement(ref _count);
+            if (k >= 0)
+            {
+                var target = _free[k].Execution;
+                _free[k] = default;
+                if (target.TryCopyFrom(e)) return target;
+                _copies = false; // a class without an in-place copy: stop recycling
+            }
+            return e.Clone();
+        }
+
+        /// <summary>After an advance: the count went below zero once the pool ran dry.</summary>
+        public void Settle()
+        {
+            if (_count < 0) _count = 0;
+        }
+    }
+
+    /// <summary>An execution in the pool.</summary>
+    private readonly struct Held<TRet>(ResumableExecution<TRet> execution)
+    {
+        public ResumableExecution<TRet> Execution { get; } = execution;
+    }
+
+    /// <summary>
+    /// ParticleParallel's streams without allocating N of them per step: the seeds are drawn in index order (the
+    /// sequential part), and each particle's stream is seeded from its own on the particle's thread.
+    /// </summary>
+    private sealed class Streams
+    {
+        private readonly ulong[] _seeds;
+        private readonly Rng[] _streams;
+
+        public Streams(int n)
+        {
+            _seeds = new ulong[n];
+            _streams = new Rng[n];
+            for (var i = 0; i < n; i++) _streams[i] = new Rng(0);
+        }
+
+        /// <summary>Rng.Split(n) on <paramref name="rng"/>: one draw per particle.</summary>
+        public void Split(Rng rng)
+        {
+            for (var i = 0; i < _seeds.Length; i++) _seeds[i] = rng.NextSplitSeed();
+        }
+
+        /// <summary>Particle i's stream of this step (seeded now: call once per step).</summary>
+        public Rng Stream(int i)
+        {
+            var r = _streams[i];
+            r.Reseed(_seeds[i]);
+            return r;
+        }
     }
 }

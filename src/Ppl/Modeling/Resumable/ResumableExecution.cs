@@ -183,23 +183,6 @@ public abstract class ResumableExecution
         public override Address Address => new(first, second);
         public override object BoxedValue => value!;
     }
-
-    /// <summary>
-    /// Scratch counters of the resumable particle driver of <c>Ppl.Inference.Smc</c>, which advances executions in place
-    /// and clones one only when several offspring of a resampling share it: how many particles will advance this
-    /// execution in the current step, how many have claimed it, and how many of those have finished their copy (the
-    /// last claimant advances the original once the others have copied it). Meaningless outside that driver's step.
-    /// </summary>
-    internal int Holders;
-
-    /// <summary>See <see cref="Holders"/>.</summary>
-    internal int Claims;
-
-    /// <summary>See <see cref="Holders"/>.</summary>
-    internal int Copies;
-
-    /// <summary>The driver's mark of which executions a resampled population still holds (the others are recycled).</summary>
-    internal int Stamp;
 }
 
 /// <summary>A paused execution of a generated model whose return type is <typeparamref name="TRet"/>.</summary>
