@@ -73,6 +73,8 @@ internal static class ResumableParticles
         if (all) return;
         options.Cancellation.ThrowIfCancellationRequested();
         s.Streams.Split(rng);
+        // ParallelWork.For's own test: then one thread runs the particles in index order, and the sharing needs no atomics.
+        s.Sequential = n < 8 || options.MaxDegreeOfParallelism == 1;
         // Which particles run, and how many of them hold each execution (the offspring of one parent share it), decided
         // before anything moves, from the flat state alone.
         Array.Clear(s.Holders);
@@ -92,7 +94,7 @@ internal static class ResumableParticles
             var target = finish ? int.MaxValue : q.Pauses + 1;
             var e = s.Own(q.Execution, q.Group);
             var weight = 0.0;
-            var r = s.Streams.Stream(i);
+            var r = s.Streams.Stream(i, s.Sequential);
             while (!e.Finished && e.ScorePoints < target) weight += e.Advance(r);
             // This particle now holds its execution alone: its group is its own index.
             q = new Particle<TRet>(e, target, i);
@@ -196,6 +198,9 @@ internal static class ResumableParticles
 
         public Pool<TRet> Pool { get; }
 
+        /// <summary>True when this advance runs on one thread (plain counters instead of interlocked ones).</summary>
+        public bool Sequential { get; set; }
+
         /// <summary>
         /// The execution a particle of <paramref name="group"/> may advance in place: the original when it is the group's
         /// only runner; otherwise a copy, except for the last runner to claim it, which takes the original once every other
@@ -205,11 +210,16 @@ internal static class ResumableParticles
         {
             var holders = Holders[group];
             if (holders == 1) return e;
+            if (Sequential)
+            {
+                // In index order: every holder but the last copies, and the last takes the original.
+                return ++Claims[group] < holders ? Pool.Copy(e, sequential: true) : e;
+            }
             if (Interlocked.Increment(ref Claims[group]) < holders)
             {
                 try
                 {
-                    return Pool.Copy(e);
+                    return Pool.Copy(e, sequential: false);
                 }
                 finally
                 {
@@ -261,9 +271,9 @@ internal static class ResumableParticles
         }
 
         /// <summary>An independent copy of <paramref name="e"/>: a recycled execution made equal to it, or a clone.</summary>
-        public ResumableExecution<TRet> Copy(ResumableExecution<TRet> e)
+        public ResumableExecution<TRet> Copy(ResumableExecution<TRet> e, bool sequential)
         {
-            var k = Interlocked.Decrement(ref _count);
+            var k = sequential ? --_count : Interlocked.Decrement(ref _count);
             if (k >= 0)
             {
                 var target = _free[k].Execution;
@@ -295,6 +305,7 @@ internal static class ResumableParticles
     {
         private readonly ulong[] _seeds;
         private readonly Rng[] _streams;
+        private readonly Rng _shared = new(0);
 
         public Streams(int n)
         {
@@ -309,10 +320,13 @@ internal static class ResumableParticles
             for (var i = 0; i < _seeds.Length; i++) _seeds[i] = rng.NextSplitSeed();
         }
 
-        /// <summary>Particle i's stream of this step (seeded now: call once per step).</summary>
-        public Rng Stream(int i)
+        /// <summary>
+        /// Particle i's stream of this step (seeded now: call once per step). One thread advances one particle at a time,
+        /// so it reseeds one stream object (in cache) instead of each particle's own.
+        /// </summary>
+        public Rng Stream(int i, bool sequential)
         {
-            var r = _streams[i];
+            var r = sequential ? _shared : _streams[i];
             r.Reseed(_seeds[i]);
             return r;
         }
