@@ -33,8 +33,8 @@ internal static class SmcBenchmark
         var particleCounts = Option(args, "particles", "1000,10000").Select(int.Parse).ToArray();
         var threadCounts = Option(args, "threads", "1,2").Select(int.Parse).ToArray();
         var replayMax = Option(args, "replay-max", "1000").Select(int.Parse).Single();
-        // --paths model,unfold,typed (default all): e.g. one path alone under a profiler.
-        var paths = Option(args, "paths", "model,unfold,typed").ToHashSet(StringComparer.OrdinalIgnoreCase);
+        // --paths model,replay,unfold,typed (default all): e.g. one path alone under a profiler.
+        var paths = Option(args, "paths", "model,replay,unfold,typed").ToHashSet(StringComparer.OrdinalIgnoreCase);
         var rng = new Rng(1);
         var ys = new double[steps];
         var xs = rng.NextGaussian();
@@ -67,7 +67,7 @@ internal static class SmcBenchmark
                 bestModel = Math.Max(bestModel, modelRate);
                 Console.WriteLine($"Ppl bootstrap SMC on the [Model] (resumable), N={n}, {threads} thread(s): {modelRate:E3} particle-steps/s, hand-written/Ppl = {handRate / modelRate:F1}x");
                 figures[$"ppl_model_n{n}_threads{threads}"] = Math.Round(modelRate);
-                if (n <= replayMax)
+                if (paths.Contains("replay") && n <= replayMax)
                 {
                     var seconds = Time(() => BootstrapSmc.Run(model, ys, n, new Rng(3), null, options).LogEvidence);
                     var rate = (double)n * steps / seconds;

@@ -354,7 +354,15 @@ namespace Ppl.Generators
         /// of a proven family (OnceFamilies.cs) calls <c>SampleOnce</c>/<c>ObserveOnce</c> with its name and index instead of
         /// building its address.
         /// </summary>
-        internal static string SiteCode(SiteData s, string?[] args, bool dynamic, bool once = false)
+        /// <param name="s">The site.</param>
+        /// <param name="args">Its rewritten arguments.</param>
+        /// <param name="dynamic">For the dynamic tracer (replay) rather than a handler.</param>
+        /// <param name="once">Sites proven visited once may use the handler's once-family calls.</param>
+        /// <param name="segments">
+        /// For the resumable handler: a Sample or Observe at a two-segment address passes the segments, not an
+        /// <c>Address</c>, so that a particle-step allocates no address array (the handler builds one only when kept or reported).
+        /// </param>
+        internal static string SiteCode(SiteData s, string?[] args, bool dynamic, bool once = false, bool segments = false)
         {
             string Arg(int i) => "(" + (args[i] ?? "default") + ")";
             string Address()
@@ -375,11 +383,15 @@ namespace Ppl.Generators
             {
                 case SiteKind.Sample when once && s.OnceFamily >= 0:
                     return $"{h}.SampleOnce<{s.DistType}, {s.ValueType}>({s.OnceFamily}, {Literal(s.FamilyName!)}, {Arg(s.AddressStart + 1)}, {Arg(0)})";
+                case SiteKind.Sample when segments && s.StaticName == null && s.AddressCount == 2:
+                    return $"{h}.SampleAt<{s.DistType}, {s.ValueType}>((global::Ppl.AddressSegment){Arg(s.AddressStart)}, (global::Ppl.AddressSegment){Arg(s.AddressStart + 1)}, {Arg(0)})";
                 case SiteKind.Sample:
                     return dynamic ? $"{h}.Sample<{s.ValueType}>({Address()}, {Arg(0)})" : $"{h}.Sample{at}<{s.DistType}, {s.ValueType}>({Address()}, {Arg(0)})";
                 case SiteKind.Observe when once && s.OnceFamily >= 0:
                     // (The name is a literal and the index a loop variable: evaluating them first reorders nothing observable.)
                     return $"{h}.ObserveOnce<{s.DistType}, {s.ValueType}>({s.OnceFamily}, {Literal(s.FamilyName!)}, {Arg(s.AddressStart + 1)}, {Arg(0)}, {Arg(1)})";
+                case SiteKind.Observe when segments && s.StaticName == null && s.AddressCount == 2:
+                    return $"{h}.ObserveAt<{s.DistType}, {s.ValueType}>((global::Ppl.AddressSegment){Arg(s.AddressStart)}, (global::Ppl.AddressSegment){Arg(s.AddressStart + 1)}, {Arg(0)}, {Arg(1)})";
                 case SiteKind.Observe:
                     return dynamic ? $"{h}.Observe<{s.ValueType}>({Address()}, {Arg(0)}, {Arg(1)})" : $"{h}.Observe{at}<{s.DistType}, {s.ValueType}>({Address()}, {Arg(0)}, {Arg(1)})";
                 case SiteKind.Factor:

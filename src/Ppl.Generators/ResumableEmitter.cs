@@ -16,6 +16,9 @@ namespace Ppl.Generators
         private readonly ResumableData? _r;
         private readonly string _m;
 
+        /// <summary>The state machine's cached name segments: literal → static field (see <see cref="CachedSegments"/>).</summary>
+        private readonly Dictionary<string, string> _segments = new Dictionary<string, string>();
+
         private ResumableEmitter(ModelData data)
         {
             _b = data;
@@ -84,6 +87,15 @@ namespace Ppl.Generators
             foreach (var f in _r.Fields.Where(f => f.Parameter >= 0))
                 sb.AppendLine($"            {f.Name} = {(_b.Parameters.Count == 1 ? "args" : "args.Item" + (f.Parameter + 1))};");
             sb.AppendLine("        }");
+            // In-place copy for SMC's recycled executions: every field as MemberwiseClone copies it (owned arrays are then
+            // replaced by CopyOwnedState, as after a clone).
+            sb.AppendLine("        protected override bool CopyFieldsFrom(global::Ppl.Modeling.ResumableExecution source)");
+            sb.AppendLine("        {");
+            sb.AppendLine($"            var __o = ({cls})source;");
+            foreach (var f in _r.Fields) sb.AppendLine($"            {f.Name} = __o.{f.Name};");
+            sb.AppendLine("            Return = __o.Return;");
+            sb.AppendLine("            return true;");
+            sb.AppendLine("        }");
             var copied = _r.Fields.Where(f => f.Copied).ToList();
             if (copied.Count > 0)
             {
@@ -108,6 +120,8 @@ namespace Ppl.Generators
             foreach (var line in code.ToString().Split('\n'))
                 if (line.Trim().Length > 0) sb.Append("            ").AppendLine(line.TrimEnd('\r'));
             sb.AppendLine("        }");
+            foreach (var kv in _segments.OrderBy(kv => kv.Value, System.StringComparer.Ordinal))
+                sb.AppendLine($"        private static readonly global::Ppl.AddressSegment {kv.Value} = {kv.Key};");
             sb.AppendLine("    }");
         }
 
@@ -142,7 +156,8 @@ namespace Ppl.Generators
                 if (item.Site is { } site)
                 {
                     var args = site.Args.Select(a => a.Start < 0 ? null : Rewrite(a.Start, a.End, dynamic, edits).Trim()).ToArray();
-                    sb.Append(Emitter.SiteCode(site, args, dynamic));
+                    if (!dynamic) CachedSegments(site, args);
+                    sb.Append(Emitter.SiteCode(site, args, dynamic, segments: !dynamic));
                 }
                 else
                 {
@@ -155,6 +170,23 @@ namespace Ppl.Generators
             }
             sb.Append(_b.BodyText, at, end - at);
             return sb.ToString();
+        }
+
+        /// <summary>
+        /// In the state machine, a literal name segment of a two-segment address (the "x" of <c>Sample(…, "x", i)</c>)
+        /// becomes a static field, so that a particle-step does not convert (and validate) the string again. Only plain
+        /// literals that are valid segments (non-empty, no '/', no escapes): an invalid one still fails at its site.
+        /// </summary>
+        private void CachedSegments(SiteData site, string?[] args)
+        {
+            if (site.StaticName != null || site.AddressCount != 2 || (site.Kind != SiteKind.Sample && site.Kind != SiteKind.Observe)) return;
+            for (var i = site.AddressStart; i < site.AddressStart + 2; i++)
+            {
+                var a = args[i];
+                if (a == null || a.Length < 3 || a[0] != '"' || a[a.Length - 1] != '"' || a.Substring(1, a.Length - 2).Any(c => c == '"' || c == '\\' || c == '/')) continue;
+                if (!_segments.TryGetValue(a, out var field)) _segments[a] = field = $"__{_m}Segment{_segments.Count}";
+                args[i] = field;
+            }
         }
 
         private static string Literal(string s) => SymbolDisplay.FormatLiteral(s, quote: true);

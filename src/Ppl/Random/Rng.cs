@@ -37,6 +37,7 @@ public class Rng : System.Random
         (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static ulong SplitMix64(ref ulong x)
     {
         var z = x += 0x9E3779B97F4A7C15UL;
@@ -63,7 +64,28 @@ public class Rng : System.Random
     /// A new stream, statistically independent of this one, derived deterministically from this
     /// stream's state (this stream advances by one draw).
     /// </summary>
-    public virtual Rng Split() => new(NextUInt64() ^ 0x5851F42D4C957F2DUL);
+    public virtual Rng Split() => new(NextUInt64() ^ SplitSalt);
+
+    /// <summary>
+    /// The seed of the stream <see cref="Split()"/> would return (this stream advances by one draw): with
+    /// <see cref="Reseed"/>, a split without allocating a stream, for loops that split one per particle at every step
+    /// and reuse the children (and seed them on their own threads). Only for the plain stream: a subclass may
+    /// override <see cref="Split()"/>.
+    /// </summary>
+    internal ulong NextSplitSeed() => NextUInt64() ^ SplitSalt;
+
+    /// <summary>Makes this stream the one <c>new Rng(seed)</c> would be.</summary>
+    internal void Reseed(ulong seed)
+    {
+        var sm = seed;
+        _s0 = SplitMix64(ref sm);
+        _s1 = SplitMix64(ref sm);
+        _s2 = SplitMix64(ref sm);
+        _s3 = SplitMix64(ref sm);
+    }
+
+    /// <summary>Mixed into a split child's seed so that it differs from a stream seeded with the same draw.</summary>
+    private const ulong SplitSalt = 0x5851F42D4C957F2DUL;
 
     /// <summary><paramref name="count"/> independent streams split from this one, in order.</summary>
     public Rng[] Split(int count)

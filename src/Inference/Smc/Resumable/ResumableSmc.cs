@@ -48,7 +48,12 @@ public static class ResumableSmc
             ? new ResumableFunction<TArgs, TRet>(model)
             : new PausingModel<TArgs, TRet>(model.Replay, observations).Function;
         var how = resumable ? "resumable" : "replay";
+        var algorithm = $"SMC ({how}, {smc.Resampler.Name}, ESS threshold {smc.EssThreshold})";
+        ArgumentNullException.ThrowIfNull(rng);
+        // The flat driver gives the engine's result with the same streams; the enumerator needs the engine's single walk.
+        if (paused is ResumableFunction<TArgs, TRet> function && Resamplers.IsPlain(rng))
+            return ResumableParticles.Run(function, args, particles, smc, algorithm, rng, options ?? RunOptions.Default);
         return SmcEngine.Run(model.Function, paused, args, particles, SmcEngine.Resampling<ITrace<(TArgs Args, int Pauses), Paused<TRet>>>(smc), smc.Steps,
-            $"SMC ({how}, {smc.Resampler.Name}, ESS threshold {smc.EssThreshold})", rng, options);
+            algorithm, rng, options);
     }
 }

@@ -52,7 +52,7 @@ public abstract class ResumableExecution
             var list = new List<ChoiceNode>();
             for (var n = _choices; n is not null; n = n.Previous) list.Add(n);
             var map = ChoiceMap.Empty;
-            for (var i = list.Count - 1; i >= 0; i--) map = map.Set(list[i].Address, list[i].Value);
+            for (var i = list.Count - 1; i >= 0; i--) map = map.Set(list[i].Address, list[i].BoxedValue);
             return _choiceMap = map;
         }
     }
@@ -85,6 +85,34 @@ public abstract class ResumableExecution
         return c;
     }
 
+    /// <summary>
+    /// Makes this execution an independent copy of <paramref name="source"/> (an execution of the same model), reusing
+    /// this object instead of allocating a clone: SMC recycles the executions of particles that left no offspring.
+    /// False, with nothing changed, when the generated class cannot copy in place (then clone instead).
+    /// </summary>
+    internal bool TryCopyFrom(ResumableExecution source)
+    {
+        if (source.GetType() != GetType() || !ReferenceEquals(source.Metadata, Metadata) || !CopyFieldsFrom(source)) return false;
+        _choices = source._choices;
+        _choiceMap = source._choiceMap;
+        State = source.State;
+        Finished = source.Finished;
+        Score = source.Score;
+        ScorePoints = source.ScorePoints;
+        SiteVisits = source.SiteVisits;
+        CopyOwnedState();
+        return true;
+    }
+
+    /// <summary>
+    /// Copies the generated class's own fields (the body's locals and arguments, and the return value) from
+    /// <paramref name="source"/>, an execution of the same class, as <c>MemberwiseClone</c> would (generated; the
+    /// default copies nothing and returns false, and the execution is cloned instead).
+    /// </summary>
+    /// <param name="source">The execution to copy, of this execution's class.</param>
+    /// <returns>True when the fields were copied.</returns>
+    protected virtual bool CopyFieldsFrom(ResumableExecution source) => false;
+
     /// <summary>Runs from the current state to the next pause or the end; true when the body returned (generated).</summary>
     protected abstract bool Resume(ref ResumableHandler handler);
 
@@ -109,9 +137,19 @@ public abstract class ResumableExecution
         return (T)(object)c;
     }
 
-    internal void Record(Address address, object value, double logDensity)
+    internal void Record<T>(Address address, T value, double logDensity)
     {
-        _choices = new ChoiceNode(address, value, _choices);
+        // Typed node: the value is boxed only if the choice map is asked for (SMC records a choice per particle-step).
+        _choices = new ChoiceNode<T>(address, value, _choices);
+        _choiceMap = null;
+        Score += logDensity;
+        SiteVisits++;
+    }
+
+    /// <summary>Records a choice at the two-segment address first/second, built only when the choice map is asked for.</summary>
+    internal void Record<T>(AddressSegment first, AddressSegment second, T value, double logDensity)
+    {
+        _choices = new PairChoiceNode<T>(first, second, value, _choices);
         _choiceMap = null;
         Score += logDensity;
         SiteVisits++;
@@ -125,11 +163,25 @@ public abstract class ResumableExecution
     }
 
     /// <summary>One choice in the persistent list of choices (newest first): clones share their common prefix.</summary>
-    private sealed class ChoiceNode(Address address, object value, ChoiceNode? previous)
+    private abstract class ChoiceNode(ChoiceNode? previous)
     {
-        public Address Address { get; } = address;
-        public object Value { get; } = value;
         public ChoiceNode? Previous { get; } = previous;
+        public abstract Address Address { get; }
+        public abstract object BoxedValue { get; }
+    }
+
+    /// <summary>A choice of type <typeparamref name="T"/>, stored unboxed.</summary>
+    private sealed class ChoiceNode<T>(Address address, T value, ChoiceNode? previous) : ChoiceNode(previous)
+    {
+        public override Address Address => address;
+        public override object BoxedValue => value!;
+    }
+
+    /// <summary>A choice at a two-segment address (the usual name/index in a loop), kept as its segments: one object per choice.</summary>
+    private sealed class PairChoiceNode<T>(AddressSegment first, AddressSegment second, T value, ChoiceNode? previous) : ChoiceNode(previous)
+    {
+        public override Address Address => new(first, second);
+        public override object BoxedValue => value!;
     }
 }
 

@@ -35,9 +35,27 @@ public struct ResumableHandler : IModelHandler
         Check(address, distribution);
         var value = distribution.Sample(_rng);
         var logDensity = distribution.LogDensity(value);
-        if (double.IsNaN(logDensity))
-            throw new ModelException($"The log density of the choice at '{address}' is NaN (value {ValueConversion.Describe(value)} under {distribution.Family}).", address);
-        _execution.Record(address, value!, logDensity);
+        if (double.IsNaN(logDensity)) throw NaNChoice(address, distribution, value);
+        _execution.Record(address, value, logDensity);
+        return value;
+    }
+
+    /// <summary>
+    /// <see cref="SampleAt{TD, T}(Address, TD)"/> at the address first/second, passed as its segments (generated code
+    /// for two-segment addresses): the address is built only if the choice map is asked for or an error names it.
+    /// </summary>
+    /// <param name="first">The address's first segment.</param>
+    /// <param name="second">Its second segment.</param>
+    /// <param name="distribution">The prior the choice is drawn from.</param>
+    public readonly T SampleAt<TD, T>(AddressSegment first, AddressSegment second, TD distribution) where TD : IDistribution<T>
+    {
+        if (!typeof(TD).IsValueType && distribution is null) throw new ArgumentNullException(nameof(distribution));
+        if (distribution.ParameterError is { } problem)
+            throw new DistributionParameterException(distribution.Family, problem, new Address(first, second));
+        var value = distribution.Sample(_rng);
+        var logDensity = distribution.LogDensity(value);
+        if (double.IsNaN(logDensity)) throw NaNChoice(new Address(first, second), distribution, value);
+        _execution.Record(first, second, value, logDensity);
         return value;
     }
 
@@ -52,6 +70,32 @@ public struct ResumableHandler : IModelHandler
     /// <inheritdoc />
     public void ObserveOnce<TD, T>(int family, string name, int index, TD distribution, T value) where TD : IDistribution<T> =>
         ObserveAt(new Address(name, index), distribution, value);
+
+    /// <summary>
+    /// <see cref="ObserveAt{TD, T}(Address, TD, T)"/> at the address first/second, passed as its segments (generated code
+    /// for two-segment addresses): an observation is not recorded, so the address is built only if an error names it.
+    /// </summary>
+    /// <param name="first">The address's first segment.</param>
+    /// <param name="second">Its second segment.</param>
+    /// <param name="distribution">The observation's distribution.</param>
+    /// <param name="value">The observed value.</param>
+    public void ObserveAt<TD, T>(AddressSegment first, AddressSegment second, TD distribution, T value) where TD : IDistribution<T>
+    {
+        if (!typeof(TD).IsValueType && distribution is null) throw new ArgumentNullException(nameof(distribution));
+        if (distribution.ParameterError is not null || value is double d && double.IsNaN(d))
+        {
+            // The rare path: the checks of the address form, with their messages.
+            ObserveAt(new Address(first, second), distribution, value);
+            return;
+        }
+        var logDensity = distribution.LogDensity(value);
+        if (double.IsNaN(logDensity))
+            throw new ModelException(
+                $"The log density of the observation at '{new Address(first, second)}' is NaN (value {ValueConversion.Describe(value)} under {distribution.Family}).",
+                new Address(first, second));
+        Increment += logDensity;
+        _execution.Scored(logDensity);
+    }
 
     /// <inheritdoc />
     public void ObserveAt<TD, T>(Address address, TD distribution, T value) where TD : IDistribution<T>
@@ -86,6 +130,9 @@ public struct ResumableHandler : IModelHandler
 
     private readonly NotSupportedException NotLowered(string effect) =>
         new($"{effect} in the resumable form of model '{Name}': the generator does not lower such models (they run by replay); this is a bug.");
+
+    private static ModelException NaNChoice<TD, T>(Address address, TD distribution, T value) where TD : IDistribution =>
+        new($"The log density of the choice at '{address}' is NaN (value {ValueConversion.Describe(value)} under {distribution.Family}).", address);
 
     private static void Check<TD>(Address address, TD distribution) where TD : IDistribution
     {

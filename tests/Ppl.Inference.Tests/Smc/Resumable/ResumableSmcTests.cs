@@ -53,6 +53,35 @@ public class ResumableSmcTests(ITestOutputHelper output)
         Assert.Equal(Data10.Length + 1, sample.Choices.Leaves.Count());
     }
 
+    /// <summary>
+    /// With a plain stream ResumableSmc runs its own flat driver (ResumableParticles: executions advanced in place, copies
+    /// only for extra offspring, recycled executions); the engine runs the replay. They must be the same algorithm on the
+    /// paths the driver reimplements: ESS-adaptive and no resampling, a limit on the steps (then the particles run to the
+    /// end), and particles on two threads.
+    /// </summary>
+    [Theory]
+    [InlineData(0.5, int.MaxValue, 2)]
+    [InlineData(1.0, 4, 2)]
+    [InlineData(0.0, int.MaxValue, 1)]
+    [InlineData(1.0, int.MaxValue, 1)]
+    public void TheFlatDriverIsTheEngine_UnderEveryResamplingPolicy(double threshold, int steps, int threads)
+    {
+        var smc = new SmcOptions { EssThreshold = threshold, Steps = steps };
+        var options = new RunOptions { MaxDegreeOfParallelism = threads };
+        var flat = ResumableSmc.Run(ResumableModels.LgssmResumable, Data10, 200, new Rng(5), smc, options);
+        var engine = ResumableSmc.Run(ResumableModels.LgssmResumable, Data10, 200, new Rng(5), smc, options, replay: true);
+        Assert.StartsWith("SMC (resumable", flat.Algorithm);
+        Assert.Equal(engine.LogEvidence, flat.LogEvidence, 10);
+        Assert.Equal(engine.Returns, flat.Returns);
+        Assert.Equal(engine.Steps.Select(s => (s.Step, s.Resampled, s.UniqueAncestors)), flat.Steps.Select(s => (s.Step, s.Resampled, s.UniqueAncestors)));
+        Assert.All(engine.Steps.Zip(flat.Steps), p => Assert.Equal(p.First.LogEvidence, p.Second.LogEvidence, 10));
+        Assert.Equal(engine.SurvivingLineages, flat.SurvivingLineages);
+        Assert.All(engine.Population.LogWeights.Zip(flat.Population.LogWeights), p => Assert.Equal(p.First, p.Second, 10));
+        Assert.All(flat.Population.Particles, t => Assert.True(t.Return.Finished));
+        Assert.Equal(engine.Samples.Traces[7].Choices.Leaves.Count(), flat.Samples.Traces[7].Choices.Leaves.Count());
+        Assert.Equal(engine.Samples.Traces[7].Score, flat.Samples.Traces[7].Score, 10);
+    }
+
     [Fact]
     public void EveryCoveredConstruct_GivesTheReplaysLogEvidenceAndReturns()
     {
