@@ -59,6 +59,9 @@ namespace Ppl.Generators
             ["Binomial"] = new string?[] { null, null },
             ["Poisson"] = new string?[] { null },
             ["Geometric"] = new string?[] { null },
+            ["HalfStudentT"] = new string?[] { null, null },
+            ["SkewNormal"] = new string?[] { null, null, null },
+            ["VonMises"] = new string?[] { null, null },
         };
 
         private static readonly HashSet<string> MathFunctions = new HashSet<string>(StringComparer.Ordinal)

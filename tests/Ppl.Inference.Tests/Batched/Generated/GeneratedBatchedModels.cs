@@ -125,7 +125,10 @@ public static partial class GeneratedBatchedModels
         var ig = Sample(InverseGamma(3, 2));
         var bi = Sample(Binomial(10, 0.3));
         var ge = Sample(Geometric(0.4));
-        Observe(Normal(g + b + ln + e + u + t + t0 + l + c + hn + hc + ig + bi + ge, 2), x, "x");
+        var ht = Sample(HalfStudentT(3, 1.2));
+        var sn = Sample(SkewNormal(0.1, 1.3, 2.0));
+        var vm = Sample(VonMises(0.5, 2.0));
+        Observe(Normal(g + b + ln + e + u + t + t0 + l + c + hn + hc + ig + bi + ge + ht + sn + vm, 2), x, "x");
         return g;
     }
 
