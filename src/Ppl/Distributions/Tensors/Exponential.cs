@@ -47,36 +47,16 @@ public sealed class Exponential : TensorDistribution, ITensorCdf, ITensorCdfUnch
     protected override Tensor LogProbCore(Tensor value) => MaskSupport(Rate.log() - Rate * value, value.Ge(0));
 
     /// <inheritdoc />
-    public Tensor LogCdf(Tensor x)
-    {
-        ArgumentNullException.ThrowIfNull(x);
-        Check();
-        return LogTail(x.to(DType, Device), upper: false);
-    }
+    public Tensor LogCdf(Tensor x) => LogTail(CheckedArgument(x), upper: false);
 
     /// <inheritdoc />
-    public Tensor LogCcdf(Tensor x)
-    {
-        ArgumentNullException.ThrowIfNull(x);
-        Check();
-        return LogTail(x.to(DType, Device), upper: true);
-    }
+    public Tensor LogCcdf(Tensor x) => LogTail(CheckedArgument(x), upper: true);
 
     /// <inheritdoc />
-    public Tensor Icdf(Tensor p)
-    {
-        ArgumentNullException.ThrowIfNull(p);
-        Check();
-        return Quantile(p.to(DType, Device), upper: false);
-    }
+    public Tensor Icdf(Tensor p) => Quantile(CheckedArgument(p), upper: false);
 
     /// <inheritdoc />
-    public Tensor Iccdf(Tensor q)
-    {
-        ArgumentNullException.ThrowIfNull(q);
-        Check();
-        return Quantile(q.to(DType, Device), upper: true);
-    }
+    public Tensor Iccdf(Tensor q) => Quantile(CheckedArgument(q), upper: true);
 
     private Tensor LogTail(Tensor x, bool upper)
     {

@@ -61,36 +61,16 @@ public sealed class Normal : TensorDistribution, ITensorCdf, ITensorCdfUnchecked
     }
 
     /// <summary>log Φ((x − μ)/σ), broadcast against the batch; −∞ at x = −∞ and 0 at x = +∞.</summary>
-    public Tensor LogCdf(Tensor x)
-    {
-        ArgumentNullException.ThrowIfNull(x);
-        Check();
-        return LogTail(x.to(DType, Device), upper: false);
-    }
+    public Tensor LogCdf(Tensor x) => LogTail(CheckedArgument(x), upper: false);
 
     /// <summary>log Φ(−(x − μ)/σ), broadcast against the batch; 0 at x = −∞ and −∞ at x = +∞.</summary>
-    public Tensor LogCcdf(Tensor x)
-    {
-        ArgumentNullException.ThrowIfNull(x);
-        Check();
-        return LogTail(x.to(DType, Device), upper: true);
-    }
+    public Tensor LogCcdf(Tensor x) => LogTail(CheckedArgument(x), upper: true);
 
     /// <summary>μ + σ Φ⁻¹(p).</summary>
-    public Tensor Icdf(Tensor p)
-    {
-        ArgumentNullException.ThrowIfNull(p);
-        Check();
-        return Mu.Plus(Sigma * special.ndtri(p.to(DType, Device)));
-    }
+    public Tensor Icdf(Tensor p) => Mu.Plus(Sigma * special.ndtri(CheckedArgument(p)));
 
     /// <summary>μ − σ Φ⁻¹(q): by symmetry, the point with upper-tail probability q, without forming 1 − q.</summary>
-    public Tensor Iccdf(Tensor q)
-    {
-        ArgumentNullException.ThrowIfNull(q);
-        Check();
-        return Mu - Sigma * special.ndtri(q.to(DType, Device));
-    }
+    public Tensor Iccdf(Tensor q) => Mu - Sigma * special.ndtri(CheckedArgument(q));
 
     private Tensor LogTail(Tensor x, bool upper)
     {

@@ -172,6 +172,19 @@ public abstract class TensorDistribution : IDistribution<Tensor>, IHasMoments<Te
         if (ParameterError is { } e) throw new DistributionParameterException(Family, e);
     }
 
+    /// <summary>
+    /// The argument of a CDF or quantile function (<see cref="ITensorCdf"/>), checked not to be null with the
+    /// parameters checked valid, in this distribution's dtype and on its device.
+    /// </summary>
+    /// <param name="x">The argument.</param>
+    /// <param name="name">The caller's name for it, in the exception when it is null.</param>
+    protected Tensor CheckedArgument(Tensor x, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(x))] string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(x, name);
+        Check();
+        return x.to(DType, Device);
+    }
+
     /// <summary>Standard normal noise of the given shape in this distribution's dtype and device.</summary>
     protected Tensor Randn(long[] shape, Generator? g) => randn(shape, DType, Device, generator: g);
 
