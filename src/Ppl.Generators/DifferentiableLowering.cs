@@ -756,6 +756,8 @@ namespace Ppl.Generators
                 case InvocationExpressionSyntax inv when inv.ArgumentList.Arguments.Any(a => IsRandom(a.Expression)) &&
                                                          _model.GetSymbolInfo(inv, _ct).Symbol is IMethodSymbol h && RealOverload(h) == null && MathCall(inv) == null:
                     return Lead(n) + LowerHelper(h, inv) + EmitTrimmed(inv.ArgumentList) + Trail(n);
+                case BinaryExpressionSyntax add when FusedMultiplyAdd(add) is { } fused:
+                    return Lead(n) + fused + Trail(n);
                 case CastExpressionSyntax c when IsRandom(c.Expression):
                     {
                         var to = _model.GetTypeInfo(c.Type, _ct).Type;
@@ -785,6 +787,26 @@ namespace Ppl.Generators
                     return null;
             }
         }
+
+        /// <summary>
+        /// a + b·c (or b·c + a) over doubles with a random operand, as one three-parent tape node
+        /// (<c>RealMath.AddMul</c>, <c>RealMath.MulAdd</c>) instead of a product node and a sum node: a loop's
+        /// <c>mu + tau * z[g[i]]</c> then records half the nodes. The operands keep their order of evaluation, and the
+        /// value is the same double arithmetic (product rounded, then sum); null when the expression is not of that form.
+        /// </summary>
+        private string? FusedMultiplyAdd(BinaryExpressionSyntax add)
+        {
+            if (!add.IsKind(SyntaxKind.AddExpression) || !IsDouble(add)) return null;
+            if (add.Right is BinaryExpressionSyntax right && right.IsKind(SyntaxKind.MultiplyExpression) && IsDouble(right) &&
+                (IsRandom(add.Left) || IsRandom(right.Left) || IsRandom(right.Right)))
+                return "global::Ppl.Autodiff.RealMath.AddMul(" + EmitTrimmed(add.Left) + ", " + EmitTrimmed(right.Left) + ", " + EmitTrimmed(right.Right) + ")";
+            if (add.Left is BinaryExpressionSyntax left && left.IsKind(SyntaxKind.MultiplyExpression) && IsDouble(left) &&
+                (IsRandom(left.Left) || IsRandom(left.Right) || IsRandom(add.Right)))
+                return "global::Ppl.Autodiff.RealMath.MulAdd(" + EmitTrimmed(left.Left) + ", " + EmitTrimmed(left.Right) + ", " + EmitTrimmed(add.Right) + ")";
+            return null;
+        }
+
+        private bool IsDouble(ExpressionSyntax e) => _model.GetTypeInfo(e, _ct).Type?.SpecialType == SpecialType.System_Double;
 
         /// <summary>
         /// The argument list of a call bound to its Real overload: a data array (double[], double[,]) where the overload takes

@@ -360,6 +360,33 @@ public static partial class RealMath
         return Dot(weights, data);
     }
 
+    /// <summary>
+    /// a + b·c as one node with three parents (the differentiable form writes a model's <c>a + b * c</c> so): the same
+    /// double arithmetic as the expression, the product rounded and then the sum, and half its tape nodes.
+    /// </summary>
+    /// <param name="a">The addend.</param>
+    /// <param name="b">The first factor.</param>
+    /// <param name="c">The second factor.</param>
+    public static Real AddMul(Real a, Real b, Real c) => Real.Ternary(a.Value + b.Value * c.Value, a, 1.0, b, c.Value, c, b.Value);
+
+    /// <summary>a + b·c over doubles, as the expression computes it.</summary>
+    /// <param name="a">The addend.</param>
+    /// <param name="b">The first factor.</param>
+    /// <param name="c">The second factor.</param>
+    public static double AddMul(double a, double b, double c) => a + b * c;
+
+    /// <summary>b·c + a as one node with three parents; see <see cref="AddMul(Real, Real, Real)"/>.</summary>
+    /// <param name="b">The first factor.</param>
+    /// <param name="c">The second factor.</param>
+    /// <param name="a">The addend.</param>
+    public static Real MulAdd(Real b, Real c, Real a) => Real.Ternary(b.Value * c.Value + a.Value, b, c.Value, c, b.Value, a, 1.0);
+
+    /// <summary>b·c + a over doubles, as the expression computes it.</summary>
+    /// <param name="b">The first factor.</param>
+    /// <param name="c">The second factor.</param>
+    /// <param name="a">The addend.</param>
+    public static double MulAdd(double b, double c, double a) => b * c + a;
+
     /// <summary>Sum of the terms, recorded as one fused operation (about one tape node per two terms).</summary>
     public static Real Sum(ReadOnlySpan<Real> xs)
     {
