@@ -111,6 +111,40 @@ public class DifferentiableLoweringTests
         Assert.DoesNotContain(compile, x => x.Severity >= DiagnosticSeverity.Warning);
     }
 
+    [Fact]
+    public void AnAddedProductWithARandomOperandIsOneNode_AndOtherArithmeticIsAsWritten()
+    {
+        var source = Harness.Usings + """
+            public static partial class C
+            {
+                [Model] public static double M(double[] ys)
+                {
+                    var mu = Sample(Normal(0, 1), "mu");
+                    var tau = Sample(HalfNormal(1), "tau");
+                    for (var i = 0; i < ys.Length; i++)
+                    {
+                        var z = Sample(Normal(0, 1), "z", i);
+                        Observe(Normal(mu + tau * z, 1), ys[i], "y", i);
+                        Observe(Normal(tau * z + mu, 1), ys[i], "w", i);
+                    }
+                    var k = 2 + 3 * ys.Length;
+                    var d = 1.0 + 2.0 * ys[0];
+                    return mu + k + d;
+                }
+            }
+            """;
+        var (run, compile) = Harness.Run(source);
+        Assert.Null(run.Exception);
+        var text = Source(run);
+        Assert.Contains("DifferentiableForm { get; }", text);
+        Assert.Contains("global::Ppl.Autodiff.RealMath.AddMul(mu, tau, z)", text);
+        Assert.Contains("global::Ppl.Autodiff.RealMath.MulAdd(tau, z, mu)", text);
+        // Integer arithmetic, and double arithmetic on data alone, stay as written.
+        Assert.Contains("var k = 2 + 3 * ys.Length;", text);
+        Assert.Contains("var d = 1.0 + 2.0 * ys[0];", text);
+        Assert.DoesNotContain(compile, x => x.Severity >= DiagnosticSeverity.Warning);
+    }
+
     private static int CountOf(string text, string part)
     {
         var n = 0;

@@ -41,4 +41,27 @@ public class TapeTests
         tape.Backward(z);
         Assert.Equal(double.PositiveInfinity, tape.Adjoint(x));
     }
+
+    [Fact]
+    public void AddMulAndMulAddAreTheExpressionAsOneNode()
+    {
+        var tape = Tape.Current;
+        double[] p = [0.3, -1.7, 2.9];
+        tape.Reset();
+        var v = p.Select(tape.Variable).ToArray();
+        var before = tape.Count;
+        var f = RealMath.AddMul(v[0], v[1], v[2]);
+        Assert.Equal(before + 1, tape.Count);
+        Assert.Equal(p[0] + p[1] * p[2], f.Value); // bit for bit: the product rounded, then the sum
+        tape.Backward(f);
+        Assert.Equal([1.0, p[2], p[1]], v.Select(tape.Adjoint));
+        tape.Reset();
+        v = p.Select(tape.Variable).ToArray();
+        var g = RealMath.MulAdd(v[1], v[2], v[0]);
+        Assert.Equal(p[1] * p[2] + p[0], g.Value);
+        tape.Backward(g);
+        Assert.Equal([1.0, p[2], p[1]], v.Select(tape.Adjoint));
+        Assert.Equal(p[0] + p[1] * p[2], RealMath.AddMul(p[0], p[1], p[2]));
+        Assert.True(RealMath.AddMul(1.0, 2.0, (Real)3.0).IsConstant);
+    }
 }
