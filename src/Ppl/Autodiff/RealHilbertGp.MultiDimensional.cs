@@ -122,27 +122,15 @@ public static partial class RealHilbertGp
     /// <param name="rho">The length-scales ρ_d, one per dimension.</param>
     public static Real ExpQuadScale(int[] j, double[] boundary, Real alpha, Real[] rho)
     {
-        CheckIndex(j, boundary);
         ArgumentNullException.ThrowIfNull(rho);
-        if (rho.Length != j.Length) throw new ArgumentException($"{rho.Length} length-scales for a box of {j.Length} dimensions", nameof(rho));
-        var a = alpha.Value;
+        Span<double> values = rho.Length <= 64 ? stackalloc double[rho.Length] : new double[rho.Length];
+        for (var d = 0; d < rho.Length; d++) values[d] = rho[d].Value;
+        Span<double> dRho = rho.Length <= 64 ? stackalloc double[rho.Length] : new double[rho.Length];
+        var v = ArdScale(j, boundary, alpha.Value, values, dRho);
+        if (double.IsNaN(v)) return double.NaN;
         var chain = new PartialsChain();
-        // log S = 2 log α + Σd [log(√(2π) ρ_d) − ρ_d² ω_d²/2]; the scale is S^½.
-        var valid = a > 0 && double.IsFinite(a);
-        var log = 2 * Math.Log(a);
-        Span<double> dRho = j.Length <= 64 ? stackalloc double[j.Length] : new double[j.Length];
-        for (var d = 0; d < j.Length; d++)
-        {
-            var r = rho[d].Value;
-            valid &= r > 0 && double.IsFinite(r);
-            var w2 = Eigenvalue(j[d], boundary[d]);
-            log += Math.Log(Sqrt2Pi * r) - 0.5 * r * r * w2;
-            dRho[d] = 1 / r - r * w2;
-        }
-        if (!valid) return double.NaN;
-        var v = Math.Exp(0.5 * log);
-        chain.Add(alpha, 0.5 * v * 2 / a);
-        for (var d = 0; d < j.Length; d++) chain.Add(rho[d], 0.5 * v * dRho[d]);
+        chain.Add(alpha, v / alpha.Value);
+        for (var d = 0; d < rho.Length; d++) chain.Add(rho[d], 0.5 * v * dRho[d]);
         return chain.Finish(v);
     }
 
@@ -154,7 +142,29 @@ public static partial class RealHilbertGp
     public static double ExpQuadScale(int[] j, double[] boundary, double alpha, double[] rho)
     {
         ArgumentNullException.ThrowIfNull(rho);
-        return ExpQuadScale(j, boundary, alpha, rho.Select(r => (Real)r).ToArray()).Value;
+        Span<double> dRho = rho.Length <= 64 ? stackalloc double[rho.Length] : new double[rho.Length];
+        return ArdScale(j, boundary, alpha, rho, dRho);
+    }
+
+    /// <summary>
+    /// The ARD scale S^½ with log S = 2 log α + Σd [log(√(2π) ρ_d) − ρ_d² ω_d²/2], and ∂ log S/∂ρ_d = 1/ρ_d − ρ_d ω_d² in
+    /// <paramref name="dLogRho"/>; NaN outside the domain.
+    /// </summary>
+    private static double ArdScale(int[] j, double[] boundary, double a, ReadOnlySpan<double> rho, Span<double> dLogRho)
+    {
+        CheckIndex(j, boundary);
+        if (rho.Length != j.Length) throw new ArgumentException($"{rho.Length} length-scales for a box of {j.Length} dimensions", nameof(rho));
+        var valid = a > 0 && double.IsFinite(a);
+        var log = 2 * Math.Log(a);
+        for (var d = 0; d < j.Length; d++)
+        {
+            var r = rho[d];
+            valid &= r > 0 && double.IsFinite(r);
+            var w2 = Eigenvalue(j[d], boundary[d]);
+            log += Math.Log(Sqrt2Pi * r) - 0.5 * r * r * w2;
+            dLogRho[d] = 1 / r - r * w2;
+        }
+        return valid ? Math.Exp(0.5 * log) : double.NaN;
     }
 
     /// <summary>

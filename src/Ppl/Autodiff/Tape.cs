@@ -79,9 +79,15 @@ public sealed class Tape
     public Real Variable(double value)
     {
         // A variable keeps the sink (0) as its parents, so its adjoint stays exactly what the sweep accumulated.
+        return new(value, PushParentless());
+    }
+
+    /// <summary>Records a node whose parents are all the sink (a variable, an operation's added output); returns its index.</summary>
+    private int PushParentless()
+    {
         if (_count == _nodes.Length) Grow();
         _nodes[_count] = default;
-        return new(value, _count++);
+        return _count++;
     }
 
     /// <summary>
@@ -170,9 +176,7 @@ public sealed class Tape
     internal int ExtendLastOperation(TapeOperation operation, int outputs)
     {
         if (_opCount == 0 || !ReferenceEquals(_ops[_opCount - 1], operation) || _opFirst[_opCount - 1] + outputs != _count) return 0;
-        if (_count == _nodes.Length) Grow();
-        _nodes[_count] = default;
-        return _count++;
+        return PushParentless();
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
