@@ -6,12 +6,14 @@ namespace Ppl.Autodiff;
 /// Records one value with many parents, (parent, partial) pair by pair as the caller computes them: the chain of
 /// nodes <see cref="Real.FromPartials"/> records, without the parent and partial buffers it needs. Each node takes up
 /// to three parents; a node after the first passes the running node on with derivative 1 and takes two more, so the
-/// backward sweep needs no special case. Constant parents are skipped.
+/// backward sweep needs no special case. Constant parents are skipped, and a parent added again right after itself
+/// adds to its partial instead of taking a slot: observations in long format sorted by group, whose locations are one
+/// node per group (<see cref="Tape.PushShared"/>), then cost one entry per group.
 /// </summary>
 internal ref struct PartialsChain
 {
     private readonly Tape _tape;
-    private int _p1, _p2, _p3, _slots;
+    private int _p1, _p2, _p3, _slots, _last;
     private double _d1, _d2, _d3;
 
     /// <summary>An empty chain on this thread's tape.</summary>
@@ -19,10 +21,24 @@ internal ref struct PartialsChain
 
     /// <summary>Adds ∂value/∂<paramref name="parent"/> = <paramref name="partial"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Add(in Real parent, double partial)
+    public void Add(in Real parent, double partial) => Add(parent.Index, partial);
+
+    /// <summary>Adds ∂value/∂(node <paramref name="index"/>) = <paramref name="partial"/> (index 0, a constant: nothing).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Add(int index, double partial)
     {
-        var index = parent.Index;
         if (index == 0) return;
+        if (index == _last)
+        {
+            switch (_slots)
+            {
+                case 1: _d1 += partial; break;
+                case 2: _d2 += partial; break;
+                default: _d3 += partial; break;
+            }
+            return;
+        }
+        _last = index;
         if (_slots == 3)
         {
             _p1 = _tape.Push(_p1, _d1, _p2, _d2, _p3, _d3);

@@ -44,6 +44,13 @@ public readonly struct Real : IEquatable<Real>
         (a.Index | b.Index | c.Index) == 0 ? new Real(value, 0) : new Real(value, Tape.Current.Push(a.Index, da, b.Index, db, c.Index, dc));
 
     /// <summary>
+    /// <see cref="Ternary"/> for a pure function (<paramref name="function"/>: its tag) whose node is shared with an
+    /// earlier one of the same function of the same three nodes (<see cref="Tape.PushShared"/>).
+    /// </summary>
+    internal static Real TernaryShared(int function, double value, in Real a, double da, in Real b, double db, in Real c, double dc) =>
+        (a.Index | b.Index | c.Index) == 0 ? new Real(value, 0) : new Real(value, Tape.Current.PushShared(function, a.Index, da, b.Index, db, c.Index, dc));
+
+    /// <summary>
     /// A value computed outside the tape whose partial derivatives towards <paramref name="parents"/> are
     /// known: one fused operation (a vectorised log-likelihood, a dot product) recorded as a short chain of
     /// ⌈(k − 1) / 2⌉ nodes instead of one node per arithmetic step. Constant parents are skipped.

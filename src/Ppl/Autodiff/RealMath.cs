@@ -362,12 +362,14 @@ public static partial class RealMath
 
     /// <summary>
     /// a + b·c as one node with three parents (the differentiable form writes a model's <c>a + b * c</c> so): the same
-    /// double arithmetic as the expression, the product rounded and then the sum, and half its tape nodes.
+    /// double arithmetic as the expression, the product rounded and then the sum, and half its tape nodes. The same
+    /// three tape values give the same node again (<see cref="Tape.PushShared"/>), so a location per row built from one
+    /// coefficient per group records a node per group.
     /// </summary>
     /// <param name="a">The addend.</param>
     /// <param name="b">The first factor.</param>
     /// <param name="c">The second factor.</param>
-    public static Real AddMul(Real a, Real b, Real c) => Real.Ternary(a.Value + b.Value * c.Value, a, 1.0, b, c.Value, c, b.Value);
+    public static Real AddMul(Real a, Real b, Real c) => Real.TernaryShared(1, a.Value + b.Value * c.Value, a, 1.0, b, c.Value, c, b.Value);
 
     /// <summary>a + b·c over doubles, as the expression computes it.</summary>
     /// <param name="a">The addend.</param>
@@ -379,7 +381,7 @@ public static partial class RealMath
     /// <param name="b">The first factor.</param>
     /// <param name="c">The second factor.</param>
     /// <param name="a">The addend.</param>
-    public static Real MulAdd(Real b, Real c, Real a) => Real.Ternary(b.Value * c.Value + a.Value, b, c.Value, c, b.Value, a, 1.0);
+    public static Real MulAdd(Real b, Real c, Real a) => Real.TernaryShared(2, b.Value * c.Value + a.Value, b, c.Value, c, b.Value, a, 1.0);
 
     /// <summary>b·c + a over doubles, as the expression computes it.</summary>
     /// <param name="b">The first factor.</param>

@@ -32,6 +32,11 @@ public sealed class Tape
     private TapeOperation?[] _ops = new TapeOperation?[8];
     private int[] _opFirst = new int[8];
     private int _opCount;
+    private MemoEntry[]? _memo;
+    private int _lastShared;
+
+    // Entries of the table of shared three-parent nodes (PushShared): direct-mapped, a collision evicts.
+    private const int MemoSize = 512;
 
     /// <summary>This thread's tape.</summary>
     public static Tape Current
@@ -66,8 +71,10 @@ public sealed class Tape
     /// <summary>Forgets every node; the <see cref="Real"/> values made before become invalid.</summary>
     public void Reset()
     {
-        Generation++;
+        // A memo entry names a node of the generation it was written in; after 2³² resets a stale one could match again.
+        if (++Generation == 0 && _memo is not null) Array.Clear(_memo);
         _count = 1;
+        _lastShared = 0;
         if (_opCount > 0)
         {
             Array.Clear(_ops, 0, _opCount);
@@ -149,6 +156,61 @@ public sealed class Tape
     }
 
     /// <summary>
+    /// <see cref="Push"/> for a pure function <paramref name="function"/> (a small tag the caller owns) of three values
+    /// on the tape, returning the node recorded earlier in this generation for the same function of the same three
+    /// nodes where the table still holds it. The same parents have the same values, so the value and the partials are
+    /// the same too. This is common subexpression elimination at run time: a hierarchical model's location
+    /// <c>mu + tau * z[group[i]]</c> is one node per group instead of one per row, and the backward sweep visits each
+    /// once. A constant parent (index 0) has no identity to compare, so such a node is always pushed.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal int PushShared(int function, int p1, double d1, int p2, double d2, int p3, double d3)
+    {
+        if ((p1 == 0) | (p2 == 0) | (p3 == 0)) return Push(p1, d1, p2, d2, p3, d3);
+        var memo = _memo ??= new MemoEntry[MemoSize];
+        var slot = (int)((uint)(p1 * -1640531535 ^ p2 * 0x27d4eb2d ^ p3 * 0x165667b1 ^ function) >> 23) & (MemoSize - 1);
+        ref var e = ref memo[slot];
+        if (e.P1 == p1 && e.P2 == p2 && e.P3 == p3 && e.Function == function && e.Generation == Generation) return e.Node;
+        var node = Push(p1, d1, p2, d2, p3, d3);
+        e.P1 = p1;
+        e.P2 = p2;
+        e.P3 = p3;
+        e.Function = function;
+        e.Generation = Generation;
+        e.Node = node;
+        _lastShared = node;
+        return node;
+    }
+
+    /// <summary>
+    /// Takes back the last node when it is <paramref name="index"/>, an ordinary node (not a variable, not an output of
+    /// an operation, not shared through <see cref="PushShared"/>): returns its parents and partials (a missing parent
+    /// as index 0) so that the caller can pass them on, and the next node takes its place. Only for a node that nothing
+    /// else refers to: the context of a differentiable form moves each site's log-density node into its total this way,
+    /// so a site costs a chain entry per parent instead of a node of its own plus an entry (what a hand-written
+    /// vectorised density saves).
+    /// </summary>
+    internal bool TryTakeLast(int index, out int p1, out double d1, out int p2, out double d2, out int p3, out double d3)
+    {
+        ref readonly var node = ref _nodes[index < _nodes.Length ? index : 0];
+        // A variable's or an operation output's parents are the sink (0); an ordinary node's point at parents or itself.
+        if (index != _count - 1 || index == _lastShared || node.P1 == 0)
+        {
+            p1 = p2 = p3 = 0;
+            d1 = d2 = d3 = 0;
+            return false;
+        }
+        p1 = node.P1 == index ? 0 : node.P1;
+        d1 = node.D1;
+        p2 = node.P2 == index ? 0 : node.P2;
+        d2 = node.D2;
+        p3 = node.P3 == index ? 0 : node.P3;
+        d3 = node.D3;
+        _count--;
+        return true;
+    }
+
+    /// <summary>
     /// Records <paramref name="operation"/> with <paramref name="outputs"/> (at least 1) parentless output nodes;
     /// returns the index of the first, the others follow it. Its inputs must be recorded before it.
     /// </summary>
@@ -184,6 +246,11 @@ public sealed class Tape
     {
         Array.Resize(ref _nodes, _nodes.Length * 2);
         Array.Resize(ref _adjoints, _nodes.Length);
+    }
+
+    private struct MemoEntry
+    {
+        public int P1, P2, P3, Function, Generation, Node;
     }
 
     private struct Node

@@ -203,15 +203,20 @@ public class RealGlmTests
         Close(poisson, nb, 1e-6, "NB2(φ → ∞)");
     }
 
-    [Fact]
-    public void BernoulliLogitGlmByRowsEqualsByColumns()
+    [Theory]
+    [InlineData(33, 3)]  // fewer columns than a vector
+    [InlineData(33, 5)]  // one vector and a tail of 1 (the tail is one load that overlaps the vector)
+    [InlineData(34, 6)]  // a tail of 2
+    [InlineData(35, 7)]  // a tail of 3
+    [InlineData(37, 10)] // two vectors and a tail of 2, rows left after the last block of four
+    public void BernoulliLogitGlmByRowsEqualsByColumns(int n, int d)
     {
-        var x = Design(33, 3, 16);
+        var x = Design(n, d, 16);
         var rng = new System.Random(17);
-        var y = Enumerable.Range(0, 33).Select(_ => (double)rng.Next(0, 2)).ToArray();
-        var p = new[] { -0.3, 0.8, -1.1, 0.5 };
-        SameAsRowByRow(q => RealDensity.BernoulliLogitGlm(y, x.Rows, q[0], q.AsSpan(1, 3)),
-            q => RealDensity.BernoulliLogitGlm(y, x.Columns, q[0], q.AsSpan(1, 3)), p, "Bernoulli GLM rows vs columns");
+        var y = Enumerable.Range(0, n).Select(_ => (double)rng.Next(0, 2)).ToArray();
+        var p = Enumerable.Range(0, d + 1).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        SameAsRowByRow(q => RealDensity.BernoulliLogitGlm(y, x.Rows, q[0], q.AsSpan(1, d)),
+            q => RealDensity.BernoulliLogitGlm(y, x.Columns, q[0], q.AsSpan(1, d)), p, $"Bernoulli GLM rows vs columns ({n} × {d})");
     }
 
     [Fact]
@@ -272,5 +277,18 @@ public class RealGlmTests
             return s;
         }, p, $"normal GLM n={n} d={d}");
         return true.ToProperty();
+    }
+
+    [Fact]
+    public void BooleanOutcomesBecomeZeroAndOne_FourAtATimeAndInTheTail()
+    {
+        var rng = new System.Random(19);
+        var values = Enumerable.Range(0, 11).Select(_ => rng.Next(0, 2) == 1).ToArray();
+        // A true need not be the byte 1 (a bool made from other bytes): it still counts as 1.
+        var two = (byte)2;
+        values[5] = System.Runtime.CompilerServices.Unsafe.As<byte, bool>(ref two);
+        var outcomes = RealVectorBuffers.Outcomes(values).ToArray();
+        Assert.Equal(values.Select(v => v ? 1.0 : 0.0), outcomes);
+        Assert.Equal(1.0, outcomes[5]);
     }
 }

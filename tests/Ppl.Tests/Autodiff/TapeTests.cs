@@ -64,4 +64,102 @@ public class TapeTests
         Assert.Equal(p[0] + p[1] * p[2], RealMath.AddMul(p[0], p[1], p[2]));
         Assert.True(RealMath.AddMul(1.0, 2.0, (Real)3.0).IsConstant);
     }
+
+    [Fact]
+    public void AddMulOfTheSameThreeNodesIsOneSharedNode_AndItsAdjointSumsEveryUse()
+    {
+        // A hierarchical model's location per row, mu + tau * z[group[i]]: one node per group, not per row.
+        var tape = Tape.Current;
+        tape.Reset();
+        double[] z0 = [0.4, -1.2, 2.1];
+        int[] group = [0, 0, 1, 1, 1, 2, 0];
+        double[] weight = [0.5, -1.5, 2.0, 0.25, -0.75, 3.0, 1.25];
+        var mu = tape.Variable(0.3);
+        var tau = tape.Variable(1.7);
+        var z = z0.Select(tape.Variable).ToArray();
+        var before = tape.Count;
+        var location = group.Select(g => RealMath.AddMul(mu, tau, z[g])).ToArray();
+        Assert.Equal(before + 3, tape.Count);
+        for (var i = 0; i < group.Length; i++) Assert.Equal(0.3 + 1.7 * z0[group[i]], location[i].Value);
+        var f = Real.FromPartials(location.Zip(weight, (l, w) => w * l.Value).Sum(), location, weight);
+        tape.Backward(f);
+        Assert.Equal(weight.Sum(), tape.Adjoint(mu), 12);
+        Assert.Equal(group.Select((g, i) => weight[i] * z0[g]).Sum(), tape.Adjoint(tau), 12);
+        for (var k = 0; k < 3; k++)
+            Assert.Equal(1.7 * group.Select((g, i) => g == k ? weight[i] : 0).Sum(), tape.Adjoint(z[k]), 12);
+    }
+
+    [Fact]
+    public void ASharedNodeIsNeverReusedAcrossResets_NorForAnotherFunctionOrAConstantOperand()
+    {
+        var tape = Tape.Current;
+        tape.Reset();
+        var a = tape.Variable(1.0);
+        var b = tape.Variable(2.0);
+        var c = tape.Variable(3.0);
+        var old = RealMath.AddMul(a, b, c);
+        tape.Reset();
+        // The same variables' indices, and another node where the old AddMul was: a stale entry would return it.
+        a = tape.Variable(1.5);
+        b = tape.Variable(-2.0);
+        c = tape.Variable(0.5);
+        var other = a * b;
+        Assert.Equal(old.Index, other.Index);
+        var fresh = RealMath.AddMul(a, b, c);
+        Assert.NotEqual(other.Index, fresh.Index);
+        tape.Backward(fresh);
+        Assert.Equal([1.0, 0.5, -2.0], new[] { a, b, c }.Select(tape.Adjoint));
+        // MulAdd(a, b, c) = a·b + c is another function of the same three nodes.
+        tape.Reset();
+        a = tape.Variable(1.5);
+        b = tape.Variable(-2.0);
+        c = tape.Variable(0.5);
+        var addMul = RealMath.AddMul(a, b, c);
+        var mulAdd = RealMath.MulAdd(a, b, c);
+        Assert.NotEqual(addMul.Index, mulAdd.Index);
+        Assert.Equal(1.5 * -2.0 + 0.5, mulAdd.Value);
+        // A constant operand has no identity: each call records its own node.
+        var count = tape.Count;
+        RealMath.AddMul(a, 2.0, c);
+        RealMath.AddMul(a, 3.0, c);
+        Assert.Equal(count + 2, tape.Count);
+    }
+
+    [Fact]
+    public void TakingTheLastNodeReturnsItsParents_AndRefusesVariablesSharedNodesAndEarlierNodes()
+    {
+        var tape = Tape.Current;
+        tape.Reset();
+        var x = tape.Variable(0.7);
+        var y = tape.Variable(-1.3);
+        Assert.False(tape.TryTakeLast(y.Index, out _, out _, out _, out _, out _, out _)); // a variable
+        var p = x * y;
+        var q = x + 2.0;
+        Assert.False(tape.TryTakeLast(p.Index, out _, out _, out _, out _, out _, out _)); // not the last
+        var count = tape.Count;
+        Assert.True(tape.TryTakeLast(q.Index, out var p1, out var d1, out var p2, out _, out var p3, out _));
+        Assert.Equal(count - 1, tape.Count);
+        Assert.Equal((x.Index, 1.0, 0, 0), (p1, d1, p2, p3));
+        var s = RealMath.AddMul(x, y, p);
+        Assert.False(tape.TryTakeLast(s.Index, out _, out _, out _, out _, out _, out _)); // shared: a later AddMul may return it
+        Assert.Equal(s.Index, RealMath.AddMul(x, y, p).Index);
+    }
+
+    [Fact]
+    public void ARepeatedParentInAChainAddsToItsPartial()
+    {
+        var tape = Tape.Current;
+        tape.Reset();
+        var a = tape.Variable(1.0);
+        var b = tape.Variable(2.0);
+        var before = tape.Count;
+        Real[] parents = [a, a, a, b, a, b, b];
+        double[] partials = [1, 2, 3, 4, 5, 6, 7];
+        var f = Real.FromPartials(0.0, parents, partials);
+        // Four runs of equal parents: (a, b, a, b) take four slots, two nodes.
+        Assert.Equal(before + 2, tape.Count);
+        tape.Backward(f);
+        Assert.Equal(11.0, tape.Adjoint(a));
+        Assert.Equal(17.0, tape.Adjoint(b));
+    }
 }

@@ -1,3 +1,8 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace Ppl.Autodiff;
 
 /// <summary>
@@ -52,7 +57,21 @@ internal static class RealVectorBuffers
     {
         var buffer = t_outcomes;
         if (buffer is null || buffer.Length < values.Length) t_outcomes = buffer = new double[Math.Max(values.Length, 64)];
-        for (var i = 0; i < values.Length; i++) buffer[i] = values[i] ? 1.0 : 0.0;
+        var i = 0;
+        if (Avx.IsSupported && Sse41.IsSupported)
+        {
+            // Four booleans at a time: their bytes widened to ints, capped at 1 (a true is any non-zero byte), to doubles.
+            // Once per gradient of a fused Bernoulli GLM, where the loop below took a tenth of the time.
+            ref var bytes = ref Unsafe.As<bool, byte>(ref MemoryMarshal.GetArrayDataReference(values));
+            ref var target = ref MemoryMarshal.GetArrayDataReference(buffer);
+            for (; i + 4 <= values.Length; i += 4)
+            {
+                var word = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref bytes, i));
+                var ints = Sse41.Min(Sse41.ConvertToVector128Int32(Vector128.CreateScalarUnsafe(word).AsByte()), Vector128<int>.One);
+                Avx.ConvertToVector256Double(ints).StoreUnsafe(ref target, (nuint)i);
+            }
+        }
+        for (; i < values.Length; i++) buffer[i] = values[i] ? 1.0 : 0.0;
         return buffer.AsSpan(0, values.Length);
     }
 

@@ -114,6 +114,18 @@ internal readonly ref struct GlmKernel
         ref var p0 = ref Unsafe.As<Vector256<double>, double>(ref MemoryMarshal.GetReference(accumulators));
         var sumG = Vector256<double>.Zero;
         var i = 0;
+        // The last d mod 4 columns (d ≥ 4): one vector load of the row's last four entries, which overlaps the last
+        // whole vector. For η the overlapping lanes meet zero coefficients; for Xᵀg their lanes of the tail accumulator
+        // are never read. No load runs past a row's end.
+        var rem = d - full * W;
+        var tail = rem != 0 && d >= W;
+        var tailOffset = (nuint)(tail ? d - W : 0);
+        var bTail = Vector256<double>.Zero;
+        if (tail)
+            bTail = Vector256.ConditionalSelect(
+                Vector256.GreaterThanOrEqual(Vector256.Create(0.0, 1.0, 2.0, 3.0), Vector256.Create((double)(W - rem))),
+                Vector256.LoadUnsafe(ref b0, tailOffset), Vector256<double>.Zero);
+        var tailSums = Vector256<double>.Zero;
         if (Avx.IsSupported && Fma.IsSupported)
         {
             var alphas = Vector256.Create(alpha);
@@ -134,12 +146,20 @@ internal readonly ref struct GlmKernel
                     a2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref r2, o), bk, a2);
                     a3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref r3, o), bk, a3);
                 }
+                if (tail)
+                {
+                    a0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref r0, tailOffset), bTail, a0);
+                    a1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref r1, tailOffset), bTail, a1);
+                    a2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref r2, tailOffset), bTail, a2);
+                    a3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref r3, tailOffset), bTail, a3);
+                }
                 // The four horizontal sums at once: [Σa0, Σa1, Σa2, Σa3].
                 var h01 = Avx.HorizontalAdd(a0, a1);
                 var h23 = Avx.HorizontalAdd(a2, a3);
                 var eta = Avx.Permute2x128(h01, h23, 0x20) + Avx.Permute2x128(h01, h23, 0x31) + alphas;
-                for (var j = full * W; j < d; j++)
-                    eta = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref r0, j), Unsafe.Add(ref r1, j), Unsafe.Add(ref r2, j), Unsafe.Add(ref r3, j)), Vector256.Create(Unsafe.Add(ref b0, j)), eta);
+                if (!tail)
+                    for (var j = full * W; j < d; j++)
+                        eta = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref r0, j), Unsafe.Add(ref r1, j), Unsafe.Add(ref r2, j), Unsafe.Add(ref r3, j)), Vector256.Create(Unsafe.Add(ref b0, j)), eta);
 
                 var g = link.Apply4(i, eta);
                 sumG += g;
@@ -149,20 +169,30 @@ internal readonly ref struct GlmKernel
                 var g1 = Vector256.Create(g.GetElement(1));
                 var g2 = Vector256.Create(g.GetElement(2));
                 var g3 = Vector256.Create(g.GetElement(3));
+                // Two independent products per pair of rows, then one add into the accumulator: the accumulator's
+                // dependency from one block of rows to the next is a single add, not four chained multiply-adds.
                 for (var k = 0; k < full; k++)
                 {
                     var o = (nuint)(k * W);
-                    var s = Fma.MultiplyAdd(g0, Vector256.LoadUnsafe(ref r0, o), Vector256.LoadUnsafe(ref p0, o));
-                    s = Fma.MultiplyAdd(g1, Vector256.LoadUnsafe(ref r1, o), s);
-                    s = Fma.MultiplyAdd(g2, Vector256.LoadUnsafe(ref r2, o), s);
-                    Fma.MultiplyAdd(g3, Vector256.LoadUnsafe(ref r3, o), s).StoreUnsafe(ref p0, o);
+                    var s01 = Fma.MultiplyAdd(g1, Vector256.LoadUnsafe(ref r1, o), g0 * Vector256.LoadUnsafe(ref r0, o));
+                    var s23 = Fma.MultiplyAdd(g3, Vector256.LoadUnsafe(ref r3, o), g2 * Vector256.LoadUnsafe(ref r2, o));
+                    (Vector256.LoadUnsafe(ref p0, o) + (s01 + s23)).StoreUnsafe(ref p0, o);
                 }
-                for (var j = full * W; j < d; j++)
-                    gradient[j] += g.GetElement(0) * Unsafe.Add(ref r0, j) + g.GetElement(1) * Unsafe.Add(ref r1, j)
-                        + g.GetElement(2) * Unsafe.Add(ref r2, j) + g.GetElement(3) * Unsafe.Add(ref r3, j);
+                if (tail)
+                {
+                    var s01 = Fma.MultiplyAdd(g1, Vector256.LoadUnsafe(ref r1, tailOffset), g0 * Vector256.LoadUnsafe(ref r0, tailOffset));
+                    var s23 = Fma.MultiplyAdd(g3, Vector256.LoadUnsafe(ref r3, tailOffset), g2 * Vector256.LoadUnsafe(ref r2, tailOffset));
+                    tailSums += s01 + s23;
+                }
+                else
+                    for (var j = full * W; j < d; j++)
+                        gradient[j] += g.GetElement(0) * Unsafe.Add(ref r0, j) + g.GetElement(1) * Unsafe.Add(ref r1, j)
+                            + g.GetElement(2) * Unsafe.Add(ref r2, j) + g.GetElement(3) * Unsafe.Add(ref r3, j);
             }
         }
         MemoryMarshal.Cast<Vector256<double>, double>(accumulators).CopyTo(gradient);
+        if (tail)
+            for (var l = W - rem; l < W; l++) gradient[d - W + l] = tailSums.GetElement(l);
         // The remaining rows (all of them without AVX and FMA), one at a time.
         var total = Vector256.Sum(sumG);
         for (; i < n; i++)

@@ -36,7 +36,14 @@ public sealed class DifferentiableContext
     // The log density's terms, summed at the end as one fused node per two terms.
     private Real[] _terms = new Real[64];
     private int _termCount;
-    private double[] _ones = [];
+
+    // The parents and partials of the sites' log-density nodes taken off the tape (Tape.TryTakeLast), passed straight to
+    // the total: a site then costs a chain entry per parent, as in a hand-written vectorised density, instead of a node
+    // of its own and an entry. The taken term's value stays in _terms (as a constant), so the sum's order is unchanged.
+    private int[] _takenParents = new int[96];
+    private double[] _takenPartials = new double[96];
+    private int _takenCount;
+    private Tape? _tape;
 
     // Discovery.
     private List<Visit>? _found;
@@ -105,6 +112,7 @@ public sealed class DifferentiableContext
         c._selection = selection ?? Selection.All;
         c._prefixes.Clear();
         c._termCount = 0;
+        c._takenCount = 0;
         c._record = null;
         try
         {
@@ -352,6 +360,8 @@ public sealed class DifferentiableContext
         _record = record;
         _k = 0;
         _termCount = 0;
+        _takenCount = 0;
+        _tape = Tape.Current;
         _diagnosing = diagnose;
         _model = modelName;
     }
@@ -391,12 +401,38 @@ public sealed class DifferentiableContext
         _terms[_termCount++] = term;
     }
 
-    /// <summary>Adds a site's log density, checking it when diagnosing (the first NaN names its site and the parameter at fault).</summary>
+    /// <summary>
+    /// Adds a site's log density, checking it when diagnosing (the first NaN names its site and the parameter at fault).
+    /// The term's node, just recorded by the distribution and referred to by nothing else, is taken off the tape and its
+    /// parents go to the total directly; <paramref name="valueIndex"/> is the site's own value's node, which the model
+    /// holds and which is never taken (a log density that returned its argument would otherwise lose it).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void AddSiteTerm<D>(Real term, in Visit visit, D d) where D : IRealDistribution
+    private void AddSiteTerm<D>(Real term, in Visit visit, D d, int valueIndex = 0) where D : IRealDistribution
     {
         if (_diagnosing && double.IsNaN(term.Value)) Diagnose(visit, d);
+        var index = term.Index;
+        if (index != 0 && index != valueIndex && _tape is { } tape && tape.TryTakeLast(index, out var p1, out var d1, out var p2, out var d2, out var p3, out var d3))
+        {
+            if (_takenCount + 3 > _takenParents.Length)
+            {
+                Array.Resize(ref _takenParents, _takenParents.Length * 2);
+                Array.Resize(ref _takenPartials, _takenParents.Length);
+            }
+            Take(p1, d1);
+            Take(p2, d2);
+            Take(p3, d3);
+            term = new Real(term.Value, 0);
+        }
         AddTerm(term);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Take(int parent, double partial)
+    {
+        if (parent == 0) return;
+        _takenParents[_takenCount] = parent;
+        _takenPartials[_takenCount++] = partial;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -409,16 +445,14 @@ public sealed class DifferentiableContext
     private Real Total()
     {
         var n = _termCount;
-        if (n == 0) return 0.0;
-        if (_ones.Length < n)
-        {
-            _ones = new double[Math.Max(n, 2 * _ones.Length)];
-            _ones.AsSpan().Fill(1.0);
-        }
+        if (n == 0 && _takenCount == 0) return 0.0;
         var terms = _terms.AsSpan(0, n);
         double total = 0;
         foreach (var t in terms) total += t.Value;
-        return Real.FromPartials(total, terms, _ones.AsSpan(0, n));
+        var chain = new PartialsChain();
+        foreach (var t in terms) chain.Add(t.Index, 1.0);
+        for (var i = 0; i < _takenCount; i++) chain.Add(_takenParents[i], _takenPartials[i]);
+        return chain.Finish(total);
     }
 
     // ------------------------------------------------------------------ the effects (called by generated code)
@@ -465,7 +499,7 @@ public sealed class DifferentiableContext
             if (_record is { } r) r[v.ValueIndex] = x.Value;
         }
         else x = v.Value;
-        AddSiteTerm(distribution.LogDensity(x), v, distribution);
+        AddSiteTerm(distribution.LogDensity(x), v, distribution, x.Index);
         return x;
     }
 
@@ -600,14 +634,14 @@ public sealed class DifferentiableContext
 
     /// <summary>An observation of a continuous value.</summary>
     public void Observe<D>(in SiteAddress address, D distribution, Real value) where D : struct, IRealContinuous
-        => ObserveTerm(address, distribution.LogDensity(value), distribution);
+        => ObserveTerm(address, distribution.LogDensity(value), distribution, value.Index);
 
     /// <summary>An observation of a discrete value.</summary>
     public void ObserveDiscrete<T, D>(in SiteAddress address, D distribution, T value) where D : struct, IRealDiscrete<T>
         => ObserveTerm(address, distribution.LogProbability(value), distribution);
 
     /// <summary>What every observation does with its term: records the visit while discovering, else adds it at its visit.</summary>
-    private void ObserveTerm<D>(in SiteAddress address, Real term, D distribution) where D : IRealDistribution
+    private void ObserveTerm<D>(in SiteAddress address, Real term, D distribution, int valueIndex = 0) where D : IRealDistribution
     {
         if (_discovering)
         {
@@ -615,7 +649,7 @@ public sealed class DifferentiableContext
             AddTerm(term);
             return;
         }
-        AddSiteTerm(term, Next(VisitKind.Observe), distribution);
+        AddSiteTerm(term, Next(VisitKind.Observe), distribution, valueIndex);
     }
 
     /// <summary>An observation of a whole vector (a vectorised family or a fused GLM), one term on the tape.</summary>
