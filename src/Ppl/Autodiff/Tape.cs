@@ -108,12 +108,46 @@ public sealed class Tape
         Array.Clear(adj, 0, n);
         if (output.Index == 0) return;
         adj[output.Index] = 1.0;
+        Sweep(output.Index);
+    }
+
+    /// <summary>
+    /// The backward sweep of a sum that was never recorded: Σ <paramref name="terms"/> + Σⱼ <paramref name="partials"/>ⱼ ·
+    /// node(<paramref name="parents"/>ⱼ), each term's adjoint seeded with 1 and each parent's with its partial. Afterwards
+    /// <see cref="Adjoint"/> gives the sum's derivatives, as <see cref="Backward(Real)"/> of the recorded sum would, without
+    /// the sum's chain of nodes (a differentiable form's total over its sites).
+    /// </summary>
+    internal void Backward(ReadOnlySpan<Real> terms, ReadOnlySpan<int> parents, ReadOnlySpan<double> partials)
+    {
+        var n = _count;
+        var adj = _adjoints;
+        Array.Clear(adj, 0, n);
+        var top = 0;
+        foreach (var t in terms)
+        {
+            adj[t.Index] += 1.0;
+            top = Math.Max(top, t.Index);
+        }
+        for (var j = 0; j < parents.Length; j++)
+        {
+            adj[parents[j]] += partials[j];
+            top = Math.Max(top, parents[j]);
+        }
+        // Constant terms seeded the sink; it has no parents to pass that on to.
+        adj[0] = 0;
+        if (top > 0) Sweep(top);
+    }
+
+    /// <summary>The sweep from node <paramref name="from"/> down, the adjoints seeded.</summary>
+    private void Sweep(int from)
+    {
+        var adj = _adjoints;
         var nodes = _nodes;
         // The sweep runs in segments between multi-output operations, so the per-node loop has no extra test: nodes
         // down to just above an operation's first output node, then its rule (the output nodes are parentless).
         var op = _opCount - 1;
-        while (op >= 0 && _opFirst[op] > output.Index) op--;
-        var i = output.Index;
+        while (op >= 0 && _opFirst[op] > from) op--;
+        var i = from;
         while (true)
         {
             var stop = op >= 0 ? _opFirst[op] : 0;
@@ -133,7 +167,7 @@ public sealed class Tape
         }
     }
 
-    /// <summary>∂output/∂<paramref name="v"/> after <see cref="Backward"/> (0 for constants).</summary>
+    /// <summary>∂output/∂<paramref name="v"/> after <see cref="Backward(Real)"/> (0 for constants).</summary>
     public double Adjoint(Real v) => v.Index == 0 ? 0.0 : _adjoints[v.Index];
 
     /// <summary>Records a node; returns its index.</summary>

@@ -162,4 +162,36 @@ public class TapeTests
         Assert.Equal(11.0, tape.Adjoint(a));
         Assert.Equal(17.0, tape.Adjoint(b));
     }
+
+    [Fact]
+    public void TheSeededSweepOfAnUnrecordedSumEqualsTheSweepOfTheRecordedSum()
+    {
+        var tape = Tape.Current;
+        double[] p = [0.7, -1.3, 2.2];
+        double[] Gradient(bool recorded)
+        {
+            tape.Reset();
+            var v = p.Select(tape.Variable).ToArray();
+            var a = RealMath.Exp(v[0] * v[1]);
+            var b = RealMath.Sin(v[2]) + v[0];
+            Real[] terms = [a, 4.0, b, a];                     // a constant term, and a term twice
+            int[] parents = [v[1].Index, b.Index, v[2].Index]; // taken parents with their partials
+            double[] partials = [0.5, -2.0, 3.0];
+            if (recorded)
+            {
+                var sum = Real.FromPartials(0, [.. terms, v[1], b, v[2]], [1, 1, 1, 1, .. partials]);
+                tape.Backward(sum);
+            }
+            else tape.Backward(terms, parents, partials);
+            return v.Select(tape.Adjoint).ToArray();
+        }
+        var expected = Gradient(recorded: true);
+        var seeded = Gradient(recorded: false);
+        for (var i = 0; i < p.Length; i++) Assert.Equal(expected[i], seeded[i], 12);
+        // By hand: ∂/∂x₀ = 2·x₁e^{x₀x₁} + 1 − 2, ∂/∂x₁ = 2·x₀e^{x₀x₁} + 0.5, ∂/∂x₂ = cos x₂ − 2 cos x₂ + 3.
+        var e = Math.Exp(p[0] * p[1]);
+        Assert.Equal(2 * p[1] * e + 1 - 2, seeded[0], 12);
+        Assert.Equal(2 * p[0] * e + 0.5, seeded[1], 12);
+        Assert.Equal(Math.Cos(p[2]) * (1 - 2) + 3, seeded[2], 12);
+    }
 }

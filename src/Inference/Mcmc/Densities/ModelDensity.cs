@@ -172,18 +172,26 @@ public sealed class ModelDensity<TArgs> : IModelDensity
         {
             context.Begin(Layout, theta, record, diagnose, Name, derived: derived);
             _body(context, _args);
-            lp = context.End();
+            // The total is never recorded: its value is summed, and the sweep starts from its terms' seeds.
+            var value = context.EndValue();
+            if (!gradient || double.IsNaN(value)) return NotNaN(value, gradient, gradientOut);
+            context.BackwardOfTotal(tape);
+            for (var i = 0; i < Dimension; i++) gradientOut[i] = tape.Adjoint(theta[i]);
+            return value;
         }
-        else lp = SumOut(context, theta, record, diagnose, derived);
-        if (!gradient) return double.IsNaN(lp.Value) ? double.NegativeInfinity : lp.Value;
-        if (double.IsNaN(lp.Value))
-        {
-            gradientOut.Clear();
-            return double.NegativeInfinity;
-        }
+        lp = SumOut(context, theta, record, diagnose, derived);
+        if (!gradient || double.IsNaN(lp.Value)) return NotNaN(lp.Value, gradient, gradientOut);
         tape.Backward(lp);
         for (var i = 0; i < Dimension; i++) gradientOut[i] = tape.Adjoint(theta[i]);
         return lp.Value;
+    }
+
+    /// <summary>A value-only result, or a NaN log density as −∞ with a zero gradient.</summary>
+    private static double NotNaN(double value, bool gradient, Span<double> gradientOut)
+    {
+        if (!double.IsNaN(value)) return value;
+        if (gradient) gradientOut.Clear();
+        return double.NegativeInfinity;
     }
 
     [ThreadStatic]

@@ -369,10 +369,31 @@ public sealed class DifferentiableContext
     /// <summary>Ends a replay: checks that the run visited the whole layout and returns the log density.</summary>
     public Real End()
     {
+        CheckVisitedAll();
+        return Total();
+    }
+
+    /// <summary>
+    /// Ends a replay as <see cref="End"/> does but records nothing: the log density's value, whose gradient
+    /// <see cref="BackwardOfTotal"/> then sweeps without the total's chain of nodes.
+    /// </summary>
+    internal double EndValue()
+    {
+        CheckVisitedAll();
+        double total = 0;
+        foreach (var t in _terms.AsSpan(0, _termCount)) total += t.Value;
+        return total;
+    }
+
+    /// <summary>The backward sweep of the total <see cref="EndValue"/> returned, on the tape the run recorded on.</summary>
+    internal void BackwardOfTotal(Tape tape) =>
+        tape.Backward(_terms.AsSpan(0, _termCount), _takenParents.AsSpan(0, _takenCount), _takenPartials.AsSpan(0, _takenCount));
+
+    private void CheckVisitedAll()
+    {
         if (_k != _visits.Length)
             throw new DifferentiableLayoutException(
                 $"A run of '{_model}' visited {_k} sites where its layout has {_visits.Length}: the model's sites depend on the values of its continuous choices, so it has no fixed set of coordinates for gradient-based inference.");
-        return Total();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
