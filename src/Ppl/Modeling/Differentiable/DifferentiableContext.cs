@@ -516,7 +516,8 @@ public sealed class DifferentiableContext
         {
             Real logJ = 0.0;
             x = distribution.Constrain(_theta[v.Coordinate], ref logJ);
-            AddTerm(logJ);
+            // An unbounded choice's log-Jacobian is the constant 0, which adds nothing to the sum in either kind of run.
+            if (logJ.Index != 0 || logJ.Value != 0) AddTerm(logJ);
             if (_record is { } r) r[v.ValueIndex] = x.Value;
         }
         else x = v.Value;
