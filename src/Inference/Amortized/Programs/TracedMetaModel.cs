@@ -101,10 +101,10 @@ public sealed class TracedMetaModel<TArgs, TRet> : IMetaModel
 
     /// <summary>
     /// A fresh network for this problem: <see cref="Configure"/>d sizes and <see cref="Transform"/>, on
-    /// <paramref name="device"/> (the CPU when null) in <paramref name="dtype"/>.
+    /// <paramref name="device"/> (the CPU when null) in <paramref name="dtype"/> (TorchSharp's default dtype, float32, when null).
     /// </summary>
     public DistributionTransformer CreateTransformer(DtConfig sizes, long seed = 0, ProblemStandardisation? standardisation = null,
-        Device? device = null, ScalarType dtype = ScalarType.Float32) =>
+        Device? device = null, ScalarType? dtype = null) =>
         new(Configure(sizes), Transform, seed, standardisation, device, dtype);
 
     /// <summary>The prior as a Gaussian mixture over f(latents) (given or fitted); null for a parametric prior token.</summary>

@@ -33,9 +33,9 @@ public sealed class DistributionTransformer : nn.Module
     /// <param name="seed">Seeds the initial weights.</param>
     /// <param name="standardisation">An exact symmetry of the problem family applied before the network reads a problem (none when null).</param>
     /// <param name="device">Where the weights live (the CPU when null); they are initialised on the CPU and moved, so a seed gives the same network on every device.</param>
-    /// <param name="dtype">The weights' floating dtype (float32 by default).</param>
+    /// <param name="dtype">The weights' floating dtype (null: TorchSharp's default dtype, float32 unless changed).</param>
     public DistributionTransformer(DtConfig config, SampleSpaceTransform? transform = null, long seed = 0, ProblemStandardisation? standardisation = null,
-        Device? device = null, ScalarType dtype = ScalarType.Float32) : base("DistributionTransformer")
+        Device? device = null, ScalarType? dtype = null) : base("DistributionTransformer")
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
@@ -51,7 +51,7 @@ public sealed class DistributionTransformer : nn.Module
             .Select(i => new DecoderLayer($"layer{i}", config.ModelDimension, config.Heads, config.FeedForward)).ToArray());
         head = new GmmHead("head", config);
         RegisterComponents();
-        Move(device ?? CPU, dtype);
+        if (device is not null || dtype is not null) Move(device ?? Device, dtype ?? DType);
     }
 
     /// <summary>Where the weights live.</summary>
