@@ -1,7 +1,9 @@
 using Ppl.Inference.Amortized.Exact;
+using Ppl.Inference.Amortized.Programs;
 using Ppl.Inference.Amortized.Proposal;
 using Ppl.Inference.Amortized.Training;
 using Ppl.Inference.Amortized.Transformer;
+using Ppl.Inference.Tests.Amortized.Programs;
 using Ppl.Inference.Tests.Variational;
 using Xunit;
 using Xunit.Sdk;
@@ -36,15 +38,7 @@ public sealed class DtDeviceTests
         AssertWeights(f32, ScalarType.Float32);
         AssertWeights(f64, ScalarType.Float64);
         // The same weights in both (perturbed, since the zero-initialised output projections would hide most paths).
-        manual_seed(9);
-        using (no_grad())
-        {
-            foreach (var (p32, p64) in f32.parameters().Zip(f64.parameters()))
-            {
-                p32.AddInPlace(randn_like(p32).Times(0.3));
-                p64.copy_(p32);
-            }
-        }
+        SameWeights(f32, f64, 9);
         var batch = MetaModels.Gmm1D(3).Simulate(64, new Rng(5));
         using var ng = no_grad();
         var q32 = f32.Forward(batch.Prior, batch.Observations).Posterior;
@@ -58,6 +52,41 @@ public sealed class DtDeviceTests
             Assert.True(Math.Abs(lp32[i] - lp64[i]) < 1e-4 * (1 + Math.Abs(lp64[i])), $"problem {i}: float32 {lp32[i]}, float64 {lp64[i]}");
         // Negative control: the float32 network's weights fail the float64 check.
         Assert.ThrowsAny<XunitException>(() => AssertWeights(f32, ScalarType.Float64));
+    }
+
+    /// <summary>Perturbs <paramref name="from"/>'s weights and copies them into <paramref name="to"/> (another dtype).</summary>
+    private static void SameWeights(DistributionTransformer from, DistributionTransformer to, long seed)
+    {
+        manual_seed(seed);
+        using var ng = no_grad();
+        foreach (var (p, q) in from.parameters().Zip(to.parameters()))
+        {
+            p.AddInPlace(randn_like(p).Times(0.3));
+            q.copy_(p);
+        }
+    }
+
+    [Fact]
+    public void A_traced_programs_posterior_from_a_float64_network_is_the_float32_networks_in_cpu_doubles()
+    {
+        var meta = new TracedMetaModel<int, double>(ProgramModels.NormalInverseGammaModel, NormalInverseGammaDt.N,
+            [DtLatent.Real("mu"), DtLatent.Positive("sigma2")], DtObserved.Indexed(i => new Address("y", i)), DtPriorToken<int>.FittedToPrior(3));
+        var f32 = meta.CreateTransformer(NormalInverseGammaDt.Sizes, seed: 3);
+        var f64 = meta.CreateTransformer(NormalInverseGammaDt.Sizes, seed: 3, device: CPU, dtype: ScalarType.Float64);
+        AssertWeights(f32, ScalarType.Float32);
+        AssertWeights(f64, ScalarType.Float64);
+        SameWeights(f32, f64, 11);
+        var observations = NormalInverseGammaDt.Observe(NormalInverseGammaDt.Data);
+        var q32 = meta.Posterior(f32, NormalInverseGammaDt.N, observations);
+        var q64 = meta.Posterior(f64, NormalInverseGammaDt.N, observations);
+        var rng = new Rng(5);
+        for (var i = 0; i < 20; i++)
+        {
+            var x = q64.Sample(rng);
+            var a = q32.LogDensity(x);
+            var b = q64.LogDensity(x);
+            Assert.True(Math.Abs(a - b) < 1e-4 * (1 + Math.Abs(b)), $"draw {i}: float32 network {a}, float64 network {b}");
+        }
     }
 
     [Fact]
