@@ -7,7 +7,10 @@
 # On CUDA it first runs `batched-check` (correctness against exact answers: importance-sampling evidence,
 # SMC unbiasedness, many-chain HMC moments, device against CPU log joint) in float32 and float64, then the
 # `batched` benchmark at GPU sizes, then a short `brain-sentiment` (the transformer prior and every distillation
-# method on the device). The CUDA libtorch comes from, in this order:
+# method on the device), and short runs of programmable VI (`vae`: the ELBO of an amortised guide, networks, data and
+# the objective's tensors on the device) and of the Distribution Transformer (`dt-invgamma`: training, batched
+# inference and the DT proposal) with `--device cuda`, in float32 and float64; the CPU fallback runs those two on the
+# CPU at small sizes. The CUDA libtorch comes from, in this order:
 #   1. PPL_LIBTORCH_DIR, a folder holding libtorch_cuda.so (e.g. a PyTorch install's torch/lib);
 #   2. the PyTorch that `python3` imports, when it sees a GPU (its torch/lib);
 #   3. the NuGet package libtorch-cuda-12.8-linux-x64 (version PPL_LIBTORCH_CUDA_VERSION, default 2.10.0,
@@ -22,11 +25,38 @@ bench=bench/Ppl.Bench
 version="${PPL_LIBTORCH_CUDA_VERSION:-2.10.0}"
 
 cpu_run() {
-  echo "== CPU fallback: build, check and run the batched paths at small sizes"
+  echo "== CPU fallback: build, check and run the batched paths, VI and the DT at small sizes"
   dotnet build -c Release "$bench" -v q -nologo || return 1
   local status=0
   dotnet run -c Release --no-build --project "$bench" -- batched-check || status=$?
   dotnet run -c Release --no-build --project "$bench" -- batched --quick --threads "${PPL_TORCH_THREADS:-1}" || status=$?
+  local examples_out="$root/examples/Ppl.Examples/bin/cpu-check"
+  if dotnet build -c Release examples/Ppl.Examples -v q -nologo -o "$examples_out"; then
+    vi_dt_run "$examples_out/Ppl.Examples.dll" cpu float32 small || status=$?
+  else
+    status=1
+  fi
+  return $status
+}
+
+vi_dt_run() {   # $1: the built Ppl.Examples.dll; $2: device; $3: dtype; $4: small|short
+  # Programmable VI (the VAE's ELBO through Trainer's objective language) and the Distribution Transformer (train, infer,
+  # propose) on the device. Run in a scratch folder: dt-invgamma writes its checkpoint under ./artifacts, which must not
+  # replace a trained network that --reuse reads.
+  local scratch status=0
+  scratch="$(mktemp -d)"
+  if [ "$4" = small ]; then
+    echo "== VI (vae) and DT (dt-invgamma), small, on $2 in $3"
+    (cd "$scratch" && dotnet "$1" vae --device "$2" --dtype "$3" --train 400 --test 100 --epochs 2 --batch 50 --json) || status=$?
+    (cd "$scratch" && dotnet "$1" dt-invgamma --device "$2" --dtype "$3" --steps 50 --batch 64 --problems 100 --svi-problems 1 \
+      --is-problems 3 --particles 200 --json) || status=$?
+  else
+    echo "== VI (vae) and DT (dt-invgamma), short, on $2 in $3"
+    (cd "$scratch" && dotnet "$1" vae --device "$2" --dtype "$3" --train 6000 --test 1000 --epochs 3 --batch 100 --json) || status=$?
+    (cd "$scratch" && dotnet "$1" dt-invgamma --device "$2" --dtype "$3" --steps 500 --batch 256 --problems 1000 --svi-problems 2 \
+      --is-problems 10 --particles 1000 --json) || status=$?
+  fi
+  rm -rf "$scratch"
   return $status
 }
 
@@ -50,6 +80,9 @@ cuda_run() {   # $1: the built Ppl.Bench.dll; $2: the built Ppl.Examples.dll
       --is 100,10000,100000,1000000 --smc 100,10000,100000,1000000 --chains 1,64,1024,4096,16384 --ess-chains 4096 || status=$?
   done
   sentiment_run "$2" cuda || status=$?
+  for dtype in float32 float64; do
+    vi_dt_run "$2" cuda "$dtype" short || status=$?
+  done
   return $status
 }
 

@@ -33,6 +33,38 @@ internal sealed class ExampleContext(IReadOnlyDictionary<string, string?> option
     public string String(string name, string fallback) =>
         options.TryGetValue(name, out var v) ? v ?? throw new ArgumentException($"--{name} expects a value.") : fallback;
 
+    /// <summary>
+    /// The device option (<c>--device cpu|cuda|cuda:N</c>, default <paramref name="fallback"/>); CUDA must be available
+    /// (a build with a CUDA libtorch on a machine with a GPU, see <c>bench/gpu-check.sh</c>).
+    /// </summary>
+    public TorchSharp.torch.Device Device(string fallback = "cpu")
+    {
+        var name = String("device", fallback);
+        TorchSharp.torch.Device device;
+        try
+        {
+            device = TorchSharp.torch.device(name);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            throw new ArgumentException($"--device expects cpu or cuda (cuda:N), got '{name}'.", e);
+        }
+        if (device.type == TorchSharp.DeviceType.CUDA && !TorchSharp.torch.cuda.is_available())
+            throw new ArgumentException("--device cuda, but torch.cuda.is_available() is false: this build carries the CPU libtorch (see bench/gpu-check.sh).");
+        return device;
+    }
+
+    /// <summary>The dtype option (<c>--dtype float32|float64</c>, default <paramref name="fallback"/>).</summary>
+    public TorchSharp.torch.ScalarType DType(TorchSharp.torch.ScalarType fallback) =>
+        options.TryGetValue("dtype", out var v)
+            ? v switch
+            {
+                "float32" => TorchSharp.torch.ScalarType.Float32,
+                "float64" => TorchSharp.torch.ScalarType.Float64,
+                _ => throw new ArgumentException($"--dtype expects float32 or float64, got '{v}'."),
+            }
+            : fallback;
+
     /// <summary>True when a flag is present.</summary>
     public bool Flag(string name) => options.ContainsKey(name);
 

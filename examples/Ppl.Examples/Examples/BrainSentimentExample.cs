@@ -30,13 +30,8 @@ internal sealed class BrainSentimentExample : IExample
     public IReadOnlyDictionary<string, object> Run(ExampleContext context)
     {
         set_num_threads(context.Int("threads", 1));
-        var device = torch.device(context.String("device", "cpu"));
-        var dtype = context.String("dtype", "float32") switch
-        {
-            "float32" => ScalarType.Float32,
-            "float64" => ScalarType.Float64,
-            var other => throw new ArgumentException($"--dtype expects float32 or float64, got '{other}'."),
-        };
+        var device = context.Device();
+        var dtype = context.DType(ScalarType.Float32);
         var steps = context.Int("steps", 300);
         var evaluationSamples = context.Int("eval-samples", 16);
         var checkpoints = Math.Max(1, context.Int("frontier-points", 5));

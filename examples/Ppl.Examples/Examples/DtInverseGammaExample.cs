@@ -26,7 +26,7 @@ internal sealed class DtInverseGammaExample : IExample
 
     public string Name => "dt-invgamma";
 
-    public string Description => "Distribution Transformer on the inverse-gamma conjugate task (--steps, --batch, --lr, --reuse, --raw, --problems, --svi-problems)";
+    public string Description => "Distribution Transformer on the inverse-gamma conjugate task (--steps, --batch, --lr, --reuse, --raw, --problems, --svi-problems, --device, --dtype)";
 
     /// <summary>
     /// The training problem read from the [Model] <see cref="DtInverseGammaModels.Variance"/> by address: the latent
@@ -54,6 +54,10 @@ internal sealed class DtInverseGammaExample : IExample
         var raw = context.Flag("raw");
         var standardisation = raw ? null : new VarianceScaleStandardisation();
         var learningRate = context.Double("lr", 2e-3);
+        // The network trains and infers on --device in --dtype (float32 on the CPU by default); the exact answers,
+        // the KL estimates and the importance sampler stay on the CPU in float64.
+        var device = context.Device();
+        var dtype = context.DType(ScalarType.Float32);
         var path = Path.Combine("artifacts", raw ? "dt-invgamma-raw" : "dt-invgamma", "dt.bin");
         var config = new DtConfig
         {
@@ -64,13 +68,13 @@ internal sealed class DtInverseGammaExample : IExample
         double trainSeconds = 0;
         if (context.Flag("reuse") && File.Exists(path))
         {
-            model = DistributionTransformer.Load(path, SampleSpaceTransform.Log, standardisation);
+            model = DistributionTransformer.Load(path, SampleSpaceTransform.Log, standardisation, device, dtype);
             context.Console.MarkupLine($"Loaded the transformer trained before from [bold]{path}[/].");
         }
         else
         {
-            model = Problem.CreateTransformer(config, seed: context.Seed, standardisation: standardisation);
-            context.Console.MarkupLine($"DT-5: {model.ParameterCount:N0} parameters; {steps} steps of {batch} fresh simulations.");
+            model = Problem.CreateTransformer(config, seed: context.Seed, standardisation: standardisation, device: device, dtype: dtype);
+            context.Console.MarkupLine($"DT-5: {model.ParameterCount:N0} parameters on {device.type} in {dtype}; {steps} steps of {batch} fresh simulations.");
             var result = context.WithProgress("Training", progress => DtTrainer.Train(model, Problem,
                 new DtTrainingOptions { Steps = steps, BatchSize = batch, LearningRate = learningRate, WarmupSteps = Math.Min(200, steps / 10), CheckpointPath = path },
                 new Rng(context.Seed), new Ppl.Inference.RunOptions { Progress = progress }));
@@ -167,10 +171,12 @@ internal sealed class DtInverseGammaExample : IExample
         };
     }
 
+    /// <summary>The network's posteriors for a batch, back on the CPU (which also waits for a device to finish).</summary>
     private static GmmTensors Gmm(DistributionTransformer model, MetaBatch b)
     {
         using var ng = no_grad();
-        return model.Forward(b.Prior, b.Observations).Posterior;
+        var q = model.Forward(b.Prior, b.Observations).Posterior;
+        return q.Means.device_type == DeviceType.CPU ? q : new GmmTensors(q.LogWeights.cpu(), q.Means.cpu(), q.ScaleTrils.cpu());
     }
 
     /// <summary>Fits N(m, s²) to p(y | z) by maximising the ELBO (1000 Adam steps, 10 draws each) and returns its KL from the exact posterior.</summary>

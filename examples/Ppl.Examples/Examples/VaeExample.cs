@@ -51,8 +51,9 @@ internal sealed class VaeExample : IExample
         public Tensor Decode(Tensor z) => dec2.forward(dec1.forward(z).LeakyRelu());
     }
 
-    /// <summary>The settings of a run.</summary>
-    internal sealed record Settings(int Train = 6000, int Test = 1000, int Epochs = 20, int Batch = 100, double LearningRate = 1e-3, int Seed = 1);
+    /// <summary>The settings of a run; Device (the CPU when null) and DType are where the networks, the batches and the objective's tensors live.</summary>
+    internal sealed record Settings(int Train = 6000, int Test = 1000, int Epochs = 20, int Batch = 100, double LearningRate = 1e-3, int Seed = 1,
+        Device? Device = null, ScalarType DType = ScalarType.Float32);
 
     /// <summary>What a run produced: ELBO per image per epoch (training estimates and held-out values) and the PNG written.</summary>
     internal sealed record Result(IReadOnlyList<double> TrainElbo, IReadOnlyList<double> TestElbo, double InitialTestElbo, string? ImagePath);
@@ -61,7 +62,7 @@ internal sealed class VaeExample : IExample
     {
         var settings = new Settings(
             Train: context.Int("train", 6000), Test: context.Int("test", 1000), Epochs: context.Int("epochs", 20),
-            Batch: context.Int("batch", 100), Seed: context.Seed);
+            Batch: context.Int("batch", 100), Seed: context.Seed, Device: context.Device(), DType: context.DType(ScalarType.Float32));
         var result = Train(settings, context.PlotPath ?? "vae.png", context.Console);
         return new Dictionary<string, object>
         {
@@ -81,13 +82,18 @@ internal sealed class VaeExample : IExample
         set_num_threads(1);
         manual_seed(s.Seed);
         var rng = new Rng((ulong)s.Seed);
+        var device = s.Device ?? CPU;
         var train = tensor(VaeShapes.Draw(s.Train, rng), [s.Train, VaeShapes.Pixels]);
         var test = tensor(VaeShapes.Draw(s.Test, rng), [s.Test, VaeShapes.Pixels]);
         var net = new Networks();
+        // Weights are drawn on the CPU (the seed fixes them everywhere), then moved; the data follow. The defaults (CPU, float32) move nothing.
+        var onDevice = device.type != DeviceType.CPU || s.DType != ScalarType.Float32;
+        if (onDevice) net.to(device).to(s.DType);
+        var testHere = onDevice ? test.to(s.DType, device) : test;
 
         // The model p(z) p(x | z) and the amortised guide q(z | x) are [Model] methods taking the batch and the networks.
         Expectation Elbo(Tensor x) => Objectives.Elbo(VaeModels.GenerativeModel, (x, net), Vi.Guide(VaeModels.EncoderModel, (x, net)));
-        double TestElbo() => Elbo(test).Value(rng) / s.Test;
+        double TestElbo() => Elbo(testHere).Value(rng, 1, device, s.DType) / s.Test;
 
         // TorchSharp's optim.Adam update, with its scalars kept alive during each libtorch call (see TensorArithmetic).
         using var optimizer = new Ppl.Inference.Optimization.AdamWOptimizer(net.parameters(), s.LearningRate);
@@ -105,8 +111,9 @@ internal sealed class VaeExample : IExample
                 cancellation.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 var x = train.index_select(0, tensor(order.AsSpan(k * s.Batch, s.Batch).ToArray().Select(i => (long)i).ToArray()));
+                if (onDevice) x = x.to(s.DType, device);
                 optimizer.ZeroGradients();
-                var estimate = Elbo(x).Estimate(rng);
+                var estimate = Elbo(x).Estimate(rng, 1, device, s.DType);
                 (-estimate.Surrogate).backward();
                 optimizer.Step();
                 sum += estimate.Value;
@@ -119,6 +126,7 @@ internal sealed class VaeExample : IExample
         string? written = null;
         if (imagePath is not null)
         {
+            if (onDevice) net.to(CPU).to(ScalarType.Float32); // the image is drawn on the CPU
             written = WriteImage(net, test, imagePath);
             console.MarkupLine($"held-out images, reconstructions and model samples written to [bold]{Markup.Escape(written)}[/]");
         }

@@ -18,7 +18,8 @@ internal static partial class VaeModels
     public static Tensor Generative(Tensor x, VaeExample.Networks net)
     {
         var b = x.shape[0];
-        var z = Sample(Normal(zeros(b, VaeExample.Latent), ones(b, VaeExample.Latent)), "z");
+        // The prior's parameters follow the data's device and dtype.
+        var z = Sample(Normal(zeros(b, VaeExample.Latent, x.dtype, x.device), ones(b, VaeExample.Latent, x.dtype, x.device)), "z");
         Observe(BernoulliLogits(net.Decode(z)), x, "x");
         return z;
     }

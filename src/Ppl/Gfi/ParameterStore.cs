@@ -40,6 +40,29 @@ public sealed class ParameterStore
         }
     }
 
+    /// <summary>
+    /// Moves every parameter to <paramref name="device"/>, converting it to <paramref name="dtype"/> when one is given, as a
+    /// new leaf that requires gradients (the old tensors, and references to them, are left as they were). Later
+    /// <c>Param</c> calls return the moved tensors; move before an optimiser takes the list.
+    /// </summary>
+    public void MoveTo(Device device, ScalarType? dtype = null)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        if (dtype is { } d && d is not (ScalarType.Float64 or ScalarType.Float32 or ScalarType.Float16 or ScalarType.BFloat16))
+            throw new ArgumentException($"Parameters must be floating-point; {d} is not.", nameof(dtype));
+        lock (_gate)
+        {
+            foreach (var name in _parameters.Keys.ToArray())
+            {
+                var p = _parameters[name];
+                var sameDevice = p.device.type == device.type && (device.type == DeviceType.CPU || p.device.index == device.index);
+                if (sameDevice && (dtype is null || p.dtype == dtype)) continue;
+                using var moved = p.detach().to(dtype ?? p.dtype, device);
+                _parameters[name] = moved.clone().requires_grad_(true).DetachFromDisposeScope();
+            }
+        }
+    }
+
     /// <summary>Zeroes the gradients of every parameter.</summary>
     public void ZeroGradients()
     {

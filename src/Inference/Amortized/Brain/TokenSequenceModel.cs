@@ -8,7 +8,10 @@ namespace Ppl.Inference.Amortized.Brain;
 /// over a fixed vocabulary and length, conditioned on a prompt index: the toy "language model" of
 /// papers.md 4.6 T2. Each position sees the prompt, its position and the previous token, so any
 /// chain-structured target (a Markov prior times a reward made of token and bigram terms) is within
-/// reach. Scoring is teacher forcing over the whole batch in one pass.
+/// reach. Scoring is teacher forcing over the whole batch in one pass. The parameters live on a device in a dtype (CPU
+/// float64 by default); log densities leave as CPU float64 (the distillation loop stores its scores that way, the
+/// gradient flows back through the copy), and draws are made on the CPU from the stream, so a seed gives the same
+/// tokens on every device.
 /// </summary>
 public sealed class TokenSequenceModel : TensorAmortizedFamily<int, int[]>
 {
@@ -27,7 +30,10 @@ public sealed class TokenSequenceModel : TensorAmortizedFamily<int, int[]>
     /// <param name="hidden">Hidden width H.</param>
     /// <param name="rng">Initialisation stream.</param>
     /// <param name="logitScale">Scale of the initial output weights: larger values make a peakier initial distribution.</param>
-    public TokenSequenceModel(int prompts, int vocabulary, int length, int hidden, Rng rng, double logitScale = 1.0)
+    /// <param name="device">Where the parameters live (the CPU when null); they are drawn on the CPU and moved, so a seed gives the same model everywhere.</param>
+    /// <param name="dtype">The parameters' floating dtype.</param>
+    public TokenSequenceModel(int prompts, int vocabulary, int length, int hidden, Rng rng, double logitScale = 1.0, Device? device = null,
+        ScalarType dtype = ScalarType.Float64)
     {
         if (prompts < 1 || vocabulary < 2 || length < 1 || hidden < 1)
             throw new ArgumentOutOfRangeException(nameof(prompts), "Need at least one prompt, two tokens, length 1 and width 1.");
@@ -36,8 +42,18 @@ public sealed class TokenSequenceModel : TensorAmortizedFamily<int, int[]>
         Vocabulary = vocabulary;
         Length = length;
         Hidden = hidden;
+        if (dtype is not (ScalarType.Float64 or ScalarType.Float32 or ScalarType.Float16 or ScalarType.BFloat16))
+            throw new ArgumentException($"The parameters need a floating dtype, got {dtype}.", nameof(dtype));
+        Device = device ?? CPU;
+        DType = dtype;
         using var gen = rng.TorchGenerator();
-        Tensor Init(long[] shape, double sd) => randn(shape, ScalarType.Float64, generator: gen).Times(sd).requires_grad_(true).DetachFromDisposeScope();
+        Tensor Init(long[] shape, double sd)
+        {
+            using var scope = NewDisposeScope();
+            var t = randn(shape, ScalarType.Float64, generator: gen).Times(sd);
+            if (dtype != ScalarType.Float64 || Device.type != DeviceType.CPU) t = t.to(dtype, Device);
+            return t.requires_grad_(true).MoveToOuterDisposeScope().DetachFromDisposeScope();
+        }
         _prompt = Init(new long[] { prompts, hidden }, 1.0);
         _position = Init(new long[] { length, hidden }, 1.0);
         _previous = Init(new long[] { vocabulary + 1, hidden }, 1.0);
@@ -53,6 +69,8 @@ public sealed class TokenSequenceModel : TensorAmortizedFamily<int, int[]>
         Vocabulary = source.Vocabulary;
         Length = source.Length;
         Hidden = source.Hidden;
+        Device = source.Device;
+        DType = source.DType;
         Tensor Copy(Tensor t) => t.detach().clone().requires_grad_(trainable).DetachFromDisposeScope();
         _prompt = Copy(source._prompt);
         _position = Copy(source._position);
@@ -75,6 +93,12 @@ public sealed class TokenSequenceModel : TensorAmortizedFamily<int, int[]>
     /// <summary>Hidden width.</summary>
     public int Hidden { get; }
 
+    /// <summary>Where the parameters live.</summary>
+    public Device Device { get; }
+
+    /// <summary>The parameters' floating dtype.</summary>
+    public ScalarType DType { get; }
+
     /// <inheritdoc />
     public override IReadOnlyList<Tensor> Parameters => _all;
 
@@ -84,12 +108,19 @@ public sealed class TokenSequenceModel : TensorAmortizedFamily<int, int[]>
     /// <inheritdoc />
     public override IConditionalModel<int, int[]> Snapshot() => new TokenSequenceModel(this, trainable: false);
 
-    /// <summary>log q(y | x) for prompt indices [N] (int64) and token sequences [N, L] (int64); returns [N].</summary>
+    /// <summary>
+    /// log q(y | x) for prompt indices [N] (int64) and token sequences [N, L] (int64), moved to <see cref="Device"/>; returns
+    /// [N] on <see cref="Device"/> in <see cref="DType"/>.
+    /// </summary>
     public Tensor SequenceLogProb(Tensor prompts, Tensor tokens)
     {
+        ArgumentNullException.ThrowIfNull(prompts);
+        ArgumentNullException.ThrowIfNull(tokens);
         using var scope = NewDisposeScope();
+        prompts = prompts.to(Device);
+        tokens = tokens.to(Device);
         var n = tokens.shape[0];
-        var start = TensorArithmetic.Full([n, 1], Vocabulary, ScalarType.Int64);
+        var start = TensorArithmetic.Full([n, 1], Vocabulary, ScalarType.Int64, Device);
         var previous = cat(new[] { start, tokens.narrow(1, 0, Length - 1) }, 1);
         var h = _prompt.index_select(0, prompts).unsqueeze(1).Plus(_position.unsqueeze(0))
             .Plus(_previous.index_select(0, previous.flatten()).view(n, Length, Hidden)).Plus(_bias).tanh();
@@ -107,7 +138,7 @@ public sealed class TokenSequenceModel : TensorAmortizedFamily<int, int[]>
         using var _ = no_grad();
         var prev = prefix.Count == 0 ? Vocabulary : prefix[^1];
         var h = _prompt[prompt].Plus(_position[prefix.Count]).Plus(_previous[prev]).Plus(_bias).tanh();
-        return nn.functional.softmax(h.matmul(_out).Plus(_outBias), 0).data<double>().ToArray();
+        return ToCpuDoubles(nn.functional.softmax(h.matmul(_out).Plus(_outBias), 0)).data<double>().ToArray();
     }
 
     /// <inheritdoc />
@@ -116,7 +147,7 @@ public sealed class TokenSequenceModel : TensorAmortizedFamily<int, int[]>
         var n = SamplesPerPrompt(prompts.Count, outputs.Count);
         using var scope = NewDisposeScope();
         var (x, y) = Encode(prompts, outputs, n);
-        return SequenceLogProb(x, y).view(prompts.Count, n).MoveToOuterDisposeScope();
+        return ToCpuDoubles(SequenceLogProb(x, y).view(prompts.Count, n)).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
@@ -128,16 +159,18 @@ public sealed class TokenSequenceModel : TensorAmortizedFamily<int, int[]>
         using var _ = no_grad();
         using var gen = rng.TorchGenerator();
         var n = (long)prompts.Count * samplesPerPrompt;
-        var x = tensor(prompts.Select(p => (long)CheckPrompt(p)).ToArray()).repeat_interleave(samplesPerPrompt);
+        var x = tensor(prompts.Select(p => (long)CheckPrompt(p)).ToArray()).repeat_interleave(samplesPerPrompt).to(Device);
         var hx = _prompt.index_select(0, x).Plus(_bias);
-        var prev = TensorArithmetic.Full([n], Vocabulary, ScalarType.Int64);
+        var prev = TensorArithmetic.Full([n], Vocabulary, ScalarType.Int64, Device);
         var columns = new Tensor[Length];
         for (var t = 0; t < Length; t++)
         {
             var h = hx.Plus(_position[t]).Plus(_previous.index_select(0, prev)).tanh();
-            var probs = nn.functional.softmax(h.matmul(_out).Plus(_outBias), 1);
-            prev = multinomial(probs, 1, replacement: true, generator: gen).squeeze(1);
-            columns[t] = prev;
+            // Drawn on the CPU in float64 from the stream's generator: the same tokens on every device.
+            var probs = ToCpuDoubles(nn.functional.softmax(h.matmul(_out).Plus(_outBias), 1));
+            var next = multinomial(probs, 1, replacement: true, generator: gen).squeeze(1);
+            columns[t] = next;
+            prev = next.to(Device);
         }
         var flat = stack(columns, 1).data<long>().ToArray();
         var result = new int[n][];
@@ -176,6 +209,10 @@ public sealed class TokenSequenceModel : TensorAmortizedFamily<int, int[]>
         }
         return (tensor(xs), tensor(ys).view(outputs.Count, Length));
     }
+
+    /// <summary><paramref name="t"/> as CPU float64 (itself when it is already), the form the distillation loop stores.</summary>
+    private static Tensor ToCpuDoubles(Tensor t) =>
+        t.device_type == DeviceType.CPU && t.dtype == ScalarType.Float64 ? t : t.to(ScalarType.Float64, CPU);
 
     private int CheckPrompt(int p) =>
         (uint)p < (uint)Prompts ? p : throw new ArgumentOutOfRangeException(nameof(p), p, $"Prompts are 0…{Prompts - 1}.");

@@ -99,9 +99,13 @@ public sealed class TracedMetaModel<TArgs, TRet> : IMetaModel
         return sizes with { StateDimension = Latents.Count, PriorParameterCount = p, ObservationDimensions = [dz] };
     }
 
-    /// <summary>A fresh network for this problem: <see cref="Configure"/>d sizes and <see cref="Transform"/>.</summary>
-    public DistributionTransformer CreateTransformer(DtConfig sizes, long seed = 0, ProblemStandardisation? standardisation = null) =>
-        new(Configure(sizes), Transform, seed, standardisation);
+    /// <summary>
+    /// A fresh network for this problem: <see cref="Configure"/>d sizes and <see cref="Transform"/>, on
+    /// <paramref name="device"/> (the CPU when null) in <paramref name="dtype"/> (TorchSharp's default dtype, float32, when null).
+    /// </summary>
+    public DistributionTransformer CreateTransformer(DtConfig sizes, long seed = 0, ProblemStandardisation? standardisation = null,
+        Device? device = null, ScalarType? dtype = null) =>
+        new(Configure(sizes), Transform, seed, standardisation, device, dtype);
 
     /// <summary>The prior as a Gaussian mixture over f(latents) (given or fitted); null for a parametric prior token.</summary>
     public Gmm? PriorMixture => PriorMixtureTensors() is { } m ? new Gmm(m.LogWeights.exp(), m.Means, m.ScaleTrils) : null;
@@ -170,10 +174,11 @@ public sealed class TracedMetaModel<TArgs, TRet> : IMetaModel
         }
         using var scope = NewDisposeScope();
         using var ng = no_grad();
+        // The network runs wherever it lives (the inputs follow it); the mixture comes back to the CPU as doubles.
         var output = transformer.Forward(PriorBatch([.. problems.Select(p => p.Args)]), [ObservationTensor(rows)]).Posterior.ToGmm();
-        var weights = output.Weights.data<double>().ToArray();
-        var means = output.Means.data<double>().ToArray();
-        var trils = output.ScaleTrils.data<double>().ToArray();
+        var weights = output.Weights.cpu().data<double>().ToArray();
+        var means = output.Means.cpu().data<double>().ToArray();
+        var trils = output.ScaleTrils.cpu().data<double>().ToArray();
         var k = (int)output.Means.shape[1];
         var d = Latents.Count;
         var result = new DtPosterior[problems.Count];

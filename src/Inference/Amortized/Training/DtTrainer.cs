@@ -14,7 +14,10 @@ namespace Ppl.Inference.Amortized.Training;
 /// </summary>
 public static class DtTrainer
 {
-    /// <summary>Trains <paramref name="model"/> in place.</summary>
+    /// <summary>
+    /// Trains <paramref name="model"/> in place, on <see cref="DtTrainingOptions.Device"/> in
+    /// <see cref="DtTrainingOptions.DType"/> when they are given (the network stays there afterwards), else where it is.
+    /// </summary>
     public static DtTrainingResult Train(DistributionTransformer model, IMetaModel metaModel, DtTrainingOptions options, Rng rng, RunOptions? run = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -22,6 +25,8 @@ public static class DtTrainer
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(rng);
         run ??= RunOptions.Default;
+        if (options.Device is not null || options.DType is not null) model.Move(options.Device ?? model.Device, options.DType ?? model.DType);
+        var device = model.Device;
         var start = 0;
         if (options.Resume && options.CheckpointPath is { } resumePath && File.Exists(resumePath) && File.Exists(resumePath + ".state"))
         {
@@ -42,12 +47,12 @@ public static class DtTrainer
             using (NewDisposeScope())
             {
                 optimizer.LearningRate = schedule.Rate(step);
-                var batch = metaModel.Simulate(options.BatchSize, rng);
+                var batch = metaModel.Simulate(options.BatchSize, rng).To(device);
                 var output = model.Forward(batch.Prior, batch.Observations);
                 var (post, prior) = DtLoss.Compute(output, batch.Latent, model.Transform);
                 var loss = options.UsePriorLoss ? post.Plus(prior) : post;
-                var value = loss.item<float>();
-                if (!float.IsFinite(value))
+                var value = loss.ToDoubleValue();
+                if (!double.IsFinite(value))
                     throw new InferenceException($"The training loss became {value} at step {step}; lower the learning rate or check the meta-model's simulations.");
                 optimizer.ZeroGradients();
                 loss.backward();
@@ -56,7 +61,7 @@ public static class DtTrainer
                         p.grad?.ClampInPlace(-options.GradientClamp, options.GradientClamp);
                 optimizer.Step();
                 losses.Add(value);
-                posteriorNlls.Add(post.item<float>());
+                posteriorNlls.Add(post.ToDoubleValue());
             }
             if (options.CheckpointPath is { } path && ((step + 1) % options.CheckpointEvery == 0 || step + 1 == options.Steps))
             {

@@ -1,3 +1,5 @@
+using static TorchSharp.torch;
+
 namespace Ppl.Inference.Amortized.Training;
 
 /// <summary>Settings of amortized training (defaults: the CPU target of papers.md 3.8).</summary>
@@ -32,4 +34,13 @@ public sealed record DtTrainingOptions
 
     /// <summary>Whether to resume from <see cref="CheckpointPath"/> when it exists.</summary>
     public bool Resume { get; init; }
+
+    /// <summary>
+    /// Where to train: the network is moved there before the first step and every batch is moved there (each tensor in
+    /// its own dtype); null keeps the network where it is.
+    /// </summary>
+    public Device? Device { get; init; }
+
+    /// <summary>The network's floating dtype during training (it is converted before the first step); null keeps its own.</summary>
+    public ScalarType? DType { get; init; }
 }

@@ -19,12 +19,17 @@ public sealed class ModelMetaModel : IMetaModel
     /// <summary>Wraps <paramref name="model"/>.</summary>
     /// <param name="model">The meta-model.</param>
     /// <param name="mixtureComponents">0 when the prior is parametric; otherwise the K of the mixture priors it returns.</param>
-    public ModelMetaModel(IGenerativeFunction<Unit, MetaDraw> model, int mixtureComponents = 0)
+    /// <param name="device">Where the batches' tensors are created (the CPU when null); their dtypes stay as described above.</param>
+    public ModelMetaModel(IGenerativeFunction<Unit, MetaDraw> model, int mixtureComponents = 0, Device? device = null)
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));
         ArgumentOutOfRangeException.ThrowIfNegative(mixtureComponents);
         _mixtureComponents = mixtureComponents;
+        Device = device ?? CPU;
     }
+
+    /// <summary>Where the batches' tensors are created.</summary>
+    public Device Device { get; }
 
     /// <inheritdoc />
     public MetaBatch Simulate(int batchSize, Rng rng)
@@ -55,7 +60,7 @@ public sealed class ModelMetaModel : IMetaModel
                 for (var j = 0; j < dz; j++) obs[(i * n + k) * dz + j] = m.Observations[k][j];
             }
         }
-        var priorT = tensor(prior, new long[] { batchSize, p });
+        var priorT = tensor(prior, new long[] { batchSize, p }, device: Device);
         DtPrior dtPrior;
         if (_mixtureComponents == 0) dtPrior = DtPrior.FromParameters(priorT);
         else
@@ -68,6 +73,6 @@ public sealed class ModelMetaModel : IMetaModel
             var l = priorT[.., (k + k * d)..].reshape(batchSize, k, d, d);
             dtPrior = DtPrior.FromMixture(new GmmTensors(w.log(), mu, l));
         }
-        return new MetaBatch(dtPrior, tensor(latent, new long[] { batchSize, d }), [tensor(obs, new long[] { batchSize, n, dz })]);
+        return new MetaBatch(dtPrior, tensor(latent, new long[] { batchSize, d }, device: Device), [tensor(obs, new long[] { batchSize, n, dz }, device: Device)]);
     }
 }

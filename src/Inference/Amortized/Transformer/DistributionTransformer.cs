@@ -16,7 +16,8 @@ namespace Ppl.Inference.Amortized.Transformer;
 /// is equivariant to permutations of the prior's components and invariant to permutations of the
 /// observations. The same head decodes the prior tokens before the stack (the prior reconstruction)
 /// and after it (the posterior). Because the output is a mixture, it can be fed back as the next prior.
-/// Runs in float32 on the CPU by default.
+/// Runs in float32 on the CPU by default; the constructor's device and dtype (or <c>Move</c>) put it elsewhere, and
+/// <see cref="Forward"/> moves its inputs to the network's device.
 /// </summary>
 public sealed class DistributionTransformer : nn.Module
 {
@@ -31,7 +32,10 @@ public sealed class DistributionTransformer : nn.Module
     /// <param name="transform">The sample-space transform f (identity when null).</param>
     /// <param name="seed">Seeds the initial weights.</param>
     /// <param name="standardisation">An exact symmetry of the problem family applied before the network reads a problem (none when null).</param>
-    public DistributionTransformer(DtConfig config, SampleSpaceTransform? transform = null, long seed = 0, ProblemStandardisation? standardisation = null) : base("DistributionTransformer")
+    /// <param name="device">Where the weights live (the CPU when null); they are initialised on the CPU and moved, so a seed gives the same network on every device.</param>
+    /// <param name="dtype">The weights' floating dtype (null: TorchSharp's default dtype, float32 unless changed).</param>
+    public DistributionTransformer(DtConfig config, SampleSpaceTransform? transform = null, long seed = 0, ProblemStandardisation? standardisation = null,
+        Device? device = null, ScalarType? dtype = null) : base("DistributionTransformer")
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
@@ -47,7 +51,26 @@ public sealed class DistributionTransformer : nn.Module
             .Select(i => new DecoderLayer($"layer{i}", config.ModelDimension, config.Heads, config.FeedForward)).ToArray());
         head = new GmmHead("head", config);
         RegisterComponents();
+        if (device is not null || dtype is not null) Move(device ?? Device, dtype ?? DType);
     }
+
+    /// <summary>Where the weights live.</summary>
+    public Device Device => parameters().First().device;
+
+    /// <summary>The weights' floating dtype.</summary>
+    public ScalarType DType => parameters().First().dtype;
+
+    /// <summary>Moves the weights to <paramref name="device"/> in <paramref name="dtype"/> (nothing when they are there already).</summary>
+    public DistributionTransformer Move(Device device, ScalarType dtype)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        if (dtype is not (ScalarType.Float64 or ScalarType.Float32 or ScalarType.Float16 or ScalarType.BFloat16))
+            throw new ArgumentException($"The Distribution Transformer's weights need a floating dtype, got {dtype}.", nameof(dtype));
+        if (!DeviceEquals(Device, device) || DType != dtype) this.to(device).to(dtype);
+        return this;
+    }
+
+    internal static bool DeviceEquals(Device a, Device b) => a.type == b.type && (a.type == DeviceType.CPU || a.index == b.index);
 
     /// <summary>The sizes.</summary>
     public DtConfig Config { get; }
@@ -72,6 +95,10 @@ public sealed class DistributionTransformer : nn.Module
     {
         ArgumentNullException.ThrowIfNull(prior);
         ArgumentNullException.ThrowIfNull(observations);
+        // Inputs go to the network's device in their own dtype (the observations' scaling runs in float64 before the cast).
+        var device = Device;
+        prior = prior.To(device);
+        observations = [.. observations.Select(o => DeviceEquals(o.device, device) ? o : o.to(device))];
         var standardised = Standardisation?.Standardise(prior, observations);
         if (standardised is not null) (prior, observations) = (standardised.Prior, standardised.Observations);
         var tokens = PriorTokens(prior);
@@ -85,11 +112,18 @@ public sealed class DistributionTransformer : nn.Module
             : new DtOutput(standardised.Restore(reconstruction), standardised.Restore(posterior));
     }
 
-    /// <summary>The posterior with a single observation source [B, N, Dz], without gradient, as a float64 <see cref="Gmm"/> over f(x).</summary>
+    /// <summary>
+    /// The posterior with a single observation source [B, N, Dz], without gradient, as a float64 <see cref="Gmm"/> over
+    /// f(x) on the observations' device (wherever the network ran).
+    /// </summary>
     public Gmm Posterior(DtPrior prior, Tensor observations)
     {
+        ArgumentNullException.ThrowIfNull(observations);
         using var ng = no_grad();
-        return Forward(prior, [observations]).Posterior.ToGmm();
+        var gmm = Forward(prior, [observations]).Posterior.ToGmm();
+        return DeviceEquals(gmm.Means.device, observations.device)
+            ? gmm
+            : new Gmm(gmm.Weights.to(observations.device), gmm.Means.to(observations.device), gmm.ScaleTrils.to(observations.device));
     }
 
     private Tensor PriorTokens(DtPrior prior)
@@ -113,8 +147,6 @@ public sealed class DistributionTransformer : nn.Module
         }
     }
 
-    private ScalarType DType => parameters().First().dtype;
-
     /// <summary>Saves the weights to <paramref name="path"/> and the configuration to <paramref name="path"/>.json.</summary>
     public void Save(string path)
     {
@@ -128,8 +160,12 @@ public sealed class DistributionTransformer : nn.Module
         File.WriteAllText(path + ".json", JsonSerializer.Serialize(Config));
     }
 
-    /// <summary>Loads a transformer saved by <see cref="Save"/> (its configuration, then its weights).</summary>
-    public static DistributionTransformer Load(string path, SampleSpaceTransform? transform = null, ProblemStandardisation? standardisation = null)
+    /// <summary>
+    /// Loads a transformer saved by <see cref="Save"/> (its configuration, then its weights, read as saved) and moves it to
+    /// <paramref name="device"/> in <paramref name="dtype"/> when they are given.
+    /// </summary>
+    public static DistributionTransformer Load(string path, SampleSpaceTransform? transform = null, ProblemStandardisation? standardisation = null,
+        Device? device = null, ScalarType? dtype = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path) || !File.Exists(path + ".json"))
@@ -138,6 +174,6 @@ public sealed class DistributionTransformer : nn.Module
                      ?? throw new InvalidDataException($"'{path}.json' holds no configuration.");
         var model = new DistributionTransformer(config, transform, standardisation: standardisation);
         model.load(path);
-        return model;
+        return device is null && dtype is null ? model : model.Move(device ?? model.Device, dtype ?? model.DType);
     }
 }

@@ -16,6 +16,11 @@ public abstract record DtPrior
     /// <summary>The batch size.</summary>
     public abstract long BatchSize { get; }
 
+    /// <summary>The same priors on <paramref name="device"/>, each tensor in its own dtype (this when they are there already).</summary>
+    public abstract DtPrior To(Device device);
+
+    private static Tensor Moved(Tensor t, Device device) => DistributionTransformer.DeviceEquals(t.device, device) ? t : t.to(device);
+
     /// <summary>Mixture priors (in the transformed sample space).</summary>
     public static DtPrior FromMixture(GmmTensors mixture) => new Mixture(mixture ?? throw new ArgumentNullException(nameof(mixture)));
 
@@ -31,6 +36,16 @@ public abstract record DtPrior
     {
         /// <inheritdoc />
         public override long BatchSize => Value.Means.shape[0];
+
+        /// <inheritdoc />
+        public override DtPrior To(Device device)
+        {
+            ArgumentNullException.ThrowIfNull(device);
+            return DistributionTransformer.DeviceEquals(Value.Means.device, device) && DistributionTransformer.DeviceEquals(Value.LogWeights.device, device)
+                && DistributionTransformer.DeviceEquals(Value.ScaleTrils.device, device)
+                ? this
+                : new Mixture(new GmmTensors(Moved(Value.LogWeights, device), Moved(Value.Means, device), Moved(Value.ScaleTrils, device)));
+        }
     }
 
     /// <summary>A batch of priors of a parametric family.</summary>
@@ -39,5 +54,12 @@ public abstract record DtPrior
     {
         /// <inheritdoc />
         public override long BatchSize => Parameters.shape[0];
+
+        /// <inheritdoc />
+        public override DtPrior To(Device device)
+        {
+            ArgumentNullException.ThrowIfNull(device);
+            return DistributionTransformer.DeviceEquals(Parameters.device, device) ? this : new Parametric(Parameters.to(device));
+        }
     }
 }

@@ -17,13 +17,21 @@ public sealed class AutoGuide<TArgs, TRet> : ISpDistribution
     private readonly bool _fullRank;
 
     /// <summary>Builds the guide for <paramref name="model"/> at <paramref name="args"/>; <paramref name="initScale"/> is the initial standard deviation.</summary>
-    public AutoGuide(IGenerativeFunction<TArgs, TRet> model, TArgs args, bool fullRank, double initScale = 0.1)
+    /// <param name="model">The model whose choices the guide covers.</param>
+    /// <param name="args">Its arguments (the structure-finding run uses them).</param>
+    /// <param name="fullRank">A full Cholesky factor instead of a diagonal.</param>
+    /// <param name="initScale">The initial standard deviation of every coordinate.</param>
+    /// <param name="device">Where the parameters live (the CPU when null); train on the same device (<see cref="TrainOptions.Device"/>).</param>
+    /// <param name="dtype">The parameters' floating dtype.</param>
+    public AutoGuide(IGenerativeFunction<TArgs, TRet> model, TArgs args, bool fullRank, double initScale = 0.1, Device? device = null, ScalarType dtype = ScalarType.Float64)
     {
         ArgumentNullException.ThrowIfNull(model);
         _fullRank = fullRank;
+        Device = device ?? CPU;
+        DType = dtype;
         using (no_grad())
         {
-            var vi = new ViContext(0x5EED, 1, System.Collections.Immutable.ImmutableDictionary<int, Tensor>.Empty, primal: true);
+            var vi = new ViContext(0x5EED, 1, System.Collections.Immutable.ImmutableDictionary<int, Tensor>.Empty, primal: true, Device, dtype);
             var run = vi.RunModel(model, args, ChoiceMap.Empty, ViTracerMode.Simulate, null);
             foreach (var (address, d, _) in run.Sites)
             {
@@ -37,10 +45,16 @@ public sealed class AutoGuide<TArgs, TRet> : ISpDistribution
         Dimension = _sites.Sum(s => s.Size);
         if (Dimension == 0) throw new ArgumentException($"Model '{model.Name}' has no random choices to guide.", nameof(model));
         var raw = Math.Log(Math.Exp(initScale) - 1); // softplus⁻¹
-        Parameters.GetOrAdd("loc", () => zeros(Dimension, float64));
-        if (fullRank) Parameters.GetOrAdd("scale_tril", () => diag(TensorArithmetic.Full([Dimension], raw, float64)));
-        else Parameters.GetOrAdd("scale", () => TensorArithmetic.Full([Dimension], raw, float64));
+        Parameters.GetOrAdd("loc", () => zeros(Dimension, dtype, Device));
+        if (fullRank) Parameters.GetOrAdd("scale_tril", () => diag(TensorArithmetic.Full([Dimension], raw, dtype, Device)));
+        else Parameters.GetOrAdd("scale", () => TensorArithmetic.Full([Dimension], raw, dtype, Device));
     }
+
+    /// <summary>Where the parameters live.</summary>
+    public Device Device { get; }
+
+    /// <summary>The parameters' floating dtype.</summary>
+    public ScalarType DType { get; }
 
     /// <summary>The trainable parameters.</summary>
     public ParameterStore Parameters { get; } = new();

@@ -44,36 +44,45 @@ public sealed class Expectation
 
     /// <summary>
     /// One estimate with <paramref name="particles"/> vectorised copies: the surrogate is the mean over
-    /// particles (and repeats) of each copy's surrogate.
+    /// particles (and repeats) of each copy's surrogate. The program's context (<see cref="ViContext.Device"/>,
+    /// <see cref="ViContext.DType"/>) creates its constants and new parameters on <paramref name="device"/> (the CPU when
+    /// null) in <paramref name="dtype"/>.
     /// </summary>
-    public ObjectiveEstimate Estimate(Rng rng, int particles = 1)
+    public ObjectiveEstimate Estimate(Rng rng, int particles = 1, Device? device = null, ScalarType dtype = ScalarType.Float64)
     {
         ArgumentNullException.ThrowIfNull(rng);
         if (particles < 1) throw new ArgumentOutOfRangeException(nameof(particles), particles, "Need at least one particle.");
+        var at = new Placement(device ?? CPU, dtype);
         Tensor? total = null;
         for (var r = 0; r < Repeats; r++)
         {
-            var (s, _) = Run(ImmutableDictionary<int, Tensor>.Empty, rng.NextUInt64(), particles, primal: false);
+            var (s, _) = Run(ImmutableDictionary<int, Tensor>.Empty, rng.NextUInt64(), particles, primal: false, at);
             var m = s.dim() == 0 ? s : s.mean(); // one particle: the value is already the mean (no extra graph node)
             total = total is null ? m : total.Plus(m);
         }
         return new(Repeats == 1 ? total! : total!.Over(Repeats));
     }
 
-    /// <summary>The value of one estimate only (no gradient work: enumeration sites sample, MVD adds no runs).</summary>
-    public double Value(Rng rng, int particles = 1)
+    /// <summary>
+    /// The value of one estimate only (no gradient work: enumeration sites sample, MVD adds no runs), with the context on
+    /// <paramref name="device"/> (the CPU when null) in <paramref name="dtype"/> as in <see cref="Estimate"/>.
+    /// </summary>
+    public double Value(Rng rng, int particles = 1, Device? device = null, ScalarType dtype = ScalarType.Float64)
     {
         ArgumentNullException.ThrowIfNull(rng);
         using var scope = NewDisposeScope();
+        var at = new Placement(device ?? CPU, dtype);
         double total = 0;
         for (var r = 0; r < Repeats; r++)
-            total += Run(ImmutableDictionary<int, Tensor>.Empty, rng.NextUInt64(), particles, primal: true).S.mean().to_type(ScalarType.Float64).item<double>();
+            total += Run(ImmutableDictionary<int, Tensor>.Empty, rng.NextUInt64(), particles, primal: true, at).S.mean().to_type(ScalarType.Float64).item<double>();
         return total / Repeats;
     }
 
-    private (Tensor S, IReadOnlyDictionary<int, Tensor> ForcedLogProbs) Run(ImmutableDictionary<int, Tensor> plan, ulong seed, int particles, bool primal)
+    private readonly record struct Placement(Device Device, ScalarType DType);
+
+    private (Tensor S, IReadOnlyDictionary<int, Tensor> ForcedLogProbs) Run(ImmutableDictionary<int, Tensor> plan, ulong seed, int particles, bool primal, Placement at)
     {
-        var vi = new ViContext(seed, particles, plan, primal);
+        var vi = new ViContext(seed, particles, plan, primal, at.Device, at.DType);
         Tensor l;
         try
         {
@@ -93,7 +102,7 @@ public sealed class Expectation
             IReadOnlyDictionary<int, Tensor>? first = null;
             foreach (var v in b.Values)
             {
-                var (sv, lps) = Run(plan.SetItem(b.Site, v), seed, particles, primal: false);
+                var (sv, lps) = Run(plan.SetItem(b.Site, v), seed, particles, primal: false, at);
                 var p = lps[b.Site].exp();
                 // A value of mass zero contributes nothing, even where its branch's loss is −∞.
                 var term = where(p.Gt(0), p * sv, zeros_like(sv));
@@ -114,12 +123,12 @@ public sealed class Expectation
             if (b is not null && baseline!.FittingTerm(l, b) is { } fit) s = s.Plus(fit);
         }
         foreach (var (lp, baseline) in vi.Reinforce) baseline?.Observe(l);
-        foreach (var (site, d, value) in vi.Mvd) s = s.Plus(MvdTerm(vi, site, d, value, l, plan, seed, particles));
+        foreach (var (site, d, value) in vi.Mvd) s = s.Plus(MvdTerm(vi, site, d, value, l, plan, seed, particles, at));
         return (s, vi.ForcedLogProbs);
     }
 
     private Tensor MvdTerm(ViContext vi, int site, Distributions.Tensors.TensorDistribution d, Tensor value, Tensor l,
-        ImmutableDictionary<int, Tensor> plan, ulong seed, int particles)
+        ImmutableDictionary<int, Tensor> plan, ulong seed, int particles, Placement at)
     {
         var values = vi.SupportValues(d, value, null);
         var ld = l.detach();
@@ -128,7 +137,7 @@ public sealed class Expectation
         {
             // Bernoulli-like: one counterfactual run at the other value, per particle.
             var other = values[0].Plus(values[1]) - value;
-            var lOther = Run(plan.SetItem(site, other), seed, particles, primal: true).S;
+            var lOther = Run(plan.SetItem(site, other), seed, particles, primal: true, at).S;
             for (var i = 0; i < 2; i++)
             {
                 var li = where(value.eq(values[i]), ld, lOther);
@@ -139,10 +148,10 @@ public sealed class Expectation
         }
         foreach (var vi_ in values)
         {
-            var at = value.eq(vi_);
+            var here = value.eq(vi_);
             Tensor li;
-            if (at.all().item<bool>()) li = ld;
-            else li = where(at, ld, Run(plan.SetItem(site, vi_), seed, particles, primal: true).S);
+            if (here.all().item<bool>()) li = ld;
+            else li = where(here, ld, Run(plan.SetItem(site, vi_), seed, particles, primal: true, at).S);
             var t = ViContext.ScoreTerm(li - ld, vi.LogProb(d, vi_).exp());
             term = term is null ? t : term.Plus(t);
         }

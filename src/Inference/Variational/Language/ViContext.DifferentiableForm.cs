@@ -76,13 +76,14 @@ public sealed partial class ViContext
             }
             tape.Reset();
         }
-        var result = n == 1 ? tensor(logDensity[0], ScalarType.Float64) : tensor(logDensity, ScalarType.Float64);
+        // Computed in doubles on the CPU; the surrogate lives on the context's device in its dtype.
+        var result = n == 1 ? tensor(logDensity[0], DType, Device) : tensor(logDensity, DType, Device);
         for (var k = 0; k < leaves.Count; k++)
         {
             if (leaves[k].Tensor is not { requires_grad: true } z) continue;
             // (z − stop_grad(z)) is 0 in value and 1 in derivative: the term adds ∂lp/∂z to z's gradient, nothing to the value.
-            using var g = n == 1 ? tensor(gradients[k][0], ScalarType.Float64) : tensor(gradients[k], ScalarType.Float64);
-            var zv = z.to(ScalarType.Float64).reshape(n == 1 ? [] : [-1]);
+            using var g = n == 1 ? tensor(gradients[k][0], DType, z.device) : tensor(gradients[k], DType, z.device);
+            var zv = z.to(DType).reshape(n == 1 ? [] : [-1]);
             var term = (zv - zv.detach()) * g;
             result = result.Plus(term);
         }

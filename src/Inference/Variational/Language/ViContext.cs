@@ -33,13 +33,26 @@ public sealed partial class ViContext
     private int _detached;
     private Tensor? _cost;
 
-    internal ViContext(ulong seed, int particles, ImmutableDictionary<int, Tensor> forced, bool primal)
+    internal ViContext(ulong seed, int particles, ImmutableDictionary<int, Tensor> forced, bool primal, Device? device = null, ScalarType dtype = ScalarType.Float64)
     {
+        if (dtype is not (ScalarType.Float64 or ScalarType.Float32 or ScalarType.Float16 or ScalarType.BFloat16)) throw new ArgumentException($"Variational inference needs a floating dtype, got {dtype}.", nameof(dtype));
         _seed = seed;
         Particles = particles;
         _forced = forced;
         IsPrimal = primal;
+        Device = device ?? CPU;
+        DType = dtype;
     }
+
+    /// <summary>
+    /// Where the tensors this context creates live: its constants (<see cref="Constant"/>, the log densities of scalar
+    /// observations and factors, the density of a model over doubles) and the parameters a <c>Param</c> init creates.
+    /// Draws live where their distribution's parameters do.
+    /// </summary>
+    public Device Device { get; }
+
+    /// <summary>The floating dtype of the tensors this context creates (see <see cref="Device"/>).</summary>
+    public ScalarType DType { get; }
 
     /// <summary>The number of vectorised particles N (1: no particle dimension at all).</summary>
     public int Particles { get; }
@@ -170,7 +183,7 @@ public sealed partial class ViContext
         {
             _captures.Pop();
         }
-        return list.Count == 0 ? Zero() : list.Aggregate((a, b) => a.Plus(b));
+        return list.Count == 0 ? Constant(0) : list.Aggregate((a, b) => a.Plus(b));
     }
 
     /// <summary>
@@ -199,8 +212,24 @@ public sealed partial class ViContext
         }
     }
 
-    /// <summary>A zero of the default dtype (broadcasts against per-particle values).</summary>
+    /// <summary>A float64 zero on the CPU (broadcasts against per-particle values); <see cref="Constant"/> makes one on the context's device and dtype.</summary>
     public static Tensor Zero() => tensor(0.0);
+
+    /// <summary>A 0-d tensor holding <paramref name="value"/> on <see cref="Device"/> in <see cref="DType"/> (broadcasts against per-particle values).</summary>
+    public Tensor Constant(double value) => tensor(value, DType, Device);
+
+    /// <summary>
+    /// <paramref name="value"/> on <see cref="Device"/>, floating tensors in <see cref="DType"/> (integral and boolean ones keep
+    /// their type); the tensor itself when it is already there. A <c>Param</c> init's tensor goes through this.
+    /// </summary>
+    public Tensor Place(Tensor value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var dtype = value.is_floating_point() ? DType : value.dtype;
+        return value.dtype == dtype && SameDevice(value.device, Device) ? value : value.to(dtype, Device);
+    }
+
+    private static bool SameDevice(Device a, Device b) => a.type == b.type && (a.type == TorchSharp.DeviceType.CPU || a.index == b.index);
 
     internal (Tensor Value, Tensor LogProb) Draw(TensorDistribution d, GradientStrategy strategy, Address? where)
     {

@@ -49,11 +49,11 @@ internal sealed class ViTracer(ViContext context, string modelName, ParameterSto
     /// <summary>Every random choice with its distribution, in visiting order (automatic guides read the model's structure from it).</summary>
     public List<(Address Address, TensorDistribution Distribution, Tensor Value)> Sites { get; } = new();
 
-    public Tensor ScoreOr(ViContext _) => Score ?? ViContext.Zero();
+    public Tensor ScoreOr(ViContext vi) => Score ?? vi.Constant(0);
 
-    public Tensor FreshOr(ViContext _) => Fresh ?? ViContext.Zero();
+    public Tensor FreshOr(ViContext vi) => Fresh ?? vi.Constant(0);
 
-    public Tensor SelectedOr(ViContext _) => Selected ?? ViContext.Zero();
+    public Tensor SelectedOr(ViContext vi) => Selected ?? vi.Constant(0);
 
     public T Sample<T>(Address address, IDistribution<T> distribution)
     {
@@ -123,11 +123,11 @@ internal sealed class ViTracer(ViContext context, string modelName, ParameterSto
         {
             if (mode == ViTracerMode.Dream)
                 throw new ModelException($"Dreaming needs tensor observations; '{prefix / address}' observes a {distribution.Family} over {typeof(T).Name}.", prefix / address);
-            Score = Add(Score, tensor(distribution.LogDensity(value)));
+            Score = Add(Score, context.Constant(distribution.LogDensity(value)));
         }
     }
 
-    public void Factor(double logWeight) => Score = Add(Score, tensor(logWeight));
+    public void Factor(double logWeight) => Score = Add(Score, context.Constant(logWeight));
 
     public TSubRet Call<TSubArgs, TSubRet>(Address address, IGenerativeFunction<TSubArgs, TSubRet> function, TSubArgs args)
     {
@@ -172,7 +172,12 @@ internal sealed class ViTracer(ViContext context, string modelName, ParameterSto
         }
     }
 
-    public Tensor Param(string name, Func<Tensor> init) => parameters.GetOrAdd(name, init);
+    public Tensor Param(string name, Func<Tensor> init)
+    {
+        ArgumentNullException.ThrowIfNull(init);
+        // Created on the run's device and dtype (the store then detaches and clones it into a leaf).
+        return parameters.GetOrAdd(name, () => context.Place(init()));
+    }
 
     private (TensorDistribution, GradientStrategy) Unwrap<T>(Address address, IDistribution<T> distribution)
     {

@@ -14,8 +14,11 @@ public abstract class Baseline
     /// <summary>An exponential moving average of past values of the continuation (updated after each use).</summary>
     public static Baseline RunningAverage(double decay = 0.9) => new RunningAverageBaseline(decay);
 
-    /// <summary>A trainable scalar fitted by least squares to the continuation; train <see cref="LearnedBaseline.Value"/> with the other parameters.</summary>
-    public static LearnedBaseline Learned(double initial = 0) => new(initial);
+    /// <summary>
+    /// A trainable scalar fitted by least squares to the continuation; train <see cref="LearnedBaseline.Value"/> with the
+    /// other parameters. Its value lives on <paramref name="device"/> (the CPU when null) in <paramref name="dtype"/>.
+    /// </summary>
+    public static LearnedBaseline Learned(double initial = 0, Device? device = null, ScalarType dtype = ScalarType.Float64) => new(initial, device, dtype);
 
     /// <summary>The baseline's value for this use (a scalar tensor; may require gradients when it is learned).</summary>
     internal abstract Tensor Current(Tensor like);

@@ -10,9 +10,9 @@ namespace Ppl.Inference.Variational;
 /// </summary>
 public sealed class LearnedBaseline : Baseline
 {
-    internal LearnedBaseline(double initial) => Value = tensor(initial, ScalarType.Float64).requires_grad_(true);
+    internal LearnedBaseline(double initial, Device? device, ScalarType dtype) => Value = tensor(initial, dtype, device ?? CPU).requires_grad_(true);
 
-    /// <summary>The trainable value (a 0-d float64 tensor that requires gradients).</summary>
+    /// <summary>The trainable value (a 0-d tensor, float64 on the CPU unless asked otherwise, that requires gradients).</summary>
     public Tensor Value { get; }
 
     internal override Tensor Current(Tensor like) => Value.to(like.dtype, like.device);

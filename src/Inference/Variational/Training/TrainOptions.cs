@@ -1,3 +1,5 @@
+using static TorchSharp.torch;
+
 namespace Ppl.Inference.Variational;
 
 /// <summary>The optimiser a <see cref="Trainer"/> uses.</summary>
@@ -30,6 +32,16 @@ public sealed record TrainOptions
 
     /// <summary>Where checkpoints go.</summary>
     public string? CheckpointPath { get; init; }
+
+    /// <summary>
+    /// Where the objective's context creates tensors (its constants and the parameters a <c>Param</c> init creates): the
+    /// CPU when null. Tensors the caller creates (an <see cref="AutoGuide{TArgs, TRet}"/>'s, a module's, data) are placed
+    /// by the caller on the same device.
+    /// </summary>
+    public Device? Device { get; init; }
+
+    /// <summary>The floating dtype of the tensors the objective's context creates (see <see cref="Device"/>).</summary>
+    public ScalarType DType { get; init; } = ScalarType.Float64;
 
     /// <summary>Progress and cancellation.</summary>
     public RunOptions Run { get; init; } = RunOptions.Default;

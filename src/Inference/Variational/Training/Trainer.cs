@@ -22,7 +22,7 @@ public static class Trainer
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(rng);
         // Materialise lazily created parameters outside a dispose scope so that they outlive the steps.
-        objective.Value(rng.Split(), 1);
+        objective.Value(rng.Split(), 1, options.Device, options.DType);
         var parameters = stores.SelectMany(s => s.All.Values).Concat(extra ?? []).Distinct().ToList();
         if (parameters.Count == 0) throw new ArgumentException("Nothing to train: the stores are empty and no extra tensors were given.");
         var optimizer = new AscentOptimizer(parameters, options.Optimizer, options.LearningRate);
@@ -34,7 +34,7 @@ public static class Trainer
             using (var scope = NewDisposeScope())
             {
                 optimizer.ZeroGrad();
-                var est = objective.Estimate(rng, options.Particles);
+                var est = objective.Estimate(rng, options.Particles, options.Device, options.DType);
                 (-est.Surrogate).backward();
                 optimizer.Step();
                 estimates.Add(est.Value);

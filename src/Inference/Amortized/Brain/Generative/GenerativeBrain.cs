@@ -1,3 +1,5 @@
+using static TorchSharp.torch;
+
 namespace Ppl.Inference.Amortized.Brain.Generative;
 
 /// <summary>
@@ -20,14 +22,17 @@ public static class GenerativeBrain
     /// <param name="options">Estimator, samples per prompt, steps, proposal, learning rate, seed, checkpoints.</param>
     /// <param name="run">Progress and cancellation.</param>
     /// <param name="priorAddress">Where the prior's choices sit in the target's trace (null: at its root).</param>
+    /// <param name="device">Where the policy's parameters live during training (null: where their <c>Param</c> inits put them); see <see cref="GenerativeFamily{TX, TRet}"/>.</param>
+    /// <param name="dtype">The policy's parameters' floating dtype (null: as created).</param>
     public static BrainTrainingResult Distill<TX, TPolicy, TTarget>(IGenerativeFunction<TX, TPolicy> policy, IGenerativeFunction<TX, TTarget> target,
-        IReadOnlyList<TX> prompts, BrainTrainingOptions? options = null, RunOptions? run = null, Address? priorAddress = null)
+        IReadOnlyList<TX> prompts, BrainTrainingOptions? options = null, RunOptions? run = null, Address? priorAddress = null,
+        Device? device = null, ScalarType? dtype = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(prompts);
         if (prompts.Count == 0) throw new ArgumentException("No prompts to train on.", nameof(prompts));
-        var family = new GenerativeFamily<TX, TPolicy>(policy, prompts);
+        var family = new GenerativeFamily<TX, TPolicy>(policy, prompts, device, dtype);
         var goal = new GenerativeTarget<TX, TTarget>(target, priorAddress);
         return BrainTrainer.Train(goal.ToDistillationTarget(), family, prompts, options, run);
     }

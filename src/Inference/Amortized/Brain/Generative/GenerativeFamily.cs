@@ -25,7 +25,13 @@ public sealed class GenerativeFamily<TX, TRet> : GenerativeConditionalModel<TX, 
     /// </summary>
     /// <param name="policy">The policy program, with at least one <c>Param</c>.</param>
     /// <param name="prompts">Prompts that between them reach every parameter (the training prompts).</param>
-    public GenerativeFamily(IGenerativeFunction<TX, TRet> policy, IReadOnlyList<TX> prompts) : base(policy)
+    /// <param name="device">
+    /// Where the parameters live during training: once created they are moved there (and converted to
+    /// <paramref name="dtype"/> when one is given) in the policy's store, so the program's tensor distributions run there;
+    /// null leaves them where their <c>Param</c> inits put them. Log densities still leave as CPU float64.
+    /// </param>
+    /// <param name="dtype">The parameters' floating dtype (null: as created).</param>
+    public GenerativeFamily(IGenerativeFunction<TX, TRet> policy, IReadOnlyList<TX> prompts, Device? device = null, ScalarType? dtype = null) : base(policy)
     {
         ArgumentNullException.ThrowIfNull(prompts);
         var rng = new Rng(0);
@@ -35,6 +41,7 @@ public sealed class GenerativeFamily<TX, TRet> : GenerativeConditionalModel<TX, 
             foreach (var x in prompts)
                 GenerativeChecks.NormalisedDraw(policy, policy.Simulate(x, rng), x);
         }
+        if (device is not null || dtype is not null) policy.Parameters.MoveTo(device ?? policy.Parameters.All.Values.FirstOrDefault()?.device ?? CPU, dtype);
         // Name order, not creation order: a checkpoint lines parameters up by position.
         var all = policy.Parameters.All.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToArray();
         if (all.Length == 0)
