@@ -799,11 +799,39 @@ namespace Ppl.Generators
             if (!add.IsKind(SyntaxKind.AddExpression) || !IsDouble(add)) return null;
             if (add.Right is BinaryExpressionSyntax right && right.IsKind(SyntaxKind.MultiplyExpression) && IsDouble(right) &&
                 (IsRandom(add.Left) || IsRandom(right.Left) || IsRandom(right.Right)))
-                return "global::Ppl.Autodiff.RealMath.AddMul(" + EmitTrimmed(add.Left) + ", " + EmitTrimmed(right.Left) + ", " + EmitTrimmed(right.Right) + ")";
+                return "global::Ppl.Autodiff.RealMath.AddMul" + Shared(add.Left, right.Left, right.Right) + "(" + EmitTrimmed(add.Left) + ", " + EmitTrimmed(right.Left) + ", " + EmitTrimmed(right.Right) + ")";
             if (add.Left is BinaryExpressionSyntax left && left.IsKind(SyntaxKind.MultiplyExpression) && IsDouble(left) &&
                 (IsRandom(left.Left) || IsRandom(left.Right) || IsRandom(add.Right)))
-                return "global::Ppl.Autodiff.RealMath.MulAdd(" + EmitTrimmed(left.Left) + ", " + EmitTrimmed(left.Right) + ", " + EmitTrimmed(add.Right) + ")";
+                return "global::Ppl.Autodiff.RealMath.MulAdd" + Shared(left.Left, left.Right, add.Right) + "(" + EmitTrimmed(left.Left) + ", " + EmitTrimmed(left.Right) + ", " + EmitTrimmed(add.Right) + ")";
             return null;
+        }
+
+        /// <summary>
+        /// "Shared" when an operand reads a random array at an index other than an enclosing <c>for</c> loop's own variable
+        /// (<c>z[group[i]]</c>, <c>z[g]</c> with <c>g</c> read from data): then rows that name the same entry compute the same
+        /// node, which the shared form records once (<c>RealMath.AddMulShared</c>). A loop's own index names a new entry per
+        /// iteration, where a lookup would only cost time.
+        /// </summary>
+        private string Shared(params ExpressionSyntax[] operands)
+        {
+            foreach (var o in operands)
+            {
+                if (LoweringSyntax.Unparen(o) is not ElementAccessExpressionSyntax ea || !IsRandom(ea.Expression) || ea.ArgumentList.Arguments.Count != 1) continue;
+                var index = LoweringSyntax.Unparen(ea.ArgumentList.Arguments[0].Expression);
+                if (index is IdentifierNameSyntax id && IsForLoopVariable(id, ea)) continue;
+                return "Shared";
+            }
+            return "";
+        }
+
+        /// <summary>True when <paramref name="id"/> names the iteration variable of a <c>for</c> statement enclosing <paramref name="at"/>.</summary>
+        private bool IsForLoopVariable(IdentifierNameSyntax id, SyntaxNode at)
+        {
+            if (_model.GetSymbolInfo(id, _ct).Symbol is not ILocalSymbol local) return false;
+            for (var n = at.Parent; n != null; n = n.Parent)
+                if (n is ForStatementSyntax f && f.Declaration is { } d && d.Variables.Any(v => SymbolEqualityComparer.Default.Equals(_model.GetDeclaredSymbol(v, _ct), local)))
+                    return true;
+            return false;
         }
 
         private bool IsDouble(ExpressionSyntax e) => _model.GetTypeInfo(e, _ct).Type?.SpecialType == SpecialType.System_Double;

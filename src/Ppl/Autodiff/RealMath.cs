@@ -362,14 +362,23 @@ public static partial class RealMath
 
     /// <summary>
     /// a + b·c as one node with three parents (the differentiable form writes a model's <c>a + b * c</c> so): the same
-    /// double arithmetic as the expression, the product rounded and then the sum, and half its tape nodes. The same
-    /// three tape values give the same node again (<see cref="Tape.PushShared"/>), so a location per row built from one
-    /// coefficient per group records a node per group.
+    /// double arithmetic as the expression, the product rounded and then the sum, and half its tape nodes.
     /// </summary>
     /// <param name="a">The addend.</param>
     /// <param name="b">The first factor.</param>
     /// <param name="c">The second factor.</param>
-    public static Real AddMul(Real a, Real b, Real c) => Real.TernaryShared(1, a.Value + b.Value * c.Value, a, 1.0, b, c.Value, c, b.Value);
+    public static Real AddMul(Real a, Real b, Real c) => Real.Ternary(a.Value + b.Value * c.Value, a, 1.0, b, c.Value, c, b.Value);
+
+    /// <summary>
+    /// <see cref="AddMul(Real, Real, Real)"/> whose node is shared: the same three tape values give the node recorded
+    /// before (<see cref="Tape.PushShared"/>), so a location per row built from one coefficient per group
+    /// (<c>mu + tau * z[group[i]]</c>, where the differentiable form writes this) records a node per group. The lookup
+    /// costs a few nanoseconds, wasted where no two calls share their operands.
+    /// </summary>
+    /// <param name="a">The addend.</param>
+    /// <param name="b">The first factor.</param>
+    /// <param name="c">The second factor.</param>
+    public static Real AddMulShared(Real a, Real b, Real c) => Real.TernaryShared(1, a.Value + b.Value * c.Value, a, 1.0, b, c.Value, c, b.Value);
 
     /// <summary>a + b·c over doubles, as the expression computes it.</summary>
     /// <param name="a">The addend.</param>
@@ -377,17 +386,35 @@ public static partial class RealMath
     /// <param name="c">The second factor.</param>
     public static double AddMul(double a, double b, double c) => a + b * c;
 
+    /// <summary>a + b·c over doubles, as the expression computes it (nothing to share).</summary>
+    /// <param name="a">The addend.</param>
+    /// <param name="b">The first factor.</param>
+    /// <param name="c">The second factor.</param>
+    public static double AddMulShared(double a, double b, double c) => a + b * c;
+
     /// <summary>b·c + a as one node with three parents; see <see cref="AddMul(Real, Real, Real)"/>.</summary>
     /// <param name="b">The first factor.</param>
     /// <param name="c">The second factor.</param>
     /// <param name="a">The addend.</param>
-    public static Real MulAdd(Real b, Real c, Real a) => Real.TernaryShared(2, b.Value * c.Value + a.Value, b, c.Value, c, b.Value, a, 1.0);
+    public static Real MulAdd(Real b, Real c, Real a) => Real.Ternary(b.Value * c.Value + a.Value, b, c.Value, c, b.Value, a, 1.0);
+
+    /// <summary><see cref="MulAdd(Real, Real, Real)"/> whose node is shared, as <see cref="AddMulShared(Real, Real, Real)"/>.</summary>
+    /// <param name="b">The first factor.</param>
+    /// <param name="c">The second factor.</param>
+    /// <param name="a">The addend.</param>
+    public static Real MulAddShared(Real b, Real c, Real a) => Real.TernaryShared(2, b.Value * c.Value + a.Value, b, c.Value, c, b.Value, a, 1.0);
 
     /// <summary>b·c + a over doubles, as the expression computes it.</summary>
     /// <param name="b">The first factor.</param>
     /// <param name="c">The second factor.</param>
     /// <param name="a">The addend.</param>
     public static double MulAdd(double b, double c, double a) => b * c + a;
+
+    /// <summary>b·c + a over doubles, as the expression computes it (nothing to share).</summary>
+    /// <param name="b">The first factor.</param>
+    /// <param name="c">The second factor.</param>
+    /// <param name="a">The addend.</param>
+    public static double MulAddShared(double b, double c, double a) => b * c + a;
 
     /// <summary>Sum of the terms, recorded as one fused operation (about one tape node per two terms).</summary>
     public static Real Sum(ReadOnlySpan<Real> xs)

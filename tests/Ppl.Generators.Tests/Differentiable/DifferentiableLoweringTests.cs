@@ -145,6 +145,38 @@ public class DifferentiableLoweringTests
         Assert.DoesNotContain(compile, x => x.Severity >= DiagnosticSeverity.Warning);
     }
 
+    [Fact]
+    public void AnAddedProductThatGathersByAnotherIndexIsShared_AndOneIndexedByItsLoopIsNot()
+    {
+        var source = Harness.Usings + """
+            public static partial class C
+            {
+                [Model] public static double M(int groups, int[] group, double[] ys)
+                {
+                    var mu = Sample(Normal(0, 1), "mu");
+                    var tau = Sample(HalfNormal(1), "tau");
+                    var z = new double[groups];
+                    for (var k = 0; k < groups; k++) z[k] = Sample(Normal(0, 1), "z", k);
+                    for (var i = 0; i < ys.Length; i++)
+                    {
+                        Observe(Normal(mu + tau * z[group[i]], 1), ys[i], "y", i);
+                        var g = group[i];
+                        Observe(Normal(z[g] * tau + mu, 1), ys[i], "v", i);
+                    }
+                    for (var k = 0; k < groups; k++) Observe(Normal(mu + tau * z[k], 1), 0.0, "w", k);
+                    return mu;
+                }
+            }
+            """;
+        var (run, compile) = Harness.Run(source);
+        Assert.Null(run.Exception);
+        var text = Source(run);
+        Assert.Contains("global::Ppl.Autodiff.RealMath.AddMulShared(mu, tau, z[group[i]])", text);
+        Assert.Contains("global::Ppl.Autodiff.RealMath.MulAddShared(z[g], tau, mu)", text);
+        Assert.Contains("global::Ppl.Autodiff.RealMath.AddMul(mu, tau, z[k])", text);
+        Assert.DoesNotContain(compile, x => x.Severity >= DiagnosticSeverity.Warning);
+    }
+
     private static int CountOf(string text, string part)
     {
         var n = 0;

@@ -52,6 +52,8 @@ public class TapeTests
         var before = tape.Count;
         var f = RealMath.AddMul(v[0], v[1], v[2]);
         Assert.Equal(before + 1, tape.Count);
+        RealMath.AddMul(v[0], v[1], v[2]);
+        Assert.Equal(before + 2, tape.Count); // the plain form looks nothing up
         Assert.Equal(p[0] + p[1] * p[2], f.Value); // bit for bit: the product rounded, then the sum
         tape.Backward(f);
         Assert.Equal([1.0, p[2], p[1]], v.Select(tape.Adjoint));
@@ -78,7 +80,7 @@ public class TapeTests
         var tau = tape.Variable(1.7);
         var z = z0.Select(tape.Variable).ToArray();
         var before = tape.Count;
-        var location = group.Select(g => RealMath.AddMul(mu, tau, z[g])).ToArray();
+        var location = group.Select(g => RealMath.AddMulShared(mu, tau, z[g])).ToArray();
         Assert.Equal(before + 3, tape.Count);
         for (var i = 0; i < group.Length; i++) Assert.Equal(0.3 + 1.7 * z0[group[i]], location[i].Value);
         var f = Real.FromPartials(location.Zip(weight, (l, w) => w * l.Value).Sum(), location, weight);
@@ -97,7 +99,7 @@ public class TapeTests
         var a = tape.Variable(1.0);
         var b = tape.Variable(2.0);
         var c = tape.Variable(3.0);
-        var old = RealMath.AddMul(a, b, c);
+        var old = RealMath.AddMulShared(a, b, c);
         tape.Reset();
         // The same variables' indices, and another node where the old AddMul was: a stale entry would return it.
         a = tape.Variable(1.5);
@@ -105,7 +107,7 @@ public class TapeTests
         c = tape.Variable(0.5);
         var other = a * b;
         Assert.Equal(old.Index, other.Index);
-        var fresh = RealMath.AddMul(a, b, c);
+        var fresh = RealMath.AddMulShared(a, b, c);
         Assert.NotEqual(other.Index, fresh.Index);
         tape.Backward(fresh);
         Assert.Equal([1.0, 0.5, -2.0], new[] { a, b, c }.Select(tape.Adjoint));
@@ -114,14 +116,14 @@ public class TapeTests
         a = tape.Variable(1.5);
         b = tape.Variable(-2.0);
         c = tape.Variable(0.5);
-        var addMul = RealMath.AddMul(a, b, c);
-        var mulAdd = RealMath.MulAdd(a, b, c);
+        var addMul = RealMath.AddMulShared(a, b, c);
+        var mulAdd = RealMath.MulAddShared(a, b, c);
         Assert.NotEqual(addMul.Index, mulAdd.Index);
         Assert.Equal(1.5 * -2.0 + 0.5, mulAdd.Value);
         // A constant operand has no identity: each call records its own node.
         var count = tape.Count;
-        RealMath.AddMul(a, 2.0, c);
-        RealMath.AddMul(a, 3.0, c);
+        RealMath.AddMulShared(a, 2.0, c);
+        RealMath.AddMulShared(a, 3.0, c);
         Assert.Equal(count + 2, tape.Count);
     }
 
@@ -140,9 +142,9 @@ public class TapeTests
         Assert.True(tape.TryTakeLast(q.Index, out var p1, out var d1, out var p2, out _, out var p3, out _));
         Assert.Equal(count - 1, tape.Count);
         Assert.Equal((x.Index, 1.0, 0, 0), (p1, d1, p2, p3));
-        var s = RealMath.AddMul(x, y, p);
+        var s = RealMath.AddMulShared(x, y, p);
         Assert.False(tape.TryTakeLast(s.Index, out _, out _, out _, out _, out _, out _)); // shared: a later AddMul may return it
-        Assert.Equal(s.Index, RealMath.AddMul(x, y, p).Index);
+        Assert.Equal(s.Index, RealMath.AddMulShared(x, y, p).Index);
     }
 
     [Fact]
@@ -193,5 +195,27 @@ public class TapeTests
         Assert.Equal(2 * p[1] * e + 1 - 2, seeded[0], 12);
         Assert.Equal(2 * p[0] * e + 0.5, seeded[1], 12);
         Assert.Equal(Math.Cos(p[2]) * (1 - 2) + 3, seeded[2], 12);
+    }
+
+    [Fact]
+    public void VariablesAfterTheFirstOrdinaryNodeAreSweptAsBefore_AndLeadingOnesKeepTheirAdjoints()
+    {
+        // The sweep stops above the leading variables; a variable made later sits among ordinary nodes and is swept.
+        var tape = Tape.Current;
+        tape.Reset();
+        var x = tape.Variable(0.5);
+        var y = tape.Variable(2.0);
+        var p = x * y;
+        var w = tape.Variable(-1.5);
+        var f = p * w + RealMath.Exp(w) * x;
+        tape.Backward(f);
+        Assert.Equal(2.0 * -1.5 + Math.Exp(-1.5), tape.Adjoint(x), 12);
+        Assert.Equal(0.5 * -1.5, tape.Adjoint(y), 12);
+        Assert.Equal(0.5 * 2.0 + Math.Exp(-1.5) * 0.5, tape.Adjoint(w), 12);
+        // An infinite partial into a leading variable stays exact (its parents, the sink, are never visited).
+        tape.Reset();
+        var z = tape.Variable(0.0);
+        tape.Backward(RealMath.Sqrt(z));
+        Assert.Equal(double.PositiveInfinity, tape.Adjoint(z));
     }
 }
