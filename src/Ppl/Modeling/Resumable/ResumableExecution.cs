@@ -191,10 +191,22 @@ public abstract class ResumableExecution
     }
 
     /// <summary>An observed Sample site (already scored as an Observe): remembered for the end-of-run check.</summary>
-    internal void ObservedSampleVisited(Address address)
+    internal void ObservedSampleVisited(Address address, double logDensity)
     {
-        _observed = new ObservedNode(address, _observed);
+        _observed = new ObservedNode(address, logDensity, _observed);
         ObservationsVisited++;
+    }
+
+    /// <summary>
+    /// The log density scored at the observed Sample site <paramref name="address"/>, or null when the run has not visited
+    /// it (as the replay trace's observation records answer; SMC² reads θ's prior density there). Walks the observed sites
+    /// visited so far, newest first.
+    /// </summary>
+    internal double? ObservedLogDensity(Address address)
+    {
+        for (var n = _observed; n is not null; n = n.Previous)
+            if (n.Address.Equals(address)) return n.LogDensity;
+        return null;
     }
 
     private UnvisitedConstraintsException Unvisited()
@@ -208,9 +220,10 @@ public abstract class ResumableExecution
     }
 
     /// <summary>One visited observed Sample site in a persistent list (newest first).</summary>
-    private sealed class ObservedNode(Address address, ObservedNode? previous)
+    private sealed class ObservedNode(Address address, double logDensity, ObservedNode? previous)
     {
         public Address Address { get; } = address;
+        public double LogDensity { get; } = logDensity;
         public ObservedNode? Previous { get; } = previous;
     }
 

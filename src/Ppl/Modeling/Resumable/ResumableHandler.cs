@@ -109,7 +109,10 @@ public struct ResumableHandler : IModelHandler
     }
 
     /// <inheritdoc />
-    public void ObserveAt<TD, T>(Address address, TD distribution, T value) where TD : IDistribution<T>
+    public void ObserveAt<TD, T>(Address address, TD distribution, T value) where TD : IDistribution<T> => Observed(address, distribution, value);
+
+    /// <summary>An observation at <paramref name="address"/>: checked, scored, added to the increment; returns its log density.</summary>
+    private double Observed<TD, T>(Address address, TD distribution, T value) where TD : IDistribution<T>
     {
         Check(address, distribution);
         if (value is double d && double.IsNaN(d)) throw new ModelException($"The observation at '{address}' is NaN.", address);
@@ -119,6 +122,7 @@ public struct ResumableHandler : IModelHandler
                 $"The log density of the observation at '{address}' is NaN (value {ValueConversion.Describe(value)} under {distribution.Family}).", address);
         Increment += logDensity;
         _execution.Scored(logDensity);
+        return logDensity;
     }
 
     /// <summary>
@@ -140,9 +144,9 @@ public struct ResumableHandler : IModelHandler
     private T ObservedSample<TD, T>(Address address, TD distribution, object? given) where TD : IDistribution<T>
     {
         var value = ValueConversion.To<T>(given!, address);
-        ObserveAt(address, distribution, value);
-        // ObserveAt counted it as a scored point; record it as a visited observation instead of a second count.
-        _execution.ObservedSampleVisited(address);
+        var logDensity = Observed(address, distribution, value);
+        // Observed scored it (a pause point); remember it as a visited observation too.
+        _execution.ObservedSampleVisited(address, logDensity);
         _observed = true;
         return value;
     }
