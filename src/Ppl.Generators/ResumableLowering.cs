@@ -169,7 +169,7 @@ namespace Ppl.Generators
             var st = site.Ancestors().TakeWhile(a => a != _body).OfType<StatementSyntax>().FirstOrDefault();
             if (st == null) throw Fail("a Sample in an expression-bodied model", site);
             if (!(st is ExpressionStatementSyntax) && !(st is LocalDeclarationStatementSyntax))
-                throw Fail($"a Sample inside a {st.Kind()} (not a statement of its own)", site);
+                throw Fail($"a Sample that is not a statement of its own (inside a {st.Kind()})", site);
             foreach (var (other, _) in sites)
                 if (other != site && st.Span.Contains(other.Span))
                     throw Fail("a statement with a Sample and another effect", site);

@@ -58,7 +58,7 @@ internal static class ResumableParticles
             if (done) break;
         }
         AdvanceAll(s, rng, options, finish: true);
-        return new SmcResult<TArgs, TRet>(model.Function, args, algorithm, Population(function, args, s), records, ancestry);
+        return new SmcResult<TArgs, TRet>(model.Function, args, algorithm, Population(function, args, s), records, ancestry, function.Observations);
     }
 
     /// <summary>

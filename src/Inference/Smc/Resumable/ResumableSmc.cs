@@ -56,7 +56,7 @@ public static class ResumableSmc
         if (paused is ResumableFunction<TArgs, TRet> function && Resamplers.IsPlain(rng))
             return ResumableParticles.Run(function, args, particles, smc, algorithm, rng, options ?? RunOptions.Default);
         return SmcEngine.Run(model.Function, paused, args, particles, SmcEngine.Resampling<ITrace<(TArgs Args, int Pauses), Paused<TRet>>>(smc), smc.Steps,
-            algorithm, rng, options);
+            algorithm, rng, options, observations);
     }
 
     /// <summary>True when SMC on <paramref name="model"/> given <paramref name="observations"/> can run on its state machine.</summary>
