@@ -60,9 +60,14 @@ public struct ResumableHandler : IModelHandler
         if (!typeof(TD).IsValueType && distribution is null) throw new ArgumentNullException(nameof(distribution));
         if (distribution.ParameterError is { } problem)
             throw new DistributionParameterException(distribution.Family, problem, new Address(first, second));
-        // With observations given the address is built to look it up (only then: an unobserved run builds none).
-        if (_execution.Observations is { } observations && observations.TryGetValue(new Address(first, second), out var given))
-            return ObservedSample<TD, T>(new Address(first, second), distribution, given);
+        // With observations given, looked up segment by segment (ChoiceMap.TryGetValue's walk, without building the
+        // address): the address is built only for an observed site.
+        if (_execution.Observations is { } observations)
+        {
+            var node = observations.GetSubmap(first);
+            if (!node.IsEmpty && (node = node.GetSubmap(second)).HasValue)
+                return ObservedSample<TD, T>(new Address(first, second), distribution, node.Value);
+        }
         var value = distribution.Sample(_rng);
         var logDensity = distribution.LogDensity(value);
         if (double.IsNaN(logDensity)) throw NaNChoice(new Address(first, second), distribution, value);
