@@ -177,6 +177,9 @@ namespace Ppl.Generators
             for (SyntaxNode? n = st; n != null && n != _body.Parent; n = n.Parent) _holdsPause.Add(n);
         }
 
+        /// <summary>What a construct holds that makes it pause, for the reasons (a Sample too, in the lowering for observed values).</summary>
+        private string Paused => _pauseAtSamples ? "a Sample, Observe or Factor" : "an observe or factor";
+
         /// <summary>After a Sample statement: stop here when the Sample was observed (the handler says), else run on.</summary>
         private void ConditionalPause()
         {
@@ -311,17 +314,17 @@ namespace Ppl.Generators
                 }
                 case ForEachStatementSyntax _:
                 case ForEachVariableStatementSyntax _:
-                    throw Fail("a foreach loop that holds an observe or factor (use a for loop over an index)", s);
+                    throw Fail($"a foreach loop that holds {Paused} (use a for loop over an index)", s);
                 case SwitchStatementSyntax _:
-                    throw Fail("a switch statement that holds an observe or factor", s);
+                    throw Fail($"a switch statement that holds {Paused}", s);
                 case TryStatementSyntax _:
-                    throw Fail("a try statement that holds an observe or factor", s);
+                    throw Fail($"a try statement that holds {Paused}", s);
                 case UsingStatementSyntax _:
-                    throw Fail("a using statement that holds an observe or factor", s);
+                    throw Fail($"a using statement that holds {Paused}", s);
                 case LockStatementSyntax _:
-                    throw Fail("a lock statement that holds an observe or factor", s);
+                    throw Fail($"a lock statement that holds {Paused}", s);
                 default:
-                    throw Fail($"a {s.Kind()} that holds an observe or factor", s);
+                    throw Fail($"a {s.Kind()} that holds {Paused}", s);
             }
         }
 

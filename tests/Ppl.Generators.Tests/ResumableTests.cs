@@ -67,6 +67,7 @@ public class ResumableTests
     [InlineData("var a = Sample(Normal(0, 1), \"a\") + Sample(Normal(0, 1), \"b\"); Observe(Normal(a, 1), x, \"y\"); return a;", "another effect")]
     [InlineData("Observe(Normal(Sample(Normal(0, 1), \"a\"), 1), x, \"y\"); return x;", "another effect")]
     [InlineData("var a = Sample(Normal(0, 1), \"a\"); if (Sample(Bernoulli(0.5), \"c\")) a += 1; Observe(Normal(a, 1), x, \"y\"); return a;", "IfStatement")]
+    [InlineData("var a = 0.0; foreach (var v in new[] { 1, 2 }) a += Sample(Normal(0, 1), \"a\", v); Observe(Normal(a, 1), x, \"y\"); return a;", "foreach loop that holds a Sample")]
     [InlineData("var a = 0.0; for (var i = 0; i < (int)Sample(Poisson(2), \"n\"); i++) a += 1; Observe(Normal(a, 1), x, \"y\"); return a;", "ForStatement")]
     public void ASampleTheLoweringCannotFollowByAPause_TakesNoObservations_ButStillLowers(string body, string why)
     {
