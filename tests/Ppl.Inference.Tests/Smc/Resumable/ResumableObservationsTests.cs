@@ -53,6 +53,8 @@ public class ResumableObservationsTests(ITestOutputHelper output)
         Assert.True(ConditioningModels.LgssmResumable.TakesObservations);
         Assert.True(Smc2Models.LgssmWithUniformASampledYResumable.TakesObservations);
         Assert.True(PmmhModels.LgssmWithUnknownAResumable.TakesObservations);
+        // The README's every-algorithm model, its data given as values of Sample sites.
+        Assert.True(Ppl.Examples.EveryAlgorithmModels.SwitchResumable.TakesObservations);
         Assert.Null(ResumableModels.LgssmSampledResumable.ObservationsFallbackReason);
         // Still lowered for SMC without observations, but a Sample in a condition cannot be followed by a pause.
         var inCondition = ResumableModels.SampledInConditionResumable;
