@@ -25,12 +25,15 @@ namespace Ppl.Generators
 
     /// <summary>
     /// The resumable form of a model (SPEC M7) as plain data: either the reason it is not lowered (the construct,
-    /// also reported as PPL0010), or the fields, pieces and edits of its state machine.
+    /// also reported as PPL0010), or the fields, pieces and edits of its state machine. <paramref name="ObservationsReason"/>
+    /// is null when every Sample statement is followed by a conditional pause (so the machine takes observations), else
+    /// why not (the model is then lowered with pauses at Observe/Factor only; no diagnostic, SMC replays observed values).
     /// </summary>
     internal sealed record ResumableData(
         string? Reason,
         EquatableArray<ResumableField> Fields,
         EquatableArray<ResumablePiece> Pieces,
         EquatableArray<ResumableEdit> Edits,
-        int Pauses);
+        int Pauses,
+        string? ObservationsReason);
 }

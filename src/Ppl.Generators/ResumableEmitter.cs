@@ -8,7 +8,7 @@ namespace Ppl.Generators
     /// <summary>
     /// Writes the resumable form of a model (SPEC M7, see <see cref="ResumableLowering"/>): the
     /// <c>…Resumable</c> property (a <c>ResumableModel</c>), the body as a dynamic model for replay, and, when
-    /// the body was lowered, the state-machine class whose <c>Resume</c> runs to the next Observe/Factor.
+    /// the body was lowered, the state-machine class whose <c>Resume</c> runs to the next Observe/Factor (or observed Sample).
     /// </summary>
     internal sealed class ResumableEmitter
     {
@@ -42,12 +42,13 @@ namespace Ppl.Generators
                 1 => ", args",
                 _ => ", " + string.Join(", ", _b.Parameters.Select((p, i) => "args.Item" + (i + 1))),
             };
-            string replay, start, reason;
+            string replay, start, reason, observations;
             if (!_b.Specialised)
             {
                 replay = $"{_m}Model";
                 start = "null";
                 reason = Literal("the model runs through the dynamic tracer (see PPL0008)");
+                observations = reason;
             }
             else
             {
@@ -55,14 +56,16 @@ namespace Ppl.Generators
                 var lowered = _r != null && _r.Reason == null;
                 start = lowered ? $"static args => new __{_m}Resumable(args)" : "null";
                 reason = lowered ? "null" : Literal(_r?.Reason ?? "the body is not lowered");
+                observations = lowered && _r!.ObservationsReason == null ? "null" : Literal(_r?.ObservationsReason ?? _r?.Reason ?? "the body is not lowered");
             }
             sb.AppendLine();
             sb.AppendLine($"    private static {type}? __{_m}ResumableInstance;");
             sb.AppendLine($"    /// <summary>");
             sb.AppendLine($"    /// <see cref=\"{_m}\"/> for SMC (generated): its resumable state machine, which pauses after each Observe/Factor");
-            sb.AppendLine($"    /// and can be cloned, or where the body is not lowered, its replay from a recorded prefix.");
+            sb.AppendLine($"    /// (and, where it can, after each observed Sample) and can be cloned, or where the body is not lowered, its replay");
+            sb.AppendLine($"    /// from a recorded prefix.");
             sb.AppendLine($"    /// </summary>");
-            sb.AppendLine($"    {_b.Access} static {type} {_m}Resumable => __{_m}ResumableInstance ??= new {type}({_m}Model, {replay}, {start}, {reason});");
+            sb.AppendLine($"    {_b.Access} static {type} {_m}Resumable => __{_m}ResumableInstance ??= new {type}({_m}Model, {replay}, {start}, {reason}, {observations});");
             if (!_b.Specialised) return;
 
             sb.AppendLine();

@@ -16,7 +16,15 @@ namespace Ppl.Generators
     /// through a switch on the state. Statements without a pause are kept as they are (rewritten: sites,
     /// locals renamed to fields, break/continue of lowered loops as gotos, returns that store the value).
     /// Covered: straight-line code, blocks, if/else, for, while and do loops (nested), Sample/Observe/Factor
-    /// sites with static addresses and families. Anything else that holds a pause, and calls, local functions,
+    /// sites with static addresses and families.
+    /// <para>
+    /// A Sample may be observed (values given as a choice map), and then it is a pause where the replay form pauses: right
+    /// after it, before anything else draws. So the body is first lowered with a conditional pause after every statement
+    /// holding a Sample (<c>if (__h.PauseAfterSample()) { State = n; return false; } __Pn:;</c>), which needs each Sample to
+    /// be the only effect of an expression statement or local declaration, outside lambdas. Where that fails the body is
+    /// lowered as before, with pauses at Observe/Factor only, and the reason is kept (observed values then replay); so a
+    /// model that lowered before still lowers.
+    /// </para> Anything else that holds a pause, and calls, local functions,
     /// goto and labels, variables declared inside expressions at the lowered level, or locals of mutable
     /// reference types, make the model fall back to replay (diagnostic PPL0010 names the construct).
     /// </summary>
@@ -28,6 +36,8 @@ namespace Ppl.Generators
         private readonly int _bodyStart;
         private readonly CancellationToken _ct;
         private readonly HashSet<SyntaxNode> _pauses = new HashSet<SyntaxNode>();
+        private readonly HashSet<SyntaxNode> _samplePauses = new HashSet<SyntaxNode>();
+        private readonly bool _pauseAtSamples;
         private readonly HashSet<SyntaxNode> _holdsPause = new HashSet<SyntaxNode>();
         private readonly HashSet<SyntaxNode> _lowered = new HashSet<SyntaxNode>();
         private readonly Dictionary<ISymbol, string> _fieldNames = new Dictionary<ISymbol, string>(SymbolEqualityComparer.Default);
@@ -38,8 +48,9 @@ namespace Ppl.Generators
         private int _labels;
         private int _pauseCount;
 
-        private ResumableLowering(SemanticModel model, IMethodSymbol method, SyntaxNode body, CancellationToken ct)
+        private ResumableLowering(SemanticModel model, IMethodSymbol method, SyntaxNode body, CancellationToken ct, bool pauseAtSamples)
         {
+            _pauseAtSamples = pauseAtSamples;
             _model = model;
             _method = method;
             _body = body;
@@ -51,20 +62,36 @@ namespace Ppl.Generators
         public static (ResumableData Data, Location? Where) Lower(SemanticModel model, IMethodSymbol method, SyntaxNode body,
             IEnumerable<(InvocationExpressionSyntax Node, SiteKind Kind)> sites, CancellationToken ct)
         {
-            var l = new ResumableLowering(model, method, body, ct);
+            var list = sites.ToList();
+            string observations;
             try
             {
-                return (l.Run(sites.ToList()), null);
+                return (new ResumableLowering(model, method, body, ct, pauseAtSamples: true).Run(list, null), null);
             }
             catch (NotLowered e)
             {
-                var empty = new ResumableData(e.Reason, default, default, default, 0);
+                observations = e.Reason;
+            }
+            catch (Exception e) when (!(e is OperationCanceledException))
+            {
+                observations = $"a construct the lowering failed on ({e.GetType().Name}: {e.Message})";
+            }
+            // Without pauses at Sample sites: the state machine of Observe/Factor pauses only (observed values replay).
+            var l = new ResumableLowering(model, method, body, ct, pauseAtSamples: false);
+            try
+            {
+                return (l.Run(list, observations), null);
+            }
+            catch (NotLowered e)
+            {
+                var empty = new ResumableData(e.Reason, default, default, default, 0, e.Reason);
                 return (empty, e.Where);
             }
             catch (Exception e) when (!(e is OperationCanceledException))
             {
                 // A failure of the lowering must not cost the model its generated code: it runs by replay instead.
-                return (new ResumableData($"a construct the lowering failed on ({e.GetType().Name}: {e.Message})", default, default, default, 0), null);
+                var reason = $"a construct the lowering failed on ({e.GetType().Name}: {e.Message})";
+                return (new ResumableData(reason, default, default, default, 0, reason), null);
             }
         }
 
@@ -82,12 +109,13 @@ namespace Ppl.Generators
 
         private static NotLowered Fail(string reason, SyntaxNode? where) => new NotLowered(reason, where);
 
-        private ResumableData Run(List<(InvocationExpressionSyntax Node, SiteKind Kind)> sites)
+        private ResumableData Run(List<(InvocationExpressionSyntax Node, SiteKind Kind)> sites, string? observationsReason)
         {
             foreach (var (node, kind) in sites)
             {
                 if (kind == SiteKind.Call || kind == SiteKind.ModelCall)
                     throw Fail("a call to another model or generative function (observations inside it cannot pause the caller)", node);
+                if (kind == SiteKind.Sample && _pauseAtSamples) SamplePause(node, sites);
                 if (kind != SiteKind.Observe && kind != SiteKind.Factor) continue;
                 if (!(node.Parent is ExpressionStatementSyntax st)) throw Fail("an Observe/Factor that is not a statement of its own", node);
                 _pauses.Add(st);
@@ -125,7 +153,38 @@ namespace Ppl.Generators
             }
             CheckDesignations();
             CheckParameterWrites();
-            return new ResumableData(null, _fields.ToEquatableArray(), _pieces.ToEquatableArray(), Edits().ToEquatableArray(), _pauseCount);
+            return new ResumableData(null, _fields.ToEquatableArray(), _pieces.ToEquatableArray(), Edits().ToEquatableArray(), _pauseCount, observationsReason);
+        }
+
+        /// <summary>
+        /// Marks the statement of a Sample site for a conditional pause after it. The replay form pauses right after an
+        /// observed Sample, before any later draw or score: pausing after the statement is the same only when the Sample is
+        /// the statement's one effect (what follows it there is plain computation) and the statement is one the lowering
+        /// can follow by a label at the lowered level (an expression statement or a local declaration, not inside a lambda,
+        /// a condition or a loop header).
+        /// </summary>
+        private void SamplePause(InvocationExpressionSyntax site, List<(InvocationExpressionSyntax Node, SiteKind Kind)> sites)
+        {
+            if (InsideFunction(site)) throw Fail("a Sample inside a lambda", site);
+            var st = site.Ancestors().TakeWhile(a => a != _body).OfType<StatementSyntax>().FirstOrDefault();
+            if (st == null) throw Fail("a Sample in an expression-bodied model", site);
+            if (!(st is ExpressionStatementSyntax) && !(st is LocalDeclarationStatementSyntax))
+                throw Fail($"a Sample that is not a statement of its own (inside a {st.Kind()})", site);
+            foreach (var (other, _) in sites)
+                if (other != site && st.Span.Contains(other.Span))
+                    throw Fail("a statement with a Sample and another effect", site);
+            _samplePauses.Add(st);
+            for (SyntaxNode? n = st; n != null && n != _body.Parent; n = n.Parent) _holdsPause.Add(n);
+        }
+
+        /// <summary>What a construct holds that makes it pause, for the reasons (a Sample too, in the lowering for observed values).</summary>
+        private string Paused => _pauseAtSamples ? "a Sample, Observe or Factor" : "an observe or factor";
+
+        /// <summary>After a Sample statement: stop here when the Sample was observed (the handler says), else run on.</summary>
+        private void ConditionalPause()
+        {
+            var n = ++_pauseCount;
+            Code($"if (__h.PauseAfterSample()) {{ State = {n}; return false; }}\n__P{n}:;\n");
         }
 
         private string Label() => "__L" + (++_labels);
@@ -152,6 +211,7 @@ namespace Ppl.Generators
                     throw Fail("a const, using or ref local declaration at the level of an observe", decl);
                 foreach (var v in decl.Declaration.Variables)
                     if (v.Initializer != null) Expression(_fieldNames[Declared(v)] + " = ", v.Initializer.Value, ";\n");
+                if (_samplePauses.Contains(decl)) ConditionalPause();
                 return;
             }
             if (s is ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { Left: DeclarationExpressionSyntax dx } da }
@@ -170,6 +230,7 @@ namespace Ppl.Generators
                     names.Add(name);
                 }
                 Expression("(" + string.Join(", ", names) + ") = ", da.Right, ";\n");
+                if (_samplePauses.Contains(s)) ConditionalPause();
                 return;
             }
             if (!_holdsPause.Contains(s))
@@ -190,6 +251,11 @@ namespace Ppl.Generators
                     Code($"\nState = {n}; return false;\n__P{n}:;\n");
                     return;
                 }
+                case ExpressionStatementSyntax e when _samplePauses.Contains(e):
+                    _pieces.Add(Range(e));
+                    Code("\n");
+                    ConditionalPause();
+                    return;
                 case IfStatementSyntax i:
                 {
                     var otherwise = Label();
@@ -248,17 +314,17 @@ namespace Ppl.Generators
                 }
                 case ForEachStatementSyntax _:
                 case ForEachVariableStatementSyntax _:
-                    throw Fail("a foreach loop that holds an observe or factor (use a for loop over an index)", s);
+                    throw Fail($"a foreach loop that holds {Paused} (use a for loop over an index)", s);
                 case SwitchStatementSyntax _:
-                    throw Fail("a switch statement that holds an observe or factor", s);
+                    throw Fail($"a switch statement that holds {Paused}", s);
                 case TryStatementSyntax _:
-                    throw Fail("a try statement that holds an observe or factor", s);
+                    throw Fail($"a try statement that holds {Paused}", s);
                 case UsingStatementSyntax _:
-                    throw Fail("a using statement that holds an observe or factor", s);
+                    throw Fail($"a using statement that holds {Paused}", s);
                 case LockStatementSyntax _:
-                    throw Fail("a lock statement that holds an observe or factor", s);
+                    throw Fail($"a lock statement that holds {Paused}", s);
                 default:
-                    throw Fail($"a {s.Kind()} that holds an observe or factor", s);
+                    throw Fail($"a {s.Kind()} that holds {Paused}", s);
             }
         }
 

@@ -58,6 +58,66 @@ public class ResumableTests
         Assert.Equal(resumable.Function.Assess(1.0, trace.Choices).Weight, trace.Score, 12);
     }
 
+    /// <summary>
+    /// Where the lowering cannot place a pause right after a Sample (it is not the one effect of a statement of its own),
+    /// the model is still lowered with pauses at Observe/Factor, with no diagnostic, and says why it takes no observations.
+    /// </summary>
+    [Theory]
+    [InlineData("var a = 0.0; while (Sample(Bernoulli(0.5), \"c\", (int)a) && a < 3) a++; Observe(Normal(a, 1), x, \"y\"); return a;", "WhileStatement")]
+    [InlineData("var a = Sample(Normal(0, 1), \"a\") + Sample(Normal(0, 1), \"b\"); Observe(Normal(a, 1), x, \"y\"); return a;", "another effect")]
+    [InlineData("Observe(Normal(Sample(Normal(0, 1), \"a\"), 1), x, \"y\"); return x;", "another effect")]
+    [InlineData("var a = Sample(Normal(0, 1), \"a\"); if (Sample(Bernoulli(0.5), \"c\")) a += 1; Observe(Normal(a, 1), x, \"y\"); return a;", "IfStatement")]
+    [InlineData("var a = 0.0; foreach (var v in new[] { 1, 2 }) a += Sample(Normal(0, 1), \"a\", v); Observe(Normal(a, 1), x, \"y\"); return a;", "foreach loop that holds a Sample")]
+    [InlineData("var a = 0.0; for (var i = 0; i < (int)Sample(Poisson(2), \"n\"); i++) a += 1; Observe(Normal(a, 1), x, \"y\"); return a;", "ForStatement")]
+    public void ASampleTheLoweringCannotFollowByAPause_TakesNoObservations_ButStillLowers(string body, string why)
+    {
+        var (run, assembly) = Load(Model(body));
+        Assert.DoesNotContain(run.Diagnostics, d => d.Id == "PPL0010");
+        var r = Property<ResumableModel<double, double>>(assembly, "MResumable");
+        Assert.True(r.IsResumable);
+        Assert.False(r.TakesObservations);
+        Assert.Contains(why, r.ObservationsFallbackReason);
+        Assert.Throws<NotSupportedException>(() => r.Start(1.0, ChoiceMap.Empty.Set("y", 1.0)));
+        var e = r.Start(1.0, ChoiceMap.Empty); // no observations: the state machine as before
+        while (!e.Finished) e.Advance(new Rng(2));
+        Assert.Equal(r.Function.Assess(1.0, e.Choices).Weight, e.Score, 12);
+    }
+
+    [Fact]
+    public void TheCoveredConstructsPauseAfterEveryObservedSample()
+    {
+        var (run, assembly) = Load(Model(Covered, extra: "\n static double Score(double v) => 0.01 * v * v;\n"));
+        var source = run.GeneratedSources.Single().SourceText.ToString();
+        Assert.Contains("if (__h.PauseAfterSample()) { State = ", source);
+        var r = Property<ResumableModel<double, double>>(assembly, "MResumable");
+        Assert.True(r.TakesObservations);
+        Assert.Null(r.ObservationsFallbackReason);
+        // The start, a jump and a level observed; the given values are returned (the level path follows them).
+        var observations = ChoiceMap.Empty.Set("start", 0.4).Set(new Address("jump", 1), true).Set(new Address("level", 1), -0.3);
+        for (var seed = 1; seed <= 10; seed++)
+        {
+            var e = r.Start(0.7, observations);
+            var rng = new Rng(seed);
+            var pauses = 0;
+            while (!e.Finished)
+            {
+                e.Advance(rng);
+                pauses++;
+            }
+            // One pause per Observe/Factor and per observed Sample (counted among the scored points), then the end.
+            Assert.Equal(e.ScorePoints + 1, pauses);
+            Assert.Equal(3, e.ObservationsVisited);
+            Assert.False(e.Choices.Contains("start"));
+            var (weight, ret) = r.Function.Assess(0.7, e.Choices.Merge(observations));
+            Assert.Equal(weight, e.Score, 10);
+            Assert.Equal(ret, e.Return);
+        }
+        // A given value the run never visits is an error at the end, naming the closest address.
+        var bad = r.Start(0.7, ChoiceMap.Empty.Set("strat", 0.4));
+        var error = Assert.Throws<UnvisitedConstraintsException>(() => { while (!bad.Finished) bad.Advance(new Rng(1)); });
+        Assert.Contains("'start'", error.Message);
+    }
+
     [Fact]
     public void WritingIntoAnArgumentArrayIsNotLowered()
     {
@@ -169,6 +229,9 @@ public class ResumableTests
             Assert.True(e.Finished);
             Assert.Equal(r.Function.Assess(1.0, e.Choices).Weight, e.Score, 12);
         }
+        // An expression body has no statement after its Sample to pause at: it takes no observations.
+        Assert.True(Property<ResumableModel<double, double>>(assembly, "MResumable").TakesObservations);
+        Assert.Contains("expression-bodied", Property<ResumableModel<double, double>>(assembly, "EResumable").ObservationsFallbackReason);
     }
 
     /// <summary>
@@ -188,6 +251,7 @@ public class ResumableTests
         var type = Assembly.Load(ms.ToArray()).GetType("F")!;
         var ok = true;
         var lowered = 0;
+        var observed = 0;
         var bodies = src.Split("[Model] public static double M").Skip(1).ToList();
         for (var m = 0; m < models; m++)
         {
@@ -204,8 +268,35 @@ public class ResumableTests
                 while (!e.Finished) e.Advance(rng);
                 var (w, ret) = r.Function.Assess(args, e.Choices);
                 ok &= Math.Abs(w - e.Score) <= 1e-9 * (1 + Math.Abs(w)) && ret.Equals(e.Return);
+                if (!r.TakesObservations) continue;
+                // Every other choice of that run given as an observation: each is scored (not a choice) and is a pause of
+                // its own, so every advance passes exactly one scored point until the run ends (a missing pause would pass
+                // two), and the score is what the model assesses for the choices and the observations together.
+                var observations = ChoiceMap.Empty;
+                var i = 0;
+                foreach (var (a, v) in e.Choices.Leaves)
+                    if (i++ % 2 == 0) observations = observations.Set(a, v);
+                var o = r.Start(args, observations);
+                var rng2 = new Rng(seed + 100);
+                try
+                {
+                    while (!o.Finished)
+                    {
+                        var before = o.ScorePoints;
+                        o.Advance(rng2);
+                        ok &= o.ScorePoints - before == (o.Finished ? 0 : 1);
+                    }
+                }
+                catch (UnvisitedConstraintsException)
+                {
+                    // The fresh draws took another path that does not reach every observed address: nothing to compare.
+                    continue;
+                }
+                observed++;
+                var (wo, reto) = r.Function.Assess(args, o.Choices.Merge(observations));
+                ok &= Math.Abs(wo - o.Score) <= 1e-9 * (1 + Math.Abs(wo)) && reto.Equals(o.Return) && o.ObservationsVisited == observations.Leaves.Count();
             }
         }
-        return ok.ToProperty().Label(src).Collect($"lowered {lowered} of {models}");
+        return ok.ToProperty().Label(src).Collect($"lowered {lowered} of {models}, {observed} observed runs");
     }
 }

@@ -39,9 +39,9 @@ public static class BootstrapSmc
 
     /// <summary>
     /// Runs bootstrap SMC on any model Ppl can pause at its observations: a <see cref="DynamicModel{TArgs, TRet}"/> (by
-    /// replay) or a <c>[Model]</c> method's generated function (its resumable state machine, O(T); by replay when
-    /// observations are given as values, see <see cref="ResumableSmc"/>). Observed Sample sites and Observe/Factor are
-    /// the pauses, however the model is conditioned.
+    /// replay) or a <c>[Model]</c> method's generated function (its resumable state machine, O(T), observations given as
+    /// values included where the generator placed a pause after every Sample; by replay otherwise, see
+    /// <see cref="ResumableSmc"/>). Observed Sample sites and Observe/Factor are the pauses, however the model is conditioned.
     /// </summary>
     /// <param name="model">The model.</param>
     /// <param name="args">Its arguments.</param>

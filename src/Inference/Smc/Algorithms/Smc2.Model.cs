@@ -31,7 +31,8 @@ public sealed record Smc2Settings
 }
 
 // SMC² on a model written once: θ are choices of the model, each θ-particle's inner filter is bootstrap SMC on the
-// model's replay form with θ given as observations (as Pmmh.Model constrains them), stepped one observation at a time.
+// model (its state machine, or its replay form) with θ given as observations (as Pmmh.Model constrains them), stepped
+// one observation at a time.
 public static partial class Smc2
 {
     /// <summary>
@@ -45,8 +46,10 @@ public static partial class Smc2
     /// proposal running a fresh filter up to the current observation. The weight sum estimates p(y) without bias.
     /// <para>
     /// Requirements, each checked: every parameter is drawn before the model's first observation, and its prior density
-    /// depends only on the arguments and on other parameters (not on the model's other choices). Runs by replay (O(T²)
-    /// body work per inner filter for T observations), since the state machine cannot take θ as constraints.
+    /// depends only on the arguments and on other parameters (not on the model's other choices). The inner filters run on
+    /// a <c>[Model]</c>'s state machine with θ (and the observations) given as values (O(T) body work per inner filter for T
+    /// observations) where it pauses at observed Sample sites (<c>ResumableModel.TakesObservations</c>); otherwise, and
+    /// for a dynamic model, by replay (O(T²)). Under one seed both give the same run.
     /// </para>
     /// </summary>
     /// <param name="model">The model.</param>
@@ -80,6 +83,7 @@ public static partial class Smc2
 /// <summary>The run behind <see cref="Smc2.Model{TArgs, TRet}"/>.</summary>
 internal sealed class ModelSmc2<TArgs, TRet>
 {
+    private readonly IGenerativeFunction<TArgs, TRet> _model;
     private readonly DynamicModel<TArgs, TRet> _replay;
     private readonly TArgs _args;
     private readonly ChoiceMap _observations;
@@ -102,6 +106,7 @@ internal sealed class ModelSmc2<TArgs, TRet>
     public ModelSmc2(IGenerativeFunction<TArgs, TRet> model, TArgs args, ChoiceMap observations, Selection parameters, int innerParticles,
         Smc2Settings settings, RunOptions options)
     {
+        _model = model;
         _replay = BootstrapSmc.ReplayForm(model);
         _args = args;
         _observations = observations;
@@ -195,7 +200,8 @@ internal sealed class ModelSmc2<TArgs, TRet>
 
     private ThetaParticle Start(ChoiceMap theta, Rng rng)
     {
-        var paused = new PausingModel<TArgs, TRet>(_replay, _observations.Merge(theta)).Function;
+        // The model's state machine where it has one that takes observations (O(T) per filter), else its replay (O(T²)).
+        var paused = ResumableSmc.Paused(_model, _observations.Merge(theta));
         return new ThetaParticle(theta, theta.Leaves.Count(), SmcStepper<TArgs, TRet>.Start(paused, _args, _innerParticles, _settings.Inner, rng), 0, 0, 0);
     }
 
@@ -213,7 +219,8 @@ internal sealed class ModelSmc2<TArgs, TRet>
             filter = filter.Step(rng, _inner);
             // Ran to the end, or every inner particle died (θ outside the support): no observation was met.
             if (filter.Pauses == pauses || double.IsNegativeInfinity(filter.LogEvidence)) break;
-            var (count, density) = ThetaDensity(filter, p.Theta);
+            // Once every parameter is met no pause can meet another (and reading θ's density off every particle is skipped).
+            var (count, density) = visited < p.Size ? ThetaDensity(filter, p.Theta) : (visited, logPrior);
             if (count > visited)
             {
                 (logPrior, visited) = (density, count);
@@ -237,11 +244,11 @@ internal sealed class ModelSmc2<TArgs, TRet>
         for (var i = 0; i < population.Count; i++)
         {
             if (double.IsNegativeInfinity(population.LogWeights[i])) continue;
-            var trace = (DynamicTrace<(TArgs Args, int Pauses), Paused<TRet>>)population.Particles[i];
+            var trace = population.Particles[i];
             var (c, d) = (0, 0.0);
             foreach (var (a, _) in theta.Leaves)
-                if (trace.ObservationRecords.TryGetValue(a, out var record))
-                    (c, d) = (c + 1, d + record.LogDensity);
+                if (ObservedLogDensity(trace, a) is { } logDensity)
+                    (c, d) = (c + 1, d + logDensity);
             if (count is null) (count, density) = (c, d);
             else if (c != count || Math.Abs(d - density) > 1e-9 * (1 + Math.Abs(density)))
                 throw new InferenceException(
@@ -255,9 +262,17 @@ internal sealed class ModelSmc2<TArgs, TRet>
     {
         var population = filter.Population;
         var live = Enumerable.Range(0, population.Count).First(i => !double.IsNegativeInfinity(population.LogWeights[i]));
-        var trace = (DynamicTrace<(TArgs Args, int Pauses), Paused<TRet>>)population.Particles[live];
-        return theta.Leaves.Select(l => l.Address).Where(a => !trace.ObservationRecords.ContainsKey(a));
+        var trace = population.Particles[live];
+        return theta.Leaves.Select(l => l.Address).Where(a => ObservedLogDensity(trace, a) is null);
     }
+
+    /// <summary>The log density an inner particle scored at the observed Sample site <paramref name="address"/> (null: not yet visited).</summary>
+    private static double? ObservedLogDensity(ITrace<(TArgs Args, int Pauses), Paused<TRet>> trace, Address address) => trace switch
+    {
+        DynamicTrace<(TArgs Args, int Pauses), Paused<TRet>> d => d.ObservationRecords.TryGetValue(address, out var record) ? record.LogDensity : null,
+        ResumableTrace<TArgs, TRet> r => r.Execution.ObservedLogDensity(address),
+        _ => throw new InvalidOperationException($"SMC² on a paused trace of type {trace.GetType().Name}; this is a bug."),
+    };
 
     /// <summary>
     /// PMMH moves on a resampled θ-particle targeting p(θ | y₁..ₜ): each proposal runs a fresh inner filter up to

@@ -12,14 +12,18 @@ internal static class SmcEngine
         Rng rng, RunOptions? options)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return Run(model, new PausingModel<TArgs, TRet>(model, observations).Function, args, particles, transform, steps, algorithm, rng, options);
+        return Run(model, new PausingModel<TArgs, TRet>(model, observations).Function, args, particles, transform, steps, algorithm, rng, options,
+            observations);
     }
 
-    /// <summary>The same over any paused form of <paramref name="model"/>: replay, or a generated model's resumable executions.</summary>
+    /// <summary>
+    /// The same over any paused form of <paramref name="model"/>: replay, or a generated model's resumable executions;
+    /// <paramref name="observations"/> are the values the paused form was given (for the result's traces of the model).
+    /// </summary>
     public static SmcResult<TArgs, TRet> Run<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> model,
         IGenerativeFunction<(TArgs Args, int Pauses), Paused<TRet>> paused, TArgs args, int particles,
         PopulationTransform<ITrace<(TArgs Args, int Pauses), Paused<TRet>>> transform, int steps, string algorithm,
-        Rng rng, RunOptions? options)
+        Rng rng, RunOptions? options, ChoiceMap? observations = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(rng);
@@ -40,7 +44,7 @@ internal static class SmcEngine
             records.Add(new SmcStep(k, before.EffectiveSampleSize, parents is not null, before.LogEvidence,
                 parents is null ? particles : parents.Distinct().Count()));
         });
-        return new SmcResult<TArgs, TRet>(model, args, algorithm, final, records, ancestry);
+        return new SmcResult<TArgs, TRet>(model, args, algorithm, final, records, ancestry, observations);
     }
 
     /// <summary>The resampling transform of <paramref name="options"/>: always, never, or when ESS falls below the threshold.</summary>

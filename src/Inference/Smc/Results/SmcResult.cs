@@ -9,12 +9,19 @@ public sealed class SmcResult<TArgs, TRet> : IPosteriorResult
     private readonly IGenerativeFunction<TArgs, TRet> _model;
     private readonly TArgs _args;
     private readonly IReadOnlyList<int[]?> _ancestry;
+    private readonly ChoiceMap _observations;
     private WeightedSamples<ITrace<TArgs, TRet>>? _samples;
 
+    /// <remarks>
+    /// <paramref name="observations"/> are the values given for Sample sites: a paused particle holds them as observations,
+    /// not choices, so the model's traces in <see cref="Samples"/> are rebuilt with them.
+    /// </remarks>
     internal SmcResult(IGenerativeFunction<TArgs, TRet> model, TArgs args, string algorithm,
-        Population<ITrace<(TArgs Args, int Pauses), Paused<TRet>>> population, IReadOnlyList<SmcStep> steps, IReadOnlyList<int[]?> ancestry)
+        Population<ITrace<(TArgs Args, int Pauses), Paused<TRet>>> population, IReadOnlyList<SmcStep> steps, IReadOnlyList<int[]?> ancestry,
+        ChoiceMap? observations = null)
     {
         _model = model;
+        _observations = observations ?? ChoiceMap.Empty;
         _args = args;
         Algorithm = algorithm;
         Population = population;
@@ -68,7 +75,9 @@ public sealed class SmcResult<TArgs, TRet> : IPosteriorResult
         for (var i = 0; i < n; i++)
         {
             var p = Population.Particles[i];
-            if (!cache.TryGetValue(p, out var t)) cache[p] = t = _model.Generate(_args, p.Choices, rng).Trace;
+            // The observed Sample sites are not among a paused particle's choices: without them Generate would draw them.
+            if (!cache.TryGetValue(p, out var t))
+                cache[p] = t = _model.Generate(_args, _observations.IsEmpty ? p.Choices : p.Choices.Merge(_observations), rng).Trace;
             traces[i] = t;
         }
         var logN = Math.Log(n);

@@ -7,24 +7,56 @@ namespace Ppl.Inference.Smc;
 /// the SMC blocks run on, in place of <see cref="PausingModel{TArgs, TRet}"/>'s replay: a trace holds an
 /// execution paused after its k-th Observe/Factor, and <c>Update</c> to k′ &gt; k clones it and resumes the
 /// clone, so a step costs the body work between two pauses (O(T) per run, not replay's O(T²)). The weight is
-/// the new observations' and factors' log densities, as replay's. Only what SMC uses is supported: Simulate,
-/// Generate and Update without constraints, forward in k with the same arguments.
+/// the new observations' and factors' log densities, as replay's. Observations given as values (<see cref="Observations"/>)
+/// make each Sample at an observed address an Observe of the value and a pause, as <see cref="PausingModel{TArgs, TRet}"/>
+/// does with the same observations. Only what SMC uses is supported: Simulate, Generate and Update without constraints,
+/// forward in k with the same arguments.
 /// </summary>
 /// <typeparam name="TArgs">The model's arguments.</typeparam>
 /// <typeparam name="TRet">The model's return type.</typeparam>
 public sealed class ResumableFunction<TArgs, TRet> : IGenerativeFunction<(TArgs Args, int Pauses), Paused<TRet>>
 {
     /// <summary>Wraps a generated model that has a resumable form.</summary>
-    public ResumableFunction(ResumableModel<TArgs, TRet> model)
+    public ResumableFunction(ResumableModel<TArgs, TRet> model) : this(model, ChoiceMap.Empty)
+    {
+    }
+
+    /// <summary>Wraps a generated model that has a resumable form, conditioned on values of its Sample sites.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="observations">
+    /// Values of (some of) its Sample sites, each observed and a pause; non-empty needs
+    /// <see cref="ResumableModel{TArgs, TRet}.TakesObservations"/>.
+    /// </param>
+    public ResumableFunction(ResumableModel<TArgs, TRet> model, ChoiceMap observations)
     {
         ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(observations);
         if (!model.IsResumable)
             throw new ArgumentException($"Model '{model.Name}' has no resumable form ({model.FallbackReason}); use its replay.", nameof(model));
+        if (!observations.IsEmpty && !model.TakesObservations)
+            throw new ArgumentException(
+                $"Model '{model.Name}''s state machine cannot pause at observed Sample sites ({model.ObservationsFallbackReason}); use its replay.", nameof(observations));
+        ObservationCheck.RequireNoNaN(observations, model.Name);
         Model = model;
+        Observations = observations;
+        _observationCount = observations.Leaves.Count();
     }
+
+    private readonly int _observationCount;
 
     /// <summary>The model.</summary>
     public ResumableModel<TArgs, TRet> Model { get; }
+
+    /// <summary>The values of observed Sample sites (empty when the model observes everything itself).</summary>
+    public ChoiceMap Observations { get; }
+
+    /// <summary>A new execution at the model's start, given the observations (counted once, here).</summary>
+    internal ResumableExecution<TRet> Start(TArgs args)
+    {
+        var e = Model.Start(args);
+        if (_observationCount > 0) e.Observe(Observations, _observationCount);
+        return e;
+    }
 
     /// <inheritdoc />
     public string Name => Model.Name + "·resumable";
@@ -40,7 +72,7 @@ public sealed class ResumableFunction<TArgs, TRet> : IGenerativeFunction<(TArgs 
     {
         NoConstraints(constraints);
         ArgumentNullException.ThrowIfNull(rng);
-        var execution = Model.Start(args.Args);
+        var execution = Start(args.Args);
         var weight = RunTo(execution, args.Pauses, rng);
         return new(new ResumableTrace<TArgs, TRet>(this, args, execution), weight);
     }

@@ -21,7 +21,7 @@ internal static class ResumableParticles
         ArgumentOutOfRangeException.ThrowIfLessThan(smc.Steps, 0);
         var model = function.Model;
         // Sequential.Start: the execution at pause 0, shared by every particle (Start draws nothing).
-        var start = model.Start(args);
+        var start = function.Start(args);
         var s = new State<TRet>(n, start);
         var ancestors = new int[n];
         var weights = new double[n];
@@ -58,7 +58,7 @@ internal static class ResumableParticles
             if (done) break;
         }
         AdvanceAll(s, rng, options, finish: true);
-        return new SmcResult<TArgs, TRet>(model.Function, args, algorithm, Population(function, args, s), records, ancestry);
+        return new SmcResult<TArgs, TRet>(model.Function, args, algorithm, Population(function, args, s), records, ancestry, function.Observations);
     }
 
     /// <summary>

@@ -26,8 +26,10 @@ public static class ResumableSmc
     /// <summary>
     /// Runs bootstrap SMC on a generated model conditioned on <paramref name="observations"/>: values for Sample sites,
     /// each observed and a pause, as an Observe is (so a model that observes its data with constrained Sample sites has
-    /// the same intermediate targets as one written with Observe). The generated state machine pauses only at
-    /// Observe/Factor, so with observations given the run uses the model's replay form (O(T²) body work).
+    /// the same intermediate targets as one written with Observe). The generated state machine pauses after each Sample
+    /// statement whose address is observed, where replay pauses, so the run stays O(T) and gives replay's result under a
+    /// seed; a model whose Samples the generator could not all follow by a pause
+    /// (<see cref="ResumableModel{TArgs, TRet}.ObservationsFallbackReason"/>) runs by replay (O(T²) body work).
     /// </summary>
     /// <param name="model">The generated <c>…Resumable</c> of the model.</param>
     /// <param name="args">Its arguments.</param>
@@ -43,9 +45,9 @@ public static class ResumableSmc
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(observations);
         smc ??= SmcOptions.Default;
-        var resumable = model.IsResumable && !replay && observations.IsEmpty;
+        var resumable = !replay && CanResume(model, observations);
         IGenerativeFunction<(TArgs Args, int Pauses), Paused<TRet>> paused = resumable
-            ? new ResumableFunction<TArgs, TRet>(model)
+            ? new ResumableFunction<TArgs, TRet>(model, observations)
             : new PausingModel<TArgs, TRet>(model.Replay, observations).Function;
         var how = resumable ? "resumable" : "replay";
         var algorithm = $"SMC ({how}, {smc.Resampler.Name}, ESS threshold {smc.EssThreshold})";
@@ -54,6 +56,20 @@ public static class ResumableSmc
         if (paused is ResumableFunction<TArgs, TRet> function && Resamplers.IsPlain(rng))
             return ResumableParticles.Run(function, args, particles, smc, algorithm, rng, options ?? RunOptions.Default);
         return SmcEngine.Run(model.Function, paused, args, particles, SmcEngine.Resampling<ITrace<(TArgs Args, int Pauses), Paused<TRet>>>(smc), smc.Steps,
-            algorithm, rng, options);
+            algorithm, rng, options, observations);
     }
+
+    /// <summary>True when SMC on <paramref name="model"/> given <paramref name="observations"/> can run on its state machine.</summary>
+    internal static bool CanResume<TArgs, TRet>(ResumableModel<TArgs, TRet> model, ChoiceMap observations) =>
+        model.IsResumable && (observations.IsEmpty || model.TakesObservations);
+
+    /// <summary>
+    /// The paused form SMC runs a model on, given values of its Sample sites: the state machine where the model has one
+    /// that takes them (O(T) per filter), else the replay form (O(T²)); under one seed both give the same run.
+    /// </summary>
+    internal static IGenerativeFunction<(TArgs Args, int Pauses), Paused<TRet>> Paused<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> model,
+        ChoiceMap observations) =>
+        model is IHasResumableForm<TArgs, TRet> r && CanResume(r.Resumable, observations)
+            ? new ResumableFunction<TArgs, TRet>(r.Resumable, observations)
+            : new PausingModel<TArgs, TRet>(BootstrapSmc.ReplayForm(model), observations).Function;
 }

@@ -12,6 +12,9 @@ public abstract class ResumableExecution
 {
     private ChoiceNode? _choices;
     private ChoiceMap? _choiceMap;
+    // The observed Sample sites visited so far (newest first), shared by clones as the choices are: only read when a run
+    // ends without visiting every observation, to name the ones it missed.
+    private ObservedNode? _observed;
 
     /// <summary>Creates an execution at its start (generated code only).</summary>
     protected ResumableExecution(ModelMetadata metadata)
@@ -43,6 +46,25 @@ public abstract class ResumableExecution
     /// </summary>
     public long SiteVisits { get; private set; }
 
+    /// <summary>
+    /// The values given for Sample sites (null when none): a Sample at one of these addresses returns the value, scores
+    /// its log density as an Observe would, and is a pause (see <see cref="ResumableModel{TArgs, TRet}.Start(TArgs, ChoiceMap)"/>).
+    /// </summary>
+    public ChoiceMap? Observations { get; private set; }
+
+    /// <summary>How many of <see cref="Observations"/>' values the run has visited so far.</summary>
+    public int ObservationsVisited { get; private set; }
+
+    private int _observationCount;
+
+    /// <summary>Gives the execution, at its start, the values of its observed Sample sites (how many there are is counted once, by the caller).</summary>
+    internal void Observe(ChoiceMap observations, int count)
+    {
+        if (State != 0 || SiteVisits != 0) throw new InvalidOperationException("Observations are given to an execution at its start.");
+        Observations = observations;
+        _observationCount = count;
+    }
+
     /// <summary>The random choices made so far, by address (built on first use).</summary>
     public ChoiceMap Choices
     {
@@ -73,6 +95,8 @@ public abstract class ResumableExecution
         {
             Finished = true;
             State = -1;
+            // As the replay form does at the end of a run: a given observation the body never reached is an error.
+            if (ObservationsVisited < _observationCount) throw Unvisited();
         }
         return h.Increment;
     }
@@ -100,6 +124,10 @@ public abstract class ResumableExecution
         Score = source.Score;
         ScorePoints = source.ScorePoints;
         SiteVisits = source.SiteVisits;
+        Observations = source.Observations;
+        ObservationsVisited = source.ObservationsVisited;
+        _observationCount = source._observationCount;
+        _observed = source._observed;
         CopyOwnedState();
         return true;
     }
@@ -160,6 +188,43 @@ public abstract class ResumableExecution
         Score += logWeight;
         ScorePoints++;
         SiteVisits++;
+    }
+
+    /// <summary>An observed Sample site (already scored as an Observe): remembered for the end-of-run check.</summary>
+    internal void ObservedSampleVisited(Address address, double logDensity)
+    {
+        _observed = new ObservedNode(address, logDensity, _observed);
+        ObservationsVisited++;
+    }
+
+    /// <summary>
+    /// The log density scored at the observed Sample site <paramref name="address"/>, or null when the run has not visited
+    /// it (as the replay trace's observation records answer; SMC² reads θ's prior density there). Walks the observed sites
+    /// visited so far, newest first.
+    /// </summary>
+    internal double? ObservedLogDensity(Address address)
+    {
+        for (var n = _observed; n is not null; n = n.Previous)
+            if (n.Address.Equals(address)) return n.LogDensity;
+        return null;
+    }
+
+    private UnvisitedConstraintsException Unvisited()
+    {
+        var seen = new HashSet<Address>();
+        for (var n = _observed; n is not null; n = n.Previous) seen.Add(n.Address);
+        var unvisited = Observations!.Leaves.Select(l => l.Address).Where(a => !seen.Contains(a)).ToList();
+        // The addresses the run has, to suggest the closest: its choices and its observed sites.
+        var visited = Choices.Leaves.Select(l => l.Address).Concat(seen).ToList();
+        return new UnvisitedConstraintsException(Metadata.Name, unvisited, visited);
+    }
+
+    /// <summary>One visited observed Sample site in a persistent list (newest first).</summary>
+    private sealed class ObservedNode(Address address, double logDensity, ObservedNode? previous)
+    {
+        public Address Address { get; } = address;
+        public double LogDensity { get; } = logDensity;
+        public ObservedNode? Previous { get; } = previous;
     }
 
     /// <summary>One choice in the persistent list of choices (newest first): clones share their common prefix.</summary>
