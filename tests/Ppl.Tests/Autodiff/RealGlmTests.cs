@@ -209,6 +209,7 @@ public class RealGlmTests
     [InlineData(34, 6)]  // a tail of 2
     [InlineData(35, 7)]  // a tail of 3
     [InlineData(37, 10)] // two vectors and a tail of 2, rows left after the last block of four
+    [InlineData(1103, 30)] // above the staged pass's size: the fused pass, with a tail of 2 and rows left over
     public void BernoulliLogitGlmByRowsEqualsByColumns(int n, int d)
     {
         var x = Design(n, d, 16);

@@ -129,66 +129,34 @@ internal readonly ref struct GlmKernel
         if (Avx.IsSupported && Fma.IsSupported)
         {
             var alphas = Vector256.Create(alpha);
-            for (; i + W <= n; i += W)
+            var blocks = n / W * W;
+            if ((long)blocks * d <= StagedLimit)
             {
-                ref var r0 = ref MemoryMarshal.GetArrayDataReference(Row(rows, i, d, caller));
-                ref var r1 = ref MemoryMarshal.GetArrayDataReference(Row(rows, i + 1, d, caller));
-                ref var r2 = ref MemoryMarshal.GetArrayDataReference(Row(rows, i + 2, d, caller));
-                ref var r3 = ref MemoryMarshal.GetArrayDataReference(Row(rows, i + 3, d, caller));
-                // η for the four rows: four independent chains of fused multiply-adds.
-                Vector256<double> a0 = default, a1 = default, a2 = default, a3 = default;
-                for (var k = 0; k < full; k++)
+                // Staged: η for every block, then the link over all of η, then Xᵀg. Each stage's blocks are independent
+                // (the fused loop chains η → link → Xᵀg within a block, a latency the out-of-order core cannot hide
+                // across blocks when rows are short), and the rows are read twice from L2.
+                var etas = t_eta is { } te && te.Length >= blocks ? te : t_eta = new double[Math.Max(blocks, 64)];
+                ref var e0 = ref MemoryMarshal.GetArrayDataReference(etas);
+                for (i = 0; i < blocks; i += W)
+                    Eta4(rows, i, d, caller, ref b0, full, tail, tailOffset, bTail, alphas).StoreUnsafe(ref e0, (nuint)i);
+                for (i = 0; i < blocks; i += W)
                 {
-                    var o = (nuint)(k * W);
-                    var bk = Vector256.LoadUnsafe(ref b0, o);
-                    a0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref r0, o), bk, a0);
-                    a1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref r1, o), bk, a1);
-                    a2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref r2, o), bk, a2);
-                    a3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref r3, o), bk, a3);
+                    var g = link.Apply4(i, Vector256.LoadUnsafe(ref e0, (nuint)i));
+                    sumG += g;
+                    g.StoreUnsafe(ref e0, (nuint)i);
                 }
-                if (tail)
-                {
-                    a0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref r0, tailOffset), bTail, a0);
-                    a1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref r1, tailOffset), bTail, a1);
-                    a2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref r2, tailOffset), bTail, a2);
-                    a3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref r3, tailOffset), bTail, a3);
-                }
-                // The four horizontal sums at once: [Σa0, Σa1, Σa2, Σa3].
-                var h01 = Avx.HorizontalAdd(a0, a1);
-                var h23 = Avx.HorizontalAdd(a2, a3);
-                var eta = Avx.Permute2x128(h01, h23, 0x20) + Avx.Permute2x128(h01, h23, 0x31) + alphas;
-                if (!tail)
-                    for (var j = full * W; j < d; j++)
-                        eta = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref r0, j), Unsafe.Add(ref r1, j), Unsafe.Add(ref r2, j), Unsafe.Add(ref r3, j)), Vector256.Create(Unsafe.Add(ref b0, j)), eta);
-
-                var g = link.Apply4(i, eta);
-                sumG += g;
-
-                // Xᵀg for the four rows, which are still in the L1 cache.
-                var g0 = Vector256.Create(g.GetElement(0));
-                var g1 = Vector256.Create(g.GetElement(1));
-                var g2 = Vector256.Create(g.GetElement(2));
-                var g3 = Vector256.Create(g.GetElement(3));
-                // Two independent products per pair of rows, then one add into the accumulator: the accumulator's
-                // dependency from one block of rows to the next is a single add, not four chained multiply-adds.
-                for (var k = 0; k < full; k++)
-                {
-                    var o = (nuint)(k * W);
-                    var s01 = Fma.MultiplyAdd(g1, Vector256.LoadUnsafe(ref r1, o), g0 * Vector256.LoadUnsafe(ref r0, o));
-                    var s23 = Fma.MultiplyAdd(g3, Vector256.LoadUnsafe(ref r3, o), g2 * Vector256.LoadUnsafe(ref r2, o));
-                    (Vector256.LoadUnsafe(ref p0, o) + (s01 + s23)).StoreUnsafe(ref p0, o);
-                }
-                if (tail)
-                {
-                    var s01 = Fma.MultiplyAdd(g1, Vector256.LoadUnsafe(ref r1, tailOffset), g0 * Vector256.LoadUnsafe(ref r0, tailOffset));
-                    var s23 = Fma.MultiplyAdd(g3, Vector256.LoadUnsafe(ref r3, tailOffset), g2 * Vector256.LoadUnsafe(ref r2, tailOffset));
-                    tailSums += s01 + s23;
-                }
-                else
-                    for (var j = full * W; j < d; j++)
-                        gradient[j] += g.GetElement(0) * Unsafe.Add(ref r0, j) + g.GetElement(1) * Unsafe.Add(ref r1, j)
-                            + g.GetElement(2) * Unsafe.Add(ref r2, j) + g.GetElement(3) * Unsafe.Add(ref r3, j);
+                for (i = 0; i < blocks; i += W)
+                    AccumulateXtg4(rows, i, d, caller, full, tail, tailOffset, ref p0, ref tailSums, gradient, Vector256.LoadUnsafe(ref e0, (nuint)i));
             }
+            else
+                for (i = 0; i < blocks; i += W)
+                {
+                    var g = link.Apply4(i, Eta4(rows, i, d, caller, ref b0, full, tail, tailOffset, bTail, alphas));
+                    sumG += g;
+                    // Xᵀg for the four rows, which are still in the L1 cache.
+                    AccumulateXtg4(rows, i, d, caller, full, tail, tailOffset, ref p0, ref tailSums, gradient, g);
+                }
+            i = blocks;
         }
         MemoryMarshal.Cast<Vector256<double>, double>(accumulators).CopyTo(gradient);
         if (tail)
@@ -205,6 +173,81 @@ internal readonly ref struct GlmKernel
             for (var j = 0; j < d; j++) gradient[j] += g * row[j];
         }
         return total;
+    }
+
+    // Up to this many entries (256 KB of rows, about L2) the row pass runs in stages (RowsPass); above it, fused, so that
+    // each row is read from memory once.
+    private const long StagedLimit = 32 * 1024;
+
+    /// <summary>η of rows i … i + 3: four independent chains of fused multiply-adds, then the four horizontal sums at once.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Eta4(double[][] rows, int i, int d, string caller, ref double b0, int full, bool tail, nuint tailOffset,
+        Vector256<double> bTail, Vector256<double> alphas)
+    {
+        const int W = 4;
+        ref var r0 = ref MemoryMarshal.GetArrayDataReference(Row(rows, i, d, caller));
+        ref var r1 = ref MemoryMarshal.GetArrayDataReference(Row(rows, i + 1, d, caller));
+        ref var r2 = ref MemoryMarshal.GetArrayDataReference(Row(rows, i + 2, d, caller));
+        ref var r3 = ref MemoryMarshal.GetArrayDataReference(Row(rows, i + 3, d, caller));
+        Vector256<double> a0 = default, a1 = default, a2 = default, a3 = default;
+        for (var k = 0; k < full; k++)
+        {
+            var o = (nuint)(k * W);
+            var bk = Vector256.LoadUnsafe(ref b0, o);
+            a0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref r0, o), bk, a0);
+            a1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref r1, o), bk, a1);
+            a2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref r2, o), bk, a2);
+            a3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref r3, o), bk, a3);
+        }
+        if (tail)
+        {
+            a0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref r0, tailOffset), bTail, a0);
+            a1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref r1, tailOffset), bTail, a1);
+            a2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref r2, tailOffset), bTail, a2);
+            a3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref r3, tailOffset), bTail, a3);
+        }
+        var h01 = Avx.HorizontalAdd(a0, a1);
+        var h23 = Avx.HorizontalAdd(a2, a3);
+        var eta = Avx.Permute2x128(h01, h23, 0x20) + Avx.Permute2x128(h01, h23, 0x31) + alphas;
+        if (!tail)
+            for (var j = full * W; j < d; j++)
+                eta = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref r0, j), Unsafe.Add(ref r1, j), Unsafe.Add(ref r2, j), Unsafe.Add(ref r3, j)), Vector256.Create(Unsafe.Add(ref b0, j)), eta);
+        return eta;
+    }
+
+    /// <summary>Adds Σ gₖ xₖ over rows i … i + 3 into the accumulators (and the tail's, or the gradient's last columns).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AccumulateXtg4(double[][] rows, int i, int d, string caller, int full, bool tail, nuint tailOffset, ref double p0,
+        ref Vector256<double> tailSums, scoped Span<double> gradient, Vector256<double> g)
+    {
+        const int W = 4;
+        ref var r0 = ref MemoryMarshal.GetArrayDataReference(Row(rows, i, d, caller));
+        ref var r1 = ref MemoryMarshal.GetArrayDataReference(Row(rows, i + 1, d, caller));
+        ref var r2 = ref MemoryMarshal.GetArrayDataReference(Row(rows, i + 2, d, caller));
+        ref var r3 = ref MemoryMarshal.GetArrayDataReference(Row(rows, i + 3, d, caller));
+        var g0 = Vector256.Create(g.GetElement(0));
+        var g1 = Vector256.Create(g.GetElement(1));
+        var g2 = Vector256.Create(g.GetElement(2));
+        var g3 = Vector256.Create(g.GetElement(3));
+        // Two independent products per pair of rows, then one add into the accumulator: the accumulator's dependency from
+        // one block of rows to the next is a single add, not four chained multiply-adds.
+        for (var k = 0; k < full; k++)
+        {
+            var o = (nuint)(k * W);
+            var s01 = Fma.MultiplyAdd(g1, Vector256.LoadUnsafe(ref r1, o), g0 * Vector256.LoadUnsafe(ref r0, o));
+            var s23 = Fma.MultiplyAdd(g3, Vector256.LoadUnsafe(ref r3, o), g2 * Vector256.LoadUnsafe(ref r2, o));
+            (Vector256.LoadUnsafe(ref p0, o) + (s01 + s23)).StoreUnsafe(ref p0, o);
+        }
+        if (tail)
+        {
+            var s01 = Fma.MultiplyAdd(g1, Vector256.LoadUnsafe(ref r1, tailOffset), g0 * Vector256.LoadUnsafe(ref r0, tailOffset));
+            var s23 = Fma.MultiplyAdd(g3, Vector256.LoadUnsafe(ref r3, tailOffset), g2 * Vector256.LoadUnsafe(ref r2, tailOffset));
+            tailSums += s01 + s23;
+        }
+        else
+            for (var j = full * W; j < d; j++)
+                gradient[j] += g.GetElement(0) * Unsafe.Add(ref r0, j) + g.GetElement(1) * Unsafe.Add(ref r1, j)
+                    + g.GetElement(2) * Unsafe.Add(ref r2, j) + g.GetElement(3) * Unsafe.Add(ref r3, j);
     }
 
     /// <summary>Row <paramref name="i"/>, checked to hold <paramref name="d"/> predictors.</summary>
