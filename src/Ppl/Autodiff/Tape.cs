@@ -33,7 +33,10 @@ public sealed class Tape
     private int[] _opFirst = new int[8];
     private int _opCount;
     private MemoEntry[]? _memo;
-    private int _lastShared;
+    // The last shared node returned and its key (reset with the tape, so it never outlives its generation), and the
+    // last one pushed, which TryTakeLast must not take.
+    private int _lastShared, _lastP1, _lastP2, _lastP3, _lastFunction;
+    private int _lastPushedShared;
 
     // Nodes 1 … _parentlessPrefix are parentless (the variables a density creates before anything else): the sweep stops
     // above them, since they pass nothing on. Each would otherwise add zero into the sink three times, and those adds
@@ -80,6 +83,7 @@ public sealed class Tape
         if (++Generation == 0 && _memo is not null) Array.Clear(_memo);
         _count = 1;
         _lastShared = 0;
+        _lastPushedShared = 0;
         _parentlessPrefix = 0;
         if (_opCount > 0)
         {
@@ -211,10 +215,12 @@ public sealed class Tape
     internal int PushShared(int function, int p1, double d1, int p2, double d2, int p3, double d3)
     {
         if ((p1 == 0) | (p2 == 0) | (p3 == 0)) return Push(p1, d1, p2, d2, p3, d3);
+        // The last shared node first: rows of one group usually come together.
+        if (_lastShared != 0 && p3 == _lastP3 && p1 == _lastP1 && p2 == _lastP2 && function == _lastFunction) return _lastShared;
         var memo = _memo ??= new MemoEntry[MemoSize];
         var slot = (int)((uint)(p1 * -1640531535 ^ p2 * 0x27d4eb2d ^ p3 * 0x165667b1 ^ function) >> 23) & (MemoSize - 1);
         ref var e = ref memo[slot];
-        if (e.P1 == p1 && e.P2 == p2 && e.P3 == p3 && e.Function == function && e.Generation == Generation) return e.Node;
+        if (e.P1 == p1 && e.P2 == p2 && e.P3 == p3 && e.Function == function && e.Generation == Generation) return Remember(p1, p2, p3, function, e.Node);
         var node = Push(p1, d1, p2, d2, p3, d3);
         e.P1 = p1;
         e.P2 = p2;
@@ -222,8 +228,18 @@ public sealed class Tape
         e.Function = function;
         e.Generation = Generation;
         e.Node = node;
-        _lastShared = node;
-        return node;
+        _lastPushedShared = node;
+        return Remember(p1, p2, p3, function, node);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Remember(int p1, int p2, int p3, int function, int node)
+    {
+        _lastP1 = p1;
+        _lastP2 = p2;
+        _lastP3 = p3;
+        _lastFunction = function;
+        return _lastShared = node;
     }
 
     /// <summary>
@@ -238,7 +254,7 @@ public sealed class Tape
     {
         ref readonly var node = ref _nodes[index < _nodes.Length ? index : 0];
         // A variable's or an operation output's parents are the sink (0); an ordinary node's point at parents or itself.
-        if (index != _count - 1 || index == _lastShared || node.P1 == 0)
+        if (index != _count - 1 || index == _lastPushedShared || node.P1 == 0)
         {
             p1 = p2 = p3 = 0;
             d1 = d2 = d3 = 0;

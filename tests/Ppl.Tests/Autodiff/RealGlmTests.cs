@@ -292,4 +292,26 @@ public class RealGlmTests
         Assert.Equal(values.Select(v => v ? 1.0 : 0.0), outcomes);
         Assert.Equal(1.0, outcomes[5]);
     }
+
+    [Fact]
+    public void VectorisedNormalOverRepeatedLocationNodesMatchesTheScalarTerms()
+    {
+        // Locations that repeat a node in runs and out of order (rows of groups, partly unsorted), and a constant one.
+        int[] group = [0, 0, 0, 1, 1, 2, 0, 2, 2, 1];
+        double[] y = [0.3, -1.2, 2.5, 0.9, 1.1, -0.4, 0.0, 1.7, -2.2, 0.6];
+        double[] p = [0.4, -0.8, 1.3, 0.7];
+        Real Vectorised(Real[] q)
+        {
+            var loc = group.Select(g => g == 2 ? (Real)1.5 : q[g]).ToArray();
+            loc[5] = q[2];
+            return RealDensity.Normal(y, loc, q[3]);
+        }
+        Real Scalar(Real[] q)
+        {
+            Real s = 0;
+            for (var i = 0; i < y.Length; i++) s += RealDensity.Normal(y[i], i == 5 ? q[2] : group[i] == 2 ? (Real)1.5 : q[group[i]], q[3]);
+            return s;
+        }
+        SameAsRowByRow(Vectorised, Scalar, p, "normal over repeated locations");
+    }
 }
