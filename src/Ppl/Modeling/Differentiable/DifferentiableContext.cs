@@ -424,16 +424,16 @@ public sealed class DifferentiableContext
 
     /// <summary>
     /// Adds a site's log density, checking it when diagnosing (the first NaN names its site and the parameter at fault).
-    /// The term's node, just recorded by the distribution and referred to by nothing else, is taken off the tape and its
-    /// parents go to the total directly; <paramref name="valueIndex"/> is the site's own value's node, which the model
-    /// holds and which is never taken (a log density that returned its argument would otherwise lose it).
+    /// The term's node, recorded by the distribution's log density itself (at or after <paramref name="mark"/>, the tape's
+    /// count before the call) and so referred to by nothing the model holds, is taken off the tape and its parents go to
+    /// the total directly. A node made before the call (the site's value, a node a distribution kept) is never taken.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void AddSiteTerm<D>(Real term, in Visit visit, D d, int valueIndex = 0) where D : IRealDistribution
+    private void AddSiteTerm<D>(int mark, Real term, in Visit visit, D d) where D : IRealDistribution
     {
         if (_diagnosing && double.IsNaN(term.Value)) Diagnose(visit, d);
         var index = term.Index;
-        if (index != 0 && index != valueIndex && _tape is { } tape && tape.TryTakeLast(index, out var p1, out var d1, out var p2, out var d2, out var p3, out var d3))
+        if (index >= mark && index != 0 && _tape is { } tape && tape.TryTakeLast(index, out var p1, out var d1, out var p2, out var d2, out var p3, out var d3))
         {
             if (_takenCount + 3 > _takenParents.Length)
             {
@@ -447,6 +447,9 @@ public sealed class DifferentiableContext
         }
         AddTerm(term);
     }
+
+    /// <summary>The tape's node count now: a site's log-density node made after this mark is the site's own.</summary>
+    private int Mark => _tape?.Count ?? int.MaxValue;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Take(int parent, double partial)
@@ -521,7 +524,7 @@ public sealed class DifferentiableContext
             if (_record is { } r) r[v.ValueIndex] = x.Value;
         }
         else x = v.Value;
-        AddSiteTerm(distribution.LogDensity(x), v, distribution, x.Index);
+        AddSiteTerm(Mark, distribution.LogDensity(x), v, distribution);
         return x;
     }
 
@@ -561,7 +564,7 @@ public sealed class DifferentiableContext
                 for (var i = 0; i < x.Length; i++) r[v.ValueIndex + i] = x[i].Value;
         }
         else x = Lift(v.Held ?? throw new DifferentiableLayoutException($"The layout holds a scalar at '{v.Address}'; the site draws a vector.", v.Address));
-        AddSiteTerm(distribution.LogDensity(x), v, distribution);
+        AddSiteTerm(Mark, distribution.LogDensity(x), v, distribution);
         return x;
     }
 
@@ -600,7 +603,7 @@ public sealed class DifferentiableContext
                     for (var j = 0; j < columns; j++) r[v.ValueIndex + i * columns + j] = x[i, j].Value;
         }
         else x = LiftMatrix(v.Held ?? throw new DifferentiableLayoutException($"The layout holds a scalar at '{v.Address}'; the site draws a matrix.", v.Address), rows, columns);
-        AddSiteTerm(distribution.LogDensity(x), v, distribution);
+        AddSiteTerm(Mark, distribution.LogDensity(x), v, distribution);
         return x;
     }
 
@@ -648,22 +651,23 @@ public sealed class DifferentiableContext
             value = Unsafe.As<long, T>(ref l);
         }
         else throw new NotSupportedException($"Discrete choices of type {typeof(T).Name} have no differentiable form.");
+        var mark = Mark;
         var term = distribution.LogProbability(value);
         if (_discovering) AddTerm(term);
-        else AddSiteTerm(term, _visits[_k - 1], distribution);
+        else AddSiteTerm(mark, term, _visits[_k - 1], distribution);
         return value;
     }
 
     /// <summary>An observation of a continuous value.</summary>
     public void Observe<D>(in SiteAddress address, D distribution, Real value) where D : struct, IRealContinuous
-        => ObserveTerm(address, distribution.LogDensity(value), distribution, value.Index);
+        => ObserveTerm(address, Mark, distribution.LogDensity(value), distribution);
 
     /// <summary>An observation of a discrete value.</summary>
     public void ObserveDiscrete<T, D>(in SiteAddress address, D distribution, T value) where D : struct, IRealDiscrete<T>
-        => ObserveTerm(address, distribution.LogProbability(value), distribution);
+        => ObserveTerm(address, Mark, distribution.LogProbability(value), distribution);
 
     /// <summary>What every observation does with its term: records the visit while discovering, else adds it at its visit.</summary>
-    private void ObserveTerm<D>(in SiteAddress address, Real term, D distribution, int valueIndex = 0) where D : IRealDistribution
+    private void ObserveTerm<D>(in SiteAddress address, int mark, Real term, D distribution) where D : IRealDistribution
     {
         if (_discovering)
         {
@@ -671,12 +675,12 @@ public sealed class DifferentiableContext
             AddTerm(term);
             return;
         }
-        AddSiteTerm(term, Next(VisitKind.Observe), distribution, valueIndex);
+        AddSiteTerm(mark, term, Next(VisitKind.Observe), distribution);
     }
 
     /// <summary>An observation of a whole vector (a vectorised family or a fused GLM), one term on the tape.</summary>
     public void ObserveVector<T, D>(in SiteAddress address, D distribution, T value) where D : struct, IRealVectorObservation<T>
-        => ObserveTerm(address, distribution.LogDensity(value), distribution);
+        => ObserveTerm(address, Mark, distribution.LogDensity(value), distribution);
 
     /// <summary>Adds <paramref name="logWeight"/> to the log density.</summary>
     public void Factor(Real logWeight)
