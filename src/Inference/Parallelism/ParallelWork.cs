@@ -90,7 +90,7 @@ internal static class ParallelWork
     }
 
     /// <summary>Records the failing index on the exception; returns false (for use in an exception filter).</summary>
-    private static bool Annotate(Exception e, WorkUnit unit, int index)
+    internal static bool Annotate(Exception e, WorkUnit unit, int index)
     {
         if (e is OperationCanceledException) return false;
         if (e is PplException p && unit != WorkUnit.Chunk)

@@ -87,24 +87,59 @@ internal static class ResumableParticles
             // they are, and so does a particle already at the target (a finished-trace update at the same arguments).
             if (s.Runs[i] = !q.Stopped && !double.IsNegativeInfinity(s.LogWeights[i]) && q.Pauses != int.MaxValue) s.Holders[q.Group]++;
         }
-        ParallelWork.For(n, options, WorkUnit.Particle, i =>
+        if (s.Sequential)
         {
-            if (!s.Runs[i]) return;
-            ref var q = ref s.Particles[i];
-            var target = finish ? int.MaxValue : q.Pauses + 1;
-            var e = s.Own(q.Execution, q.Group);
-            var weight = 0.0;
-            var r = s.Streams.Stream(i, s.Sequential);
-            while (!e.Finished && e.ScorePoints < target) weight += e.Advance(r);
-            // This particle now holds its execution alone: its group is its own index.
-            q = new Particle<TRet>(e, target, i);
-            s.LogWeights[i] += weight;
-        }, sequential: n < 8);
+            // A plain loop (no delegate per particle): one stream object, reseeded per particle, stays in cache.
+            Advance(s, 0, n, finish, s.Streams.Shared);
+        }
+        else
+        {
+            // Chunks of particles, not one delegate call per particle; a chunk's particles share one stream object
+            // (reseeded per particle, so the draws are those of particle i's own split stream, whatever the chunking).
+            var chunks = (n + ChunkSize - 1) / ChunkSize;
+            s.Streams.EnsureChunks(chunks);
+            ParallelWork.For(chunks, options, WorkUnit.Chunk, c =>
+                Advance(s, c * ChunkSize, Math.Min(n, (c + 1) * ChunkSize), finish, s.Streams.Chunk(c)));
+        }
         s.Pool.Settle();
         var lw = s.LogWeights;
         for (var i = 0; i < n; i++)
             if (double.IsNaN(lw[i]) || double.IsPositiveInfinity(lw[i]))
                 throw new ArgumentException($"Particle {i} has log weight {lw[i]}.");
+    }
+
+    /// <summary>Particles per unit of parallel work: large enough that the per-chunk overhead vanishes, small enough to balance.</summary>
+    private const int ChunkSize = 128;
+
+    /// <summary>
+    /// Advances the running particles lo..hi−1 in index order, each on its own split stream (reseeding
+    /// <paramref name="r"/>). An error names the particle, as ParallelWork does for a loop over particles.
+    /// </summary>
+    private static void Advance<TRet>(State<TRet> s, int lo, int hi, bool finish, Rng r)
+    {
+        var runs = s.Runs;
+        var particles = s.Particles;
+        var lw = s.LogWeights;
+        for (var i = lo; i < hi; i++)
+        {
+            if (!runs[i]) continue;
+            try
+            {
+                ref var q = ref particles[i];
+                var target = finish ? int.MaxValue : q.Pauses + 1;
+                var e = s.Own(q.Execution, q.Group);
+                var weight = 0.0;
+                s.Streams.Seed(r, i);
+                while (!e.Finished && e.ScorePoints < target) weight += e.Advance(r);
+                // This particle now holds its execution alone: its group is its own index.
+                q = new Particle<TRet>(e, target, i);
+                lw[i] += weight;
+            }
+            catch (Exception error) when (ParallelWork.Annotate(error, WorkUnit.Particle, i))
+            {
+                // Annotate returns false: the filter only adds the index; the exception propagates untouched.
+            }
+        }
     }
 
     /// <remarks>Fills <paramref name="weights"/> with the normalised weights (Population.NormalizedWeights) on the way.</remarks>
@@ -304,15 +339,15 @@ internal static class ResumableParticles
     private sealed class Streams
     {
         private readonly ulong[] _seeds;
-        private readonly Rng[] _streams;
-        private readonly Rng _shared = new(0);
+        private Rng[] _chunks = [];
 
         public Streams(int n)
         {
             _seeds = new ulong[n];
-            _streams = new Rng[n];
-            for (var i = 0; i < n; i++) _streams[i] = new Rng(0);
         }
+
+        /// <summary>The stream object of a sequential advance.</summary>
+        public Rng Shared { get; } = new(0);
 
         /// <summary>Rng.Split(n) on <paramref name="rng"/>: one draw per particle.</summary>
         public void Split(Rng rng)
@@ -320,15 +355,18 @@ internal static class ResumableParticles
             for (var i = 0; i < _seeds.Length; i++) _seeds[i] = rng.NextSplitSeed();
         }
 
-        /// <summary>
-        /// Particle i's stream of this step (seeded now: call once per step). One thread advances one particle at a time,
-        /// so it reseeds one stream object (in cache) instead of each particle's own.
-        /// </summary>
-        public Rng Stream(int i, bool sequential)
+        /// <summary>Makes <paramref name="r"/> particle i's stream of this step (call once per particle and step).</summary>
+        public void Seed(Rng r, int i) => r.Reseed(_seeds[i]);
+
+        /// <summary>Makes sure there is a stream object per chunk (single-threaded, before a parallel advance).</summary>
+        public void EnsureChunks(int chunks)
         {
-            var r = sequential ? _shared : _streams[i];
-            r.Reseed(_seeds[i]);
-            return r;
+            if (_chunks.Length >= chunks) return;
+            _chunks = new Rng[chunks];
+            for (var c = 0; c < chunks; c++) _chunks[c] = new Rng(0);
         }
+
+        /// <summary>The stream object of chunk c: one thread advances a chunk's particles one at a time.</summary>
+        public Rng Chunk(int c) => _chunks[c];
     }
 }

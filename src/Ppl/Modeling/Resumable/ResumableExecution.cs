@@ -177,7 +177,11 @@ public abstract class ResumableExecution
     /// <summary>Records a choice at the two-segment address first/second, built only when the choice map is asked for.</summary>
     internal void Record<T>(AddressSegment first, AddressSegment second, T value, double logDensity)
     {
-        _choices = new PairChoiceNode<T>(first, second, value, _choices);
+        // The usual name/index pair keeps the index alone (a 48-byte node instead of 64): SMC allocates one per choice
+        // and particle-step, and the nodes of live lineages survive collections, so their size is collection time.
+        _choices = first.IsName && !second.IsName
+            ? new IndexedChoiceNode<T>(first.Name, second.Index, value, _choices)
+            : new PairChoiceNode<T>(first, second, value, _choices);
         _choiceMap = null;
         Score += logDensity;
         SiteVisits++;
@@ -246,6 +250,13 @@ public abstract class ResumableExecution
     private sealed class PairChoiceNode<T>(AddressSegment first, AddressSegment second, T value, ChoiceNode? previous) : ChoiceNode(previous)
     {
         public override Address Address => new(first, second);
+        public override object BoxedValue => value!;
+    }
+
+    /// <summary>A choice at the address first/index (a name and a loop index, the common two-segment form): a name, not a segment, for the smaller node.</summary>
+    private sealed class IndexedChoiceNode<T>(string name, int index, T value, ChoiceNode? previous) : ChoiceNode(previous)
+    {
+        public override Address Address => new(name, index);
         public override object BoxedValue => value!;
     }
 }
