@@ -13,8 +13,11 @@ namespace Ppl.Autodiff;
 internal ref struct PartialsChain
 {
     private readonly Tape _tape;
-    private int _p1, _p2, _p3, _slots, _last;
+    private int _p1, _p2, _p3, _slots;
     private double _d1, _d2, _d3;
+    // The last parent added and its partial so far, not yet in a slot: a run of the same parent adds up here.
+    private int _pending;
+    private double _pendingPartial;
 
     /// <summary>An empty chain on this thread's tape.</summary>
     public PartialsChain() => _tape = Tape.Current;
@@ -27,18 +30,21 @@ internal ref struct PartialsChain
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(int index, double partial)
     {
-        if (index == 0) return;
-        if (index == _last)
+        if (index == _pending)
         {
-            switch (_slots)
-            {
-                case 1: _d1 += partial; break;
-                case 2: _d2 += partial; break;
-                default: _d3 += partial; break;
-            }
+            // Index 0 lands here too (pending starts at 0): a constant's partial is summed and dropped at the flush.
+            _pendingPartial += partial;
             return;
         }
-        _last = index;
+        Flush();
+        _pending = index;
+        _pendingPartial = partial;
+    }
+
+    /// <summary>Moves the pending parent into a slot (a full node is pushed first, passing the running node on).</summary>
+    private void Flush()
+    {
+        if (_pending == 0) return;
         if (_slots == 3)
         {
             _p1 = _tape.Push(_p1, _d1, _p2, _d2, _p3, _d3);
@@ -49,13 +55,18 @@ internal ref struct PartialsChain
         }
         switch (_slots)
         {
-            case 0: _p1 = index; _d1 = partial; break;
-            case 1: _p2 = index; _d2 = partial; break;
-            default: _p3 = index; _d3 = partial; break;
+            case 0: _p1 = _pending; _d1 = _pendingPartial; break;
+            case 1: _p2 = _pending; _d2 = _pendingPartial; break;
+            default: _p3 = _pending; _d3 = _pendingPartial; break;
         }
         _slots++;
     }
 
     /// <summary>The value with every partial added so far (a constant when no parent was on the tape).</summary>
-    public readonly Real Finish(double value) => _slots == 0 ? new Real(value, 0) : new Real(value, _tape.Push(_p1, _d1, _p2, _d2, _p3, _d3));
+    public Real Finish(double value)
+    {
+        Flush();
+        _pending = 0;
+        return _slots == 0 ? new Real(value, 0) : new Real(value, _tape.Push(_p1, _d1, _p2, _d2, _p3, _d3));
+    }
 }

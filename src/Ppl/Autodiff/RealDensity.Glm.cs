@@ -186,26 +186,12 @@ public static partial class RealDensity
                 chain.Add(mu, sum * inv);
             }
             else
-            {
-                // A run of rows with the same location node (rows of one group, whose location is one shared node) adds
-                // up its partial in a register and passes it on once the run ends.
-                var pending = 0;
-                double pendingPartial = 0;
                 for (var i = 0; i < n; i++)
                 {
-                    var m = mus[i];
-                    var z = (y[i] - m.Value) * inv;
+                    var z = (y[i] - mus[i].Value) * inv;
                     squares += z * z;
-                    if (m.Index == pending) pendingPartial += z * inv;
-                    else
-                    {
-                        chain.Add(pending, pendingPartial);
-                        pending = m.Index;
-                        pendingPartial = z * inv;
-                    }
+                    chain.Add(mus[i], z * inv);
                 }
-                chain.Add(pending, pendingPartial);
-            }
             chain.Add(sigma, (squares - n) * inv);
             return chain.Finish(n == 0 ? 0 : -0.5 * squares - n * (Math.Log(s) + HalfLog2Pi));
         }

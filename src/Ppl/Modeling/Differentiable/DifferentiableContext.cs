@@ -380,6 +380,12 @@ public sealed class DifferentiableContext
     internal double EndValue()
     {
         CheckVisitedAll();
+        return TermsValue();
+    }
+
+    /// <summary>The terms' values summed in visit order: the total's value in every kind of run.</summary>
+    private double TermsValue()
+    {
         double total = 0;
         foreach (var t in _terms.AsSpan(0, _termCount)) total += t.Value;
         return total;
@@ -470,13 +476,10 @@ public sealed class DifferentiableContext
     {
         var n = _termCount;
         if (n == 0 && _takenCount == 0) return 0.0;
-        var terms = _terms.AsSpan(0, n);
-        double total = 0;
-        foreach (var t in terms) total += t.Value;
         var chain = new PartialsChain();
-        foreach (var t in terms) chain.Add(t.Index, 1.0);
+        foreach (var t in _terms.AsSpan(0, n)) chain.Add(t.Index, 1.0);
         for (var i = 0; i < _takenCount; i++) chain.Add(_takenParents[i], _takenPartials[i]);
-        return chain.Finish(total);
+        return chain.Finish(TermsValue());
     }
 
     // ------------------------------------------------------------------ the effects (called by generated code)
