@@ -58,7 +58,7 @@ namespace Ppl.Generators
     /// construct, and gradient-based inference on the model (<c>ModelDensity.Create</c>) then says so.
     /// </para>
     /// </summary>
-    internal sealed class DifferentiableLowering
+    internal sealed partial class DifferentiableLowering
     {
         private const string RealType = "global::Ppl.Autodiff.Real";
         private const string Site = "global::Ppl.Modeling.SiteAddress";
@@ -250,6 +250,8 @@ namespace Ppl.Generators
 
         private string Lower()
         {
+            _hoisted = 0;
+            _loopReplacements.Clear();
             if (!_analysed) Analyse();
             _analysed = true;
             if (_body is ExpressionSyntax e) return "    {\n        return " + ReturnValue(e) + ";\n    }";
@@ -606,7 +608,7 @@ namespace Ppl.Generators
             var decl = (MethodDeclarationSyntax)m.DeclaringSyntaxReferences[0].GetSyntax(_ct);
             var model = _model.Compilation.GetSemanticModel(decl.SyntaxTree);
             var body = (SyntaxNode?)decl.Body ?? decl.ExpressionBody!.Expression;
-            var lowering = new DifferentiableLowering(model, m, body, new List<Site>(), _ct) { _realParameters = true, _helpers = _helpers };
+            var lowering = new DifferentiableLowering(model, m, body, new List<Site>(), _ct) { _realParameters = true, _helpers = _helpers, _inHelper = true };
             string text;
             try
             {
@@ -744,6 +746,12 @@ namespace Ppl.Generators
         {
             switch (n)
             {
+                case StatementSyntax st when _loopReplacements.TryGetValue(st, out var statementText):
+                    return Lead(n) + statementText + Trail(n);
+                case BinaryExpressionSyntax gathered when _loopReplacements.TryGetValue(gathered, out var gatherText):
+                    return Lead(n) + gatherText + Trail(n);
+                case ForStatementSyntax loop when LoopForm(loop) is { } loopText:
+                    return loopText;
                 case InvocationExpressionSyntax inv when _sites.TryGetValue(inv, out var site):
                     return Lead(n) + SiteCode(inv, site) + Trail(n);
                 case InvocationExpressionSyntax inv when IsDeterministic(inv):
@@ -776,6 +784,8 @@ namespace Ppl.Generators
                             sb.Append(c.IsToken ? c.AsToken().ToFullString() : c.AsNode() == fe.Type ? Lead(fe.Type) + RealType + Trail(fe.Type) : Emit(c.AsNode()!));
                         return sb.ToString();
                     }
+                case ArrayCreationExpressionSyntax pooled when FillsRandomArray(pooled) && PooledArray(pooled) is { } pooledText:
+                    return Lead(n) + pooledText + Trail(n);
                 case ArrayCreationExpressionSyntax ac when FillsRandomArray(ac):
                     return Lead(n) + "new " + RealType + string.Concat(ac.Type.RankSpecifiers.Select(EmitTrimmed)) +
                            (ac.Initializer != null ? " " + EmitTrimmed(ac.Initializer) : "") + Trail(n);

@@ -16,7 +16,7 @@ namespace Ppl.Modeling;
 /// </para>
 /// Generated code calls the public site methods; users do not.
 /// </summary>
-public sealed class DifferentiableContext
+public sealed partial class DifferentiableContext
 {
     [ThreadStatic]
     private static DifferentiableContext? t_context;
@@ -112,6 +112,7 @@ public sealed class DifferentiableContext
         c._selection = selection ?? Selection.All;
         c._prefixes.Clear();
         c._termCount = 0;
+        c._arrayCount = 0;
         c._takenCount = 0;
         c._record = null;
         try
@@ -360,6 +361,7 @@ public sealed class DifferentiableContext
         _record = record;
         _k = 0;
         _termCount = 0;
+        _arrayCount = 0;
         _takenCount = 0;
         _tape = Tape.Current;
         _diagnosing = diagnose;
