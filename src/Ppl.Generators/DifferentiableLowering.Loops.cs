@@ -87,7 +87,8 @@ namespace Ppl.Generators
             _loopsLowered.Add(f);
             try
             {
-                return Lead(f) + "{ " + pre + Emit(f).Trim() + post + " }" + Trail(f);
+                // The loop's text may end in a comment: what follows it starts a new line.
+                return Lead(f) + "{ " + pre + Emit(f).Trim() + "\n" + indent + post.TrimStart() + " }" + Trail(f);
             }
             finally
             {
@@ -124,7 +125,8 @@ namespace Ppl.Generators
             // The body never writes k (the incrementor alone does), and the bounds are the same in every iteration.
             if (Written(f.Statement).Contains(k)) return null;
             var written = Written(f);
-            if (!Invariant(init.Value, written, k) || !Invariant(cond.Right, written, k)) return null;
+            var whole = Written(f, wholeOnly: true);
+            if (!Invariant(init.Value, written, k, whole) || !Invariant(cond.Right, written, k, whole)) return null;
             return new CountedLoop { Index = k, From = init.Value, To = cond.Right };
         }
 
@@ -138,8 +140,11 @@ namespace Ppl.Generators
             _ => false,
         };
 
-        /// <summary>The locals and parameters a statement writes (a whole variable or an element); for a loop, in its body, condition and incrementors.</summary>
-        private HashSet<ISymbol> Written(SyntaxNode f)
+        /// <summary>
+        /// The locals and parameters a statement writes (a whole variable or, unless <paramref name="wholeOnly"/>, an element); for a
+        /// loop, in its body, condition and incrementors.
+        /// </summary>
+        private HashSet<ISymbol> Written(SyntaxNode f, bool wholeOnly = false)
         {
             var written = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
             foreach (var n in f.DescendantNodesAndSelf())
@@ -152,7 +157,7 @@ namespace Ppl.Generators
                     ArgumentSyntax a when !a.RefKindKeyword.IsKind(SyntaxKind.None) => a.Expression,
                     _ => null,
                 };
-                if (target != null && AssignedSymbol(_model, target, _ct) is { } s) written.Add(s);
+                if (target != null && AssignedSymbol(_model, target, _ct) is { } s && !(wholeOnly && Unparen(target) is ElementAccessExpressionSyntax)) written.Add(s);
                 // A declared local is written by its initializer each iteration.
                 if (n is VariableDeclaratorSyntax v && _model.GetDeclaredSymbol(v, _ct) is { } local) written.Add(local);
             }
@@ -164,7 +169,7 @@ namespace Ppl.Generators
         /// literals, locals and parameters the loop does not write (other than <paramref name="k"/>), an array's <c>Length</c>,
         /// arithmetic and <c>Math</c> functions of those.
         /// </summary>
-        private bool Invariant(ExpressionSyntax e, HashSet<ISymbol> written, ILocalSymbol k)
+        private bool Invariant(ExpressionSyntax e, HashSet<ISymbol> written, ILocalSymbol k, HashSet<ISymbol>? wholeWritten = null)
         {
             switch (e)
             {
@@ -174,15 +179,17 @@ namespace Ppl.Generators
                     return _model.GetSymbolInfo(id, _ct).Symbol is { } s && (s is ILocalSymbol || s is IParameterSymbol) &&
                            !SymbolEqualityComparer.Default.Equals(s, k) && !written.Contains(s);
                 case MemberAccessExpressionSyntax m when m.Name.Identifier.ValueText == "Length" && _model.GetTypeInfo(m.Expression, _ct).Type is IArrayTypeSymbol:
-                    return Invariant(m.Expression, written, k);
+                    // Writing an element leaves the length as it is: only replacing the array changes it.
+                    return Unparen(m.Expression) is IdentifierNameSyntax array && _model.GetSymbolInfo(array, _ct).Symbol is { } a && (a is ILocalSymbol || a is IParameterSymbol) &&
+                           !SymbolEqualityComparer.Default.Equals(a, k) && !(wholeWritten ?? written).Contains(a);
                 case ParenthesizedExpressionSyntax p:
-                    return Invariant(p.Expression, written, k);
+                    return Invariant(p.Expression, written, k, wholeWritten);
                 case PrefixUnaryExpressionSyntax u when u.IsKind(SyntaxKind.UnaryMinusExpression) || u.IsKind(SyntaxKind.UnaryPlusExpression):
-                    return Invariant(u.Operand, written, k);
+                    return Invariant(u.Operand, written, k, wholeWritten);
                 case BinaryExpressionSyntax b when IsArithmetic(b) && !b.IsKind(SyntaxKind.DivideExpression) && !b.IsKind(SyntaxKind.ModuloExpression) || b.IsKind(SyntaxKind.DivideExpression) && IsFloating(_model.GetTypeInfo(b, _ct).Type):
-                    return Invariant(b.Left, written, k) && Invariant(b.Right, written, k);
+                    return Invariant(b.Left, written, k, wholeWritten) && Invariant(b.Right, written, k, wholeWritten);
                 case InvocationExpressionSyntax inv when MathCall(inv) != null:
-                    return inv.ArgumentList.Arguments.All(a => a.RefKindKeyword.IsKind(SyntaxKind.None) && Invariant(a.Expression, written, k));
+                    return inv.ArgumentList.Arguments.All(a => a.RefKindKeyword.IsKind(SyntaxKind.None) && Invariant(a.Expression, written, k, wholeWritten));
                 default:
                     return false;
             }

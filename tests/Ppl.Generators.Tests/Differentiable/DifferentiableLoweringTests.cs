@@ -146,7 +146,7 @@ public class DifferentiableLoweringTests
     }
 
     [Fact]
-    public void AnAddedProductThatGathersByAnotherIndexIsShared_AndOneIndexedByItsLoopIsNot()
+    public void AGatherTheLoopDoesNotChangeIsHoisted_OneItChangesIsShared_AndOneIndexedByItsLoopIsNeither()
     {
         var source = Harness.Usings + """
             public static partial class C
@@ -162,6 +162,8 @@ public class DifferentiableLoweringTests
                         Observe(Normal(mu + tau * z[group[i]], 1), ys[i], "y", i);
                         var g = group[i];
                         Observe(Normal(z[g] * tau + mu, 1), ys[i], "v", i);
+                        var t = tau * i;
+                        Observe(Normal(mu + t * z[g], 1), ys[i], "u", i);
                     }
                     for (var k = 0; k < groups; k++) Observe(Normal(mu + tau * z[k], 1), 0.0, "w", k);
                     return mu;
@@ -171,9 +173,65 @@ public class DifferentiableLoweringTests
         var (run, compile) = Harness.Run(source);
         Assert.Null(run.Exception);
         var text = Source(run);
-        Assert.Contains("global::Ppl.Autodiff.RealMath.AddMulShared(mu, tau, z[group[i]])", text);
-        Assert.Contains("global::Ppl.Autodiff.RealMath.MulAddShared(z[g], tau, mu)", text);
-        Assert.Contains("global::Ppl.Autodiff.RealMath.AddMul(mu, tau, z[k])", text);
+        // mu, tau and z are the same in every row: each gather is computed once per entry of z, before the loop.
+        Assert.Contains("__pplGather1[__pplK] = global::Ppl.Autodiff.RealMath.AddMul(mu, tau, z[__pplK])", text);
+        Assert.Contains("__pplGather2[__pplK] = global::Ppl.Autodiff.RealMath.MulAdd(z[__pplK], tau, mu)", text);
+        Assert.Contains("Normal(__pplGather1[group[i]], 1)", text);
+        Assert.Contains("Normal(__pplGather2[g], 1)", text);
+        // t changes with the row: the shared form finds the rows that name the same nodes at run time. (The loop's last
+        // observations are made after it, from arrays the loop fills.)
+        Assert.Contains("__pplMu0[i] = global::Ppl.Autodiff.RealMath.AddMulShared(mu, t, z[g]);", text);
+        Assert.Contains("__pplMu3[k] = global::Ppl.Autodiff.RealMath.AddMul(mu, tau, z[k]);", text);
+        Assert.DoesNotContain(compile, x => x.Severity >= DiagnosticSeverity.Warning);
+    }
+
+    [Fact]
+    public void AFamilyDrawnFirstInALoopIsDrawnBeforeIt_AndTrailingNormalObservationsAreMadeAfterIt()
+    {
+        var source = Harness.Usings + """
+            public static partial class C
+            {
+                [Model] public static double M(double[] y, double[] sigma)
+                {
+                    var mu = Sample(Normal(0, 5), "mu");
+                    var tau = Sample(HalfCauchy(5), "tau");
+                    for (var j = 0; j < y.Length; j++)
+                    {
+                        var eta = Sample(Normal(0, 1), "eta", j);
+                        Observe(Normal(mu + tau * eta, sigma[j]), y[j], "y", j); // y/0, y/1, …
+                    }
+                    var z = new double[y.Length];
+                    for (var k = 0; k < z.Length; k++) z[k] = Sample(Normal(mu, tau), "z", k);
+                    return mu;
+                }
+            }
+            """;
+        var (run, compile) = Harness.Run(source);
+        Assert.Null(run.Exception);
+        var text = Source(run);
+        Assert.Contains("__dc.SampleFamily(\"eta\", 0, y.Length, __pplFamily0, global::Ppl.Autodiff.RealDist.Normal(0, 1));", text);
+        Assert.Contains("global::Ppl.Autodiff.Real eta = __pplFamily0[j];", text);
+        Assert.Contains("__pplMu1[j] = global::Ppl.Autodiff.RealMath.AddMul(mu, tau, eta); __pplSigma1[j] = sigma[j]; __pplValue1[j] = y[j];", text);
+        Assert.Contains("__dc.ObserveNormalFamily(\"y\", 0, y.Length, __pplMu1, __pplSigma1, __pplValue1);", text);
+        // A loop that only draws the family is the call alone; the array comes from the context's pool.
+        Assert.Contains("global::Ppl.Autodiff.Real[] z = __dc.NewArray(y.Length);", text);
+        Assert.Contains("{ __dc.SampleFamily(\"z\", 0, z.Length, z, global::Ppl.Autodiff.RealDist.Normal(mu, tau)); }", text);
+        Assert.DoesNotContain("for (var k", text.Substring(text.IndexOf("__MDifferentiable(", StringComparison.Ordinal)));
+        Assert.DoesNotContain(compile, x => x.Severity >= DiagnosticSeverity.Warning);
+    }
+
+    [Theory]
+    [InlineData("for (var j = 0; j < y.Length; j++) { var eta = Sample(Normal(0, 1), \"eta\", j); if (eta > 5) break; Observe(Normal(eta, 1), y[j], \"y\", j); }", "a break")]
+    [InlineData("for (var j = 0; j < y.Length; j++) { var eta = Sample(Normal(j, 1), \"eta\", j); Observe(Normal(eta, 1), y[j], \"y\", j); }", "a parameter that changes with the index")]
+    [InlineData("var e = new double[y.Length]; for (var j = 0; j < y.Length; j++) { e[j] = Sample(Normal(0, 1), \"eta\", j); if (j > 0) Observe(Normal(e[j - 1], 1), y[j], \"y\", j); }", "a read at another index")]
+    [InlineData("for (var j = 1; j < y.Length; j++) { var eta = Sample(Normal(0, 1), \"eta\", j); Observe(Normal(eta, 1), y[j], \"y\", j); }", "a loop that does not start at 0")]
+    [InlineData("var n = y.Length; for (var j = 0; j < n; j++) { var eta = Sample(Normal(0, 1), \"eta\", j); n = n - 0; Observe(Normal(eta, 1), y[j], \"y\", j); }", "a bound the loop writes")]
+    public void ALoopWhoseFamilyCouldSeeTheDifferenceKeepsItsSites(string loop, string why)
+    {
+        var (run, compile) = Harness.Run(Harness.Model(loop + " return 0;", "public static double M(double[] y)"));
+        Assert.Null(run.Exception);
+        var text = Source(run);
+        Assert.False(text.Contains("SampleFamily(", StringComparison.Ordinal), why);
         Assert.DoesNotContain(compile, x => x.Severity >= DiagnosticSeverity.Warning);
     }
 
@@ -211,7 +269,7 @@ public class DifferentiableLoweringTests
         Assert.DoesNotContain(run.Diagnostics, x => x.Id == "PPL0012" || x.Id == "PPL0009");
         var source = Source(run);
         Assert.Contains("__MDifferentiable", source);
-        Assert.Contains("global::Ppl.Autodiff.Real[] w = new global::Ppl.Autodiff.Real[d]", source);
+        Assert.Contains("global::Ppl.Autodiff.Real[] w = __dc.NewArray(d)", source);
         Assert.Contains("global::Ppl.Autodiff.Real mean = 0", source);
         Assert.Contains("global::Ppl.Autodiff.RealMath.Log(", source);
         Assert.Contains("global::Ppl.Autodiff.RealDist.Uniform(0, 1 - global::Ppl.Autodiff.RealMath.Exp(-s))", source);

@@ -35,6 +35,46 @@ public static partial class DifferentiableModels
         return w;
     }
 
+    /// <summary>
+    /// The loop forms: a family drawn first in a loop with normal observations last in it (non-centred eight schools), a
+    /// family with random parameters drawn alone, a family that is not normal (which keeps the loop), and observations
+    /// with a random scale.
+    /// </summary>
+    [Model]
+    public static double LoopFamilies(double[] y, double[] sigma)
+    {
+        var mu = Sample(Normal(0, 5));
+        var tau = Sample(HalfCauchy(5));
+        for (var j = 0; j < y.Length; j++)
+        {
+            var eta = Sample(Normal(0, 1), "eta", j);
+            Observe(Normal(mu + tau * eta, sigma[j]), y[j], "y", j);
+        }
+        var s = Sample(HalfNormal(1));
+        var z = new double[y.Length];
+        for (var k = 0; k < z.Length; k++) z[k] = Sample(Normal(mu, tau), "z", k);
+        var h = new double[y.Length];
+        for (var k = 0; k < h.Length; k++) h[k] = Sample(HalfNormal(s), "h", k);
+        for (var k = 0; k < y.Length; k++) Observe(Normal(z[k], s + h[k]), y[k], "w", k);
+        return mu;
+    }
+
+    /// <summary>A hierarchy's location per row gathered by group (<c>mu + tau * z[group[i]]</c>), observed as one vector.</summary>
+#pragma warning disable PPL0011 // A vector observation has no batched form; this model is for the differentiable form.
+    [Model]
+    public static double Gathered(int groups, int[] group, double[] y)
+    {
+        var mu = Sample(Normal(0, 5));
+        var tau = Sample(HalfNormal(5));
+        var z = new double[groups];
+        for (var k = 0; k < groups; k++) z[k] = Sample(Normal(0, 1), "z", k);
+        var location = new double[y.Length];
+        for (var i = 0; i < y.Length; i++) location[i] = mu + tau * z[group[i]];
+        Observe(IndependentNormal(location, 3), y, "y");
+        return mu;
+    }
+#pragma warning restore PPL0011
+
     /// <summary>Every continuous family, parameters depending on other choices, Math functions, a branch on a random value and on data.</summary>
     [Model]
     public static double Families(double[] data, bool flag)

@@ -105,6 +105,30 @@ public class DifferentiableFormTests
     }
 
     [Fact]
+    public void Loops_drawn_and_observed_as_families_match_assess_held_entries_included()
+    {
+        double[] y = [28, 8, -3, 7, -1], sigma = [15, 10, 16, 11, 9];
+        CheckAgainstAssess(M.LoopFamiliesModel, (y, sigma), ChoiceMap.Empty, 21);
+        // A held entry of a family (observed, so not a coordinate) takes the loop: the same density.
+        var held = ChoiceMap.Empty.Set(new Address("eta", 1), 0.4).Set(new Address("z", 3), -2.0);
+        CheckAgainstAssess(M.LoopFamiliesModel, (y, sigma), held, 22);
+        Assert.DoesNotContain(new Address("eta", 1), Density(M.LoopFamiliesModel, (y, sigma), held).Addresses);
+        CheckAgainstAssess(M.GatheredModel, (3, new[] { 0, 0, 2, 1, 2, 0 }, new[] { 1.0, 2.0, -0.5, 0.3, 4.0, 1.5 }), ChoiceMap.Empty, 23);
+    }
+
+    [Fact]
+    public void An_invalid_scale_of_observations_made_after_their_loop_names_the_observation()
+    {
+        double[] y = [28, 8, -3, 7, -1], sigma = [15, 10, -16, 11, 9];
+        var d = Density(M.LoopFamiliesModel, (y, sigma), ChoiceMap.Empty);
+        var u = new double[d.Dimension];
+        Assert.Equal(double.NegativeInfinity, d.LogDensity(u));
+        var e = Assert.Throws<DistributionParameterException>(() => d.Check(u));
+        Assert.Contains("y/2", e.Message);
+        Assert.Contains("-16", e.Message);
+    }
+
+    [Fact]
     public void Sub_model_calls_with_random_arguments_are_differentiated_under_their_addresses()
     {
         double[] ya = [0.5, 1.5], yb = [-0.4, 0.2, 0.9];
