@@ -12,7 +12,8 @@ namespace Ppl;
 /// </para>
 /// <para>
 /// A trace keeps the argument list it was given, and an update with the very same list object skips
-/// the item comparisons; so do not mutate a list after passing it: pass a new one.
+/// the item comparisons; so do not mutate a list after passing it: pass a new one. <see cref="Extend"/>
+/// appends one item without comparing the others (the trace's list becomes a persistent one).
 /// </para>
 /// </summary>
 /// <typeparam name="TItem">The kernel's argument, one per item.</typeparam>
