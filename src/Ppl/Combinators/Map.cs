@@ -12,7 +12,8 @@ namespace Ppl;
 /// </para>
 /// <para>
 /// A trace keeps the argument list it was given, and an update with the very same list object skips
-/// the item comparisons; so do not mutate a list after passing it: pass a new one.
+/// the item comparisons; so do not mutate a list after passing it: pass a new one. <see cref="Extend"/>
+/// appends one item without comparing the others (the trace's list becomes a persistent one).
 /// </para>
 /// </summary>
 /// <typeparam name="TItem">The kernel's argument, one per item.</typeparam>
@@ -185,6 +186,34 @@ public sealed class Map<TItem, TOut> : IGenerativeFunction<IReadOnlyList<TItem>,
         }
 
         return new(new MapTrace<TItem, TOut>(this, args, subs, rets, score), weight, discard);
+    }
+
+    /// <summary>
+    /// Appends one item to a trace: the same result as <see cref="Update"/> with the trace's list plus
+    /// <paramref name="item"/> and <paramref name="constraints"/> at the new index, without comparing the
+    /// existing items (the list is extended, never changed). The kernel runs once, on the new item only, and
+    /// the list work is O(log n), which sequential inference over a plate (<c>MapSmc</c>) needs.
+    /// </summary>
+    /// <param name="trace">A trace of this Map over n items.</param>
+    /// <param name="item">Item n's argument.</param>
+    /// <param name="constraints">Item n's constraints, relative to the kernel (e.g. <c>y</c>, not <c>n/y</c>).</param>
+    /// <param name="rng">Random source for the new item's unconstrained choices.</param>
+    /// <returns>
+    /// The trace over n + 1 items (its argument list a new persistent list, not the one the trace was given),
+    /// the weight (item n's generate weight: the log density of its constrained choices) and an empty discard.
+    /// </returns>
+    public UpdateResult<IReadOnlyList<TItem>, IReadOnlyList<TOut>> Extend(ITrace<IReadOnlyList<TItem>, IReadOnlyList<TOut>> trace,
+        TItem item, ChoiceMap constraints, Rng rng)
+    {
+        var old = Own(trace);
+        ArgumentNullException.ThrowIfNull(constraints);
+        ArgumentNullException.ThrowIfNull(rng);
+        var index = old.SubTraces.Count;
+        var (tr, w) = GenerateItem(index, item, constraints, rng);
+        // A trace made by Extend keeps a persistent list, so a run of extensions shares it: O(log n) per item.
+        var args = old.Args as ImmutableList<TItem> ?? ImmutableList.CreateRange(old.Args);
+        return new(new MapTrace<TItem, TOut>(this, args.Add(item), old.SubTraces.Add(tr), old.Returns.Add(tr.Return), old.Score + tr.Score),
+            w, ChoiceMap.Empty);
     }
 
     /// <inheritdoc />

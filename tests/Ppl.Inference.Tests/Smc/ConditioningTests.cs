@@ -126,6 +126,9 @@ public class ConditioningTests
         var unfold = new Unfold<double, double>(DynamicModel.Create<(int, double, double), double>("step", (t, a) => t.Sample("x", new Normal(a.Item2, 1))));
         var e = Assert.Throws<NotSupportedException>(() => BootstrapSmc.Run(unfold, (3, 0.0, 0.0), ChoiceMap.Empty, 10, new Rng(1)));
         Assert.Contains("UnfoldSmc", e.Message);
+        var map = new Map<double, double>(DynamicModel.Create<double, double>("item", (t, m) => t.Sample("x", new Normal(m, 1))));
+        var e2 = Assert.Throws<NotSupportedException>(() => BootstrapSmc.Run(map, (IReadOnlyList<double>)[0.0, 1.0], ChoiceMap.Empty, 10, new Rng(1)));
+        Assert.Contains("MapSmc", e2.Message);
     }
 
     [Fact]

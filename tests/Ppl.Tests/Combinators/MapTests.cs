@@ -104,6 +104,67 @@ public class MapTests
         AssertClose(BLoop.Assess(ys2, t2.Choices).Weight, t2.Score);
     }
 
+    [Property(MaxTest = 60)]
+    public void ExtendIsUpdateWithOneMoreItemAndItsConstraints(int seed, byte len)
+    {
+        var rng = new Rng(seed);
+        var n = len % 8;
+        var ys = Items(rng, n);
+        var old = M(BMap.Simulate(ys, rng));
+        var item = Math.Round(rng.NextGaussian(), 3);
+        var constraints = rng.NextDouble() < 0.5 ? ChoiceMap.Empty : ChoiceMap.Empty.Set("b", rng.NextDouble() < 0.5);
+
+        var (t1, w1, d1) = BMap.Extend(old, item, constraints, new Rng(seed + 3));
+        var (t2, w2, d2) = BMap.Update(old, ys.Append(item).ToArray(), ChoiceMap.Empty.SetSubmap(n, constraints), new Rng(seed + 3));
+
+        Assert.Equal(w2, w1);
+        Assert.Equal(t2.Score, t1.Score);
+        Assert.True(ChoiceMap.Equivalent(t2.Choices, t1.Choices));
+        Assert.Equal(t2.Return, t1.Return);
+        Assert.Equal(t2.Args, t1.Args);
+        Assert.True(d1.IsEmpty && d2.IsEmpty);
+        // The weight is the new item's alone: its observations and constrained choices.
+        var sub = M(t1).SubTraces[n];
+        AssertClose(BranchingKernel.Project(sub, constraints.IsEmpty ? Selection.None : Selection.At("b")), w1);
+        for (var i = 0; i < n; i++) Assert.Same(old.SubTraces[i], M(t1).SubTraces[i]);
+    }
+
+    [Fact]
+    public void ExtendingFromTheEmptyPlateOneItemAtATimeIsGenerate()
+    {
+        var ys = Items(new Rng(4), 9);
+        var constraints = ChoiceMap.Empty;
+        for (var i = 0; i < ys.Length; i += 3) constraints = constraints.Set((Address)i / "b", i % 2 == 0);
+        var (full, fullWeight) = BMap.Generate(ys, constraints, new Rng(21));
+
+        var rng = new Rng(21);
+        var tr = BMap.Generate(Array.Empty<double>(), ChoiceMap.Empty, rng).Trace;
+        double weight = 0;
+        for (var i = 0; i < ys.Length; i++)
+        {
+            var (next, w, _) = BMap.Extend(tr, ys[i], constraints.GetSubmap(i), rng);
+            tr = next;
+            weight += w;
+        }
+        AssertClose(fullWeight, weight);
+        AssertClose(full.Score, tr.Score);
+        Assert.True(ChoiceMap.Equivalent(full.Choices, tr.Choices));
+        Assert.Equal(ys, tr.Args);
+        // An extended trace updates like any other: constraining an old item runs the kernel on it.
+        var (_, uw, discard) = BMap.Update(tr, tr.Args, ChoiceMap.Empty.Set((Address)4 / "b", true), rng);
+        Assert.False(double.IsNaN(uw));
+        Assert.True(discard.Contains((Address)4 / "b"));
+    }
+
+    [Fact]
+    public void ExtendNamesABadConstraintByTheNewItemsIndexAndRejectsAForeignTrace()
+    {
+        var tr = BMap.Simulate(Items(new Rng(2), 3), new Rng(3));
+        var e = Assert.Throws<UnvisitedConstraintsException>(() => BMap.Extend(tr, 0.5, ChoiceMap.Empty.Set("q", 1.0), new Rng(1)));
+        Assert.Contains((Address)3 / "q", e.Unvisited);
+        Assert.Throws<ArgumentException>(() => FMap.Extend(tr, 0.5, ChoiceMap.Empty, new Rng(1)));
+    }
+
     [Fact]
     public void UpdateLeavesUntouchedItemsSubTracesAsTheyWere()
     {

@@ -76,5 +76,5 @@ public static class BootstrapSmc
     /// <summary>The message for a generative function SMC cannot pause.</summary>
     internal static string Unpausable<TArgs, TRet>(IGenerativeFunction<TArgs, TRet> model) =>
         $"SMC pauses a model at its observations, which needs a DynamicModel or a [Model] method's generated function; '{model.Name}' is a {model.GetType().Name}. " +
-        "For an Unfold combinator use UnfoldSmc; for a hand-written state-space model, StateSpaceSmc.";
+        "For an Unfold combinator use UnfoldSmc; for a Map combinator, MapSmc; for a hand-written state-space model, StateSpaceSmc.";
 }

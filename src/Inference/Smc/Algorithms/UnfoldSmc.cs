@@ -37,9 +37,9 @@ public static class UnfoldSmc
     }
 
     /// <summary>
-    /// The loop shared by every Unfold SMC: spawn N copies of the empty chain, then per step extend each live
-    /// particle with <paramref name="extend"/> (which returns the new trace and the log-weight increment),
-    /// check the evidence, record ESS, resample below the threshold, report progress.
+    /// The Unfold front end of the shared loop (<see cref="TraceExtensionSmc"/>), used by every Unfold SMC: the
+    /// particles start as the empty chain, and step t extends a particle with <paramref name="extend"/> (given the
+    /// trace, the arguments for t + 1 steps, t and a stream; it returns the new trace and the log-weight increment).
     /// </summary>
     internal static UnfoldSmcResult<TState, TParams> Core<TState, TParams>(
         Unfold<TState, TParams> model, TState init, TParams parameters, IReadOnlyList<ChoiceMap> observations,
@@ -49,37 +49,9 @@ public static class UnfoldSmc
         string particleKind)
     {
         ArgumentNullException.ThrowIfNull(rng);
-        resampler ??= Resamplers.Systematic;
-        options ??= RunOptions.Default;
         var start = model.Generate((0, init, parameters), ChoiceMap.Empty, rng).Trace;
-        var population = Population<ITrace<(int Steps, TState Init, TParams Params), IReadOnlyList<TState>>>.Spawn(particles, _ => start);
-        var steps = new List<SmcStep>(observations.Count);
-        for (var t = 0; t < observations.Count; t++)
-        {
-            var traces = population.Particles.ToArray();
-            var logWeights = population.LogWeights.ToArray();
-            var args = (t + 1, init, parameters);
-            var time = t;
-            ParticleParallel.For(traces.Length, rng, options, (i, r) =>
-            {
-                // A dead particle stays dead: its update weight would be −∞ − (−∞).
-                if (double.IsNegativeInfinity(logWeights[i])) return;
-                var (next, w) = extend(traces[i], args, time, r);
-                traces[i] = next;
-                logWeights[i] += w;
-            });
-            population = new Population<ITrace<(int Steps, TState Init, TParams Params), IReadOnlyList<TState>>>(traces, logWeights);
-            if (double.IsNegativeInfinity(population.LogEvidence))
-                throw new InferenceException(
-                    $"All {particles} particle weights are zero after step {t}: the observations {observations[t]} have zero density under every {particleKind}.");
-            var ess = population.EffectiveSampleSize;
-            var resampled = ess < essThreshold * particles;
-            var evidence = population.LogEvidence;
-            if (resampled) population = population.Resample(resampler, rng);
-            steps.Add(new SmcStep(t, ess, resampled, evidence, population.Ancestors?.Distinct().Count() ?? particles));
-            options.Progress?.Report(new Progress(t + 1, observations.Count));
-            options.Cancellation.ThrowIfCancellationRequested();
-        }
+        var (population, steps) = TraceExtensionSmc.Run(start, observations, particles, rng, resampler, essThreshold, options,
+            (trace, t, r) => extend(trace, (t + 1, init, parameters), t, r), "step", particleKind);
         return new UnfoldSmcResult<TState, TParams>(population, steps);
     }
 }
