@@ -216,7 +216,9 @@ public class DifferentiableLoweringTests
         // A loop that only draws the family is the call alone; the array comes from the context's pool.
         Assert.Contains("global::Ppl.Autodiff.Real[] z = __dc.NewArray(y.Length);", text);
         Assert.Contains("{ __dc.SampleFamily(\"z\", 0, z.Length, z, global::Ppl.Autodiff.RealDist.Normal(mu, tau)); }", text);
-        Assert.DoesNotContain("for (var k", text.Substring(text.IndexOf("__MDifferentiable(", StringComparison.Ordinal)));
+        var start = text.IndexOf("__MDifferentiable(", StringComparison.Ordinal);
+        var form = text.Substring(start, text.IndexOf("\n    }", start, StringComparison.Ordinal) - start);
+        Assert.DoesNotContain("for (var k", form);
         Assert.DoesNotContain(compile, x => x.Severity >= DiagnosticSeverity.Warning);
     }
 
