@@ -10,8 +10,9 @@ using static Ppl.Autodiff.RealMath;
 /// NUTS (Stan's warm-up, diagonal metric, 4 chains, 1000 + 1000) on three models written over
 /// <see cref="Real"/>: ESS per second = min bulk ESS over parameters / sampling wall time (warm-up
 /// excluded). Also the cost of one eight-schools gradient against a hand-written analytic gradient. Each model is
-/// run twice in the same process: on its hand-written density, then as the [Model] method of <see cref="NutsBenchModels"/>
-/// through <c>McmcSampler.Sample(model, …)</c> (its generated differentiable form), with the same settings and seed.
+/// run on its hand-written density and as the [Model] method of <see cref="NutsBenchModels"/> through
+/// <c>McmcSampler.Sample(model, …)</c> (its generated differentiable form), in the same process with the same settings and
+/// seeds, the two taking turns run by run.
 /// <para>
 /// Each chain's sampling phase is also timed in CPU time of the thread that runs it: rstan 2.21's
 /// <c>get_elapsed_time</c> reads C's <c>clock()</c>, the CPU time of its single-threaded process, so that
@@ -23,7 +24,8 @@ using static Ppl.Autodiff.RealMath;
 /// <para>
 /// Options: <c>--export-data DIR</c> writes each model's data as JSON for Stan (bench/stan); <c>--seed N</c> seeds
 /// the NUTS runs (default 7); <c>--runs eight_schools=10</c> runs a model that many times (seeds seed, seed + 1000, …)
-/// and pools them (a longer run for a model that samples in milliseconds); <c>--samplers-only</c> skips the gradient
+/// and pools them (a longer run for a model that samples in milliseconds), the others once (without <c>--runs</c>: eight
+/// schools 10 times, the logistic regression 3, the hierarchical model 2, each about a second of sampling per side); <c>--samplers-only</c> skips the gradient
 /// micro-benchmarks, <c>--gradients-only</c> runs only them; <c>--generated-only</c> runs NUTS on the [Model] forms only (not on the hand-written densities).
 /// </para>
 /// </summary>
@@ -90,6 +92,9 @@ internal static class NutsBenchmark
         var runsSpec = Array.IndexOf(args, "--runs") is var ri and >= 0 && ri + 1 < args.Length ? args[ri + 1] : "";
         var runsPerModel = runsSpec.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('='))
             .ToDictionary(p => p[0], p => int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture));
+        // Without --runs, each model samples for about a second on each side, so that the ratios are not one run's luck: a
+        // single eight-schools run samples for tens of milliseconds, and one run's ESS moves by a tenth.
+        if (runsSpec.Length == 0) runsPerModel = new Dictionary<string, int> { ["eight_schools"] = 10, ["logistic_regression"] = 3, ["hierarchical"] = 2 };
         int Runs(string model) => runsPerModel.GetValueOrDefault(model, 1);
         figures["seed"] = seed;
         var es = new AutodiffDensity(10, EightSchools);
@@ -133,12 +138,15 @@ internal static class NutsBenchmark
         var generatedDetails = new Dictionary<string, object>();
         void Both(string key, string label, IDifferentiableDensity handWritten, Func<IGradientKernel, McmcSettings, Rng, RunOptions, McmcResult> generated)
         {
+            Func<IGradientKernel, McmcSettings, Rng, RunOptions, McmcResult> hand = (kernel, settings, rng, options) => McmcSampler.Sample(handWritten, kernel, settings, rng, options);
+            var samplers = generatedOnly ? [generated] : new[] { hand, generated };
+            var results = Measure(samplers, seed, Runs(key));
             if (!generatedOnly)
             {
-                var m = Measure(label, (kernel, settings, rng, options) => McmcSampler.Sample(handWritten, kernel, settings, rng, options), seed, Runs(key));
+                var m = results[0].Report(label);
                 (ess[key], essCpu[key], details[key]) = (m.EssPerSecond, m.EssPerCpuSecond, m.Details);
             }
-            var gm = Measure(generatedOnly ? label + ", generated [Model] form" : "  same, generated [Model] form", generated, seed, Runs(key));
+            var gm = results[^1].Report(generatedOnly ? label + ", generated [Model] form" : "  same, generated [Model] form");
             (generatedEss[key], generatedEssCpu[key], generatedDetails[key]) = (gm.EssPerSecond, gm.EssPerCpuSecond, gm.Details);
         }
         Both("eight_schools", "eight schools (non-centred, 10 parameters)", es, (kernel, settings, rng, options) =>
@@ -213,51 +221,73 @@ internal static class NutsBenchmark
     private static readonly McmcSettings WarmSettings = new() { Chains = 1, Warmup = 150, Draws = 50 };
 
     /// <summary>
-    /// Runs <paramref name="sample"/> (a NUTS run with the kernel and settings it is given) with <see cref="Settings"/> on
-    /// one core, <paramref name="runs"/> times with seeds <paramref name="seed"/>, seed + 1000, …, after short runs of the
-    /// same sampler until the JIT has settled, and reports its ESS per second of wall time and per second of CPU time
-    /// (the sampling thread's). With several runs the figures are pooled (total ESS over total time: one run <paramref name="runs"/> times
-    /// as long, in independent chains) and the details are means over the runs (max_rhat the largest).
+    /// Runs each of <paramref name="samplers"/> (a NUTS run with the kernel and settings it is given) with <see cref="Settings"/>
+    /// on one core, <paramref name="runs"/> times with seeds <paramref name="seed"/>, seed + 1000, …, after short runs of each
+    /// until the JIT has settled. The samplers take turns run by run (hand-written, generated, hand-written, …), so that a
+    /// change in the machine's speed during the benchmark falls on both sides alike. Each tally pools its runs.
     /// </summary>
-    private static (double EssPerSecond, double EssPerCpuSecond, Dictionary<string, double> Details) Measure(string label,
-        Func<IGradientKernel, McmcSettings, Rng, RunOptions, McmcResult> sample, int seed, int runs)
+    private static Tally[] Measure(Func<IGradientKernel, McmcSettings, Rng, RunOptions, McmcResult>[] samplers, int seed, int runs)
     {
         var oneCore = new RunOptions { MaxDegreeOfParallelism = 1 };
         var warmRuns = 0;
-        WarmUntilJitSettles(() => sample(new NutsKernel(), WarmSettings, new Rng(seed + 500_000 + warmRuns++), oneCore));
-        double ess = 0, sampling = 0, cpu = 0, warmup = 0, maxRhat = 0;
-        long leapfrogs = 0, divergences = 0;
+        foreach (var sample in samplers)
+            WarmUntilJitSettles(() => sample(new NutsKernel(), WarmSettings, new Rng(seed + 500_000 + warmRuns++), oneCore));
+        var tallies = samplers.Select(_ => new Tally()).ToArray();
         for (var run = 0; run < runs; run++)
+            for (var i = 0; i < samplers.Length; i++)
+            {
+                var kernel = new CpuTimedKernel(new NutsKernel(), Settings.Warmup, Settings.Draws);
+                tallies[i].Add(samplers[i](kernel, Settings, new Rng(seed + 1000 * run), oneCore), kernel);
+            }
+        return tallies;
+    }
+
+    /// <summary>
+    /// One sampler's runs, pooled: its ESS per second of wall time and per second of CPU time (the sampling thread's) are
+    /// total ESS over total time (one run as many times as long, in independent chains); the details are means over the
+    /// runs (max_rhat the largest).
+    /// </summary>
+    private sealed class Tally
+    {
+        private double _ess, _sampling, _cpu, _warmup, _maxRhat;
+        private long _leapfrogs, _divergences;
+        private int _runs;
+
+        public void Add(McmcResult r, CpuTimedKernel kernel)
         {
-            var kernel = new CpuTimedKernel(new NutsKernel(), Settings.Warmup, Settings.Draws);
-            var r = sample(kernel, Settings, new Rng(seed + 1000 * run), oneCore);
             var summary = r.Summarize();
-            ess += summary.MinEssBulk;
-            maxRhat = Math.Max(maxRhat, summary.MaxRhat);
+            _ess += summary.MinEssBulk;
+            _maxRhat = Math.Max(_maxRhat, summary.MaxRhat);
             // Chains ran one after another: the sampling time is the sum over chains (one core), as Stan's get_elapsed_time.
-            sampling += r.ChainSamplingTimes.Sum(t => t.TotalSeconds);
-            cpu += kernel.ChainSamplingCpuSeconds.Count == Settings.Chains ? kernel.ChainSamplingCpuSeconds.Sum() : double.NaN;
-            warmup += r.WarmupTime.TotalSeconds;
-            leapfrogs += r.Stats.Sum(c => c.Sum(s => (long)s.LeapfrogSteps));
-            divergences += r.Divergences;
+            _sampling += r.ChainSamplingTimes.Sum(t => t.TotalSeconds);
+            _cpu += kernel.ChainSamplingCpuSeconds.Count == Settings.Chains ? kernel.ChainSamplingCpuSeconds.Sum() : double.NaN;
+            _warmup += r.WarmupTime.TotalSeconds;
+            _leapfrogs += r.Stats.Sum(c => c.Sum(s => (long)s.LeapfrogSteps));
+            _divergences += r.Divergences;
+            _runs++;
         }
-        var perSecond = ess / sampling;
-        var perCpuSecond = ess / cpu;
-        var each = runs == 1 ? "" : $" (means over {runs} runs)";
-        Console.WriteLine($"{label}{each}: min ess_bulk {ess / runs:F0}, max r_hat {maxRhat:F3}, divergences {divergences / (double)runs:0.#}, " +
-                          $"sampling {sampling / runs:F2} s wall, {cpu / runs:F2} s CPU (1 core), {leapfrogs / cpu / 1e3:F0}k gradients per CPU s, " +
-                          $"ESS/s {perSecond:F0} (wall) {perCpuSecond:F0} (CPU)");
-        return (Math.Round(perSecond, 1), Math.Round(perCpuSecond, 1), new Dictionary<string, double>
+
+        public (double EssPerSecond, double EssPerCpuSecond, Dictionary<string, double> Details) Report(string label)
         {
-            ["runs"] = runs,
-            ["min_ess_bulk"] = Math.Round(ess / runs, 1),
-            ["max_rhat"] = Math.Round(maxRhat, 4),
-            ["sampling_seconds"] = Math.Round(sampling / runs, 3),
-            ["sampling_cpu_seconds"] = Math.Round(cpu / runs, 4),
-            ["warmup_seconds"] = Math.Round(warmup / runs, 3),
-            ["leapfrog_steps"] = Math.Round(leapfrogs / (double)runs, 1),
-            ["divergences"] = Math.Round(divergences / (double)runs, 2),
-        });
+            var runs = _runs;
+            var perSecond = _ess / _sampling;
+            var perCpuSecond = _ess / _cpu;
+            var each = runs == 1 ? "" : $" (means over {runs} runs)";
+            Console.WriteLine($"{label}{each}: min ess_bulk {_ess / runs:F0}, max r_hat {_maxRhat:F3}, divergences {_divergences / (double)runs:0.#}, " +
+                              $"sampling {_sampling / runs:F2} s wall, {_cpu / runs:F2} s CPU (1 core), {_leapfrogs / _cpu / 1e3:F0}k gradients per CPU s, " +
+                              $"ESS/s {perSecond:F0} (wall) {perCpuSecond:F0} (CPU)");
+            return (Math.Round(perSecond, 1), Math.Round(perCpuSecond, 1), new Dictionary<string, double>
+            {
+                ["runs"] = runs,
+                ["min_ess_bulk"] = Math.Round(_ess / runs, 1),
+                ["max_rhat"] = Math.Round(_maxRhat, 4),
+                ["sampling_seconds"] = Math.Round(_sampling / runs, 3),
+                ["sampling_cpu_seconds"] = Math.Round(_cpu / runs, 4),
+                ["warmup_seconds"] = Math.Round(_warmup / runs, 3),
+                ["leapfrog_steps"] = Math.Round(_leapfrogs / (double)runs, 1),
+                ["divergences"] = Math.Round(_divergences / (double)runs, 2),
+            });
+        }
     }
 
     /// <summary>

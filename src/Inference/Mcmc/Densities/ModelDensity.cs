@@ -170,7 +170,8 @@ public sealed class ModelDensity<TArgs> : IModelDensity
         Real lp;
         if (Layout.Summed.Length == 0)
         {
-            context.Begin(Layout, theta, record, diagnose, Name, derived: derived);
+            // A run that records the values for a report (Constrain, Report) needs no log density: its sites skip theirs.
+            context.Begin(Layout, theta, record, diagnose, Name, derived: derived, valuesOnly: record is not null && !gradient && !diagnose);
             _body(context, _args);
             // The total is never recorded: its value is summed, and the sweep starts from its terms' seeds.
             var value = context.EndValue();

@@ -132,7 +132,7 @@ public sealed partial class DifferentiableContext
     /// <param name="values">The observed values, at their indices.</param>
     public void ObserveNormalFamily(string name, int from, int to, Real[] mu, Real[] sigma, Real[] values)
     {
-        if (!_discovering && !_diagnosing && mu is not null && sigma is not null && values is not null && from >= 0 &&
+        if (!_discovering && !_diagnosing && !_valuesOnly && mu is not null && sigma is not null && values is not null && from >= 0 &&
             to <= mu.Length && to <= sigma.Length && to <= values.Length && NormalObservations(from, to, mu, sigma, values))
             return;
         for (var k = from; k < to; k++) Observe(new SiteAddress(name, k), new RealNormal(mu![k], sigma![k]), values![k]);

@@ -25,6 +25,8 @@ public sealed partial class DifferentiableContext
     private bool _sumOut;
     private bool _diagnosing;
     private bool _constrained;
+    // A run that only reports the choices' values (and deterministic quantities): no site computes its log density.
+    private bool _valuesOnly;
 
     // Replay.
     private Visit[] _visits = [];
@@ -113,6 +115,7 @@ public sealed partial class DifferentiableContext
         c._prefixes.Clear();
         c._termCount = 0;
         c._arrayCount = 0;
+        c._valuesOnly = false;
         c._takenCount = 0;
         c._record = null;
         try
@@ -349,10 +352,15 @@ public sealed partial class DifferentiableContext
     /// <param name="constrained">The position holds the choices' values themselves (no bijector, no log-Jacobian): the log density of the trace, as <c>ChoiceGradients</c> differentiates it.</param>
     /// <param name="derived">Where to write each deterministic quantity's value (<see cref="DifferentiableLayout.Deterministics"/>), or null.</param>
     /// <param name="discreteValues">Per visit, the value a summed-out discrete choice takes in this run (NaN or null: the layout's).</param>
+    /// <param name="valuesOnly">
+    /// The run only reports values (<paramref name="record"/>, <paramref name="derived"/>): no site computes its log density,
+    /// and the run's total is meaningless. A draw's report then costs the model's arithmetic, not a second density.
+    /// </param>
     public void Begin(DifferentiableLayout layout, Real[] theta, double[]? record = null, bool diagnose = false, string modelName = "", bool constrained = false,
-        double[]? derived = null, double[]? discreteValues = null)
+        double[]? derived = null, double[]? discreteValues = null, bool valuesOnly = false)
     {
         ArgumentNullException.ThrowIfNull(layout);
+        _valuesOnly = valuesOnly;
         _discreteValues = discreteValues;
         _constrained = constrained;
         _derived = derived;
@@ -529,7 +537,7 @@ public sealed partial class DifferentiableContext
             if (_record is { } r) r[v.ValueIndex] = x.Value;
         }
         else x = v.Value;
-        AddSiteTerm(Mark, distribution.LogDensity(x), v, distribution);
+        if (!_valuesOnly) AddSiteTerm(Mark, distribution.LogDensity(x), v, distribution);
         return x;
     }
 
@@ -569,7 +577,7 @@ public sealed partial class DifferentiableContext
                 for (var i = 0; i < x.Length; i++) r[v.ValueIndex + i] = x[i].Value;
         }
         else x = Lift(v.Held ?? throw new DifferentiableLayoutException($"The layout holds a scalar at '{v.Address}'; the site draws a vector.", v.Address));
-        AddSiteTerm(Mark, distribution.LogDensity(x), v, distribution);
+        if (!_valuesOnly) AddSiteTerm(Mark, distribution.LogDensity(x), v, distribution);
         return x;
     }
 
@@ -608,7 +616,7 @@ public sealed partial class DifferentiableContext
                     for (var j = 0; j < columns; j++) r[v.ValueIndex + i * columns + j] = x[i, j].Value;
         }
         else x = LiftMatrix(v.Held ?? throw new DifferentiableLayoutException($"The layout holds a scalar at '{v.Address}'; the site draws a matrix.", v.Address), rows, columns);
-        AddSiteTerm(Mark, distribution.LogDensity(x), v, distribution);
+        if (!_valuesOnly) AddSiteTerm(Mark, distribution.LogDensity(x), v, distribution);
         return x;
     }
 
@@ -656,6 +664,7 @@ public sealed partial class DifferentiableContext
             value = Unsafe.As<long, T>(ref l);
         }
         else throw new NotSupportedException($"Discrete choices of type {typeof(T).Name} have no differentiable form.");
+        if (_valuesOnly) return value;
         var mark = Mark;
         var term = distribution.LogProbability(value);
         if (_discovering) AddTerm(term);
@@ -665,11 +674,17 @@ public sealed partial class DifferentiableContext
 
     /// <summary>An observation of a continuous value.</summary>
     public void Observe<D>(in SiteAddress address, D distribution, Real value) where D : struct, IRealContinuous
-        => ObserveTerm(address, Mark, distribution.LogDensity(value), distribution);
+    {
+        if (_valuesOnly) Next(VisitKind.Observe);
+        else ObserveTerm(address, Mark, distribution.LogDensity(value), distribution);
+    }
 
     /// <summary>An observation of a discrete value.</summary>
     public void ObserveDiscrete<T, D>(in SiteAddress address, D distribution, T value) where D : struct, IRealDiscrete<T>
-        => ObserveTerm(address, Mark, distribution.LogProbability(value), distribution);
+    {
+        if (_valuesOnly) Next(VisitKind.Observe);
+        else ObserveTerm(address, Mark, distribution.LogProbability(value), distribution);
+    }
 
     /// <summary>What every observation does with its term: records the visit while discovering, else adds it at its visit.</summary>
     private void ObserveTerm<D>(in SiteAddress address, int mark, Real term, D distribution) where D : IRealDistribution
@@ -685,7 +700,10 @@ public sealed partial class DifferentiableContext
 
     /// <summary>An observation of a whole vector (a vectorised family or a fused GLM), one term on the tape.</summary>
     public void ObserveVector<T, D>(in SiteAddress address, D distribution, T value) where D : struct, IRealVectorObservation<T>
-        => ObserveTerm(address, Mark, distribution.LogDensity(value), distribution);
+    {
+        if (_valuesOnly) Next(VisitKind.Observe);
+        else ObserveTerm(address, Mark, distribution.LogDensity(value), distribution);
+    }
 
     /// <summary>Adds <paramref name="logWeight"/> to the log density.</summary>
     public void Factor(Real logWeight)
