@@ -115,6 +115,28 @@ public class RealGlmTests
     }
 
     [Theory]
+    [InlineData(2)]
+    [InlineData(8)]
+    public void ARaggedRowMakesEachGlmFamilysLogDensityNaN_AndRecordsNothing(int bad)
+    {
+        var rows = Design(10, 5, 13).Rows.Select(r => r.ToArray()).ToArray();
+        rows[bad] = rows[bad][..4];
+        var beta = new Real[] { 0.1, 0.2, 0.3, 0.4, 0.5 };
+        var tape = Tape.Current;
+        tape.Reset();
+        var alpha = tape.Variable(0.3);
+        var count = tape.Count;
+        Assert.True(double.IsNaN(RealDist.BernoulliLogitGlm(rows, alpha, beta).LogDensity(new bool[10]).Value));
+        Assert.True(double.IsNaN(RealDist.PoissonLogGlm(rows, alpha, beta).LogDensity(new int[10]).Value));
+        Assert.True(double.IsNaN(RealDist.NormalIdGlm(rows, alpha, beta, 1.0).LogDensity(new double[10]).Value));
+        Assert.True(double.IsNaN(RealDist.NegBinomial2LogGlm(rows, alpha, beta, 2.0).LogDensity(new int[10]).Value));
+        Assert.Equal(count, tape.Count);
+        // The same design unbroken has a finite log density: the NaN is the ragged row's.
+        rows[bad] = [0.1, 0.2, 0.3, 0.4, 0.5];
+        Assert.True(double.IsFinite(RealDist.BernoulliLogitGlm(rows, alpha, beta).LogDensity(new bool[10]).Value));
+    }
+
+    [Theory]
     [InlineData(1, 1, 4)]
     [InlineData(9, 2, 5)]
     [InlineData(40, 4, 6)]

@@ -40,8 +40,17 @@ public readonly struct RealNegBinomial2LogGlm : IRealVectorObservation<int[]>
     public Real LogDensity(int[] value)
     {
         var beta = _beta is { } b ? b : RealVectorBuffers.Lift(_betaData!, 0);
-        if (value is null || !RealVectorBuffers.Shaped(_x, value.Length, beta.Length)) return double.NaN;
-        return RealDensity.NegBinomial2LogGlm(value, _x, _alpha, beta, _phi);
+        if (value is null || _x is null || _x.Length != value.Length) return double.NaN;
+        // The pass checks each row's length as it reads the row (a separate scan of the row headers cost a twentieth of
+        // the gradient): a ragged row is its ArgumentException, a NaN here, since a log density never throws.
+        try
+        {
+            return RealDensity.NegBinomial2LogGlm(value, _x, _alpha, beta, _phi);
+        }
+        catch (ArgumentException)
+        {
+            return double.NaN;
+        }
     }
 
     /// <inheritdoc />

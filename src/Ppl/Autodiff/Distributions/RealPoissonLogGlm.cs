@@ -37,8 +37,17 @@ public readonly struct RealPoissonLogGlm : IRealVectorObservation<int[]>
     public Real LogDensity(int[] value)
     {
         var beta = _beta is { } b ? b : RealVectorBuffers.Lift(_betaData!, 0);
-        if (value is null || !RealVectorBuffers.Shaped(_x, value.Length, beta.Length)) return double.NaN;
-        return RealDensity.PoissonLogGlm(value, _x, _alpha, beta);
+        if (value is null || _x is null || _x.Length != value.Length) return double.NaN;
+        // The pass checks each row's length as it reads the row (a separate scan of the row headers cost a twentieth of
+        // the gradient): a ragged row is its ArgumentException, a NaN here, since a log density never throws.
+        try
+        {
+            return RealDensity.PoissonLogGlm(value, _x, _alpha, beta);
+        }
+        catch (ArgumentException)
+        {
+            return double.NaN;
+        }
     }
 
     /// <inheritdoc />

@@ -82,13 +82,4 @@ internal static class RealVectorBuffers
         for (var i = 0; i < r.Length; i++) r[i] = values[i].Value;
         return r;
     }
-
-    /// <summary>True when <paramref name="x"/> has <paramref name="rows"/> rows of <paramref name="columns"/> entries.</summary>
-    public static bool Shaped(double[][]? x, int rows, int columns)
-    {
-        if (x is null || x.Length != rows) return false;
-        foreach (var row in x)
-            if (row is null || row.Length != columns) return false;
-        return true;
-    }
 }
