@@ -21,7 +21,7 @@ namespace Ppl.Generators
     /// computed once per entry of <c>z</c> before the loop and read by index in it: one node per group, as the
     /// hand-written density's, with no run-time lookup (the shared form's memo).</item>
     /// <item>An array the form creates (<c>new double[n]</c>, which becomes <c>Real[]</c>) comes from the context's pool
-    /// (<c>__dc.NewArray</c>), so a gradient allocates nothing.</item>
+    /// (<c>__dc.NewArray</c>; the arrays these rewrites fill whole, <c>__dc.ScratchArray</c>, uncleared), so a gradient allocates nothing.</item>
     /// </list>
     /// Helpers lowered over Real have no context and keep the plain forms.
     /// </summary>
@@ -77,7 +77,7 @@ namespace Ppl.Generators
                     var name = "__pplGather" + _hoisted++;
                     var array = EmitTrimmed(gather.Array);
                     var operands = gather.Operands.Select(o => Unparen(o) == gather.Access ? array + "[__pplK]" : EmitTrimmed(o)).ToArray();
-                    pre.Append(RealType).Append("[] ").Append(name).Append(" = __dc.NewArray(").Append(array).Append(".Length); ")
+                    pre.Append(RealType).Append("[] ").Append(name).Append(" = __dc.ScratchArray(").Append(array).Append(".Length); ")
                        .Append("for (var __pplK = 0; __pplK < ").Append(name).Append(".Length; __pplK++) ").Append(name).Append("[__pplK] = global::Ppl.Autodiff.RealMath.")
                        .Append(gather.Function).Append("(").Append(string.Join(", ", operands)).Append(");\n").Append(indent);
                     _loopReplacements[gather.Expression] = name + "[" + EmitTrimmed(gather.Access.ArgumentList.Arguments[0].Expression) + "]";
@@ -258,7 +258,7 @@ namespace Ppl.Generators
             }
             var pool = "__pplFamily" + _hoisted++;
             var to = EmitTrimmed(loop.To);
-            var before = RealType + "[] " + pool + " = __dc.NewArray(global::System.Math.Max(" + to + ", 0)); " +
+            var before = RealType + "[] " + pool + " = __dc.ScratchArray(global::System.Math.Max(" + to + ", 0)); " +
                          call + "0, " + to + ", " + pool + ", " + Distribution(dist, family) + ");";
             var replacement = RealType + " " + EscapedName(local!) + " = " + pool + "[" + EscapedName(loop.Index) + "];";
             return new DrawnFamily { Before = before, Replacement = f.Statement is BlockSyntax block && block.Statements.Count > 1 || local != null ? replacement : null };
@@ -286,7 +286,7 @@ namespace Ppl.Generators
             var (mu, sigma, values) = ("__pplMu" + n, "__pplSigma" + n, "__pplValue" + n);
             var to = EmitTrimmed(loop.To);
             var k = EscapedName(loop.Index);
-            var length = "__dc.NewArray(global::System.Math.Max(" + to + ", 0)); ";
+            var length = "__dc.ScratchArray(global::System.Math.Max(" + to + ", 0)); ";
             return new Observations
             {
                 Before = RealType + "[] " + mu + " = " + length + RealType + "[] " + sigma + " = " + length + RealType + "[] " + values + " = " + length.TrimEnd(),

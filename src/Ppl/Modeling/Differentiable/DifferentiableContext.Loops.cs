@@ -15,6 +15,24 @@ public sealed partial class DifferentiableContext
     private Real[][] _arrays = new Real[8][];
     private int _arrayCount;
 
+    // log σ of each normal observation made after its loop, by visit: (σ, log σ) pairs, NaN until written. A scale given
+    // as data is the same in every run, and its logarithm was most of the observations' cost. Valid for one layout.
+    private double[] _logScales = [];
+    private Visit[]? _logScalesOf;
+
+    /// <summary>
+    /// An array the generated code fills whole before it reads it (a family's draws, a loop's observations, a hoisted
+    /// gather), reused across runs as <see cref="NewArray"/>'s but not cleared: its entries are the previous run's until written.
+    /// </summary>
+    /// <param name="length">The length.</param>
+    public Real[] ScratchArray(int length)
+    {
+        if (length < 0) throw new OverflowException($"Arithmetic operation resulted in an overflow: an array of length {length} in '{_model}'.");
+        if (_arrayCount == _arrays.Length) Array.Resize(ref _arrays, _arrays.Length * 2);
+        ref var slot = ref _arrays[_arrayCount++];
+        return slot is { } a && a.Length == length ? a : slot = new Real[length];
+    }
+
     /// <summary>
     /// <c>new Real[length]</c> for a model's array: all zeros (constants), as a new array is, but reused across runs.
     /// The array lives until the next <see cref="Begin"/> on this context, so it must not outlive the run: the generator
@@ -157,6 +175,13 @@ public sealed partial class DifferentiableContext
         var parents = _takenParents;
         var partials = _takenPartials;
         var taken = _takenCount;
+        if (!ReferenceEquals(_logScalesOf, visits))
+        {
+            if (_logScales.Length < 2 * visits.Length) _logScales = new double[2 * visits.Length];
+            _logScales.AsSpan().Fill(double.NaN);
+            _logScalesOf = visits;
+        }
+        var logScales = _logScales;
         double total = 0;
         for (var k = from; k < to; k++)
         {
@@ -168,7 +193,16 @@ public sealed partial class DifferentiableContext
             if (!(double.IsFinite(m.Value) && sv > 0 && !double.IsPositiveInfinity(sv) && double.IsFinite(x.Value))) return false;
             var inv = 1.0 / sv;
             var z = (x.Value - m.Value) / sv;
-            total += -0.5 * z * z - (sv == 1 ? 0 : Math.Log(sv)) - RealFamilies.HalfLog2Pi;
+            var slot = 2 * (k0 + k - from);
+            double logS;
+            if (logScales[slot] == sv) logS = logScales[slot + 1];
+            else
+            {
+                logS = Math.Log(sv);
+                logScales[slot] = sv;
+                logScales[slot + 1] = logS;
+            }
+            total += -0.5 * z * z - logS - RealFamilies.HalfLog2Pi;
             var dz = z * inv;
             if (m.Index != 0)
             {
