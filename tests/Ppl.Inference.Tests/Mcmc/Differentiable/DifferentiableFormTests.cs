@@ -117,6 +117,20 @@ public class DifferentiableFormTests
     }
 
     [Fact]
+    public void A_data_scale_changed_between_evaluations_is_read_again()
+    {
+        double[] y = [28, 8, -3, 7, -1], sigma = [15, 10, 16, 11, 9];
+        var d = Density(M.LoopFamiliesModel, (y, sigma), ChoiceMap.Empty);
+        var u = Enumerable.Range(0, d.Dimension).Select(i => 0.1 * i - 0.4).ToArray();
+        var before = d.LogDensity(u);
+        sigma[1] = 3;
+        var after = d.LogDensity(u);
+        // log N(8; ·, 3) − log N(8; ·, 10) changes the density; a fresh density over the changed data agrees exactly.
+        Assert.NotEqual(before, after);
+        Assert.Equal(Density(M.LoopFamiliesModel, (y, (double[])sigma.Clone()), ChoiceMap.Empty).LogDensity(u), after, 12);
+    }
+
+    [Fact]
     public void An_invalid_scale_of_observations_made_after_their_loop_names_the_observation()
     {
         double[] y = [28, 8, -3, 7, -1], sigma = [15, 10, -16, 11, 9];
