@@ -63,14 +63,6 @@ namespace Ppl.Generators
                 if (family.Replacement == null) whole = true;
                 else _loopReplacements[first] = family.Replacement;
             }
-            var post = "";
-            if (!whole && Counted(f) is { } counted && LastStatement(f) is { } last && TrailingNormalObservations(counted, last) is { } observations)
-            {
-                pre.Append(observations.Before).Append("\n").Append(indent);
-                // A body that is the statement alone gets braces: the replacement is three statements.
-                _loopReplacements[last] = last == f.Statement ? "{ " + observations.Replacement + " }" : observations.Replacement!;
-                post = " " + observations.After;
-            }
             if (!whole)
                 foreach (var gather in Gathers(f))
                 {
@@ -82,6 +74,15 @@ namespace Ppl.Generators
                        .Append(gather.Function).Append("(").Append(string.Join(", ", operands)).Append(");\n").Append(indent);
                     _loopReplacements[gather.Expression] = name + "[" + EmitTrimmed(gather.Access.ArgumentList.Arguments[0].Expression) + "]";
                 }
+            // After the gathers: the observations' arguments are emitted now, and read the hoisted arrays.
+            var post = "";
+            if (!whole && Counted(f) is { } counted && LastStatement(f) is { } last && TrailingNormalObservations(counted, last) is { } observations)
+            {
+                pre.Append(observations.Before).Append("\n").Append(indent);
+                // A body that is the statement alone gets braces: the replacement is three statements.
+                _loopReplacements[last] = last == f.Statement ? "{ " + observations.Replacement + " }" : observations.Replacement!;
+                post = " " + observations.After;
+            }
             if (pre.Length == 0) return null;
             if (whole) return Lead(f) + "{ " + pre.ToString().TrimEnd() + " }" + Trail(f);
             _loopsLowered.Add(f);

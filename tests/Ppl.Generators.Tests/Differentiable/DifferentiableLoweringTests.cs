@@ -174,14 +174,35 @@ public class DifferentiableLoweringTests
         Assert.Null(run.Exception);
         var text = Source(run);
         // mu, tau and z are the same in every row: each gather is computed once per entry of z, before the loop.
-        Assert.Contains("__pplGather1[__pplK] = global::Ppl.Autodiff.RealMath.AddMul(mu, tau, z[__pplK])", text);
-        Assert.Contains("__pplGather2[__pplK] = global::Ppl.Autodiff.RealMath.MulAdd(z[__pplK], tau, mu)", text);
-        Assert.Contains("Normal(__pplGather1[group[i]], 1)", text);
-        Assert.Contains("Normal(__pplGather2[g], 1)", text);
+        Assert.Contains("__pplGather0[__pplK] = global::Ppl.Autodiff.RealMath.AddMul(mu, tau, z[__pplK])", text);
+        Assert.Contains("__pplGather1[__pplK] = global::Ppl.Autodiff.RealMath.MulAdd(z[__pplK], tau, mu)", text);
+        Assert.Contains("Normal(__pplGather0[group[i]], 1)", text);
+        Assert.Contains("Normal(__pplGather1[g], 1)", text);
         // t changes with the row: the shared form finds the rows that name the same nodes at run time. (The loop's last
         // observations are made after it, from arrays the loop fills.)
-        Assert.Contains("__pplMu0[i] = global::Ppl.Autodiff.RealMath.AddMulShared(mu, t, z[g]);", text);
+        Assert.Contains("__pplMu2[i] = global::Ppl.Autodiff.RealMath.AddMulShared(mu, t, z[g]);", text);
         Assert.Contains("__pplMu3[k] = global::Ppl.Autodiff.RealMath.AddMul(mu, tau, z[k]);", text);
+        Assert.DoesNotContain(compile, x => x.Severity >= DiagnosticSeverity.Warning);
+    }
+
+    [Fact]
+    public void ALoopOfScalarObservationsOverAGatherReadsTheHoistedArray_AndIsMadeAfterTheLoop()
+    {
+        var body = """
+            var mu = Sample(Normal(0, 5), "mu");
+            var tau = Sample(HalfNormal(5), "tau");
+            var z = new double[groups];
+            for (var k = 0; k < groups; k++) z[k] = Sample(Normal(0, 1), "z", k);
+            for (var i = 0; i < y.Length; i++) Observe(Normal(mu + tau * z[group[i]], 3), y[i], "y", i);
+            return mu;
+            """;
+        var (run, compile) = Harness.Run(Harness.Model(body, "public static double M(int groups, int[] group, double[] y)"));
+        Assert.Null(run.Exception);
+        var text = Source(run);
+        Assert.Contains("__pplGather0[__pplK] = global::Ppl.Autodiff.RealMath.AddMul(mu, tau, z[__pplK]);", text);
+        Assert.Contains("for (var i = 0; i < y.Length; i++) { __pplMu1[i] = __pplGather0[group[i]]; __pplSigma1[i] = 3; __pplValue1[i] = y[i]; }", text);
+        Assert.Contains("__dc.ObserveNormalFamily(\"y\", 0, y.Length, __pplMu1, __pplSigma1, __pplValue1);", text);
+        Assert.DoesNotContain("Shared(", text);
         Assert.DoesNotContain(compile, x => x.Severity >= DiagnosticSeverity.Warning);
     }
 
