@@ -7,8 +7,8 @@
 #    methods' generated forms, and the hand-written densities unless HANDWRITTEN=0) and one run of the
 #    three Stan models (bench/stan/compare.R sample) with the same seed, alternating which goes first so
 #    that neither side always runs at the same point of the machine's load;
-#    Eight schools samples for tens of milliseconds: each repetition pools 10 runs of it on each side
-#    (RUNS, default eight_schools=10; seeds K, K + 1000, ...), i.e. one run ten times as long;
+#    Eight schools samples for tens of milliseconds: each repetition pools 10 runs of it on each side (and 3 of the logistic regression, 2 of the hierarchical model)
+#    (RUNS, default eight_schools=10,logistic_regression=3,hierarchical=2; seeds K, K + 1000, ...), i.e. one run that many times as long;
 # 3. prints per model the median ESS per CPU second of each side, the median of the paired ratios
 #    Ppl/Stan with their range, and the median leapfrog-rate ratio (bench/stan/compare.R summary).
 # Both sides time sampling in CPU time (rstan 2.21's clock(); Ppl's sampling thread), not wall time: on a
@@ -22,7 +22,9 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 reps="${REPS:-5}"
 seed0="${SEED:-1}"
-runs="${RUNS-eight_schools=10}"
+# Each model pools about a second of sampling per side: with one run per repetition, the logistic regression's ratio
+# moved by a fifth between two runs of this script (2.00 and 2.43).
+runs="${RUNS-eight_schools=10,logistic_regression=3,hierarchical=2}"
 # Debian's r-cran-bh ships Boost in /usr/include but rstan looks for it in BH's own include folder.
 bh="$(Rscript -e 'cat(system.file(package = "BH"))')"
 if [ -n "$bh" ] && [ ! -e "$bh/include/boost" ] && [ -d /usr/include/boost ]; then

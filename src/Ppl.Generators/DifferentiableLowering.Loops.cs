@@ -150,14 +150,7 @@ namespace Ppl.Generators
             var written = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
             foreach (var n in f.DescendantNodesAndSelf())
             {
-                ExpressionSyntax? target = n switch
-                {
-                    AssignmentExpressionSyntax a => a.Left,
-                    PrefixUnaryExpressionSyntax p when p.IsKind(SyntaxKind.PreIncrementExpression) || p.IsKind(SyntaxKind.PreDecrementExpression) => p.Operand,
-                    PostfixUnaryExpressionSyntax p when p.IsKind(SyntaxKind.PostIncrementExpression) || p.IsKind(SyntaxKind.PostDecrementExpression) => p.Operand,
-                    ArgumentSyntax a when !a.RefKindKeyword.IsKind(SyntaxKind.None) => a.Expression,
-                    _ => null,
-                };
+                var target = WriteTarget(n);
                 if (target != null && AssignedSymbol(_model, target, _ct) is { } s && !(wholeOnly && Unparen(target) is ElementAccessExpressionSyntax)) written.Add(s);
                 // A declared local is written by its initializer each iteration.
                 if (n is VariableDeclaratorSyntax v && _model.GetDeclaredSymbol(v, _ct) is { } local) written.Add(local);
@@ -312,14 +305,7 @@ namespace Ppl.Generators
         {
             SyntaxNode n = e;
             while (n.Parent is ParenthesizedExpressionSyntax) n = n.Parent;
-            return n.Parent switch
-            {
-                AssignmentExpressionSyntax a => a.Left == n,
-                PrefixUnaryExpressionSyntax p => p.IsKind(SyntaxKind.PreIncrementExpression) || p.IsKind(SyntaxKind.PreDecrementExpression),
-                PostfixUnaryExpressionSyntax p => p.IsKind(SyntaxKind.PostIncrementExpression) || p.IsKind(SyntaxKind.PostDecrementExpression),
-                ArgumentSyntax a => !a.RefKindKeyword.IsKind(SyntaxKind.None),
-                _ => false,
-            };
+            return n.Parent is { } parent && WriteTarget(parent) == n;
         }
 
         /// <summary>A gather hoisted out of its loop: the a + b·c expression, its function, its operands in order, and the one that reads the array.</summary>

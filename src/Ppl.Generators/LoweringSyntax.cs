@@ -36,6 +36,19 @@ namespace Ppl.Generators
             return e;
         }
 
+        /// <summary>
+        /// The expression a node writes: an assignment's left side, an incremented or decremented operand, an argument passed
+        /// by reference; null for a node that writes nothing.
+        /// </summary>
+        public static ExpressionSyntax? WriteTarget(SyntaxNode n) => n switch
+        {
+            AssignmentExpressionSyntax a => a.Left,
+            PrefixUnaryExpressionSyntax p when p.IsKind(SyntaxKind.PreIncrementExpression) || p.IsKind(SyntaxKind.PreDecrementExpression) => p.Operand,
+            PostfixUnaryExpressionSyntax p when p.IsKind(SyntaxKind.PostIncrementExpression) || p.IsKind(SyntaxKind.PostDecrementExpression) => p.Operand,
+            ArgumentSyntax a when !a.RefKindKeyword.IsKind(SyntaxKind.None) => a.Expression,
+            _ => null,
+        };
+
         /// <summary>The local or parameter an assignment writes (the array for an element), or null for anything else.</summary>
         public static ISymbol? AssignedSymbol(SemanticModel model, ExpressionSyntax left, CancellationToken ct)
         {

@@ -391,14 +391,7 @@ namespace Ppl.Generators
         {
             foreach (var n in _body.DescendantNodes())
             {
-                ExpressionSyntax? target = n switch
-                {
-                    AssignmentExpressionSyntax a => a.Left,
-                    PostfixUnaryExpressionSyntax p when p.IsKind(SyntaxKind.PostIncrementExpression) || p.IsKind(SyntaxKind.PostDecrementExpression) => p.Operand,
-                    PrefixUnaryExpressionSyntax p when p.IsKind(SyntaxKind.PreIncrementExpression) || p.IsKind(SyntaxKind.PreDecrementExpression) => p.Operand,
-                    ArgumentSyntax arg when !arg.RefKindKeyword.IsKind(SyntaxKind.None) => arg.Expression,
-                    _ => null,
-                };
+                var target = LoweringSyntax.WriteTarget(n);
                 var element = false;
                 while (target is ElementAccessExpressionSyntax ea)
                 {

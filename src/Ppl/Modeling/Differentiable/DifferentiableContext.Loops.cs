@@ -82,18 +82,11 @@ public sealed partial class DifferentiableContext
         if (n <= 0) return true;
         var k0 = _k;
         var visits = _visits;
-        if ((uint)(k0 + n) > (uint)visits.Length) return false;
-        for (var i = 0; i < n; i++)
-            if (visits[k0 + i].Kind != VisitKind.Coordinate) return false;
+        if (!NextAre(n, VisitKind.Coordinate)) return false;
         var mu = d.Mu.Value;
         var sigma = d.Sigma.Value;
         if (!(double.IsFinite(mu) && sigma > 0 && !double.IsPositiveInfinity(sigma))) return false;
-        if (_takenCount + n + 2 > _takenParents.Length)
-        {
-            var size = Math.Max(_takenParents.Length * 2, _takenCount + n + 2);
-            Array.Resize(ref _takenParents, size);
-            Array.Resize(ref _takenPartials, size);
-        }
+        EnsureTaken(n + 2);
         var inv = 1.0 / sigma;
         var theta = _theta;
         var parents = _takenParents;
@@ -163,15 +156,8 @@ public sealed partial class DifferentiableContext
         if (n <= 0) return true;
         var k0 = _k;
         var visits = _visits;
-        if ((uint)(k0 + n) > (uint)visits.Length) return false;
-        for (var i = 0; i < n; i++)
-            if (visits[k0 + i].Kind != VisitKind.Observe) return false;
-        if (_takenCount + 3 * n > _takenParents.Length)
-        {
-            var size = Math.Max(_takenParents.Length * 2, _takenCount + 3 * n);
-            Array.Resize(ref _takenParents, size);
-            Array.Resize(ref _takenPartials, size);
-        }
+        if (!NextAre(n, VisitKind.Observe)) return false;
+        EnsureTaken(3 * n);
         var parents = _takenParents;
         var partials = _takenPartials;
         var taken = _takenCount;
@@ -224,5 +210,24 @@ public sealed partial class DifferentiableContext
         _k = k0 + n;
         AddTerm(new Real(total, 0));
         return true;
+    }
+
+    /// <summary>True when the layout's next <paramref name="n"/> visits are all of kind <paramref name="kind"/>.</summary>
+    private bool NextAre(int n, VisitKind kind)
+    {
+        var visits = _visits;
+        if ((uint)(_k + n) > (uint)visits.Length) return false;
+        for (var i = _k; i < _k + n; i++)
+            if (visits[i].Kind != kind) return false;
+        return true;
+    }
+
+    /// <summary>Room for <paramref name="extra"/> more taken parents and partials.</summary>
+    private void EnsureTaken(int extra)
+    {
+        if (_takenCount + extra <= _takenParents.Length) return;
+        var size = Math.Max(_takenParents.Length * 2, _takenCount + extra);
+        Array.Resize(ref _takenParents, size);
+        Array.Resize(ref _takenPartials, size);
     }
 }

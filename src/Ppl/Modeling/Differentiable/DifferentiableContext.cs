@@ -451,11 +451,7 @@ public sealed partial class DifferentiableContext
         var index = term.Index;
         if (index >= mark && index != 0 && _tape is { } tape && tape.TryTakeLast(index, out var p1, out var d1, out var p2, out var d2, out var p3, out var d3))
         {
-            if (_takenCount + 3 > _takenParents.Length)
-            {
-                Array.Resize(ref _takenParents, _takenParents.Length * 2);
-                Array.Resize(ref _takenPartials, _takenParents.Length);
-            }
+            EnsureTaken(3);
             Take(p1, d1);
             Take(p2, d2);
             Take(p3, d3);
