@@ -216,8 +216,7 @@ namespace Ppl.Generators
                     inv = Unparen(a.Right) as InvocationExpressionSyntax;
                     array = Unparen(ea.Expression);
                     break;
-                case LocalDeclarationStatementSyntax ld when ld.Declaration.Variables.Count == 1 && ld.Declaration.Variables[0].Initializer is { } init &&
-                                                           Unparen(loop.From) is LiteralExpressionSyntax from && from.Token.Value is int start && start == 0:
+                case LocalDeclarationStatementSyntax ld when ld.Declaration.Variables.Count == 1 && ld.Declaration.Variables[0].Initializer is { } init && FromZero(loop):
                     inv = Unparen(init.Value) as InvocationExpressionSyntax;
                     local = _model.GetDeclaredSymbol(ld.Declaration.Variables[0], _ct) as ILocalSymbol;
                     if (local == null || !IsFloating(local.Type)) return null;
@@ -226,10 +225,7 @@ namespace Ppl.Generators
                     return null;
             }
             if (inv == null || !_sites.TryGetValue(inv, out var s) || s.Kind != SiteKind.Sample || !IsContinuousDouble(s) || VectorChoiceFamily(s) != null) return null;
-            if (s.StaticName != null || s.AddressCount != 2 || s.Args.Length < s.AddressStart + 2) return null;
-            if (s.Args[s.AddressStart] is not LiteralExpressionSyntax name || !name.IsKind(SyntaxKind.StringLiteralExpression) ||
-                s.Args[s.AddressStart + 1] is not { } index || !Names(index, loop.Index))
-                return null;
+            if (FamilyName(s, loop) is not { } name) return null;
             var written = Written(f);
             if (s.Args[0] is not { } dist || LoweringSyntax.DistributionAtSite(_model, dist, _ct) is not { } d) return null;
             if (d.Arguments != null && !d.Arguments.Arguments.All(a => a.NameColon == null && Invariant(a.Expression, written, loop.Index))) return null;
@@ -258,6 +254,17 @@ namespace Ppl.Generators
             return new DrawnFamily { Before = before, Replacement = f.Statement is BlockSyntax block && block.Statements.Count > 1 || local != null ? replacement : null };
         }
 
+        /// <summary>The name of a site addressed <c>("name", k)</c> by a string literal and the loop's index, or null.</summary>
+        private LiteralExpressionSyntax? FamilyName(Site s, CountedLoop loop) =>
+            s.StaticName == null && s.AddressCount == 2 && s.Args.Length >= s.AddressStart + 2 &&
+            s.Args[s.AddressStart] is LiteralExpressionSyntax name && name.IsKind(SyntaxKind.StringLiteralExpression) &&
+            s.Args[s.AddressStart + 1] is { } index && Names(index, loop.Index)
+                ? name
+                : null;
+
+        /// <summary>True for a loop from the literal 0.</summary>
+        private static bool FromZero(CountedLoop loop) => Unparen(loop.From) is LiteralExpressionSyntax from && from.Token.Value is int start && start == 0;
+
         private static StatementSyntax? LastStatement(ForStatementSyntax f) => f.Statement is BlockSyntax b ? b.Statements.LastOrDefault() : f.Statement;
 
         /// <summary>
@@ -268,11 +275,7 @@ namespace Ppl.Generators
         private Observations? TrailingNormalObservations(CountedLoop loop, StatementSyntax last)
         {
             if (last is not ExpressionStatementSyntax es || Unparen(es.Expression) is not InvocationExpressionSyntax inv || !_sites.TryGetValue(inv, out var s)) return null;
-            if (s.Kind != SiteKind.Observe || s.ValueType != "double" || s.StaticName != null || s.AddressCount != 2 || s.Args.Length < s.AddressStart + 2) return null;
-            if (Unparen(loop.From) is not LiteralExpressionSyntax from || !(from.Token.Value is int start && start == 0)) return null;
-            if (s.Args[s.AddressStart] is not LiteralExpressionSyntax name || !name.IsKind(SyntaxKind.StringLiteralExpression) ||
-                s.Args[s.AddressStart + 1] is not { } index || !Names(index, loop.Index) || s.Args[1] is not { } value)
-                return null;
+            if (s.Kind != SiteKind.Observe || s.ValueType != "double" || !FromZero(loop) || FamilyName(s, loop) is not { } name || s.Args[1] is not { } value) return null;
             if (s.Args[0] is not { } dist || LoweringSyntax.DistributionAtSite(_model, dist, _ct) is not { } d || Family(inv, s) != "Normal" ||
                 d.Arguments is not { } arguments || arguments.Arguments.Count != 2 || arguments.Arguments.Any(a => a.NameColon != null))
                 return null;

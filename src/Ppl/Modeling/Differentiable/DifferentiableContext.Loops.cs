@@ -41,15 +41,9 @@ public sealed partial class DifferentiableContext
     /// <param name="length">The length (a negative length throws as <c>new</c> does).</param>
     public Real[] NewArray(int length)
     {
-        if (length < 0) throw new OverflowException($"Arithmetic operation resulted in an overflow: an array of length {length} in '{_model}'.");
-        if (_arrayCount == _arrays.Length) Array.Resize(ref _arrays, _arrays.Length * 2);
-        ref var slot = ref _arrays[_arrayCount++];
-        if (slot is { } a && a.Length == length)
-        {
-            Array.Clear(a);
-            return a;
-        }
-        return slot = new Real[length];
+        var a = ScratchArray(length);
+        Array.Clear(a);
+        return a;
     }
 
     /// <summary>
