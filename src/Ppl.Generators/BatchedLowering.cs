@@ -7,6 +7,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Ppl.Generators.Ir;
 using static Ppl.Generators.LoweringSyntax;
 
 namespace Ppl.Generators
@@ -71,6 +72,8 @@ namespace Ppl.Generators
         };
 
         private readonly SemanticModel _model;
+        // The model's IR, whose data-flow fixed point answers which locals depend on a random choice.
+        private readonly ModelIr _ir;
         private readonly IMethodSymbol _method;
         private readonly SyntaxNode _body;
         private readonly CancellationToken _ct;
@@ -80,9 +83,10 @@ namespace Ppl.Generators
         private readonly List<SyntaxNode> _branches = new List<SyntaxNode>();
         private int _masks;
 
-        private BatchedLowering(SemanticModel model, IMethodSymbol method, SyntaxNode body, List<Site> sites, CancellationToken ct)
+        private BatchedLowering(SemanticModel model, IMethodSymbol method, SyntaxNode body, List<Site> sites, ModelIr ir, CancellationToken ct)
         {
             _model = model;
+            _ir = ir;
             _method = method;
             _body = body;
             _ct = ct;
@@ -101,10 +105,10 @@ namespace Ppl.Generators
         /// (and no diagnostic) when the compilation does not reference Ppl.Inference, whose runtime the form needs.
         /// <paramref name="quiet"/>: no PPL0011 either (a model whose only path is the dynamic tracer, e.g. one with Param).
         /// </summary>
-        public static ModelData Attach(ModelData data, SemanticModel model, IMethodSymbol method, SyntaxNode body, List<Site> sites, bool dynamic, CancellationToken ct, bool quiet = false)
+        public static ModelData Attach(ModelData data, SemanticModel model, IMethodSymbol method, SyntaxNode body, List<Site> sites, ModelIr ir, bool dynamic, CancellationToken ct, bool quiet = false)
         {
             if (data.HintName == null || model.Compilation.GetTypeByMetadataName("Ppl.Inference.Batched.BatchedTracer") == null) return data;
-            var lowering = new BatchedLowering(model, method, body, sites, ct);
+            var lowering = new BatchedLowering(model, method, body, sites, ir, ct);
             try
             {
                 if (dynamic) throw new Unsupported(body, "the dynamic tracer's constructs (an effect inside a lambda, local function or query, or Param)");
@@ -126,7 +130,7 @@ namespace Ppl.Generators
             if (!method.Parameters.Any(p => p.Type.SpecialType == SpecialType.System_Double)) return data;
             try
             {
-                var perParticle = new BatchedLowering(model, method, body, sites, ct) { _tensorParameters = true };
+                var perParticle = new BatchedLowering(model, method, body, sites, ir, ct) { _tensorParameters = true };
                 var (text, _) = perParticle.Lower();
                 return data with { BatchedTensorArgsBody = text };
             }
@@ -162,63 +166,26 @@ namespace Ppl.Generators
 
         // ------------------------------------------------------------------ taint analysis
 
-        /// <summary>Marks every local that depends on a random choice, by data or by a branch on a random value, to a fixed point.</summary>
+        /// <summary>
+        /// Marks every local that depends on a random choice, by data or by a branch on a random value: the IR's answer
+        /// for random-choice sources (a sample, a sub-model's result; with per-particle arguments, the double parameters)
+        /// over <see cref="FlowPath.Derived"/> paths, i.e. whatever mentions a random value, including through a branch
+        /// on one around a write to an outer local (which becomes a select). Loop and switch conditions, the heap, an
+        /// array's length and writes through <c>out</c>/<c>ref</c> are not followed: the lowering rejects or keeps those itself.
+        /// </summary>
         private void Taint()
         {
-            var changed = true;
-            while (changed)
-            {
-                _ct.ThrowIfCancellationRequested();
-                changed = false;
-                foreach (var node in _body.DescendantNodesAndSelf())
-                {
-                    switch (node)
-                    {
-                        case VariableDeclaratorSyntax v when v.Initializer != null:
-                            if (IsRandom(v.Initializer.Value) && _model.GetDeclaredSymbol(v, _ct) is { } local) changed |= _random.Add(local);
-                            break;
-                        case AssignmentExpressionSyntax a:
-                            {
-                                var target = Target(a.Left);
-                                if (target != null && (IsRandom(a.Right) || UnderRandomBranch(a, target))) changed |= _random.Add(target);
-                                break;
-                            }
-                        case PostfixUnaryExpressionSyntax u when u.IsKind(SyntaxKind.PostIncrementExpression) || u.IsKind(SyntaxKind.PostDecrementExpression):
-                            {
-                                var target = Target(u.Operand);
-                                if (target != null && UnderRandomBranch(u, target)) changed |= _random.Add(target);
-                                break;
-                            }
-                        case PrefixUnaryExpressionSyntax u when u.IsKind(SyntaxKind.PreIncrementExpression) || u.IsKind(SyntaxKind.PreDecrementExpression):
-                            {
-                                var target = Target(u.Operand);
-                                if (target != null && UnderRandomBranch(u, target)) changed |= _random.Add(target);
-                                break;
-                            }
-                        case ForEachStatementSyntax fe when IsRandom(fe.Expression):
-                            if (_model.GetDeclaredSymbol(fe, _ct) is { } iv) changed |= _random.Add(iv);
-                            break;
-                    }
-                }
-            }
+            if (!_ir.Complete) throw new Unsupported(_body, "a body the generator could not analyse");
+            var tensorParameters = _tensorParameters;
+            _random.UnionWith(_ir.VariablesReaching(
+                s => s.Kind == IrSourceKind.Site
+                    ? s.Site!.Kind == SiteKind.Sample || s.Site.Kind == SiteKind.Call || s.Site.Kind == SiteKind.ModelCall
+                    : s.Kind == IrSourceKind.Parameter && tensorParameters && s.Parameter!.Type.SpecialType == SpecialType.System_Double,
+                FlowPath.Derived));
         }
 
         /// <summary>The local or parameter an assignment writes (the array for an element), or null for anything else.</summary>
         private ISymbol? Target(ExpressionSyntax left) => LoweringSyntax.AssignedSymbol(_model, left, _ct);
-
-        /// <summary>True when <paramref name="node"/> is inside a branch on a random value that <paramref name="target"/> was declared outside of.</summary>
-        private bool UnderRandomBranch(SyntaxNode node, ISymbol target)
-        {
-            var decl = target.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct);
-            for (var n = node; n != null && n != _body; n = n.Parent)
-            {
-                var p = n.Parent;
-                var branch = p is IfStatementSyntax ifs && (n == ifs.Statement || n == ifs.Else) && IsRandom(ifs.Condition)
-                    || p is ConditionalExpressionSyntax ce && (n == ce.WhenTrue || n == ce.WhenFalse) && IsRandom(ce.Condition);
-                if (branch && (decl == null || !n.Span.Contains(decl.Span))) return true;
-            }
-            return false;
-        }
 
         // Filled once the taint analysis has reached its fixed point (before, the answers can still change).
         private Dictionary<SyntaxNode, bool>? _isRandom;

@@ -6,6 +6,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Ppl.Generators.Ir;
 using static Ppl.Generators.LoweringSyntax;
 
 namespace Ppl.Generators
@@ -105,6 +106,8 @@ namespace Ppl.Generators
         };
 
         private readonly SemanticModel _model;
+        // The body's IR (the model's, or a helper's own), whose data-flow fixed point answers which locals become Real.
+        private readonly ModelIr _ir;
         private readonly IMethodSymbol _method;
         private readonly SyntaxNode _body;
         private readonly CancellationToken _ct;
@@ -112,9 +115,10 @@ namespace Ppl.Generators
         private readonly HashSet<ISymbol> _random = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         private Dictionary<SyntaxNode, bool>? _isRandom;
 
-        private DifferentiableLowering(SemanticModel model, IMethodSymbol method, SyntaxNode body, List<Site> sites, CancellationToken ct)
+        private DifferentiableLowering(SemanticModel model, IMethodSymbol method, SyntaxNode body, List<Site> sites, ModelIr ir, CancellationToken ct)
         {
             _model = model;
+            _ir = ir;
             _method = method;
             _body = body;
             _ct = ct;
@@ -146,7 +150,7 @@ namespace Ppl.Generators
         /// The extracted model with its differentiable form attached, or with PPL0012 saying why there is none. Only
         /// specialised models get one (the dynamic tracer's models have no generated body to lower).
         /// </summary>
-        public static ModelData Attach(ModelData data, SemanticModel model, IMethodSymbol method, SyntaxNode body, List<Site> sites, CancellationToken ct)
+        public static ModelData Attach(ModelData data, SemanticModel model, IMethodSymbol method, SyntaxNode body, List<Site> sites, ModelIr ir, CancellationToken ct)
         {
             // Older runtimes (a user on a previous Ppl) have no context type: no form, no diagnostic.
             if (data.HintName == null || model.Compilation.GetTypeByMetadataName("Ppl.Modeling.DifferentiableContext") == null) return data;
@@ -162,7 +166,7 @@ namespace Ppl.Generators
             {
                 try
                 {
-                    data = data with { DifferentiableCallBody = LowerChecked(data, model, method, body, sites, signature, realParameters: true, helpers, ct) };
+                    data = data with { DifferentiableCallBody = LowerChecked(data, model, method, body, sites, ir, signature, realParameters: true, helpers, ct) };
                 }
                 catch (Unsupported u)
                 {
@@ -171,7 +175,7 @@ namespace Ppl.Generators
             }
             try
             {
-                var text = LowerChecked(data, model, method, body, sites, Signature(method, realParameters: false), realParameters: false, helpers, ct);
+                var text = LowerChecked(data, model, method, body, sites, ir, Signature(method, realParameters: false), realParameters: false, helpers, ct);
                 data = data with { DifferentiableBody = text, DifferentiableHelpers = helpers.Text.Length > 0 ? helpers.Text.ToString() : null };
                 return method.Parameters.Any(p => IsFloating(p.Type)) ? data : data with { DifferentiableCallBody = text };
             }
@@ -193,10 +197,10 @@ namespace Ppl.Generators
         /// supports; a construct it has not foreseen must cost the model its form (PPL0012), never the user's build
         /// (sub-model calls are stubbed for the check: their generated forms do not exist yet).
         /// </summary>
-        private static string LowerChecked(ModelData data, SemanticModel model, IMethodSymbol method, SyntaxNode body, List<Site> sites, string signature,
+        private static string LowerChecked(ModelData data, SemanticModel model, IMethodSymbol method, SyntaxNode body, List<Site> sites, ModelIr ir, string signature,
             bool realParameters, HelperSet helpers, CancellationToken ct)
         {
-            var lowering = new DifferentiableLowering(model, method, body, sites, ct) { _realParameters = realParameters, _helpers = helpers };
+            var lowering = new DifferentiableLowering(model, method, body, sites, ir, ct) { _realParameters = realParameters, _helpers = helpers };
             var text = lowering.Lower();
             lowering._check = true;
             var checkText = lowering.Lower();
@@ -287,31 +291,34 @@ namespace Ppl.Generators
 
         // ------------------------------------------------------------------ taint analysis (data flow only)
 
+        /// <summary>
+        /// Marks every local whose value is Real in the lowered code: the IR's answer for the sources the form
+        /// differentiates (continuous choices, vector choices, sub-model results that are real, <c>Deterministic</c>
+        /// values; in the callable form the floating parameters) over <see cref="FlowPath.Value"/> paths only, i.e.
+        /// data flow through arithmetic, Math functions, helpers returning doubles and array elements. Branches on
+        /// random values are not followed: the form is evaluated at one point, so a local assigned under one stays a double.
+        /// </summary>
         private void Taint()
         {
-            var changed = true;
-            while (changed)
+            if (!_ir.Complete) throw new Unsupported(_body, "a body the generator could not analyse");
+            _random.UnionWith(_ir.VariablesReaching(IsRealSource, FlowPath.Value));
+        }
+
+        /// <summary>True for a source whose value is a Real in the lowered code.</summary>
+        private bool IsRealSource(IrSource s)
+        {
+            switch (s.Kind)
             {
-                _ct.ThrowIfCancellationRequested();
-                changed = false;
-                foreach (var node in _body.DescendantNodesAndSelf())
+                case IrSourceKind.Site:
                 {
-                    switch (node)
-                    {
-                        case VariableDeclaratorSyntax v when v.Initializer != null:
-                            if (IsRandom(v.Initializer.Value) && _model.GetDeclaredSymbol(v, _ct) is { } local) changed |= _random.Add(local);
-                            break;
-                        case AssignmentExpressionSyntax a when IsRandom(a.Right):
-                            {
-                                var target = Target(a.Left);
-                                if (target != null) changed |= _random.Add(target);
-                                break;
-                            }
-                        case ForEachStatementSyntax fe when IsRandom(fe.Expression):
-                            if (_model.GetDeclaredSymbol(fe, _ct) is { } iv) changed |= _random.Add(iv);
-                            break;
-                    }
+                    var site = s.Site!.Site;
+                    if (site.Kind == SiteKind.ModelCall) return _model.GetSymbolInfo(site.Node, _ct).Symbol is IMethodSymbol callee && RealTypeOf(callee.ReturnType) != null;
+                    return site.Kind == SiteKind.Sample && (IsContinuousDouble(site) || VectorChoiceFamily(site) != null) || site.Kind == SiteKind.Call;
                 }
+                case IrSourceKind.Parameter:
+                    return _realParameters && IsFloating(s.Parameter!.Type);
+                default:
+                    return s.Deterministic!.TargetMethod.TypeArguments.Length == 1 && IsFloating(s.Deterministic.TargetMethod.TypeArguments[0]);
             }
         }
 
@@ -608,7 +615,9 @@ namespace Ppl.Generators
             var decl = (MethodDeclarationSyntax)m.DeclaringSyntaxReferences[0].GetSyntax(_ct);
             var model = _model.Compilation.GetSemanticModel(decl.SyntaxTree);
             var body = (SyntaxNode?)decl.Body ?? decl.ExpressionBody!.Expression;
-            var lowering = new DifferentiableLowering(model, m, body, new List<Site>(), _ct) { _realParameters = true, _helpers = _helpers, _inHelper = true };
+            // A helper is a body of its own: its IR is built here, once per lowered helper.
+            var ir = ModelIr.Build(model, m, decl, new List<Site>(), _ct);
+            var lowering = new DifferentiableLowering(model, m, body, new List<Site>(), ir, _ct) { _realParameters = true, _helpers = _helpers, _inHelper = true };
             string text;
             try
             {

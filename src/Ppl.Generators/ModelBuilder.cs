@@ -8,6 +8,8 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
+using Ppl.Generators.Ir;
+
 namespace Ppl.Generators
 {
     /// <summary>The kinds of effect sites in a model body.</summary>
@@ -124,11 +126,14 @@ namespace Ppl.Generators
             var resumable = Specialised ? ResumableLowering.Lower(_model, _method, bodyNode, _sites.Select(s => (s.Node, s.Kind)), _ct) : default;
             if (resumable.Data?.Reason is { } notLowered)
                 Report("PPL0010", resumable.Where ?? _syntax.Identifier.GetLocation(), ModelName, notLowered);
+            // The IR of the body (Ir/ModelIr.cs): one data-flow fixed point, which the dependency table and both
+            // lowerings below query instead of running analyses of their own.
+            var ir = ModelIr.Build(_model, _method, _syntax, _sites, _ct);
+            var data = Extract(bodyNode, ir) with { Resumable = resumable.Data, StraightLine = Specialised ? StraightLine(bodyNode) : null };
             // The batched (tensor) form, or PPL0011 saying why there is none (BatchedLowering.cs).
-            var data = Extract(bodyNode) with { Resumable = resumable.Data, StraightLine = Specialised ? StraightLine(bodyNode) : null };
-            data = BatchedLowering.Attach(data, _model, _method, bodyNode, _sites, _fallbackReason != null, _ct, quiet: _fallbackByParam);
+            data = BatchedLowering.Attach(data, _model, _method, bodyNode, _sites, ir, _fallbackReason != null, _ct, quiet: _fallbackByParam);
             // The differentiable form (exact gradients), or PPL0012 saying why there is none (DifferentiableLowering.cs).
-            return DifferentiableLowering.Attach(data, _model, _method, bodyNode, _sites, _ct);
+            return DifferentiableLowering.Attach(data, _model, _method, bodyNode, _sites, ir, _ct);
         }
 
         /// <summary>The straight-line form (StraightLineLowering.cs), or null; a failure of the analysis only costs the model that form.</summary>
@@ -176,7 +181,7 @@ namespace Ppl.Generators
         private ModelData Output(string? source) => ModelData.DiagnosticsOnly(_diags.ToImmutable());
 
         /// <summary>The analysis as plain data: names, type strings, and text spans relative to the body.</summary>
-        private ModelData Extract(SyntaxNode bodyNode)
+        private ModelData Extract(SyntaxNode bodyNode, ModelIr ir)
         {
             var bodyStart = bodyNode.SpanStart;
             SpanData Rel(SyntaxNode? n) => n == null ? new SpanData(-1, 0) : new SpanData(n.SpanStart - bodyStart, n.Span.Length);
@@ -208,7 +213,7 @@ namespace Ppl.Generators
                 bodyNode is ExpressionSyntax,
                 _diags.ToEquatableArray())
             {
-                Dependencies = Specialised ? DependencyAnalysis.Analyse(_model, _method, _syntax, _sites, _staticNames.Count, _ct) : null,
+                Dependencies = Specialised ? DependencyAnalysis.FromIr(ir, _staticNames.Count) : null,
             };
         }
 
