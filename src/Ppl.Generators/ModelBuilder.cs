@@ -51,7 +51,6 @@ namespace Ppl.Generators
         private const string EffectsType = "Ppl.Modeling.Effects";
         private const string ModelAttributeType = "Ppl.Modeling.ModelAttribute";
 
-        private readonly GeneratorAttributeSyntaxContext _ctx;
         private readonly CancellationToken _ct;
         private readonly SemanticModel _model;
         private readonly IMethodSymbol _method;
@@ -68,13 +67,34 @@ namespace Ppl.Generators
         private bool _failed;
 
         public ModelBuilder(GeneratorAttributeSyntaxContext ctx, CancellationToken ct)
+            : this(ctx.SemanticModel, (IMethodSymbol)ctx.TargetSymbol, (MethodDeclarationSyntax)ctx.TargetNode, ct)
         {
-            _ctx = ctx;
-            _ct = ct;
-            _model = ctx.SemanticModel;
-            _method = (IMethodSymbol)ctx.TargetSymbol;
-            _syntax = (MethodDeclarationSyntax)ctx.TargetNode;
         }
+
+        /// <summary>A builder for one method outside a generator run (the IR's tests build models this way).</summary>
+        internal ModelBuilder(SemanticModel model, IMethodSymbol method, MethodDeclarationSyntax syntax, CancellationToken ct)
+        {
+            _ct = ct;
+            _model = model;
+            _method = method;
+            _syntax = syntax;
+        }
+
+        /// <summary>
+        /// The IR of the model exactly as <see cref="Build"/> makes it (sites found, named and numbered the same way), or
+        /// null when the method is no model the generator can handle; for tests of the IR itself.
+        /// </summary>
+        internal ModelIr? BuildIr()
+        {
+            var bodyNode = (SyntaxNode?)_syntax.Body ?? _syntax.ExpressionBody?.Expression;
+            if (SignatureProblem(bodyNode) != null) return null;
+            FindSites(bodyNode!);
+            Analyse(bodyNode!);
+            return _failed ? null : ModelIr.Build(_model, _method, _syntax, _sites, _ct);
+        }
+
+        /// <summary>The number of static slots <see cref="BuildIr"/> found (the dependency table's rows).</summary>
+        internal int StaticSlots => _staticNames.Count;
 
         private string ModelName
         {
