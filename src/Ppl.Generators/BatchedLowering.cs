@@ -27,8 +27,8 @@ namespace Ppl.Generators
 
     /// <summary>
     /// Lowers a scalar <c>[Model]</c> body to its batched form: one execution over a <c>BatchedTracer</c> stands
-    /// for N particles. A taint analysis finds the locals that depend on random choices (data flow, and control
-    /// flow through branches on random values); those become <c>Tensor</c>s of shape [N] (arrays of them
+    /// for N particles. The model's IR (<see cref="ModelIr"/>) gives the locals that depend on random choices (data flow,
+    /// and control flow through branches on random values); those become <c>Tensor</c>s of shape [N] (arrays of them
     /// <c>Tensor[]</c>), everything else stays as written. Arithmetic goes through <c>BatchedOps.Add/Sub/Mul/Div</c>
     /// (a double on either side; never TorchSharp's operators and their temporary Scalars), comparisons, logic and <c>Math.*</c> go through <c>BatchedOps</c>, distributions
     /// map to their tensor counterparts with scalar parameters lifted to 0-d tensors, loops whose bounds do not

@@ -42,7 +42,7 @@ namespace Ppl.Generators
     /// on unconstrained space, over <c>Ppl.Autodiff.Real</c>, so that NUTS, HMC and MALA get exact reverse-mode
     /// gradients from the model as written (Stan's and NumPyro's "write the model once").
     /// <para>
-    /// A taint analysis (data flow only) finds the locals whose values depend on a continuous choice; they become
+    /// The body's IR (<see cref="ModelIr"/>, data flow only) gives the locals whose values depend on a continuous choice; they become
     /// <c>Real</c> (arrays <c>Real[]</c>), and so do the array creations that fill them. Every other statement is the
     /// user's own text: <c>Real</c> has the arithmetic and comparison operators of <c>double</c>, so loops, branches
     /// (on data or on random values: the form is evaluated at one point), locals and arrays need no rewriting.
