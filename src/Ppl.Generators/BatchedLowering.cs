@@ -170,7 +170,8 @@ namespace Ppl.Generators
         /// Marks every local that depends on a random choice, by data or by a branch on a random value: the IR's answer
         /// for random-choice sources (a sample, a sub-model's result; with per-particle arguments, the double parameters)
         /// over <see cref="FlowPath.Derived"/> paths, i.e. whatever mentions a random value, including through a branch
-        /// on one around a write to an outer local (which becomes a select). Loop and switch conditions, the heap, an
+        /// on one around a write to an outer local (which becomes a select), and <see cref="FlowPath.Storage"/> ones (an
+        /// assignment used as a value has its target's tensor type). Loop and switch conditions, the heap, an
         /// array's length and writes through <c>out</c>/<c>ref</c> are not followed: the lowering rejects or keeps those itself.
         /// </summary>
         private void Taint()
@@ -181,7 +182,7 @@ namespace Ppl.Generators
                 s => s.Kind == IrSourceKind.Site
                     ? s.Site!.Kind == SiteKind.Sample || s.Site.Kind == SiteKind.Call || s.Site.Kind == SiteKind.ModelCall
                     : s.Kind == IrSourceKind.Parameter && tensorParameters && s.Parameter!.Type.SpecialType == SpecialType.System_Double,
-                FlowPath.Derived));
+                FlowPath.Derived | FlowPath.Storage));
         }
 
         /// <summary>The local or parameter an assignment writes (the array for an element), or null for anything else.</summary>

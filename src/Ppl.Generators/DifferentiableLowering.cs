@@ -294,14 +294,15 @@ namespace Ppl.Generators
         /// <summary>
         /// Marks every local whose value is Real in the lowered code: the IR's answer for the sources the form
         /// differentiates (continuous choices, vector choices, sub-model results that are real, <c>Deterministic</c>
-        /// values; in the callable form the floating parameters) over <see cref="FlowPath.Value"/> paths only, i.e.
-        /// data flow through arithmetic, Math functions, helpers returning doubles and array elements. Branches on
+        /// values; in the callable form the floating parameters) over <see cref="FlowPath.Value"/> paths, i.e. data flow
+        /// through arithmetic, Math functions, helpers returning doubles and array elements, and <see cref="FlowPath.Storage"/>
+        /// steps (an assignment used as a value is a Real when its target is). Branches on
         /// random values are not followed: the form is evaluated at one point, so a local assigned under one stays a double.
         /// </summary>
         private void Taint()
         {
             if (!_ir.Complete) throw new Unsupported(_body, "a body the generator could not analyse");
-            _random.UnionWith(_ir.VariablesReaching(IsRealSource, FlowPath.Value));
+            _random.UnionWith(_ir.VariablesReaching(IsRealSource, FlowPath.Storage));
         }
 
         /// <summary>True for a source whose value is a Real in the lowered code.</summary>

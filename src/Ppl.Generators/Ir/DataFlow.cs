@@ -263,11 +263,13 @@ namespace Ppl.Generators.Ir
                     // A throw ends the run (no try in a model body): it decides nothing for a run that completes.
                     return SourceSet.Any.With(Eval(th.Exception, ctrl), FlowPath.Derived);
                 case ILocalFunctionOperation lf:
-                    CheckClosure(lf);
+                    // A closure that writes the body's variables (unmodelled for the table) is walked, so that the
+                    // lowerings see those writes, as their syntactic taints did.
+                    if (AssignsTheBodysVariables(lf)) Eval(lf.Body, ctrl);
                     return SourceSet.None;
                 case IAnonymousFunctionOperation af:
-                    CheckClosure(af);
-                    return SourceSet.Any.With(Captured(af), FlowPath.Derived);
+                    if (AssignsTheBodysVariables(af)) Eval(af.Body, ctrl);
+                    return SourceSet.Any.With(Mentioned(af), FlowPath.Derived);
                 case IDelegateCreationOperation dc:
                     return SourceSet.Any.With(Eval(dc.Target, ctrl), FlowPath.Derived);
                 case IMethodReferenceOperation _:
@@ -331,7 +333,8 @@ namespace Ppl.Generators.Ir
                         if (a.Parameter != null && a.Parameter.RefKind != RefKind.None && a.Parameter.RefKind != RefKind.In) Unmodelled("a ref or out argument of a constructor");
                         d.Add(Eval(a.Value, ctrl), FlowPath.Derived);
                     }
-                    if (oc.Initializer != null) return Unknown(d); // member initialisers run setters
+                    // Member initialisers run setters; what the initialiser mentions is still what the lowerings see in it.
+                    if (oc.Initializer != null) return Unknown(d.With(Mentioned(oc.Initializer), FlowPath.Derived));
                     return PureOperations.Creation(oc.Type) ? d : Unknown(d);
                 }
                 case IArrayCreationOperation ac:
@@ -373,7 +376,7 @@ namespace Ppl.Generators.Ir
                     if (sa.IsRef) Unmodelled("a ref assignment");
                     var v = Eval(sa.Value, ctrl);
                     AssignTo(sa.Target, v, ctrl, MayBeExternal(sa.Value), direct: true);
-                    return v;
+                    return v.With(Stored(sa.Target), FlowPath.Storage);
                 }
                 case ICompoundAssignmentOperation ca:
                 {
@@ -383,7 +386,7 @@ namespace Ppl.Generators.Ir
                     if ((ca.OperatorMethod != null && !PureOperations.TrustedOperator(ca.OperatorMethod)) || ca.InConversion.MethodSymbol != null || ca.OutConversion.MethodSymbol != null)
                         v = Unknown(v);
                     AssignTo(ca.Target, v, ctrl, false, direct: true);
-                    return v;
+                    return v.With(Stored(ca.Target), FlowPath.Storage);
                 }
                 case IIncrementOrDecrementOperation id:
                 {
@@ -410,7 +413,7 @@ namespace Ppl.Generators.Ir
                     var t = Eval(cas.Target, ctrl);
                     var v = Eval(cas.Value, ctrl.Push(new ControlFrame(ControlKind.Guard, cas, t, null))).With(t, FlowPath.Conservative);
                     AssignTo(cas.Target, v, ctrl, true, direct: true);
-                    return v;
+                    return v.With(Stored(cas.Target), FlowPath.Storage);
                 }
                 case IConditionalAccessOperation cao:
                 {
@@ -540,6 +543,24 @@ namespace Ppl.Generators.Ir
                     Unmodelled("a write to " + target.Kind);
                     Eval(target, ctrl);
                     return;
+            }
+        }
+
+        /// <summary>
+        /// What the variable an assignment writes holds (for an element, the array's variable): the value of an
+        /// assignment used as an expression is that variable in the lowered code (see <see cref="FlowPath.Storage"/>).
+        /// </summary>
+        private SourceSet Stored(IOperation target)
+        {
+            var written = target is IArrayElementReferenceOperation ae ? ae.ArrayReference : target;
+            switch (written)
+            {
+                case ILocalReferenceOperation l:
+                    return Var(l.Local).Read;
+                case IParameterReferenceOperation p:
+                    return Var(p.Parameter).Read;
+                default:
+                    return SourceSet.None;
             }
         }
 
@@ -788,21 +809,31 @@ namespace Ppl.Generators.Ir
             else site.Dependencies = d.With(null);
         }
 
-        /// <summary>What a lambda or local function reads of the body's own variables (its value mentions them).</summary>
-        private SourceSet Captured(IOperation function)
+        /// <summary>
+        /// What code the walk does not enter mentions (a lambda's reads of the body's variables, an object initialiser's
+        /// values, the sites in them): read without side effects, for the lowerings, which treat such code as a whole.
+        /// </summary>
+        private SourceSet Mentioned(IOperation code)
         {
             var d = SourceSet.None;
-            foreach (var op in function.Descendants())
+            foreach (var op in code.DescendantsAndSelf())
             {
+                if (op is IInvocationOperation inv && _sitesByNode.TryGetValue(inv.Syntax, out var site))
+                {
+                    d.Add(SourceSet.Of(site.Index));
+                    continue;
+                }
                 var symbol = op is ILocalReferenceOperation l ? l.Local : op is IParameterReferenceOperation p ? (ISymbol)p.Parameter : null;
-                if (symbol != null && SymbolEqualityComparer.Default.Equals(symbol.ContainingSymbol, _method) && _vars.TryGetValue(symbol, out var v))
-                    d.Add(v.Read);
+                if (symbol != null && SymbolEqualityComparer.Default.Equals(symbol.ContainingSymbol, _method)) d.Add(Var(symbol).Read);
             }
             return d;
         }
 
-        /// <summary>Lambdas and local functions run whenever they are called: they must not assign the model's own variables.</summary>
-        private void CheckClosure(IOperation function)
+        /// <summary>
+        /// Lambdas and local functions run whenever they are called, which a flow-insensitive walk of the body cannot
+        /// place: one that assigns the body's own variables is unmodelled (true).
+        /// </summary>
+        private bool AssignsTheBodysVariables(IOperation function)
         {
             foreach (var op in function.Descendants())
             {
@@ -820,9 +851,14 @@ namespace Ppl.Generators.Ir
                 foreach (var r in target.DescendantsAndSelf())
                 {
                     var symbol = r is ILocalReferenceOperation l ? l.Local : r is IParameterReferenceOperation p ? (ISymbol)p.Parameter : null;
-                    if (symbol != null && SymbolEqualityComparer.Default.Equals(symbol.ContainingSymbol, _method)) Unmodelled("a lambda or local function that assigns the body's variables");
+                    if (symbol != null && SymbolEqualityComparer.Default.Equals(symbol.ContainingSymbol, _method))
+                    {
+                        Unmodelled("a lambda or local function that assigns the body's variables");
+                        return true;
+                    }
                 }
             }
+            return false;
         }
     }
 }

@@ -5,8 +5,8 @@ namespace Ppl.Generators.Ir
     /// <summary>
     /// How a value depends on a source: the kinds of step on the way from the source to it. The data-flow engine
     /// keeps, per source, every combination it has seen, so that each consumer can ask for the paths it trusts
-    /// (the sound dependency table takes all, the batched form's taint takes <see cref="Derived"/> ones, the
-    /// differentiable form only <see cref="Value"/> ones) from one fixed point.
+    /// (the sound dependency table takes all but <see cref="Storage"/>, the batched form's taint takes <see cref="Derived"/>
+    /// ones, the differentiable form only <see cref="Value"/> ones) from one fixed point.
     /// </summary>
     [Flags]
     internal enum FlowPath : byte
@@ -27,5 +27,12 @@ namespace Ppl.Generators.Ir
         /// and patterns, an array's length, the index of an element written.
         /// </summary>
         Conservative = 2,
+
+        /// <summary>
+        /// Not a dependence, only a lowered type: an assignment used as a value (<c>z = (y = 1.0)</c>) is its target in
+        /// the lowered code, so it has the type the lowering gives the target. The lowerings follow it; the sound table
+        /// ignores it (no "anything" travels along it either).
+        /// </summary>
+        Storage = 4,
     }
 }

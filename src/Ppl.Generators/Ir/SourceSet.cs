@@ -13,14 +13,24 @@ namespace Ppl.Generators.Ir
     internal sealed class SourceSet
     {
         // For each source, one bit per path combination reached: bit m is set when a path whose FlowPath flags are m
-        // reaches the value (four combinations of Derived and Conservative).
+        // reaches the value (eight combinations of Derived, Conservative and Storage).
         private readonly Dictionary<int, byte> _paths = new Dictionary<int, byte>();
+
+        // The combinations without Storage (m = 0..3): the paths that are dependences.
+        private const int DependenceMasks = 0x0F;
 
         /// <summary>True when the value may depend on anything (a call into code the analysis cannot see).</summary>
         public bool Top { get; private set; }
 
-        /// <summary>The sources, whatever the path.</summary>
-        public IEnumerable<int> Sources => _paths.Keys;
+        /// <summary>The sources the value depends on, whatever the path (those reaching it only through <see cref="FlowPath.Storage"/> are no dependences).</summary>
+        public IEnumerable<int> Sources
+        {
+            get
+            {
+                foreach (var entry in _paths)
+                    if ((entry.Value & DependenceMasks) != 0) yield return entry.Key;
+            }
+        }
 
         /// <summary>A new empty set.</summary>
         public static SourceSet None => new SourceSet();
@@ -41,7 +51,8 @@ namespace Ppl.Generators.Ir
         {
             if (other == null) return SetGrowth.None;
             var growth = SetGrowth.None;
-            if (other.Top && !Top)
+            // A Storage step carries a lowered type, not a dependence: "anything" does not travel along it.
+            if (other.Top && !Top && (via & FlowPath.Storage) == 0)
             {
                 Top = true;
                 growth = SetGrowth.Sources | SetGrowth.Paths;
@@ -49,19 +60,13 @@ namespace Ppl.Generators.Ir
             foreach (var entry in other._paths)
             {
                 var shifted = Extend(entry.Value, via);
-                if (_paths.TryGetValue(entry.Key, out var old))
-                {
-                    var merged = (byte)(old | shifted);
-                    if (merged == old) continue;
-                    _paths[entry.Key] = merged;
-                    growth |= SetGrowth.Paths;
-                }
-                else
-                {
-                    _paths[entry.Key] = shifted;
-                    // Under "anything" a new source changes nothing for the coarse table, only for the path queries.
-                    growth |= Top ? SetGrowth.Paths : SetGrowth.Sources | SetGrowth.Paths;
-                }
+                _paths.TryGetValue(entry.Key, out var old);
+                var merged = (byte)(old | shifted);
+                if (merged == old) continue;
+                _paths[entry.Key] = merged;
+                growth |= SetGrowth.Paths;
+                // A new dependence on a source is growth for the coarse table too, unless the set is "anything" already.
+                if (!Top && (old & DependenceMasks) == 0 && (merged & DependenceMasks) != 0) growth |= SetGrowth.Sources;
             }
             return growth;
         }
@@ -83,8 +88,8 @@ namespace Ppl.Generators.Ir
             return set;
         }
 
-        /// <summary>True when <paramref name="source"/> is in the set by any path.</summary>
-        public bool Contains(int source) => _paths.ContainsKey(source);
+        /// <summary>True when the value depends on <paramref name="source"/> (by any path but <see cref="FlowPath.Storage"/> alone).</summary>
+        public bool Contains(int source) => _paths.TryGetValue(source, out var masks) && (masks & DependenceMasks) != 0;
 
         /// <summary>
         /// True when some source that <paramref name="accept"/> accepts reaches the value by a path whose steps are all
@@ -95,7 +100,7 @@ namespace Ppl.Generators.Ir
             foreach (var entry in _paths)
             {
                 if (!accept(entry.Key)) continue;
-                for (var m = 0; m < 4; m++)
+                for (var m = 0; m < 8; m++)
                     if ((entry.Value & (1 << m)) != 0 && (m & ~(int)allowed) == 0) return true;
             }
             return false;
@@ -106,7 +111,7 @@ namespace Ppl.Generators.Ir
         {
             if (via == FlowPath.Value) return masks;
             var result = 0;
-            for (var m = 0; m < 4; m++)
+            for (var m = 0; m < 8; m++)
                 if ((masks & (1 << m)) != 0) result |= 1 << (m | (int)via);
             return (byte)result;
         }

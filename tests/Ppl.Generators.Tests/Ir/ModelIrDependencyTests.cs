@@ -181,4 +181,37 @@ public class ModelIrDependencyTests
         Assert.NotNull(ir.Unmodelled);
         Assert.Null(DependencyAnalysis.FromIr(ir, slots));
     }
+
+    [Fact]
+    public void AnAssignmentUsedAsAValueHasItsTargetsLoweredTypeButIsNoDependenceOnIt()
+    {
+        // In the lowered code `(y = 1.0)` is y, a tensor or a Real: z must be one too, as the syntactic taints had it.
+        // For the sound table z holds 1.0, whatever y held before.
+        var (ir, _) = IrHarness.Build("""
+            var r = Sample(Normal(0, 1));
+            double y;
+            double z = (y = 1.0);
+            y = r;
+            return z;
+            """);
+        Assert.True(ir.Reaches("r", "z", FlowPath.Storage));
+        Assert.True(ir.Reaches("r", "z", FlowPath.Derived | FlowPath.Storage));
+        Assert.False(ir.DependsAtAll("r", "z"));
+        Assert.DoesNotContain(ir.Site("r").Index, ir.Variable("z").Value.Sources);
+    }
+
+    [Fact]
+    public void AnObjectInitialiserIsUnknownCodeThatStillMentionsWhatItHolds()
+    {
+        var (ir, _) = IrHarness.Build("""
+            var r = Sample(Normal(0, 1));
+            var list = new System.Collections.Generic.List<double> { r };
+            double s = 0;
+            foreach (var v in list) s += v;
+            return s;
+            """);
+        Assert.True(ir.Variable("list").Value.Top);
+        Assert.True(ir.Reaches("r", "list", FlowPath.Derived));
+        Assert.True(ir.Reaches("r", "s", FlowPath.Derived)); // through the foreach over a collection
+    }
 }
