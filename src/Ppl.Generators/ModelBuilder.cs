@@ -147,8 +147,9 @@ namespace Ppl.Generators
             if (resumable.Data?.Reason is { } notLowered)
                 Report("PPL0010", resumable.Where ?? _syntax.Identifier.GetLocation(), ModelName, notLowered);
             // The IR of the body (Ir/ModelIr.cs): one data-flow fixed point, which the dependency table and both
-            // lowerings below query instead of running analyses of their own.
-            var ir = ModelIr.Build(_model, _method, _syntax, _sites, _ct);
+            // lowerings below query instead of running analyses of their own. A model the dynamic tracer runs gets
+            // neither a table nor lowered forms, so its IR is not built.
+            var ir = Specialised ? ModelIr.Build(_model, _method, _syntax, _sites, _ct) : ModelIr.NotBuilt(_method);
             var data = Extract(bodyNode, ir) with { Resumable = resumable.Data, StraightLine = Specialised ? StraightLine(bodyNode) : null };
             // The batched (tensor) form, or PPL0011 saying why there is none (BatchedLowering.cs).
             data = BatchedLowering.Attach(data, _model, _method, bodyNode, _sites, ir, _fallbackReason != null, _ct, quiet: _fallbackByParam);

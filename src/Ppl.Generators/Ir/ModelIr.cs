@@ -72,6 +72,14 @@ namespace Ppl.Generators.Ir
         public static ModelIr Build(SemanticModel model, IMethodSymbol method, SyntaxNode declaration, IReadOnlyList<Site> sites, CancellationToken ct) =>
             DataFlow.Run(model, method, declaration, sites, ct);
 
+        /// <summary>
+        /// An IR that was not built (<see cref="Complete"/> false): for a model the dynamic tracer runs, whose dependency
+        /// table and lowered forms are never made, so that no analysis is spent on it.
+        /// </summary>
+        public static ModelIr NotBuilt(IMethodSymbol method) =>
+            new ModelIr(method, new IrSite[0], new IrSource[0], new Dictionary<ISymbol, IrVariable>(SymbolEqualityComparer.Default),
+                SourceSet.None, SourceSet.None, null, 0, complete: false);
+
         /// <summary>The variable for <paramref name="symbol"/>, or null when the walk never met it.</summary>
         public IrVariable? Variable(ISymbol symbol) => Variables.TryGetValue(symbol, out var v) ? v : null;
 
