@@ -71,6 +71,7 @@ namespace Ppl.Generators
             ["Beta"] = false, ["Uniform"] = false, ["Flat"] = false, ["HalfFlat"] = false, ["HalfStudentT"] = false,
             ["SkewNormal"] = false, ["VonMises"] = false, ["Truncated"] = false,
             ["Bernoulli"] = true, ["Binomial"] = true, ["Poisson"] = true, ["Geometric"] = true, ["NegativeBinomial"] = true,
+            ["BernoulliLogit"] = true, ["BinomialLogit"] = true, ["PoissonLog"] = true,
             ["Categorical"] = true, ["DiscreteUniform"] = true,
         };
 
