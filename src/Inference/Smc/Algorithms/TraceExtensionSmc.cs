@@ -2,15 +2,21 @@ namespace Ppl.Inference.Smc;
 
 /// <summary>
 /// The one loop shared by SMC over the growing combinators (<see cref="UnfoldSmc"/>, <see cref="ProposalUnfoldSmc"/>,
-/// <see cref="MapSmc"/>): every particle starts as the same empty trace, and step t extends each live particle by
-/// one step or item. The combinator-specific part is only the extension, which returns the new trace and the
-/// log-weight increment (for an unbiased Ẑ, exactly the new step's incremental weight).
+/// <see cref="MapSmc"/>, resample-move and conditional SMC over <c>Unfold</c> and <c>Map</c>): every particle starts as the
+/// same empty trace, and step t extends each live particle by one step or item. The combinator-specific part is only the
+/// extension, which returns the new trace and the log-weight increment (for an unbiased Ẑ, exactly the new step's
+/// incremental weight), and the optional hooks (<see cref="TraceExtensionHooks{TArgs, TRet}"/>): a move after each
+/// step's resampling (resample-move) and a reference particle (conditional SMC).
 /// </summary>
 internal static class TraceExtensionSmc
 {
     /// <summary>
     /// Spawns N copies of <paramref name="start"/>, then per step extends each live particle with
     /// <paramref name="extend"/>, checks the evidence, records ESS, resamples below the threshold and reports progress.
+    /// With a reference (<see cref="TraceExtensionHooks{TArgs, TRet}.FollowReference"/>) particle 0 is extended along
+    /// it instead, and after every step but the last the others draw their parents multinomially from all N while
+    /// particle 0 keeps the reference (or, with ancestor sampling, a parent drawn for the reference's rest); the
+    /// threshold and resampler are then unused, as conditional SMC's invariance proof needs that scheme.
     /// </summary>
     /// <param name="start">The empty trace every particle starts from.</param>
     /// <param name="observations">Step t's observations (their count is the number of steps; each is named in the zero-evidence error).</param>
@@ -22,13 +28,19 @@ internal static class TraceExtensionSmc
     /// <param name="extend">(trace, step, stream) → (trace one step longer, log-weight increment).</param>
     /// <param name="stepKind">What a step is called in messages (<c>step</c>, <c>element</c>).</param>
     /// <param name="particleKind">What a particle is called in messages.</param>
+    /// <param name="hooks">Move and reference hooks (none when null).</param>
     internal static (Population<ITrace<TArgs, TRet>> Population, IReadOnlyList<SmcStep> Steps) Run<TArgs, TRet>(
         ITrace<TArgs, TRet> start, IReadOnlyList<ChoiceMap> observations, int particles, Rng rng, IResampler? resampler,
         double essThreshold, RunOptions? options, Func<ITrace<TArgs, TRet>, int, Rng, (ITrace<TArgs, TRet> Trace, double LogWeight)> extend,
-        string stepKind, string particleKind)
+        string stepKind, string particleKind, TraceExtensionHooks<TArgs, TRet>? hooks = null)
     {
         resampler ??= Resamplers.Systematic;
         options ??= RunOptions.Default;
+        var follow = hooks?.FollowReference;
+        var move = hooks?.Move;
+        var rest = hooks?.ReferenceRest;
+        if (follow is not null && move is not null)
+            throw new InvalidOperationException("A reference particle and moves cannot be combined: a move would change the reference.");
         var population = Population<ITrace<TArgs, TRet>>.Spawn(particles, _ => start);
         var steps = new List<SmcStep>(observations.Count);
         for (var t = 0; t < observations.Count; t++)
@@ -40,7 +52,7 @@ internal static class TraceExtensionSmc
             {
                 // A dead particle stays dead: its update weight would be −∞ − (−∞).
                 if (double.IsNegativeInfinity(logWeights[i])) return;
-                var (next, w) = extend(traces[i], time, r);
+                var (next, w) = i == 0 && follow is not null ? follow(traces[i], time, r) : extend(traces[i], time, r);
                 traces[i] = next;
                 logWeights[i] += w;
             });
@@ -49,13 +61,100 @@ internal static class TraceExtensionSmc
                 throw new InferenceException(
                     $"All {particles} particle weights are zero after {stepKind} {t}: the observations {observations[t]} have zero density under every {particleKind}.");
             var ess = population.EffectiveSampleSize;
-            var resampled = ess < essThreshold * particles;
             var evidence = population.LogEvidence;
-            if (resampled) population = population.Resample(resampler, rng);
+            bool resampled;
+            if (follow is not null)
+            {
+                // The last step is not resampled: the caller draws its one particle ∝ the final weights.
+                resampled = t < observations.Count - 1;
+                if (resampled) population = ConditionalResample(population, rest, t + 1, rng);
+            }
+            else
+            {
+                resampled = ess < essThreshold * particles;
+                if (resampled) population = population.Resample(resampler, rng);
+                if (move is not null) population = Move(population, move, t, rng, options);
+            }
             steps.Add(new SmcStep(t, ess, resampled, evidence, population.Ancestors?.Distinct().Count() ?? particles));
             options.Progress?.Report(new Progress(t + 1, observations.Count));
             options.Cancellation.ThrowIfCancellationRequested();
         }
         return (population, steps);
     }
+
+    /// <summary>
+    /// Moves every live particle with a kernel that leaves its own target (the trace's normalised density, the
+    /// partial posterior after step t) invariant; the weights are unchanged, so Ẑ stays unbiased.
+    /// </summary>
+    private static Population<ITrace<TArgs, TRet>> Move<TArgs, TRet>(Population<ITrace<TArgs, TRet>> population,
+        Func<ITrace<TArgs, TRet>, int, Rng, ITrace<TArgs, TRet>> move, int t, Rng rng, RunOptions options)
+    {
+        var traces = population.Particles.ToArray();
+        var logWeights = population.LogWeights;
+        ParticleParallel.For(traces.Length, rng, options, (i, r) =>
+        {
+            if (!double.IsNegativeInfinity(logWeights[i])) traces[i] = move(traces[i], t, r);
+        });
+        return new Population<ITrace<TArgs, TRet>>(traces, logWeights, population.Ancestors);
+    }
+
+    /// <summary>
+    /// Conditional multinomial resampling, every offspring with weight Z/N: particle 0's parent is 0 (the reference's
+    /// prefix), or with ancestor sampling i ∝ wᵢ · exp(rest(xᵢ, steps)), the density of the reference's remaining steps
+    /// given particle i's prefix relative to the prefix's own (Lindsten, Jordan and Schön 2014); the other N − 1 draw
+    /// their parents from all N ∝ wᵢ.
+    /// </summary>
+    private static Population<ITrace<TArgs, TRet>> ConditionalResample<TArgs, TRet>(Population<ITrace<TArgs, TRet>> population,
+        Func<ITrace<TArgs, TRet>, int, double>? rest, int steps, Rng rng)
+    {
+        var n = population.Count;
+        var lw = population.LogWeights;
+        var logZ = population.LogEvidence;
+        var weights = lw.Select(w => Math.Exp(w - logZ)).ToArray();
+        var ancestors = new int[n];
+        if (rest is not null)
+        {
+            var logs = new double[n];
+            for (var i = 0; i < n; i++)
+                logs[i] = double.IsNegativeInfinity(lw[i]) ? double.NegativeInfinity : lw[i] + rest(population.Particles[i], steps);
+            var max = logs.Max();
+            ancestors[0] = double.IsNegativeInfinity(max) ? 0 : rng.DrawIndex(logs.Select(l => double.IsNaN(l) ? 0 : Math.Exp(l - max)).ToArray());
+        }
+        Resamplers.Categorical(weights, ancestors.AsSpan(1), rng);
+        var traces = ancestors.Select(a => population.Particles[a]).ToArray();
+        var each = Enumerable.Repeat(logZ - Math.Log(n), n).ToArray();
+        return new Population<ITrace<TArgs, TRet>>(traces, each, ancestors);
+    }
+
+    /// <summary>One particle of the final population drawn ∝ its weight: conditional SMC's output.</summary>
+    internal static ITrace<TArgs, TRet> Draw<TArgs, TRet>(Population<ITrace<TArgs, TRet>> population, Rng rng) =>
+        population.Particles[rng.DrawIndex(population.NormalizedWeights())];
+}
+
+/// <summary>
+/// What a combinator SMC adds to <see cref="TraceExtensionSmc"/>'s loop beyond the extension. A move and a reference
+/// exclude each other.
+/// </summary>
+/// <typeparam name="TArgs">The combinator's arguments.</typeparam>
+/// <typeparam name="TRet">Its return type.</typeparam>
+internal sealed record TraceExtensionHooks<TArgs, TRet>
+{
+    /// <summary>
+    /// Resample-move: (trace after step t, t, stream) → the moved trace, by a kernel that leaves the trace's own
+    /// normalised density (the partial posterior) invariant; run on every live particle after step t's resampling.
+    /// </summary>
+    public Func<ITrace<TArgs, TRet>, int, Rng, ITrace<TArgs, TRet>>? Move { get; init; }
+
+    /// <summary>
+    /// Conditional SMC: (particle 0's trace, t, stream) → (that trace extended by the reference's step t, the increment a
+    /// bootstrap extension would have given it: the density of step t's observations and factors).
+    /// </summary>
+    public Func<ITrace<TArgs, TRet>, int, Rng, (ITrace<TArgs, TRet> Trace, double LogWeight)>? FollowReference { get; init; }
+
+    /// <summary>
+    /// Ancestor sampling (with a reference only): (a particle's trace of s steps, s) → log of the density of the
+    /// reference's steps s, s + 1, … given that prefix, up to a constant shared by all particles (−∞ where the graft is
+    /// impossible). Null: particle 0 keeps the reference's prefix.
+    /// </summary>
+    public Func<ITrace<TArgs, TRet>, int, double>? ReferenceRest { get; init; }
 }
