@@ -22,7 +22,8 @@ public static partial class ResampleMove
     /// <param name="particles">Number of particles N ≥ 1.</param>
     /// <param name="move">The kernel run after step t (null for no move at that step); called once per step before the
     /// run, so a kernel's own checks (e.g. a misspelled selection) see all its particles. It may select only choices of
-    /// steps 0…t. Kernel-private state (a gradient kernel's adapted step size) is not kept between steps.</param>
+    /// steps 0…t, and must not select an observed one (observed Sample sites are choices of the trace: a whole step,
+    /// <c>Selection.Prefix(t)</c>, includes them). Kernel-private state (a gradient kernel's adapted step size) is not kept between steps.</param>
     /// <param name="rng">Random source (split per particle and step in a fixed order).</param>
     /// <param name="resampler">Resampling scheme (systematic by default).</param>
     /// <param name="essThreshold">Resample when ESS &lt; threshold · N (1, the default, resamples before every move).</param>
@@ -51,15 +52,17 @@ public static partial class ResampleMove
     /// <summary>
     /// Resample-move SMC over a <see cref="Map{TItem, TOut}"/> plate, item by item as in <see cref="MapSmc"/>: after item
     /// k's resampling every particle (a Map trace over items 0…k) is moved by <paramref name="move"/>(k), an MCMC kernel
-    /// leaving that trace's normalised density invariant (e.g. <c>Kernel.Mh</c> on <c>Selection.Prefix(k)</c>). The
-    /// items are independent given their arguments, so a move on item j ≤ k runs only item j's kernel.
+    /// leaving that trace's normalised density invariant (e.g. <c>Kernel.Mh</c> on <c>Selection.At(new Address(k, "x"))</c>).
+    /// The items are independent given their arguments, so a move on item j ≤ k runs only item j's kernel.
     /// </summary>
     /// <param name="model">The plate.</param>
     /// <param name="items">Its items' arguments, in the order the filter visits them.</param>
     /// <param name="observations">Item k's observed choices, relative to the kernel; exactly one map per item.</param>
     /// <param name="particles">Number of particles N ≥ 1.</param>
     /// <param name="move">The kernel run after item k (null for no move then); called once per item before the run.
-    /// It may select only choices of items 0…k.</param>
+    /// It may select only choices of items 0…k, and must not select an observed one: observations given as values of
+    /// Sample sites are choices of the trace, and moving them moves the target off the posterior (a whole item,
+    /// <c>Selection.Prefix(k)</c>, includes them).</param>
     /// <param name="rng">Random source.</param>
     /// <param name="resampler">Resampling scheme (systematic by default).</param>
     /// <param name="essThreshold">Resample when ESS &lt; threshold · N (1, the default, resamples before every move).</param>
