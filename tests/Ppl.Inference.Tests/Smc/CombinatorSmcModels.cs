@@ -17,6 +17,14 @@ internal static class CombinatorSmcModels
         return x;
     }), "lgssm-a");
 
+    /// <summary>The chain with a ∈ <see cref="GridPosterior.Grid"/> given by its index (the parameter of SMC² and particle Gibbs tests).</summary>
+    public static Unfold<double, int> GridChain() => new(DynamicModel.Create<(int T, double State, int Params), double>("lgssm-grid-step", (t, s) =>
+    {
+        var x = t.Sample("x", new Normal(s.T == 0 ? 0 : GridPosterior.Grid[s.Params] * s.State, 1));
+        if (s.T > 0) t.Sample("y", new Normal(x, 0.5));
+        return x;
+    }), "lgssm-grid");
+
     /// <summary>One map per step: empty at step 0, yₜ at step t.</summary>
     public static IReadOnlyList<ChoiceMap> Observations(double[] ys) =>
         new[] { ChoiceMap.Empty }.Concat(ys.Select(y => ChoiceMap.From(("y", y)))).ToList();

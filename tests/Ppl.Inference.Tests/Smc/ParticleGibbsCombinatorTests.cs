@@ -68,12 +68,7 @@ public class ParticleGibbsCombinatorTests(ITestOutputHelper output)
     [Fact]
     public void ParticleGibbsWithParameterMhRecoversTheGridPosterior_AndAnUpdateWithoutTheLikelihoodDoesNot()
     {
-        var model = new Unfold<double, int>(DynamicModel.Create<(int T, double State, int Params), double>("lgssm-grid-step", (t, s) =>
-        {
-            var x = t.Sample("x", new Normal(s.T == 0 ? 0 : GridPosterior.Grid[s.Params] * s.State, 1));
-            if (s.T > 0) t.Sample("y", new Normal(x, 0.5));
-            return x;
-        }));
+        var model = CombinatorSmcModels.GridChain();
         var observations = CombinatorSmcModels.Observations(GridPosterior.Data);
         var update = ParticleGibbs.UnfoldParameterMh<double, int>(_ => 0, GridPosterior.ProposeOther);
         var rng = new Rng(23);
