@@ -23,7 +23,8 @@ public static partial class ResampleMove
     /// <param name="move">The kernel run after step t (null for no move at that step); called once per step before the
     /// run, so a kernel's own checks (e.g. a misspelled selection) see all its particles. It may select only choices of
     /// steps 0…t, and must not select an observed one (observed Sample sites are choices of the trace: a whole step,
-    /// <c>Selection.Prefix(t)</c>, includes them). Kernel-private state (a gradient kernel's adapted step size) is not kept between steps.</param>
+    /// <c>Selection.Prefix(t)</c>, includes them). Kernel-private state (a gradient kernel's adapted step size) is not kept between steps. Particles
+    /// are moved in parallel, so the kernel is shared between threads (the library's kernels allow it).</param>
     /// <param name="rng">Random source (split per particle and step in a fixed order).</param>
     /// <param name="resampler">Resampling scheme (systematic by default).</param>
     /// <param name="essThreshold">Resample when ESS &lt; threshold · N (1, the default, resamples before every move).</param>
