@@ -2,7 +2,8 @@ namespace Ppl.Inference.Smc;
 
 /// <summary>
 /// The one loop shared by SMC over the growing combinators (<see cref="UnfoldSmc"/>, <see cref="ProposalUnfoldSmc"/>,
-/// <see cref="MapSmc"/>, resample-move and conditional SMC over <c>Unfold</c> and <c>Map</c>): every particle starts as the
+/// <see cref="MapSmc"/>, resample-move and conditional SMC over <c>Unfold</c> and <c>Map</c>, SMC²'s inner filters over
+/// <c>Unfold</c>, which call its step, <see cref="TraceExtensionStepper{TArgs, TRet}"/>): every particle starts as the
 /// same empty trace, and step t extends each live particle by one step or item. The combinator-specific part is only the
 /// extension, which returns the new trace and the log-weight increment (for an unbiased Ẑ, exactly the new step's
 /// incremental weight), and the optional hooks (<see cref="TraceExtensionHooks{TArgs, TRet}"/>): a move after each
