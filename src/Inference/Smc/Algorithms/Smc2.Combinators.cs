@@ -48,7 +48,7 @@ public static partial class Smc2
 
         // A θ-particle's inner filter: its stepper (the chain at θ) and population; a filter whose every particle died
         // has log Ẑ = −∞ and is not stepped further.
-        InnerFilter<TState, TParams> Start(TParams theta, Rng r)
+        UnfoldInnerFilter<TState, TParams> Start(TParams theta, Rng r)
         {
             var stepper = new TraceExtensionStepper<(int Steps, TState Init, TParams Params), IReadOnlyList<TState>>(observations, stateParticles,
                 Resamplers.Systematic, 1, inner, (trace, t, rr) =>
@@ -56,103 +56,13 @@ public static partial class Smc2
                     var (next, w, _) = model.Update(trace, (t + 1, init, theta), constraints[t], rr);
                     return (next, w);
                 }, "step", "particle", null);
-            return new InnerFilter<TState, TParams>(theta, stepper, stepper.Start(model.Generate((0, init, theta), ChoiceMap.Empty, r).Trace), 0);
+            return new UnfoldInnerFilter<TState, TParams>(theta, stepper, stepper.Start(model.Generate((0, init, theta), ChoiceMap.Empty, r).Trace), 0);
         }
 
-        var n = parameterParticles;
-        var filters = new InnerFilter<TState, TParams>[n];
-        ParticleParallel.For(n, rng, options, (i, r) => filters[i] = Start(samplePrior(r), r));
-        var population = Population<int>.Spawn(n, i => i);
-        var records = new List<SmcStep>(steps);
-        var ancestry = new List<int[]?>(steps);
-        long proposals = 0, accepted = 0;
-        for (var t = 0; t < steps; t++)
-        {
-            var time = t;
-            var increments = new double[n];
-            ParticleParallel.For(n, rng, options, (i, r) =>
-            {
-                var before = filters[i].LogEvidence;
-                filters[i] = filters[i].Advance(time, r);
-                increments[i] = filters[i].LogEvidence - before;
-            });
-            population = population.WithLogWeights(population.LogWeights.Select((w, i) => double.IsNegativeInfinity(w) ? w : w + increments[i]).ToArray());
-            if (double.IsNegativeInfinity(population.LogEvidence))
-                throw new InferenceException($"SMC² on '{model.Name}': every θ-particle's inner filter has zero evidence after step {t}; check the observations {observations[t]} against the model's support.");
-            var ess = population.EffectiveSampleSize;
-            var evidence = population.LogEvidence;
-            var resampled = ess < essThreshold * n;
-            int[]? parents = null;
-            if (resampled)
-            {
-                population = population.Resample(Resamplers.Systematic, rng);
-                parents = population.Ancestors!.ToArray();
-                var old = filters.ToArray();
-                var acceptedHere = new int[n];
-                ParticleParallel.For(n, rng, options, (i, r) =>
-                {
-                    // Offspring share their parent's filter: its population is immutable.
-                    var current = old[parents[i]];
-                    var prior = logPrior(current.Theta);
-                    for (var m = 0; m < moves; m++)
-                    {
-                        var (proposed, logRatio) = propose(current.Theta, r);
-                        var proposedPrior = logPrior(proposed);
-                        var logAccept = double.NegativeInfinity;
-                        InnerFilter<TState, TParams>? fresh = null;
-                        if (proposedPrior > double.NegativeInfinity)
-                        {
-                            fresh = Start(proposed, r);
-                            for (var u = 0; u <= time && !double.IsNegativeInfinity(fresh.LogEvidence); u++) fresh = fresh.Advance(u, r);
-                            logAccept = proposedPrior + fresh.LogEvidence - prior - current.LogEvidence + logRatio;
-                        }
-                        // One accept draw per proposal, whatever its ratio: the rule every MH move in Ppl uses.
-                        if (Mcmc.Accept.Draw(logAccept, r).Accepted && fresh is not null)
-                        {
-                            (current, prior) = (fresh, proposedPrior);
-                            acceptedHere[i]++;
-                        }
-                    }
-                    filters[i] = current;
-                });
-                proposals += (long)n * moves;
-                accepted += acceptedHere.Sum();
-                population = new Population<int>(Enumerable.Range(0, n).ToArray(), population.LogWeights);
-            }
-            ancestry.Add(parents);
-            records.Add(new SmcStep(t, ess, resampled, evidence, parents is null ? n : parents.Distinct().Count()));
-            options.Progress?.Report(new Progress(t + 1, steps));
-            options.Cancellation.ThrowIfCancellationRequested();
-        }
-        return new Smc2Result<TParams>(filters.Select(f => f.Theta).ToArray(), population.LogWeights.ToArray(), population.LogEvidence, records, ancestry,
-            proposals == 0 ? double.NaN : (double)accepted / proposals);
-    }
-}
-
-/// <summary>
-/// A θ-particle of <see cref="Smc2.Unfold{TState, TParams}"/>: θ, the stepper of the chain at θ, the inner population, and
-/// how many steps it has taken. Immutable, so resampled θ-particles share it.
-/// </summary>
-internal sealed record InnerFilter<TState, TParams>(
-    TParams Theta,
-    TraceExtensionStepper<(int Steps, TState Init, TParams Params), IReadOnlyList<TState>> Stepper,
-    Population<ITrace<(int Steps, TState Init, TParams Params), IReadOnlyList<TState>>> Population,
-    int Time)
-{
-    /// <summary>log Ẑ(θ) of the observations up to <see cref="Time"/>: unbiased for p(y | θ) on the natural scale (−∞ once every particle died).</summary>
-    public double LogEvidence => Population.LogEvidence;
-
-    /// <summary>The filter after step t; a filter whose particles all die there has log Ẑ = −∞ (its θ has likelihood zero), not an error.</summary>
-    public InnerFilter<TState, TParams> Advance(int t, Rng rng)
-    {
-        if (double.IsNegativeInfinity(LogEvidence)) return this;
-        try
-        {
-            return this with { Population = Stepper.Step(Population, t, rng).Population, Time = t + 1 };
-        }
-        catch (InferenceException)
-        {
-            return this with { Population = Population.WithLogWeights(Enumerable.Repeat(double.NegativeInfinity, Population.Count).ToArray()), Time = t + 1 };
-        }
+        var filters = new Smc2Filters<TParams, UnfoldInnerFilter<TState, TParams>>(Start, (filter, t, r) => filter.Advance(t, r), filter => filter.LogEvidence,
+            // Offspring share their parent's filter: its population is immutable.
+            (filter, _) => filter);
+        return Smc2Loop.Run(filters, _ => steps, 0, samplePrior, logPrior, propose, parameterParticles, rng, moves, essThreshold, options,
+            t => $"SMC² on '{model.Name}': every θ-particle's inner filter has zero evidence after step {t}; check the observations {observations[t]} against the model's support.");
     }
 }
