@@ -2,7 +2,7 @@
 # Ppl's NUTS on the [Model] methods against Stan's, side by side on this machine with the same models, data
 # and settings.
 # 1. compiles the three Stan models (timed: Stan's one-off C++ compile, reported separately);
-# 2. runs REPS repetitions (default 5), each with its own seed: one run of
+# 2. runs REPS repetitions (default 10), each with its own seed: one run of
 #    `dotnet run -c Release --project bench/Ppl.Bench -- nuts --samplers-only --seed K` (the three [Model]
 #    methods' generated forms, and the hand-written densities unless HANDWRITTEN=0) and one run of the
 #    three Stan models (bench/stan/compare.R sample) with the same seed, alternating which goes first so
@@ -15,12 +15,14 @@
 # shared machine the wall time depends on what else runs, the CPU time much less.
 # Last line: a JSON object with "ratio" (the median) per model.
 # Needs R with rstan and jsonlite (Debian: apt-get install -y r-cran-rstan r-cran-jsonlite).
-# Environment: REPS (repetitions, at least 5 advised), SEED (first seed, default 1), RUNS (runs pooled per
+# Environment: REPS (repetitions, default 10; at least 10 for two runs of the script to agree within a tenth), SEED (first seed, default 1), RUNS (runs pooled per
 # repetition, e.g. eight_schools=10,hierarchical=2), HANDWRITTEN=0 (skip the hand-written densities),
 # STAN_WORK=DIR (keeps the compiled models there between runs).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-reps="${REPS:-5}"
+# One repetition's ratio moves by 10–15% on this 2-core machine (timing and the smallest bulk ESS both vary): with 5
+# repetitions two runs of the script gave medians 14% apart, so the default is 10 (the median's spread shrinks by √2).
+reps="${REPS:-10}"
 seed0="${SEED:-1}"
 # Each model pools about a second of sampling per side: with one run per repetition, the logistic regression's ratio
 # moved by a fifth between two runs of this script (2.00 and 2.43).

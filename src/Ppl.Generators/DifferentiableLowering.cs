@@ -72,6 +72,7 @@ namespace Ppl.Generators
             ["Beta"] = false, ["Uniform"] = false, ["Flat"] = false, ["HalfFlat"] = false, ["HalfStudentT"] = false,
             ["SkewNormal"] = false, ["VonMises"] = false, ["Truncated"] = false,
             ["Bernoulli"] = true, ["Binomial"] = true, ["Poisson"] = true, ["Geometric"] = true, ["NegativeBinomial"] = true,
+            ["BernoulliLogit"] = true, ["BinomialLogit"] = true, ["PoissonLog"] = true,
             ["Categorical"] = true, ["DiscreteUniform"] = true,
         };
 
@@ -776,6 +777,8 @@ namespace Ppl.Generators
                     return Lead(n) + LowerHelper(h, inv) + EmitTrimmed(inv.ArgumentList) + Trail(n);
                 case BinaryExpressionSyntax add when FusedMultiplyAdd(add) is { } fused:
                     return Lead(n) + fused + Trail(n);
+                case AssignmentExpressionSyntax compound when FusedCompoundAdd(compound) is { } fusedCompound:
+                    return Lead(n) + fusedCompound + Trail(n);
                 case CastExpressionSyntax c when IsRandom(c.Expression):
                     {
                         var to = _model.GetTypeInfo(c.Type, _ct).Type;
@@ -824,6 +827,21 @@ namespace Ppl.Generators
                 (IsRandom(left.Left) || IsRandom(left.Right) || IsRandom(add.Right)))
                 return "global::Ppl.Autodiff.RealMath.MulAdd" + Shared(left.Left, left.Right, add.Right) + "(" + EmitTrimmed(left.Left) + ", " + EmitTrimmed(left.Right) + ", " + EmitTrimmed(add.Right) + ")";
             return null;
+        }
+
+        /// <summary>
+        /// <c>acc += b * c</c> on a random local (an accumulator: a linear predictor summed term by term over a row) as
+        /// <c>acc = RealMath.AddMul(acc, b, c)</c>: one three-parent node per term instead of a product node and a sum node.
+        /// The compound assignment reads the local, then evaluates the product, then adds, as the call does, so the value
+        /// is the same double arithmetic; only a plain local qualifies (an element access would evaluate its index twice).
+        /// </summary>
+        private string? FusedCompoundAdd(AssignmentExpressionSyntax a)
+        {
+            if (!a.IsKind(SyntaxKind.AddAssignmentExpression) || LoweringSyntax.Unparen(a.Left) is not IdentifierNameSyntax || !IsDouble(a.Left) || !IsRandom(a.Left))
+                return null;
+            if (LoweringSyntax.Unparen(a.Right) is not BinaryExpressionSyntax m || !m.IsKind(SyntaxKind.MultiplyExpression) || !IsDouble(m)) return null;
+            var target = EmitTrimmed(a.Left);
+            return target + " = global::Ppl.Autodiff.RealMath.AddMul" + Shared(a.Left, m.Left, m.Right) + "(" + target + ", " + EmitTrimmed(m.Left) + ", " + EmitTrimmed(m.Right) + ")";
         }
 
         /// <summary>

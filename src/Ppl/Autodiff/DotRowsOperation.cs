@@ -14,7 +14,8 @@ namespace Ppl.Autodiff;
 /// GP's 200 rows of 63 made the gradient 2.4× Stan's. Consecutive calls with the same weights, with nothing recorded
 /// between them, extend the last operation by one output instead (<see cref="Tape.ExtendLastOperation"/>), so the
 /// row-by-row model costs what a matrix–vector product costs. The rows are copied, since a caller may reuse its row
-/// buffer; the object is reused once its tape has been reset, so a gradient allocates nothing in the steady state.
+/// buffer; the objects are reused once their tape has been reset (<see cref="Take"/>), so a gradient allocates nothing in
+/// the steady state.
 /// </remarks>
 internal sealed class DotRowsOperation : TapeOperation
 {
@@ -60,13 +61,29 @@ internal sealed class DotRowsOperation : TapeOperation
             for (var j = 0; j < w.Length; j++) values[j] = w[j].Value;
             return RealDensity.Dot(values, x);
         }
-        // Reuse the object only when its tape has been reset since it was recorded: otherwise the tape still holds it.
-        if (op is null || !ReferenceEquals(op._tape, tape) || op._generation == tape.Generation) op = new DotRowsOperation(tape);
+        op = Take(tape);
         op.Start(tape.Generation, w);
         op.Append(x);
         t_last = op;
         var value = RealDensity.Dot(op._values.AsSpan(0, op._width), x);
         return new Real(value, tape.PushOperation(op, 1));
+    }
+
+    /// <summary>
+    /// An operation object for <paramref name="tape"/>'s current generation: the next of those it recorded in earlier
+    /// generations (the tape no longer holds them once reset), or a new one. So a gradient allocates none in the steady
+    /// state, however many operations it records.
+    /// </summary>
+    private static DotRowsOperation Take(Tape tape)
+    {
+        if (tape.DotRowsGeneration != tape.Generation)
+        {
+            tape.DotRowsGeneration = tape.Generation;
+            tape.DotRowsUsed = 0;
+        }
+        var pool = tape.DotRows;
+        if (tape.DotRowsUsed == pool.Count) pool.Add(new DotRowsOperation(tape));
+        return pool[tape.DotRowsUsed++];
     }
 
     /// <summary>

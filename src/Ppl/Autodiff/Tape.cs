@@ -73,6 +73,18 @@ public sealed class Tape
     /// </summary>
     internal int Generation { get; private set; }
 
+    /// <summary>
+    /// The <see cref="DotRowsOperation"/> objects this tape has recorded, reused in order once the tape is reset (a model
+    /// whose rows are interleaved with other nodes records one operation per row, so one object would not do).
+    /// </summary>
+    internal List<DotRowsOperation> DotRows { get; } = [];
+
+    /// <summary>How many of <see cref="DotRows"/> are in use in <see cref="DotRowsGeneration"/>.</summary>
+    internal int DotRowsUsed { get; set; }
+
+    /// <summary>The generation <see cref="DotRowsUsed"/> counts in.</summary>
+    internal int DotRowsGeneration { get; set; }
+
     /// <summary>The number of nodes recorded since the last <see cref="Reset"/> (the sink included).</summary>
     public int Count => _count;
 

@@ -70,8 +70,14 @@ public static partial class Dist
     /// <summary>Bernoulli with P(true) = <paramref name="p"/>.</summary>
     public static Bernoulli Bernoulli(double p) => new(p);
 
+    /// <summary>Bernoulli with log-odds <paramref name="logit"/> of true (Stan's <c>bernoulli_logit</c>): P(true) = σ(logit).</summary>
+    public static BernoulliLogit BernoulliLogit(double logit) => new(logit);
+
     /// <summary>Binomial with <paramref name="n"/> trials of probability <paramref name="p"/>.</summary>
     public static Binomial Binomial(int n, double p) => new(n, p);
+
+    /// <summary>Binomial with <paramref name="n"/> trials of log-odds <paramref name="logit"/> (Stan's <c>binomial_logit</c>).</summary>
+    public static BinomialLogit BinomialLogit(int n, double logit) => new(n, logit);
 
     /// <summary>Categorical over 0 … K − 1 with probabilities <paramref name="probs"/> (not copied).</summary>
     public static Categorical Categorical(double[] probs) => new(probs);
@@ -81,6 +87,9 @@ public static partial class Dist
 
     /// <summary>Poisson with rate <paramref name="rate"/>.</summary>
     public static Poisson Poisson(double rate) => new(rate);
+
+    /// <summary>Poisson with log rate <paramref name="logRate"/> (Stan's <c>poisson_log</c>): rate e^(logRate).</summary>
+    public static PoissonLog PoissonLog(double logRate) => new(logRate);
 
     /// <summary>Negative binomial: failures before the <paramref name="r"/>-th success, success probability <paramref name="p"/>.</summary>
     public static NegativeBinomial NegativeBinomial(double r, double p) => new(r, p);

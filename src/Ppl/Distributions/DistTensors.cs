@@ -73,8 +73,14 @@ public static partial class Dist
     /// <summary>Tensor Bernoulli distributions with log-odds.</summary>
     public static T.Bernoulli BernoulliLogits(torch.Tensor logits) => new(logits: logits);
 
+    /// <summary>Tensor Bernoulli distributions with log-odds: the batched form of the scalar <see cref="BernoulliLogit(double)"/>.</summary>
+    public static T.Bernoulli BernoulliLogit(torch.Tensor logit) => new(logits: logit);
+
     /// <summary>Tensor binomial distributions.</summary>
     public static T.Binomial Binomial(torch.Tensor totalCount, torch.Tensor probs) => new(totalCount, probs: probs);
+
+    /// <summary>Tensor binomial distributions with log-odds: the batched form of the scalar <see cref="BinomialLogit(int, double)"/>.</summary>
+    public static T.Binomial BinomialLogit(torch.Tensor totalCount, torch.Tensor logit) => new(totalCount, logits: logit);
 
     /// <summary>Tensor categorical distributions from probabilities (last dimension).</summary>
     public static T.Categorical Categorical(torch.Tensor probs) => new(probs: probs);
@@ -84,6 +90,9 @@ public static partial class Dist
 
     /// <summary>Tensor Poisson distributions.</summary>
     public static T.Poisson Poisson(torch.Tensor rate) => new(rate);
+
+    /// <summary>Tensor Poisson distributions with log rates: the batched form of the scalar <see cref="PoissonLog(double)"/>.</summary>
+    public static T.Poisson PoissonLog(torch.Tensor logRate) => new(torch.exp(logRate));
 
     /// <summary>Tensor negative binomial distributions (successes before totalCount failures).</summary>
     public static T.NegativeBinomial NegativeBinomial(torch.Tensor totalCount, torch.Tensor probs) => new(totalCount, probs: probs);

@@ -146,6 +146,43 @@ public class DifferentiableLoweringTests
     }
 
     [Fact]
+    public void AProductAddedToARandomLocalIsOneNode_AndAnElementOrADifferenceIsAsWritten()
+    {
+        var source = Harness.Usings + """
+            public static partial class C
+            {
+                [Model] public static double M(double[][] xs, double[] ys)
+                {
+                    var beta = new double[2];
+                    for (var j = 0; j < 2; j++) beta[j] = Sample(Normal(0, 1), "beta", j);
+                    var total = 0.0;
+                    for (var i = 0; i < xs.Length; i++)
+                    {
+                        var eta = beta[0];
+                        for (var j = 0; j < 2; j++) eta += xs[i][j] * beta[j];
+                        beta[1] += xs[i][0] * beta[0];
+                        eta -= xs[i][1] * beta[1];
+                        total += eta;
+                        Observe(Normal(eta, 1), ys[i], "y", i);
+                    }
+                    return total;
+                }
+            }
+            """;
+        var (run, compile) = Harness.Run(source);
+        Assert.Null(run.Exception);
+        Assert.DoesNotContain(run.Diagnostics, x => x.Id == "PPL0012");
+        var text = Source(run);
+        Assert.Contains("eta = global::Ppl.Autodiff.RealMath.AddMul(eta, xs[i][j], beta[j])", text);
+        // An element would have its index evaluated twice, and a difference is not a fused add: both stay as written,
+        // and so does a sum without a product.
+        Assert.Contains("beta[1] += xs[i][0] * beta[0];", text);
+        Assert.Contains("eta -= xs[i][1] * beta[1];", text);
+        Assert.Contains("total += eta;", text);
+        Assert.DoesNotContain(compile, x => x.Severity >= DiagnosticSeverity.Warning);
+    }
+
+    [Fact]
     public void AGatherTheLoopDoesNotChangeIsHoisted_OneItChangesIsShared_AndOneIndexedByItsLoopIsNeither()
     {
         var source = Harness.Usings + """

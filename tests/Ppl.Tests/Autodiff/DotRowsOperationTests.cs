@@ -87,4 +87,44 @@ public class DotRowsOperationTests
         tape.Backward(outputs[Rows - 1]);
         for (var j = 0; j < Width; j++) Assert.Equal(basis[Rows - 1][j], tape.Adjoint(w[j]));
     }
+
+    [Fact]
+    public void RowsInterleavedWithOtherNodesReuseTheirOperationsAfterAReset()
+    {
+        // A node between every two rows (a row's observation): one operation per row, each reused after the reset, so the
+        // steady-state gradient allocates nothing and every sweep still matches the products taped term by term.
+        var basis = Basis();
+        var rng = new System.Random(4);
+        var p = Enumerable.Range(0, Width).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        var tape = Tape.Current;
+        Real Interleaved(Real[] w, Func<ReadOnlySpan<Real>, ReadOnlySpan<double>, Real> dot)
+        {
+            Real total = 0;
+            foreach (var row in basis) total += RealMath.Sin(dot(w, row));
+            return total;
+        }
+        double[] Gradient(Func<ReadOnlySpan<Real>, ReadOnlySpan<double>, Real> dot, out double value)
+        {
+            tape.Reset();
+            var w = p.Select(tape.Variable).ToArray();
+            var f = Interleaved(w, dot);
+            tape.Backward(f);
+            value = f.Value;
+            return w.Select(tape.Adjoint).ToArray();
+        }
+        var expected = Gradient(TermByTerm, out var expectedValue);
+        for (var sweep = 0; sweep < 3; sweep++)
+        {
+            tape.Reset();
+            var w = p.Select(tape.Variable).ToArray();
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            var f = Interleaved(w, RealMath.Dot);
+            tape.Backward(f);
+            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Close(expectedValue, f.Value, 1e-13, "value");
+            for (var k = 0; k < Width; k++) Close(expected[k], tape.Adjoint(w[k]), 1e-12, $"∂/∂w[{k}] (sweep {sweep})");
+            // The first sweep makes the operations; later ones reuse them.
+            if (sweep > 0) Assert.Equal(0, allocated);
+        }
+    }
 }

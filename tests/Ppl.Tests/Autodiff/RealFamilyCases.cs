@@ -73,12 +73,16 @@ public static class RealFamilyCases
             p => RealDist.NegativeBinomial(p[0], p[1]), p => Dist.NegativeBinomial(p[0], p[1])),
         ["DiscreteUniform"] = new(r => { var l = r.Next(-5, 5); return [l, l + r.Next(0, 7)]; }, (p, r) => r.Next((int)p[0] - 1, (int)p[1] + 2),
             p => RealDist.DiscreteUniform((int)p[0], (int)p[1]), p => Dist.DiscreteUniform((int)p[0], (int)p[1])),
+        ["BinomialLogit"] = new(r => [r.Next(0, 30), U(r, -4, 4)], (p, r) => r.Next(0, (int)p[0] + 1),
+            p => RealDist.BinomialLogit((int)p[0], p[1]), p => Dist.BinomialLogit((int)p[0], p[1])),
+        ["PoissonLog"] = new(r => [U(r, -1, 3)], (p, r) => r.Next(0, (int)(3 * Math.Exp(p[0])) + 3),
+            p => RealDist.PoissonLog(p[0]), p => Dist.PoissonLog(p[0])),
     };
 
     /// <summary>Which parameters of a discrete family are <see cref="Real"/> (the others are ints).</summary>
     public static bool IsRealParameter(string family, int index) => family switch
     {
-        "Binomial" => index == 1,
+        "Binomial" or "BinomialLogit" => index == 1,
         "DiscreteUniform" => false,
         _ => true,
     };

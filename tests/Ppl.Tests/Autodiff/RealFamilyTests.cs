@@ -115,6 +115,28 @@ public class RealFamilyTests
     }
 
     [Fact]
+    public void BernoulliLogitValueAndGradientMatchTheDoubleFamily()
+    {
+        var rng = new Rng(8);
+        var tape = Tape.Current;
+        for (var trial = 0; trial < Points; trial++)
+        {
+            var l = -6 + 12 * rng.NextDouble();
+            var value = rng.Next(2) == 1;
+            tape.Reset();
+            var lv = tape.Variable(l);
+            var y = RealDist.BernoulliLogit(lv).LogProbability(value);
+            SameValue(Dist.BernoulliLogit(l).LogDensity(value), y.Value, $"BernoulliLogit({l}) at {value}");
+            tape.Backward(y);
+            SameDerivative(Derivative(q => Dist.BernoulliLogit(q).LogDensity(value), l), tape.Adjoint(lv), $"BernoulliLogit({l}) at {value} d/dlogit");
+        }
+        Assert.Equal("BernoulliLogit", RealDist.BernoulliLogit(0.5).Family);
+        Assert.Null(RealDist.BernoulliLogit(0.5).ParameterError);
+        Assert.True(double.IsNaN(RealDist.BernoulliLogit(double.NaN).LogProbability(true).Value));
+        Assert.True(double.IsNaN(RealDist.PoissonLog(800).LogProbability(1).Value));
+    }
+
+    [Fact]
     public void CategoricalValueAndGradientMatchTheDoubleFamily()
     {
         var rng = new Rng(99);

@@ -20,6 +20,9 @@ public class DiscreteFamiliesTests
         // MathNet's geometric counts trials (k ≥ 1); ours counts failures (k ≥ 0).
         ["Geometric"] = new(new Geometric(0.3), 0, 400, k => MN.Geometric.PMFLn(0.3, k + 1)),
         ["DiscreteUniform"] = new(new DiscreteUniform(-2, 5), -2, 5, k => MN.DiscreteUniform.PMFLn(-2, 5, k)),
+        // The log-odds and log-rate forms against MathNet's probability and rate forms (σ(−0.8) = 1/(1 + e^0.8)).
+        ["BinomialLogit"] = new(new BinomialLogit(12, -0.8), 0, 12, k => MN.Binomial.PMFLn(1 / (1 + Math.Exp(0.8)), 12, k)),
+        ["PoissonLog"] = new(new PoissonLog(1.25), 0, 200, k => MN.Poisson.PMFLn(Math.Exp(1.25), k)),
     };
 
     public static TheoryData<string> Names => new(Cases.Keys);
@@ -86,6 +89,35 @@ public class DiscreteFamiliesTests
         var rng = new Rng(5);
         var xs = Enumerable.Range(0, 20000).Select(_ => d.Sample(rng) ? 1.0 : 0.0).ToArray();
         TestStats.AssertMoments(xs, d.Mean, d.Variance, "Bernoulli");
+    }
+
+    [Fact]
+    public void BernoulliLogitMassMomentsAndTails()
+    {
+        // σ(−0.85) by its definition, against the family's softplus form.
+        var d = new BernoulliLogit(-0.85);
+        var p = 1 / (1 + Math.Exp(0.85));
+        Assert.Equal(Math.Log(p), d.LogDensity(true), 13);
+        Assert.Equal(Math.Log(1 - p), d.LogDensity(false), 13);
+        var rng = new Rng(6);
+        var xs = Enumerable.Range(0, 20000).Select(_ => d.Sample(rng) ? 1.0 : 0.0).ToArray();
+        TestStats.AssertMoments(xs, p, p * (1 - p), "BernoulliLogit");
+        // Where 1 − σ(l) rounds to 0 (l = 40), the log mass of false is still −40 − log(1 + e^−40), not −∞.
+        Assert.Equal(-40 - Math.Log(1 + Math.Exp(-40)), new BernoulliLogit(40).LogDensity(false), 12);
+        Assert.Equal(-Math.Log(1 + Math.Exp(-40)), new BernoulliLogit(40).LogDensity(true), 15);
+        Assert.True(double.IsNegativeInfinity(new Bernoulli(1 / (1 + Math.Exp(-40))).LogDensity(false)));
+    }
+
+    [Fact]
+    public void LogOddsAndLogRateFormsKeepTheirDigitsInTheTails()
+    {
+        // log C(5, 5) + 5 log σ(−30) = −5 softplus(30) = −5 (30 + log(1 + e^−30)).
+        Assert.Equal(-5 * (30 + Math.Log(1 + Math.Exp(-30))), new BinomialLogit(5, -30).LogDensity(5), 10);
+        Assert.Equal(-5 * Math.Log(1 + Math.Exp(-30)), new BinomialLogit(5, -30).LogDensity(0), 14);
+        // log P(0) = −e^(logRate) exactly; a log rate of −800 is a rate that underflows to 0, and P(3) = 3·(−800) − 0 − log 3!.
+        Assert.Equal(-Math.Exp(2.5), new PoissonLog(2.5).LogDensity(0), 13);
+        Assert.Equal(-2400 - Math.Log(6), new PoissonLog(-800).LogDensity(3), 10);
+        Assert.Equal(Math.Exp(1.25), new PoissonLog(1.25).Mean, 14);
     }
 
     [Fact]

@@ -33,6 +33,16 @@ public static class MapSmc
     public static MapSmcResult<TItem, TOut> Run<TItem, TOut>(
         Map<TItem, TOut> model, IReadOnlyList<TItem> items, IReadOnlyList<ChoiceMap> observations,
         int particles, Rng rng, IResampler? resampler = null, double essThreshold = 0.5, RunOptions? options = null)
+        => Core(model, items, observations, particles, rng, resampler, essThreshold, options, "MapSmc", null);
+
+    /// <summary>
+    /// The Map front end of the shared loop (<see cref="TraceExtensionSmc"/>), used by every Map SMC: checks the inputs
+    /// (naming <paramref name="who"/>), starts from the empty Map and extends item by item, with the loop's hooks.
+    /// </summary>
+    internal static MapSmcResult<TItem, TOut> Core<TItem, TOut>(
+        Map<TItem, TOut> model, IReadOnlyList<TItem> items, IReadOnlyList<ChoiceMap> observations,
+        int particles, Rng rng, IResampler? resampler, double essThreshold, RunOptions? options, string who,
+        TraceExtensionHooks<IReadOnlyList<TItem>, IReadOnlyList<TOut>>? hooks, int minParticles = 1)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(items);
@@ -40,12 +50,11 @@ public static class MapSmc
         ArgumentNullException.ThrowIfNull(rng);
         if (items.Count != observations.Count)
             throw new ArgumentException(
-                $"MapSmc on '{model.Name}' needs one observation map per item: {items.Count} items but {observations.Count} observation maps " +
+                $"{who} on '{model.Name}' needs one observation map per item: {items.Count} items but {observations.Count} observation maps " +
                 "(give ChoiceMap.Empty for an unobserved item, or pass the observations as one choice map addressed by index).", nameof(observations));
         for (var k = 0; k < observations.Count; k++)
             if (observations[k] is null) throw new ArgumentException($"The observations of item {k} are null (use ChoiceMap.Empty).", nameof(observations));
-        if (particles < 1)
-            throw new ArgumentOutOfRangeException(nameof(particles), particles, $"MapSmc needs at least one particle; got {particles}.");
+        CombinatorSmcChecks.Particles(particles, minParticles, who);
 
         var start = model.Generate(Array.Empty<TItem>(), ChoiceMap.Empty, rng).Trace;
         var (population, steps) = TraceExtensionSmc.Run(start, observations, particles, rng, resampler, essThreshold, options,
@@ -53,7 +62,7 @@ public static class MapSmc
             {
                 var (next, w, _) = model.Extend(trace, items[k], observations[k], r);
                 return (next, w);
-            }, "item", "particle");
+            }, "item", "particle", hooks);
         return new MapSmcResult<TItem, TOut>(population, steps);
     }
 

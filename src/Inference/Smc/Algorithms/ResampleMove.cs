@@ -5,7 +5,7 @@ namespace Ppl.Inference.Smc;
 /// current intermediate target invariant (Regenerate on the model paused at that step), which rejuvenates
 /// the particles without changing their proper weighting; Ẑ stays unbiased.
 /// </summary>
-public static class ResampleMove
+public static partial class ResampleMove
 {
     /// <summary>Runs resample-move SMC with an MH kernel on a selection chosen per pause.</summary>
     /// <param name="model">The model; every Observe/Factor is a pause.</param>

@@ -33,69 +33,17 @@ public static partial class Smc2
         ArgumentOutOfRangeException.ThrowIfLessThan(parameterParticles, 1);
         options ??= RunOptions.Default;
         var inner = new RunOptions { MaxDegreeOfParallelism = 1, Cancellation = options.Cancellation };
-        var n = parameterParticles;
-        var thetas = new TParam[n];
-        var filters = new ParticleFilter<TModel, TState>[n];
-        ParticleParallel.For(n, rng, options, (i, r) =>
-        {
-            thetas[i] = samplePrior(r);
-            filters[i] = new ParticleFilter<TModel, TState>(model(thetas[i]), stateParticles, r.Split(), null, inner);
-        });
-        var steps = filters[0].Model.Steps;
-        var population = Population<int>.Spawn(n, i => i);
-        var records = new List<SmcStep>(steps);
-        var ancestry = new List<int[]?>(steps);
-        long proposals = 0, accepted = 0;
-        for (var t = 1; t <= steps; t++)
-        {
-            var increments = new double[n];
-            ParticleParallel.For(n, rng, options, (i, _) => increments[i] = filters[i].Step());
-            population = population.WithLogWeights(population.LogWeights.Select((w, i) => w + increments[i]).ToArray());
-            var ess = population.EffectiveSampleSize;
-            var evidence = population.LogEvidence;
-            var resampled = ess < essThreshold * n;
-            int[]? parents = null;
-            if (resampled)
+        ParticleFilter<TModel, TState> Start(TParam theta, Rng r) => new(model(theta), stateParticles, r.Split(), null, inner);
+        var filters = new Smc2Filters<TParam, ParticleFilter<TModel, TState>>(Start,
+            (filter, _, _) =>
             {
-                population = population.Resample(Resamplers.Systematic, rng);
-                parents = population.Ancestors!.ToArray();
-                var oldThetas = thetas.ToArray();
-                var oldFilters = filters.ToArray();
-                var time = t;
-                var acceptedHere = new int[n];
-                ParticleParallel.For(n, rng, options, (i, r) =>
-                {
-                    var theta = oldThetas[parents[i]];
-                    var filter = oldFilters[parents[i]].Clone(r.Split());
-                    var prior = logPrior(theta);
-                    for (var m = 0; m < moves; m++)
-                    {
-                        var (proposed, logRatio) = propose(theta, r);
-                        var proposedPrior = logPrior(proposed);
-                        if (!(proposedPrior > double.NegativeInfinity)) continue;
-                        var fresh = new ParticleFilter<TModel, TState>(model(proposed), stateParticles, r.Split(), null, inner);
-                        while (fresh.Time < time) fresh.Step();
-                        var logAccept = proposedPrior + fresh.LogEvidence - prior - filter.LogEvidence + logRatio;
-                        if (!double.IsNaN(logAccept) && (logAccept >= 0 || Math.Log(r.NextOpenDouble()) < logAccept))
-                        {
-                            (theta, filter, prior) = (proposed, fresh, proposedPrior);
-                            acceptedHere[i]++;
-                        }
-                    }
-                    thetas[i] = theta;
-                    filters[i] = filter;
-                });
-                proposals += (long)n * moves;
-                accepted += acceptedHere.Sum();
-                population = new Population<int>(Enumerable.Range(0, n).ToArray(), population.LogWeights);
-            }
-            ancestry.Add(parents);
-            records.Add(new SmcStep(t, ess, resampled, evidence, parents is null ? n : parents.Distinct().Count()));
-            options.Progress?.Report(new Progress(t, steps));
-            options.Cancellation.ThrowIfCancellationRequested();
-        }
-        return new Smc2Result<TParam>(thetas, population.LogWeights.ToArray(), population.LogEvidence, records, ancestry,
-            proposals == 0 ? double.NaN : (double)accepted / proposals);
+                filter.Step();
+                return filter;
+            },
+            filter => filter.LogEvidence,
+            (filter, r) => filter.Clone(r.Split()));
+        return Smc2Loop.Run(filters, filter => filter.Model.Steps, 1, samplePrior, logPrior, propose, parameterParticles, rng, moves, essThreshold, options,
+            t => $"SMC²: every one of the {parameterParticles} θ-particle weights is zero after step {t + 1}; no θ drawn from the prior explains the data up to there.");
     }
 }
 

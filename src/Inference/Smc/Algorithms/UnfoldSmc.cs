@@ -39,19 +39,20 @@ public static class UnfoldSmc
     /// <summary>
     /// The Unfold front end of the shared loop (<see cref="TraceExtensionSmc"/>), used by every Unfold SMC: the
     /// particles start as the empty chain, and step t extends a particle with <paramref name="extend"/> (given the
-    /// trace, the arguments for t + 1 steps, t and a stream; it returns the new trace and the log-weight increment).
+    /// trace, the arguments for t + 1 steps, t and a stream; it returns the new trace and the log-weight increment), with
+    /// the loop's optional move and reference hooks.
     /// </summary>
     internal static UnfoldSmcResult<TState, TParams> Core<TState, TParams>(
         Unfold<TState, TParams> model, TState init, TParams parameters, IReadOnlyList<ChoiceMap> observations,
         int particles, Rng rng, IResampler? resampler, double essThreshold, RunOptions? options,
         Func<ITrace<(int Steps, TState Init, TParams Params), IReadOnlyList<TState>>, (int, TState, TParams), int, Rng,
             (ITrace<(int Steps, TState Init, TParams Params), IReadOnlyList<TState>> Trace, double LogWeight)> extend,
-        string particleKind)
+        string particleKind, TraceExtensionHooks<(int Steps, TState Init, TParams Params), IReadOnlyList<TState>>? hooks = null)
     {
         ArgumentNullException.ThrowIfNull(rng);
         var start = model.Generate((0, init, parameters), ChoiceMap.Empty, rng).Trace;
         var (population, steps) = TraceExtensionSmc.Run(start, observations, particles, rng, resampler, essThreshold, options,
-            (trace, t, r) => extend(trace, (t + 1, init, parameters), t, r), "step", particleKind);
+            (trace, t, r) => extend(trace, (t + 1, init, parameters), t, r), "step", particleKind, hooks);
         return new UnfoldSmcResult<TState, TParams>(population, steps);
     }
 }

@@ -33,13 +33,12 @@ internal static class ResumableParticles
             options.Cancellation.ThrowIfCancellationRequested();
             AdvanceAll(s, rng, options, finish: false);
             var lw = s.LogWeights;
-            var logEvidence = MathUtil.LogSumExp(lw);
+            // The log evidence, the normalised weights and the ESS in one pass of one exp per particle.
+            var (logEvidence, ess) = Normalise(lw, weights);
             var done = true;
             for (var i = 0; i < n && done; i++) done = s.Particles[i].Finished || double.IsNegativeInfinity(lw[i]);
             var resampled = false;
             var unique = n;
-            // The normalised weights, once: the ESS and the resampler use the same values (Population computes them twice).
-            var ess = Ess(lw, logEvidence, weights);
             // The resampling transform of SmcEngine.Resampling; Resample leaves a population of zero evidence as it is.
             if (!done && !double.IsNegativeInfinity(logEvidence) &&
                 (smc.EssThreshold >= 1 || (smc.EssThreshold > 0 && ess < smc.EssThreshold * n)))
@@ -142,17 +141,25 @@ internal static class ResumableParticles
         }
     }
 
-    /// <remarks>Fills <paramref name="weights"/> with the normalised weights (Population.NormalizedWeights) on the way.</remarks>
-    private static double Ess(double[] lw, double logEvidence, double[] weights)
+    /// <summary>
+    /// MathUtil.LogSumExp of the log weights (the same sum, so the same log evidence), the normalised weights into
+    /// <paramref name="weights"/> (eˡʷ⁻ᵐᵃˣ / Σ, one exp per particle where Population takes two) and Kish's ESS (Σw)²/Σw².
+    /// </summary>
+    private static (double LogEvidence, double Ess) Normalise(double[] lw, double[] weights)
     {
-        if (double.IsNegativeInfinity(logEvidence)) return 0;
-        double s2 = 0;
+        var max = double.NegativeInfinity;
+        foreach (var x in lw) if (x > max) max = x;
+        if (double.IsNegativeInfinity(max) || double.IsPositiveInfinity(max)) return (max, 0);
+        double s = 0, s2 = 0;
         for (var i = 0; i < lw.Length; i++)
         {
-            var w = weights[i] = Math.Exp(lw[i] - logEvidence);
+            var w = weights[i] = Math.Exp(lw[i] - max);
+            s += w;
             s2 += w * w;
         }
-        return 1.0 / s2;
+        var inverse = 1 / s;
+        for (var i = 0; i < weights.Length; i++) weights[i] *= inverse;
+        return (max + Math.Log(s), s * s / s2);
     }
 
     /// <summary>The final particles as the paused model's traces; particles sharing an execution share its trace.</summary>

@@ -118,14 +118,23 @@ public static partial class RealDist
     /// <summary>Bernoulli with P(true) = <paramref name="p"/>.</summary>
     public static RealBernoulli Bernoulli(Real p) => new(p);
 
+    /// <summary>Bernoulli with log-odds <paramref name="logit"/> of true.</summary>
+    public static RealBernoulliLogit BernoulliLogit(Real logit) => new(logit);
+
     /// <summary>Binomial with <paramref name="n"/> trials of probability <paramref name="p"/>.</summary>
     public static RealBinomial Binomial(int n, Real p) => new(n, p);
+
+    /// <summary>Binomial with <paramref name="n"/> trials of log-odds <paramref name="logit"/>.</summary>
+    public static RealBinomialLogit BinomialLogit(int n, Real logit) => new(n, logit);
 
     /// <summary>Categorical over 0 … K − 1 with probabilities <paramref name="probs"/> (not copied).</summary>
     public static RealCategorical Categorical(Real[] probs) => new(probs);
 
     /// <summary>Poisson with rate <paramref name="rate"/>.</summary>
     public static RealPoisson Poisson(Real rate) => new(rate);
+
+    /// <summary>Poisson with log rate <paramref name="logRate"/>.</summary>
+    public static RealPoissonLog PoissonLog(Real logRate) => new(logRate);
 
     /// <summary>Negative binomial: failures before the <paramref name="r"/>-th success, success probability <paramref name="p"/>.</summary>
     public static RealNegativeBinomial NegativeBinomial(Real r, Real p) => new(r, p);

@@ -128,7 +128,10 @@ public static partial class GeneratedBatchedModels
         var ht = Sample(HalfStudentT(3, 1.2));
         var sn = Sample(SkewNormal(0.1, 1.3, 2.0));
         var vm = Sample(VonMises(0.5, 2.0));
-        Observe(Normal(g + b + ln + e + u + t + t0 + l + c + hn + hc + ig + bi + ge + ht + sn + vm, 2), x, "x");
+        var bl = Sample(BernoulliLogit(-0.4));
+        var bil = Sample(BinomialLogit(8, 0.7));
+        var pl = Sample(PoissonLog(0.9));
+        Observe(Normal(g + b + ln + e + u + t + t0 + l + c + hn + hc + ig + bi + ge + ht + sn + vm + (bl ? 1.0 : 0.0) + bil + pl, 2), x, "x");
         return g;
     }
 
