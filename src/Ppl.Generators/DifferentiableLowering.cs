@@ -822,12 +822,19 @@ namespace Ppl.Generators
             if (!add.IsKind(SyntaxKind.AddExpression) || !IsDouble(add)) return null;
             if (add.Right is BinaryExpressionSyntax right && right.IsKind(SyntaxKind.MultiplyExpression) && IsDouble(right) &&
                 (IsRandom(add.Left) || IsRandom(right.Left) || IsRandom(right.Right)))
-                return "global::Ppl.Autodiff.RealMath.AddMul" + Shared(add.Left, right.Left, right.Right) + "(" + EmitTrimmed(add.Left) + ", " + EmitTrimmed(right.Left) + ", " + EmitTrimmed(right.Right) + ")";
+                return FusedCall("AddMul", add.Left, right.Left, right.Right);
             if (add.Left is BinaryExpressionSyntax left && left.IsKind(SyntaxKind.MultiplyExpression) && IsDouble(left) &&
                 (IsRandom(left.Left) || IsRandom(left.Right) || IsRandom(add.Right)))
-                return "global::Ppl.Autodiff.RealMath.MulAdd" + Shared(left.Left, left.Right, add.Right) + "(" + EmitTrimmed(left.Left) + ", " + EmitTrimmed(left.Right) + ", " + EmitTrimmed(add.Right) + ")";
+                return FusedCall("MulAdd", left.Left, left.Right, add.Right);
             return null;
         }
+
+        /// <summary>
+        /// <c>RealMath.{function}(a, b, c)</c>, or its shared form where an operand gathers a random array (<see cref="Shared"/>),
+        /// with the operands lowered in their order of evaluation.
+        /// </summary>
+        private string FusedCall(string function, ExpressionSyntax a, ExpressionSyntax b, ExpressionSyntax c) =>
+            "global::Ppl.Autodiff.RealMath." + function + Shared(a, b, c) + "(" + EmitTrimmed(a) + ", " + EmitTrimmed(b) + ", " + EmitTrimmed(c) + ")";
 
         /// <summary>
         /// <c>acc += b * c</c> on a random local (an accumulator: a linear predictor summed term by term over a row) as
@@ -840,8 +847,7 @@ namespace Ppl.Generators
             if (!a.IsKind(SyntaxKind.AddAssignmentExpression) || LoweringSyntax.Unparen(a.Left) is not IdentifierNameSyntax || !IsDouble(a.Left) || !IsRandom(a.Left))
                 return null;
             if (LoweringSyntax.Unparen(a.Right) is not BinaryExpressionSyntax m || !m.IsKind(SyntaxKind.MultiplyExpression) || !IsDouble(m)) return null;
-            var target = EmitTrimmed(a.Left);
-            return target + " = global::Ppl.Autodiff.RealMath.AddMul" + Shared(a.Left, m.Left, m.Right) + "(" + target + ", " + EmitTrimmed(m.Left) + ", " + EmitTrimmed(m.Right) + ")";
+            return EmitTrimmed(a.Left) + " = " + FusedCall("AddMul", a.Left, m.Left, m.Right);
         }
 
         /// <summary>

@@ -1,4 +1,3 @@
-using MathNet.Numerics;
 using Ppl.Distributions;
 
 namespace Ppl.Autodiff;
@@ -40,12 +39,11 @@ public readonly struct RealBinomialLogit : IRealDiscrete<int>, IRealFiniteDiscre
     /// <inheritdoc />
     public Real LogProbability(int value)
     {
-        if (ParameterError is not null) return double.NaN;
+        var d = new BinomialLogit(N, Logit.Value);
+        if (d.ParameterError is not null) return double.NaN;
         if (value < 0 || value > N) return double.NegativeInfinity;
-        var l = Logit.Value;
-        var success = value == 0 ? 0 : value * MathUtil.SoftPlus(-l);
-        var failure = value == N ? 0 : (N - value) * MathUtil.SoftPlus(l);
-        return Real.Unary(SpecialFunctions.BinomialLn(N, value) - success - failure, Logit, value - N * MathUtil.Logistic(l));
+        // The value is the double family's; the partial towards the logit is k − n·σ(logit).
+        return Real.Unary(d.LogDensity(value), Logit, value - N * MathUtil.Logistic(Logit.Value));
     }
 
     /// <inheritdoc />
